@@ -1,0 +1,63 @@
+"""creditflow: credit-based supervision (信用监管) for Chinese transport administration.
+
+The public surface, re-exported from the layers below::
+
+    import creditflow
+    policy = creditflow.load_policy()                 # the default pack in force today
+    engine = creditflow.Engine(policy)
+    decision = engine.decide(creditflow.Facts(domain="road_transport", grade="B"))
+    print(decision.sampling_ratio, decision.explain("en"))
+
+Errors live in :mod:`creditflow.errors`.
+"""
+
+from creditflow import errors
+from creditflow.calendar import CalendarDate, Period, PeriodUnit, WorkdayCalendar, WorkdayCount
+from creditflow.core import (
+    CreditRecord,
+    Facts,
+    Grade,
+    GradeScale,
+    Label,
+    ResidentId,
+    Severity,
+    Subject,
+    SubjectKind,
+    Uscc,
+    is_valid_resident_id,
+    is_valid_uscc,
+)
+from creditflow.policy import Policy, builtin_versions, read_policy
+from creditflow.rules import AnalysisReport, Decision, Engine, check_policy, load_policy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnalysisReport",
+    "CalendarDate",
+    "CreditRecord",
+    "Decision",
+    "Engine",
+    "Facts",
+    "Grade",
+    "GradeScale",
+    "Label",
+    "Period",
+    "PeriodUnit",
+    "Policy",
+    "ResidentId",
+    "Severity",
+    "Subject",
+    "SubjectKind",
+    "Uscc",
+    "WorkdayCalendar",
+    "WorkdayCount",
+    "__version__",
+    "builtin_versions",
+    "check_policy",
+    "errors",
+    "is_valid_resident_id",
+    "is_valid_uscc",
+    "load_policy",
+    "read_policy",
+]

@@ -1,0 +1,266 @@
+"""The one exception hierarchy of creditflow.
+
+Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, so
+``except ValueError`` keeps working for callers who do not know creditflow::
+
+    CreditflowError                     (Exception)   base; every error has a stable ``code``
+    ├── InvalidInput                    (ValueError)  a value given by the caller is malformed
+    │   ├── InvalidIdentifier                         USCC or resident ID: position / check char
+    │   ├── InvalidDate                 (TypeError)   a datetime, naive or aware, where a date is due
+    │   ├── InvalidPeriod                             "3 months", "5 workdays" could not be read
+    │   └── InvalidFacts                              facts for a decision are malformed
+    ├── UnknownName                     (LookupError) a domain, grade, list kind, flag or pack
+    │   └── UnknownPolicy                             no built-in pack of that name
+    ├── NoPolicyInForce                 (LookupError) no version of a pack covers the date
+    ├── CalendarUnknown                 (LookupError) holiday schedule of the year not published
+    ├── PolicyError                     (ValueError)  a pack is invalid: every problem, at once
+    │   └── PolicyAnalysisError                       table has gaps, overlaps or order violations
+    └── EngineFailure                   (RuntimeError) durable_rules failed or answered nonsense
+
+Messages are stable English text meant for logs and audit trails; user-facing
+Chinese text comes from a pack's labels, never from exception messages.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from creditflow.rules.analysis import AnalysisReport
+
+__all__ = [
+    "CalendarUnknown",
+    "CreditflowError",
+    "EngineFailure",
+    "InvalidDate",
+    "InvalidFacts",
+    "InvalidIdentifier",
+    "InvalidInput",
+    "InvalidPeriod",
+    "NoPolicyInForce",
+    "PolicyAnalysisError",
+    "PolicyError",
+    "PolicyProblem",
+    "UnknownName",
+    "UnknownPolicy",
+]
+
+
+class CreditflowError(Exception):
+    """Base of every error raised by creditflow on purpose."""
+
+    code = "creditflow_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(CreditflowError, ValueError):
+    """A value given by the caller is malformed."""
+
+    code = "invalid_input"
+
+
+class InvalidIdentifier(InvalidInput):
+    """A unified social credit code (统一社会信用代码) or resident ID (居民身份证号码) is wrong.
+
+    ``position`` is the 1-based character position at fault (None when the length
+    is wrong); ``expected`` and ``found`` are the characters compared, when a check
+    character is wrong.
+    """
+
+    code = "invalid_identifier"
+
+    def __init__(
+        self,
+        kind: str,
+        value: object,
+        reason: str,
+        *,
+        position: int | None = None,
+        expected: str | None = None,
+        found: str | None = None,
+    ) -> None:
+        super().__init__(f"invalid {kind} {value!r}: {reason}")
+        self.kind = kind
+        self.value = value
+        self.reason = reason
+        self.position = position
+        self.expected = expected
+        self.found = found
+
+
+class InvalidDate(InvalidInput, TypeError):
+    """A datetime (naive or aware) or another type was given where a business date is due."""
+
+    code = "invalid_date"
+
+    def __init__(self, name: str, value: object) -> None:
+        if isinstance(value, _dt.datetime):
+            zone = "an aware" if value.tzinfo is not None else "a naive"
+            hint = (
+                "convert it first, e.g. value.astimezone(ZoneInfo('Asia/Shanghai')).date()"
+                if value.tzinfo is not None
+                else "a naive datetime has no time zone; pass value.date() if it is Beijing time"
+            )
+            message = f"{name} must be a datetime.date, got {zone} datetime {value!r}: {hint}"
+        else:
+            message = (
+                f"{name} must be a datetime.date, got {value!r} that is a {type(value).__name__}"
+            )
+        super().__init__(message)
+        self.name = name
+        self.value = value
+
+
+class InvalidPeriod(InvalidInput):
+    """A period such as ``"3 months"`` or ``"5 workdays"`` could not be read."""
+
+    code = "invalid_period"
+
+    def __init__(self, text: object, reason: str) -> None:
+        super().__init__(f"invalid period {text!r}: {reason}")
+        self.text = text
+        self.reason = reason
+
+
+class InvalidFacts(InvalidInput):
+    """Facts for a decision are malformed (wrong type of a field)."""
+
+    code = "invalid_facts"
+
+
+class UnknownName(CreditflowError, LookupError):
+    """A name (domain, grade, list kind, flag, measure, pack) that the policy does not declare."""
+
+    code = "unknown_name"
+
+    def __init__(
+        self, kind: str, name: object, known: Iterable[str], *, where: str | None = None
+    ) -> None:
+        known_sorted = sorted(known)
+        place = f" in {where}" if where else ""
+        super().__init__(
+            f"unknown {kind} {name!r}{place}; known: {', '.join(known_sorted) or '(none)'}"
+        )
+        self.kind = kind
+        self.name = name
+        self.known = tuple(known_sorted)
+        self.where = where
+
+    def __str__(self) -> str:  # LookupError would quote the message otherwise
+        return self.message
+
+
+class UnknownPolicy(UnknownName):
+    """No built-in pack has that name."""
+
+    code = "unknown_policy"
+
+    def __init__(self, name: object, known: Iterable[str]) -> None:
+        super().__init__("policy pack", name, known)
+
+
+class NoPolicyInForce(CreditflowError, LookupError):
+    """No version of the pack is in force on the date asked for."""
+
+    code = "no_policy_in_force"
+
+    def __init__(self, name: str, on: _dt.date, versions: Sequence[str]) -> None:
+        super().__init__(
+            f"no version of policy pack {name!r} is in force on {on.isoformat()}; "
+            f"versions: {'; '.join(versions) or '(none)'}"
+        )
+        self.name = name
+        self.on = on
+        self.versions = tuple(versions)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class CalendarUnknown(CreditflowError, LookupError):
+    """The date lies in a year whose holiday schedule (放假安排) is not published yet.
+
+    Pass ``provisional=True`` to compute from the weekends and fixed-date holidays
+    alone; the result then says it is provisional.
+    """
+
+    code = "calendar_unknown"
+
+    def __init__(self, day: _dt.date, known_years: tuple[int, int]) -> None:
+        first, last = known_years
+        super().__init__(
+            f"the holiday schedule for {day.year} is not known (known: {first}-{last}), "
+            f"needed for {day.isoformat()}; pass provisional=True to compute a provisional result"
+        )
+        self.day = day
+        self.known_years = known_years
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PolicyProblem:
+    """One problem in a policy pack: the file, the key path within it and the reason."""
+
+    __slots__ = ("key", "reason", "source")
+
+    def __init__(self, source: str, key: str, reason: str) -> None:
+        self.source = source
+        self.key = key
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.key or '(top)'}: {self.reason}"
+
+    def __repr__(self) -> str:
+        return f"PolicyProblem({self.source!r}, {self.key!r}, {self.reason!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PolicyProblem):
+            return NotImplemented
+        return (self.source, self.key, self.reason) == (other.source, other.key, other.reason)
+
+    def __hash__(self) -> int:
+        return hash((self.source, self.key, self.reason))
+
+
+class PolicyError(InvalidInput):
+    """A policy pack is invalid. ``problems`` lists every problem found, not only the first."""
+
+    code = "policy_error"
+
+    def __init__(self, source: str, problems: Sequence[PolicyProblem]) -> None:
+        count = len(problems)
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            f"policy pack {source} has {count} problem{'s' if count != 1 else ''}:\n{lines}"
+        )
+        self.source = source
+        self.problems = tuple(problems)
+
+
+class PolicyAnalysisError(PolicyError):
+    """The decision table has gaps, unresolved overlaps or order violations.
+
+    ``report`` is the full :class:`~creditflow.rules.analysis.AnalysisReport`.
+    """
+
+    code = "policy_analysis_error"
+
+    def __init__(self, source: str, report: AnalysisReport) -> None:
+        super().__init__(source, report.problems(source))
+        self.report = report
+
+
+class EngineFailure(CreditflowError, RuntimeError):
+    """durable_rules failed, or answered something a decision cannot be read from."""
+
+    code = "engine_failure"

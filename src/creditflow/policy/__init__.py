@@ -1,0 +1,50 @@
+"""Policy packs: the format, validation, built-in versions and diffs.
+
+This layer reads and validates packs; :func:`creditflow.load_policy` also analyses the
+decision table (the rules layer) before a pack is served.
+"""
+
+from creditflow.policy.model import (
+    Basis,
+    Change,
+    CommitmentKind,
+    DecisionRule,
+    DecisionRules,
+    Domain,
+    Flag,
+    HitPolicy,
+    InspectionSettings,
+    ListKind,
+    Measure,
+    ObjectionSettings,
+    Policy,
+    Provision,
+    RepairSettings,
+    SeverityRule,
+    Source,
+)
+from creditflow.policy.sources import DEFAULT_PACK, PackVersion, builtin_versions, read_policy
+
+__all__ = [
+    "DEFAULT_PACK",
+    "Basis",
+    "Change",
+    "CommitmentKind",
+    "DecisionRule",
+    "DecisionRules",
+    "Domain",
+    "Flag",
+    "HitPolicy",
+    "InspectionSettings",
+    "ListKind",
+    "Measure",
+    "ObjectionSettings",
+    "PackVersion",
+    "Policy",
+    "Provision",
+    "RepairSettings",
+    "SeverityRule",
+    "Source",
+    "builtin_versions",
+    "read_policy",
+]

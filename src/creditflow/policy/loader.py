@@ -1,0 +1,493 @@
+"""Reading a policy pack: TOML text -> validated :class:`Policy`, reporting every problem at once."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from creditflow.core.grades import Grade, GradeScale, to_fraction
+from creditflow.core.labels import Label
+from creditflow.core.severity import Severity
+from creditflow.errors import InvalidInput, PolicyError
+from creditflow.policy.conditions import FieldSpec, check_condition
+from creditflow.policy.model import (
+    CommitmentKind,
+    DecisionRule,
+    DecisionRules,
+    Domain,
+    Flag,
+    HitPolicy,
+    InspectionSettings,
+    ListKind,
+    Measure,
+    ObjectionSettings,
+    Policy,
+    RepairSettings,
+    SeverityRule,
+)
+from creditflow.policy.reader import NAME, Reader
+
+__all__ = [
+    "BREACH_CONSEQUENCES",
+    "FORMAT",
+    "parse_policy_text",
+    "policy_from_data",
+    "signature_fields",
+]
+
+FORMAT = 1
+"""The pack format version this library reads (``format = 1`` at the top of a pack)."""
+
+BREACH_CONSEQUENCES = frozenset(
+    {
+        "credit_record",  # a credit record of the kind's breach severity is created
+        "no_commit_and_approve",  # commit-and-approve eligibility is withdrawn until repaired
+        "no_missing_documents",  # missing-documents acceptance is withdrawn until repaired
+        "revoke_approval",  # the licensing system is told to revoke the approval
+        "watch_list",  # a watch-list listing is proposed
+        "more_inspections",  # the subject is flagged for more inspections
+    }
+)
+
+_TOP = (
+    "format", "pack", "measures", "flags", "scales", "domains", "decisions", "lists",
+    "severities", "repair", "objections", "commitments", "inspection",
+)  # fmt: skip
+_T = TypeVar("_T")
+
+
+def parse_policy_text(text: str, source: str) -> dict[str, Any]:
+    """Parse TOML text; a syntax error becomes a :class:`PolicyError` naming line and column."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        reader = Reader(source)
+        reader.problem("", f"not valid TOML: {error}")
+        raise PolicyError(source, reader.problems) from None
+
+
+def policy_from_data(data: dict[str, Any], source: str) -> Policy:
+    """Validate parsed pack data and build the :class:`Policy`; raise every problem together."""
+    r = Reader(source)
+    r.only(data, "", _TOP)
+    fmt = r.get(data, "", "format", int)
+    if fmt is not None and fmt != FORMAT:
+        r.problem("format", f"this version of creditflow reads format {FORMAT}, got {fmt}")
+    pack = r.table(data, "", "pack") or {}
+    r.only(pack, "pack", ("name", "version", "title", "effective_from", "effective_to",
+                          "extends", "basis", "source", "note"))  # fmt: skip
+    name = r.get(pack, "pack", "name", str)
+    if name is not None and not _is_pack_name(name):
+        r.problem("pack.name", f"{name!r} is not a pack name (a-z, 0-9, -)")
+    version = r.get(pack, "pack", "version", str)
+    effective_from = r.date(pack, "pack", "effective_from")
+    effective_to = r.date(pack, "pack", "effective_to", required=False)
+    if effective_from and effective_to and effective_to < effective_from:
+        r.problem("pack.effective_to", f"{effective_to} is before effective_from {effective_from}")
+    pack_basis = r.basis(pack, "pack")
+    measures = _named_tables(r, data, "measures", lambda t, p, n: _measure(r, t, p, n))
+    flags = _named_tables(r, data, "flags", lambda t, p, n: _flag(r, t, p, n))
+    scales = _named_tables(r, data, "scales", lambda t, p, n: _scale(r, t, p, n))
+    domains = _named_tables(r, data, "domains", lambda t, p, n: _domain(r, t, p, n, scales))
+    lists = _named_tables(r, data, "lists", lambda t, p, n: _list_kind(r, t, p, n))
+    fields = signature_fields(domains, lists, flags)
+    decisions = _decisions(r, data, fields, measures)
+    severities = _severities(r, data)
+    commitments = _named_tables(r, data, "commitments", lambda t, p, n: _commitment(r, t, p, n))
+    repair = _repair(r, data)
+    objections = _objections(r, data)
+    inspection = _inspection(r, data)
+    if r.problems:
+        raise PolicyError(source, r.problems)
+    assert name and version and effective_from and pack_basis and decisions  # for mypy
+    assert repair and objections and inspection
+    return Policy(
+        name=name,
+        version=version,
+        title=r.label(pack, "pack", "title") or Label(name, name),
+        effective_from=effective_from,
+        effective_to=effective_to,
+        basis=pack_basis,
+        measures=measures,
+        flags=flags,
+        domains=domains,
+        decisions=decisions,
+        lists=lists,
+        severities=severities,
+        repair=repair,
+        objections=objections,
+        commitments=commitments,
+        inspection=inspection,
+        origin=source,
+    )
+
+
+def signature_fields(
+    domains: Mapping[str, Domain], lists: Mapping[str, object], flags: Mapping[str, object]
+) -> dict[str, FieldSpec]:
+    """The fields a decision rule may read, with their types and allowed values."""
+    grades = {g for d in domains.values() for g in d.scale.names}
+    longest = max((len(d.scale) for d in domains.values()), default=0)
+    fields = {
+        "domain": FieldSpec(str, frozenset(domains)),
+        "grade": FieldSpec(str, frozenset(grades)),
+        "grade_rank": FieldSpec(int, frozenset(range(longest))),
+    }
+    fields.update({f"list_{k}": FieldSpec(bool) for k in lists})
+    fields.update({f"flag_{f}": FieldSpec(bool) for f in flags})
+    return fields
+
+
+def _is_pack_name(name: str) -> bool:
+    return bool(NAME.match(name.replace("-", "_")))
+
+
+def _named_tables(
+    r: Reader, data: dict[str, Any], key: str, build: Callable[[dict[str, Any], str, str], _T | None]
+) -> Mapping[str, _T]:
+    """Read ``[key.<name>]`` tables into a read-only mapping, name by name."""
+    tables = r.table(data, "", key) or {}
+    result: dict[str, _T] = {}
+    for name, table in tables.items():
+        path = f"{key}.{name}"
+        if not r.check_name(path, name):
+            continue
+        if not isinstance(table, dict):
+            r.problem(path, f"must be a table, got {table!r}")
+            continue
+        value = build(table, path, name)
+        if value is not None:
+            result[name] = value
+    return MappingProxyType(result)
+
+
+def _measure(r: Reader, t: dict[str, Any], path: str, name: str) -> Measure | None:
+    r.only(t, path, ("label", "kind"))
+    label = r.label(t, path)
+    kind = r.get(t, path, "kind", str)
+    if kind not in (None, "restriction", "incentive", "supervision"):
+        r.problem(f"{path}.kind", f"{kind!r} is not one of restriction, incentive, supervision")
+        return None
+    return _build(r, path, Measure, name=name, label=label, kind=kind)
+
+
+def _flag(r: Reader, t: dict[str, Any], path: str, name: str) -> Flag | None:
+    r.only(t, path, ("label",))
+    return _build(r, path, Flag, name=name, label=r.label(t, path))
+
+
+def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> GradeScale | None:
+    r.only(t, path, ("label", "grades", "basis", "source", "note"))
+    label = r.label(t, path)
+    r.basis(t, path)
+    rows = r.get(t, path, "grades", list) or []
+    grades: list[Grade] = []
+    for i, row in enumerate(rows):
+        grade = _grade(r, row, f"{path}.grades[{i}]", last=i == len(rows) - 1)
+        if grade is not None:
+            grades.append(grade)
+    if not rows:
+        r.problem(f"{path}.grades", "a scale needs at least one grade")
+    names = [g.name for g in grades]
+    for dup in {n for n in names if names.count(n) > 1}:
+        r.problem(f"{path}.grades", f"grade {dup!r} appears twice")
+    cutoffs = [g.min_score for g in grades if g.min_score is not None]
+    if any(a <= b for a, b in zip(cutoffs, cutoffs[1:], strict=False)):
+        r.problem(f"{path}.grades", "min_score must fall strictly from the best grade to the worst")
+    if label is None or len(grades) != len(rows):
+        return None
+    return GradeScale(name, label, tuple(grades))
+
+
+def _grade(r: Reader, row: object, path: str, *, last: bool) -> Grade | None:
+    if not isinstance(row, dict):
+        r.problem(path, f"must be a table {{ name, label, min_score }}, got {row!r}")
+        return None
+    r.only(row, path, ("name", "label", "min_score"))
+    name = r.get(row, path, "name", str)
+    label = r.label(row, path)
+    min_score: Fraction | None = None
+    if "min_score" in row:
+        try:
+            min_score = to_fraction(row["min_score"], "min_score")
+        except InvalidInput as error:
+            r.problem(f"{path}.min_score", str(error))
+            return None
+    elif not last:
+        r.problem(f"{path}.min_score", "missing; only the lowest grade may leave it out")
+    if name is None or label is None:
+        return None
+    return Grade(name, label, min_score)
+
+
+def _domain(
+    r: Reader, t: dict[str, Any], path: str, name: str, scales: Mapping[str, GradeScale]
+) -> Domain | None:
+    r.only(t, path, ("label", "scale", "basis", "source", "note"))
+    label = r.label(t, path)
+    scale_name = r.get(t, path, "scale", str)
+    basis = r.basis(t, path)
+    scale = scales.get(scale_name) if scale_name else None
+    if scale_name and scale is None:
+        r.problem(f"{path}.scale", f"unknown scale {scale_name!r}; scales: {sorted(scales)}")
+    if label is None or scale is None or basis is None:
+        return None
+    return Domain(name, label, scale, basis)
+
+
+def _decisions(
+    r: Reader, data: dict[str, Any], fields: Mapping[str, FieldSpec], measures: Mapping[str, Measure]
+) -> DecisionRules | None:
+    t = r.table(data, "", "decisions") or {}
+    r.only(t, "decisions", ("hit_policy", "rules"))
+    text = r.get(t, "decisions", "hit_policy", str)
+    policy = None
+    if text is not None:
+        try:
+            policy = HitPolicy(text)
+        except ValueError:
+            r.problem("decisions.hit_policy", f"{text!r} is not one of unique, first, priority")
+    rows = r.get(t, "decisions", "rules", list) or []
+    rules = [_rule(r, row, f"decisions.rules[{i}]", fields, measures) for i, row in enumerate(rows)]
+    ids = [rule.rule_id for rule in rules if rule]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        r.problem("decisions.rules", f"rule id {dup!r} appears twice")
+    if not rows:
+        r.problem("decisions.rules", "a decision table needs at least one rule")
+    if policy is None or None in rules:
+        return None
+    return DecisionRules(policy, tuple(rule for rule in rules if rule))
+
+
+def _rule(
+    r: Reader,
+    row: object,
+    path: str,
+    fields: Mapping[str, FieldSpec],
+    measures: Mapping[str, Measure],
+) -> DecisionRule | None:
+    if not isinstance(row, dict):
+        r.problem(path, f"must be a table, got {row!r}")
+        return None
+    r.only(row, path, ("id", "when", "sampling_ratio", "inspections_per_year", "measures",
+                       "priority", "reason", "basis", "source", "note"))  # fmt: skip
+    rule_id = r.get(row, path, "id", str)
+    when = r.get(row, path, "when", dict)
+    if when is not None:
+        for where, reason in check_condition(when, f"{path}.when", fields):
+            r.problem(where, reason)
+    ratio = r.read_ratio(f"{path}.sampling_ratio", row.get("sampling_ratio"))
+    per_year = _per_year(r, row, path)
+    names = r.names(row, path, "measures", measures) if "measures" in row else ()
+    priority = r.get(row, path, "priority", int, required=False) or 0
+    reason = r.label(row, path, "reason") if "reason" in row else None
+    basis = r.basis(row, path)
+    return _build(
+        r,
+        path,
+        DecisionRule,
+        rule_id=rule_id,
+        when=when,
+        sampling_ratio=ratio,
+        inspections_per_year=per_year,
+        measures=frozenset(names or ()),
+        basis=basis,
+        priority=priority,
+        reason=reason,
+    )
+
+
+def _build(r: Reader, path: str, cls: Callable[..., _T], **values: Any) -> _T | None:
+    """``cls(**values)``, or None when any problem was recorded at or below ``path``."""
+    return None if _failed(r, path) else cls(**values)
+
+
+def _failed(r: Reader, path: str) -> bool:
+    return any(p.key == path or p.key.startswith((path + ".", path + "[")) for p in r.problems)
+
+
+def _per_year(r: Reader, row: dict[str, Any], path: str) -> tuple[int, int | None] | None:
+    where = f"{path}.inspections_per_year"
+    t = r.table(row, path, "inspections_per_year")
+    if t is None:
+        return None
+    r.only(t, where, ("min", "max"))
+    low = r.read_count(f"{where}.min", t.get("min"))
+    high = r.read_count(f"{where}.max", t["max"]) if "max" in t else None
+    if low is None or ("max" in t and high is None):
+        return None
+    if high is not None and high < low:
+        r.problem(f"{where}.max", f"max {high} is below min {low}")
+        return None
+    return (low, high)
+
+
+def _list_kind(r: Reader, t: dict[str, Any], path: str, name: str) -> ListKind | None:
+    r.only(t, path, ("label", "severity", "statement_period", "objection_window",
+                     "publication_deadline", "duration", "early_removal_after",
+                     "basis", "source", "note"))  # fmt: skip
+    label = r.label(t, path)
+    basis = r.basis(t, path)
+    severity = _severity(r, t, path, "severity", required=False)
+    period = r.read_period
+
+    def optional(key: str) -> Any:
+        return r.provision(t, path, key, basis, period, required=False)
+
+    return _build(
+        r,
+        path,
+        ListKind,
+        name=name,
+        label=label,
+        severity=severity,
+        statement_period=optional("statement_period"),
+        objection_window=optional("objection_window"),
+        publication_deadline=r.provision(t, path, "publication_deadline", basis, period),
+        duration=r.provision(t, path, "duration", basis, period),
+        early_removal_after=optional("early_removal_after"),
+        basis=basis,
+    )
+
+
+def _severity(
+    r: Reader, t: dict[str, Any], path: str, key: str, *, required: bool = True
+) -> Severity | None:
+    text = r.get(t, path, key, str, required=required)
+    if text is None:
+        return None
+    if text not in {s.value for s in Severity}:
+        r.problem(f"{path}.{key}", f"{text!r} is not a severity; one of minor, general, serious")
+        return None
+    return Severity(text)
+
+
+def _severities(r: Reader, data: dict[str, Any]) -> Mapping[Severity, SeverityRule]:
+    tables = r.table(data, "", "severities") or {}
+    result: dict[Severity, SeverityRule] = {}
+    for severity in Severity:
+        path = f"severities.{severity.value}"
+        t = tables.get(severity.value)
+        if not isinstance(t, dict):
+            r.problem(path, "missing; every severity (minor, general, serious) needs a table")
+            continue
+        rule = _severity_rule(r, t, path, severity)
+        if rule is not None:
+            result[severity] = rule
+    r.only(tables, "severities", [s.value for s in Severity])
+    return MappingProxyType(result)
+
+
+def _severity_rule(
+    r: Reader, t: dict[str, Any], path: str, severity: Severity
+) -> SeverityRule | None:
+    r.only(t, path, ("label", "published", "publication_min", "publication_max",
+                     "repair_after", "basis", "source", "note"))  # fmt: skip
+    basis = r.basis(t, path)
+    repair_after = r.get(t, path, "repair_after", str)
+    if repair_after not in (None, "obligations_fulfilled", "minimum_period"):
+        r.problem(f"{path}.repair_after", "must be 'obligations_fulfilled' or 'minimum_period'")
+    return _build(
+        r,
+        path,
+        SeverityRule,
+        severity=severity,
+        label=r.label(t, path),
+        published=r.get(t, path, "published", bool),
+        publication_min=r.provision(t, path, "publication_min", basis, r.read_period),
+        publication_max=r.provision(t, path, "publication_max", basis, r.read_period),
+        repair_after=repair_after,
+        basis=basis,
+    )
+
+
+def _commitment(r: Reader, t: dict[str, Any], path: str, name: str) -> CommitmentKind | None:
+    r.only(t, path, ("label", "verification_period", "breach_severity", "breach_consequences",
+                     "basis", "source", "note"))  # fmt: skip
+    basis = r.basis(t, path)
+    return _build(
+        r,
+        path,
+        CommitmentKind,
+        name=name,
+        label=r.label(t, path),
+        verification_period=r.provision(t, path, "verification_period", basis, r.read_period),
+        breach_severity=_severity(r, t, path, "breach_severity"),
+        breach_consequences=r.names(t, path, "breach_consequences", BREACH_CONSEQUENCES),
+        basis=basis,
+    )
+
+
+def _repair(r: Reader, data: dict[str, Any]) -> RepairSettings | None:
+    path = "repair"
+    t = r.table(data, "", path) or {}
+    r.only(t, path, ("acceptance_deadline", "decision_deadline", "extension", "max_extensions",
+                     "materials", "fraud_ban", "fraud_publication", "basis", "source", "note"))  # fmt: skip
+    basis = r.basis(t, path)
+
+    def period(key: str) -> Any:
+        return r.provision(t, path, key, basis, r.read_period)
+
+    return _build(
+        r,
+        path,
+        RepairSettings,
+        acceptance_deadline=period("acceptance_deadline"),
+        decision_deadline=period("decision_deadline"),
+        extension=period("extension"),
+        max_extensions=r.read_count(f"{path}.max_extensions", t.get("max_extensions")),
+        materials=r.names(t, path, "materials"),
+        fraud_ban=period("fraud_ban"),
+        fraud_publication=period("fraud_publication"),
+        basis=basis,
+    )
+
+
+def _objections(r: Reader, data: dict[str, Any]) -> ObjectionSettings | None:
+    path = "objections"
+    t = r.table(data, "", path) or {}
+    r.only(t, path, ("forward_deadline", "check_deadline", "basis", "source", "note"))
+    basis = r.basis(t, path)
+    return _build(
+        r,
+        path,
+        ObjectionSettings,
+        forward_deadline=r.provision(t, path, "forward_deadline", basis, r.read_period),
+        check_deadline=r.provision(t, path, "check_deadline", basis, r.read_period),
+        basis=basis,
+    )
+
+
+def _inspection(r: Reader, data: dict[str, Any]) -> InspectionSettings | None:
+    path = "inspection"
+    t = r.table(data, "", path) or {}
+    r.only(t, path, ("rounding", "overall_cap", "inspectors_per_inspection",
+                     "basis", "source", "note"))  # fmt: skip
+    basis = r.basis(t, path)
+    rounding = r.provision(t, path, "rounding", basis, _read_rounding(r))
+    inspectors = r.provision(t, path, "inspectors_per_inspection", basis, r.read_count)
+    if inspectors is not None and inspectors.value < 1:
+        r.problem(f"{path}.inspectors_per_inspection", "at least one inspector is needed")
+    return _build(
+        r,
+        path,
+        InspectionSettings,
+        rounding=rounding,
+        overall_cap=r.provision(t, path, "overall_cap", basis, r.read_ratio, required=False),
+        inspectors_per_inspection=inspectors,
+        basis=basis,
+    )
+
+
+
+def _read_rounding(r: Reader) -> Callable[[str, object], str | None]:
+    def read(path: str, raw: object) -> str | None:
+        if raw in ("ceil", "floor", "half_up"):
+            return str(raw)
+        r.problem(path, f"{raw!r} is not one of ceil, floor, half_up")
+        return None
+
+    return read

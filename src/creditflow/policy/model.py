@@ -1,0 +1,310 @@
+"""The policy pack model: frozen values for every setting a regulation makes, with its basis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any, Generic, Literal, TypeVar
+
+import attrs
+
+from creditflow.calendar.periods import Period
+from creditflow.core.grades import GradeScale
+from creditflow.core.labels import Label
+from creditflow.core.severity import Severity
+
+__all__ = [
+    "Basis",
+    "Change",
+    "CommitmentKind",
+    "DecisionRule",
+    "DecisionRules",
+    "Domain",
+    "Flag",
+    "HitPolicy",
+    "InspectionSettings",
+    "ListKind",
+    "Measure",
+    "ObjectionSettings",
+    "Policy",
+    "Provision",
+    "RepairSettings",
+    "Rounding",
+    "SeverityRule",
+    "Source",
+]
+
+T = TypeVar("T")
+
+
+class Source(enum.Enum):
+    """How sure we are of a figure, as tagged in ``domain.md``.
+
+    ``full``: the full legal text was read; ``copy``: a copy or news item of an official
+    document; ``exam``: an exam-bank paraphrase; ``configurable``: no regulation was found and
+    the value is a local choice that a pack author is expected to set.
+    """
+
+    FULL = "full"
+    COPY = "copy"
+    EXAM = "exam"
+    CONFIGURABLE = "configurable"
+
+
+@attrs.frozen
+class Basis:
+    """The legal basis (依据) of a rule or setting, and how sure we are of it."""
+
+    text: str
+    source: Source
+    note: str = ""
+
+    @property
+    def configurable(self) -> bool:
+        """True when no regulation sets the value: the pack author chooses it."""
+        return self.source is Source.CONFIGURABLE
+
+
+@attrs.frozen
+class Provision(Generic[T]):
+    """A value that a regulation (or a pack author) sets, with its basis."""
+
+    value: T
+    basis: Basis
+
+
+class HitPolicy(enum.Enum):
+    """How a decision table resolves several matching rules.
+
+    ``unique``: exactly one rule may match; ``first``: the first matching rule in file order
+    wins; ``priority``: the matching rule with the highest ``priority`` wins (a tie is an
+    unresolved overlap).
+    """
+
+    UNIQUE = "unique"
+    FIRST = "first"
+    PRIORITY = "priority"
+
+
+Rounding = Literal["ceil", "floor", "half_up"]
+
+
+@attrs.frozen
+class Measure:
+    """A supervision measure (监管措施) or incentive a decision may name."""
+
+    name: str
+    label: Label
+    kind: Literal["restriction", "incentive", "supervision"]
+
+
+@attrs.frozen
+class Flag:
+    """A yes/no fact about a subject that the decision rules may read."""
+
+    name: str
+    label: Label
+
+
+@attrs.frozen
+class Domain:
+    """A business domain (业务领域) with the grade scale evaluations use in it."""
+
+    name: str
+    label: Label
+    scale: GradeScale
+    basis: Basis
+
+
+@attrs.frozen
+class DecisionRule:
+    """One row of the decision table.
+
+    ``when`` is a durable_rules condition (the body of ``{"m": ...}``) over the signature
+    fields: ``domain``, ``grade``, ``grade_rank``, ``list_<kind>`` and ``flag_<name>``.
+    """
+
+    rule_id: str
+    when: Mapping[str, Any]
+    sampling_ratio: Fraction
+    inspections_per_year: tuple[int, int | None]
+    measures: frozenset[str]
+    basis: Basis
+    priority: int = 0
+    reason: Label | None = None
+
+
+@attrs.frozen
+class DecisionRules:
+    """The decision table: rules and the hit policy that resolves overlaps."""
+
+    hit_policy: HitPolicy
+    rules: tuple[DecisionRule, ...]
+
+
+@attrs.frozen
+class ListKind:
+    """A kind of list (名单): ``serious`` (black list), ``watch`` (重点关注) or ``red``.
+
+    Periods are None where the procedure has no such step (a red list has no statement
+    period, for instance).
+    """
+
+    name: str
+    label: Label
+    severity: Severity | None
+    statement_period: Provision[Period] | None
+    objection_window: Provision[Period] | None
+    publication_deadline: Provision[Period]
+    duration: Provision[Period]
+    early_removal_after: Provision[Period] | None
+    basis: Basis
+
+
+@attrs.frozen
+class SeverityRule:
+    """Publication window (公示期) and repair condition of records of one severity."""
+
+    severity: Severity
+    label: Label
+    published: bool
+    publication_min: Provision[Period]
+    publication_max: Provision[Period]
+    repair_after: Literal["obligations_fulfilled", "minimum_period"]
+    basis: Basis
+
+
+@attrs.frozen
+class RepairSettings:
+    """Credit repair (信用修复): deadlines in working days, materials, and the fraud ban."""
+
+    acceptance_deadline: Provision[Period]
+    decision_deadline: Provision[Period]
+    extension: Provision[Period]
+    max_extensions: int
+    materials: tuple[str, ...]
+    fraud_ban: Provision[Period]
+    fraud_publication: Provision[Period]
+    basis: Basis
+
+
+@attrs.frozen
+class ObjectionSettings:
+    """Objections (异议): how fast they are forwarded and checked."""
+
+    forward_deadline: Provision[Period]
+    check_deadline: Provision[Period]
+    basis: Basis
+
+
+@attrs.frozen
+class CommitmentKind:
+    """A kind of credit commitment (信用承诺) and what a breach entails."""
+
+    name: str
+    label: Label
+    verification_period: Provision[Period]
+    breach_severity: Severity
+    breach_consequences: tuple[str, ...]
+    basis: Basis
+
+
+@attrs.frozen
+class InspectionSettings:
+    """Settings for double-random inspection plans (双随机、一公开)."""
+
+    rounding: Provision[Rounding]
+    overall_cap: Provision[Fraction] | None
+    inspectors_per_inspection: Provision[int]
+    basis: Basis
+
+
+@attrs.frozen(eq=False)
+class Policy:
+    """One version of a policy pack, validated. Build it with :func:`creditflow.load_policy`.
+
+    Two policies are equal when their content is (``digest``), wherever they were read from.
+    """
+
+    name: str
+    version: str
+    title: Label
+    effective_from: dt.date
+    effective_to: dt.date | None
+    basis: Basis
+    measures: Mapping[str, Measure]
+    flags: Mapping[str, Flag]
+    domains: Mapping[str, Domain]
+    decisions: DecisionRules
+    lists: Mapping[str, ListKind]
+    severities: Mapping[Severity, SeverityRule]
+    repair: RepairSettings
+    objections: ObjectionSettings
+    commitments: Mapping[str, CommitmentKind]
+    inspection: InspectionSettings
+    origin: str = attrs.field(default="<memory>")
+    _digest: str = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        text = json.dumps(self.to_data(), sort_keys=True, ensure_ascii=False)
+        object.__setattr__(self, "_digest", hashlib.sha256(text.encode()).hexdigest())
+
+    @property
+    def key(self) -> str:
+        """``name@version``, the identifier decisions carry."""
+        return f"{self.name}@{self.version}"
+
+    def in_force(self, on: dt.date) -> bool:
+        """True if this version is in force on ``on``."""
+        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+    def to_data(self) -> dict[str, Any]:
+        """The content as plain JSON-ready data (also what :meth:`diff` compares)."""
+        from creditflow.policy.export import policy_to_data
+
+        return policy_to_data(self)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the canonical content; equal content gives an equal digest."""
+        return self._digest
+
+    def diff(self, other: Policy) -> tuple[Change, ...]:
+        """What changed from this version to ``other``, setting by setting."""
+        from creditflow.policy.diff import diff_policies
+
+        return diff_policies(self, other)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Policy):
+            return NotImplemented
+        return self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+
+@attrs.frozen
+class Change:
+    """One difference between two policy versions: the setting's path and both values."""
+
+    path: str
+    old: Any
+    new: Any
+
+    @property
+    def kind(self) -> Literal["added", "removed", "changed"]:
+        """Whether the setting was added, removed or changed."""
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        return "changed"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.old!r} -> {self.new!r}"
+

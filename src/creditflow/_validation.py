@@ -19,9 +19,7 @@ def ensure_date(value: object, name: str) -> dt.date:
 def ensure_str(value: object, name: str) -> str:
     """Return ``value`` if it is a non-empty ``str``."""
     if not isinstance(value, str):
-        raise InvalidInput(
-            f"{name} must be a str, got {value!r} that is a {type(value).__name__}"
-        )
+        raise InvalidInput(f"{name} must be a str, got {value!r} that is a {type(value).__name__}")
     if not value:
         raise InvalidInput(f"{name} must not be empty")
     return value
@@ -30,7 +28,5 @@ def ensure_str(value: object, name: str) -> str:
 def ensure_int(value: object, name: str) -> int:
     """Return ``value`` if it is an ``int`` (a ``bool`` is refused)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(
-            f"{name} must be an int, got {value!r} that is a {type(value).__name__}"
-        )
+        raise InvalidInput(f"{name} must be an int, got {value!r} that is a {type(value).__name__}")
     return value

@@ -6,7 +6,7 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     CreditflowError                     (Exception)   base; every error has a stable ``code``
     ├── InvalidInput                    (ValueError)  a value given by the caller is malformed
     │   ├── InvalidIdentifier                         USCC or resident ID: position / check char
-    │   ├── InvalidDate                 (TypeError)   a datetime, naive or aware, where a date is due
+    │   ├── InvalidDate                 (TypeError)   a datetime (naive or aware) for a date
     │   ├── InvalidPeriod                             "3 months", "5 workdays" could not be read
     │   └── InvalidFacts                              facts for a decision are malformed
     ├── UnknownName                     (LookupError) a domain, grade, list kind, flag or pack

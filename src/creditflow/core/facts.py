@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import attrs
 
@@ -11,35 +11,44 @@ from creditflow.errors import InvalidFacts
 __all__ = ["Facts"]
 
 
-def _name(field: str) -> Callable[[object], str]:
-    def convert(value: object) -> str:
-        if not isinstance(value, str) or not value:
-            raise InvalidFacts(
-                f"Facts.{field} must be a non-empty str, got {value!r}"
-                f" that is a {type(value).__name__}"
-            )
-        return value
-
-    return convert
+def _checked_name(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidFacts(
+            f"Facts.{field} must be a non-empty str, got {value!r} that is a {type(value).__name__}"
+        )
+    return value
 
 
-def _names(field: str) -> Callable[[object], frozenset[str]]:
-    def convert(value: object) -> frozenset[str]:
-        if isinstance(value, frozenset) and all(isinstance(v, str) for v in value):
-            return value  # the fast path: already what we keep
-        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-            raise InvalidFacts(
-                f"Facts.{field} must be a set of names, got {value!r}"
-                f" that is a {type(value).__name__}"
-                + (f"; write frozenset({{{value!r}}}) for one name" if isinstance(value, str) else "")
-            )
-        names = frozenset(value)
-        for name in names:
-            if not isinstance(name, str) or not name:
-                raise InvalidFacts(f"Facts.{field} must hold non-empty str names, got {name!r}")
-        return names
+def _checked_names(value: object, field: str) -> frozenset[str]:
+    if isinstance(value, frozenset) and all(isinstance(v, str) and v for v in value):
+        return value  # the fast path: already what we keep
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        hint = f"; write frozenset({{{value!r}}}) for one name" if isinstance(value, str) else ""
+        raise InvalidFacts(
+            f"Facts.{field} must be a set of names, got {value!r}"
+            f" that is a {type(value).__name__}{hint}"
+        )
+    names = frozenset(value)
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise InvalidFacts(f"Facts.{field} must hold non-empty str names, got {name!r}")
+    return names
 
-    return convert
+
+def _to_domain(value: object) -> str:
+    return _checked_name(value, "domain")
+
+
+def _to_grade(value: object) -> str:
+    return _checked_name(value, "grade")
+
+
+def _to_lists(value: object) -> frozenset[str]:
+    return _checked_names(value, "lists")
+
+
+def _to_flags(value: object) -> frozenset[str]:
+    return _checked_names(value, "flags")
 
 
 @attrs.frozen(cache_hash=True)
@@ -47,14 +56,15 @@ class Facts:
     """What the decision engine reads about one subject in one business domain (业务领域).
 
     ``lists`` holds the active list kinds (``"serious"``, ``"watch"``, ``"red"``) and ``flags``
-    the flags the policy declares (e.g. ``"commitment_breached"``). Names are checked against
-    the policy when a decision is made, not here.
+    the flags the policy declares (e.g. ``"commitment_breached"``); any iterable of names is
+    accepted and kept as a frozenset. Names are checked against the policy when a decision is
+    made, not here.
     """
 
-    domain: str = attrs.field(converter=_name("domain"))
-    grade: str = attrs.field(converter=_name("grade"))
-    lists: frozenset[str] = attrs.field(default=frozenset(), converter=_names("lists"))
-    flags: frozenset[str] = attrs.field(default=frozenset(), converter=_names("flags"))
+    domain: str = attrs.field(converter=_to_domain)
+    grade: str = attrs.field(converter=_to_grade)
+    lists: frozenset[str] = attrs.field(default=frozenset(), converter=_to_lists)
+    flags: frozenset[str] = attrs.field(default=frozenset(), converter=_to_flags)
 
     @property
     def key(self) -> tuple[str, str, frozenset[str], frozenset[str]]:

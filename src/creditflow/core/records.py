@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -13,11 +13,16 @@ from creditflow.core.severity import Severity
 __all__ = ["CreditRecord"]
 
 
-def _date(name: str) -> Callable[[object, object, object], None]:
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        ensure_date(value, name)
+def _check_date(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    ensure_date(value, attribute.name)
 
-    return check
+
+def _check_name(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    ensure_str(value, attribute.name)
+
+
+def _to_severity(value: object) -> Severity:
+    return Severity.parse(value)
 
 
 @attrs.frozen
@@ -29,11 +34,11 @@ class CreditRecord:
     ``"listing"``); ``basis`` the legal basis of the decision.
     """
 
-    record_id: str = attrs.field(validator=lambda _i, _a, v: ensure_str(v, "record_id"))
-    subject_id: str = attrs.field(validator=lambda _i, _a, v: ensure_str(v, "subject_id"))
-    domain: str = attrs.field(validator=lambda _i, _a, v: ensure_str(v, "domain"))
-    kind: str = attrs.field(validator=lambda _i, _a, v: ensure_str(v, "kind"))
-    severity: Severity = attrs.field(converter=Severity.parse)
-    decided_on: dt.date = attrs.field(validator=_date("decided_on"))
+    record_id: str = attrs.field(validator=_check_name)
+    subject_id: str = attrs.field(validator=_check_name)
+    domain: str = attrs.field(validator=_check_name)
+    kind: str = attrs.field(validator=_check_name)
+    severity: Severity = attrs.field(converter=_to_severity)
+    decided_on: dt.date = attrs.field(validator=_check_date)
     summary: str = ""
     basis: str = ""

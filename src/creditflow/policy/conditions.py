@@ -66,7 +66,9 @@ def check_condition(
     if key in _REFUSED:
         return [(where, f"{key} {_REFUSED[key]}")]
     if key.startswith("$") and key != "$neq" and key not in COMPARISONS:
-        return [(where, f"unknown operator {key}; use one of $and $or $neq {' '.join(COMPARISONS)}")]
+        return [
+            (where, f"unknown operator {key}; use one of $and $or $neq {' '.join(COMPARISONS)}")
+        ]
     if key.startswith("$"):
         return _check_operator(key, body, where, fields)
     return _check_value(key, body, where, fields)

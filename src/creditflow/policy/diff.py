@@ -37,7 +37,11 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
         for key, value in data.items():
             out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
         return out
-    if isinstance(data, list) and data and all(isinstance(v, dict) and "rule_id" in v for v in data):
+    if (
+        isinstance(data, list)
+        and data
+        and all(isinstance(v, dict) and "rule_id" in v for v in data)
+    ):
         return _flatten({v["rule_id"]: v for v in data}, prefix)
     if isinstance(data, list) and data and all(isinstance(v, dict) for v in data):
         return _flatten({str(i): v for i, v in enumerate(data)}, prefix)

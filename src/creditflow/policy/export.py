@@ -53,10 +53,9 @@ def _plain(value: object) -> Any:
             ],
         }
     if attrs.has(type(value)):
+        cls: Any = type(value)
         return {
-            a.name.lstrip("_"): _plain(getattr(value, a.name))
-            for a in attrs.fields(type(value))
-            if a.init
+            a.name.lstrip("_"): _plain(getattr(value, a.name)) for a in attrs.fields(cls) if a.init
         }
     if isinstance(value, Mapping):
         return {_key(k): _plain(v) for k, v in value.items()}

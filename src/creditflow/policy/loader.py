@@ -1,7 +1,8 @@
-"""Reading a policy pack: TOML text -> validated :class:`Policy`, reporting every problem at once."""
+"""Reading a policy pack: TOML -> validated :class:`Policy`, reporting every problem at once."""
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -53,9 +54,20 @@ BREACH_CONSEQUENCES = frozenset(
 )
 
 _TOP = (
-    "format", "pack", "measures", "flags", "scales", "domains", "decisions", "lists",
-    "severities", "repair", "objections", "commitments", "inspection",
-)  # fmt: skip
+    "format",
+    "pack",
+    "measures",
+    "flags",
+    "scales",
+    "domains",
+    "decisions",
+    "lists",
+    "severities",
+    "repair",
+    "objections",
+    "commitments",
+    "inspection",
+)
 _T = TypeVar("_T")
 
 
@@ -77,8 +89,21 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     if fmt is not None and fmt != FORMAT:
         r.problem("format", f"this version of creditflow reads format {FORMAT}, got {fmt}")
     pack = r.table(data, "", "pack") or {}
-    r.only(pack, "pack", ("name", "version", "title", "effective_from", "effective_to",
-                          "extends", "basis", "source", "note"))  # fmt: skip
+    r.only(
+        pack,
+        "pack",
+        (
+            "name",
+            "version",
+            "title",
+            "effective_from",
+            "effective_to",
+            "extends",
+            "basis",
+            "source",
+            "note",
+        ),
+    )
     name = r.get(pack, "pack", "name", str)
     if name is not None and not _is_pack_name(name):
         r.problem("pack.name", f"{name!r} is not a pack name (a-z, 0-9, -)")
@@ -100,29 +125,28 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     repair = _repair(r, data)
     objections = _objections(r, data)
     inspection = _inspection(r, data)
+    title = r.label(pack, "pack", "title") if "title" in pack else None
     if r.problems:
         raise PolicyError(source, r.problems)
-    assert name and version and effective_from and pack_basis and decisions  # for mypy
-    assert repair and objections and inspection
-    return Policy(
-        name=name,
-        version=version,
-        title=r.label(pack, "pack", "title") or Label(name, name),
-        effective_from=effective_from,
-        effective_to=effective_to,
-        basis=pack_basis,
-        measures=measures,
-        flags=flags,
-        domains=domains,
-        decisions=decisions,
-        lists=lists,
-        severities=severities,
-        repair=repair,
-        objections=objections,
-        commitments=commitments,
-        inspection=inspection,
-        origin=source,
-    )
+    values: dict[str, Any] = {
+        "name": name,
+        "version": version,
+        "title": title or Label(str(name), str(name)),
+        "effective_from": effective_from,
+        "effective_to": effective_to,
+        "basis": pack_basis,
+        "measures": measures,
+        "flags": flags,
+        "domains": domains,
+        "decisions": decisions,
+        "lists": lists,
+        "severities": severities,
+        "repair": repair,
+        "objections": objections,
+        "commitments": commitments,
+        "inspection": inspection,
+    }
+    return Policy(**values, origin=source)
 
 
 def signature_fields(
@@ -146,7 +170,10 @@ def _is_pack_name(name: str) -> bool:
 
 
 def _named_tables(
-    r: Reader, data: dict[str, Any], key: str, build: Callable[[dict[str, Any], str, str], _T | None]
+    r: Reader,
+    data: dict[str, Any],
+    key: str,
+    build: Callable[[dict[str, Any], str, str], _T | None],
 ) -> Mapping[str, _T]:
     """Read ``[key.<name>]`` tables into a read-only mapping, name by name."""
     tables = r.table(data, "", key) or {}
@@ -195,7 +222,7 @@ def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> GradeScale | N
     for dup in {n for n in names if names.count(n) > 1}:
         r.problem(f"{path}.grades", f"grade {dup!r} appears twice")
     cutoffs = [g.min_score for g in grades if g.min_score is not None]
-    if any(a <= b for a, b in zip(cutoffs, cutoffs[1:], strict=False)):
+    if any(a <= b for a, b in itertools.pairwise(cutoffs)):
         r.problem(f"{path}.grades", "min_score must fall strictly from the best grade to the worst")
     if label is None or len(grades) != len(rows):
         return None
@@ -239,7 +266,10 @@ def _domain(
 
 
 def _decisions(
-    r: Reader, data: dict[str, Any], fields: Mapping[str, FieldSpec], measures: Mapping[str, Measure]
+    r: Reader,
+    data: dict[str, Any],
+    fields: Mapping[str, FieldSpec],
+    measures: Mapping[str, Measure],
 ) -> DecisionRules | None:
     t = r.table(data, "", "decisions") or {}
     r.only(t, "decisions", ("hit_policy", "rules"))
@@ -272,13 +302,27 @@ def _rule(
     if not isinstance(row, dict):
         r.problem(path, f"must be a table, got {row!r}")
         return None
-    r.only(row, path, ("id", "when", "sampling_ratio", "inspections_per_year", "measures",
-                       "priority", "reason", "basis", "source", "note"))  # fmt: skip
+    r.only(
+        row,
+        path,
+        (
+            "id",
+            "when",
+            "sampling_ratio",
+            "inspections_per_year",
+            "measures",
+            "priority",
+            "reason",
+            "basis",
+            "source",
+            "note",
+        ),
+    )
     rule_id = r.get(row, path, "id", str)
     when = r.get(row, path, "when", dict)
     if when is not None:
-        for where, reason in check_condition(when, f"{path}.when", fields):
-            r.problem(where, reason)
+        for where, why in check_condition(when, f"{path}.when", fields):
+            r.problem(where, why)
     ratio = r.read_ratio(f"{path}.sampling_ratio", row.get("sampling_ratio"))
     per_year = _per_year(r, row, path)
     names = r.names(row, path, "measures", measures) if "measures" in row else ()
@@ -326,9 +370,22 @@ def _per_year(r: Reader, row: dict[str, Any], path: str) -> tuple[int, int | Non
 
 
 def _list_kind(r: Reader, t: dict[str, Any], path: str, name: str) -> ListKind | None:
-    r.only(t, path, ("label", "severity", "statement_period", "objection_window",
-                     "publication_deadline", "duration", "early_removal_after",
-                     "basis", "source", "note"))  # fmt: skip
+    r.only(
+        t,
+        path,
+        (
+            "label",
+            "severity",
+            "statement_period",
+            "objection_window",
+            "publication_deadline",
+            "duration",
+            "early_removal_after",
+            "basis",
+            "source",
+            "note",
+        ),
+    )
     label = r.label(t, path)
     basis = r.basis(t, path)
     severity = _severity(r, t, path, "severity", required=False)
@@ -384,8 +441,20 @@ def _severities(r: Reader, data: dict[str, Any]) -> Mapping[Severity, SeverityRu
 def _severity_rule(
     r: Reader, t: dict[str, Any], path: str, severity: Severity
 ) -> SeverityRule | None:
-    r.only(t, path, ("label", "published", "publication_min", "publication_max",
-                     "repair_after", "basis", "source", "note"))  # fmt: skip
+    r.only(
+        t,
+        path,
+        (
+            "label",
+            "published",
+            "publication_min",
+            "publication_max",
+            "repair_after",
+            "basis",
+            "source",
+            "note",
+        ),
+    )
     basis = r.basis(t, path)
     repair_after = r.get(t, path, "repair_after", str)
     if repair_after not in (None, "obligations_fulfilled", "minimum_period"):
@@ -405,8 +474,19 @@ def _severity_rule(
 
 
 def _commitment(r: Reader, t: dict[str, Any], path: str, name: str) -> CommitmentKind | None:
-    r.only(t, path, ("label", "verification_period", "breach_severity", "breach_consequences",
-                     "basis", "source", "note"))  # fmt: skip
+    r.only(
+        t,
+        path,
+        (
+            "label",
+            "verification_period",
+            "breach_severity",
+            "breach_consequences",
+            "basis",
+            "source",
+            "note",
+        ),
+    )
     basis = r.basis(t, path)
     return _build(
         r,
@@ -424,8 +504,22 @@ def _commitment(r: Reader, t: dict[str, Any], path: str, name: str) -> Commitmen
 def _repair(r: Reader, data: dict[str, Any]) -> RepairSettings | None:
     path = "repair"
     t = r.table(data, "", path) or {}
-    r.only(t, path, ("acceptance_deadline", "decision_deadline", "extension", "max_extensions",
-                     "materials", "fraud_ban", "fraud_publication", "basis", "source", "note"))  # fmt: skip
+    r.only(
+        t,
+        path,
+        (
+            "acceptance_deadline",
+            "decision_deadline",
+            "extension",
+            "max_extensions",
+            "materials",
+            "fraud_ban",
+            "fraud_publication",
+            "basis",
+            "source",
+            "note",
+        ),
+    )
     basis = r.basis(t, path)
 
     def period(key: str) -> Any:
@@ -464,8 +558,9 @@ def _objections(r: Reader, data: dict[str, Any]) -> ObjectionSettings | None:
 def _inspection(r: Reader, data: dict[str, Any]) -> InspectionSettings | None:
     path = "inspection"
     t = r.table(data, "", path) or {}
-    r.only(t, path, ("rounding", "overall_cap", "inspectors_per_inspection",
-                     "basis", "source", "note"))  # fmt: skip
+    r.only(
+        t, path, ("rounding", "overall_cap", "inspectors_per_inspection", "basis", "source", "note")
+    )
     basis = r.basis(t, path)
     rounding = r.provision(t, path, "rounding", basis, _read_rounding(r))
     inspectors = r.provision(t, path, "inspectors_per_inspection", basis, r.read_count)
@@ -480,7 +575,6 @@ def _inspection(r: Reader, data: dict[str, Any]) -> InspectionSettings | None:
         inspectors_per_inspection=inspectors,
         basis=basis,
     )
-
 
 
 def _read_rounding(r: Reader) -> Callable[[str, object], str | None]:

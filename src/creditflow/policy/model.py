@@ -307,4 +307,3 @@ class Change:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.old!r} -> {self.new!r}"
-

@@ -91,7 +91,9 @@ class Reader:
         en = self.get(value, where, "en", str)
         return Label(zh, en) if zh and en else None
 
-    def date(self, table: dict[str, Any], path: str, key: str, *, required: bool = True) -> dt.date | None:
+    def date(
+        self, table: dict[str, Any], path: str, key: str, *, required: bool = True
+    ) -> dt.date | None:
         """A TOML local date (``2026-04-01``), not a date-time."""
         value = table.get(key)
         if isinstance(value, dt.datetime):
@@ -132,7 +134,7 @@ class Reader:
         *,
         required: bool = True,
     ) -> Provision[Any] | None:
-        """A setting given bare (inheriting the table's basis) or as ``{ value, basis, source }``."""
+        """A setting, bare (inheriting its table's basis) or as ``{ value, basis, source }``."""
         where = _join(path, key)
         if key not in table:
             if required:
@@ -190,7 +192,9 @@ class Reader:
             return None
         return raw
 
-    def names(self, table: dict[str, Any], path: str, key: str, known: Iterable[str] | None = None) -> tuple[str, ...] | None:
+    def names(
+        self, table: dict[str, Any], path: str, key: str, known: Iterable[str] | None = None
+    ) -> tuple[str, ...] | None:
         """A list of names, each one of ``known`` when given."""
         values = self.get(table, path, key, list)
         if values is None:

@@ -53,7 +53,9 @@ def builtin_versions() -> tuple[PackVersion, ...]:
     return _builtin_index()
 
 
-def read_policy(source: str | os.PathLike[str] | None = None, *, on: dt.date | None = None) -> Policy:
+def read_policy(
+    source: str | os.PathLike[str] | None = None, *, on: dt.date | None = None
+) -> Policy:
     """Read and validate a pack, without analysing its decision table.
 
     ``source`` is None (the default pack), a built-in name (``"national-transport"``), a
@@ -102,9 +104,13 @@ def _read_file(path: Path) -> Policy:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise PolicyError(str(path), [PolicyProblem(str(path), "", f"cannot read: {error}")]) from None
+        raise PolicyError(
+            str(path), [PolicyProblem(str(path), "", f"cannot read: {error}")]
+        ) from None
     except UnicodeDecodeError as error:
-        raise PolicyError(str(path), [PolicyProblem(str(path), "", f"not UTF-8: {error}")]) from None
+        raise PolicyError(
+            str(path), [PolicyProblem(str(path), "", f"not UTF-8: {error}")]
+        ) from None
     data = _resolve_extends(parse_policy_text(text, str(path)), str(path))
     return policy_from_data(data, str(path))
 
@@ -131,7 +137,9 @@ def _resolve_extends(data: dict[str, Any], source: str) -> dict[str, Any]:
     base = [v for v in _builtin_index() if v.name == name and v.version == version]
     if not base:
         known = [v.key for v in _builtin_index()]
-        problem = PolicyProblem(source, "pack.extends", f"no built-in pack {base_key!r}; known: {known}")
+        problem = PolicyProblem(
+            source, "pack.extends", f"no built-in pack {base_key!r}; known: {known}"
+        )
         raise PolicyError(source, [problem])
     merged = _overlay(_builtin_data(base[0].file), data)
     merged["pack"].pop("extends", None)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, Protocol
 
 import attrs
 
@@ -19,9 +20,7 @@ _SHOWN = 20  # problems of one kind listed one by one in an error; the rest are 
 
 def describe(facts: Facts) -> str:
     """``road_transport/B lists=[watch] flags=[]`` -- a signature in one line."""
-    return (
-        f"{facts.domain}/{facts.grade} lists={sorted(facts.lists)} flags={sorted(facts.flags)}"
-    )
+    return f"{facts.domain}/{facts.grade} lists={sorted(facts.lists)} flags={sorted(facts.flags)}"
 
 
 @attrs.frozen
@@ -131,12 +130,15 @@ class AnalysisReport:
         }
 
 
-class _Decided:
-    """What order analysis needs of a decided signature (Decision, without importing it)."""
+class _Decided(Protocol):
+    """What order analysis needs of a decided signature (a Decision)."""
 
-    sampling_ratio: Fraction
-    inspections_per_year: tuple[int, int | None]
-    rule_id: str
+    @property
+    def sampling_ratio(self) -> Fraction: ...
+    @property
+    def inspections_per_year(self) -> tuple[int, int | None]: ...
+    @property
+    def rule_id(self) -> str: ...
 
 
 def find_order_violations(
@@ -148,7 +150,7 @@ def find_order_violations(
     """
     violations: list[OrderViolation] = []
     for group in _groups(policy, decided):
-        for better, worse in zip(group, group[1:], strict=False):
+        for better, worse in itertools.pairwise(group):
             violations += _compare(better, worse, decided[better], decided[worse])
     return violations
 
@@ -166,7 +168,9 @@ def _compare(b: Facts, w: Facts, db: _Decided, dw: _Decided) -> list[OrderViolat
     ids = (db.rule_id, dw.rule_id)
     found = []
     if dw.sampling_ratio < db.sampling_ratio:
-        found.append(OrderViolation(b, w, "sampling_ratio", db.sampling_ratio, dw.sampling_ratio, ids))
+        found.append(
+            OrderViolation(b, w, "sampling_ratio", db.sampling_ratio, dw.sampling_ratio, ids)
+        )
     (bmin, bmax), (wmin, wmax) = db.inspections_per_year, dw.inspections_per_year
     if wmin < bmin:
         found.append(OrderViolation(b, w, "inspections_min", bmin, wmin, ids))

@@ -91,31 +91,60 @@ class Decision:
         ratio = format_ratio(self.sampling_ratio)
         low, high = self.inspections_per_year
         if lang == "zh":
-            return _explain_zh(self, domain.label.zh, grade.label.zh, lists, flags, measures,
-                               reason, ratio, low, high)  # fmt: skip
-        return _explain_en(self, domain.label.en, grade.label.en, lists, flags, measures,
-                           reason, ratio, low, high)  # fmt: skip
+            return _explain_zh(
+                self,
+                domain.label.zh,
+                grade.label.zh,
+                lists,
+                flags,
+                measures,
+                reason,
+                ratio,
+                low,
+                high,
+            )
+        return _explain_en(
+            self, domain.label.en, grade.label.en, lists, flags, measures, reason, ratio, low, high
+        )
 
 
 def _explain_zh(
-    d: Decision, domain: str, grade: str, lists: list[str], flags: list[str],
-    measures: list[str], reason: str, ratio: str, low: int, high: int | None,
-) -> str:  # fmt: skip
+    d: Decision,
+    domain: str,
+    grade: str,
+    lists: list[str],
+    flags: list[str],
+    measures: list[str],
+    reason: str,
+    ratio: str,
+    low: int,
+    high: int | None,
+) -> str:
     who = f"{domain}领域信用等级为{d.facts.grade}（{grade}）的主体"
     if lists:
         who += f"，已列入{'、'.join(lists)}"
     if flags:
         who += f"，{'、'.join(flags)}"
-    times = f"不少于{low}次" if high is None else (f"{low}次" if low == high else f"{low}至{high}次")
+    times = (
+        f"不少于{low}次" if high is None else (f"{low}次" if low == high else f"{low}至{high}次")
+    )
     text = f"{who}：{reason + '。' if reason else ''}抽查比例为{ratio}，每年检查{times}"
     text += f"；适用措施：{'、'.join(measures)}。" if measures else "。"
     return text + f"依据：{d.basis}（规则 {d.rule_id}，{d.policy_version}）。"
 
 
 def _explain_en(
-    d: Decision, domain: str, grade: str, lists: list[str], flags: list[str],
-    measures: list[str], reason: str, ratio: str, low: int, high: int | None,
-) -> str:  # fmt: skip
+    d: Decision,
+    domain: str,
+    grade: str,
+    lists: list[str],
+    flags: list[str],
+    measures: list[str],
+    reason: str,
+    ratio: str,
+    low: int,
+    high: int | None,
+) -> str:
     who = f"A subject graded {d.facts.grade} ({grade}) in {domain}"
     if lists:
         who += f", on the {', '.join(lists)}"

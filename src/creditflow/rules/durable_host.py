@@ -85,7 +85,9 @@ def _recorder(index: int) -> Callable[[Any], None]:
 
 def _read_hits(state: object, fields: Mapping[str, Any]) -> frozenset[int]:
     if not isinstance(state, dict):
-        raise EngineFailure(f"durable_rules returned {state!r} instead of a state for {dict(fields)}")
+        raise EngineFailure(
+            f"durable_rules returned {state!r} instead of a state for {dict(fields)}"
+        )
     if "exception" in state:
         raise EngineFailure(f"a rule action failed inside durable_rules: {state['exception']}")
     hits = state.get("hits")

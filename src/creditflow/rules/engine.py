@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from creditflow.core.facts import Facts
-from creditflow.errors import EngineFailure, InvalidFacts, InvalidInput, PolicyAnalysisError, UnknownName
+from creditflow.errors import (
+    EngineFailure,
+    InvalidFacts,
+    InvalidInput,
+    PolicyAnalysisError,
+    UnknownName,
+)
 from creditflow.policy.model import Policy
 from creditflow.rules.analysis import AnalysisReport
 from creditflow.rules.decision import Decision

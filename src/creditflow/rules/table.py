@@ -108,7 +108,9 @@ def _compile(policy: Policy, hits_of: HitFinder) -> DecisionTable:
     return DecisionTable(policy, {f.key: d for f, d in decided.items()}, report)
 
 
-def _resolve(hit_policy: HitPolicy, rules: tuple[DecisionRule, ...], matched: list[int]) -> int | None:
+def _resolve(
+    hit_policy: HitPolicy, rules: tuple[DecisionRule, ...], matched: list[int]
+) -> int | None:
     """The index of the deciding rule, or None for a gap or an unresolved overlap."""
     if not matched:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -118,7 +118,9 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     scales = _named_tables(r, data, "scales", lambda t, p, n: _scale(r, t, p, n))
     domains = _named_tables(r, data, "domains", lambda t, p, n: _domain(r, t, p, n, scales))
     lists = _named_tables(r, data, "lists", lambda t, p, n: _list_kind(r, t, p, n))
-    fields = signature_fields(domains, lists, flags)
+    # Declared names, even of tables that failed: one typo must not cascade into the rules.
+    fields = signature_fields(domains, _declared(data, "lists"), _declared(data, "flags"))
+    fields["domain"] = FieldSpec(str, frozenset(_declared(data, "domains")))
     decisions = _decisions(r, data, fields, measures)
     severities = _severities(r, data)
     commitments = _named_tables(r, data, "commitments", lambda t, p, n: _commitment(r, t, p, n))
@@ -150,7 +152,7 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
 
 
 def signature_fields(
-    domains: Mapping[str, Domain], lists: Mapping[str, object], flags: Mapping[str, object]
+    domains: Mapping[str, Domain], lists: Iterable[str], flags: Iterable[str]
 ) -> dict[str, FieldSpec]:
     """The fields a decision rule may read, with their types and allowed values."""
     grades = {g for d in domains.values() for g in d.scale.names}
@@ -163,6 +165,11 @@ def signature_fields(
     fields.update({f"list_{k}": FieldSpec(bool) for k in lists})
     fields.update({f"flag_{f}": FieldSpec(bool) for f in flags})
     return fields
+
+
+def _declared(data: dict[str, Any], key: str) -> list[str]:
+    tables = data.get(key)
+    return [name for name in tables if NAME.match(name)] if isinstance(tables, dict) else []
 
 
 def _is_pack_name(name: str) -> bool:

@@ -1,0 +1,104 @@
+"""Reading decision requests: JSON lines, one object of facts per line, checked line by line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from creditflow.cli.common import LineError
+from creditflow.core.facts import Facts
+
+__all__ = ["Request", "read_requests"]
+
+_SHOWN = 60  # characters of a wrong value quoted in an error
+_KEYS = ("domain", "grade", "lists", "flags", "id")
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
+class Request(NamedTuple):
+    """The facts of one input line, its number (0 for options) and its ``id``, if it has one."""
+
+    line: int
+    facts: Facts
+    has_id: bool = False
+    id: object = None
+
+
+def read_requests(lines: Iterable[bytes | str]) -> Iterator[Request]:
+    """Requests from JSON lines; blank lines are skipped; the first bad line raises LineError.
+
+    Lines are numbered from 1, blank ones included. Bytes are decoded as UTF-8 (a byte order
+    mark on the first line is allowed).
+    """
+    for number, raw in enumerate(lines, 1):
+        text = _decode(raw, number)
+        if text and not text.isspace():
+            yield parse_request(text, number)
+
+
+def parse_request(text: str, line: int) -> Request:
+    """The request on one JSON line: an object with domain, grade and optional lists, flags, id."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LineError(line, f"invalid JSON: {error.msg} at column {error.colno}") from None
+    if not isinstance(data, dict):
+        raise LineError(line, f"expected a JSON object, got {_json_type(data)}")
+    unknown = sorted(data.keys() - set(_KEYS))
+    if unknown:
+        raise LineError(line, f"unknown key {unknown[0]!r}; known: {', '.join(_KEYS)}")
+    facts = Facts(
+        domain=_name(data, "domain", line),
+        grade=_name(data, "grade", line),
+        lists=_names(data, "lists", line),
+        flags=_names(data, "flags", line),
+    )
+    return Request(line, facts, "id" in data, data.get("id"))
+
+
+def _decode(raw: bytes | str, line: int) -> str:
+    if isinstance(raw, str):
+        return raw.removeprefix("\ufeff") if line == 1 else raw
+    try:
+        return raw.decode("utf-8-sig" if line == 1 else "utf-8")
+    except UnicodeDecodeError as error:
+        raise LineError(line, f"not valid UTF-8: byte {error.start + 1}") from None
+
+
+def _name(data: dict[str, object], key: str, line: int) -> str:
+    if key not in data:
+        raise LineError(line, f"missing key {key!r}")
+    value = data[key]
+    if not isinstance(value, str) or not value:
+        raise LineError(line, f"{key!r} must be a non-empty string, got {_show(value)}")
+    return value
+
+
+def _names(data: dict[str, object], key: str, line: int) -> frozenset[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise LineError(line, f"{key!r} must be an array of strings, got {_show(value)}")
+    for item in value:
+        if not isinstance(item, str) or not item:
+            raise LineError(line, f"{key!r} must hold non-empty strings, got {_show(item)}")
+    return frozenset(value)
+
+
+def _show(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    if len(text) > _SHOWN:
+        text = text[: _SHOWN - 3] + "..."
+    return f"{text} ({_json_type(value)})"
+
+
+def _json_type(value: object) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)

@@ -1,0 +1,188 @@
+"""Malformed packs: every problem is reported at once, each with file, key path and reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import national_data
+
+import creditflow
+from creditflow.errors import PolicyError, PolicyProblem
+from creditflow.policy.loader import policy_from_data
+
+
+def problems_of(data: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(PolicyError) as info:
+        policy_from_data(data, "test.toml")
+    assert all(p.source == "test.toml" for p in info.value.problems)
+    return {p.key: p.reason for p in info.value.problems}
+
+
+def test_the_national_data_is_valid_to_start_with() -> None:
+    assert policy_from_data(national_data(), "test.toml").key == "national-transport@2026.1"
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    data = national_data()
+    del data["pack"]["name"]
+    data["decisions"]["rules"][0]["sampling_ratio"] = "120%"
+    data["decisions"]["rules"][1]["measures"] = ["key_supervision", "nonsense"]
+    data["lists"]["watch"]["duration"] = "1 fortnight"
+    data["repair"]["acceptance_deadlin"] = "3 workdays"
+    problems = problems_of(data)
+    assert problems["pack.name"] == "missing; a string is required"
+    assert problems["decisions.rules[0].sampling_ratio"] == (
+        "ratio '120%' must lie between 0% and 100%"
+    )
+    assert "'nonsense' is not declared" in problems["decisions.rules[1].measures[1]"]
+    assert problems["lists.watch.duration"].startswith("unknown unit 'fortnight'")
+    assert problems["repair.acceptance_deadlin"].startswith("unknown key")
+    assert len(problems) == 5
+
+
+def test_the_error_message_lists_every_problem_with_its_path() -> None:
+    data = national_data()
+    data["pack"]["effective_from"] = "2026-04-01"
+    data["severities"]["serious"]["publication_max"] = 3
+    with pytest.raises(PolicyError) as info:
+        policy_from_data(data, "pack.toml")
+    message = str(info.value)
+    assert message.startswith("policy pack pack.toml has 2 problems:")
+    assert "pack.toml: pack.effective_from: must be a date, got '2026-04-01' (string)" in message
+    assert "severities.serious.publication_max: must be a period text" in message
+
+
+@pytest.mark.parametrize(
+    ("when", "key", "reason"),
+    [
+        (
+            {"grade": "A", "domain": "road_transport"},
+            "decisions.rules[0].when",
+            "exactly one key",
+        ),
+        ({"$ex": {"grade": 1}}, "decisions.rules[0].when.$ex", "hangs durable_rules"),
+        ({"$ne": {"grade": "A"}}, "decisions.rules[0].when.$ne", "write $neq"),
+        ({"colour": "red"}, "decisions.rules[0].when.colour", "unknown field 'colour'"),
+        ({"grade": "E"}, "decisions.rules[0].when.grade", "'E' is not a value of grade"),
+        ({"grade_rank": "1"}, "decisions.rules[0].when.grade_rank", "takes a int"),
+        ({"$lt": {"grade": "B"}}, "decisions.rules[0].when.$lt.grade", "compares numbers"),
+        ({"$and": []}, "decisions.rules[0].when.$and", "non-empty array"),
+        ({"$or": [{"list_red": 1}]}, "decisions.rules[0].when.$or[0].list_red", "takes a bool"),
+        ({"$mt": {"grade": "A.*"}}, "decisions.rules[0].when.$mt", "unknown operator $mt"),
+    ],
+)
+def test_conditions_outside_the_safe_subset_are_refused(
+    when: dict[str, Any], key: str, reason: str
+) -> None:
+    data = national_data()
+    data["decisions"]["rules"][0]["when"] = when
+    problems = problems_of(data)
+    assert reason in problems[key], problems
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "key", "reason"),
+    [
+        (("decisions", "hit_policy"), "last", "decisions.hit_policy", "not one of unique"),
+        (("format",), 2, "format", "reads format 1, got 2"),
+        (("pack", "effective_to"), "x", "pack.effective_to", "must be a date"),
+        (("inspection", "inspectors_per_inspection"), 0, "inspection.inspectors_per_inspection",
+         "at least one inspector"),  # fmt: skip
+        (("inspection", "rounding"), "up", "inspection.rounding", "not one of ceil"),
+        (("severities", "minor", "repair_after"), "never", "severities.minor.repair_after",
+         "must be 'obligations_fulfilled'"),  # fmt: skip
+        (("commitments", "repair", "breach_severity"), "grave",
+         "commitments.repair.breach_severity", "not a severity"),  # fmt: skip
+        (("domains", "road_transport", "scale"), "nope", "domains.road_transport.scale",
+         "unknown scale 'nope'"),  # fmt: skip
+        (("lists", "serious", "source"), "rumour", "lists.serious.source", "not a source"),
+    ],
+)
+def test_bad_values_name_their_key(path: tuple[str, ...], value: object, key: str, reason: str) -> None:
+    data = national_data()
+    table = data
+    for part in path[:-1]:
+        table = table[part]
+    table[path[-1]] = value
+    problems = problems_of(data)
+    assert reason in problems[key], problems
+
+
+def test_grade_cut_offs_must_fall() -> None:
+    data = national_data()
+    data["scales"]["construction"]["grades"][1]["min_score"] = 99
+    assert "must fall strictly" in problems_of(data)["scales.construction.grades"]
+
+
+def test_only_the_lowest_grade_may_omit_its_cut_off() -> None:
+    data = national_data()
+    del data["scales"]["construction"]["grades"][2]["min_score"]
+    assert "only the lowest grade" in problems_of(data)["scales.construction.grades[2].min_score"]
+
+
+def test_inspections_max_below_min_is_refused() -> None:
+    data = national_data()
+    data["decisions"]["rules"][1]["inspections_per_year"] = {"min": 3, "max": 2}
+    problems = problems_of(data)
+    assert problems["decisions.rules[1].inspections_per_year.max"] == "max 2 is below min 3"
+
+
+def test_duplicate_rule_ids_are_refused() -> None:
+    data = national_data()
+    data["decisions"]["rules"][1]["id"] = data["decisions"]["rules"][0]["id"]
+    assert "appears twice" in problems_of(data)["decisions.rules"]
+
+
+def test_a_provision_can_carry_its_own_basis() -> None:
+    data = national_data()
+    data["repair"]["extension"] = {"value": "5 workdays", "basis": "local rule", "source": "copy"}
+    policy = policy_from_data(data, "test.toml")
+    assert str(policy.repair.extension.value) == "5 workdays"
+    assert policy.repair.extension.basis.text == "local rule"
+    assert policy.repair.decision_deadline.basis.text == policy.repair.basis.text
+
+
+def test_toml_syntax_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text('format = 1\n[pack\nname = "x"\n', encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        creditflow.load_policy(path)
+    (problem,) = info.value.problems
+    assert problem.source == str(path)
+    assert "not valid TOML" in problem.reason
+    assert "line 2" in problem.reason
+
+
+def test_a_missing_file_is_a_policy_error(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="cannot read"):
+        creditflow.load_policy(tmp_path / "absent.toml")
+
+
+def test_extends_must_name_a_builtin_version(tmp_path: Path) -> None:
+    path = tmp_path / "regional.toml"
+    path.write_text('format = 1\n[pack]\nextends = "national-transport@9.9"\n', encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        creditflow.load_policy(path)
+    assert info.value.problems == (
+        PolicyProblem(
+            str(path),
+            "pack.extends",
+            info.value.problems[0].reason,
+        ),
+    )
+    assert "no built-in pack 'national-transport@9.9'" in info.value.problems[0].reason
+
+
+@pytest.mark.parametrize("source", [42, b"national-transport", ""])
+def test_a_source_of_the_wrong_type_is_refused(source: object) -> None:
+    with pytest.raises(creditflow.errors.InvalidInput, match="source must be None"):
+        creditflow.load_policy(source)  # type: ignore[arg-type]
+
+
+def test_a_datetime_for_on_is_refused() -> None:
+    import datetime as dt
+
+    with pytest.raises(creditflow.errors.InvalidDate, match="on must be a datetime.date"):
+        creditflow.load_policy(on=dt.datetime(2026, 5, 1, 12, 0))  # noqa: DTZ001

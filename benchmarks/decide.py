@@ -129,13 +129,12 @@ def main() -> None:
     print(f"{'durable_rules Host.post per fact':<34}{direct_rate:>16,.0f}")
     slower = dict_rate / engine_rate
     faster = engine_rate / direct_rate
+    verdict = {True: "PASS", False: "FAIL"}
     print(f"decide_many is {slower:.2f}x slower than the dict lookup (target <= 3x): "
-          f"{'PASS' if slower <= 3 else 'FAIL'}")  # fmt: skip
+          f"{verdict[slower <= 3]}")  # fmt: skip
     print(f"decide_many is {faster:,.0f}x faster than direct posting (target >= 50x): "
-          f"{'PASS' if faster >= 50 else 'FAIL'}")  # fmt: skip
-    print(
-        f"import creditflow: {seconds:.3f} s (target < 0.3 s): {'PASS' if seconds < 0.3 else 'FAIL'}"
-    )
+          f"{verdict[faster >= 50]}")  # fmt: skip
+    print(f"import creditflow: {seconds:.3f} s (target < 0.3 s): {verdict[seconds < 0.3]}")
 
 
 if __name__ == "__main__":

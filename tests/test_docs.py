@@ -18,7 +18,9 @@ def test_some_pages_have_examples() -> None:
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_examples_in_the_page_run(page: Path) -> None:
     result = doctest.testfile(
-        str(page), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+        str(page),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
     )
     assert result.attempted > 0
     assert result.failed == 0

@@ -63,7 +63,9 @@ def test_severities_are_ordered_and_parsed() -> None:
     assert Severity.MINOR < Severity.GENERAL < Severity.SERIOUS
     assert max(Severity) is Severity.SERIOUS
     assert Severity.parse("general") is Severity.GENERAL
-    with pytest.raises(UnknownName, match="unknown severity 'grave'; known: general, minor, serious"):
+    with pytest.raises(
+        UnknownName, match="unknown severity 'grave'; known: general, minor, serious"
+    ):
         Severity.parse("grave")
 
 
@@ -71,8 +73,10 @@ def test_credit_records_validate_their_fields() -> None:
     record = CreditRecord("r1", "91350100M000100Y43", "road_transport", "penalty", "serious",
                           dt.date(2026, 5, 1))  # fmt: skip
     assert record.severity is Severity.SERIOUS
-    with pytest.raises(InvalidDate, match="decided_on must be a datetime.date, got a naive datetime"):
-        CreditRecord("r1", "s", "d", "penalty", "minor", dt.datetime(2026, 5, 1))  # noqa: DTZ001
+    with pytest.raises(
+        InvalidDate, match="decided_on must be a datetime.date, got a naive datetime"
+    ):
+        CreditRecord("r1", "s", "d", "penalty", "minor", dt.datetime(2026, 5, 1))
     with pytest.raises(InvalidInput, match="record_id must not be empty"):
         CreditRecord("", "s", "d", "penalty", "minor", dt.date(2026, 5, 1))
 

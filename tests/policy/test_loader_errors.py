@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import national_data
 
 import creditflow
+from conftest import national_data
 from creditflow.errors import PolicyError, PolicyProblem
 from creditflow.policy.loader import policy_from_data
 
@@ -88,19 +88,37 @@ def test_conditions_outside_the_safe_subset_are_refused(
         (("decisions", "hit_policy"), "last", "decisions.hit_policy", "not one of unique"),
         (("format",), 2, "format", "reads format 1, got 2"),
         (("pack", "effective_to"), "x", "pack.effective_to", "must be a date"),
-        (("inspection", "inspectors_per_inspection"), 0, "inspection.inspectors_per_inspection",
-         "at least one inspector"),  # fmt: skip
+        (
+            ("inspection", "inspectors_per_inspection"),
+            0,
+            "inspection.inspectors_per_inspection",
+            "at least one inspector",
+        ),
         (("inspection", "rounding"), "up", "inspection.rounding", "not one of ceil"),
-        (("severities", "minor", "repair_after"), "never", "severities.minor.repair_after",
-         "must be 'obligations_fulfilled'"),  # fmt: skip
-        (("commitments", "repair", "breach_severity"), "grave",
-         "commitments.repair.breach_severity", "not a severity"),  # fmt: skip
-        (("domains", "road_transport", "scale"), "nope", "domains.road_transport.scale",
-         "unknown scale 'nope'"),  # fmt: skip
+        (
+            ("severities", "minor", "repair_after"),
+            "never",
+            "severities.minor.repair_after",
+            "must be 'obligations_fulfilled'",
+        ),
+        (
+            ("commitments", "repair", "breach_severity"),
+            "grave",
+            "commitments.repair.breach_severity",
+            "not a severity",
+        ),
+        (
+            ("domains", "road_transport", "scale"),
+            "nope",
+            "domains.road_transport.scale",
+            "unknown scale 'nope'",
+        ),
         (("lists", "serious", "source"), "rumour", "lists.serious.source", "not a source"),
     ],
 )
-def test_bad_values_name_their_key(path: tuple[str, ...], value: object, key: str, reason: str) -> None:
+def test_bad_values_name_their_key(
+    path: tuple[str, ...], value: object, key: str, reason: str
+) -> None:
     data = national_data()
     table = data
     for part in path[:-1]:
@@ -185,4 +203,4 @@ def test_a_datetime_for_on_is_refused() -> None:
     import datetime as dt
 
     with pytest.raises(creditflow.errors.InvalidDate, match="on must be a datetime.date"):
-        creditflow.load_policy(on=dt.datetime(2026, 5, 1, 12, 0))  # noqa: DTZ001
+        creditflow.load_policy(on=dt.datetime(2026, 5, 1, 12, 0))

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import national_data
 
 import creditflow
+from conftest import national_data
 from creditflow.errors import PolicyAnalysisError
 from creditflow.policy.loader import policy_from_data
 from creditflow.rules import compile_table
 
 
-def rule(rule_id: str, when: dict[str, Any], ratio: str, low: int = 1, **extra: Any) -> dict[str, Any]:
+def rule(
+    rule_id: str, when: dict[str, Any], ratio: str, low: int = 1, **extra: Any
+) -> dict[str, Any]:
     return {
         "id": rule_id,
         "when": when,

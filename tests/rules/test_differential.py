@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import national_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import national_data
 from creditflow.policy.loader import policy_from_data
 from creditflow.rules import compile_table, reference_table
 from creditflow.rules.durable_host import RuleMatcher
@@ -35,8 +35,9 @@ def leaves() -> st.SearchStrategy[dict[str, Any]]:
 
 conditions = st.recursive(
     leaves(),
-    lambda inner: st.tuples(st.sampled_from(["$and", "$or"]), st.lists(inner, min_size=1, max_size=3))
-    .map(lambda t: {t[0]: t[1]}),
+    lambda inner: st.tuples(
+        st.sampled_from(["$and", "$or"]), st.lists(inner, min_size=1, max_size=3)
+    ).map(lambda t: {t[0]: t[1]}),
     max_leaves=6,
 )
 
@@ -76,7 +77,9 @@ def test_durable_rules_and_the_reference_match_the_same_rules(rules: list[dict[s
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.lists(conditions, min_size=1, max_size=5), st.sampled_from(["unique", "first", "priority"]))
+@given(
+    st.lists(conditions, min_size=1, max_size=5), st.sampled_from(["unique", "first", "priority"])
+)
 def test_compiled_and_reference_tables_agree(rules: list[dict[str, Any]], hit_policy: str) -> None:
     policy = policy_from_data(pack_with(rules, hit_policy), "generated.toml")
     engine_table, reference = compile_table(policy), reference_table(policy)

@@ -27,7 +27,9 @@ def comparable_facts(draw: st.DrawFn, engine: creditflow.Engine) -> tuple[Facts,
     policy = engine.policy
     domain = draw(st.sampled_from(sorted(policy.domains)))
     grades = policy.domains[domain].scale.names
-    better, worse = sorted(draw(st.lists(st.integers(0, len(grades) - 1), min_size=2, max_size=2, unique=True)))
+    better, worse = sorted(
+        draw(st.lists(st.integers(0, len(grades) - 1), min_size=2, max_size=2, unique=True))
+    )
     lists = draw(st.frozensets(st.sampled_from(sorted(policy.lists))))
     flags = draw(st.frozensets(st.sampled_from(sorted(policy.flags))))
     return Facts(domain, grades[better], lists, flags), Facts(domain, grades[worse], lists, flags)
@@ -43,7 +45,9 @@ def test_a_worse_grade_is_never_inspected_less(key: str, data: st.DataObject) ->
     assert bad.inspections_per_year[0] >= good.inspections_per_year[0]
     good_max = good.inspections_per_year[1]
     bad_max = bad.inspections_per_year[1]
-    assert (math.inf if bad_max is None else bad_max) >= (math.inf if good_max is None else good_max)
+    assert (math.inf if bad_max is None else bad_max) >= (
+        math.inf if good_max is None else good_max
+    )
 
 
 @pytest.mark.parametrize("key", PACKS)

@@ -204,3 +204,10 @@ def test_a_datetime_for_on_is_refused() -> None:
 
     with pytest.raises(creditflow.errors.InvalidDate, match="on must be a datetime.date"):
         creditflow.load_policy(on=dt.datetime(2026, 5, 1, 12, 0))
+
+
+def test_an_invalid_measure_does_not_cascade_into_the_rules_using_it() -> None:
+    data = national_data()
+    data["measures"]["key_supervision"]["kind"] = "punishment"
+    problems = problems_of(data)
+    assert list(problems) == ["measures.key_supervision.kind"]

@@ -127,3 +127,14 @@ def test_to_dict_is_json_ready(engine: creditflow.Engine) -> None:
     assert data["sampling_ratio"] == "1/20"
     assert data["sampling_percent"] == "5%"
     assert data["inspections_per_year"] == {"min": 1, "max": 1}
+
+
+def test_decide_many_names_the_index_of_a_bad_item(engine: creditflow.Engine) -> None:
+    facts = [
+        Facts("road_transport", "A"),
+        Facts("road_transport", "B"),
+        Facts("road_transport", "Z"),
+    ]
+    with pytest.raises(UnknownName) as info:
+        engine.decide_many(facts)
+    assert info.value.__notes__ == ["in decide_many, item 2"]

@@ -30,10 +30,14 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         "pack",
         nargs="?",
         metavar="PACK",
-        help="name, name@version or path to a .toml file (default: --policy, else the default pack)",
+        help="name, name@version or path to a .toml file (default: --policy, else default pack)",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="output: a report for people (default) or JSON")  # fmt: skip
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output: a report for people (default) or JSON",
+    )
     parser.set_defaults(handler=run)
 
 

@@ -14,7 +14,6 @@ from creditflow.cli.requests import Request, read_requests
 from creditflow.core.facts import Facts
 from creditflow.core.labels import Language
 from creditflow.errors import CreditflowError
-from creditflow.rules.decision import Decision
 from creditflow.rules.engine import Engine
 
 __all__ = ["CHUNK_SIZE", "add_parser", "decide_stream", "run"]
@@ -48,16 +47,41 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     facts = parser.add_argument_group("facts of one subject (instead of stdin)")
     facts.add_argument("--domain", metavar="NAME", help="business domain, e.g. road_transport")
     facts.add_argument("--grade", metavar="NAME", help="credit grade, e.g. B")
-    facts.add_argument("--list", dest="lists", metavar="KIND", action="append", default=[],
-                       help="active list kind, e.g. serious (repeat for several)")  # fmt: skip
-    facts.add_argument("--flag", dest="flags", metavar="NAME", action="append", default=[],
-                       help="flag, e.g. commitment_breached (repeat for several)")  # fmt: skip
-    parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl",
-                        help="output: JSON lines (default) or an aligned table")  # fmt: skip
-    parser.add_argument("--explain", choices=("zh", "en"), metavar="{zh,en}",
-                        help="add an explanation of each decision in Chinese or English")  # fmt: skip
-    parser.add_argument("--chunk-size", type=positive_int, default=CHUNK_SIZE, metavar="N",
-                        help=f"stdin lines decided at a time (default {CHUNK_SIZE})")  # fmt: skip
+    facts.add_argument(
+        "--list",
+        dest="lists",
+        metavar="KIND",
+        action="append",
+        default=[],
+        help="active list kind, e.g. serious (repeat for several)",
+    )
+    facts.add_argument(
+        "--flag",
+        dest="flags",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="flag, e.g. commitment_breached (repeat for several)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("jsonl", "table"),
+        default="jsonl",
+        help="output: JSON lines (default) or an aligned table",
+    )
+    parser.add_argument(
+        "--explain",
+        choices=("zh", "en"),
+        metavar="{zh,en}",
+        help="add an explanation of each decision in Chinese or English",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=positive_int,
+        default=CHUNK_SIZE,
+        metavar="N",
+        help=f"stdin lines decided at a time (default {CHUNK_SIZE})",
+    )
     parser.set_defaults(handler=run, parser=parser)
 
 

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 
+from creditflow import __version__
 from creditflow.cli import check, decide, policies
 from creditflow.cli.common import (
     EXIT_BROKEN_PIPE,
@@ -24,13 +25,13 @@ DESCRIPTION = "Credit-based supervision (信用监管) for transport administrat
 EPILOG = """\
 exit codes:
   0    success; for check, the pack is sound
-  1    check found problems in the pack
-  2    error: bad usage, bad input line, unknown pack or name, unreadable file
+  1    check found problems in the pack (an invalid or unreadable file included)
+  2    error: bad usage, a bad input line, an unknown pack or name, an unsound pack
   130  interrupted (Ctrl-C)
   141  standard output closed early (e.g. piped into head); nothing is reported
 
-Errors are one line on stderr, "creditflow: error: <message>" (a policy pack's problems
-follow on the next lines). See docs/cli.md.
+An error is one line on stderr, "creditflow: error: <message>", except that an invalid
+policy pack lists its problems on the lines after it. See docs/cli.md.
 """
 
 Handler = Callable[[argparse.Namespace], int]
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(argv)
     except SystemExit as stop:  # argparse: --help, --version, usage errors
+        if stop.code is None:
+            return EXIT_OK
         return stop.code if isinstance(stop.code, int) else EXIT_ERROR
     except BrokenPipeError:
         _silence_stdout()
@@ -51,12 +54,16 @@ def main(argv: list[str] | None = None) -> int:
     except (CreditflowError, OSError) as error:
         _error(str(error))
         return EXIT_ERROR
+    except UnicodeEncodeError as error:
+        _error(
+            f"cannot write {error.object[error.start : error.end]!r} in {error.encoding}; "
+            "set PYTHONIOENCODING=utf-8"
+        )
+        return EXIT_ERROR
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``creditflow`` and its commands."""
-    from creditflow import __version__
-
     parser = argparse.ArgumentParser(
         prog=PROG,
         description=DESCRIPTION,
@@ -76,11 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_global_options(parser: argparse.ArgumentParser, default: object) -> None:
     """--policy and --on, accepted before or after the command name."""
     group = parser.add_argument_group("policy options (before or after the command)")
-    group.add_argument("--policy", metavar="SOURCE", default=default,
-                       help="pack name, name@version or path to a .toml file "
-                            "(default: the default pack)")  # fmt: skip
-    group.add_argument("--on", metavar="YYYY-MM-DD", type=parse_day, default=default,
-                       help="date that picks the version in force (default: today)")  # fmt: skip
+    group.add_argument(
+        "--policy",
+        metavar="SOURCE",
+        default=default,
+        help="pack name, name@version or path to a .toml file (default: the default pack)",
+    )
+    group.add_argument(
+        "--on",
+        metavar="YYYY-MM-DD",
+        type=parse_day,
+        default=default,
+        help="date that picks the version in force (default: today)",
+    )
 
 
 def _dispatch(argv: list[str] | None) -> int:
@@ -88,7 +103,7 @@ def _dispatch(argv: list[str] | None) -> int:
     handler: Handler = args.handler
     code = handler(args)
     sys.stdout.flush()  # a closed pipe shows here, inside the error handling
-    return code if code is not None else EXIT_OK
+    return code
 
 
 def _error(message: str) -> None:

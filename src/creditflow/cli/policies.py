@@ -25,8 +25,12 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         description=f"{HELP.capitalize()}; 'yes' marks the version in force on --on (today).",
         parents=parents,
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="output: an aligned table (default) or JSON")  # fmt: skip
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output: an aligned table (default) or JSON",
+    )
     parser.set_defaults(handler=run)
 
 

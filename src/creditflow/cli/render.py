@@ -44,7 +44,9 @@ class JsonLinesWriter:
         if body is None:
             body = self._bodies[id(decision)] = self._body(decision)
         if request.has_id:
-            return f'{{"id": {_dumps(request.id)}, {body[1:]}\n'
+            key = request.id
+            shown = str(key) if type(key) is int else _dumps(key)
+            return f'{{"id": {shown}, {body[1:]}\n'
         return body + "\n"
 
     def _body(self, decision: Decision) -> str:
@@ -113,5 +115,4 @@ def _inspections(span: tuple[int, int | None]) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_dumps = json.JSONEncoder(ensure_ascii=False).encode

@@ -121,7 +121,7 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     # Declared names, even of tables that failed: one typo must not cascade into the rules.
     fields = signature_fields(domains, _declared(data, "lists"), _declared(data, "flags"))
     fields["domain"] = FieldSpec(str, frozenset(_declared(data, "domains")))
-    decisions = _decisions(r, data, fields, measures)
+    decisions = _decisions(r, data, fields, _declared(data, "measures"))
     severities = _severities(r, data)
     commitments = _named_tables(r, data, "commitments", lambda t, p, n: _commitment(r, t, p, n))
     repair = _repair(r, data)
@@ -276,7 +276,7 @@ def _decisions(
     r: Reader,
     data: dict[str, Any],
     fields: Mapping[str, FieldSpec],
-    measures: Mapping[str, Measure],
+    measures: Iterable[str],
 ) -> DecisionRules | None:
     t = r.table(data, "", "decisions") or {}
     r.only(t, "decisions", ("hit_policy", "rules"))
@@ -304,7 +304,7 @@ def _rule(
     row: object,
     path: str,
     fields: Mapping[str, FieldSpec],
-    measures: Mapping[str, Measure],
+    measures: Iterable[str],
 ) -> DecisionRule | None:
     if not isinstance(row, dict):
         r.problem(path, f"must be a table, got {row!r}")

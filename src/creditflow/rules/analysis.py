@@ -110,7 +110,7 @@ class AnalysisReport:
         """A report for people: a verdict line, then every problem and warning."""
         head = f"{self.policy_key or self.source}: {self.signatures} signatures analysed"
         lines = [f"{head}: {'OK' if self.ok else 'PROBLEMS'}"]
-        lines += [f"  {p.key}: {p.reason}" for p in self.schema_problems]
+        lines += [f"  {p.key or '(top)'}: {p.reason}" for p in self.schema_problems]
         lines += [f"  {item}" for item in (*self.gaps, *self.overlaps, *self.violations)]
         lines += [f"  warning: rule {r} never decides any signature" for r in self.unused_rules]
         return "\n".join(lines)

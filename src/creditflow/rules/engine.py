@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from creditflow.core.facts import Facts
 from creditflow.errors import (
+    CreditflowError,
     EngineFailure,
     InvalidFacts,
     InvalidInput,
@@ -57,16 +58,27 @@ class Engine:
             raise self._why_undecided(facts) from None
 
     def decide_many(self, facts: Iterable[Facts]) -> list[Decision]:
-        """Decisions for many facts, in order. Much faster than calling :meth:`decide` in a loop."""
+        """Decisions for many facts, in order. Much faster than calling :meth:`decide` in a loop.
+
+        A bad item raises the same error as :meth:`decide`, with a note naming its index.
+        """
         items = facts if isinstance(facts, list | tuple) else list(facts)
         get = self._decisions.get
         try:
             out = [get((f.domain, f.grade, f.lists, f.flags)) for f in items]
         except AttributeError:
-            out = [self.decide(f) for f in items]  # raises for the first non-Facts item
+            out = [None]
         if None in out:
-            return [self.decide(f) for f in items]  # raises for the first unknown name
+            self._raise_for_first_bad(items)
         return out  # type: ignore[return-value]
+
+    def _raise_for_first_bad(self, items: Iterable[object]) -> None:
+        for index, item in enumerate(items):
+            try:
+                self.decide(item)  # type: ignore[arg-type]
+            except CreditflowError as error:
+                error.add_note(f"in decide_many, item {index}")
+                raise
 
     def _why_undecided(self, facts: object) -> Exception:
         """The typed error for facts the table cannot decide."""

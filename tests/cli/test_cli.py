@@ -32,6 +32,7 @@ format = 1
 name = "broken"
 version = "1"
 extends = "national-transport@2026.1"
+effective_from = 2026-04-01
 
 [measures.key_supervision]
 kind = "punishment"
@@ -44,6 +45,7 @@ format = 1
 name = "gappy"
 version = "1"
 extends = "national-transport@2026.1"
+effective_from = 2026-04-01
 
 [decisions]
 hit_policy = "first"

@@ -139,8 +139,8 @@ def test_the_diff_shows_what_order_36_changed() -> None:
     assert changes["severities.serious.publication_min.value"] == Change(
         "severities.serious.publication_min.value", "6 months", "1 year"
     )
-    assert changes["repair.materials"] == Change(
-        "repair.materials",
+    assert changes["repair.materials.value"] == Change(
+        "repair.materials.value",
         ["correction_proof", "commitment_letter", "repair_training", "credit_report"],
         ["correction_proof", "commitment_letter"],
     )
@@ -151,7 +151,7 @@ def test_the_diff_shows_what_order_36_changed() -> None:
         for p in changes
         if not (".basis." in f".{p}" or p.startswith(("title.", "effective_", "basis.")))
     ]
-    assert sorted(values) == ["repair.materials", "severities.serious.publication_min.value"]
+    assert sorted(values) == ["repair.materials.value", "severities.serious.publication_min.value"]
 
 
 def test_the_old_version_never_cites_order_36_as_in_force() -> None:

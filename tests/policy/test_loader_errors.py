@@ -211,3 +211,109 @@ def test_an_invalid_measure_does_not_cascade_into_the_rules_using_it() -> None:
     data["measures"]["key_supervision"]["kind"] = "punishment"
     problems = problems_of(data)
     assert list(problems) == ["measures.key_supervision.kind"]
+
+
+def test_a_provision_with_a_basis_but_no_source_inherits_the_source() -> None:
+    data = national_data()
+    data["lists"]["watch"]["duration"] = {"value": "2 years", "basis": "local rule"}
+    watch = policy_from_data(data, "test.toml").lists["watch"]
+    assert watch.duration.basis.text == "local rule"
+    assert watch.duration.basis.source is watch.basis.source
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_empty_label_is_a_problem(lang: str) -> None:
+    data = national_data()
+    data["measures"]["fast_track"]["label"][lang] = "  "
+    assert problems_of(data) == {f"measures.fast_track.label.{lang}": "must not be empty"}
+
+
+def test_scales_keep_their_basis() -> None:
+    policy = policy_from_data(national_data(), "test.toml")
+    work_safety = policy.scales["work_safety"]
+    assert work_safety.basis.configurable
+    assert work_safety.value is policy.domains["work_safety"].scale
+
+
+def test_repair_materials_and_extensions_may_carry_their_own_basis() -> None:
+    data = national_data()
+    data["repair"]["materials"] = {
+        "value": ["correction_proof"],
+        "basis": "local",
+        "source": "configurable",
+    }
+    repair = policy_from_data(data, "test.toml").repair
+    assert repair.materials.value == ("correction_proof",)
+    assert repair.materials.basis.configurable
+    assert repair.max_extensions.value == 1
+    assert repair.max_extensions.basis == repair.basis
+
+
+def test_a_minimum_publication_longer_than_the_maximum_is_refused() -> None:
+    data = national_data()
+    data["severities"]["general"]["publication_min"] = "2 years"
+    assert problems_of(data) == {
+        "severities.general.publication_min": "2 years is longer than publication_max 1 year"
+    }
+
+
+def test_early_removal_after_the_list_expires_is_refused() -> None:
+    data = national_data()
+    data["lists"]["watch"]["early_removal_after"] = "13 months"
+    assert problems_of(data) == {
+        "lists.watch.early_removal_after": "13 months is longer than duration 1 year"
+    }
+
+
+EXTENDING = """\
+format = 1
+
+[pack]
+name = "city"
+version = "1"
+extends = "national-transport@2026.1"
+{dates}
+
+[lists.watch]
+duration = {{ value = "2 years", basis = "city rule", source = "copy" }}
+"""
+
+
+def test_an_extending_pack_states_its_own_dates(tmp_path: Path) -> None:
+    path = tmp_path / "city.toml"
+    path.write_text(EXTENDING.format(dates=""), encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        creditflow.load_policy(path)
+    assert [p.key for p in info.value.problems] == ["pack.effective_from"]
+
+
+def test_an_extending_pack_replaces_a_provision_whole(tmp_path: Path) -> None:
+    path = tmp_path / "city.toml"
+    path.write_text(EXTENDING.format(dates="effective_from = 2026-07-01"), encoding="utf-8")
+    policy = creditflow.load_policy(path)
+    national = creditflow.load_policy("national-transport@2026.1")
+    assert policy.lists["watch"].duration.basis.text == "city rule"
+    assert policy.effective_to is None
+    assert policy.basis == national.basis
+    assert [c.path for c in national.diff(policy)] == [
+        "effective_from",
+        "lists.watch.duration.basis.source",
+        "lists.watch.duration.basis.text",
+        "lists.watch.duration.value",
+        "title.en",
+        "title.zh",
+    ]
+
+
+def test_a_file_must_be_in_force_on_an_explicit_date(tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = tmp_path / "city.toml"
+    path.write_text(EXTENDING.format(dates="effective_from = 2026-07-01"), encoding="utf-8")
+    assert creditflow.load_policy(path).version == "1"
+    assert creditflow.load_policy(path, on=dt.date(2026, 7, 1)).version == "1"
+    with pytest.raises(creditflow.errors.NoPolicyInForce) as info:
+        creditflow.load_policy(path, on=dt.date(2026, 6, 30))
+    assert str(info.value) == (
+        "no version of policy pack 'city' is in force on 2026-06-30; versions: 1 (2026-07-01 to open)"
+    )

@@ -9,6 +9,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from creditflow.calendar.periods import Period, PeriodUnit
 from creditflow.core.grades import Grade, GradeScale, to_fraction
 from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
@@ -26,6 +27,7 @@ from creditflow.policy.model import (
     Measure,
     ObjectionSettings,
     Policy,
+    Provision,
     RepairSettings,
     SeverityRule,
 )
@@ -139,6 +141,7 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
         "basis": pack_basis,
         "measures": measures,
         "flags": flags,
+        "scales": scales,
         "domains": domains,
         "decisions": decisions,
         "lists": lists,
@@ -213,10 +216,10 @@ def _flag(r: Reader, t: dict[str, Any], path: str, name: str) -> Flag | None:
     return _build(r, path, Flag, name=name, label=r.label(t, path))
 
 
-def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> GradeScale | None:
+def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> Provision[GradeScale] | None:
     r.only(t, path, ("label", "grades", "basis", "source", "note"))
     label = r.label(t, path)
-    r.basis(t, path)
+    basis = r.basis(t, path)
     rows = r.get(t, path, "grades", list) or []
     grades: list[Grade] = []
     for i, row in enumerate(rows):
@@ -231,9 +234,9 @@ def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> GradeScale | N
     cutoffs = [g.min_score for g in grades if g.min_score is not None]
     if any(a <= b for a, b in itertools.pairwise(cutoffs)):
         r.problem(f"{path}.grades", "min_score must fall strictly from the best grade to the worst")
-    if label is None or len(grades) != len(rows):
+    if label is None or basis is None or len(grades) != len(rows):
         return None
-    return GradeScale(name, label, tuple(grades))
+    return Provision(GradeScale(name, label, tuple(grades)), basis)
 
 
 def _grade(r: Reader, row: object, path: str, *, last: bool) -> Grade | None:
@@ -258,13 +261,13 @@ def _grade(r: Reader, row: object, path: str, *, last: bool) -> Grade | None:
 
 
 def _domain(
-    r: Reader, t: dict[str, Any], path: str, name: str, scales: Mapping[str, GradeScale]
+    r: Reader, t: dict[str, Any], path: str, name: str, scales: Mapping[str, Provision[GradeScale]]
 ) -> Domain | None:
     r.only(t, path, ("label", "scale", "basis", "source", "note"))
     label = r.label(t, path)
     scale_name = r.get(t, path, "scale", str)
     basis = r.basis(t, path)
-    scale = scales.get(scale_name) if scale_name else None
+    scale = scales[scale_name].value if scale_name and scale_name in scales else None
     if scale_name and scale is None:
         r.problem(f"{path}.scale", f"unknown scale {scale_name!r}; scales: {sorted(scales)}")
     if label is None or scale is None or basis is None:
@@ -401,6 +404,9 @@ def _list_kind(r: Reader, t: dict[str, Any], path: str, name: str) -> ListKind |
     def optional(key: str) -> Any:
         return r.provision(t, path, key, basis, period, required=False)
 
+    duration = r.provision(t, path, "duration", basis, period)
+    early_removal = optional("early_removal_after")
+    _check_not_longer(r, f"{path}.early_removal_after", early_removal, duration, "duration")
     return _build(
         r,
         path,
@@ -411,8 +417,8 @@ def _list_kind(r: Reader, t: dict[str, Any], path: str, name: str) -> ListKind |
         statement_period=optional("statement_period"),
         objection_window=optional("objection_window"),
         publication_deadline=r.provision(t, path, "publication_deadline", basis, period),
-        duration=r.provision(t, path, "duration", basis, period),
-        early_removal_after=optional("early_removal_after"),
+        duration=duration,
+        early_removal_after=early_removal,
         basis=basis,
     )
 
@@ -466,6 +472,9 @@ def _severity_rule(
     repair_after = r.get(t, path, "repair_after", str)
     if repair_after not in (None, "obligations_fulfilled", "minimum_period"):
         r.problem(f"{path}.repair_after", "must be 'obligations_fulfilled' or 'minimum_period'")
+    shortest = r.provision(t, path, "publication_min", basis, r.read_period)
+    longest = r.provision(t, path, "publication_max", basis, r.read_period)
+    _check_not_longer(r, f"{path}.publication_min", shortest, longest, "publication_max")
     return _build(
         r,
         path,
@@ -473,11 +482,37 @@ def _severity_rule(
         severity=severity,
         label=r.label(t, path),
         published=r.get(t, path, "published", bool),
-        publication_min=r.provision(t, path, "publication_min", basis, r.read_period),
-        publication_max=r.provision(t, path, "publication_max", basis, r.read_period),
+        publication_min=shortest,
+        publication_max=longest,
         repair_after=repair_after,
         basis=basis,
     )
+
+
+def _check_not_longer(
+    r: Reader, path: str, short: Provision[Any] | None, long: Provision[Any] | None, name: str
+) -> None:
+    """A problem if period ``short`` is longer than ``long`` (when their units compare)."""
+    if short is None or long is None:
+        return
+    a, b = _length(short.value), _length(long.value)
+    if a[0] == b[0] and a[1] > b[1]:
+        r.problem(path, f"{short.value} is longer than {name} {long.value}")
+
+
+_FAMILIES = {
+    PeriodUnit.MONTHS: ("months", 1),
+    PeriodUnit.YEARS: ("months", 12),
+    PeriodUnit.DAYS: ("days", 1),
+    PeriodUnit.WEEKS: ("days", 7),
+    PeriodUnit.WORKDAYS: ("workdays", 1),
+}
+
+
+def _length(period: Period) -> tuple[str, int]:
+    """Periods compare within a family: months with years, days with weeks, workdays alone."""
+    family, size = _FAMILIES[period.unit]
+    return (family, period.amount * size)
 
 
 def _commitment(r: Reader, t: dict[str, Any], path: str, name: str) -> CommitmentKind | None:
@@ -539,8 +574,8 @@ def _repair(r: Reader, data: dict[str, Any]) -> RepairSettings | None:
         acceptance_deadline=period("acceptance_deadline"),
         decision_deadline=period("decision_deadline"),
         extension=period("extension"),
-        max_extensions=r.read_count(f"{path}.max_extensions", t.get("max_extensions")),
-        materials=r.names(t, path, "materials"),
+        max_extensions=r.provision(t, path, "max_extensions", basis, r.read_count),
+        materials=r.provision(t, path, "materials", basis, r.read_names),
         fraud_ban=period("fraud_ban"),
         fraud_publication=period("fraud_publication"),
         basis=basis,

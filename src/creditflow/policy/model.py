@@ -185,8 +185,8 @@ class RepairSettings:
     acceptance_deadline: Provision[Period]
     decision_deadline: Provision[Period]
     extension: Provision[Period]
-    max_extensions: int
-    materials: tuple[str, ...]
+    max_extensions: Provision[int]
+    materials: Provision[tuple[str, ...]]
     fraud_ban: Provision[Period]
     fraud_publication: Provision[Period]
     basis: Basis
@@ -238,6 +238,7 @@ class Policy:
     basis: Basis
     measures: Mapping[str, Measure]
     flags: Mapping[str, Flag]
+    scales: Mapping[str, Provision[GradeScale]]
     domains: Mapping[str, Domain]
     decisions: DecisionRules
     lists: Mapping[str, ListKind]

@@ -87,9 +87,12 @@ class Reader:
             return None
         where = _join(path, key)
         self.only(value, where, ("zh", "en"))
-        zh = self.get(value, where, "zh", str)
-        en = self.get(value, where, "en", str)
-        return Label(zh, en) if zh and en else None
+        texts = {lang: self.get(value, where, lang, str) for lang in ("zh", "en")}
+        for lang, text in texts.items():
+            if text is not None and not text.strip():
+                self.problem(_join(where, lang), "must not be empty")
+        zh, en = texts["zh"], texts["en"]
+        return Label(zh, en) if zh and zh.strip() and en and en.strip() else None
 
     def date(
         self, table: dict[str, Any], path: str, key: str, *, required: bool = True
@@ -102,18 +105,19 @@ class Reader:
         return self.get(table, path, key, dt.date, required=required)
 
     def basis(self, table: dict[str, Any], path: str, default: Basis | None = None) -> Basis | None:
-        """``basis`` and ``source`` (and an optional ``note``) of a table; inherit ``default``."""
+        """``basis`` and ``source`` (and an optional ``note``) of a table; each inherits from
+        ``default`` when given and left out."""
         text = self.get(table, path, "basis", str, required=default is None)
         source_text = self.get(table, path, "source", str, required=default is None)
-        note = self.get(table, path, "note", str, required=False) or ""
-        if text is None and source_text is None and default is not None:
-            return Basis(default.text, default.source, note or default.note)
+        note = self.get(table, path, "note", str, required=False)
         source = self._source(_join(path, "source"), source_text)
-        if text is None and default is not None:
-            text = default.text
+        if default is not None:
+            text = default.text if text is None else text
+            source = default.source if source_text is None else source
+            note = default.note if note is None else note
         if text is None or source is None:
             return None
-        return Basis(text, source, note)
+        return Basis(text, source, note or "")
 
     def _source(self, path: str, text: str | None) -> Source | None:
         if text is None:
@@ -196,20 +200,29 @@ class Reader:
         self, table: dict[str, Any], path: str, key: str, known: Iterable[str] | None = None
     ) -> tuple[str, ...] | None:
         """A list of names, each one of ``known`` when given."""
-        values = self.get(table, path, key, list)
-        if values is None:
+        if key not in table:
+            self.problem(_join(path, key), "missing; an array is required")
+            return None
+        return self.read_names(_join(path, key), table[key], known)
+
+    def read_names(
+        self, path: str, raw: object, known: Iterable[str] | None = None
+    ) -> tuple[str, ...] | None:
+        """An array of names (a-z, 0-9, _), each one of ``known`` when given."""
+        if not isinstance(raw, list):
+            self.problem(path, f"must be an array of names, got {raw!r}")
             return None
         allowed = None if known is None else set(known)
         result: list[str] = []
-        for i, value in enumerate(values):
-            where = f"{_join(path, key)}[{i}]"
+        for i, value in enumerate(raw):
+            where = f"{path}[{i}]"
             if not isinstance(value, str) or not NAME.match(value):
                 self.problem(where, f"{value!r} is not a name (a-z, 0-9, _)")
             elif allowed is not None and value not in allowed:
                 self.problem(where, f"{value!r} is not declared; declared: {sorted(allowed)}")
             else:
                 result.append(value)
-        return tuple(result)
+        return tuple(result) if len(result) == len(raw) else None
 
 
 def _join(path: str, key: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import os
 from importlib import resources
 from pathlib import Path
@@ -61,7 +62,9 @@ def read_policy(
     ``source`` is None (the default pack), a built-in name (``"national-transport"``), a
     name with a version (``"national-transport@2019.1"``) or a path to a ``.toml`` file (a
     ``Path``, or a string ending in ``.toml`` or holding a path separator). For a name without
-    a version, the version in force on ``on`` (today if omitted) is chosen.
+    a version, the version in force on ``on`` (today if omitted) is chosen. When ``on`` is
+    given, the pack returned must be in force that day, whatever the source:
+    :class:`~creditflow.errors.NoPolicyInForce` otherwise.
     """
     day = dt.date.today() if on is None else ensure_date(on, "on")
     if source is None:
@@ -69,13 +72,18 @@ def read_policy(
     if isinstance(source, os.PathLike) or (
         isinstance(source, str) and (source.endswith(".toml") or os.sep in source or "/" in source)
     ):
-        return _read_file(Path(source))
-    if not isinstance(source, str) or not source:
+        policy = _read_file(Path(source))
+    elif isinstance(source, str) and source:
+        policy = _read_builtin(source, day)
+    else:
         raise InvalidInput(
             f"source must be None, a pack name or a path, got {source!r}"
             f" that is a {type(source).__name__}"
         )
-    return _read_builtin(source, day)
+    if on is not None and not policy.in_force(day):
+        span = f"{policy.version} ({policy.effective_from} to {policy.effective_to or 'open'})"
+        raise NoPolicyInForce(policy.name, day, [span])
+    return policy
 
 
 def _read_builtin(source: str, on: dt.date) -> Policy:
@@ -115,16 +123,21 @@ def _read_file(path: Path) -> Policy:
     return policy_from_data(data, str(path))
 
 
-def _builtin_data(file: str) -> dict[str, Any]:
+def _builtin_data(file: str, extending: tuple[str, ...] = ()) -> dict[str, Any]:
+    source = f"builtin:{file}"
     text = resources.files("creditflow.policy").joinpath("packs", file).read_text(encoding="utf-8")
-    return _resolve_extends(parse_policy_text(text, f"builtin:{file}"), f"builtin:{file}")
+    return _resolve_extends(parse_policy_text(text, source), source, (*extending, file))
 
 
-def _resolve_extends(data: dict[str, Any], source: str) -> dict[str, Any]:
+def _resolve_extends(
+    data: dict[str, Any], source: str, extending: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """A pack with ``pack.extends = "name@version"`` is the base pack with its tables overlaid.
 
-    Tables merge key by key, recursively; any other value (arrays included: a decision table
-    is replaced whole, never spliced) replaces the base's.
+    Tables merge key by key, recursively; any other value replaces the base's, and so does a
+    setting given as ``{ value = ... }`` (whole, so that it does not keep the base's basis) and
+    an array (a decision table is replaced whole, never spliced). Of the base's ``[pack]``
+    table only ``basis`` and ``source`` carry over: dates, title and notes are the pack's own.
     """
     pack = data.get("pack")
     base_key = pack.get("extends") if isinstance(pack, dict) else None
@@ -137,11 +150,15 @@ def _resolve_extends(data: dict[str, Any], source: str) -> dict[str, Any]:
     base = [v for v in _builtin_index() if v.name == name and v.version == version]
     if not base:
         known = [v.key for v in _builtin_index()]
-        problem = PolicyProblem(
-            source, "pack.extends", f"no built-in pack {base_key!r}; known: {known}"
-        )
-        raise PolicyError(source, [problem])
-    merged = _overlay(_builtin_data(base[0].file), data)
+        reason = f"no built-in pack {base_key!r}; known: {known}"
+        raise PolicyError(source, [PolicyProblem(source, "pack.extends", reason)])
+    if base[0].file in extending:
+        reason = f"extends {base_key!r}, which extends this pack again"
+        raise PolicyError(source, [PolicyProblem(source, "pack.extends", reason)])
+    base_data = _builtin_data(base[0].file, extending)
+    base_pack = base_data.get("pack", {})
+    base_data["pack"] = {k: v for k, v in base_pack.items() if k in ("basis", "source")}
+    merged = _overlay(base_data, data)
     merged["pack"].pop("extends", None)
     return merged
 
@@ -149,8 +166,9 @@ def _resolve_extends(data: dict[str, Any], source: str) -> dict[str, Any]:
 def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in top.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _overlay(merged[key], value)
+        below = merged.get(key)
+        if isinstance(value, dict) and isinstance(below, dict) and "value" not in value:
+            merged[key] = _overlay(below, value)
         else:
             merged[key] = value
     return merged
@@ -173,7 +191,15 @@ def _builtin_index() -> tuple[PackVersion, ...]:
                 file=entry.name,
             )
         )
-    return tuple(sorted(versions, key=lambda v: (v.name, v.effective_from)))
+    index = tuple(sorted(versions, key=lambda v: (v.name, v.effective_from)))
+    for earlier, later in itertools.pairwise(index):
+        if earlier.name == later.name and not (
+            earlier.effective_to is not None and earlier.effective_to < later.effective_from
+        ):
+            reason = f"overlaps {earlier.key} ({_span(earlier)}); versions must not overlap"
+            problem = PolicyProblem(f"builtin:{later.file}", "pack.effective_from", reason)
+            raise PolicyError(f"builtin:{later.file}", [problem])
+    return index
 
 
 def _span(v: PackVersion) -> str:

@@ -216,18 +216,22 @@ def test_lindian_keeps_the_national_list_and_flag_rules(
     assert (decision.sampling_ratio, decision.rule_id) == (ratio, rule_id)
 
 
-def test_lindian_changes_only_the_decision_table() -> None:
+def test_lindian_changes_only_the_decision_table_and_the_low_risk_ratio() -> None:
     national = creditflow.load_policy(f"{NATIONAL}@2026.1")
     lindian = creditflow.load_policy(LINDIAN)
     changes = national.diff(lindian)
     assert any(c.path == "decisions.rules.grade-b.sampling_ratio" for c in changes)
     outside = [
-        c.path for c in changes if not c.path.startswith(("decisions.rules.", "title.", "basis."))
+        c.path
+        for c in changes
+        if not c.path.startswith(("decisions.rules.", "title.", "basis.", "inspection.low_risk"))
     ]
     assert outside == []
+    assert lindian.inspection.low_risk_ratio is not None
+    assert lindian.inspection.low_risk_ratio.value == Fraction(5, 100)
     assert [r.rule_id for r in lindian.decisions.rules] == [
         r.rule_id for r in national.decisions.rules
     ]
     for attribute in ("measures", "flags", "domains", "lists", "severities", "repair",
-                      "objections", "commitments", "inspection", "effective_from"):  # fmt: skip
+                      "objections", "commitments", "effective_from"):  # fmt: skip
         assert getattr(lindian, attribute) == getattr(national, attribute), attribute

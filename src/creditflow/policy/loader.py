@@ -600,9 +600,8 @@ def _objections(r: Reader, data: dict[str, Any]) -> ObjectionSettings | None:
 def _inspection(r: Reader, data: dict[str, Any]) -> InspectionSettings | None:
     path = "inspection"
     t = r.table(data, "", path) or {}
-    r.only(
-        t, path, ("rounding", "overall_cap", "inspectors_per_inspection", "basis", "source", "note")
-    )
+    keys = ("rounding", "overall_cap", "inspectors_per_inspection", "load_tolerance")
+    r.only(t, path, (*keys, "low_risk_ratio", "basis", "source", "note"))
     basis = r.basis(t, path)
     rounding = r.provision(t, path, "rounding", basis, _read_rounding(r))
     inspectors = r.provision(t, path, "inspectors_per_inspection", basis, r.read_count)
@@ -615,6 +614,8 @@ def _inspection(r: Reader, data: dict[str, Any]) -> InspectionSettings | None:
         rounding=rounding,
         overall_cap=r.provision(t, path, "overall_cap", basis, r.read_ratio, required=False),
         inspectors_per_inspection=inspectors,
+        load_tolerance=r.provision(t, path, "load_tolerance", basis, r.read_count),
+        low_risk_ratio=r.provision(t, path, "low_risk_ratio", basis, r.read_ratio, required=False),
         basis=basis,
     )
 

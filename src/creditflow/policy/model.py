@@ -215,11 +215,21 @@ class CommitmentKind:
 
 @attrs.frozen
 class InspectionSettings:
-    """Settings for double-random inspection plans (双随机、一公开)."""
+    """Settings for double-random inspection plans (双随机、一公开).
+
+    ``rounding``: how ratio x stratum size becomes a whole number of subjects.
+    ``overall_cap``: the largest share of the population one plan may draw (None: no cap).
+    ``inspectors_per_inspection``: officers sent to each inspection (at least two by law).
+    ``load_tolerance``: the most inspections by which two inspectors' loads may differ.
+    ``low_risk_ratio``: subjects whose sampling ratio is at or below it are low risk: once
+    inspected in a year they are not drawn again that year (None: no such exemption).
+    """
 
     rounding: Provision[Rounding]
     overall_cap: Provision[Fraction] | None
     inspectors_per_inspection: Provision[int]
+    load_tolerance: Provision[int]
+    low_risk_ratio: Provision[Fraction] | None
     basis: Basis
 
 

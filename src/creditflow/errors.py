@@ -9,12 +9,18 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     │   ├── InvalidDate                 (TypeError)   a datetime (naive or aware) for a date
     │   ├── InvalidPeriod                             "3 months", "5 workdays" could not be read
     │   └── InvalidFacts                              facts for a decision are malformed
+    │   └── InvalidRow                                a row of an input file, named by source/line
     ├── UnknownName                     (LookupError) a domain, grade, list kind, flag or pack
-    │   └── UnknownPolicy                             no built-in pack of that name
+    │   ├── UnknownPolicy                             no built-in pack of that name
+    │   └── UnknownCase                               no case with that id in the book
     ├── NoPolicyInForce                 (LookupError) no version of a pack covers the date
     ├── CalendarUnknown                 (LookupError) holiday schedule of the year not published
     ├── PolicyError                     (ValueError)  a pack is invalid: every problem, at once
     │   └── PolicyAnalysisError                       table has gaps, overlaps or order violations
+    ├── InfeasiblePlan                  (ValueError)  an inspection plan cannot honour the rules
+    ├── TransitionRefused               (ValueError)  a workflow event is not allowed now
+    │   └── NotPermitted                  (PermissionError too) the actor may not fire it
+    ├── Conflict                        (RuntimeError) a stale expected_version
     └── EngineFailure                   (RuntimeError) durable_rules failed or answered nonsense
 
 Messages are stable English text meant for logs and audit trails; user-facing
@@ -32,17 +38,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CalendarUnknown",
+    "Conflict",
     "CreditflowError",
     "EngineFailure",
+    "InfeasiblePlan",
     "InvalidDate",
     "InvalidFacts",
     "InvalidIdentifier",
     "InvalidInput",
     "InvalidPeriod",
+    "InvalidRow",
     "NoPolicyInForce",
+    "NotPermitted",
     "PolicyAnalysisError",
     "PolicyError",
     "PolicyProblem",
+    "TransitionRefused",
+    "UnknownCase",
     "UnknownName",
     "UnknownPolicy",
 ]
@@ -136,6 +148,23 @@ class InvalidFacts(InvalidInput):
     code = "invalid_facts"
 
 
+class InvalidRow(InvalidInput):
+    """A row of an input file (CSV, JSON lines) is wrong: ``source``, 1-based ``line``, ``field``.
+
+    ``reason`` says what is wrong; the message reads ``<source> line <n>, <field>: <reason>``.
+    """
+
+    code = "invalid_row"
+
+    def __init__(self, source: str, line: int, reason: str, *, field: str | None = None) -> None:
+        where = f"{source} line {line}" + (f", {field}" if field else "")
+        super().__init__(f"{where}: {reason}")
+        self.source = source
+        self.line = line
+        self.field = field
+        self.reason = reason
+
+
 class UnknownName(CreditflowError, LookupError):
     """A name (domain, grade, list kind, flag, measure, pack) that the policy does not declare."""
 
@@ -165,6 +194,19 @@ class UnknownPolicy(UnknownName):
 
     def __init__(self, name: object, known: Iterable[str]) -> None:
         super().__init__("policy pack", name, known)
+
+
+class UnknownCase(UnknownName):
+    """No case with that id exists in the book."""
+
+    code = "unknown_case"
+
+    def __init__(self, case_id: object) -> None:
+        CreditflowError.__init__(self, f"no case {case_id!r} in the book")
+        self.kind = "case"
+        self.name = case_id
+        self.known = ()
+        self.where = None
 
 
 class NoPolicyInForce(CreditflowError, LookupError):
@@ -258,6 +300,84 @@ class PolicyAnalysisError(PolicyError):
     def __init__(self, source: str, report: AnalysisReport) -> None:
         super().__init__(source, report.problems(source))
         self.report = report
+
+
+class InfeasiblePlan(CreditflowError, ValueError):
+    """An inspection plan cannot be drawn without breaking a rule; ``reason`` says which.
+
+    The draw is never silently weakened (fewer inspectors, a conflicted inspector, a ratio
+    below the pack's): it is refused with this error instead.
+    """
+
+    code = "infeasible_plan"
+
+    def __init__(self, reason: str, *, stratum: str | None = None) -> None:
+        super().__init__(
+            f"infeasible plan: {reason}" + (f" (stratum {stratum})" if stratum else "")
+        )
+        self.reason = reason
+        self.stratum = stratum
+
+
+class TransitionRefused(CreditflowError, ValueError):
+    """A workflow event is refused: it names the case, event, state, the guard that failed, the
+    date compared and the policy rule with its legal basis."""
+
+    code = "transition_refused"
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        case_id: str | None = None,
+        event: str | None = None,
+        state: str | None = None,
+        guard: str | None = None,
+        on: _dt.date | None = None,
+        rule: str | None = None,
+        basis: str | None = None,
+    ) -> None:
+        parts = [f"case {case_id}" if case_id else None, f"event {event!r}" if event else None,
+                 f"in state {state!r}" if state else None]  # fmt: skip
+        head = " ".join(p for p in parts if p) or "transition"
+        tail = "".join(
+            [
+                f"; guard {guard}" if guard else "",
+                f"; on {on.isoformat()}" if on else "",
+                f"; rule {rule}" if rule else "",
+                f"; basis: {basis}" if basis else "",
+            ]
+        )
+        super().__init__(f"{head} refused: {reason}{tail}")
+        self.reason = reason
+        self.case_id = case_id
+        self.event = event
+        self.state = state
+        self.guard = guard
+        self.on = on
+        self.rule = rule
+        self.basis = basis
+
+
+class NotPermitted(TransitionRefused, PermissionError):
+    """The actor's roles do not allow the event, or separation of duties forbids it."""
+
+    code = "not_permitted"
+
+
+class Conflict(CreditflowError, RuntimeError):
+    """A change was based on a stale version of a case (``expected_version`` did not match)."""
+
+    code = "conflict"
+
+    def __init__(self, case_id: str, expected: int, actual: int) -> None:
+        super().__init__(
+            f"case {case_id} is at version {actual}, not the expected {expected}: "
+            "reload it and decide again"
+        )
+        self.case_id = case_id
+        self.expected = expected
+        self.actual = actual
 
 
 class EngineFailure(CreditflowError, RuntimeError):

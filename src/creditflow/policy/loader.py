@@ -15,6 +15,7 @@ from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
 from creditflow.errors import InvalidInput, PolicyError
 from creditflow.policy.conditions import FieldSpec, check_condition
+from creditflow.policy.duties import read_permissions, read_roles, read_separations
 from creditflow.policy.model import (
     CommitmentKind,
     DecisionRule,
@@ -69,6 +70,9 @@ _TOP = (
     "objections",
     "commitments",
     "inspection",
+    "roles",
+    "permissions",
+    "separation",
 )
 _T = TypeVar("_T")
 
@@ -129,6 +133,9 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     repair = _repair(r, data)
     objections = _objections(r, data)
     inspection = _inspection(r, data)
+    roles = read_roles(r, data)
+    permissions = read_permissions(r, data, _declared(data, "roles"), pack_basis)
+    separations = read_separations(r, data)
     title = r.label(pack, "pack", "title") if "title" in pack else None
     if r.problems:
         raise PolicyError(source, r.problems)
@@ -150,6 +157,9 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
         "objections": objections,
         "commitments": commitments,
         "inspection": inspection,
+        "roles": roles,
+        "permissions": permissions,
+        "separations": separations,
     }
     return Policy(**values, origin=source)
 

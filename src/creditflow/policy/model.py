@@ -30,10 +30,13 @@ __all__ = [
     "ListKind",
     "Measure",
     "ObjectionSettings",
+    "Permissions",
     "Policy",
     "Provision",
     "RepairSettings",
+    "Role",
     "Rounding",
+    "Separation",
     "SeverityRule",
     "Source",
 ]
@@ -233,6 +236,35 @@ class InspectionSettings:
     basis: Basis
 
 
+@attrs.frozen
+class Role:
+    """A role an actor may hold (case officer, reviewer, approving official, the subject...)."""
+
+    name: str
+    label: Label
+
+
+@attrs.frozen
+class Permissions:
+    """Which roles may fire which event of which workflow: ``events[machine][event]``."""
+
+    events: Mapping[str, Mapping[str, frozenset[str]]]
+    basis: Basis
+
+    def roles(self, machine: str, event: str) -> frozenset[str]:
+        """The roles allowed to fire ``event`` of ``machine`` (empty when none is)."""
+        return self.events.get(machine, {}).get(event, frozenset())
+
+
+@attrs.frozen
+class Separation:
+    """Separation of duties: in one case, no actor may fire both ``events`` of ``machine``."""
+
+    machine: str
+    events: tuple[str, str]
+    basis: Basis
+
+
 @attrs.frozen(eq=False)
 class Policy:
     """One version of a policy pack, validated. Build it with :func:`creditflow.load_policy`.
@@ -257,6 +289,9 @@ class Policy:
     objections: ObjectionSettings
     commitments: Mapping[str, CommitmentKind]
     inspection: InspectionSettings
+    roles: Mapping[str, Role]
+    permissions: Permissions
+    separations: tuple[Separation, ...]
     origin: str = attrs.field(default="<memory>")
     _digest: str = attrs.field(init=False, repr=False)
 

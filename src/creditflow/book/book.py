@@ -1,0 +1,462 @@
+"""The credit book (信用档案): workflows applied to cases, every change an appended event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import attrs
+
+from creditflow._validation import ensure_date, ensure_str
+from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
+from creditflow.book.status import CreditStatus, derive_status
+from creditflow.book.store import ChainReport, EventStore
+from creditflow.calendar.periods import Period
+from creditflow.calendar.workdays import WorkdayCalendar
+from creditflow.core.identifiers import ResidentId, Uscc
+from creditflow.core.subjects import Subject
+from creditflow.errors import (
+    Conflict,
+    InvalidIdentifier,
+    InvalidInput,
+    TransitionRefused,
+    UnknownCase,
+    UnknownName,
+)
+from creditflow.policy.model import Policy
+from creditflow.workflows.case import Actor, Case, DeadlineState, Effect, HistoryEntry
+from creditflow.workflows.context import TransitionContext
+from creditflow.workflows.definitions import MACHINES
+from creditflow.workflows.effects import FollowUp
+from creditflow.workflows.settings import case_kinds, setting_problems
+from creditflow.workflows.transition import Outcome, apply
+
+__all__ = ["SYSTEM", "CreditBook"]
+
+SYSTEM = Actor("system", frozenset({"system"}))
+"""The actor of the events the book fires itself (follow-ups, expiries)."""
+
+PolicySource = Policy | str | None
+_RETRIES = 5  # attempts when another writer takes the case id we allocated
+_AUTOMATIC = {("listing", "expiry"): "expire", ("record", "publication_end"): "end"}
+
+
+class CreditBook:
+    """Cases of every workflow on one event store, under the policy in force on each date.
+
+    Build it with :meth:`open` (a SQLite file, the embedded default) or :meth:`memory`.
+    ``policy`` is a :class:`~creditflow.Policy` used for every date, or a pack name (or None
+    for the default pack) whose version in force on each event's business date applies.
+    """
+
+    def __init__(
+        self,
+        store: EventStore,
+        *,
+        policy: PolicySource = None,
+        calendar: WorkdayCalendar | None = None,
+    ) -> None:
+        self._store = store
+        self._policy = policy
+        self._calendar = calendar or WorkdayCalendar.china()
+        self._checked: set[str] = set()
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        policy: PolicySource = None,
+        calendar: WorkdayCalendar | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> CreditBook:
+        """A book on a SQLite file (created if absent)."""
+        from creditflow.book.sqlite_store import SqliteStore
+
+        store = SqliteStore.open(path, clock=clock) if clock else SqliteStore.open(path)
+        return cls(store, policy=policy, calendar=calendar)
+
+    @classmethod
+    def memory(
+        cls,
+        *,
+        policy: PolicySource = None,
+        calendar: WorkdayCalendar | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> CreditBook:
+        """A book in memory, for tests and short-lived tools."""
+        from creditflow.book.memory_store import MemoryStore
+
+        store = MemoryStore(clock=clock) if clock else MemoryStore()
+        return cls(store, policy=policy, calendar=calendar)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the store (idempotent)."""
+        self._store.close()
+
+    # ------------------------------------------------------------------ policy
+
+    def policy_on(self, on: dt.date) -> Policy:
+        """The policy that governs acts dated ``on``, checked against the workflows once."""
+        from creditflow.rules.loading import load_policy
+
+        policy = (
+            self._policy if isinstance(self._policy, Policy) else load_policy(self._policy, on=on)
+        )
+        if policy.digest not in self._checked:
+            _check_policy(policy)
+            self._checked.add(policy.digest)
+        return policy
+
+    # ------------------------------------------------------------------ writing
+
+    def open_case(
+        self,
+        kind: str,
+        subject: Subject | str,
+        *,
+        on: dt.date,
+        actor: Actor,
+        idempotency_key: str | None = None,
+        **data: Any,
+    ) -> Case:
+        """Open a case: ``kind`` is ``"<machine>.<kind>"`` (``"listing.serious"``,
+        ``"commitment.approval_substitute"``, ``"record.general"``) or ``"repair"`` /
+        ``"objection"`` (whose kind is that of their ``target`` case). Fires the machine's
+        opening event with ``data``."""
+        on = ensure_date(on, "on")
+        machine, case_kind = self._kind(kind, data)
+        subject_id = _subject_id(subject)
+        _check_actor(actor)
+        if idempotency_key is not None and (done := self._replayed(idempotency_key)) is not None:
+            return done
+        for _ in range(_RETRIES):
+            case_id = f"{machine}-{self._store.head()[0] + 1}"
+            try:
+                return self._commit(
+                    machine, case_kind, subject_id, case_id, MACHINES[machine].opening.event,
+                    on, actor, data, idempotency_key, expected_version=0,
+                )  # fmt: skip
+            except Conflict:
+                if self._store.case(case_id) is None:
+                    raise
+        raise Conflict(case_id, 0, 1)
+
+    def fire(
+        self,
+        case_id: str,
+        event: str,
+        *,
+        on: dt.date,
+        actor: Actor,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+        **data: Any,
+    ) -> Case:
+        """Fire ``event`` on a case. A used ``idempotency_key`` returns the case as that event
+        left it, writing nothing; a stale ``expected_version`` raises
+        :class:`~creditflow.errors.Conflict`."""
+        on = ensure_date(on, "on")
+        _check_actor(actor)
+        if idempotency_key is not None and (done := self._replayed(idempotency_key)) is not None:
+            return done
+        case = self._case(case_id)
+        if expected_version is not None and expected_version != case.version:
+            raise Conflict(case_id, expected_version, case.version)
+        return self._commit(
+            case.machine, case.kind, case.subject_id, case_id, event, on, actor, data,
+            idempotency_key, expected_version=case.version, before=case,
+        )  # fmt: skip
+
+    def _commit(
+        self,
+        machine: str,
+        kind: str,
+        subject_id: str,
+        case_id: str,
+        event: str,
+        on: dt.date,
+        actor: Actor,
+        data: Mapping[str, Any],
+        key: str | None,
+        *,
+        expected_version: int,
+        before: Case | None = None,
+    ) -> Case:
+        batch = _Batch(self, on)
+        outcome = batch.run(machine, kind, subject_id, case_id, event, actor, data, before, key)
+        batch.expected[case_id] = expected_version
+        self._store.append(batch.events, batch.rows(), expected=batch.expected)
+        return _with_effects(outcome.case, batch.reported)
+
+    # ------------------------------------------------------------------ reading
+
+    def get(self, case_id: str) -> Case:
+        """A case with its full history."""
+        case = self._case(case_id)
+        history = tuple(_entry(e) for e in self._store.events(case_id=case_id))
+        return _with_history(case, history)
+
+    def cases(
+        self, *, subject_id: str | None = None, machine: str | None = None, open_only: bool = False
+    ) -> Iterator[Case]:
+        """Cases matching every filter given."""
+        for row in self._store.cases(subject_id=subject_id, machine=machine, open_only=open_only):
+            yield Case.from_body(row.body)
+
+    def status(self, subject_id: str, *, on: dt.date) -> CreditStatus:
+        """The subject's credit status on ``on``."""
+        on = ensure_date(on, "on")
+        subject_id = ensure_str(subject_id, "subject_id")
+        policy = self.policy_on(on)
+        cases = list(self.cases(subject_id=subject_id))
+        return derive_status(policy, subject_id, cases, on, self._add)
+
+    def overdue(self, *, on: dt.date) -> list[tuple[Case, DeadlineState]]:
+        """Every due deadline not met by its last day, as of ``on``: nothing passes silently."""
+        on = ensure_date(on, "on")
+        found = []
+        for case in self.cases(open_only=False):
+            found += [(case, d) for d in case.deadlines if d.overdue(on)]
+        return sorted(found, key=lambda item: (item[1].last_day, item[0].case_id))
+
+    def run_due(self, *, on: dt.date) -> list[Case]:
+        """Fire, as ``system``, the automatic ends whose time has come by ``on``: listings
+        expire after their duration, records end publication after their maximum window."""
+        fired = []
+        for case, deadline in self.overdue(on=on):
+            event = _AUTOMATIC.get((case.machine, deadline.name))
+            current = self._case(case.case_id)
+            if event is None or current.version != case.version:
+                continue  # not automatic, or already moved by an earlier follow-up
+            data = {"reason": f"{deadline.name} reached"} if case.machine == "record" else {}
+            fired.append(self.fire(case.case_id, event, on=on, actor=SYSTEM, **data))
+        return fired
+
+    def events(self, *, case_id: str | None = None, after: int = 0) -> Iterator[StoredEvent]:
+        """The events, in order."""
+        return self._store.events(case_id=case_id, after=after)
+
+    def verify(self) -> ChainReport:
+        """Check the hash chain; the report names the first broken link."""
+        return self._store.verify()
+
+    def replay(self) -> dict[str, Case]:
+        """Every case rebuilt from the events alone (projections are not read)."""
+        cases: dict[str, Case] = {}
+        for stored in self._store.events():
+            self._apply_recorded(stored, cases, cases.get)
+        return cases
+
+    def rebuild(self) -> int:
+        """Replace every projection by the replay of the events; returns the cases rebuilt."""
+        cases = self.replay()
+        self._store.replace_cases([_row(c) for c in cases.values()])
+        return len(cases)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _add(self, day: dt.date, period: Period) -> dt.date:
+        return self._calendar.add_period(day, period, provisional=True).date
+
+    def _case(self, case_id: object) -> Case:
+        ensure_str(case_id, "case_id")
+        row = self._store.case(str(case_id))
+        if row is None:
+            raise UnknownCase(case_id)
+        return Case.from_body(row.body)
+
+    def _replayed(self, key: str) -> Case | None:
+        """The case as the event stored under ``key`` left it, with its history so far."""
+        stored = self._store.by_idempotency_key(ensure_str(key, "idempotency_key"))
+        if stored is None:
+            return None
+        history = [e for e in self._store.events(case_id=stored.case_id) if e.seq <= stored.seq]
+        cases: dict[str, Case] = {}
+        for event in history:
+            case = self._apply_recorded(event, cases, self._lookup(cases))
+        return _with_history(case, tuple(_entry(e) for e in history))
+
+    def _apply_recorded(
+        self, stored: StoredEvent, cases: dict[str, Case], lookup: Callable[[str], Case | None]
+    ) -> Case:
+        """Re-apply one recorded event (no checks: it was checked when written)."""
+        before = cases.get(stored.case_id)
+        machine, kind, subject = _identity(stored, before)
+        data = {k: v for k, v in stored.data.items() if not k.startswith("_")}
+        actor = Actor(stored.actor, frozenset({"system"}))
+        ctx = self._context(machine, kind, subject, before, stored.event, stored.on, actor, data,
+                            lookup)  # fmt: skip
+        case = attrs.evolve(apply(ctx, stored.case_id, replay=True).case, effects=())
+        cases[stored.case_id] = case
+        return case
+
+    def _lookup(self, pending: Mapping[str, Case]) -> Callable[[str], Case | None]:
+        def lookup(case_id: str) -> Case | None:
+            if case_id in pending:
+                return pending[case_id]
+            row = self._store.case(case_id)
+            return Case.from_body(row.body) if row else None
+
+        return lookup
+
+    def _context(
+        self, machine: str, kind: str, subject_id: str, case: Case | None, event: str,
+        on: dt.date, actor: Actor, data: Mapping[str, Any],
+        lookup: Callable[[str], Case | None],
+    ) -> TransitionContext:  # fmt: skip
+        def subject_cases(subject: str) -> list[Case]:
+            return list(self.cases(subject_id=subject))
+
+        return TransitionContext(
+            policy=self.policy_on(on), calendar=self._calendar, machine=machine, kind=kind,
+            subject_id=subject_id, case=case, event=event, on=on, actor=actor, data=data,
+            lookup=lookup, subject_cases=subject_cases,
+        )  # fmt: skip
+
+    def _kind(self, kind: object, data: Mapping[str, Any]) -> tuple[str, str]:
+        text = ensure_str(kind, "kind")
+        machine, _, case_kind = text.partition(".")
+        if machine not in MACHINES:
+            raise UnknownName("case kind", text, sorted(MACHINES))
+        if machine in ("repair", "objection") and not case_kind:
+            target = self._store.case(str(data.get("target")))
+            if target is None:
+                raise UnknownCase(data.get("target"))
+            case_kind = target.machine
+        return machine, case_kind
+
+
+class _Batch:
+    """One transaction: the events and new case versions of a transition and its follow-ups."""
+
+    def __init__(self, book: CreditBook, on: dt.date) -> None:
+        self.book = book
+        self.on = on
+        self.cases: dict[str, Case] = {}
+        self.expected: dict[str, int] = {}
+        self.events: list[NewEvent] = []
+        self.reported: list[Effect] = []
+
+    def run(
+        self, machine: str, kind: str, subject_id: str, case_id: str, event: str, actor: Actor,
+        data: Mapping[str, Any], before: Case | None, key: str | None,
+    ) -> Outcome:  # fmt: skip
+        policy = self.book.policy_on(self.on)
+        if kind not in case_kinds(policy, MACHINES[machine].kinds):
+            raise UnknownName(f"{machine} kind", kind, case_kinds(policy, MACHINES[machine].kinds))
+        ctx = self.book._context(machine, kind, subject_id, before, event, self.on, actor, data,
+                                 self.book._lookup(self.cases))  # fmt: skip
+        outcome = apply(ctx, case_id)
+        self.cases[case_id] = outcome.case
+        stored = {name: outcome.case.data[name] for name in data}  # JSON-ready, dates as text
+        if before is None:  # the opening event names its case, for replays
+            stored |= {"_machine": machine, "_kind": kind, "_subject": subject_id}
+        self.events.append(NewEvent(case_id, outcome.case.version, event, self.on, actor.id,
+                                    stored, key))  # fmt: skip
+        self.reported += outcome.effects
+        for follow in outcome.follow_ups:
+            self._follow(follow, subject_id)
+        return outcome
+
+    def _follow(self, follow: FollowUp, subject_id: str) -> None:
+        current = self.cases.get(follow.case_id) or _stored(self.book, follow.case_id)
+        self.expected.setdefault(follow.case_id, current.version if current else 0)
+        if current is not None:
+            kind, subject = current.kind, current.subject_id
+        elif follow.kind is not None:
+            kind, subject = follow.kind, subject_id
+        else:
+            raise TransitionRefused(
+                f"follow-up {follow.event!r} on a missing case {follow.case_id}"
+            )
+        self.run(follow.machine, kind, subject, follow.case_id, follow.event, SYSTEM,
+                 follow.data, current, None)  # fmt: skip
+
+    def rows(self) -> list[CaseRow]:
+        return [_row(case) for case in self.cases.values()]
+
+
+def _stored(book: CreditBook, case_id: str) -> Case | None:
+    row = book._store.case(case_id)
+    return Case.from_body(row.body) if row else None
+
+
+def _identity(stored: StoredEvent, before: Case | None) -> tuple[str, str, str]:
+    """Machine, kind and subject of an event's case (the opening event carries them)."""
+    if before is not None:
+        return before.machine, before.kind, before.subject_id
+    meta = stored.data
+    return str(meta["_machine"]), str(meta["_kind"]), str(meta["_subject"])
+
+
+def _row(case: Case) -> CaseRow:
+    return CaseRow(
+        case_id=case.case_id, machine=case.machine, kind=case.kind, subject_id=case.subject_id,
+        state=case.state, version=case.version, closed=case.closed, last_on=case.last_on,
+        body=case.to_body(),
+    )  # fmt: skip
+
+
+def _entry(stored: StoredEvent) -> HistoryEntry:
+    return HistoryEntry(stored.version, stored.event, stored.on, stored.actor, stored.data)
+
+
+def _with_history(case: Case, history: tuple[HistoryEntry, ...]) -> Case:
+    return attrs.evolve(case, history=history)
+
+
+def _with_effects(case: Case, effects: list[Effect]) -> Case:
+    return attrs.evolve(case, effects=tuple(effects))
+
+
+def _subject_id(subject: object) -> str:
+    if isinstance(subject, Subject):
+        return subject.id
+    text = ensure_str(subject, "subject")
+    try:
+        return str(Uscc.parse(text))
+    except InvalidIdentifier as as_uscc:
+        try:
+            return str(ResidentId.parse(text))
+        except InvalidIdentifier:
+            raise as_uscc from None
+
+
+def _check_actor(actor: object) -> None:
+    if not isinstance(actor, Actor):
+        raise InvalidInput(
+            f"actor must be a creditflow.workflows.Actor, got {actor!r}"
+            f" that is a {type(actor).__name__}"
+        )
+
+
+def _check_policy(policy: Policy) -> None:
+    """A policy the book runs must set every period and permission the machines name."""
+    problems = setting_problems(policy, MACHINES)
+    for machine in MACHINES.values():
+        problems += [
+            f"permissions.{machine.name}.{event}: no role may fire it"
+            for event in machine.events
+            if not policy.permissions.roles(machine.name, event)
+        ]
+    if problems:
+        from creditflow.errors import PolicyError, PolicyProblem
+
+        raise PolicyError(
+            policy.origin, [PolicyProblem(policy.origin, "workflows", p) for p in problems]
+        )

@@ -1,0 +1,158 @@
+"""A subject's credit status on a date, derived from its cases (never stored twice)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from creditflow.calendar.periods import Period
+from creditflow.core.severity import Severity
+from creditflow.policy.model import Policy
+from creditflow.workflows.case import Case
+
+AddPeriod = Callable[[dt.date, Period], dt.date]
+
+__all__ = ["ActiveListing", "CreditStatus", "PublishedRecord", "RepairEligibility"]
+
+
+@attrs.frozen
+class PublishedRecord:
+    """A credit record in publication on the date asked: its window and what it records."""
+
+    case_id: str
+    severity: str
+    record_kind: str
+    domain: str
+    decided_on: dt.date
+    publication_ends: dt.date
+    repairable_from: dt.date
+    summary: str
+
+
+@attrs.frozen
+class ActiveListing:
+    """A listing in force on the date asked."""
+
+    case_id: str
+    kind: str
+    decided_on: dt.date
+    last_day: dt.date
+    early_removal_from: dt.date | None
+
+
+@attrs.frozen
+class RepairEligibility:
+    """Whether a record or listing may be repaired on the date asked, and why not."""
+
+    target: str
+    eligible: bool
+    reasons: tuple[str, ...]
+
+
+@attrs.frozen
+class CreditStatus:
+    """What the book says of a subject on a date: records in publication with their windows,
+    active listings, open cases, flags for the decision engine and repair eligibility."""
+
+    subject_id: str
+    on: dt.date
+    records: tuple[PublishedRecord, ...]
+    listings: tuple[ActiveListing, ...]
+    open_cases: tuple[Case, ...]
+    flags: frozenset[str]
+    repair: tuple[RepairEligibility, ...]
+
+    @property
+    def list_kinds(self) -> frozenset[str]:
+        """The kinds of the active listings (what :class:`creditflow.Facts` takes as lists)."""
+        return frozenset(listing.kind for listing in self.listings)
+
+
+def derive_status(
+    policy: Policy, subject_id: str, cases: Iterable[Case], on: dt.date, add: AddPeriod
+) -> CreditStatus:
+    """The status on ``on`` from the subject's cases (``add`` adds a policy period to a date)."""
+    cases = [c for c in cases if c.opened_on <= on]
+    records = tuple(r for c in cases if (r := _record(policy, c, on, add)) is not None)
+    listings = tuple(x for c in cases if (x := _listing(c, on)) is not None)
+    open_cases = tuple(c for c in cases if not c.closed)
+    return CreditStatus(
+        subject_id=subject_id,
+        on=on,
+        records=records,
+        listings=listings,
+        open_cases=open_cases,
+        flags=_flags(cases, on),
+        repair=tuple(_eligibility(r, on) for r in records),
+    )
+
+
+def _ended_by(case: Case, on: dt.date) -> bool:
+    ended = case.data.get("ended_on")
+    return ended is not None and dt.date.fromisoformat(str(ended)) <= on
+
+
+def _record(policy: Policy, case: Case, on: dt.date, add: AddPeriod) -> PublishedRecord | None:
+    if case.machine != "record":
+        return None
+    rule = policy.severities[Severity(case.kind)]
+    window = case.deadline("publication_end")
+    decided = dt.date.fromisoformat(str(case.data["decided_on"]))
+    if not rule.published or window is None or not decided <= on <= window.last_day:
+        return None
+    if case.state == "ended" and _ended_by(case, on):
+        return None
+    repairable = add(decided, rule.publication_min.value)
+    return PublishedRecord(
+        case_id=case.case_id,
+        severity=case.kind,
+        record_kind=str(case.data["record_kind"]),
+        domain=str(case.data["domain"]),
+        decided_on=decided,
+        publication_ends=window.last_day,
+        repairable_from=decided if rule.repair_after == "obligations_fulfilled" else repairable,
+        summary=str(case.data.get("summary", "")),
+    )
+
+
+def _listing(case: Case, on: dt.date) -> ActiveListing | None:
+    if case.machine != "listing" or "published_on" not in case.data:
+        return None
+    published = dt.date.fromisoformat(str(case.data["published_on"]))
+    expiry = case.deadline("expiry")
+    if published > on or expiry is None or on > expiry.last_day or _ended_by(case, on):
+        return None
+    if case.state not in ("published", "removed"):
+        return None
+    early = case.deadline("early_removal")
+    return ActiveListing(
+        case_id=case.case_id,
+        kind=case.kind,
+        decided_on=dt.date.fromisoformat(str(case.data["decided_on"])),
+        last_day=expiry.last_day,
+        early_removal_from=early.last_day + dt.timedelta(days=1) if early else None,
+    )
+
+
+def _flags(cases: list[Case], on: dt.date) -> frozenset[str]:
+    """``commitment_breached``: a breach whose credit record is still in publication."""
+    records = {c.case_id: c for c in cases if c.machine == "record"}
+    for case in cases:
+        if case.machine == "commitment" and case.state == "breached" and case.last_on <= on:
+            record = records.get(f"{case.case_id}.record")
+            if record is None or not (record.state == "ended" and _ended_by(record, on)):
+                return frozenset({"commitment_breached"})
+    return frozenset()
+
+
+def _eligibility(record: PublishedRecord, on: dt.date) -> RepairEligibility:
+    if on < record.repairable_from:
+        reason = f"minimum publication period runs until {record.repairable_from.isoformat()}"
+        return RepairEligibility(record.case_id, False, (reason,))
+    return RepairEligibility(
+        record.case_id,
+        True,
+        ("also needs: obligations fulfilled, a repair commitment, the materials, no fraud ban",),
+    )

@@ -1,0 +1,89 @@
+"""The store interface the book talks to; SQLite, memory and (later) PostgreSQL implement it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Protocol
+
+import attrs
+
+from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
+
+__all__ = ["ChainReport", "EventStore"]
+
+
+@attrs.frozen
+class ChainReport:
+    """The result of :meth:`EventStore.verify`: ``ok``, the events checked, the head hash, and
+    the first broken link (its ``seq`` and why) when there is one."""
+
+    ok: bool
+    events: int
+    head: str
+    broken_at: int | None = None
+    reason: str | None = None
+
+
+class EventStore(Protocol):
+    """An append-only, hash-chained event log with case projections.
+
+    Every method is atomic. ``append`` writes events and the projections they produce in one
+    transaction, or nothing: it raises :class:`~creditflow.errors.Conflict` when a case's
+    stored version is not ``expected[case_id]`` (0 for a new case), and never overwrites.
+    Implementations must be safe to use from several processes on one book (SQLite) or
+    servers (PostgreSQL); a single instance need not be shared between threads.
+    """
+
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        cases: Sequence[CaseRow],
+        *,
+        expected: Mapping[str, int],
+    ) -> list[StoredEvent]:
+        """Append ``events`` (chained after the head, in order) and upsert ``cases``.
+
+        ``expected`` maps every case touched to the version it must have now (0: must not
+        exist). Callers look an idempotency key up first with :meth:`by_idempotency_key`; a
+        key that is already stored (two writers racing with one key) raises
+        :class:`~creditflow.errors.Conflict` too, and nothing is written.
+        """
+        ...
+
+    def by_idempotency_key(self, key: str) -> StoredEvent | None:
+        """The event appended with ``key``, if any."""
+        ...
+
+    def case(self, case_id: str) -> CaseRow | None:
+        """The projection of one case."""
+        ...
+
+    def cases(
+        self,
+        *,
+        subject_id: str | None = None,
+        machine: str | None = None,
+        open_only: bool = False,
+    ) -> Iterator[CaseRow]:
+        """Case projections matching every filter given, in case id order."""
+        ...
+
+    def events(self, *, case_id: str | None = None, after: int = 0) -> Iterator[StoredEvent]:
+        """Events in ``seq`` order, those of one case if ``case_id`` is given, after ``after``."""
+        ...
+
+    def head(self) -> tuple[int, str]:
+        """The last ``seq`` and its hash (``(0, GENESIS)`` for an empty book)."""
+        ...
+
+    def verify(self) -> ChainReport:
+        """Recompute every hash and link; report the first broken one."""
+        ...
+
+    def replace_cases(self, cases: Sequence[CaseRow]) -> None:
+        """Replace every projection at once (a rebuild from the events), atomically."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection (idempotent)."""
+        ...

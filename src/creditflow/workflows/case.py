@@ -1,0 +1,167 @@
+"""Cases, actors, deadlines and effects: the values a workflow transition reads and returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from creditflow.errors import InvalidInput
+
+__all__ = ["Actor", "Case", "DeadlineState", "Effect", "HistoryEntry"]
+
+
+def _roles(value: object) -> frozenset[str]:
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise InvalidInput(f"Actor.roles must be a set of role names, got {value!r}")
+    roles = frozenset(value)
+    if not roles or not all(isinstance(r, str) and r for r in roles):
+        raise InvalidInput(f"Actor.roles must hold at least one non-empty name, got {value!r}")
+    return roles
+
+
+def _actor_id(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"Actor.id must be a non-empty str, got {value!r}")
+    return value
+
+
+@attrs.frozen
+class Actor:
+    """Who fires an event: an id (a staff number, or the subject's own id) and the roles held."""
+
+    id: str = attrs.field(converter=_actor_id)
+    roles: frozenset[str] = attrs.field(converter=_roles)
+
+
+@attrs.frozen
+class DeadlineState:
+    """One deadline of a case: when it started, its last day, and when it was met (if it was).
+
+    ``provisional`` when the last day was counted in a year whose holiday schedule is not
+    published yet (see :class:`creditflow.WorkdayCalendar`).
+    """
+
+    name: str
+    kind: str
+    started_on: dt.date
+    last_day: dt.date
+    provisional: bool
+    met_on: dt.date | None = None
+    extended: bool = False
+
+    def overdue(self, on: dt.date) -> bool:
+        """A due deadline not met by its last day is overdue the day after."""
+        return self.kind == "due" and self.met_on is None and on > self.last_day
+
+
+@attrs.frozen
+class Effect:
+    """Something a transition asks of the world or of other cases.
+
+    Effects the book carries out itself (a credit record entered, a listing removed) are
+    reported too; ``external`` ones are for the caller (e.g. ``revoke_approval``: the
+    licensing system must revoke the approval given on commitment).
+    """
+
+    name: str
+    data: Mapping[str, Any] = attrs.field(factory=dict)
+    external: bool = False
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One event of a case, as recorded."""
+
+    version: int
+    event: str
+    on: dt.date
+    actor: str
+    data: Mapping[str, Any]
+
+
+@attrs.frozen
+class Case:
+    """One case of a workflow: its subject, state, version, deadlines and accumulated data.
+
+    ``history`` is filled by :meth:`CreditBook.get`; ``effects`` holds what the last
+    transition caused.
+    """
+
+    case_id: str
+    machine: str
+    kind: str
+    subject_id: str
+    state: str
+    version: int
+    opened_on: dt.date
+    last_on: dt.date
+    data: Mapping[str, Any]
+    deadlines: tuple[DeadlineState, ...] = ()
+    closed: bool = False
+    history: tuple[HistoryEntry, ...] = ()
+    effects: tuple[Effect, ...] = ()
+
+    def deadline(self, name: str) -> DeadlineState | None:
+        """The deadline called ``name``, if the case has started it."""
+        return next((d for d in self.deadlines if d.name == name), None)
+
+    def to_body(self) -> dict[str, Any]:
+        """The projection as JSON-ready data (history and effects are not part of it)."""
+        return {
+            "case_id": self.case_id,
+            "machine": self.machine,
+            "kind": self.kind,
+            "subject_id": self.subject_id,
+            "state": self.state,
+            "version": self.version,
+            "opened_on": self.opened_on.isoformat(),
+            "last_on": self.last_on.isoformat(),
+            "closed": self.closed,
+            "data": dict(self.data),
+            "deadlines": [_deadline_data(d) for d in self.deadlines],
+        }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> Case:
+        """The inverse of :meth:`to_body`."""
+        return cls(
+            case_id=body["case_id"],
+            machine=body["machine"],
+            kind=body["kind"],
+            subject_id=body["subject_id"],
+            state=body["state"],
+            version=body["version"],
+            opened_on=dt.date.fromisoformat(body["opened_on"]),
+            last_on=dt.date.fromisoformat(body["last_on"]),
+            closed=body["closed"],
+            data=MappingProxyType(dict(body["data"])),
+            deadlines=tuple(_deadline_from(d) for d in body["deadlines"]),
+        )
+
+
+def _deadline_data(d: DeadlineState) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "kind": d.kind,
+        "started_on": d.started_on.isoformat(),
+        "last_day": d.last_day.isoformat(),
+        "provisional": d.provisional,
+        "met_on": d.met_on.isoformat() if d.met_on else None,
+        "extended": d.extended,
+    }
+
+
+def _deadline_from(d: Mapping[str, Any]) -> DeadlineState:
+    return DeadlineState(
+        name=d["name"],
+        kind=d["kind"],
+        started_on=dt.date.fromisoformat(d["started_on"]),
+        last_day=dt.date.fromisoformat(d["last_day"]),
+        provisional=d["provisional"],
+        met_on=dt.date.fromisoformat(d["met_on"]) if d["met_on"] else None,
+        extended=d["extended"],
+    )

@@ -1,0 +1,219 @@
+"""Named effects: what a transition changes in its own case, asks of other cases, or reports.
+
+An effect function returns an :class:`EffectResult`: updates to the case's own data, follow-up
+events on other cases (opened or fired by the ``system`` actor in the same transaction), and
+:class:`~creditflow.workflows.case.Effect` values reported to the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from creditflow.workflows.case import Case, Effect
+from creditflow.workflows.context import TransitionContext
+
+__all__ = ["EFFECTS", "EffectResult", "FollowUp", "record_id"]
+
+
+@attrs.frozen
+class FollowUp:
+    """An event the book fires as ``system`` in the same transaction.
+
+    With ``kind`` set, a new case of ``machine`` and ``kind`` is opened for the same subject
+    under ``case_id``, which is derived from the source case (``<source>.record``) so that a
+    replay of the events finds it again without storing a link.
+    """
+
+    machine: str
+    event: str
+    data: Mapping[str, Any]
+    case_id: str
+    kind: str | None = None
+
+
+@attrs.frozen
+class EffectResult:
+    """What one effect does."""
+
+    updates: Mapping[str, Any] = attrs.field(factory=dict)
+    follow_ups: tuple[FollowUp, ...] = ()
+    reported: tuple[Effect, ...] = ()
+
+
+Effector = Callable[[TransitionContext], EffectResult]
+
+
+def mark_waived(ctx: TransitionContext) -> EffectResult:
+    """The subject waived the statement period (放弃陈述申辩): a decision need not wait."""
+    return EffectResult(updates={"statement_waived": True})
+
+
+def mark_decided(ctx: TransitionContext) -> EffectResult:
+    """The decision date: list periods run from the decision document."""
+    return EffectResult(updates={"decided_on": ctx.on.isoformat()})
+
+
+def mark_published(ctx: TransitionContext) -> EffectResult:
+    """The first day of publication of a listing or record."""
+    return EffectResult(updates={"published_on": ctx.on.isoformat(), "ended_on": None})
+
+
+def mark_ended(ctx: TransitionContext) -> EffectResult:
+    """The day publication ended (removal, expiry, repair, objection)."""
+    return EffectResult(updates={"ended_on": ctx.on.isoformat()})
+
+
+def count_extension(ctx: TransitionContext) -> EffectResult:
+    """One more extension of the repair decision deadline."""
+    used = int(ctx.case.data.get("extensions", 0)) if ctx.case else 0
+    return EffectResult(updates={"extensions": used + 1})
+
+
+def breach_record(ctx: TransitionContext) -> EffectResult:
+    """A breached commitment (违诺) enters a credit record of the kind's breach severity."""
+    severity = ctx.policy.commitments[ctx.kind].breach_severity
+    return EffectResult(
+        follow_ups=(_record(ctx, severity.value, "commitment_breach", suffix="record"),),
+        reported=(Effect("credit_record", {"severity": severity.value}),),
+    )
+
+
+def breach_consequences(ctx: TransitionContext) -> EffectResult:
+    """The consequences the commitment kind names; ``revoke_approval`` is for the caller."""
+    reported = []
+    for name in ctx.policy.commitments[ctx.kind].breach_consequences:
+        if name == "credit_record":
+            continue  # entered by breach_record
+        data = {"approval_id": ctx.value("approval_id")} if name == "revoke_approval" else {}
+        external = name in ("revoke_approval", "watch_list")
+        reported.append(Effect(name, data, external=external))
+    return EffectResult(reported=tuple(reported))
+
+
+def listing_record(ctx: TransitionContext) -> EffectResult:
+    """A published listing of a kind with a severity is also a credit record."""
+    severity = ctx.policy.lists[ctx.kind].severity
+    if severity is None:
+        return EffectResult()
+    return EffectResult(
+        follow_ups=(_record(ctx, severity.value, "listing", suffix="record"),),
+        reported=(Effect("credit_record", {"severity": severity.value}),),
+    )
+
+
+def end_listing_record(ctx: TransitionContext) -> EffectResult:
+    """The listing's record ends publication with it."""
+    return _on_linked(ctx, "end", f"listing {ctx.event}")
+
+
+def restore_listing_record(ctx: TransitionContext) -> EffectResult:
+    """A restored listing restores its record."""
+    return _on_linked(ctx, "restore", "listing restored")
+
+
+def _on_linked(ctx: TransitionContext, event: str, reason: str) -> EffectResult:
+    assert ctx.case is not None
+    record = ctx.lookup(record_id(ctx.case.case_id))
+    wanted = "published" if event == "end" else "ended"
+    if record is None or record.state != wanted:
+        return EffectResult()
+    return EffectResult(follow_ups=(FollowUp("record", event, {"reason": reason}, record.case_id),))
+
+
+def record_id(source_case: str, suffix: str = "record") -> str:
+    """The id of the credit record a case enters (``L-12.record``, ``R-7.fraud``)."""
+    return f"{source_case}.{suffix}"
+
+
+def repair_target(ctx: TransitionContext) -> EffectResult:
+    """An approved repair ends the record's publication, or removes the listing early."""
+    target, case = _target(ctx)
+    if target.machine == "listing":
+        data: dict[str, Any] = {"repair_case": case.case_id}
+        follow = FollowUp("listing", "remove_early", data, target.case_id)
+    else:
+        follow = FollowUp(
+            "record",
+            "end",
+            {"reason": f"repair {case.case_id} approved"},
+            case_id=target.case_id,
+        )
+    return EffectResult(follow_ups=(follow,), reported=(Effect("publication_ended"),))
+
+
+def restore_target(ctx: TransitionContext) -> EffectResult:
+    """A revoked repair (false materials) restores the listing or record it ended."""
+    target, case = _target(ctx)
+    data: dict[str, Any] = (
+        {"repair_case": case.case_id}
+        if target.machine == "listing"
+        else {"reason": f"repair {case.case_id} revoked"}
+    )
+    follow = FollowUp(target.machine, "restore", data, case_id=target.case_id)
+    return EffectResult(follow_ups=(follow,), reported=(Effect("publication_restored"),))
+
+
+def fraud_record(ctx: TransitionContext) -> EffectResult:
+    """False materials in a repair are recorded as serious dishonesty and bar repair."""
+    target = ctx.lookup(str(ctx.value("target")))
+    domain = target.data.get("domain") if target else None
+    follow = _record(ctx, "serious", "repair_fraud", suffix="fraud", domain=domain)
+    ban = ctx.policy.repair.fraud_ban.value
+    return EffectResult(
+        follow_ups=(follow,), reported=(Effect("repair_barred", {"for": str(ban)}),)
+    )
+
+
+def annul_target(ctx: TransitionContext) -> EffectResult:
+    """An upheld objection ends the record's publication or revokes the listing."""
+    target, case = _target(ctx)
+    reason = f"objection {case.case_id} upheld"
+    if target.machine == "listing":
+        follow = FollowUp("listing", "revoke", {"summary": reason}, case_id=target.case_id)
+    else:
+        follow = FollowUp("record", "end", {"reason": reason}, case_id=target.case_id)
+    return EffectResult(follow_ups=(follow,), reported=(Effect("record_annulled"),))
+
+
+def _target(ctx: TransitionContext) -> tuple[Case, Case]:
+    """The case a repair or objection is about (its guard made sure it exists), and the case."""
+    target = ctx.lookup(str(ctx.value("target")))
+    assert target is not None, "guarded by repair_eligible / objection_target"
+    assert ctx.case is not None
+    return target, ctx.case
+
+
+def _record(
+    ctx: TransitionContext, severity: str, record_kind: str, *, suffix: str, domain: object = None
+) -> FollowUp:
+    data = {
+        "domain": domain or ctx.value("domain"),
+        "record_kind": record_kind,
+        "decided_on": str(ctx.value("decided_on") or ctx.on.isoformat()),
+        "summary": str(ctx.value("summary") or ctx.value("grounds") or record_kind),
+        "source_case": ctx.case.case_id if ctx.case else None,
+    }
+    assert ctx.case is not None
+    return FollowUp("record", "enter", data, record_id(ctx.case.case_id, suffix), kind=severity)
+
+
+EFFECTS: dict[str, Effector] = {
+    "mark_waived": mark_waived,
+    "mark_decided": mark_decided,
+    "count_extension": count_extension,
+    "mark_published": mark_published,
+    "mark_ended": mark_ended,
+    "breach_record": breach_record,
+    "breach_consequences": breach_consequences,
+    "listing_record": listing_record,
+    "end_listing_record": end_listing_record,
+    "restore_listing_record": restore_listing_record,
+    "repair_target": repair_target,
+    "restore_target": restore_target,
+    "fraud_record": fraud_record,
+    "annul_target": annul_target,
+}
+"""Every effect by the name machines use."""

@@ -1,0 +1,252 @@
+"""Named guards: the policy's conditions on a transition. Each returns None or a Refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from creditflow.core.severity import Severity
+from creditflow.workflows.case import Case
+from creditflow.workflows.context import Refusal, TransitionContext
+
+__all__ = ["GUARDS", "Guard"]
+
+Guard = Callable[[TransitionContext], Refusal | None]
+
+
+def statement_required(ctx: TransitionContext) -> Refusal | None:
+    """A notice (事先告知) is sent only for list kinds that have a statement period."""
+    kind = ctx.policy.lists[ctx.kind]
+    if kind.statement_period is None:
+        return Refusal(
+            f"list kind {ctx.kind!r} has no statement step: decide directly",
+            rule=f"lists.{ctx.kind}",
+            basis=kind.basis.text,
+        )
+    return None
+
+
+def statement_done(ctx: TransitionContext) -> Refusal | None:
+    """A listing is decided only after the statement period (陈述申辩) passed or was waived."""
+    kind = ctx.policy.lists[ctx.kind]
+    if kind.statement_period is None:
+        return None
+    rule, basis = f"lists.{ctx.kind}.statement_period", kind.statement_period.basis.text
+    assert ctx.case is not None
+    if ctx.case.state != "notified":
+        return Refusal("the subject must be notified first", rule=rule, basis=basis)
+    if ctx.case.data.get("statement_waived"):
+        return None
+    period = ctx.case.deadline("statement")
+    if period is not None and ctx.on <= period.last_day:
+        return Refusal(
+            f"the statement period runs until {period.last_day.isoformat()} and was not waived",
+            compared=ctx.on,
+            rule=rule,
+            basis=basis,
+        )
+    return None
+
+
+def within_objection_window(ctx: TransitionContext) -> Refusal | None:
+    """An objection to a proposed listing is taken within the objection window only."""
+    window = ctx.case.deadline("objection_window") if ctx.case else None
+    kind = ctx.policy.lists[ctx.kind]
+    rule = f"lists.{ctx.kind}.objection_window"
+    if window is None or kind.objection_window is None:
+        return Refusal(
+            f"list kind {ctx.kind!r} has no objection window", rule=rule, basis=kind.basis.text
+        )
+    if ctx.on > window.last_day:
+        return Refusal(
+            f"the objection window closed on {window.last_day.isoformat()}",
+            compared=ctx.on,
+            rule=rule,
+            basis=kind.objection_window.basis.text,
+        )
+    return None
+
+
+def expiry_reached(ctx: TransitionContext) -> Refusal | None:
+    """A listing expires only after the last day of its duration."""
+    return _after("expiry", ctx, f"lists.{ctx.kind}.duration", "the listing runs until")
+
+
+def minimum_listing_passed(ctx: TransitionContext) -> Refusal | None:
+    """Early removal only after the minimum period of the list kind."""
+    kind = ctx.policy.lists[ctx.kind]
+    if kind.early_removal_after is None:
+        return Refusal(
+            f"list kind {ctx.kind!r} allows no early removal",
+            rule=f"lists.{ctx.kind}",
+            basis=kind.basis.text,
+        )
+    return _after(
+        "early_removal",
+        ctx,
+        f"lists.{ctx.kind}.early_removal_after",
+        "early removal is possible after",
+    )
+
+
+def _after(deadline: str, ctx: TransitionContext, rule: str, text: str) -> Refusal | None:
+    assert ctx.case is not None
+    period = ctx.case.deadline(deadline)
+    if period is None or ctx.on <= period.last_day:
+        last = period.last_day.isoformat() if period else "(not started)"
+        return Refusal(f"{text} {last}", compared=ctx.on, rule=rule)
+    return None
+
+
+def repair_approved(ctx: TransitionContext) -> Refusal | None:
+    """Early removal only through an approved repair of this listing."""
+    repair = ctx.lookup(str(ctx.value("repair_case")))
+    assert ctx.case is not None
+    if repair is None or repair.machine != "repair" or repair.state != "approved":
+        return Refusal("early removal needs an approved repair", rule="repair")
+    if repair.data.get("target") != ctx.case.case_id:
+        return Refusal(f"repair {repair.case_id} is not a repair of this listing", rule="repair")
+    return None
+
+
+def repair_eligible(ctx: TransitionContext) -> Refusal | None:
+    """Repair (信用修复) conditions: minimum publication, obligations, commitment, materials,
+    no fraud ban."""
+    for check in (_target_publishable, _obligations_and_commitment, _materials, _no_fraud_ban):
+        refusal = check(ctx)
+        if refusal is not None:
+            return refusal
+    return None
+
+
+def _target_publishable(ctx: TransitionContext) -> Refusal | None:
+    target = ctx.lookup(str(ctx.value("target")))
+    basis = ctx.policy.repair.basis.text
+    if target is None or target.subject_id != ctx.subject_id:
+        return Refusal(
+            f"no credit record or listing {ctx.value('target')!r} of this subject",
+            rule="repair",
+            basis=basis,
+        )
+    if target.state != "published":
+        return Refusal(
+            f"{target.machine} {target.case_id} is not in publication", rule="repair", basis=basis
+        )
+    severity = _severity_of(ctx, target)
+    if severity is None:
+        return Refusal(
+            f"{target.machine} {target.case_id} cannot be repaired (no severity)",
+            rule="repair",
+            basis=basis,
+        )
+    rule = ctx.policy.severities[severity]
+    if rule.repair_after == "obligations_fulfilled":
+        return None
+    decided = dt.date.fromisoformat(str(target.data["decided_on"]))
+    earliest = ctx.calendar.add_period(decided, rule.publication_min.value, provisional=True).date
+    if ctx.on < earliest:
+        return Refusal(
+            f"the minimum publication period of {rule.publication_min.value} from "
+            f"{decided.isoformat()} ends on {earliest.isoformat()}",
+            compared=ctx.on,
+            rule=f"severities.{severity.value}.publication_min",
+            basis=rule.publication_min.basis.text,
+        )
+    return None
+
+
+def _severity_of(ctx: TransitionContext, target: Case) -> Severity | None:
+    if target.machine == "record":
+        return Severity(target.kind)
+    return ctx.policy.lists[target.kind].severity if target.kind in ctx.policy.lists else None
+
+
+def _obligations_and_commitment(ctx: TransitionContext) -> Refusal | None:
+    basis = ctx.policy.repair.basis.text
+    if ctx.value("obligations_fulfilled") is not True:
+        return Refusal(
+            "the obligations of the decision are not fulfilled", rule="repair", basis=basis
+        )
+    commitment = ctx.lookup(str(ctx.value("commitment_case")))
+    if (
+        commitment is None
+        or commitment.machine != "commitment"
+        or commitment.kind != "repair"
+        or commitment.subject_id != ctx.subject_id
+        or commitment.state not in ("made", "fulfilled")
+    ):
+        return Refusal(
+            "a repair commitment (信用承诺书) of this subject is required",
+            rule="repair",
+            basis=basis,
+        )
+    return None
+
+
+def _materials(ctx: TransitionContext) -> Refusal | None:
+    needed = set(ctx.policy.repair.materials.value)
+    given = set(ctx.value("materials") or ())
+    if needed - given:
+        return Refusal(
+            f"materials missing: {', '.join(sorted(needed - given))}",
+            rule="repair.materials",
+            basis=ctx.policy.repair.materials.basis.text,
+        )
+    return None
+
+
+def _no_fraud_ban(ctx: TransitionContext) -> Refusal | None:
+    ban = ctx.policy.repair.fraud_ban
+    for case in ctx.subject_cases(ctx.subject_id):
+        if case.machine != "repair" or case.state != "revoked":
+            continue
+        revoked = case.last_on
+        until = ctx.calendar.add_period(revoked, ban.value, provisional=True).date
+        if ctx.on <= until:
+            return Refusal(
+                f"repair is barred until {until.isoformat()} after false materials "
+                f"(repair {case.case_id})",
+                compared=ctx.on,
+                rule="repair.fraud_ban",
+                basis=ban.basis.text,
+            )
+    return None
+
+
+def extension_available(ctx: TransitionContext) -> Refusal | None:
+    """The decision deadline is extended at most ``max_extensions`` times."""
+    used = int(ctx.case.data.get("extensions", 0)) if ctx.case else 0
+    allowed = ctx.policy.repair.max_extensions
+    if used >= allowed.value:
+        return Refusal(
+            f"the decision deadline was already extended {used} time(s)",
+            rule="repair.max_extensions",
+            basis=allowed.basis.text,
+        )
+    return None
+
+
+def objection_target(ctx: TransitionContext) -> Refusal | None:
+    """An objection is about an existing credit record or listing of the subject."""
+    target = ctx.lookup(str(ctx.value("target")))
+    if target is None or target.subject_id != ctx.subject_id or target.machine != ctx.kind:
+        return Refusal(
+            f"no {ctx.kind} {ctx.value('target')!r} of this subject",
+            rule="objections",
+            basis=ctx.policy.objections.basis.text,
+        )
+    return None
+
+
+GUARDS: dict[str, Guard] = {
+    "objection_target": objection_target,
+    "statement_required": statement_required,
+    "statement_done": statement_done,
+    "within_objection_window": within_objection_window,
+    "expiry_reached": expiry_reached,
+    "minimum_listing_passed": minimum_listing_passed,
+    "repair_approved": repair_approved,
+    "repair_eligible": repair_eligible,
+    "extension_available": extension_available,
+}
+"""Every guard by the name machines use."""

@@ -1,0 +1,138 @@
+"""State machines as data: states, events, guards, deadlines and effects, checked as a graph."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import Literal
+
+import attrs
+
+__all__ = ["DeadlineRule", "Machine", "Transition", "machine_problems"]
+
+
+@attrs.frozen
+class Transition:
+    """An event of a machine: the states it fires from, where it leads, what it checks and does.
+
+    ``sources`` is empty for the event that opens a case. ``target`` None keeps the state.
+    ``guards`` and ``effects`` are names (see :mod:`creditflow.workflows.guards` and
+    :mod:`creditflow.workflows.effects`); ``required`` and ``optional`` name the data fields
+    the event takes. ``system`` events are fired by the book itself as effects of others.
+    """
+
+    event: str
+    sources: tuple[str, ...]
+    target: str | None
+    guards: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class DeadlineRule:
+    """A named period a machine runs: started by an event, its length set by the policy.
+
+    ``setting`` is a policy path (``{kind}`` is the case's kind, ``{severity}`` its severity):
+    ``lists.{kind}.publication_deadline``. A ``due`` deadline is a time limit for the
+    authority: overdue when none of ``until`` has happened by its last day. A ``wait`` period
+    must pass before something may happen (a guard reads it). ``base`` names a data field
+    holding the start date instead of the starting event's date (periods that run from a
+    decision document). ``extended_by`` names an event that adds ``extension`` once.
+    """
+
+    name: str
+    starts: str
+    setting: str
+    until: tuple[str, ...]
+    kind: Literal["due", "wait"] = "due"
+    base: str | None = None
+    extended_by: str | None = None
+    extension: str | None = None
+
+
+@attrs.frozen
+class Machine:
+    """A workflow: its states (the first is where the opening event leads), final states,
+    events and deadlines. ``kinds`` is the policy table whose names are the case kinds."""
+
+    name: str
+    kinds: str
+    states: tuple[str, ...]
+    finals: frozenset[str]
+    transitions: tuple[Transition, ...]
+    deadlines: tuple[DeadlineRule, ...] = ()
+
+    @property
+    def opening(self) -> Transition:
+        """The event that opens a case (the one without source states)."""
+        return next(t for t in self.transitions if not t.sources)
+
+    def transition(self, event: str) -> Transition | None:
+        """The declaration of ``event``, or None if the machine has no such event."""
+        return next((t for t in self.transitions if t.event == event), None)
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        """Every event name, in declaration order."""
+        return tuple(t.event for t in self.transitions)
+
+
+def machine_problems(machine: Machine, guards: Iterable[str], effects: Iterable[str]) -> list[str]:
+    """Every structural problem of a machine: unknown states, guards or effects, unreachable
+    states, non-final states with no way out, deadlines on unknown events."""
+    known_guards, known_effects = set(guards), set(effects)
+    states = set(machine.states)
+    problems = []
+    openings = [t.event for t in machine.transitions if not t.sources]
+    if len(openings) != 1:
+        problems.append(f"{machine.name}: needs exactly one opening event, has {openings}")
+    for t in machine.transitions:
+        for state in (*t.sources, *([t.target] if t.target else [])):
+            if state not in states:
+                problems.append(f"{machine.name}.{t.event}: unknown state {state!r}")
+        problems += [
+            f"{machine.name}.{t.event}: unknown guard {g!r}"
+            for g in t.guards
+            if g not in known_guards
+        ]
+        problems += [
+            f"{machine.name}.{t.event}: unknown effect {e!r}"
+            for e in t.effects
+            if e not in known_effects
+        ]
+    problems += _graph_problems(machine)
+    events = set(machine.events)
+    for d in machine.deadlines:
+        for event in (d.starts, *d.until, *([d.extended_by] if d.extended_by else [])):
+            if event not in events:
+                problems.append(f"{machine.name}: deadline {d.name} names unknown event {event!r}")
+    return problems
+
+
+def _graph_problems(machine: Machine) -> list[str]:
+    edges: dict[str, set[str]] = {s: set() for s in machine.states}
+    for t in machine.transitions:
+        for source in t.sources:
+            edges.setdefault(source, set()).add(t.target or source)
+    start = machine.opening.target if machine.transitions else None
+    reached = _reachable(start, edges) if start else set()
+    problems = [
+        f"{machine.name}: state {s!r} is unreachable" for s in machine.states if s not in reached
+    ]
+    problems += [
+        f"{machine.name}: state {s!r} is not final and has no way out"
+        for s in machine.states
+        if s not in machine.finals and not (edges.get(s, set()) - {s})
+    ]
+    return problems
+
+
+def _reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
+    seen, queue = {start}, deque([start])
+    while queue:
+        for nxt in edges.get(queue.popleft(), set()) - seen:
+            seen.add(nxt)
+            queue.append(nxt)
+    return seen

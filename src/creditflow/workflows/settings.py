@@ -1,0 +1,66 @@
+"""Reading the policy settings a machine names by path, e.g. ``lists.{kind}.duration``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from creditflow.core.severity import Severity
+from creditflow.policy.model import Policy, Provision
+
+__all__ = ["case_kinds", "resolve", "setting_problems"]
+
+_MISSING = object()
+
+
+def resolve(policy: Policy, path: str, kind: str) -> Provision[Any] | None:
+    """The provision at ``path`` for a case of ``kind``; None where the pack sets no such step
+    (a red list has no statement period). Raises ``LookupError`` for a path that does not
+    exist in the policy model at all."""
+    value: Any = policy
+    for part in path.format(kind=kind).split("."):
+        value = _child(value, part)
+        if value is _MISSING:
+            raise LookupError(f"{path} (kind {kind!r}): no {part!r} in the policy")
+        if value is None:
+            return None
+    if not isinstance(value, Provision):
+        raise LookupError(f"{path} (kind {kind!r}) is not a setting with a basis")
+    return value
+
+
+def _child(value: Any, part: str) -> Any:
+    if isinstance(value, Mapping):
+        if any(isinstance(k, Severity) for k in value):  # severities are keyed by the enum
+            return next((v for k, v in value.items() if k.value == part), _MISSING)
+        return value.get(part, _MISSING)
+    if attrs.has(type(value)) and part in attrs.fields_dict(type(value)):
+        return getattr(value, part)
+    return _MISSING
+
+
+def case_kinds(policy: Policy, kinds: str) -> tuple[str, ...]:
+    """The kinds a machine's cases may have under ``policy``."""
+    if kinds == "commitments":
+        return tuple(policy.commitments)
+    if kinds == "lists":
+        return tuple(policy.lists)
+    if kinds == "severities":
+        return tuple(s.value for s in Severity)
+    return ("record", "listing")  # repair and objection targets
+
+
+def setting_problems(policy: Policy, machines: Mapping[str, Any]) -> list[str]:
+    """Every deadline setting a machine names that the policy cannot resolve, kind by kind."""
+    problems = []
+    for machine in machines.values():
+        for kind in case_kinds(policy, machine.kinds):
+            for rule in machine.deadlines:
+                for path in (rule.setting, *([rule.extension] if rule.extension else [])):
+                    try:
+                        resolve(policy, path, kind)
+                    except LookupError as error:
+                        problems.append(f"{machine.name}.{rule.name}: {error}")
+    return problems

@@ -1,0 +1,261 @@
+"""The transition function: (case, event, policy, calendar) -> (case', effects, follow-ups).
+
+Pure: it reads other cases only through the context and writes nothing. Every refusal is a
+:class:`~creditflow.errors.TransitionRefused` (or :class:`~creditflow.errors.NotPermitted`)
+naming the case, event, state, guard, date and rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from creditflow.errors import InvalidDate, InvalidInput, NotPermitted, TransitionRefused
+from creditflow.workflows.case import Case, DeadlineState, Effect
+from creditflow.workflows.context import TransitionContext
+from creditflow.workflows.definitions import MACHINES
+from creditflow.workflows.effects import EFFECTS, FollowUp
+from creditflow.workflows.guards import GUARDS
+from creditflow.workflows.machine import DeadlineRule, Machine, Transition
+from creditflow.workflows.settings import resolve
+
+__all__ = ["Outcome", "apply"]
+
+
+@attrs.frozen
+class Outcome:
+    """The result of one transition: the new case, what it reports, what it asks of others."""
+
+    case: Case
+    effects: tuple[Effect, ...]
+    follow_ups: tuple[FollowUp, ...]
+
+
+def apply(ctx: TransitionContext, case_id: str, *, replay: bool = False) -> Outcome:
+    """Apply ``ctx.event`` to ``ctx.case`` (or open case ``case_id`` with the opening event).
+
+    ``replay=True`` re-applies a recorded event: it was checked when it was written, so the
+    permission, date and guard checks are skipped (the actor's roles are not recorded).
+    """
+    machine = MACHINES[ctx.machine]
+    transition = _transition(machine, ctx, case_id)
+    if replay:
+        return _outcome(machine, transition, ctx, case_id)
+    _check_data(transition, ctx, case_id)
+    _check_permission(machine, transition, ctx, case_id)
+    if ctx.case is not None and ctx.on < ctx.case.last_on:
+        raise _refused(
+            ctx,
+            case_id,
+            f"the date is before the case's last event ({ctx.case.last_on.isoformat()})",
+            compared=ctx.on,
+        )
+    for name in transition.guards:
+        refusal = GUARDS[name](ctx)
+        if refusal is not None:
+            raise _refused(
+                ctx,
+                case_id,
+                refusal.reason,
+                guard=name,
+                compared=refusal.compared,
+                rule=refusal.rule,
+                basis=refusal.basis,
+            )
+    return _outcome(machine, transition, ctx, case_id)
+
+
+def _transition(machine: Machine, ctx: TransitionContext, case_id: str) -> Transition:
+    transition = machine.transition(ctx.event)
+    if transition is None:
+        raise _refused(
+            ctx,
+            case_id,
+            f"{machine.name} has no event {ctx.event!r}; events: {', '.join(machine.events)}",
+        )
+    if ctx.case is None and transition.sources:
+        raise _refused(ctx, case_id, f"a {machine.name} case opens with {machine.opening.event!r}")
+    if ctx.case is not None and ctx.case.state not in transition.sources:
+        allowed = ", ".join(transition.sources) or "(opening only)"
+        raise _refused(ctx, case_id, f"{ctx.event!r} fires only from {allowed}")
+    return transition
+
+
+def _check_data(transition: Transition, ctx: TransitionContext, case_id: str) -> None:
+    missing = [f for f in transition.required if f not in ctx.data]
+    extra = [f for f in ctx.data if f not in (*transition.required, *transition.optional)]
+    if missing or extra:
+        parts = ([f"missing data {missing}"] if missing else []) + (
+            [f"unknown data {extra}; it takes {[*transition.required, *transition.optional]}"]
+            if extra
+            else []
+        )
+        raise _refused(ctx, case_id, "; ".join(parts))
+    for key, value in ctx.data.items():
+        if isinstance(value, dt.datetime):
+            raise InvalidDate(f"data {key!r}", value)
+
+
+def _check_permission(
+    machine: Machine, transition: Transition, ctx: TransitionContext, case_id: str
+) -> None:
+    permissions = ctx.policy.permissions
+    allowed = permissions.roles(machine.name, transition.event)
+    held = ctx.actor.roles & allowed
+    rule = f"permissions.{machine.name}.{transition.event}"
+    if not held:
+        raise _not_permitted(
+            ctx,
+            case_id,
+            f"actor {ctx.actor.id!r} holds none of the roles {sorted(allowed)}",
+            rule,
+            permissions.basis.text,
+        )
+    if held == {"subject"} and ctx.actor.id != ctx.subject_id:
+        raise _not_permitted(
+            ctx,
+            case_id,
+            f"actor {ctx.actor.id!r} acts as the subject but is not {ctx.subject_id!r}",
+            rule,
+            permissions.basis.text,
+        )
+    history = ctx.case.data.get("actors", {}) if ctx.case else {}
+    for separation in ctx.policy.separations:
+        first, second = separation.events
+        if (
+            separation.machine == machine.name
+            and transition.event == second
+            and (ctx.actor.id in history.get(first, []))
+        ):
+            raise _not_permitted(
+                ctx,
+                case_id,
+                f"actor {ctx.actor.id!r} fired {first!r} in this case and may not fire {second!r}",
+                f"separation {machine.name}:{first}/{second}",
+                separation.basis.text,
+            )
+
+
+def _outcome(
+    machine: Machine, transition: Transition, ctx: TransitionContext, case_id: str
+) -> Outcome:
+    before = ctx.case
+    data: dict[str, Any] = dict(before.data) if before else {}
+    data.update({k: _plain(v) for k, v in ctx.data.items()})
+    actors = {k: list(v) for k, v in data.get("actors", {}).items()}
+    actors.setdefault(transition.event, []).append(ctx.actor.id)
+    data["actors"] = actors
+    reported: list[Effect] = []
+    follow_ups: list[FollowUp] = []
+    for name in transition.effects:
+        result = EFFECTS[name](ctx)
+        data.update(result.updates)
+        reported += result.reported
+        follow_ups += result.follow_ups
+    state = transition.target or (before.state if before else machine.states[0])
+    case = Case(
+        case_id=case_id,
+        machine=machine.name,
+        kind=ctx.kind,
+        subject_id=ctx.subject_id,
+        state=state,
+        version=(before.version if before else 0) + 1,
+        opened_on=before.opened_on if before else ctx.on,
+        last_on=ctx.on,
+        data=MappingProxyType(data),
+        deadlines=_deadlines(machine, ctx, data),
+        closed=state in machine.finals,
+        effects=tuple(reported),
+    )
+    return Outcome(case, tuple(reported), tuple(follow_ups))
+
+
+def _deadlines(
+    machine: Machine, ctx: TransitionContext, data: Mapping[str, Any]
+) -> tuple[DeadlineState, ...]:
+    current = {d.name: d for d in (ctx.case.deadlines if ctx.case else ())}
+    for rule in machine.deadlines:
+        existing = current.get(rule.name)
+        if rule.starts == ctx.event:
+            started = _start(rule, ctx, data)
+            if started is not None:
+                current[rule.name] = started
+        elif existing is not None and existing.met_on is None and ctx.event in rule.until:
+            current[rule.name] = attrs.evolve(existing, met_on=ctx.on)
+        elif existing is not None and ctx.event == rule.extended_by and rule.extension:
+            current[rule.name] = _extend(rule, existing, ctx)
+    return tuple(current.values())
+
+
+def _start(
+    rule: DeadlineRule, ctx: TransitionContext, data: Mapping[str, Any]
+) -> DeadlineState | None:
+    setting = resolve(ctx.policy, rule.setting, ctx.kind)
+    if setting is None:
+        return None
+    base = dt.date.fromisoformat(str(data[rule.base])) if rule.base else ctx.on
+    end = ctx.calendar.add_period(base, setting.value, provisional=True)
+    return DeadlineState(rule.name, rule.kind, base, end.date, end.provisional)
+
+
+def _extend(rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContext) -> DeadlineState:
+    assert rule.extension is not None
+    setting = resolve(ctx.policy, rule.extension, ctx.kind)
+    if setting is None:
+        return existing
+    end = ctx.calendar.add_period(existing.last_day, setting.value, provisional=True)
+    return attrs.evolve(
+        existing,
+        last_day=end.date,
+        provisional=existing.provisional or end.provisional,
+        extended=True,
+    )
+
+
+def _plain(value: object) -> Any:
+    """Event data kept as JSON-ready values: dates as ISO text, tuples and sets as lists."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list | set | frozenset):
+        return [_plain(v) for v in (sorted(value) if isinstance(value, set | frozenset) else value)]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise InvalidInput(f"event data must be JSON-like (text, numbers, dates, lists), got {value!r}")
+
+
+def _refused(
+    ctx: TransitionContext,
+    case_id: str,
+    reason: str,
+    *,
+    guard: str | None = None,
+    compared: dt.date | None = None,
+    rule: str | None = None,
+    basis: str | None = None,
+) -> TransitionRefused:
+    state = ctx.case.state if ctx.case else None
+    return TransitionRefused(
+        reason,
+        case_id=case_id,
+        event=ctx.event,
+        state=state,
+        guard=guard,
+        on=compared,
+        rule=rule,
+        basis=basis,
+    )
+
+
+def _not_permitted(
+    ctx: TransitionContext, case_id: str, reason: str, rule: str, basis: str
+) -> NotPermitted:
+    state = ctx.case.state if ctx.case else None
+    return NotPermitted(
+        reason, case_id=case_id, event=ctx.event, state=state, rule=rule, basis=basis
+    )

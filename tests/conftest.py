@@ -1,25 +1,10 @@
-"""Shared fixtures: built-in pack data to derive test packs from."""
+"""Shared fixtures: the national pack in force mid-2026 and its engine."""
 
 from __future__ import annotations
-
-import copy
-import tomllib
-from importlib import resources
-from typing import Any
 
 import pytest
 
 import creditflow
-
-
-def national_data() -> dict[str, Any]:
-    """The parsed TOML of the built-in national pack (2026.1), a fresh copy each call."""
-    text = (
-        resources.files("creditflow.policy")
-        .joinpath("packs", "national-transport-2026.toml")
-        .read_text(encoding="utf-8")
-    )
-    return copy.deepcopy(tomllib.loads(text))
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import creditflow
-from conftest import national_data
+from _packs import national_data
 from creditflow.errors import PolicyError, PolicyProblem
 from creditflow.policy.loader import policy_from_data
 

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import national_data
+from _packs import national_data
 from creditflow.errors import PolicyError
 from creditflow.policy.loader import policy_from_data
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import creditflow
-from conftest import national_data
+from _packs import national_data
 from creditflow.errors import PolicyAnalysisError
 from creditflow.policy.loader import policy_from_data
 from creditflow.rules import compile_table

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import national_data
+from _packs import national_data
 from creditflow.policy.loader import policy_from_data
 from creditflow.rules import compile_table, reference_table
 from creditflow.rules.durable_host import RuleMatcher

@@ -1,0 +1,36 @@
+"""Actors and subjects shared by the workflow tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from creditflow.book.book import CreditBook
+from creditflow.workflows import Actor
+
+SUBJECT = "91350100M000100Y43"
+OTHER = "91110000600037341L"
+OFFICER = Actor("officer-1", {"case_officer"})
+OFFICER_2 = Actor("officer-2", {"case_officer"})
+REVIEWER = Actor("reviewer-1", {"reviewer"})
+OFFICIAL = Actor("official-1", {"approving_official"})
+OFFICER_AND_OFFICIAL = Actor("officer-9", {"case_officer", "approving_official"})
+ME = Actor(SUBJECT, {"subject"})
+D = dt.date
+
+DECISION = {
+    "measures": ["key_supervision"],
+    "removal_conditions": "期满或修复",
+    "remedies": "复议或诉讼",
+}
+
+
+def published_listing(book: CreditBook, kind: str = "serious", on: dt.date = D(2026, 5, 6)) -> str:
+    """A listing proposed, notified, decided after the statement period, and published."""
+    case = book.open_case(f"listing.{kind}", SUBJECT, on=on, actor=OFFICER, domain="road_transport",
+                          grounds="多次严重违法", basis="交政研发〔2018〕181号")  # fmt: skip
+    if kind != "red":
+        book.fire(case.case_id, "notify", on=on, actor=OFFICER)
+    decided = on + dt.timedelta(days=14)
+    book.fire(case.case_id, "decide", on=decided, actor=OFFICIAL, **DECISION)
+    book.fire(case.case_id, "publish", on=decided + dt.timedelta(days=1), actor=OFFICER)
+    return case.case_id

@@ -1,0 +1,403 @@
+"""The credit book: every transition and refusal of every machine, on a real store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+from _people import (
+    DECISION,
+    ME,
+    OFFICER,
+    OFFICER_2,
+    OFFICER_AND_OFFICIAL,
+    OFFICIAL,
+    OTHER,
+    REVIEWER,
+    SUBJECT,
+    D,
+    published_listing,
+)
+
+from creditflow.book.book import SYSTEM, CreditBook
+from creditflow.errors import (
+    Conflict,
+    InvalidDate,
+    InvalidIdentifier,
+    InvalidInput,
+    NotPermitted,
+    TransitionRefused,
+    UnknownCase,
+    UnknownName,
+)
+from creditflow.workflows import Actor
+
+CALENDAR_YEAR = D(2026, 5, 6)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CreditBook]:
+    if request.param == "memory":
+        opened = CreditBook.memory(policy="national-transport")
+    else:
+        opened = CreditBook.open(tmp_path / "book.sqlite", policy="national-transport")
+    with opened:
+        yield opened
+
+
+def snapshot(book: CreditBook) -> tuple[object, ...]:
+    return (book.verify().head, tuple(c.to_body().items() for c in book.cases()))
+
+
+# ---------------------------------------------------------------- listing
+
+
+def test_a_listing_runs_its_whole_procedure(book: CreditBook) -> None:
+    case_id = published_listing(book)
+    case = book.get(case_id)
+    assert case.state == "published"
+    assert [h.event for h in case.history] == ["propose", "notify", "decide", "publish"]
+    assert [h.actor for h in case.history] == ["officer-1", "officer-1", "official-1", "officer-1"]
+    assert case.deadline("publication").met_on == D(2026, 5, 21)
+    assert case.deadline("expiry").last_day == D(2029, 5, 20)  # 3 years from the decision
+    status = book.status(SUBJECT, on=D(2026, 6, 1))
+    assert status.list_kinds == {"serious"}
+    assert [r.record_kind for r in status.records] == ["listing"]
+    assert book.status(SUBJECT, on=D(2026, 5, 20)).list_kinds == frozenset()  # not yet published
+
+
+def test_a_decision_waits_for_the_statement_period_or_a_waiver(book: CreditBook) -> None:
+    case = book.open_case("listing.watch", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
+                          domain="road_transport", grounds="g", basis="b")  # fmt: skip
+    book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
+    with pytest.raises(TransitionRefused) as info:
+        book.fire(case.case_id, "decide", on=D(2026, 5, 12), actor=OFFICIAL, **DECISION)
+    error = info.value
+    assert (error.case_id, error.event, error.state, error.guard) == (
+        case.case_id, "decide", "notified", "statement_done",
+    )  # fmt: skip
+    assert error.on == D(2026, 5, 12)
+    assert error.rule == "lists.watch.statement_period"
+    # 5 working days from Wednesday 6 May 2026, Saturday 9 May being a make-up working day
+    assert "the statement period runs until 2026-05-12" in str(error)
+    book.fire(case.case_id, "waive", on=D(2026, 5, 8), actor=ME)
+    decided = book.fire(case.case_id, "decide", on=D(2026, 5, 8), actor=OFFICIAL, **DECISION)
+    assert decided.state == "decided"
+
+
+def test_objections_within_the_window(book: CreditBook) -> None:
+    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
+                          domain="road_transport", grounds="g", basis="b")  # fmt: skip
+    book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
+    objected = book.fire(case.case_id, "object", on=D(2026, 5, 12), actor=ME, summary="事实有误")
+    assert objected.state == "objected"
+    back = book.fire(case.case_id, "dismiss_objection", on=D(2026, 5, 14), actor=REVIEWER)
+    assert back.state == "notified"
+    with pytest.raises(TransitionRefused, match="the objection window closed on 2026-05-12"):
+        book.fire(case.case_id, "object", on=D(2026, 5, 15), actor=ME, summary="again")
+    again = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
+                           domain="road_transport", grounds="g", basis="b")  # fmt: skip
+    book.fire(again.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
+    book.fire(again.case_id, "object", on=D(2026, 5, 7), actor=ME, summary="s")
+    dropped = book.fire(again.case_id, "accept_objection", on=D(2026, 5, 8), actor=REVIEWER)
+    assert dropped.state == "dropped"
+    assert dropped.closed
+
+
+def test_the_red_list_has_no_statement_step(book: CreditBook) -> None:
+    case = book.open_case("listing.red", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
+                          domain="road_transport", grounds="守信", basis="b")  # fmt: skip
+    with pytest.raises(TransitionRefused, match="has no statement step: decide directly"):
+        book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
+    book.fire(case.case_id, "decide", on=D(2026, 5, 7), actor=OFFICIAL, **DECISION)
+    published = book.fire(case.case_id, "publish", on=D(2026, 5, 8), actor=OFFICER)
+    assert published.effects == ()  # a red listing is no credit record
+    assert book.status(SUBJECT, on=D(2026, 5, 8)).list_kinds == {"red"}
+
+
+def test_expiry_only_after_the_duration_and_automatically(book: CreditBook) -> None:
+    case_id = published_listing(book, "watch")
+    with pytest.raises(TransitionRefused, match="the listing runs until 2027-05-20"):
+        book.fire(case_id, "expire", on=D(2027, 5, 20), actor=SYSTEM)
+    assert book.status(SUBJECT, on=D(2027, 5, 20)).list_kinds == {"watch"}
+    assert book.status(SUBJECT, on=D(2027, 5, 21)).list_kinds == frozenset()
+    assert [(c.case_id, d.name) for c, d in book.overdue(on=D(2027, 5, 21))][:1] == [
+        (case_id, "expiry"),
+    ]
+    fired = book.run_due(on=D(2027, 5, 21))
+    assert [c.case_id for c in fired][0] == case_id
+    assert book.get(case_id).state == "removed"
+    assert book.get(f"{case_id}.record").state == "ended"
+
+
+def test_early_removal_needs_an_approved_repair(book: CreditBook) -> None:
+    case_id = published_listing(book)
+    with pytest.raises(NotPermitted, match="holds none of the roles"):
+        book.fire(case_id, "remove_early", on=D(2027, 6, 1), actor=OFFICIAL, repair_case="x")
+    with pytest.raises(TransitionRefused, match="early removal needs an approved repair"):
+        book.fire(case_id, "remove_early", on=D(2027, 6, 1), actor=SYSTEM, repair_case="x")
+
+
+def test_separation_of_duties_in_listing(book: CreditBook) -> None:
+    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6),
+                          actor=OFFICER_AND_OFFICIAL, domain="d", grounds="g", basis="b")  # fmt: skip
+    book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
+    with pytest.raises(NotPermitted) as info:
+        book.fire(case.case_id, "decide", on=D(2026, 5, 20), actor=OFFICER_AND_OFFICIAL,
+                  **DECISION)  # fmt: skip
+    assert info.value.rule == "separation listing:propose/decide"
+    assert "fired 'propose' in this case and may not fire 'decide'" in str(info.value)
+    assert isinstance(info.value, PermissionError)
+
+
+# ---------------------------------------------------------------- commitments
+
+
+def test_a_breached_commitment_records_and_tells_the_licensing_system(book: CreditBook) -> None:
+    made = book.open_case("commitment.approval_substitute", SUBJECT, on=D(2026, 6, 1), actor=ME,
+                          domain="road_transport", summary="承诺符合条件", approval_id="XK-1")  # fmt: skip
+    # 30 working days after Monday 1 June 2026, the Dragon Boat Festival (19 June) excluded
+    assert made.deadline("verification").last_day == D(2026, 7, 14)
+    breached = book.fire(made.case_id, "breach", on=D(2026, 6, 10), actor=OFFICER,
+                         summary="承诺不实")  # fmt: skip
+    effects = {e.name: e for e in breached.effects}
+    assert effects["revoke_approval"].external
+    assert effects["revoke_approval"].data == {"approval_id": "XK-1"}
+    assert effects["credit_record"].data == {"severity": "general"}
+    status = book.status(SUBJECT, on=D(2026, 6, 10))
+    assert status.flags == {"commitment_breached"}
+    assert [(r.severity, r.record_kind) for r in status.records] == [
+        ("general", "commitment_breach"),
+    ]
+
+
+def test_commitments_fulfilled_withdrawn_and_overdue(book: CreditBook) -> None:
+    kept = book.open_case("commitment.missing_documents", SUBJECT, on=D(2026, 6, 1), actor=ME,
+                          domain="road_transport", summary="补齐材料")  # fmt: skip
+    late = book.open_case("commitment.missing_documents", SUBJECT, on=D(2026, 6, 1), actor=ME,
+                          domain="road_transport", summary="补齐材料")  # fmt: skip
+    gone = book.open_case("commitment.voluntary", SUBJECT, on=D(2026, 6, 1), actor=ME,
+                          domain="road_transport", summary="主动公示")  # fmt: skip
+    assert book.fire(kept.case_id, "fulfil", on=D(2026, 6, 20), actor=OFFICER).state == "fulfilled"
+    assert book.fire(gone.case_id, "withdraw", on=D(2026, 6, 2), actor=ME).state == "withdrawn"
+    overdue = book.overdue(on=D(2026, 7, 2))
+    assert [(c.case_id, d.name, d.last_day) for c, d in overdue] == [
+        (late.case_id, "verification", D(2026, 7, 1)),
+    ]
+    assert book.overdue(on=D(2026, 7, 1)) == []
+
+
+# ---------------------------------------------------------------- repair
+
+
+def repair_application(book: CreditBook, target: str, on: dt.date) -> str:
+    promise = book.open_case("commitment.repair", SUBJECT, on=on, actor=ME, domain="road_transport",
+                             summary="信用修复承诺")  # fmt: skip
+    repair = book.open_case("repair", SUBJECT, on=on, actor=ME, target=target,
+                            materials=["correction_proof", "commitment_letter"],
+                            obligations_fulfilled=True, commitment_case=promise.case_id)  # fmt: skip
+    return repair.case_id
+
+
+def test_repair_of_a_listing_after_the_minimum_removes_it_and_fraud_restores_it(
+    book: CreditBook,
+) -> None:
+    listing = published_listing(book)
+    early = repair_application(book, listing, D(2027, 5, 19))
+    with pytest.raises(TransitionRefused) as info:
+        book.fire(early, "accept", on=D(2027, 5, 19), actor=OFFICER)
+    assert info.value.guard == "repair_eligible"
+    assert "ends on 2027-05-20" in str(info.value)
+    assert info.value.rule == "severities.serious.publication_min"
+    repair = repair_application(book, listing, D(2027, 5, 20))
+    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    approved = book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
+    assert approved.state == "approved"
+    assert book.get(listing).state == "removed"
+    assert book.status(SUBJECT, on=D(2027, 5, 21)).list_kinds == frozenset()
+    revoked = book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
+    assert {e.name for e in revoked.effects} >= {"publication_restored", "repair_barred"}
+    status = book.status(SUBJECT, on=D(2027, 6, 1))
+    assert status.list_kinds == {"serious"}
+    assert {r.record_kind for r in status.records} == {"listing", "repair_fraud"}
+    again = repair_application(book, listing, D(2027, 6, 2))
+    with pytest.raises(TransitionRefused, match="repair is barred until 2030-06-01"):
+        book.fire(again, "accept", on=D(2027, 6, 2), actor=OFFICER)
+
+
+def test_repair_decision_deadline_extends_once(book: CreditBook) -> None:
+    listing = published_listing(book)
+    repair = repair_application(book, listing, D(2027, 5, 20))
+    accepted = book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
+    first = accepted.deadline("decision")
+    assert first is not None
+    extended = book.fire(repair, "extend", on=D(2027, 5, 24), actor=OFFICIAL, summary="复杂")
+    second = extended.deadline("decision")
+    assert second is not None
+    assert second.extended
+    assert second.last_day > first.last_day
+    with pytest.raises(TransitionRefused, match="already extended 1 time"):
+        book.fire(repair, "extend", on=D(2027, 5, 25), actor=OFFICIAL, summary="again")
+    assert book.fire(repair, "deny", on=D(2027, 5, 26), actor=OFFICIAL,
+                     summary="不符合").state == "denied"  # fmt: skip
+
+
+def test_repair_needs_obligations_commitment_and_materials(book: CreditBook) -> None:
+    listing = published_listing(book)
+    repair = book.open_case("repair", SUBJECT, on=D(2027, 5, 20), actor=ME, target=listing,
+                            materials=["correction_proof"], obligations_fulfilled=True,
+                            commitment_case="commitment-404")  # fmt: skip
+    with pytest.raises(TransitionRefused, match="a repair commitment"):
+        book.fire(repair.case_id, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    assert book.fire(repair.case_id, "reject", on=D(2027, 5, 21), actor=OFFICER,
+                     summary="材料不全").state == "rejected"  # fmt: skip
+
+
+def test_an_applicant_never_approves_its_own_repair(book: CreditBook) -> None:
+    listing = published_listing(book)
+    repair = repair_application(book, listing, D(2027, 5, 20))
+    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    with pytest.raises(NotPermitted, match="holds none of the roles"):
+        book.fire(repair, "approve", on=D(2027, 5, 21), actor=ME)
+    subject_official = Actor(SUBJECT, {"approving_official", "subject"})
+    other = book.open_case("commitment.repair", SUBJECT, on=D(2027, 5, 20), actor=ME,
+                           domain="road_transport", summary="s")  # fmt: skip
+    own = book.open_case("repair", SUBJECT, on=D(2027, 5, 20), actor=subject_official,
+                         target=listing, materials=["correction_proof", "commitment_letter"],
+                         obligations_fulfilled=True, commitment_case=other.case_id)  # fmt: skip
+    book.fire(own.case_id, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    with pytest.raises(NotPermitted, match="separation|may not fire 'approve'"):
+        book.fire(own.case_id, "approve", on=D(2027, 5, 21), actor=subject_official)
+
+
+# ---------------------------------------------------------------- objections and records
+
+
+def test_an_upheld_objection_ends_the_record(book: CreditBook) -> None:
+    record = book.open_case("record.general", SUBJECT, on=D(2026, 6, 1), actor=OFFICER,
+                            domain="road_transport", record_kind="penalty",
+                            decided_on=D(2026, 5, 30), summary="罚款")  # fmt: skip
+    assert record.deadline("publication_end").last_day == D(2027, 5, 30)
+    objection = book.open_case("objection", SUBJECT, on=D(2026, 6, 2), actor=ME,
+                               target=record.case_id, summary="非本单位")  # fmt: skip
+    assert objection.kind == "record"
+    assert objection.deadline("forwarding").last_day == D(2026, 6, 3)
+    book.fire(objection.case_id, "forward", on=D(2026, 6, 3), actor=OFFICER)
+    upheld = book.fire(objection.case_id, "uphold", on=D(2026, 6, 5), actor=REVIEWER,
+                       summary="核实有误")  # fmt: skip
+    assert upheld.state == "upheld"
+    assert book.get(record.case_id).state == "ended"
+    assert book.status(SUBJECT, on=D(2026, 6, 4)).records[0].case_id == record.case_id
+    assert book.status(SUBJECT, on=D(2026, 6, 5)).records == ()
+
+
+def test_a_minor_record_is_never_shown(book: CreditBook) -> None:
+    book.open_case("record.minor", SUBJECT, on=D(2026, 6, 1), actor=OFFICER, domain="d",
+                   record_kind="warning", decided_on=D(2026, 6, 1), summary="警告")  # fmt: skip
+    assert book.status(SUBJECT, on=D(2026, 6, 1)).records == ()
+
+
+def test_a_record_leaves_publication_after_its_maximum(book: CreditBook) -> None:
+    book.open_case("record.general", SUBJECT, on=D(2026, 6, 1), actor=OFFICER, domain="d",
+                   record_kind="penalty", decided_on=D(2026, 5, 30), summary="罚款")  # fmt: skip
+    assert len(book.status(SUBJECT, on=D(2027, 5, 30)).records) == 1
+    assert book.status(SUBJECT, on=D(2027, 5, 31)).records == ()
+
+
+# ---------------------------------------------------------------- the book's promises
+
+
+def test_idempotent_fire_returns_the_same_case_without_a_second_event(book: CreditBook) -> None:
+    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
+                          domain="d", grounds="g", basis="b")  # fmt: skip
+    first = book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER,
+                      idempotency_key="notify-1")  # fmt: skip
+    head = book.verify().head
+    again = book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER,
+                      idempotency_key="notify-1")  # fmt: skip
+    assert book.verify().head == head
+    assert (again.state, again.version) == (first.state, first.version)
+    assert [h.event for h in again.history] == ["propose", "notify"]
+
+
+def test_a_stale_expected_version_conflicts(book: CreditBook) -> None:
+    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
+                          domain="d", grounds="g", basis="b")  # fmt: skip
+    book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER, expected_version=1)
+    with pytest.raises(Conflict, match="is at version 2, not the expected 1"):
+        book.fire(case.case_id, "drop", on=D(2026, 5, 7), actor=OFFICIAL, expected_version=1)
+
+
+def test_dates_before_the_last_event_are_refused(book: CreditBook) -> None:
+    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
+                          domain="d", grounds="g", basis="b")  # fmt: skip
+    with pytest.raises(TransitionRefused, match=r"before the case's last event \(2026-05-06\)"):
+        book.fire(case.case_id, "notify", on=D(2026, 5, 5), actor=OFFICER)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda b, c: b.fire("listing-999", "notify", on=D(2026, 5, 7), actor=OFFICER),
+         UnknownCase, "no case 'listing-999'"),
+        (lambda b, c: b.fire(c, "fly", on=D(2026, 5, 7), actor=OFFICER),
+         TransitionRefused, "listing has no event 'fly'"),
+        (lambda b, c: b.fire(c, "decide", on=D(2026, 5, 30), actor=OFFICIAL),
+         TransitionRefused, "missing data ['measures', 'removal_conditions', 'remedies']"),
+        (lambda b, c: b.fire(c, "notify", on=D(2026, 5, 7), actor=OFFICER, colour="red"),
+         TransitionRefused, "unknown data ['colour']"),
+        (lambda b, c: b.fire(c, "notify", on=dt.datetime(2026, 5, 7, 9), actor=OFFICER),
+         InvalidDate, "on must be a datetime.date, got a naive datetime"),
+        (lambda b, c: b.fire(c, "notify", on=D(2026, 5, 7), actor=REVIEWER),
+         NotPermitted, "holds none of the roles ['case_officer']"),
+        (lambda b, c: b.fire(c, "notify", on=D(2026, 5, 7), actor="officer-1"),
+         InvalidInput, "actor must be a creditflow.workflows.Actor"),
+        (lambda b, c: b.open_case("commitment.voluntary", SUBJECT, on=D(2026, 5, 7),
+                                  actor=Actor(OTHER, {"subject"}), domain="d", summary="s"),
+         NotPermitted, "acts as the subject but is not"),
+        (lambda b, c: b.open_case("listing.serious", "91350100M000100Y44", on=D(2026, 5, 7),
+                                  actor=OFFICER, domain="d", grounds="g", basis="b"),
+         InvalidIdentifier, "check character at position 18"),
+        (lambda b, c: b.open_case("listing.grey", SUBJECT, on=D(2026, 5, 7), actor=OFFICER,
+                                  domain="d", grounds="g", basis="b"),
+         UnknownName, "unknown listing kind 'grey'"),
+        (lambda b, c: b.open_case("parking", SUBJECT, on=D(2026, 5, 7), actor=OFFICER),
+         UnknownName, "unknown case kind 'parking'"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_a_typed_error_and_writes_nothing(
+    book: CreditBook, call: object, error: type[Exception], message: str
+) -> None:
+    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
+                          domain="d", grounds="g", basis="b")  # fmt: skip
+    before = snapshot(book)
+    with pytest.raises(error, match=message.replace("[", r"\[").replace("(", r"\(")):
+        call(book, case.case_id)  # type: ignore[operator]
+    assert snapshot(book) == before
+
+
+def test_replay_reproduces_every_projection_and_rebuild_changes_nothing(book: CreditBook) -> None:
+    listing = published_listing(book)
+    repair = repair_application(book, listing, D(2027, 5, 20))
+    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
+    stored = {c.case_id: c for c in book.cases()}
+    replayed = book.replay()
+    assert replayed == stored
+    before = snapshot(book)
+    assert book.rebuild() == len(stored)
+    assert snapshot(book) == before
+    assert book.verify().ok
+
+
+def test_the_opening_event_carries_its_case_identity(book: CreditBook) -> None:
+    case = book.open_case("listing.watch", SUBJECT, on=D(2026, 5, 6), actor=OFFICER_2,
+                          domain="d", grounds="g", basis="b")  # fmt: skip
+    (event,) = list(book.events(case_id=case.case_id))
+    assert event.data["_machine"] == "listing"
+    assert event.data["_kind"] == "watch"
+    assert event.data["_subject"] == SUBJECT
+    assert attrs.asdict(book.get(case.case_id).history[0])["actor"] == "officer-2"

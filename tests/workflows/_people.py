@@ -24,10 +24,20 @@ DECISION = {
 }
 
 
-def published_listing(book: CreditBook, kind: str = "serious", on: dt.date = D(2026, 5, 6)) -> str:
+PROPOSED_ON = D(2026, 5, 6)
+
+
+def published_listing(book: CreditBook, kind: str = "serious", on: dt.date = PROPOSED_ON) -> str:
     """A listing proposed, notified, decided after the statement period, and published."""
-    case = book.open_case(f"listing.{kind}", SUBJECT, on=on, actor=OFFICER, domain="road_transport",
-                          grounds="多次严重违法", basis="交政研发〔2018〕181号")  # fmt: skip
+    case = book.open_case(
+        f"listing.{kind}",
+        SUBJECT,
+        on=on,
+        actor=OFFICER,
+        domain="road_transport",
+        grounds="多次严重违法",
+        basis="交政研发〔2018〕181号",
+    )
     if kind != "red":
         book.fire(case.case_id, "notify", on=on, actor=OFFICER)
     decided = on + dt.timedelta(days=14)

@@ -70,15 +70,25 @@ def test_a_listing_runs_its_whole_procedure(book: CreditBook) -> None:
 
 
 def test_a_decision_waits_for_the_statement_period_or_a_waiver(book: CreditBook) -> None:
-    case = book.open_case("listing.watch", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
-                          domain="road_transport", grounds="g", basis="b")  # fmt: skip
+    case = book.open_case(
+        "listing.watch",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="road_transport",
+        grounds="g",
+        basis="b",
+    )
     book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
     with pytest.raises(TransitionRefused) as info:
         book.fire(case.case_id, "decide", on=D(2026, 5, 12), actor=OFFICIAL, **DECISION)
     error = info.value
     assert (error.case_id, error.event, error.state, error.guard) == (
-        case.case_id, "decide", "notified", "statement_done",
-    )  # fmt: skip
+        case.case_id,
+        "decide",
+        "notified",
+        "statement_done",
+    )
     assert error.on == D(2026, 5, 12)
     assert error.rule == "lists.watch.statement_period"
     # 5 working days from Wednesday 6 May 2026, Saturday 9 May being a make-up working day
@@ -89,8 +99,15 @@ def test_a_decision_waits_for_the_statement_period_or_a_waiver(book: CreditBook)
 
 
 def test_objections_within_the_window(book: CreditBook) -> None:
-    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
-                          domain="road_transport", grounds="g", basis="b")  # fmt: skip
+    case = book.open_case(
+        "listing.serious",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="road_transport",
+        grounds="g",
+        basis="b",
+    )
     book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
     objected = book.fire(case.case_id, "object", on=D(2026, 5, 12), actor=ME, summary="事实有误")
     assert objected.state == "objected"
@@ -98,8 +115,15 @@ def test_objections_within_the_window(book: CreditBook) -> None:
     assert back.state == "notified"
     with pytest.raises(TransitionRefused, match="the objection window closed on 2026-05-12"):
         book.fire(case.case_id, "object", on=D(2026, 5, 15), actor=ME, summary="again")
-    again = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
-                           domain="road_transport", grounds="g", basis="b")  # fmt: skip
+    again = book.open_case(
+        "listing.serious",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="road_transport",
+        grounds="g",
+        basis="b",
+    )
     book.fire(again.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
     book.fire(again.case_id, "object", on=D(2026, 5, 7), actor=ME, summary="s")
     dropped = book.fire(again.case_id, "accept_objection", on=D(2026, 5, 8), actor=REVIEWER)
@@ -108,8 +132,15 @@ def test_objections_within_the_window(book: CreditBook) -> None:
 
 
 def test_the_red_list_has_no_statement_step(book: CreditBook) -> None:
-    case = book.open_case("listing.red", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
-                          domain="road_transport", grounds="守信", basis="b")  # fmt: skip
+    case = book.open_case(
+        "listing.red",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="road_transport",
+        grounds="守信",
+        basis="b",
+    )
     with pytest.raises(TransitionRefused, match="has no statement step: decide directly"):
         book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
     book.fire(case.case_id, "decide", on=D(2026, 5, 7), actor=OFFICIAL, **DECISION)
@@ -128,7 +159,7 @@ def test_expiry_only_after_the_duration_and_automatically(book: CreditBook) -> N
         (case_id, "expiry"),
     ]
     fired = book.run_due(on=D(2027, 5, 21))
-    assert [c.case_id for c in fired][0] == case_id
+    assert fired[0].case_id == case_id
     assert book.get(case_id).state == "removed"
     assert book.get(f"{case_id}.record").state == "ended"
 
@@ -142,12 +173,18 @@ def test_early_removal_needs_an_approved_repair(book: CreditBook) -> None:
 
 
 def test_separation_of_duties_in_listing(book: CreditBook) -> None:
-    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6),
-                          actor=OFFICER_AND_OFFICIAL, domain="d", grounds="g", basis="b")  # fmt: skip
+    case = book.open_case(
+        "listing.serious",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER_AND_OFFICIAL,
+        domain="d",
+        grounds="g",
+        basis="b",
+    )
     book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
     with pytest.raises(NotPermitted) as info:
-        book.fire(case.case_id, "decide", on=D(2026, 5, 20), actor=OFFICER_AND_OFFICIAL,
-                  **DECISION)  # fmt: skip
+        book.fire(case.case_id, "decide", on=D(2026, 5, 20), actor=OFFICER_AND_OFFICIAL, **DECISION)
     assert info.value.rule == "separation listing:propose/decide"
     assert "fired 'propose' in this case and may not fire 'decide'" in str(info.value)
     assert isinstance(info.value, PermissionError)
@@ -157,12 +194,20 @@ def test_separation_of_duties_in_listing(book: CreditBook) -> None:
 
 
 def test_a_breached_commitment_records_and_tells_the_licensing_system(book: CreditBook) -> None:
-    made = book.open_case("commitment.approval_substitute", SUBJECT, on=D(2026, 6, 1), actor=ME,
-                          domain="road_transport", summary="承诺符合条件", approval_id="XK-1")  # fmt: skip
+    made = book.open_case(
+        "commitment.approval_substitute",
+        SUBJECT,
+        on=D(2026, 6, 1),
+        actor=ME,
+        domain="road_transport",
+        summary="承诺符合条件",
+        approval_id="XK-1",
+    )
     # 30 working days after Monday 1 June 2026, the Dragon Boat Festival (19 June) excluded
     assert made.deadline("verification").last_day == D(2026, 7, 14)
-    breached = book.fire(made.case_id, "breach", on=D(2026, 6, 10), actor=OFFICER,
-                         summary="承诺不实")  # fmt: skip
+    breached = book.fire(
+        made.case_id, "breach", on=D(2026, 6, 10), actor=OFFICER, summary="承诺不实"
+    )
     effects = {e.name: e for e in breached.effects}
     assert effects["revoke_approval"].external
     assert effects["revoke_approval"].data == {"approval_id": "XK-1"}
@@ -175,12 +220,30 @@ def test_a_breached_commitment_records_and_tells_the_licensing_system(book: Cred
 
 
 def test_commitments_fulfilled_withdrawn_and_overdue(book: CreditBook) -> None:
-    kept = book.open_case("commitment.missing_documents", SUBJECT, on=D(2026, 6, 1), actor=ME,
-                          domain="road_transport", summary="补齐材料")  # fmt: skip
-    late = book.open_case("commitment.missing_documents", SUBJECT, on=D(2026, 6, 1), actor=ME,
-                          domain="road_transport", summary="补齐材料")  # fmt: skip
-    gone = book.open_case("commitment.voluntary", SUBJECT, on=D(2026, 6, 1), actor=ME,
-                          domain="road_transport", summary="主动公示")  # fmt: skip
+    kept = book.open_case(
+        "commitment.missing_documents",
+        SUBJECT,
+        on=D(2026, 6, 1),
+        actor=ME,
+        domain="road_transport",
+        summary="补齐材料",
+    )
+    late = book.open_case(
+        "commitment.missing_documents",
+        SUBJECT,
+        on=D(2026, 6, 1),
+        actor=ME,
+        domain="road_transport",
+        summary="补齐材料",
+    )
+    gone = book.open_case(
+        "commitment.voluntary",
+        SUBJECT,
+        on=D(2026, 6, 1),
+        actor=ME,
+        domain="road_transport",
+        summary="主动公示",
+    )
     assert book.fire(kept.case_id, "fulfil", on=D(2026, 6, 20), actor=OFFICER).state == "fulfilled"
     assert book.fire(gone.case_id, "withdraw", on=D(2026, 6, 2), actor=ME).state == "withdrawn"
     overdue = book.overdue(on=D(2026, 7, 2))
@@ -194,11 +257,24 @@ def test_commitments_fulfilled_withdrawn_and_overdue(book: CreditBook) -> None:
 
 
 def repair_application(book: CreditBook, target: str, on: dt.date) -> str:
-    promise = book.open_case("commitment.repair", SUBJECT, on=on, actor=ME, domain="road_transport",
-                             summary="信用修复承诺")  # fmt: skip
-    repair = book.open_case("repair", SUBJECT, on=on, actor=ME, target=target,
-                            materials=["correction_proof", "commitment_letter"],
-                            obligations_fulfilled=True, commitment_case=promise.case_id)  # fmt: skip
+    promise = book.open_case(
+        "commitment.repair",
+        SUBJECT,
+        on=on,
+        actor=ME,
+        domain="road_transport",
+        summary="信用修复承诺",
+    )
+    repair = book.open_case(
+        "repair",
+        SUBJECT,
+        on=on,
+        actor=ME,
+        target=target,
+        materials=["correction_proof", "commitment_letter"],
+        obligations_fulfilled=True,
+        commitment_case=promise.case_id,
+    )
     return repair.case_id
 
 
@@ -241,19 +317,32 @@ def test_repair_decision_deadline_extends_once(book: CreditBook) -> None:
     assert second.last_day > first.last_day
     with pytest.raises(TransitionRefused, match="already extended 1 time"):
         book.fire(repair, "extend", on=D(2027, 5, 25), actor=OFFICIAL, summary="again")
-    assert book.fire(repair, "deny", on=D(2027, 5, 26), actor=OFFICIAL,
-                     summary="不符合").state == "denied"  # fmt: skip
+    assert (
+        book.fire(repair, "deny", on=D(2027, 5, 26), actor=OFFICIAL, summary="不符合").state
+        == "denied"
+    )
 
 
 def test_repair_needs_obligations_commitment_and_materials(book: CreditBook) -> None:
     listing = published_listing(book)
-    repair = book.open_case("repair", SUBJECT, on=D(2027, 5, 20), actor=ME, target=listing,
-                            materials=["correction_proof"], obligations_fulfilled=True,
-                            commitment_case="commitment-404")  # fmt: skip
+    repair = book.open_case(
+        "repair",
+        SUBJECT,
+        on=D(2027, 5, 20),
+        actor=ME,
+        target=listing,
+        materials=["correction_proof"],
+        obligations_fulfilled=True,
+        commitment_case="commitment-404",
+    )
     with pytest.raises(TransitionRefused, match="a repair commitment"):
         book.fire(repair.case_id, "accept", on=D(2027, 5, 20), actor=OFFICER)
-    assert book.fire(repair.case_id, "reject", on=D(2027, 5, 21), actor=OFFICER,
-                     summary="材料不全").state == "rejected"  # fmt: skip
+    assert (
+        book.fire(
+            repair.case_id, "reject", on=D(2027, 5, 21), actor=OFFICER, summary="材料不全"
+        ).state
+        == "rejected"
+    )
 
 
 def test_an_applicant_never_approves_its_own_repair(book: CreditBook) -> None:
@@ -263,11 +352,24 @@ def test_an_applicant_never_approves_its_own_repair(book: CreditBook) -> None:
     with pytest.raises(NotPermitted, match="holds none of the roles"):
         book.fire(repair, "approve", on=D(2027, 5, 21), actor=ME)
     subject_official = Actor(SUBJECT, {"approving_official", "subject"})
-    other = book.open_case("commitment.repair", SUBJECT, on=D(2027, 5, 20), actor=ME,
-                           domain="road_transport", summary="s")  # fmt: skip
-    own = book.open_case("repair", SUBJECT, on=D(2027, 5, 20), actor=subject_official,
-                         target=listing, materials=["correction_proof", "commitment_letter"],
-                         obligations_fulfilled=True, commitment_case=other.case_id)  # fmt: skip
+    other = book.open_case(
+        "commitment.repair",
+        SUBJECT,
+        on=D(2027, 5, 20),
+        actor=ME,
+        domain="road_transport",
+        summary="s",
+    )
+    own = book.open_case(
+        "repair",
+        SUBJECT,
+        on=D(2027, 5, 20),
+        actor=subject_official,
+        target=listing,
+        materials=["correction_proof", "commitment_letter"],
+        obligations_fulfilled=True,
+        commitment_case=other.case_id,
+    )
     book.fire(own.case_id, "accept", on=D(2027, 5, 20), actor=OFFICER)
     with pytest.raises(NotPermitted, match="separation|may not fire 'approve'"):
         book.fire(own.case_id, "approve", on=D(2027, 5, 21), actor=subject_official)
@@ -277,17 +379,26 @@ def test_an_applicant_never_approves_its_own_repair(book: CreditBook) -> None:
 
 
 def test_an_upheld_objection_ends_the_record(book: CreditBook) -> None:
-    record = book.open_case("record.general", SUBJECT, on=D(2026, 6, 1), actor=OFFICER,
-                            domain="road_transport", record_kind="penalty",
-                            decided_on=D(2026, 5, 30), summary="罚款")  # fmt: skip
+    record = book.open_case(
+        "record.general",
+        SUBJECT,
+        on=D(2026, 6, 1),
+        actor=OFFICER,
+        domain="road_transport",
+        record_kind="penalty",
+        decided_on=D(2026, 5, 30),
+        summary="罚款",
+    )
     assert record.deadline("publication_end").last_day == D(2027, 5, 30)
-    objection = book.open_case("objection", SUBJECT, on=D(2026, 6, 2), actor=ME,
-                               target=record.case_id, summary="非本单位")  # fmt: skip
+    objection = book.open_case(
+        "objection", SUBJECT, on=D(2026, 6, 2), actor=ME, target=record.case_id, summary="非本单位"
+    )
     assert objection.kind == "record"
     assert objection.deadline("forwarding").last_day == D(2026, 6, 3)
     book.fire(objection.case_id, "forward", on=D(2026, 6, 3), actor=OFFICER)
-    upheld = book.fire(objection.case_id, "uphold", on=D(2026, 6, 5), actor=REVIEWER,
-                       summary="核实有误")  # fmt: skip
+    upheld = book.fire(
+        objection.case_id, "uphold", on=D(2026, 6, 5), actor=REVIEWER, summary="核实有误"
+    )
     assert upheld.state == "upheld"
     assert book.get(record.case_id).state == "ended"
     assert book.status(SUBJECT, on=D(2026, 6, 4)).records[0].case_id == record.case_id
@@ -295,14 +406,30 @@ def test_an_upheld_objection_ends_the_record(book: CreditBook) -> None:
 
 
 def test_a_minor_record_is_never_shown(book: CreditBook) -> None:
-    book.open_case("record.minor", SUBJECT, on=D(2026, 6, 1), actor=OFFICER, domain="d",
-                   record_kind="warning", decided_on=D(2026, 6, 1), summary="警告")  # fmt: skip
+    book.open_case(
+        "record.minor",
+        SUBJECT,
+        on=D(2026, 6, 1),
+        actor=OFFICER,
+        domain="d",
+        record_kind="warning",
+        decided_on=D(2026, 6, 1),
+        summary="警告",
+    )
     assert book.status(SUBJECT, on=D(2026, 6, 1)).records == ()
 
 
 def test_a_record_leaves_publication_after_its_maximum(book: CreditBook) -> None:
-    book.open_case("record.general", SUBJECT, on=D(2026, 6, 1), actor=OFFICER, domain="d",
-                   record_kind="penalty", decided_on=D(2026, 5, 30), summary="罚款")  # fmt: skip
+    book.open_case(
+        "record.general",
+        SUBJECT,
+        on=D(2026, 6, 1),
+        actor=OFFICER,
+        domain="d",
+        record_kind="penalty",
+        decided_on=D(2026, 5, 30),
+        summary="罚款",
+    )
     assert len(book.status(SUBJECT, on=D(2027, 5, 30)).records) == 1
     assert book.status(SUBJECT, on=D(2027, 5, 31)).records == ()
 
@@ -311,29 +438,52 @@ def test_a_record_leaves_publication_after_its_maximum(book: CreditBook) -> None
 
 
 def test_idempotent_fire_returns_the_same_case_without_a_second_event(book: CreditBook) -> None:
-    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
-                          domain="d", grounds="g", basis="b")  # fmt: skip
-    first = book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER,
-                      idempotency_key="notify-1")  # fmt: skip
+    case = book.open_case(
+        "listing.serious",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="d",
+        grounds="g",
+        basis="b",
+    )
+    first = book.fire(
+        case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER, idempotency_key="notify-1"
+    )
     head = book.verify().head
-    again = book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER,
-                      idempotency_key="notify-1")  # fmt: skip
+    again = book.fire(
+        case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER, idempotency_key="notify-1"
+    )
     assert book.verify().head == head
     assert (again.state, again.version) == (first.state, first.version)
     assert [h.event for h in again.history] == ["propose", "notify"]
 
 
 def test_a_stale_expected_version_conflicts(book: CreditBook) -> None:
-    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
-                          domain="d", grounds="g", basis="b")  # fmt: skip
+    case = book.open_case(
+        "listing.serious",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="d",
+        grounds="g",
+        basis="b",
+    )
     book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER, expected_version=1)
     with pytest.raises(Conflict, match="is at version 2, not the expected 1"):
         book.fire(case.case_id, "drop", on=D(2026, 5, 7), actor=OFFICIAL, expected_version=1)
 
 
 def test_dates_before_the_last_event_are_refused(book: CreditBook) -> None:
-    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
-                          domain="d", grounds="g", basis="b")  # fmt: skip
+    case = book.open_case(
+        "listing.serious",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="d",
+        grounds="g",
+        basis="b",
+    )
     with pytest.raises(TransitionRefused, match=r"before the case's last event \(2026-05-06\)"):
         book.fire(case.case_id, "notify", on=D(2026, 5, 5), actor=OFFICER)
 
@@ -341,38 +491,98 @@ def test_dates_before_the_last_event_are_refused(book: CreditBook) -> None:
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda b, c: b.fire("listing-999", "notify", on=D(2026, 5, 7), actor=OFFICER),
-         UnknownCase, "no case 'listing-999'"),
-        (lambda b, c: b.fire(c, "fly", on=D(2026, 5, 7), actor=OFFICER),
-         TransitionRefused, "listing has no event 'fly'"),
-        (lambda b, c: b.fire(c, "decide", on=D(2026, 5, 30), actor=OFFICIAL),
-         TransitionRefused, "missing data ['measures', 'removal_conditions', 'remedies']"),
-        (lambda b, c: b.fire(c, "notify", on=D(2026, 5, 7), actor=OFFICER, colour="red"),
-         TransitionRefused, "unknown data ['colour']"),
-        (lambda b, c: b.fire(c, "notify", on=dt.datetime(2026, 5, 7, 9), actor=OFFICER),
-         InvalidDate, "on must be a datetime.date, got a naive datetime"),
-        (lambda b, c: b.fire(c, "notify", on=D(2026, 5, 7), actor=REVIEWER),
-         NotPermitted, "holds none of the roles ['case_officer']"),
-        (lambda b, c: b.fire(c, "notify", on=D(2026, 5, 7), actor="officer-1"),
-         InvalidInput, "actor must be a creditflow.workflows.Actor"),
-        (lambda b, c: b.open_case("commitment.voluntary", SUBJECT, on=D(2026, 5, 7),
-                                  actor=Actor(OTHER, {"subject"}), domain="d", summary="s"),
-         NotPermitted, "acts as the subject but is not"),
-        (lambda b, c: b.open_case("listing.serious", "91350100M000100Y44", on=D(2026, 5, 7),
-                                  actor=OFFICER, domain="d", grounds="g", basis="b"),
-         InvalidIdentifier, "check character at position 18"),
-        (lambda b, c: b.open_case("listing.grey", SUBJECT, on=D(2026, 5, 7), actor=OFFICER,
-                                  domain="d", grounds="g", basis="b"),
-         UnknownName, "unknown listing kind 'grey'"),
-        (lambda b, c: b.open_case("parking", SUBJECT, on=D(2026, 5, 7), actor=OFFICER),
-         UnknownName, "unknown case kind 'parking'"),
+        (
+            lambda b, c: b.fire("listing-999", "notify", on=D(2026, 5, 7), actor=OFFICER),
+            UnknownCase,
+            "no case 'listing-999'",
+        ),
+        (
+            lambda b, c: b.fire(c, "fly", on=D(2026, 5, 7), actor=OFFICER),
+            TransitionRefused,
+            "listing has no event 'fly'",
+        ),
+        (
+            lambda b, c: b.fire(c, "decide", on=D(2026, 5, 30), actor=OFFICIAL),
+            TransitionRefused,
+            "missing data ['measures', 'removal_conditions', 'remedies']",
+        ),
+        (
+            lambda b, c: b.fire(c, "notify", on=D(2026, 5, 7), actor=OFFICER, colour="red"),
+            TransitionRefused,
+            "unknown data ['colour']",
+        ),
+        (
+            lambda b, c: b.fire(c, "notify", on=dt.datetime(2026, 5, 7, 9), actor=OFFICER),
+            InvalidDate,
+            "on must be a datetime.date, got a naive datetime",
+        ),
+        (
+            lambda b, c: b.fire(c, "notify", on=D(2026, 5, 7), actor=REVIEWER),
+            NotPermitted,
+            "holds none of the roles ['case_officer']",
+        ),
+        (
+            lambda b, c: b.fire(c, "notify", on=D(2026, 5, 7), actor="officer-1"),
+            InvalidInput,
+            "actor must be a creditflow.workflows.Actor",
+        ),
+        (
+            lambda b, c: b.open_case(
+                "commitment.voluntary",
+                SUBJECT,
+                on=D(2026, 5, 7),
+                actor=Actor(OTHER, {"subject"}),
+                domain="d",
+                summary="s",
+            ),
+            NotPermitted,
+            "acts as the subject but is not",
+        ),
+        (
+            lambda b, c: b.open_case(
+                "listing.serious",
+                "91350100M000100Y44",
+                on=D(2026, 5, 7),
+                actor=OFFICER,
+                domain="d",
+                grounds="g",
+                basis="b",
+            ),
+            InvalidIdentifier,
+            "check character at position 18",
+        ),
+        (
+            lambda b, c: b.open_case(
+                "listing.grey",
+                SUBJECT,
+                on=D(2026, 5, 7),
+                actor=OFFICER,
+                domain="d",
+                grounds="g",
+                basis="b",
+            ),
+            UnknownName,
+            "unknown listing kind 'grey'",
+        ),
+        (
+            lambda b, c: b.open_case("parking", SUBJECT, on=D(2026, 5, 7), actor=OFFICER),
+            UnknownName,
+            "unknown case kind 'parking'",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_a_typed_error_and_writes_nothing(
     book: CreditBook, call: object, error: type[Exception], message: str
 ) -> None:
-    case = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
-                          domain="d", grounds="g", basis="b")  # fmt: skip
+    case = book.open_case(
+        "listing.serious",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="d",
+        grounds="g",
+        basis="b",
+    )
     before = snapshot(book)
     with pytest.raises(error, match=message.replace("[", r"\[").replace("(", r"\(")):
         call(book, case.case_id)  # type: ignore[operator]
@@ -394,8 +604,15 @@ def test_replay_reproduces_every_projection_and_rebuild_changes_nothing(book: Cr
 
 
 def test_the_opening_event_carries_its_case_identity(book: CreditBook) -> None:
-    case = book.open_case("listing.watch", SUBJECT, on=D(2026, 5, 6), actor=OFFICER_2,
-                          domain="d", grounds="g", basis="b")  # fmt: skip
+    case = book.open_case(
+        "listing.watch",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER_2,
+        domain="d",
+        grounds="g",
+        basis="b",
+    )
     (event,) = list(book.events(case_id=case.case_id))
     assert event.data["_machine"] == "listing"
     assert event.data["_kind"] == "watch"

@@ -17,12 +17,27 @@ def test_the_built_in_machines_have_no_structural_problem() -> None:
 def test_the_machines_of_the_design_table() -> None:
     assert MACHINES["commitment"].states == ("made", "fulfilled", "breached", "withdrawn")
     assert set(MACHINES["listing"].events) >= {
-        "propose", "notify", "object", "dismiss_objection", "accept_objection", "decide",
-        "publish", "expire", "remove_early", "revoke", "drop",
-    }  # fmt: skip
+        "propose",
+        "notify",
+        "object",
+        "dismiss_objection",
+        "accept_objection",
+        "decide",
+        "publish",
+        "expire",
+        "remove_early",
+        "revoke",
+        "drop",
+    }
     assert set(MACHINES["repair"].events) == {
-        "apply", "accept", "reject", "extend", "approve", "deny", "revoke",
-    }  # fmt: skip
+        "apply",
+        "accept",
+        "reject",
+        "extend",
+        "approve",
+        "deny",
+        "revoke",
+    }
     assert MACHINES["objection"].states == ("filed", "forwarded", "upheld", "dismissed")
 
 

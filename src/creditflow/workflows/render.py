@@ -1,0 +1,82 @@
+"""Workflow declarations rendered for people: Mermaid state diagrams and Markdown pages."""
+
+from __future__ import annotations
+
+from creditflow.policy.model import Policy
+from creditflow.workflows.definitions import MACHINES
+from creditflow.workflows.machine import Machine, Transition
+from creditflow.workflows.settings import case_kinds, resolve
+
+__all__ = ["machine_markdown", "mermaid", "workflows_markdown"]
+
+
+def mermaid(machine: Machine) -> str:
+    """A Mermaid ``stateDiagram-v2`` of the machine, guards in brackets on the arrows."""
+    lines = ["stateDiagram-v2", f"    [*] --> {machine.opening.target}: {machine.opening.event}"]
+    for t in machine.transitions:
+        for source in t.sources:
+            label = t.event + (f" [{', '.join(t.guards)}]" if t.guards else "")
+            lines.append(f"    {source} --> {t.target or source}: {label}")
+    lines += [f"    {state} --> [*]" for state in machine.states if state in machine.finals]
+    return "\n".join(lines)
+
+
+def machine_markdown(machine: Machine, policy: Policy) -> str:
+    """One page: the diagram, the events with roles, guards and effects, the deadlines."""
+    lines = [f"## {machine.name}", "", "```mermaid", mermaid(machine), "```", ""]
+    lines += [
+        "| event | from | to | roles | guards | effects | data |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [_event_row(machine, t, policy) for t in machine.transitions]
+    if machine.deadlines:
+        lines += [
+            "",
+            "| deadline | kind | starts | until | length by case kind | basis |",
+            "|---|---|---|---|---|---|",
+        ]
+        for rule in machine.deadlines:
+            lengths, bases = _lengths(machine, rule.setting, policy)
+            lines.append(
+                f"| {rule.name} | {rule.kind} | {rule.starts} | {', '.join(rule.until)} | "
+                f"{lengths} | {bases} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _event_row(machine: Machine, t: Transition, policy: Policy) -> str:
+    roles = ", ".join(sorted(policy.permissions.roles(machine.name, t.event))) or "-"
+    data = ", ".join([*t.required, *(f"{o}?" for o in t.optional)]) or "-"
+    return (
+        f"| {t.event} | {', '.join(t.sources) or '(opens)'} | {t.target or '(same)'} | {roles} | "
+        f"{', '.join(t.guards) or '-'} | {', '.join(t.effects) or '-'} | {data} |"
+    )
+
+
+def _lengths(machine: Machine, setting: str, policy: Policy) -> tuple[str, str]:
+    lengths, bases = [], []
+    for kind in case_kinds(policy, machine.kinds):
+        provision = resolve(policy, setting, kind)
+        if provision is None:
+            lengths.append(f"{kind}: none")
+            continue
+        lengths.append(f"{kind}: {provision.value}")
+        if provision.basis.text not in bases:
+            bases.append(provision.basis.text)
+    return "; ".join(lengths), "; ".join(bases)
+
+
+def workflows_markdown(policy: Policy) -> str:
+    """Every machine's page under ``policy``, with a heading naming the pack."""
+    head = [
+        "# Workflows",
+        "",
+        f"Generated from the machine declarations and `{policy.key}` by "
+        "`creditflow.workflows.render.workflows_markdown`; a test keeps this page current.",
+        "A guard in brackets must pass for the event; `?` marks optional data; a `due` deadline",
+        "is a time limit (overdue the day after its last day), a `wait` period must pass first.",
+        "",
+    ]
+    return (
+        "\n".join(head) + "\n" + "\n".join(machine_markdown(m, policy) for m in MACHINES.values())
+    )

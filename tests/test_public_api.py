@@ -16,6 +16,8 @@ PACKAGES = [
     "creditflow.policy",
     "creditflow.rules",
     "creditflow.errors",
+    "creditflow.book",
+    "creditflow.workflows",
 ]
 
 

@@ -12,6 +12,7 @@ Errors live in :mod:`creditflow.errors`.
 """
 
 from creditflow import errors
+from creditflow.book import CreditBook, CreditStatus
 from creditflow.calendar import CalendarDate, Period, PeriodUnit, WorkdayCalendar, WorkdayCount
 from creditflow.core import (
     CreditRecord,
@@ -29,13 +30,18 @@ from creditflow.core import (
 )
 from creditflow.policy import Policy, builtin_versions, read_policy
 from creditflow.rules import AnalysisReport, Decision, Engine, check_policy, load_policy
+from creditflow.workflows import Actor, Case
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Actor",
     "AnalysisReport",
     "CalendarDate",
+    "Case",
+    "CreditBook",
     "CreditRecord",
+    "CreditStatus",
     "Decision",
     "Engine",
     "Facts",

@@ -243,7 +243,9 @@ class CreditBook:
             current = self._case(case.case_id)
             if event is None or current.version != case.version:
                 continue  # not automatic, or already moved by an earlier follow-up
-            data: dict[str, Any] = {"reason": f"{deadline.name} reached"} if case.machine == "record" else {}
+            data: dict[str, Any] = (
+                {"reason": f"{deadline.name} reached"} if case.machine == "record" else {}
+            )
             fired.append(self.fire(case.case_id, event, on=on, actor=SYSTEM, **data))
         return fired
 

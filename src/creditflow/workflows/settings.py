@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ __all__ = ["case_kinds", "resolve", "setting_problems"]
 _MISSING = object()
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve(policy: Policy, path: str, kind: str) -> Provision[Any] | None:
     """The provision at ``path`` for a case of ``kind``; None where the pack sets no such step
     (a red list has no statement period). Raises ``LookupError`` for a path that does not

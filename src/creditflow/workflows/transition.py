@@ -8,12 +8,15 @@ naming the case, event, state, guard, date and rule.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
+from creditflow.calendar.periods import Period
+from creditflow.calendar.workdays import CalendarDate, WorkdayCalendar
 from creditflow.errors import InvalidDate, InvalidInput, NotPermitted, TransitionRefused
 from creditflow.workflows.case import Case, DeadlineState, Effect
 from creditflow.workflows.context import TransitionContext
@@ -198,8 +201,14 @@ def _start(
     if setting is None:
         return None
     base = dt.date.fromisoformat(str(data[rule.base])) if rule.base else ctx.on
-    end = ctx.calendar.add_period(base, setting.value, provisional=True)
+    end = _period_end(ctx.calendar, base, setting.value)
     return DeadlineState(rule.name, rule.kind, base, end.date, end.provisional)
+
+
+@functools.lru_cache(maxsize=65536)
+def _period_end(calendar: WorkdayCalendar, base: dt.date, period: Period) -> CalendarDate:
+    """The last day of a period; business dates repeat, so the answers are kept."""
+    return calendar.add_period(base, period, provisional=True)
 
 
 def _extend(rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContext) -> DeadlineState:
@@ -207,7 +216,7 @@ def _extend(rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContext)
     setting = resolve(ctx.policy, rule.extension, ctx.kind)
     if setting is None:
         return existing
-    end = ctx.calendar.add_period(existing.last_day, setting.value, provisional=True)
+    end = _period_end(ctx.calendar, existing.last_day, setting.value)
     return attrs.evolve(
         existing,
         last_day=end.date,

@@ -1,0 +1,24 @@
+"""The credit book: cases of every workflow on an event-sourced, hash-chained store."""
+
+from creditflow.book.book import SYSTEM, CreditBook
+from creditflow.book.memory_store import MemoryStore
+from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
+from creditflow.book.sqlite_store import SqliteStore
+from creditflow.book.status import ActiveListing, CreditStatus, PublishedRecord, RepairEligibility
+from creditflow.book.store import ChainReport, EventStore
+
+__all__ = [
+    "SYSTEM",
+    "ActiveListing",
+    "CaseRow",
+    "ChainReport",
+    "CreditBook",
+    "CreditStatus",
+    "EventStore",
+    "MemoryStore",
+    "NewEvent",
+    "PublishedRecord",
+    "RepairEligibility",
+    "SqliteStore",
+    "StoredEvent",
+]

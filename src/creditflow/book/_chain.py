@@ -1,0 +1,294 @@
+"""The store logic every store shares: checking an append, chaining it, verifying a book.
+
+A store appends in four steps, the last three inside its transaction::
+
+    batch = prepare(events, cases, expected)      # shape only: InvalidInput, nothing read
+    check_versions(batch.expected, stored)        # Conflict on a stale expected version
+    stored, records = seal(batch, head, now)      # seq, prev_hash, hash, recorded_at
+    ... write records and batch.cases ...         # an idempotency key already stored: Conflict
+
+and verifies by handing :func:`verify` its event records in ``seq`` order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from creditflow._validation import ensure_date, ensure_int, ensure_str
+from creditflow.book._records import (
+    CaseRecord,
+    EventRecord,
+    decode_event,
+    encode_case,
+    event_record,
+    record_hash,
+    to_json,
+)
+from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
+from creditflow.book.store import ChainReport
+from creditflow.errors import Conflict, InvalidInput
+
+__all__ = [
+    "Batch",
+    "Clock",
+    "check_rebuild",
+    "check_versions",
+    "key_conflict",
+    "prepare",
+    "seal",
+    "system_clock",
+    "utc_now",
+    "verify",
+]
+
+Clock = Callable[[], dt.datetime]
+"""A source of the current time; it must return timezone-aware datetimes."""
+
+
+@attrs.frozen
+class Batch:
+    """An append whose shape is checked, with data and rows encoded; not yet placed in a book.
+
+    ``expected`` is the caller's map of case id to the version the case must have now.
+    """
+
+    events: tuple[NewEvent, ...]
+    data: tuple[str, ...]
+    cases: tuple[CaseRecord, ...]
+    expected: Mapping[str, int]
+
+
+def prepare(
+    events: Sequence[NewEvent], cases: Sequence[CaseRow], expected: Mapping[str, int]
+) -> Batch:
+    """Check an append without reading the book; :class:`InvalidInput` says what is wrong.
+
+    Every case an event touches is in ``expected``; its events carry the versions
+    ``expected + 1, + 2, ...`` in order; every touched case has exactly one row, at the version
+    of its last event, and no other case has one; idempotency keys are distinct. Cases in
+    ``expected`` without events are version checks only: the append conflicts if they moved.
+    """
+    wanted = _checked_expected(expected)
+    versions = dict(wanted)
+    data = tuple(_checked_event(i, event, versions) for i, event in enumerate(events))
+    _check_keys_distinct(events)
+    touched = {
+        case_id: version for case_id, version in versions.items() if version != wanted[case_id]
+    }
+    rows = _row_records(cases, touched, "in this append")
+    return Batch(tuple(events), data, rows, wanted)
+
+
+def _checked_expected(expected: Mapping[str, int]) -> dict[str, int]:
+    for case_id, version in expected.items():
+        ensure_str(case_id, "a case id in expected")
+        ensure_int(version, f"expected[{case_id!r}]")
+        if version < 0:
+            raise InvalidInput(
+                f"expected[{case_id!r}]={version} is negative; 0 means the case must not exist"
+            )
+    return dict(expected)
+
+
+def _checked_event(index: int, event: NewEvent, versions: dict[str, int]) -> str:
+    """Check one event against the running ``versions`` (advanced); its data as JSON."""
+    name = f"events[{index}]"
+    case_id = ensure_str(event.case_id, f"{name}.case_id")
+    ensure_str(event.event, f"{name}.event")
+    ensure_str(event.actor, f"{name}.actor")
+    if event.idempotency_key is not None:
+        ensure_str(event.idempotency_key, f"{name}.idempotency_key")
+    ensure_date(event.on, f"{name}.on")
+    ensure_int(event.version, f"{name}.version")
+    if case_id not in versions:
+        raise InvalidInput(
+            f"{name}: case {case_id!r} is not in expected; "
+            "give the version it has now (0 for a new case)"
+        )
+    due = versions[case_id] + 1
+    if event.version != due:
+        raise InvalidInput(
+            f"{name}: case {case_id!r} has version={event.version}, must be {due}: "
+            "one more than expected for the case plus the events before it in this append"
+        )
+    versions[case_id] = due
+    return to_json(event.data, f"{name}.data")
+
+
+def _check_keys_distinct(events: Sequence[NewEvent]) -> None:
+    seen: set[str] = set()
+    for index, event in enumerate(events):
+        key = event.idempotency_key
+        if key is None:
+            continue
+        if key in seen:
+            raise InvalidInput(f"events[{index}]: idempotency key {key!r} is given twice")
+        seen.add(key)
+
+
+def _row_records(
+    cases: Sequence[CaseRow], due: Mapping[str, int], where: str
+) -> tuple[CaseRecord, ...]:
+    """The records of ``cases``, which must be one row per case of ``due`` at its due version.
+
+    ``where`` ("in this append", "in the book") says where the events are, for messages.
+    """
+    records: dict[str, CaseRecord] = {}
+    for index, row in enumerate(cases):
+        name = f"cases[{index}]"
+        if row.case_id in records:
+            raise InvalidInput(f"{name}: case {row.case_id!r} has a row already")
+        if row.case_id not in due:
+            raise InvalidInput(f"{name}: case {row.case_id!r} has no events {where}")
+        _check_row(name, row, due[row.case_id])
+        records[row.case_id] = encode_case(row, to_json(row.body, f"{name}.body"))
+    missing = sorted(due.keys() - records.keys())
+    if missing:
+        raise InvalidInput(f"case {missing[0]!r} has events {where} but no row in cases")
+    return tuple(records.values())
+
+
+def _check_row(name: str, row: CaseRow, version: int) -> None:
+    ensure_date(row.last_on, f"{name}.last_on")
+    if row.version != version:
+        raise InvalidInput(
+            f"{name}: case {row.case_id!r} has version={row.version}, "
+            f"must be {version}, the version of its last event"
+        )
+
+
+def check_versions(expected: Mapping[str, int], stored: Mapping[str, int]) -> None:
+    """Raise :class:`Conflict` for the first case (by id) whose ``stored`` version (absent:
+    0) is not the ``expected`` one."""
+    for case_id in sorted(expected):
+        actual = stored.get(case_id, 0)
+        if actual != expected[case_id]:
+            raise Conflict(case_id, expected[case_id], actual)
+
+
+def key_conflict(event: NewEvent, existing: StoredEvent) -> Conflict:
+    """The :class:`Conflict` for ``event``, whose idempotency key ``existing`` already used.
+
+    Its fields describe the change the key already made: ``existing``'s case moved from
+    ``version - 1`` to ``version``.
+    """
+    error = Conflict(existing.case_id, existing.version - 1, existing.version)
+    error.message = (
+        f"idempotency key {event.idempotency_key!r} is already used by event {existing.seq} "
+        f"(case {existing.case_id} version {existing.version}): look it up with "
+        "by_idempotency_key instead of appending again"
+    )
+    error.args = (error.message,)
+    return error
+
+
+def seal(
+    batch: Batch, head: tuple[int, str], recorded_at: dt.datetime
+) -> tuple[list[StoredEvent], list[EventRecord]]:
+    """Place a batch after ``head``: consecutive ``seq``, chained hashes, one ``recorded_at``.
+
+    Returns the stored events (as :meth:`append` returns them) and their records.
+    """
+    seq, prev_hash = head
+    recorded = recorded_at.isoformat()
+    stored: list[StoredEvent] = []
+    records: list[EventRecord] = []
+    for event, data in zip(batch.events, batch.data, strict=True):
+        seq += 1
+        record = event_record(seq, event, event.on.isoformat(), data, recorded, prev_hash)
+        prev_hash = record[10]
+        records.append(record)
+        stored.append(_stored(record, event, recorded_at))
+    return stored, records
+
+
+def _stored(record: EventRecord, event: NewEvent, recorded_at: dt.datetime) -> StoredEvent:
+    seq, case_id, version, name, _, actor, _, key, _, prev_hash, digest = record
+    return StoredEvent(
+        seq, case_id, version, name, event.on, actor, event.data, key, recorded_at, prev_hash,
+        digest,
+    )  # fmt: skip
+
+
+def utc_now(clock: Clock) -> dt.datetime:
+    """``clock()`` in UTC; :class:`InvalidInput` if the clock gives a naive datetime."""
+    now = clock()
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise InvalidInput(f"the store's clock must give aware datetimes, got {now!r}")
+    return now.astimezone(dt.UTC)
+
+
+def system_clock() -> dt.datetime:
+    """The current time in UTC: the default clock of every store."""
+    return dt.datetime.now(dt.UTC)
+
+
+def verify(records: Iterable[Sequence[Any]]) -> ChainReport:
+    """Walk event records in ``seq`` order and report the first broken link, if any.
+
+    A link is broken when a ``seq`` is missing, a record cannot be read, ``prev_hash`` is not
+    the previous event's hash, ``hash`` does not match the event's fields, or a case's
+    versions do not run 1, 2, 3, ... . ``events`` and ``head`` of the report describe the
+    events verified before the break (all of them when the chain is whole). Removing events
+    from the end of a book leaves a shorter, valid chain: compare ``head`` with a copy kept
+    elsewhere to detect it.
+    """
+    walk = _Walk()
+    for record in records:
+        problem = walk.step(record)
+        if problem is not None:
+            broken_at, reason = problem
+            return ChainReport(False, walk.seq, walk.head, broken_at=broken_at, reason=reason)
+    return ChainReport(True, walk.seq, walk.head)
+
+
+@attrs.define
+class _Walk:
+    """Where :func:`verify` is: the last good ``seq`` and hash, and each case's version."""
+
+    seq: int = 0
+    head: str = GENESIS
+    versions: dict[str, int] = attrs.Factory(dict)
+
+    def step(self, record: Sequence[Any]) -> tuple[int, str] | None:
+        """Check the next record; on success advance, else return ``(seq, reason)``."""
+        if record[0] != self.seq + 1:
+            return self.seq + 1, f"event {self.seq + 1} is missing (the next is {record[0]})"
+        try:
+            event = decode_event(record)
+            digest = record_hash(record[:10])
+        except (TypeError, ValueError) as exc:
+            return record[0], f"the event cannot be read: {exc}"
+        problem = self._link_problem(event, digest)
+        if problem is not None:
+            return event.seq, problem
+        self.seq, self.head = event.seq, event.hash
+        self.versions[event.case_id] = event.version
+        return None
+
+    def _link_problem(self, event: StoredEvent, digest: str) -> str | None:
+        if event.prev_hash != self.head:
+            return (
+                f"prev_hash {event.prev_hash!r} is not the hash of event {self.seq} ({self.head!r})"
+            )
+        if digest != event.hash:
+            return "hash does not match the event's fields: the event changed after it was written"
+        last = self.versions.get(event.case_id, 0)
+        if event.version != last + 1:
+            return f"case {event.case_id!r} goes from version {last} to {event.version}"
+        return None
+
+
+def check_rebuild(
+    cases: Sequence[CaseRow], last_versions: Mapping[str, int]
+) -> tuple[CaseRecord, ...]:
+    """Check rows that replace every projection; their records.
+
+    ``last_versions`` maps every case with events to the version of its last event: the rows
+    must be exactly one per such case, each at that version.
+    """
+    return _row_records(cases, last_versions, "in the book")

@@ -1,0 +1,170 @@
+"""An event store in memory: the book of tests and of short-lived tools.
+
+It behaves exactly like :class:`~creditflow.book.sqlite_store.SqliteStore` (the same checks,
+errors and results; values read back are fresh copies), but keeps nothing after the process
+ends and serves one process only.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Self
+
+from creditflow.book._chain import (
+    Batch,
+    Clock,
+    check_rebuild,
+    check_versions,
+    key_conflict,
+    prepare,
+    seal,
+    system_clock,
+    utc_now,
+    verify,
+)
+from creditflow.book._records import CaseRecord, EventRecord, decode_case, decode_event
+from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
+from creditflow.book.store import ChainReport
+from creditflow.errors import InvalidInput
+
+__all__ = ["MemoryStore"]
+
+
+class MemoryStore:
+    """An :class:`~creditflow.book.store.EventStore` held in lists and dicts.
+
+    ``clock`` gives the ``recorded_at`` of appends (default: the system clock in UTC); tests
+    pass a fixed one. Use it as a context manager or call :meth:`close`; a closed store
+    refuses every call.
+    """
+
+    def __init__(self, *, clock: Clock = system_clock) -> None:
+        self._clock = clock
+        self._events: list[EventRecord] = []
+        self._by_case: dict[str, list[EventRecord]] = {}
+        self._by_key: dict[str, EventRecord] = {}
+        self._cases: dict[str, CaseRecord] = {}
+        self._closed = False
+
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        cases: Sequence[CaseRow],
+        *,
+        expected: Mapping[str, int],
+    ) -> list[StoredEvent]:
+        """Append ``events`` after the head and upsert ``cases``, all or nothing.
+
+        See :meth:`creditflow.book.store.EventStore.append`.
+        """
+        self._check_open()
+        batch = prepare(events, cases, expected)
+        check_versions(batch.expected, {case_id: self._version(case_id) for case_id in expected})
+        self._check_keys_unused(batch)
+        stored, records = seal(batch, self.head(), utc_now(self._clock))
+        for record in records:
+            self._add(record)
+        self._cases.update((record[0], record) for record in batch.cases)
+        return stored
+
+    def by_idempotency_key(self, key: str) -> StoredEvent | None:
+        """The event appended with ``key``, if any."""
+        self._check_open()
+        record = self._by_key.get(key)
+        return None if record is None else decode_event(record)
+
+    def case(self, case_id: str) -> CaseRow | None:
+        """The projection of one case."""
+        self._check_open()
+        record = self._cases.get(case_id)
+        return None if record is None else decode_case(record)
+
+    def cases(
+        self,
+        *,
+        subject_id: str | None = None,
+        machine: str | None = None,
+        open_only: bool = False,
+    ) -> Iterator[CaseRow]:
+        """Case projections matching every filter given, in case id order."""
+        self._check_open()
+        for _, record in sorted(self._cases.items()):
+            if (
+                (subject_id is None or record[3] == subject_id)
+                and (machine is None or record[1] == machine)
+                and not (open_only and record[6])
+            ):
+                yield decode_case(record)
+
+    def events(self, *, case_id: str | None = None, after: int = 0) -> Iterator[StoredEvent]:
+        """Events in ``seq`` order, those of one case if ``case_id`` is given, after ``after``.
+
+        The events are those up to the head when the iteration starts.
+        """
+        self._check_open()
+        records = self._events if case_id is None else self._by_case.get(case_id, [])
+        start = bisect.bisect_right(records, after, key=lambda record: record[0])
+        for index in range(start, len(records)):
+            yield decode_event(records[index])
+
+    def head(self) -> tuple[int, str]:
+        """The last ``seq`` and its hash (``(0, GENESIS)`` for an empty book)."""
+        self._check_open()
+        if not self._events:
+            return 0, GENESIS
+        last = self._events[-1]
+        return last[0], last[10]
+
+    def verify(self) -> ChainReport:
+        """Recompute every hash and link; report the first broken one."""
+        self._check_open()
+        return verify(list(self._events))
+
+    def replace_cases(self, cases: Sequence[CaseRow]) -> None:
+        """Replace every projection at once (a rebuild from the events), atomically.
+
+        The rows must be one per case with events, each at the version of its last event;
+        :class:`~creditflow.errors.InvalidInput` otherwise, and nothing changes.
+        """
+        self._check_open()
+        last = {case_id: records[-1][2] for case_id, records in self._by_case.items()}
+        records = check_rebuild(cases, last)
+        self._cases = {record[0]: record for record in records}
+
+    def close(self) -> None:
+        """Mark the store closed (idempotent); its contents are dropped."""
+        self._closed = True
+        self._events, self._by_case, self._by_key, self._cases = [], {}, {}, {}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise InvalidInput("the store is closed")
+
+    def _version(self, case_id: str) -> int:
+        record = self._cases.get(case_id)
+        return 0 if record is None else record[5]
+
+    def _check_keys_unused(self, batch: Batch) -> None:
+        for event in batch.events:
+            key = event.idempotency_key
+            if key is not None and key in self._by_key:
+                raise key_conflict(event, decode_event(self._by_key[key]))
+
+    def _add(self, record: EventRecord) -> None:
+        self._events.append(record)
+        self._by_case.setdefault(record[1], []).append(record)
+        if record[7] is not None:
+            self._by_key[record[7]] = record

@@ -1,0 +1,436 @@
+"""The SQLite event store: the embedded default book, one file shared by any number of processes.
+
+The file runs in write-ahead-log mode with foreign keys on. Every write is one
+``BEGIN IMMEDIATE`` transaction, so one process writes at a time; a writer that finds the
+book locked waits up to ``timeout`` seconds (SQLite's busy timeout) and retries the whole
+transaction a few times with a growing pause before giving up with ``sqlite3.OperationalError``.
+Readers never block writers. Commits are durable by default (``synchronous=FULL``): a process
+killed at any moment leaves every event either fully there with its projection or absent.
+
+The schema has a version (``PRAGMA user_version``); opening a file applies the forward
+migrations it lacks, in order, in one transaction, and refuses a file of a newer version. All
+SQL of creditflow lives in this module.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Final, Self, TypeVar
+
+from creditflow._validation import ensure_int
+from creditflow.book._chain import (
+    Batch,
+    Clock,
+    check_rebuild,
+    check_versions,
+    key_conflict,
+    prepare,
+    seal,
+    system_clock,
+    utc_now,
+    verify,
+)
+from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, decode_case, decode_event
+from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
+from creditflow.book.store import ChainReport
+from creditflow.errors import Conflict, InvalidInput
+
+__all__ = ["SCHEMA_VERSION", "SqliteStore"]
+
+_T = TypeVar("_T")
+
+_APPLICATION_ID: Final = 0x43464C57  # "CFLW": marks the file as a creditflow book
+_SYNCHRONOUS: Final = ("FULL", "NORMAL")
+_BUSY_CODES: Final = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (extended codes share the low byte)
+_PAGE: Final = 2000  # rows fetched per query when iterating
+_CHUNK: Final = 500  # case ids per IN (...) list, well below SQLite's variable limit
+
+_MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
+    # 1: the event log (the truth) and the case projection.
+    (
+        """CREATE TABLE cases (
+            case_id TEXT PRIMARY KEY NOT NULL,
+            machine TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            version INTEGER NOT NULL CHECK (version > 0),
+            closed INTEGER NOT NULL CHECK (closed IN (0, 1)),
+            last_on TEXT NOT NULL,
+            body TEXT NOT NULL
+        )""",
+        """CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            case_id TEXT NOT NULL
+                REFERENCES cases (case_id) DEFERRABLE INITIALLY DEFERRED,
+            version INTEGER NOT NULL CHECK (version > 0),
+            event TEXT NOT NULL,
+            on_date TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            data TEXT NOT NULL,
+            idempotency_key TEXT UNIQUE,
+            recorded_at TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            UNIQUE (case_id, version)
+        )""",
+    ),
+    # 2: indexes for a subject's cases and a machine's open cases (status, overdue).
+    (
+        "CREATE INDEX cases_by_subject ON cases (subject_id, case_id)",
+        "CREATE INDEX cases_by_machine ON cases (machine, closed, case_id)",
+    ),
+)
+
+SCHEMA_VERSION: Final = len(_MIGRATIONS)
+"""The schema version this creditflow writes; older files are migrated when opened."""
+
+_EVENT_FIELDS = ", ".join(EVENT_COLUMNS)
+_CASE_FIELDS = ", ".join(CASE_COLUMNS)
+_INSERT_EVENT = (
+    f"INSERT INTO events ({_EVENT_FIELDS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+)
+_INSERT_CASE = f"INSERT INTO cases ({_CASE_FIELDS}) VALUES ({', '.join('?' * len(CASE_COLUMNS))})"
+_UPSERT_CASE = f"{_INSERT_CASE} ON CONFLICT (case_id) DO UPDATE SET " + ", ".join(
+    f"{column} = excluded.{column}" for column in CASE_COLUMNS[1:]
+)
+_EVENTS_AFTER = (
+    f"SELECT {_EVENT_FIELDS} FROM events WHERE seq <= ? AND seq > ? ORDER BY seq LIMIT ?"
+)
+_CASE_EVENTS_AFTER = (
+    f"SELECT {_EVENT_FIELDS} FROM events "
+    "WHERE case_id = ? AND seq <= ? AND seq > ? ORDER BY seq LIMIT ?"
+)
+_EVENT_BY_KEY = f"SELECT {_EVENT_FIELDS} FROM events WHERE idempotency_key = ?"
+_HEAD = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+_LAST_VERSIONS = "SELECT case_id, MAX(version) FROM events GROUP BY case_id"
+_CASE = f"SELECT {_CASE_FIELDS} FROM cases WHERE case_id = ?"
+
+
+class SqliteStore:
+    """An :class:`~creditflow.book.store.EventStore` in one SQLite file.
+
+    ``SqliteStore.open(path)`` (or ``SqliteStore(path)``) creates the book or opens it,
+    migrating an older schema. Options:
+
+    - ``synchronous="FULL"`` (default): every commit is flushed to disk before ``append``
+      returns; nothing acknowledged is lost, even on power loss. ``"NORMAL"`` flushes at
+      checkpoints only: several times faster for small transactions and still consistent
+      after a crash of the process or the machine, but the last commits before a power loss
+      may roll back.
+    - ``timeout``: seconds a writer waits for another process's write to end (busy timeout).
+    - ``retries``: how many times a transaction that still found the book locked is retried.
+    - ``clock``: the source of ``recorded_at`` (default: the system clock in UTC).
+
+    One instance serves one thread; open one per process or thread. Close it, or use it as
+    a context manager.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        synchronous: str = "FULL",
+        timeout: float = 5.0,
+        retries: int = 5,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._path = os.fspath(path)
+        self._retries = _checked_retries(retries)
+        self._clock = clock
+        self._db: sqlite3.Connection | None = _connect(self._path, synchronous, timeout)
+        try:
+            if _schema_version(self._db, self._path) < SCHEMA_VERSION:
+                self._write(lambda db: _upgrade(db, self._path, SCHEMA_VERSION))
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        synchronous: str = "FULL",
+        timeout: float = 5.0,
+        retries: int = 5,
+        clock: Clock = system_clock,
+    ) -> SqliteStore:
+        """Create or open the book at ``path``; the options are those of the class."""
+        return cls(path, synchronous=synchronous, timeout=timeout, retries=retries, clock=clock)
+
+    @property
+    def path(self) -> str:
+        """The file of the book."""
+        return self._path
+
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        cases: Sequence[CaseRow],
+        *,
+        expected: Mapping[str, int],
+    ) -> list[StoredEvent]:
+        """Append ``events`` after the head and upsert ``cases`` in one transaction.
+
+        See :meth:`creditflow.book.store.EventStore.append`.
+        """
+        batch = prepare(events, cases, expected)
+        try:
+            return self._write(lambda db: self._append(db, batch))
+        except sqlite3.IntegrityError:
+            conflict = self._key_conflict(batch)
+            if conflict is None:
+                raise
+            raise conflict from None
+
+    def by_idempotency_key(self, key: str) -> StoredEvent | None:
+        """The event appended with ``key``, if any."""
+        record = self._connection().execute(_EVENT_BY_KEY, (key,)).fetchone()
+        return None if record is None else decode_event(record)
+
+    def case(self, case_id: str) -> CaseRow | None:
+        """The projection of one case."""
+        record = self._connection().execute(_CASE, (case_id,)).fetchone()
+        return None if record is None else decode_case(record)
+
+    def cases(
+        self,
+        *,
+        subject_id: str | None = None,
+        machine: str | None = None,
+        open_only: bool = False,
+    ) -> Iterator[CaseRow]:
+        """Case projections matching every filter given, in case id order."""
+        where, params = _case_filter(subject_id, machine, open_only)
+        sql = f"SELECT {_CASE_FIELDS} FROM cases WHERE {where} ORDER BY case_id LIMIT ?"
+        return map(decode_case, self._pages(sql, params, ""))
+
+    def events(self, *, case_id: str | None = None, after: int = 0) -> Iterator[StoredEvent]:
+        """Events in ``seq`` order, those of one case if ``case_id`` is given, after ``after``.
+
+        The events are those up to the head when the iteration starts; they are read a page
+        at a time, holding no read transaction between pages.
+        """
+        return map(decode_event, self._event_records(case_id, after))
+
+    def head(self) -> tuple[int, str]:
+        """The last ``seq`` and its hash (``(0, GENESIS)`` for an empty book)."""
+        return _head(self._connection())
+
+    def verify(self) -> ChainReport:
+        """Recompute every hash and link in one read snapshot; report the first broken one."""
+        db = self._connection()
+        db.execute("BEGIN")
+        try:
+            return verify(self._event_records(None, 0))
+        finally:
+            db.execute("COMMIT")
+
+    def replace_cases(self, cases: Sequence[CaseRow]) -> None:
+        """Replace every projection at once (a rebuild from the events), atomically.
+
+        The rows must be one per case with events, each at the version of its last event;
+        :class:`~creditflow.errors.InvalidInput` otherwise, and nothing changes.
+        """
+
+        def replace(db: sqlite3.Connection) -> None:
+            records = check_rebuild(cases, dict(db.execute(_LAST_VERSIONS).fetchall()))
+            db.execute("DELETE FROM cases")
+            db.executemany(_INSERT_CASE, records)
+
+        self._write(replace)
+
+    def close(self) -> None:
+        """Close the connection (idempotent); a closed store refuses every call."""
+        db, self._db = self._db, None
+        if db is not None:
+            db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise InvalidInput("the store is closed")
+        return self._db
+
+    def _append(self, db: sqlite3.Connection, batch: Batch) -> list[StoredEvent]:
+        check_versions(batch.expected, _versions(db, batch.expected))
+        stored, records = seal(batch, _head(db), utc_now(self._clock))
+        db.executemany(_UPSERT_CASE, batch.cases)
+        db.executemany(_INSERT_EVENT, records)
+        return stored
+
+    def _key_conflict(self, batch: Batch) -> Conflict | None:
+        """The conflict of the first event whose idempotency key is stored, if any."""
+        for event in batch.events:
+            if event.idempotency_key is not None:
+                existing = self.by_idempotency_key(event.idempotency_key)
+                if existing is not None:
+                    return key_conflict(event, existing)
+        return None
+
+    def _write(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``work`` in a write transaction, retrying while the book is locked."""
+        for attempt in range(self._retries):
+            try:
+                return _transaction(self._connection(), work)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+            time.sleep(min(0.05 * 2**attempt, 1.0) * random.uniform(0.5, 1.0))
+        return _transaction(self._connection(), work)
+
+    def _event_records(self, case_id: str | None, after: int) -> Iterator[tuple[Any, ...]]:
+        """Event records after ``after`` up to the head as it is now, of one case or all."""
+        bound = _head(self._connection())[0]
+        if case_id is None:
+            yield from self._pages(_EVENTS_AFTER, (bound,), after)
+        else:
+            yield from self._pages(_CASE_EVENTS_AFTER, (case_id, bound), after)
+
+    def _pages(self, sql: str, params: tuple[Any, ...], start: Any) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``sql`` (ending ``... > ? ORDER BY <first column> LIMIT ?``) by page."""
+        last = start
+        while True:
+            rows = self._connection().execute(sql, (*params, last, _PAGE)).fetchall()
+            yield from rows
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1][0]
+
+
+def _checked_retries(retries: int) -> int:
+    if ensure_int(retries, "retries") < 0:
+        raise InvalidInput(f"retries must be 0 or more, got {retries}")
+    return retries
+
+
+def _transaction(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], _T]) -> _T:
+    """``work(db)`` inside ``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back if anything fails."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(db)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    return code in _BUSY_CODES or "database is locked" in str(exc)
+
+
+def _connect(path: str, synchronous: str, timeout: float) -> sqlite3.Connection:
+    """A connection in autocommit mode with WAL, ``synchronous`` and foreign keys set."""
+    if synchronous not in _SYNCHRONOUS:
+        raise InvalidInput(f"synchronous must be one of {_SYNCHRONOUS}, got {synchronous!r}")
+    try:
+        db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise InvalidInput(f"{path} cannot be opened as a book: {exc}") from exc
+    try:
+        _configure(db, path, synchronous)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        if _is_busy(exc):
+            raise
+        raise InvalidInput(f"{path} cannot be opened as a book: {exc}") from exc
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _configure(db: sqlite3.Connection, path: str, synchronous: str) -> None:
+    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise InvalidInput(f"{path} cannot use write-ahead logging (journal_mode is {mode})")
+    db.execute(f"PRAGMA synchronous = {synchronous}")
+    db.execute("PRAGMA foreign_keys = ON")
+
+
+def _schema_version(db: sqlite3.Connection, path: str) -> int:
+    """The schema version of the file; :class:`InvalidInput` if it is not a book we read."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    application = int(db.execute("PRAGMA application_id").fetchone()[0])
+    if version == 0:
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if application == 0 and tables == 0:
+            return 0
+    if application != _APPLICATION_ID:
+        raise InvalidInput(f"{path} is a SQLite file but not a creditflow book")
+    if version > SCHEMA_VERSION:
+        raise InvalidInput(
+            f"{path} is a book of schema version {version}, newer than this creditflow reads "
+            f"(up to {SCHEMA_VERSION}): open it with a newer creditflow"
+        )
+    return version
+
+
+def _upgrade(db: sqlite3.Connection, path: str, target: int) -> None:
+    """Apply the migrations from the file's version up to ``target``, inside a transaction."""
+    found = _schema_version(db, path)  # again: another process may have migrated meanwhile
+    for version in range(found + 1, target + 1):
+        for statement in _MIGRATIONS[version - 1]:
+            db.execute(statement)
+    if found < target:
+        db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {int(target)}")
+
+
+def _head(db: sqlite3.Connection) -> tuple[int, str]:
+    row = db.execute(_HEAD).fetchone()
+    return (0, GENESIS) if row is None else (row[0], row[1])
+
+
+def _versions(db: sqlite3.Connection, case_ids: Iterable[str]) -> dict[str, int]:
+    """The stored versions of those of ``case_ids`` that exist."""
+    ids = list(case_ids)
+    found: dict[str, int] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        found.update(
+            db.execute(f"SELECT case_id, version FROM cases WHERE case_id IN ({marks})", chunk)
+        )
+    return found
+
+
+def _case_filter(
+    subject_id: str | None, machine: str | None, open_only: bool
+) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause (ending in the paging condition) and parameters of a case query.
+
+    A subject has few cases, a machine very many: given both, ``+machine`` keeps SQLite on the
+    subject index.
+    """
+    terms: list[str] = []
+    params: list[Any] = []
+    if subject_id is not None:
+        terms.append("subject_id = ?")
+        params.append(subject_id)
+    if machine is not None:
+        terms.append("machine = ?" if subject_id is None else "+machine = ?")
+        params.append(machine)
+    if open_only:
+        terms.append("closed = 0")
+    terms.append("case_id > ?")
+    return " AND ".join(terms), tuple(params)

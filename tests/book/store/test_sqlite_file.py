@@ -1,0 +1,204 @@
+"""The SQLite file itself: settings, reopening, schema migrations, foreign files, locking."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from storekit import Ticker, case_row, fire, new_event
+
+from creditflow.book import sqlite_store
+from creditflow.book.memory_store import MemoryStore
+from creditflow.book.sqlite_store import SCHEMA_VERSION, SqliteStore
+from creditflow.errors import Conflict, InvalidInput
+
+
+def _pragma(store: SqliteStore, name: str) -> object:
+    return store._connection().execute(f"PRAGMA {name}").fetchone()[0]
+
+
+def test_a_new_book_uses_wal_foreign_keys_and_full_sync(tmp_path: Path) -> None:
+    with SqliteStore.open(tmp_path / "book.sqlite") as store:
+        assert _pragma(store, "journal_mode") == "wal"
+        assert _pragma(store, "foreign_keys") == 1
+        assert _pragma(store, "synchronous") == 2  # FULL
+        assert _pragma(store, "user_version") == SCHEMA_VERSION
+        assert _pragma(store, "busy_timeout") == 5000
+
+
+def test_normal_sync_is_an_option_and_nothing_else_is(tmp_path: Path) -> None:
+    with SqliteStore.open(tmp_path / "book.sqlite", synchronous="NORMAL", timeout=1.5) as store:
+        assert _pragma(store, "synchronous") == 1
+        assert _pragma(store, "busy_timeout") == 1500
+    with pytest.raises(InvalidInput, match="synchronous must be one of"):
+        SqliteStore.open(tmp_path / "book.sqlite", synchronous="OFF")
+
+
+def test_a_reopened_book_holds_the_same_events_and_cases(tmp_path: Path) -> None:
+    path = tmp_path / "book.sqlite"
+    with SqliteStore.open(path, clock=Ticker()) as store:
+        fire(store, "C1", 3)
+        fire(store, "C2")
+        events, cases, head = list(store.events()), list(store.cases()), store.head()
+    with SqliteStore(path) as store:
+        assert (list(store.events()), list(store.cases()), store.head()) == (events, cases, head)
+        assert store.verify().ok
+        fire(store, "C2")
+        assert store.head()[0] == 5
+
+
+def test_an_event_row_needs_its_case_row(tmp_path: Path) -> None:
+    """The foreign key from events to cases holds at commit (it is deferred)."""
+    with SqliteStore.open(tmp_path / "book.sqlite") as store:
+        record = (1, "C1", 1, "make", "2026-06-01", "a", "{}", None, "t", "p", "h")
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            sqlite_store._transaction(
+                store._connection(),
+                lambda db: db.execute(sqlite_store._INSERT_EVENT, record),
+            )
+        assert store.head()[0] == 0
+
+
+# -- schema versions -----------------------------------------------------------------------------
+
+
+def _book_at_version_1(path: Path, source: MemoryStore) -> None:
+    """A file made by schema version 1, holding what ``source`` holds."""
+    db = sqlite3.connect(path, isolation_level=None)
+    sqlite_store._transaction(db, lambda db: sqlite_store._upgrade(db, str(path), 1))
+    db.executemany(sqlite_store._INSERT_CASE, source._cases.values())
+    db.executemany(sqlite_store._INSERT_EVENT, source._events)
+    db.close()
+
+
+def test_a_version_1_file_is_migrated_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    source = MemoryStore(clock=Ticker())
+    fire(source, "C1", 2, subject="S1")
+    fire(source, "C2", subject="S2")
+    _book_at_version_1(path, source)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+
+    with SqliteStore.open(path) as store:
+        assert _pragma(store, "user_version") == SCHEMA_VERSION == 2
+        indexes = {row[0] for row in store._connection().execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}  # fmt: skip
+        assert {"cases_by_subject", "cases_by_machine"} <= indexes
+        assert list(store.events()) == list(source.events())
+        assert [row.case_id for row in store.cases(subject_id="S2")] == ["C2"]
+        assert store.verify().ok
+        fire(store, "C2")
+
+
+def test_a_failed_migration_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.sqlite"
+    _book_at_version_1(path, MemoryStore())
+    broken = (*sqlite_store._MIGRATIONS[:1], ("CREATE INDEX x ON cases (subject_id)", "BOGUS"))
+    monkeypatch.setattr(sqlite_store, "_MIGRATIONS", broken)
+    with pytest.raises(sqlite3.OperationalError, match="BOGUS"):
+        SqliteStore.open(path)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'x'").fetchone()[0] == 0
+    db.close()
+
+
+def test_a_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite"
+    with SqliteStore.open(path) as store:
+        fire(store, "C1")
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(InvalidInput, match=f"schema version {SCHEMA_VERSION + 1}, newer"):
+        SqliteStore.open(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+
+
+def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE things (x)")
+    db.close()
+    with pytest.raises(InvalidInput, match="not a creditflow book"):
+        SqliteStore.open(path)
+
+
+@pytest.mark.parametrize("content", [b"plain text, not a database" * 100, None])
+def test_a_file_that_cannot_be_a_book_is_invalid_input(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "book.sqlite"
+    if content is None:
+        path = tmp_path / "missing" / "book.sqlite"
+    else:
+        path.write_bytes(content)
+    with pytest.raises(InvalidInput, match="cannot be opened as a book"):
+        SqliteStore.open(path)
+
+
+# -- one writer at a time ----------------------------------------------------------------------
+
+
+def _hold_write_lock(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("BEGIN IMMEDIATE")
+    return db
+
+
+def test_a_writer_gives_up_after_its_retries(tmp_path: Path) -> None:
+    path = tmp_path / "book.sqlite"
+    with SqliteStore.open(path, timeout=0.02, retries=2) as store:
+        blocker = _hold_write_lock(path)
+        start = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            fire(store, "C1")
+        assert time.monotonic() - start >= 0.06  # three tries and two pauses
+        assert store.head()[0] == 0  # readers are not blocked by the writer
+        blocker.rollback()
+        blocker.close()
+        fire(store, "C1")
+
+
+def test_a_writer_retries_until_the_lock_is_released(tmp_path: Path) -> None:
+    path = tmp_path / "book.sqlite"
+    with SqliteStore.open(path, timeout=0.05, retries=8) as store:
+        blocker = _hold_write_lock(path)
+        release = threading.Timer(0.3, blocker.commit)
+        release.start()
+        try:
+            [stored] = fire(store, "C1")
+        finally:
+            release.join()
+            blocker.close()
+        assert stored.seq == 1
+        assert store.verify().ok
+
+
+def test_a_lock_taken_outside_a_transaction_is_not_retried_forever(tmp_path: Path) -> None:
+    """Errors other than a lock are raised at once."""
+    with SqliteStore.open(tmp_path / "book.sqlite") as store:
+        calls = []
+
+        def failing(db: sqlite3.Connection) -> None:
+            calls.append(1)
+            raise sqlite3.OperationalError("disk I/O error")
+
+        with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+            store._write(failing)
+        assert calls == [1]
+
+
+def test_a_batch_of_many_cases_checks_versions_in_chunks(tmp_path: Path) -> None:
+    with SqliteStore.open(tmp_path / "book.sqlite") as store:
+        ids = [f"C{n:04}" for n in range(1200)]
+        events = [new_event(case_id, 1) for case_id in ids]
+        store.append(events, [case_row(i, 1) for i in ids], expected=dict.fromkeys(ids, 0))
+        fire(store, "C1100")
+        events = [new_event(case_id, 2) for case_id in ids]
+        with pytest.raises(Conflict, match="case C1100 is at version 2, not the expected 1"):
+            store.append(events, [case_row(i, 2) for i in ids], expected=dict.fromkeys(ids, 1))
+        assert store.head()[0] == 1201

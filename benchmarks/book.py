@@ -50,18 +50,29 @@ def lifecycle(book: CreditBook, n: int) -> int:
     return 4
 
 
-def transitions_per_second(make: Callable[[], CreditBook], cases: int) -> float:
+def transitions_per_second(
+    make: Callable[[], CreditBook], cases: int, *, batch: int | None = None
+) -> float:
+    """Lifecycles one transaction each, or ``batch`` lifecycles per ``CreditBook.batch()``."""
     with make() as book:
         start = time.perf_counter()
-        done = sum(lifecycle(book, n) for n in range(cases))
+        done = 0
+        for first in range(0, cases, batch or 1):
+            group = range(first, min(first + (batch or 1), cases))
+            if batch:
+                with book.batch():
+                    done += sum(lifecycle(book, n) for n in group)
+            else:
+                done += sum(lifecycle(book, n) for n in group)
         return done / (time.perf_counter() - start)
 
 
 def replay_seconds(make: Callable[[], CreditBook], events: int) -> tuple[int, float]:
     with make() as book:
         while sum(1 for _ in book.events()) < events:
-            for n in range(1000):
-                lifecycle(book, n)
+            with book.batch():
+                for n in range(1000):
+                    lifecycle(book, n)
         count = sum(1 for _ in book.events())
         start = time.perf_counter()
         book.replay()
@@ -92,6 +103,10 @@ def main() -> None:
         f"{'SQLite FULL, one transaction each':<40}"
         f"{transitions_per_second(sqlite, max(args.cases // 5, 100)):>16,.0f}"
     )
+    rate = transitions_per_second(memory, args.cases, batch=250)
+    print(f"{'memory, batches of 1,000 transitions':<40}{rate:>16,.0f}")
+    rate = transitions_per_second(sqlite, args.cases, batch=250)
+    print(f"{'SQLite FULL, batches of 1,000':<40}{rate:>16,.0f}")
     count, seconds = replay_seconds(memory, args.replay)
     print(
         f"replay of {count:,} events (memory store): {seconds:.1f} s "

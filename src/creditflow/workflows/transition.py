@@ -47,7 +47,7 @@ def apply(ctx: TransitionContext, case_id: str, *, replay: bool = False) -> Outc
     machine = MACHINES[ctx.machine]
     transition = _transition(machine, ctx, case_id)
     if replay:
-        return _outcome(machine, transition, ctx, case_id)
+        return _outcome(machine, transition, ctx, case_id, report=False)
     _check_data(transition, ctx, case_id)
     _check_permission(machine, transition, ctx, case_id)
     if ctx.case is not None and ctx.on < ctx.case.last_on:
@@ -144,7 +144,12 @@ def _check_permission(
 
 
 def _outcome(
-    machine: Machine, transition: Transition, ctx: TransitionContext, case_id: str
+    machine: Machine,
+    transition: Transition,
+    ctx: TransitionContext,
+    case_id: str,
+    *,
+    report: bool = True,
 ) -> Outcome:
     before = ctx.case
     data: dict[str, Any] = dict(before.data) if before else {}
@@ -172,7 +177,7 @@ def _outcome(
         data=MappingProxyType(data),
         deadlines=_deadlines(machine, ctx, data),
         closed=state in machine.finals,
-        effects=tuple(reported),
+        effects=tuple(reported) if report else (),
     )
     return Outcome(case, tuple(reported), tuple(follow_ups))
 

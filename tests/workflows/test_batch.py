@@ -1,0 +1,68 @@
+"""CreditBook.batch(): many changes, one transaction; a refused change leaves no trace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _people import DECISION, OFFICER, OFFICIAL, SUBJECT, D
+
+from creditflow.book.book import CreditBook
+from creditflow.errors import InvalidInput, TransitionRefused
+
+
+def propose(book: CreditBook) -> str:
+    return book.open_case(
+        "listing.watch",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="d",
+        grounds="g",
+        basis="b",
+    ).case_id
+
+
+def test_a_batch_appends_everything_at_the_end(tmp_path: Path) -> None:
+    with CreditBook.open(tmp_path / "b.sqlite", policy="national-transport") as book:
+        with book.batch():
+            first, second = propose(book), propose(book)
+            assert first != second
+            book.fire(first, "notify", on=D(2026, 5, 6), actor=OFFICER)
+            assert list(book.events()) == []  # nothing written yet
+        assert [e.event for e in book.events()] == ["propose", "propose", "notify"]
+        assert book.get(first).state == "notified"
+        assert book.verify().ok
+        assert book.replay() == {c.case_id: c for c in book.cases()}
+
+
+def test_a_refused_change_inside_a_batch_leaves_no_trace() -> None:
+    book = CreditBook.memory(policy="national-transport")
+    with book.batch():
+        case = propose(book)
+        book.fire(case, "notify", on=D(2026, 5, 6), actor=OFFICER)
+        with pytest.raises(TransitionRefused, match="statement period"):
+            book.fire(case, "decide", on=D(2026, 5, 7), actor=OFFICIAL, **DECISION)
+        book.fire(case, "drop", on=D(2026, 5, 8), actor=OFFICIAL)
+    assert [e.event for e in book.events()] == ["propose", "notify", "drop"]
+    assert book.get(case).state == "dropped"
+
+
+def test_an_exception_out_of_the_batch_writes_nothing() -> None:
+    book = CreditBook.memory(policy="national-transport")
+
+    def interrupted() -> None:
+        with book.batch():
+            propose(book)
+            raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError, match="stop"):
+        interrupted()
+    assert list(book.events()) == []
+    assert list(book.cases()) == []
+
+
+def test_batches_do_not_nest() -> None:
+    book = CreditBook.memory(policy="national-transport")
+    with book.batch(), pytest.raises(InvalidInput, match="do not nest"), book.batch():
+        pass

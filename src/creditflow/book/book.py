@@ -153,18 +153,9 @@ class CreditBook:
             waiting = len(self._pending.events) if self._pending else 0
             case_id = f"{machine}-{self._store.head()[0] + waiting + 1}"
             try:
-                return self._commit(
-                    machine,
-                    case_kind,
-                    subject_id,
-                    case_id,
-                    MACHINES[machine].opening.event,
-                    on,
-                    actor,
-                    data,
-                    idempotency_key,
-                    expected_version=0,
-                )
+                opening = MACHINES[machine].opening.event
+                step = _Step(machine, case_kind, subject_id, case_id, opening, on, actor, data)
+                return self._commit(step, idempotency_key, expected_version=0)
             except Conflict:
                 if self._store.case(case_id) is None:
                     raise
@@ -191,42 +182,17 @@ class CreditBook:
         case = self._case(case_id)
         if expected_version is not None and expected_version != case.version:
             raise Conflict(case_id, expected_version, case.version)
-        return self._commit(
-            case.machine,
-            case.kind,
-            case.subject_id,
-            case_id,
-            event,
-            on,
-            actor,
-            data,
-            idempotency_key,
-            expected_version=case.version,
-            before=case,
-        )
+        step = _Step(case.machine, case.kind, case.subject_id, case_id, event, on, actor, data)
+        return self._commit(step, idempotency_key, expected_version=case.version, before=case)
 
     def _commit(
-        self,
-        machine: str,
-        kind: str,
-        subject_id: str,
-        case_id: str,
-        event: str,
-        on: dt.date,
-        actor: Actor,
-        data: Mapping[str, Any],
-        key: str | None,
-        *,
-        expected_version: int,
-        before: Case | None = None,
+        self, step: _Step, key: str | None, *, expected_version: int, before: Case | None = None
     ) -> Case:
         batch = self._pending or _Batch(self)
         mark = batch.mark()
         try:
-            batch.expect(case_id, expected_version)
-            outcome = batch.run(
-                machine, kind, subject_id, case_id, event, on, actor, data, before, key
-            )
+            batch.expect(step.case_id, expected_version)
+            outcome = batch.run(step, before, key)
         except BaseException:
             batch.undo_to(mark)
             raise
@@ -354,10 +320,8 @@ class CreditBook:
         machine, kind, subject = _identity(stored, before)
         data = {k: v for k, v in stored.data.items() if not k.startswith("_")}
         actor = Actor(stored.actor, frozenset({"system"}))
-        ctx = self._context(
-            machine, kind, subject, before, stored.event, stored.on, actor, data, lookup
-        )
-        case = apply(ctx, stored.case_id, replay=True).case
+        step = _Step(machine, kind, subject, stored.case_id, stored.event, stored.on, actor, data)
+        case = apply(self._context(step, before, lookup), stored.case_id, replay=True).case
         cases[stored.case_id] = case
         return case
 
@@ -371,31 +335,22 @@ class CreditBook:
         return lookup
 
     def _context(
-        self,
-        machine: str,
-        kind: str,
-        subject_id: str,
-        case: Case | None,
-        event: str,
-        on: dt.date,
-        actor: Actor,
-        data: Mapping[str, Any],
-        lookup: Callable[[str], Case | None],
+        self, step: _Step, case: Case | None, lookup: Callable[[str], Case | None]
     ) -> TransitionContext:
         def subject_cases(subject: str) -> list[Case]:
             return list(self.cases(subject_id=subject))
 
         return TransitionContext(
-            policy=self.policy_on(on),
+            policy=self.policy_on(step.on),
             calendar=self._calendar,
-            machine=machine,
-            kind=kind,
-            subject_id=subject_id,
+            machine=step.machine,
+            kind=step.kind,
+            subject_id=step.subject_id,
             case=case,
-            event=event,
-            on=on,
-            actor=actor,
-            data=data,
+            event=step.event,
+            on=step.on,
+            actor=step.actor,
+            data=step.data,
             lookup=lookup,
             subject_cases=subject_cases,
         )
@@ -411,6 +366,20 @@ class CreditBook:
                 raise UnknownCase(data.get("target"))
             case_kind = target.machine
         return machine, case_kind
+
+
+@attrs.frozen
+class _Step:
+    """One event to apply: its case (machine, kind, subject, id), what, when and by whom."""
+
+    machine: str
+    kind: str
+    subject_id: str
+    case_id: str
+    event: str
+    on: dt.date
+    actor: Actor
+    data: Mapping[str, Any]
 
 
 class _Batch:
@@ -447,38 +416,26 @@ class _Batch:
             self._undo.append((case_id, self.cases.get(case_id), None))
             self.expected[case_id] = version
 
-    def run(
-        self,
-        machine: str,
-        kind: str,
-        subject_id: str,
-        case_id: str,
-        event: str,
-        on: dt.date,
-        actor: Actor,
-        data: Mapping[str, Any],
-        before: Case | None,
-        key: str | None,
-    ) -> Outcome:
-        policy = self.book.policy_on(on)
-        kinds = case_kinds(policy, MACHINES[machine].kinds)
-        if kind not in kinds:
-            raise UnknownName(f"{machine} kind", kind, kinds)
-        ctx = self.book._context(
-            machine, kind, subject_id, before, event, on, actor, data, self.book._lookup(self.cases)
-        )
-        outcome = apply(ctx, case_id)
+    def run(self, step: _Step, before: Case | None, key: str | None) -> Outcome:
+        """Apply one step and its follow-ups to the batch."""
+        kinds = case_kinds(self.book.policy_on(step.on), MACHINES[step.machine].kinds)
+        if step.kind not in kinds:
+            raise UnknownName(f"{step.machine} kind", step.kind, kinds)
+        ctx = self.book._context(step, before, self.book._lookup(self.cases))
+        outcome = apply(ctx, step.case_id)
+        case_id = step.case_id
         self._undo.append((case_id, self.cases.get(case_id), self.expected.get(case_id)))
         self.cases[case_id] = outcome.case
-        stored = {name: outcome.case.data[name] for name in data}  # JSON-ready, dates as text
+        stored = {name: outcome.case.data[name] for name in step.data}  # JSON-ready
         if before is None:  # the opening event names its case, for replays
-            stored |= {"_machine": machine, "_kind": kind, "_subject": subject_id}
+            stored |= {"_machine": step.machine, "_kind": step.kind, "_subject": step.subject_id}
+        version = outcome.case.version
         self.events.append(
-            NewEvent(case_id, outcome.case.version, event, on, actor.id, stored, key)
+            NewEvent(case_id, version, step.event, step.on, step.actor.id, stored, key)
         )
         self.reported += outcome.effects
         for follow in outcome.follow_ups:
-            self._follow(follow, subject_id, on)
+            self._follow(follow, step.subject_id, step.on)
         return outcome
 
     def _follow(self, follow: FollowUp, subject_id: str, on: dt.date) -> None:
@@ -492,18 +449,10 @@ class _Batch:
                 f"follow-up {follow.event!r} on a missing case {follow.case_id}"
             )
         self.expect(follow.case_id, current.version if current else 0)
-        self.run(
-            follow.machine,
-            kind,
-            subject,
-            follow.case_id,
-            follow.event,
-            on,
-            SYSTEM,
-            follow.data,
-            current,
-            None,
+        step = _Step(
+            follow.machine, kind, subject, follow.case_id, follow.event, on, SYSTEM, follow.data
         )
+        self.run(step, current, None)
 
     def rows(self) -> list[CaseRow]:
         return [_row(case) for case in self.cases.values()]

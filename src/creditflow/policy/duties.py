@@ -14,20 +14,13 @@ __all__ = ["read_permissions", "read_roles", "read_separations"]
 
 def read_roles(r: Reader, data: dict[str, Any]) -> Mapping[str, Role]:
     """``[roles.<name>]`` tables, each with a label."""
-    tables = r.table(data, "", "roles", required=False) or {}
-    roles: dict[str, Role] = {}
-    for name, table in tables.items():
-        path = f"roles.{name}"
-        if not r.check_name(path, name):
-            continue
-        if not isinstance(table, dict):
-            r.problem(path, f"must be a table, got {table!r}")
-            continue
+
+    def build(table: dict[str, Any], path: str, name: str) -> Role | None:
         r.only(table, path, ("label",))
         label = r.label(table, path)
-        if label is not None:
-            roles[name] = Role(name, label)
-    return MappingProxyType(roles)
+        return Role(name, label) if label else None
+
+    return r.named_tables(data, "roles", build, required=False)
 
 
 def read_permissions(

@@ -119,17 +119,17 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     if effective_from and effective_to and effective_to < effective_from:
         r.problem("pack.effective_to", f"{effective_to} is before effective_from {effective_from}")
     pack_basis = r.basis(pack, "pack")
-    measures = _named_tables(r, data, "measures", lambda t, p, n: _measure(r, t, p, n))
-    flags = _named_tables(r, data, "flags", lambda t, p, n: _flag(r, t, p, n))
-    scales = _named_tables(r, data, "scales", lambda t, p, n: _scale(r, t, p, n))
-    domains = _named_tables(r, data, "domains", lambda t, p, n: _domain(r, t, p, n, scales))
-    lists = _named_tables(r, data, "lists", lambda t, p, n: _list_kind(r, t, p, n))
+    measures = r.named_tables(data, "measures", lambda t, p, n: _measure(r, t, p, n))
+    flags = r.named_tables(data, "flags", lambda t, p, n: _flag(r, t, p, n))
+    scales = r.named_tables(data, "scales", lambda t, p, n: _scale(r, t, p, n))
+    domains = r.named_tables(data, "domains", lambda t, p, n: _domain(r, t, p, n, scales))
+    lists = r.named_tables(data, "lists", lambda t, p, n: _list_kind(r, t, p, n))
     # Declared names, even of tables that failed: one typo must not cascade into the rules.
     fields = signature_fields(domains, _declared(data, "lists"), _declared(data, "flags"))
     fields["domain"] = FieldSpec(str, frozenset(_declared(data, "domains")))
     decisions = _decisions(r, data, fields, _declared(data, "measures"))
     severities = _severities(r, data)
-    commitments = _named_tables(r, data, "commitments", lambda t, p, n: _commitment(r, t, p, n))
+    commitments = r.named_tables(data, "commitments", lambda t, p, n: _commitment(r, t, p, n))
     repair = _repair(r, data)
     objections = _objections(r, data)
     inspection = _inspection(r, data)
@@ -187,28 +187,6 @@ def _declared(data: dict[str, Any], key: str) -> list[str]:
 
 def _is_pack_name(name: str) -> bool:
     return bool(NAME.match(name.replace("-", "_")))
-
-
-def _named_tables(
-    r: Reader,
-    data: dict[str, Any],
-    key: str,
-    build: Callable[[dict[str, Any], str, str], _T | None],
-) -> Mapping[str, _T]:
-    """Read ``[key.<name>]`` tables into a read-only mapping, name by name."""
-    tables = r.table(data, "", key) or {}
-    result: dict[str, _T] = {}
-    for name, table in tables.items():
-        path = f"{key}.{name}"
-        if not r.check_name(path, name):
-            continue
-        if not isinstance(table, dict):
-            r.problem(path, f"must be a table, got {table!r}")
-            continue
-        value = build(table, path, name)
-        if value is not None:
-            result[name] = value
-    return MappingProxyType(result)
 
 
 def _measure(r: Reader, t: dict[str, Any], path: str, name: str) -> Measure | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from creditflow.calendar.periods import Period
@@ -64,6 +65,30 @@ class Reader:
     ) -> dict[str, Any] | None:
         """A sub-table."""
         return self.get(table, path, key, dict, required=required)
+
+    def named_tables(
+        self,
+        data: dict[str, Any],
+        key: str,
+        build: Callable[[dict[str, Any], str, str], T | None],
+        *,
+        required: bool = True,
+    ) -> Mapping[str, T]:
+        """Read ``[key.<name>]`` tables with ``build(table, path, name)`` into a read-only
+        mapping, name by name."""
+        tables = self.table(data, "", key, required=required) or {}
+        result: dict[str, T] = {}
+        for name, table in tables.items():
+            path = f"{key}.{name}"
+            if not self.check_name(path, name):
+                continue
+            if not isinstance(table, dict):
+                self.problem(path, f"must be a table, got {table!r}")
+                continue
+            value = build(table, path, name)
+            if value is not None:
+                result[name] = value
+        return MappingProxyType(result)
 
     def name(self, table: dict[str, Any], path: str, key: str) -> str | None:
         """An identifier: lower case letters, digits and underscores."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
@@ -319,7 +320,7 @@ class CreditBook:
         before = cases.get(stored.case_id)
         machine, kind, subject = _identity(stored, before)
         data = {k: v for k, v in stored.data.items() if not k.startswith("_")}
-        actor = Actor(stored.actor, frozenset({"system"}))
+        actor = _recorded_actor(stored.actor)
         step = _Step(machine, kind, subject, stored.case_id, stored.event, stored.on, actor, data)
         case = apply(self._context(step, before, lookup), stored.case_id, replay=True).case
         cases[stored.case_id] = case
@@ -468,6 +469,12 @@ def _restore(mapping: dict[str, Any], key: str, value: object) -> None:
 def _stored(book: CreditBook, case_id: str) -> Case | None:
     row = book._store.case(case_id)
     return Case.from_body(row.body) if row else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _recorded_actor(actor_id: str) -> Actor:
+    """The actor of a recorded event, for replays (roles are not recorded, nor needed)."""
+    return Actor(actor_id, frozenset({"system"}))
 
 
 def _identity(stored: StoredEvent, before: Case | None) -> tuple[str, str, str]:

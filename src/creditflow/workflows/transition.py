@@ -154,8 +154,8 @@ def _outcome(
     before = ctx.case
     data: dict[str, Any] = dict(before.data) if before else {}
     data.update({k: _plain(v) for k, v in ctx.data.items()})
-    actors = {k: list(v) for k, v in data.get("actors", {}).items()}
-    actors.setdefault(transition.event, []).append(ctx.actor.id)
+    actors = dict(data.get("actors", {}))  # who fired each event, for separation of duties
+    actors[transition.event] = [*actors.get(transition.event, ()), ctx.actor.id]
     data["actors"] = actors
     reported: list[Effect] = []
     follow_ups: list[FollowUp] = []

@@ -271,6 +271,10 @@ class CreditBook:
         """The events, in order."""
         return self._store.events(case_id=case_id, after=after)
 
+    def head(self) -> tuple[int, str]:
+        """The number of events and the hash of the last one: equal heads, equal books."""
+        return self._store.head()
+
     def verify(self) -> ChainReport:
         """Check the hash chain; the report names the first broken link."""
         return self._store.verify()

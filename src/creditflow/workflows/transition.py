@@ -47,7 +47,7 @@ def apply(ctx: TransitionContext, case_id: str, *, replay: bool = False) -> Outc
     machine = MACHINES[ctx.machine]
     transition = _transition(machine, ctx, case_id)
     if replay:
-        return _outcome(machine, transition, ctx, case_id, report=False)
+        return _outcome(machine, transition, ctx, case_id, replay=True)
     _check_data(transition, ctx, case_id)
     _check_permission(machine, transition, ctx, case_id)
     if ctx.case is not None and ctx.on < ctx.case.last_on:
@@ -149,11 +149,11 @@ def _outcome(
     ctx: TransitionContext,
     case_id: str,
     *,
-    report: bool = True,
+    replay: bool = False,
 ) -> Outcome:
     before = ctx.case
     data: dict[str, Any] = dict(before.data) if before else {}
-    data.update({k: _plain(v) for k, v in ctx.data.items()})
+    data.update(ctx.data if replay else {k: _plain(v) for k, v in ctx.data.items()})
     actors = dict(data.get("actors", {}))  # who fired each event, for separation of duties
     actors[transition.event] = [*actors.get(transition.event, ()), ctx.actor.id]
     data["actors"] = actors
@@ -177,7 +177,7 @@ def _outcome(
         data=MappingProxyType(data),
         deadlines=_deadlines(machine, ctx, data),
         closed=state in machine.finals,
-        effects=tuple(reported) if report else (),
+        effects=() if replay else tuple(reported),
     )
     return Outcome(case, tuple(reported), tuple(follow_ups))
 

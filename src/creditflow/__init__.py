@@ -11,8 +11,10 @@ The public surface, re-exported from the layers below::
 Errors live in :mod:`creditflow.errors`.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from creditflow import errors
-from creditflow.book import CreditBook, CreditStatus
 from creditflow.calendar import CalendarDate, Period, PeriodUnit, WorkdayCalendar, WorkdayCount
 from creditflow.core import (
     CreditRecord,
@@ -30,7 +32,29 @@ from creditflow.core import (
 )
 from creditflow.policy import Policy, builtin_versions, read_policy
 from creditflow.rules import AnalysisReport, Decision, Engine, check_policy, load_policy
-from creditflow.workflows import Actor, Case
+
+if TYPE_CHECKING:
+    from creditflow.book import CreditBook, CreditStatus
+    from creditflow.workflows import Actor, Case
+
+# The book and the workflows load on first use: `import creditflow` stays fast for callers
+# who only decide.
+_LAZY = {
+    "CreditBook": "creditflow.book",
+    "CreditStatus": "creditflow.book",
+    "Actor": "creditflow.workflows",
+    "Case": "creditflow.workflows",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'creditflow' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 

@@ -18,6 +18,7 @@ PACKAGES = [
     "creditflow.errors",
     "creditflow.book",
     "creditflow.workflows",
+    "creditflow.supervision",
 ]
 
 

@@ -25,7 +25,8 @@ DESCRIPTION = "Credit-based supervision (信用监管) for transport administrat
 EPILOG = """\
 exit codes:
   0    success; for check, the pack is sound
-  1    check found problems in the pack (an invalid or unreadable file included)
+  1    check found problems in the pack (an invalid or unreadable file included);
+       plan --verify refuted the plan
   2    error: bad usage, a bad input line, an unknown pack or name, an unsound pack
   130  interrupted (Ctrl-C)
   141  standard output closed early (e.g. piped into head); nothing is reported

@@ -1,0 +1,197 @@
+"""``creditflow plan``: draw a double-random inspection plan (双随机、一公开), or verify one."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from creditflow.cli.common import EXIT_OK, EXIT_PROBLEMS, engine_for
+from creditflow.errors import InvalidInput
+from creditflow.supervision import (
+    InspectionPlan,
+    draw_plan,
+    read_inspectors,
+    read_population,
+    verify_plan,
+    write_plan,
+)
+
+__all__ = ["Progress", "add_parser", "run"]
+
+HELP = "draw a double-random inspection plan from a population and an inspector directory"
+DESCRIPTION = """\
+Draw the inspection plan (双随机、一公开) of a year: the subjects of the population file drawn
+per stratum with the sampling ratio the policy decides for each, and for each inspection the
+inspectors drawn from the directory, never one who must withdraw (回避). Writes plan.json
+(with its digest), plan.csv and notice.md (persons masked) into the output directory.
+
+With --verify PLAN.json, draw the plan again from its seed and the same files and compare:
+exit 0 if it is confirmed, 1 with the first difference if not.
+
+Files are CSV or JSON lines (told by the suffix .csv, .jsonl, .ndjson); the columns are in
+docs/inspection-plans.md.
+"""
+_T = TypeVar("_T")
+
+
+def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """Add the ``plan`` command to the subparsers ``commands``."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "plan",
+        help=HELP,
+        description=DESCRIPTION,
+        parents=parents,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--population",
+        metavar="FILE",
+        required=True,
+        type=Path,
+        help="the subject directory (检查对象名录库)",
+    )
+    parser.add_argument(
+        "--inspectors",
+        metavar="FILE",
+        required=True,
+        type=Path,
+        help="the inspector directory (执法检查人员名录库)",
+    )
+    parser.add_argument("--seed", metavar="S", help="the published random seed")
+    parser.add_argument("--period", metavar="YEAR", help="the year of the plan, e.g. 2026")
+    parser.add_argument("--quarters", action="store_true", help="spread the plan on 4 quarters")
+    parser.add_argument(
+        "--accept-over-cap",
+        action="store_true",
+        help="draw a plan above the pack's overall cap and record it",
+    )
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="language of notice.md (default zh)"
+    )
+    parser.add_argument("-o", "--output", metavar="DIR", type=Path, help="where to write")
+    parser.add_argument("--verify", metavar="PLAN", type=Path, help="verify a plan.json instead")
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="show progress on stderr even when it is not a terminal",
+    )
+    parser.set_defaults(handler=run, parser=parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Draw and write the plan (or verify one) and print a short summary."""
+    if args.verify is not None:
+        return _verify(args)
+    parser: argparse.ArgumentParser = args.parser
+    missing = [
+        o
+        for o, v in (("--seed", args.seed), ("--period", args.period), ("-o", args.output))
+        if v is None
+    ]
+    if missing:
+        parser.error(f"drawing a plan needs {', '.join(missing)}")
+    engine = engine_for(args)
+    progress = Progress(args.population, sys.stderr, args.progress or sys.stderr.isatty())
+    with progress:
+        plan = draw_plan(
+            progress.count(read_population(progress.stream())),
+            engine=engine,
+            period=args.period,
+            seed=args.seed,
+            inspectors=read_inspectors(args.inspectors),
+            quarters=args.quarters,
+            allow_over_cap=args.accept_over_cap,
+        )
+    paths = write_plan(plan, args.output, policy=engine.policy, lang=args.lang)
+    sys.stdout.write(_summary(plan) + f"\nwrote {', '.join(str(p) for p in paths)}\n")
+    return EXIT_OK
+
+
+def _summary(plan: InspectionPlan) -> str:
+    periods = ", ".join(plan.periods)
+    notes = "".join(f"\nnote: {note}" for note in plan.notes)
+    return (
+        f"plan {periods} under {plan.policy_key}, seed {plan.seed!r}\n"
+        f"{plan.drawn:,} of {plan.population_size:,} subjects drawn in {len(plan.strata)} strata, "
+        f"{len(plan.inspections):,} inspections, "
+        f"{plan.settings.inspectors_per_inspection} inspectors each\n"
+        f"digest {plan.digest}{notes}"
+    )
+
+
+def _verify(args: argparse.Namespace) -> int:
+    text = args.verify.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        reason = f"{args.verify}: invalid JSON: {error.msg} at line {error.lineno}"
+        raise InvalidInput(reason) from None
+    plan = InspectionPlan.from_data(data)
+    if data.get("digest") != plan.digest:
+        sys.stdout.write(
+            f"refuted: the digest stated in {args.verify} is not the digest of its content "
+            f"({plan.digest}): the plan was altered after it was drawn\n"
+        )
+        return EXIT_PROBLEMS
+    engine = engine_for(args) if args.policy is not None else None
+    result = verify_plan(
+        plan, read_population(args.population), read_inspectors(args.inspectors), engine=engine
+    )
+    if result:
+        sys.stdout.write(f"confirmed: {args.verify} is the plan the seed draws ({plan.digest})\n")
+        return EXIT_OK
+    sys.stdout.write(f"refuted: {result.difference}\n")
+    return EXIT_PROBLEMS
+
+
+class Progress:
+    """Rows read, and the share of the file, on one self-rewriting line of stderr.
+
+    Silent unless ``shown``: by default only when stderr is a terminal. The share is the
+    file's bytes read so far, counted under the text layer, so it costs nothing per row.
+    """
+
+    EVERY = 50_000
+    """Rows between two updates."""
+
+    def __init__(self, path: Path, out: IO[str], shown: bool) -> None:
+        self._path = path
+        self._out = out
+        self._shown = shown
+        self._size = 0
+        self._raw: IO[bytes] | None = None
+
+    def stream(self) -> IO[str]:
+        """The file, opened for reading as UTF-8 text (a byte order mark is skipped)."""
+        self._raw = self._path.open("rb")
+        self._size = max(Path(self._path).stat().st_size, 1)
+        return io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
+
+    def count(self, rows: Iterable[_T]) -> Iterator[_T]:
+        """``rows`` unchanged, with an update every :attr:`EVERY` rows."""
+        if not self._shown:
+            yield from rows
+            return
+        for number, row in enumerate(rows, start=1):
+            if number % self.EVERY == 0:
+                self._show(number)
+            yield row
+        self._out.write("\n")
+
+    def _show(self, rows: int) -> None:
+        done = self._raw.tell() / self._size if self._raw is not None else 0.0
+        bar = "#" * int(done * 30)
+        self._out.write(f"\rreading {self._path.name} [{bar:<30}] {done:4.0%} {rows:,} rows")
+        self._out.flush()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._raw is not None:
+            self._raw.close()

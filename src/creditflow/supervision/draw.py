@@ -1,0 +1,198 @@
+"""``draw_plan``: the double-random inspection plan (双随机、一公开) of a population for a year.
+
+The steps, each in its module: one pass over the population (:mod:`.selection`) keeps the
+subjects with the smallest keys per stratum (:mod:`.strata`); the pools of inspectors are
+checked (:mod:`.pools`); the overall cap is checked; the drawn subjects' visits are spread on
+the periods (:mod:`.periods`); the inspectors are drawn (:mod:`.assignment`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+
+from creditflow.errors import InfeasiblePlan, InvalidInput
+from creditflow.rules.decision import format_ratio
+from creditflow.rules.engine import Engine
+from creditflow.supervision.assignment import Draw
+from creditflow.supervision.entries import Inspector, PopulationEntry
+from creditflow.supervision.keys import check_seed
+from creditflow.supervision.periods import period_labels, read_year, schedule
+from creditflow.supervision.plan import Inspection, InspectionPlan, InspectorLoad, PlanSettings
+from creditflow.supervision.pools import Pools
+from creditflow.supervision.selection import Selection, select
+from creditflow.supervision.strata import Kept, Stratum, StratumDraw
+
+__all__ = ["LEGAL_MINIMUM_INSPECTORS", "draw_plan"]
+
+LEGAL_MINIMUM_INSPECTORS = 2
+"""Law-enforcement inspections are carried out by at least two officers (国发〔2019〕5号)."""
+
+# The subjects drawn per stratum, smallest key first.
+_Chosen = dict[str, list[Kept]]
+# One inspection before its inspectors: period index, 0 if some inspector must withdraw from the
+# subject else 1, key, visit, subject, stratum index (not the stratum itself: a tuple of atoms
+# is one the garbage collector stops tracking).
+_Planned = tuple[int, int, bytes, int, Kept, int]
+
+
+def draw_plan(
+    population: Iterable[PopulationEntry],
+    *,
+    engine: Engine,
+    period: int | str,
+    seed: str | int,
+    inspectors: Iterable[Inspector],
+    quarters: bool = False,
+    allow_over_cap: bool = False,
+) -> InspectionPlan:
+    """Draw the inspection plan of ``population`` for the year ``period``.
+
+    Each entry's decision gives its sampling ratio (抽查比例) and inspections a year; per
+    stratum (domain x grade x deciding rule) the subjects with the smallest keys
+    ``SHA-256(seed|year|stratum|subject_id)`` are drawn, as many as the ratio times the stratum
+    size rounded as the pack says; a ratio of 1 draws everyone. Each drawn subject is inspected
+    ``max(min, 1)`` times in the year, spread over the quarters with ``quarters=True``. Each
+    inspection gets the pack's ``inspectors_per_inspection`` officers drawn from those qualified
+    for the subject's region and domain, never one with a declared conflict (回避).
+
+    The result does not depend on the order of ``population`` or ``inspectors``. A plan the
+    rules do not allow raises :class:`~creditflow.errors.InfeasiblePlan` with the reason:
+    it is never weakened. Drawing more subjects than the pack's ``overall_cap`` raises too,
+    unless ``allow_over_cap`` is true: then the plan is drawn in full and a note records it.
+    """
+    if not isinstance(engine, Engine):
+        raise InvalidInput(f"engine must be a creditflow.Engine, got {engine!r}")
+    seed, year = check_seed(seed), read_year(period)
+    labels = period_labels(year, bool(quarters))
+    settings = PlanSettings.of(engine.policy.inspection)
+    _check_settings(settings)
+    pools = Pools(inspectors, engine.policy)
+    selection, chosen = _select(population, engine, seed, year, pools, settings)
+    pools.check(selection, settings.inspectors_per_inspection)
+    notes = _cap_notes(settings, selection.size, chosen, allow_over_cap)
+    planned = _planned(chosen, selection.draws, len(labels), pools.conflicted_ids)
+    inspections, draw = _assign(planned, selection.draws, pools, seed, labels, settings)
+    return InspectionPlan(
+        seed=seed,
+        year=year,
+        periods=labels,
+        policy_key=engine.policy.key,
+        policy_digest=engine.policy.digest,
+        settings=settings,
+        population_size=selection.size,
+        strata=_strata(selection.draws, chosen),
+        inspections=tuple(inspections),
+        inspectors=tuple(
+            InspectorLoad(i.inspector_id, i.name, load)
+            for i, load in zip(draw.inspectors, draw.loads, strict=True)
+        ),
+        notes=notes,
+    )
+
+
+def _strata(draws: list[StratumDraw], chosen: _Chosen) -> tuple[Stratum, ...]:
+    summaries = (d.summary(len(chosen[d.name])) for d in draws)
+    return tuple(sorted(summaries, key=lambda s: s.name))
+
+
+def _check_settings(settings: PlanSettings) -> None:
+    count = settings.inspectors_per_inspection
+    if count < LEGAL_MINIMUM_INSPECTORS:
+        raise InfeasiblePlan(
+            f"the pack sets inspectors_per_inspection={count}, below the legal minimum of "
+            f"{LEGAL_MINIMUM_INSPECTORS} officers per inspection (国发〔2019〕5号)"
+        )
+
+
+def _select(
+    population: Iterable[PopulationEntry],
+    engine: Engine,
+    seed: str,
+    year: int,
+    pools: Pools,
+    settings: PlanSettings,
+) -> tuple[Selection, _Chosen]:
+    """The pass over the population, and a second one, keeping everything, for any stratum
+    whose running bound kept too few keys (a chance under 2e-14 per stratum, by Chernoff)."""
+    keep_all: frozenset[str] = frozenset()
+    while True:
+        selection = select(population, engine, seed, year, pools.conflicted_ids, keep_all)
+        chosen = {d.name: d.selected(d.count(settings.rounding)) for d in selection.draws}
+        short = frozenset(name for name, picked in chosen.items() if picked is None)
+        if not short:
+            return selection, {name: picked or [] for name, picked in chosen.items()}
+        if keep_all or isinstance(population, Iterator):
+            raise InvalidInput(
+                f"strata {', '.join(sorted(short))} need a second pass over the population, "
+                "which a one-shot iterator cannot give: draw again with the population in a list"
+            )
+        keep_all = short
+
+
+def _cap_notes(settings: PlanSettings, size: int, chosen: _Chosen, allow: bool) -> tuple[str, ...]:
+    """Check the overall cap: a note when it is exceeded and ``allow``, else InfeasiblePlan."""
+    cap = settings.overall_cap
+    drawn = sum(len(picked) for picked in chosen.values())
+    if cap is None or drawn <= cap * size:
+        return ()
+    reason = (
+        f"the pack's sampling ratios draw {drawn} of {size} subjects, more than the overall cap "
+        f"of {format_ratio(cap)} ({math.floor(cap * size)} subjects)"
+    )
+    if not allow:
+        raise InfeasiblePlan(reason + "; allow_over_cap=True draws it and records the excess")
+    return (reason,)
+
+
+def _planned(
+    chosen: _Chosen, draws: list[StratumDraw], periods: int, conflicted: frozenset[str]
+) -> list[_Planned]:
+    """Every inspection in plan order: period; subjects some inspector must withdraw from
+    first, as they have fewer candidates; subject key; visit."""
+    planned: list[_Planned] = []
+    for number, draw in enumerate(draws):
+        offsets = list(enumerate(schedule(0, draw.visits, periods), start=1))
+        for rank, kept in enumerate(chosen[draw.name]):
+            key, subject_id = kept[0], kept[1]
+            later = subject_id not in conflicted
+            for visit, offset in offsets:
+                planned.append(((rank + offset) % periods, later, key, visit, kept, number))
+    planned.sort()  # keys are unique: the entries after them are never compared
+    return planned
+
+
+def _assign(
+    planned: list[_Planned],
+    draws: list[StratumDraw],
+    pools: Pools,
+    seed: str,
+    labels: tuple[str, ...],
+    settings: PlanSettings,
+) -> tuple[list[Inspection], Draw]:
+    """Draw the inspectors of each inspection in plan order."""
+    draw = Draw(pools.inspectors, seed, settings.load_tolerance)
+    count = settings.inspectors_per_inspection
+    inspections = []
+    ids = [i.inspector_id for i in pools.inspectors]
+    for index, _, key, visit, (_, subject_id, kind, name, region), number in planned:
+        stratum = draws[number]
+        period, facts = labels[index], stratum.decision.facts
+        eligible = pools.eligible(region, facts.domain, subject_id)
+        chosen = draw.take(eligible, count, period, facts.domain, subject_id, visit)
+        inspections.append(
+            Inspection(
+                period=period,
+                subject_id=subject_id,
+                kind=kind,
+                name=name,
+                region=region,
+                domain=facts.domain,
+                grade=facts.grade,
+                stratum=stratum.name,
+                visit=visit,
+                key=key.hex(),
+                inspectors=tuple([ids[i] for i in chosen]),
+            )
+        )
+    return inspections, draw

@@ -1,0 +1,116 @@
+"""Writing a plan: JSON (with its digest), CSV (one row per inspection), and the three files.
+
+The JSON and CSV files are the administration's full record; what the public sees is the
+notice (:mod:`creditflow.supervision.notice`), in which persons are masked.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import TextIO
+
+from creditflow.core.labels import Language
+from creditflow.errors import InvalidInput
+from creditflow.policy.model import Policy
+from creditflow.supervision.notice import render_notice
+from creditflow.supervision.plan import InspectionPlan
+
+__all__ = [
+    "CSV_COLUMNS",
+    "plan_from_json",
+    "plan_to_csv",
+    "plan_to_json",
+    "write_csv",
+    "write_plan",
+]
+
+CSV_COLUMNS = (
+    "period",
+    "subject_id",
+    "kind",
+    "name",
+    "region",
+    "domain",
+    "grade",
+    "stratum",
+    "visit",
+    "inspectors",
+    "key",
+)
+"""The columns of ``plan.csv``; ``inspectors`` holds inspector ids separated by ``;``."""
+
+
+def plan_to_json(plan: InspectionPlan) -> str:
+    """The plan as JSON: ``digest`` first, then :meth:`InspectionPlan.to_data`, indented."""
+    return json.dumps({"digest": plan.digest, **plan.to_data()}, ensure_ascii=False, indent=1)
+
+
+def plan_from_json(text: str | bytes) -> InspectionPlan:
+    """Read a plan written by :func:`plan_to_json`; refuse it if its content no longer matches
+    the digest it states (the file was altered after the draw)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"plan: invalid JSON: {error.msg} at line {error.lineno}") from None
+    plan = InspectionPlan.from_data(data)
+    stated = data.get("digest")
+    if stated != plan.digest:
+        raise InvalidInput(
+            f"plan: the stated digest {stated!r} is not the digest of its content "
+            f"{plan.digest!r}: the plan was altered after it was drawn"
+        )
+    return plan
+
+
+def write_csv(plan: InspectionPlan, out: TextIO) -> None:
+    """Write the CSV of the plan to a text stream (open it with ``newline=""``)."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for i in plan.inspections:
+        writer.writerow(
+            (
+                i.period,
+                i.subject_id,
+                i.kind,
+                i.name,
+                i.region,
+                i.domain,
+                i.grade,
+                i.stratum,
+                i.visit,
+                ";".join(i.inspectors),
+                i.key,
+            )
+        )
+
+
+def plan_to_csv(plan: InspectionPlan) -> str:
+    """The plan as CSV, one row per inspection, in plan order (:data:`CSV_COLUMNS`)."""
+    out = io.StringIO()
+    write_csv(plan, out)
+    return out.getvalue()
+
+
+def write_plan(
+    plan: InspectionPlan,
+    directory: str | os.PathLike[str],
+    *,
+    policy: Policy | None = None,
+    lang: Language = "zh",
+) -> tuple[Path, Path, Path]:
+    """Write ``plan.json``, ``plan.csv`` and ``notice.md`` into ``directory`` (made if need be).
+
+    ``policy`` gives the notice its domain labels; ``lang`` its language.
+    """
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = (folder / "plan.json", folder / "plan.csv", folder / "notice.md")
+    paths[0].write_text(plan_to_json(plan) + "\n", encoding="utf-8")
+    with paths[1].open("w", encoding="utf-8", newline="") as out:
+        write_csv(plan, out)
+    paths[2].write_text(render_notice(plan, policy=policy, lang=lang), encoding="utf-8")
+    return paths

@@ -1,0 +1,311 @@
+"""Reading the population and the inspector directory from CSV or JSON lines, row by row.
+
+A row that cannot be read (bad CSV or JSON, a missing or unknown column, an unknown kind, a
+malformed date, an empty domain or grade) raises :class:`~creditflow.errors.InvalidRow` with
+the file, the 1-based line and the field. Population rows are read lazily, so that a file of
+any size streams through :func:`~creditflow.supervision.draw_plan`, which checks the rest
+(identifiers, names the policy does not know, duplicates, inspector pools) and names the row
+too. The formats are in ``docs/inspection-plans.md``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import json
+import operator
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, Literal, TypeVar
+
+from creditflow.core.facts import Facts
+from creditflow.core.subjects import SubjectKind
+from creditflow.errors import CreditflowError, InvalidInput, InvalidRow
+from creditflow.supervision.entries import (
+    Inspector,
+    PopulationEntry,
+    check_name,
+    check_token,
+    to_names,
+)
+
+__all__ = [
+    "INSPECTOR_COLUMNS",
+    "POPULATION_COLUMNS",
+    "Format",
+    "Source",
+    "read_inspectors",
+    "read_population",
+]
+
+POPULATION_COLUMNS = (
+    "subject_id",
+    "kind",
+    "name",
+    "region",
+    "domain",
+    "grade",
+    "lists",
+    "flags",
+    "last_inspected",
+)
+"""The columns (CSV) or keys (JSON lines) of a population row; the last three are optional."""
+INSPECTOR_COLUMNS = ("inspector_id", "name", "regions", "domains", "conflicts")
+"""The columns or keys of an inspector row; ``conflicts`` is optional."""
+
+Format = Literal["csv", "jsonl"]
+Source = str | os.PathLike[str] | IO[str]
+_OPTIONAL = frozenset({"lists", "flags", "last_inspected", "conflicts"})
+_SUFFIXES: dict[str, Format] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_KINDS = {kind.value: kind for kind in SubjectKind}
+_CACHED = 4096  # distinct raw facts kept; real files repeat a few hundred
+_new_entry = tuple.__new__  # PopulationEntry's fields, without a Python-level __new__ call
+_T = TypeVar("_T")
+# Makes a value from a row: its 1-based line and its values in the order of the columns.
+_Make = Callable[[int, Sequence[Any]], _T]
+
+
+def read_population(source: Source, *, format: Format | None = None) -> Iterator[PopulationEntry]:
+    """The entries of a population file, one per row (检查对象名录库), read lazily.
+
+    ``source`` is a path or an open text stream; ``format`` is ``"csv"`` or ``"jsonl"``, by
+    default told from the file name (``.csv``, ``.jsonl``, ``.ndjson``). In CSV, ``lists`` and
+    ``flags`` hold names separated by ``;``; ``last_inspected`` is ``YYYY-MM-DD`` or empty.
+    """
+    name = _name(source)
+    return _reader(name, format)(source, name, POPULATION_COLUMNS, _EntryParser(name))
+
+
+def read_inspectors(source: Source, *, format: Format | None = None) -> Iterator[Inspector]:
+    """The inspectors of a directory file, one per row (执法检查人员名录库).
+
+    ``regions``, ``domains`` and ``conflicts`` (the subject ids the inspector must not
+    inspect, 回避) hold values separated by ``;`` in CSV and arrays in JSON lines.
+    """
+    name = _name(source)
+
+    def make(line: int, values: Sequence[Any]) -> Inspector:
+        return _inspector(name, line, dict(zip(INSPECTOR_COLUMNS, values, strict=True)))
+
+    return _reader(name, format)(source, name, INSPECTOR_COLUMNS, make)
+
+
+# ---------------------------------------------------------------- rows from CSV or JSON
+
+
+def _name(source: Source) -> str:
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    return str(getattr(source, "name", "<stream>"))
+
+
+def _reader(name: str, format: Format | None) -> Callable[..., Iterator[Any]]:
+    kind = format or _SUFFIXES.get(Path(name).suffix.lower())
+    if kind == "csv":
+        return _csv_rows
+    if kind == "jsonl":
+        return _json_rows
+    raise InvalidInput(f"cannot tell the format of {name}: pass format='csv' or 'jsonl'")
+
+
+@contextlib.contextmanager
+def _lines(source: Source) -> Iterator[Iterable[str]]:
+    """The text lines of a path (opened and closed here) or a stream, without a byte order mark."""
+    if isinstance(source, str | os.PathLike):
+        with open(source, encoding="utf-8-sig", newline="") as stream:
+            yield stream
+    else:
+        yield (t.removeprefix("\ufeff") if n == 0 else t for n, t in enumerate(source))
+
+
+def _csv_rows(source: Source, name: str, columns: Sequence[str], make: _Make[_T]) -> Iterator[_T]:
+    with _lines(source) as lines:
+        reader = csv.reader(lines, strict=True)
+        try:
+            header = next(reader, None)
+            if header is None:
+                return
+            pick, width = _picker(name, header, columns), len(header)
+            for row in reader:
+                if len(row) != width:
+                    if not row:
+                        continue
+                    reason = f"expected {width} fields as in the header, got {len(row)}"
+                    raise InvalidRow(name, reader.line_num, reason)
+                yield make(reader.line_num, pick(row))
+        except csv.Error as error:
+            raise InvalidRow(name, reader.line_num, f"not valid CSV: {error}") from None
+
+
+def _picker(name: str, header: list[str], columns: Sequence[str]) -> Callable[[list[str]], Any]:
+    """A function from a CSV row to its values in the order of ``columns`` ("" if absent)."""
+    for column in header:
+        if column not in columns:
+            known = ", ".join(columns)
+            raise InvalidRow(name, 1, f"unknown column {column!r}; known: {known}", field=column)
+    if len(set(header)) != len(header):
+        raise InvalidRow(name, 1, "a column appears twice")
+    for column in columns:
+        if column not in header and column not in _OPTIONAL:
+            raise InvalidRow(name, 1, f"missing column {column!r}", field=column)
+    if all(c in header for c in columns):
+        return operator.itemgetter(*(header.index(c) for c in columns))
+    index = [header.index(c) if c in header else None for c in columns]
+    return lambda row: [row[i] if i is not None else "" for i in index]
+
+
+def _json_rows(source: Source, name: str, columns: Sequence[str], make: _Make[_T]) -> Iterator[_T]:
+    with _lines(source) as lines:
+        for line, text in enumerate(lines, start=1):
+            if text.strip():
+                yield make(line, _json_values(name, line, text, columns))
+
+
+def _json_values(name: str, line: int, text: str, columns: Sequence[str]) -> list[Any]:
+    try:
+        data = json.loads(text.rstrip("\r\n"))
+    except json.JSONDecodeError as error:
+        reason = f"invalid JSON: {error.msg} at column {error.colno}"
+        raise InvalidRow(name, line, reason) from None
+    if not isinstance(data, dict):
+        raise InvalidRow(name, line, "expected a JSON object")
+    for key in data:
+        if key not in columns:
+            raise InvalidRow(name, line, f"unknown key {key!r}; known: {', '.join(columns)}")
+    for key in columns:
+        if key not in data and key not in _OPTIONAL:
+            raise InvalidRow(name, line, f"missing key {key!r}", field=key)
+    return [_frozen(data.get(c)) for c in columns]
+
+
+def _frozen(value: Any) -> Any:
+    """A JSON array as a tuple, so that the values of a row can be a dictionary key."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+# ---------------------------------------------------------------- values
+
+
+def _field(name: str, line: int, field: str, convert: Callable[[Any], _T], value: Any) -> _T:
+    """``convert(value)``, with an error naming the row and the field."""
+    try:
+        return convert(value)
+    except CreditflowError as error:
+        raise InvalidRow(name, line, str(error), field=field) from None
+
+
+def _names(value: Any, field: str) -> frozenset[str]:
+    """Names from a CSV cell (``a;b``), a JSON array (read as a tuple), or nothing."""
+    if value is None or value == "":
+        return frozenset()
+    if isinstance(value, str):
+        return to_names(value.split(";"), field)
+    if isinstance(value, tuple):
+        return to_names(value, field)
+    raise InvalidInput(f"{field} must be names separated by ';' or an array, got {value!r}")
+
+
+def _text(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"{field} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _kind(value: Any) -> SubjectKind:
+    kind = _KINDS.get(value) if isinstance(value, str) else None
+    if kind is None:
+        raise InvalidInput(f"unknown kind {value!r}; known: {', '.join(_KINDS)}")
+    return kind
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and _DAY.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInput(f"must be a date YYYY-MM-DD, got {value!r}")
+
+
+class _EntryParser:
+    """Turns the values of one population row into a PopulationEntry; Facts are cached."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._facts: dict[tuple[Any, ...], Facts] = {}
+        self._days: dict[str, dt.date | None] = {}
+
+    def __call__(self, line: int, values: Sequence[Any]) -> PopulationEntry:
+        subject_id, kind, name, region, domain, grade, lists, flags, last = values
+        raw = (domain, grade, lists, flags)
+        try:
+            facts = self._facts[raw]
+        except (KeyError, TypeError):
+            facts = self._new_facts(line, raw)
+        known = _KINDS.get(kind) if type(kind) is str else None
+        return _new_entry(
+            PopulationEntry,
+            (
+                known or _field(self._name, line, "kind", _kind, kind),
+                subject_id,
+                name,
+                region,
+                facts,
+                self._day(line, last) if last else None,
+                self._name,
+                line,
+            ),
+        )
+
+    def _day(self, line: int, text: Any) -> dt.date | None:
+        """The date of a ``last_inspected`` value; the few hundred distinct ones are cached."""
+        try:
+            return self._days[text]
+        except (KeyError, TypeError):
+            day = _field(self._name, line, "last_inspected", _day, text)
+        if isinstance(text, str) and len(self._days) < _CACHED:
+            self._days[text] = day
+        return day
+
+    def _new_facts(self, line: int, raw: tuple[Any, ...]) -> Facts:
+        domain, grade, lists, flags = raw
+        facts = Facts(
+            _field(self._name, line, "domain", lambda v: _text(v, "domain"), domain),
+            _field(self._name, line, "grade", lambda v: _text(v, "grade"), grade),
+            _field(self._name, line, "lists", lambda v: _names(v, "lists"), lists),
+            _field(self._name, line, "flags", lambda v: _names(v, "flags"), flags),
+        )
+        try:
+            if len(self._facts) >= _CACHED:
+                self._facts.clear()
+            self._facts[raw] = facts
+        except TypeError:  # an unhashable value (a JSON object) where a name is due
+            pass
+        return facts
+
+
+def _inspector(name: str, line: int, row: dict[str, Any]) -> Inspector:
+    def get(field: str, convert: Callable[[Any], _T]) -> _T:
+        return _field(name, line, field, convert, row[field])
+
+    return Inspector(
+        get("inspector_id", lambda v: check_token(v, "inspector_id")),
+        get("name", check_name),
+        get("regions", lambda v: _non_empty(_names(v, "regions"), "regions")),
+        get("domains", lambda v: _non_empty(_names(v, "domains"), "domains")),
+        get("conflicts", lambda v: _names(v, "conflicts")),
+        source=name,
+        line=line,
+    )
+
+
+def _non_empty(names: frozenset[str], field: str) -> frozenset[str]:
+    if not names:
+        raise InvalidInput(f"no {field}: an inspector with no eligible pool can never be drawn")
+    return names

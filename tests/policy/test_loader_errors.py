@@ -90,9 +90,9 @@ def test_conditions_outside_the_safe_subset_are_refused(
         (("pack", "effective_to"), "x", "pack.effective_to", "must be a date"),
         (
             ("inspection", "inspectors_per_inspection"),
-            0,
+            1,
             "inspection.inspectors_per_inspection",
-            "at least one inspector",
+            "got 1: law-enforcement inspections need at least two officers",
         ),
         (("inspection", "rounding"), "up", "inspection.rounding", "not one of ceil"),
         (

@@ -593,8 +593,11 @@ def _inspection(r: Reader, data: dict[str, Any]) -> InspectionSettings | None:
     basis = r.basis(t, path)
     rounding = r.provision(t, path, "rounding", basis, _read_rounding(r))
     inspectors = r.provision(t, path, "inspectors_per_inspection", basis, r.read_count)
-    if inspectors is not None and inspectors.value < 1:
-        r.problem(f"{path}.inspectors_per_inspection", "at least one inspector is needed")
+    if inspectors is not None and inspectors.value < 2:
+        r.problem(
+            f"{path}.inspectors_per_inspection",
+            f"got {inspectors.value}: law-enforcement inspections need at least two officers",
+        )
     return _build(
         r,
         path,

@@ -15,7 +15,7 @@ import attrs
 from creditflow.workflows.case import Case, Effect
 from creditflow.workflows.context import TransitionContext
 
-__all__ = ["EFFECTS", "EffectResult", "FollowUp", "record_id"]
+__all__ = ["CASE_UPDATES", "EFFECTS", "EffectResult", "FollowUp", "record_id"]
 
 
 @attrs.frozen
@@ -217,3 +217,9 @@ EFFECTS: dict[str, Effector] = {
     "annul_target": annul_target,
 }
 """Every effect by the name machines use."""
+
+CASE_UPDATES = frozenset(
+    {"mark_waived", "mark_decided", "count_extension", "mark_published", "mark_ended"}
+)
+"""The effects that change their own case's data: the only ones a replay must run (the
+others open or fire other cases, whose events are recorded on their own)."""

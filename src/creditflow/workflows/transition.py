@@ -21,7 +21,7 @@ from creditflow.errors import InvalidDate, InvalidInput, NotPermitted, Transitio
 from creditflow.workflows.case import Case, DeadlineState, Effect
 from creditflow.workflows.context import TransitionContext
 from creditflow.workflows.definitions import MACHINES
-from creditflow.workflows.effects import EFFECTS, FollowUp
+from creditflow.workflows.effects import CASE_UPDATES, EFFECTS, FollowUp
 from creditflow.workflows.guards import GUARDS
 from creditflow.workflows.machine import DeadlineRule, Machine, Transition
 from creditflow.workflows.settings import resolve
@@ -160,6 +160,8 @@ def _outcome(
     reported: list[Effect] = []
     follow_ups: list[FollowUp] = []
     for name in transition.effects:
+        if replay and name not in CASE_UPDATES:
+            continue  # its follow-ups are recorded events of their own
         result = EFFECTS[name](ctx)
         data.update(result.updates)
         reported += result.reported

@@ -323,7 +323,9 @@ class CreditBook:
         """Re-apply one recorded event (no checks: it was checked when written)."""
         before = cases.get(stored.case_id)
         machine, kind, subject = _identity(stored, before)
-        data = {k: v for k, v in stored.data.items() if not k.startswith("_")}
+        data = stored.data
+        if before is None:  # only the opening event carries the case's identity
+            data = {k: v for k, v in data.items() if not k.startswith("_")}
         actor = _recorded_actor(stored.actor)
         step = _Step(machine, kind, subject, stored.case_id, stored.event, stored.on, actor, data)
         case = apply(self._context(step, before, lookup), stored.case_id, replay=True).case
@@ -339,12 +341,12 @@ class CreditBook:
 
         return lookup
 
+    def _subject_cases(self, subject_id: str) -> list[Case]:
+        return list(self.cases(subject_id=subject_id))
+
     def _context(
         self, step: _Step, case: Case | None, lookup: Callable[[str], Case | None]
     ) -> TransitionContext:
-        def subject_cases(subject: str) -> list[Case]:
-            return list(self.cases(subject_id=subject))
-
         return TransitionContext(
             policy=self.policy_on(step.on),
             calendar=self._calendar,
@@ -357,7 +359,7 @@ class CreditBook:
             actor=step.actor,
             data=step.data,
             lookup=lookup,
-            subject_cases=subject_cases,
+            subject_cases=self._subject_cases,
         )
 
     def _kind(self, kind: object, data: Mapping[str, Any]) -> tuple[str, str]:

@@ -63,6 +63,10 @@ class Machine:
     finals: frozenset[str]
     transitions: tuple[Transition, ...]
     deadlines: tuple[DeadlineRule, ...] = ()
+    _by_event: dict[str, Transition] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_event", {t.event: t for t in self.transitions})
 
     @property
     def opening(self) -> Transition:
@@ -71,7 +75,7 @@ class Machine:
 
     def transition(self, event: str) -> Transition | None:
         """The declaration of ``event``, or None if the machine has no such event."""
-        return next((t for t in self.transitions if t.event == event), None)
+        return self._by_event.get(event)
 
     @property
     def events(self) -> tuple[str, ...]:

@@ -195,7 +195,15 @@ def _deadlines(
             if started is not None:
                 current[rule.name] = started
         elif existing is not None and existing.met_on is None and ctx.event in rule.until:
-            current[rule.name] = attrs.evolve(existing, met_on=ctx.on)
+            current[rule.name] = DeadlineState(
+                existing.name,
+                existing.kind,
+                existing.started_on,
+                existing.last_day,
+                existing.provisional,
+                ctx.on,
+                existing.extended,
+            )
         elif existing is not None and ctx.event == rule.extended_by and rule.extension:
             current[rule.name] = _extend(rule, existing, ctx)
     return tuple(current.values())

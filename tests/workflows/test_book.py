@@ -618,3 +618,17 @@ def test_the_opening_event_carries_its_case_identity(book: CreditBook) -> None:
     assert event.data["_kind"] == "watch"
     assert event.data["_subject"] == SUBJECT
     assert attrs.asdict(book.get(case.case_id).history[0])["actor"] == "officer-2"
+
+
+def test_a_restored_listing_expires_again(book: CreditBook) -> None:
+    listing = published_listing(book)
+    repair = repair_application(book, listing, D(2027, 5, 20))
+    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
+    book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
+    expiry = book.get(listing).deadline("expiry")
+    assert expiry is not None
+    assert expiry.met_on is None
+    book.run_due(on=D(2029, 5, 21))
+    assert book.get(listing).state == "removed"
+    assert book.get(f"{listing}.record").state == "ended"

@@ -68,4 +68,3 @@ def test_every_built_in_pack_sets_what_the_machines_name(key: str) -> None:
     for machine in MACHINES.values():
         for event in machine.events:
             assert policy.permissions.roles(machine.name, event), f"{machine.name}.{event}"
-

@@ -114,7 +114,13 @@ LISTING = Machine(
             "wait",
         ),
         D("publication", "decide", "lists.{kind}.publication_deadline", ("publish", "revoke")),
-        D("expiry", "decide", "lists.{kind}.duration", ("expire", "remove_early", "revoke")),
+        D(
+            "expiry",
+            "decide",
+            "lists.{kind}.duration",
+            ("expire", "remove_early", "revoke"),
+            reopened_by=("restore",),
+        ),
         D("early_removal", "decide", "lists.{kind}.early_removal_after", ("remove_early",), "wait"),
     ),
 )
@@ -210,6 +216,7 @@ RECORD = Machine(
             "severities.{kind}.publication_max",
             ("end",),
             base="decided_on",
+            reopened_by=("restore",),
         ),
     ),
 )

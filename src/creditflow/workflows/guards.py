@@ -122,7 +122,7 @@ def repair_eligible(ctx: TransitionContext) -> Refusal | None:
 def _target_publishable(ctx: TransitionContext) -> Refusal | None:
     target = ctx.lookup(str(ctx.value("target")))
     basis = ctx.policy.repair.basis.text
-    if target is None or target.subject_id != ctx.subject_id:
+    if target is None or target.subject_id != ctx.subject_id or target.machine != ctx.kind:
         return Refusal(
             f"no credit record or listing {ctx.value('target')!r} of this subject",
             rule="repair",

@@ -39,7 +39,8 @@ class DeadlineRule:
     authority: overdue when none of ``until`` has happened by its last day. A ``wait`` period
     must pass before something may happen (a guard reads it). ``base`` names a data field
     holding the start date instead of the starting event's date (periods that run from a
-    decision document). ``extended_by`` names an event that adds ``extension`` once.
+    decision document). ``extended_by`` names an event that adds ``extension`` once;
+    ``reopened_by`` names events that make a met deadline run again (a restored listing).
     """
 
     name: str
@@ -50,6 +51,7 @@ class DeadlineRule:
     base: str | None = None
     extended_by: str | None = None
     extension: str | None = None
+    reopened_by: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -109,7 +111,8 @@ def machine_problems(machine: Machine, guards: Iterable[str], effects: Iterable[
     problems += _graph_problems(machine)
     events = set(machine.events)
     for d in machine.deadlines:
-        for event in (d.starts, *d.until, *([d.extended_by] if d.extended_by else [])):
+        extended = [d.extended_by] if d.extended_by else []
+        for event in (d.starts, *d.until, *d.reopened_by, *extended):
             if event not in events:
                 problems.append(f"{machine.name}: deadline {d.name} names unknown event {event!r}")
     return problems

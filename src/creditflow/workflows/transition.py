@@ -204,6 +204,8 @@ def _deadlines(
                 ctx.on,
                 existing.extended,
             )
+        elif existing is not None and ctx.event in rule.reopened_by:
+            current[rule.name] = attrs.evolve(existing, met_on=None)
         elif existing is not None and ctx.event == rule.extended_by and rule.extension:
             current[rule.name] = _extend(rule, existing, ctx)
     return tuple(current.values())

@@ -1,0 +1,102 @@
+"""The creditflow pytest plugin: a policy from the command line, books, a calendar, a clock.
+
+Installed through the ``pytest11`` entry point (or ``-p creditflow.testing.plugin``)::
+
+    pytest --creditflow-policy packs/my-region.toml
+
+Fixtures: ``creditflow_policy``, ``memory_book``, ``sqlite_book``, ``workday_calendar`` and
+``fixed_clock``. The books use the policy, the calendar and the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from creditflow.book.book import CreditBook
+from creditflow.calendar.workdays import WorkdayCalendar
+from creditflow.policy.model import Policy
+from creditflow.rules.loading import load_policy
+
+__all__ = [
+    "FIXED_TIME",
+    "creditflow_policy",
+    "fixed_clock",
+    "memory_book",
+    "pytest_addoption",
+    "sqlite_book",
+    "workday_calendar",
+]
+
+FIXED_TIME = dt.datetime(2026, 6, 1, 1, 0, tzinfo=dt.UTC)
+"""What ``fixed_clock`` always returns: 2026-06-01 09:00 Beijing time, in UTC."""
+
+_OPTION = "--creditflow-policy"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--creditflow-policy PATH_OR_NAME`` (default: the default pack in force today)."""
+    parser.addoption(
+        _OPTION,
+        dest="creditflow_policy",
+        default=None,
+        metavar="PATH_OR_NAME",
+        help="creditflow policy pack for the creditflow_policy fixture: a .toml path, a "
+        "built-in name or name@version (default: the default pack in force today)",
+    )
+
+
+@pytest.fixture(scope="session")
+def creditflow_policy(pytestconfig: pytest.Config) -> Policy:
+    """The pack named by ``--creditflow-policy``, loaded and analysed (a path is read relative
+    to the directory pytest was started in)."""
+    source: str | None = pytestconfig.getoption("creditflow_policy")
+    if source is not None and (source.endswith(".toml") or "/" in source):
+        path = Path(source)
+        source = str(path if path.is_absolute() else pytestconfig.invocation_params.dir / path)
+    return load_policy(source)
+
+
+@pytest.fixture(scope="session")
+def workday_calendar() -> WorkdayCalendar:
+    """The China workday calendar, with holiday schedules taken as published through 2030."""
+    return WorkdayCalendar.china(published_through=2030)
+
+
+@pytest.fixture
+def fixed_clock() -> Callable[[], dt.datetime]:
+    """A clock that always says :data:`FIXED_TIME`, for reproducible ``recorded_at`` stamps."""
+    return lambda: FIXED_TIME
+
+
+@pytest.fixture
+def memory_book(
+    creditflow_policy: Policy,
+    workday_calendar: WorkdayCalendar,
+    fixed_clock: Callable[[], dt.datetime],
+) -> Iterator[CreditBook]:
+    """An empty credit book in memory under ``creditflow_policy``, closed after the test."""
+    with CreditBook.memory(
+        policy=creditflow_policy, calendar=workday_calendar, clock=fixed_clock
+    ) as book:
+        yield book
+
+
+@pytest.fixture
+def sqlite_book(
+    creditflow_policy: Policy,
+    workday_calendar: WorkdayCalendar,
+    fixed_clock: Callable[[], dt.datetime],
+    tmp_path: Path,
+) -> Iterator[CreditBook]:
+    """An empty credit book on a SQLite file in ``tmp_path``, closed after the test."""
+    with CreditBook.open(
+        tmp_path / "book.sqlite3",
+        policy=creditflow_policy,
+        calendar=workday_calendar,
+        clock=fixed_clock,
+    ) as book:
+        yield book

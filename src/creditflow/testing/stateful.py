@@ -1,0 +1,203 @@
+"""A stateful base over the credit book: random histories, built-in invariants, your pack.
+
+Subclass :class:`BookStateMachine`, set ``policy`` to your pack, add invariants of your own,
+and expose ``MyHistories.TestCase`` to pytest. Hypothesis then opens listings, records and
+repairs, fires every event of every workflow by permitted actors on random later dates, and
+checks after each step that the hash chain verifies, that the projections equal the replay of
+the events, and that a refused event writes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any, ClassVar
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from creditflow.book.book import SYSTEM, CreditBook
+from creditflow.calendar.workdays import WorkdayCalendar
+from creditflow.core.severity import Severity
+from creditflow.errors import CreditflowError
+from creditflow.policy.model import Policy
+from creditflow.workflows.case import Actor
+from creditflow.workflows.definitions import MACHINES
+
+__all__ = ["BookStateMachine"]
+
+_DECISION = {
+    "measures": ["key_supervision"],
+    "removal_conditions": "期满或修复",
+    "remedies": "复议或诉讼",
+}
+
+
+class BookStateMachine(RuleBasedStateMachine):
+    """Random histories over a memory book; subclass it with your own ``policy``.
+
+    Class attributes to set: ``policy`` (a :class:`~creditflow.Policy`, a built-in pack name
+    or a ``.toml`` path; the version in force on each date when a name), ``subject`` (the
+    unified social credit code of the enterprise the cases are about), ``start_on``,
+    ``max_days_per_step`` and ``event_data`` (the payload each event is fired with).
+    Built-in invariants: :meth:`chain_verifies` and :meth:`projections_equal_the_replay`;
+    every refused event is checked to write nothing.
+    """
+
+    policy: ClassVar[Policy | str | None] = None
+    subject: ClassVar[str] = "91350100M000100Y43"
+    start_on: ClassVar[dt.date] = dt.date(2026, 4, 6)
+    max_days_per_step: ClassVar[int] = 120
+    event_data: ClassVar[dict[str, dict[str, Any]]] = {
+        "object": {"summary": "异议"},
+        "decide": _DECISION,
+        "remove_early": {"repair_case": "?"},
+        "revoke": {"summary": "撤销"},
+        "restore": {"repair_case": "?"},
+        "reject": {"summary": "s"},
+        "extend": {"summary": "s"},
+        "deny": {"summary": "s"},
+        "uphold": {"summary": "s"},
+        "dismiss": {"summary": "s"},
+        "breach": {"summary": "违诺"},
+        "end": {"reason": "r"},
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        calendar = WorkdayCalendar.china(published_through=2030)
+        self.book = CreditBook.memory(policy=self.policy, calendar=calendar)
+        self.on = self.start_on
+        self.case_ids: list[str] = []
+
+    # ------------------------------------------------------------------ helpers
+
+    @property
+    def current_policy(self) -> Policy:
+        """The policy in force on the machine's current date."""
+        return self.book.policy_on(self.on)
+
+    @property
+    def domain(self) -> str:
+        """The business domain cases are opened in: the pack's first."""
+        return next(iter(self.current_policy.domains))
+
+    def actor(self, role: str) -> Actor:
+        """An actor holding ``role``: the subject itself, the system, or a staff member."""
+        if role == "subject":
+            return Actor(self.subject, {"subject"})
+        if role == "system":
+            return SYSTEM
+        return Actor(f"{role}-1", {role})
+
+    def open(self, kind: str, **data: Any) -> str:
+        """Open a case of ``kind`` about :attr:`subject` today; returns its id."""
+        machine = kind.partition(".")[0]
+        role = "subject" if machine in ("commitment", "repair", "objection") else "case_officer"
+        case = self.book.open_case(kind, self.subject, on=self.on, actor=self.actor(role), **data)
+        self.case_ids.append(case.case_id)
+        return case.case_id
+
+    # ------------------------------------------------------------------ rules
+
+    @initialize()
+    def start(self) -> None:
+        """Begin with a serious-list proposal, so that every step has a case to act on."""
+        kind = (
+            "serious"
+            if "serious" in self.current_policy.lists
+            else next(iter(self.current_policy.lists))
+        )
+        self.open(f"listing.{kind}", domain=self.domain, grounds="g", basis="b")
+
+    @rule(data=st.data())
+    def time_passes(self, data: st.DataObject) -> None:
+        """The date moves on by up to ``max_days_per_step`` days."""
+        self.on += dt.timedelta(days=data.draw(st.integers(0, self.max_days_per_step)))
+
+    @rule(data=st.data())
+    def propose_listing(self, data: st.DataObject) -> None:
+        """Propose a listing of a kind the pack declares."""
+        kind = data.draw(st.sampled_from(sorted(self.current_policy.lists)))
+        self.open(f"listing.{kind}", domain=self.domain, grounds="g", basis="b")
+
+    @rule(severity=st.sampled_from([s.value for s in Severity]))
+    def enter_record(self, severity: str) -> None:
+        """Enter a credit record decided today."""
+        self.open(
+            f"record.{severity}",
+            domain=self.domain,
+            record_kind="penalty",
+            decided_on=self.on,
+            summary="s",
+        )
+
+    @rule(data=st.data())
+    def apply_for_repair(self, data: st.DataObject) -> None:
+        """The subject applies to repair a listing or record (refused while not eligible)."""
+        target = data.draw(st.sampled_from(self.case_ids))
+        if target.split("-")[0] not in ("listing", "record"):
+            return
+        promise = self.open("commitment.repair", domain=self.domain, summary="s")
+        materials = list(self.current_policy.repair.materials.value)
+        with contextlib.suppress(CreditflowError):
+            self.open(
+                "repair",
+                target=target,
+                obligations_fulfilled=True,
+                materials=materials,
+                commitment_case=promise,
+            )
+
+    @rule(data=st.data())
+    def fire_something(self, data: st.DataObject) -> None:
+        """Fire any event the case's state allows, by an actor the pack permits."""
+        case_id = data.draw(st.sampled_from(self.case_ids))
+        case = self.book.get(case_id)
+        machine = MACHINES[case.machine]
+        possible = [t.event for t in machine.transitions if case.state in t.sources]
+        if not possible:
+            return
+        event = data.draw(st.sampled_from(possible))
+        roles = sorted(self.current_policy.permissions.roles(machine.name, event))
+        if not roles:
+            return
+        actor = self.actor(data.draw(st.sampled_from(roles)))
+        payload = dict(self.event_data.get(event, {}))
+        if "repair_case" in payload:
+            repairs = [c for c in self.case_ids if c.startswith("repair-")] or ["none"]
+            payload["repair_case"] = data.draw(st.sampled_from(repairs))
+        head = self.book.verify().head
+        try:
+            self.book.fire(case_id, event, on=self.on, actor=actor, **payload)
+        except CreditflowError:
+            assert self.book.verify().head == head, f"refused {event} on {case_id} wrote events"
+
+    @rule()
+    def advance_the_procedures(self) -> None:
+        """Publish decided listings and approve accepted repairs, so later steps are reached."""
+        steps = {
+            ("listing", "decided"): ("publish", "case_officer"),
+            ("repair", "accepted"): ("approve", "approving_official"),
+        }
+        for case in list(self.book.cases(open_only=True)):
+            step = steps.get((case.machine, case.state))
+            if step is not None:
+                with contextlib.suppress(CreditflowError):
+                    self.book.fire(case.case_id, step[0], on=self.on, actor=self.actor(step[1]))
+
+    # ------------------------------------------------------------------ invariants
+
+    @invariant()
+    def chain_verifies(self) -> None:
+        """The hash chain of the event store is unbroken."""
+        report = self.book.verify()
+        assert report.ok, f"the chain does not verify: {report}"
+
+    @invariant()
+    def projections_equal_the_replay(self) -> None:
+        """Every case as stored equals the case rebuilt from the events alone."""
+        assert self.book.replay() == {c.case_id: c for c in self.book.cases()}
+
+    def teardown(self) -> None:
+        self.book.close()

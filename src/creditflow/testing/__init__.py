@@ -40,7 +40,13 @@ from creditflow.testing.checks import assert_monotone, assert_policy_sound  # no
 # installed with creditflow itself, and must not break pytest where the `test` extra is not.
 try:
     from creditflow.testing import strategies
-    from creditflow.testing.stateful import BookStateMachine
+    from creditflow.testing.stateful import (
+        BookStateMachine,
+        CommitmentStateMachine,
+        ListingStateMachine,
+        ObjectionStateMachine,
+        RepairStateMachine,
+    )
 except ModuleNotFoundError as error:
     if error.name != "hypothesis":
         raise
@@ -50,7 +56,7 @@ else:
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("strategies", "BookStateMachine"):
+    if name in ("strategies", *_STATEFUL):
         raise ModuleNotFoundError(
             f"creditflow.testing.{name} needs Hypothesis: pip install 'creditflow[test]'",
             name="hypothesis",
@@ -58,4 +64,21 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'creditflow.testing' has no attribute {name!r}")
 
 
-__all__ = ["BookStateMachine", "assert_monotone", "assert_policy_sound", "strategies"]
+_STATEFUL = (
+    "BookStateMachine",
+    "CommitmentStateMachine",
+    "ListingStateMachine",
+    "ObjectionStateMachine",
+    "RepairStateMachine",
+)
+
+__all__ = [
+    "BookStateMachine",
+    "CommitmentStateMachine",
+    "ListingStateMachine",
+    "ObjectionStateMachine",
+    "RepairStateMachine",
+    "assert_monotone",
+    "assert_policy_sound",
+    "strategies",
+]

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from creditflow.book.book import SYSTEM, CreditBook
 from creditflow.calendar.workdays import WorkdayCalendar
@@ -24,7 +24,13 @@ from creditflow.policy.model import Policy
 from creditflow.workflows.case import Actor
 from creditflow.workflows.definitions import MACHINES
 
-__all__ = ["BookStateMachine"]
+__all__ = [
+    "BookStateMachine",
+    "CommitmentStateMachine",
+    "ListingStateMachine",
+    "ObjectionStateMachine",
+    "RepairStateMachine",
+]
 
 _DECISION = {
     "measures": ["key_supervision"],
@@ -39,7 +45,8 @@ class BookStateMachine(RuleBasedStateMachine):
     Class attributes to set: ``policy`` (a :class:`~creditflow.Policy`, a built-in pack name
     or a ``.toml`` path; the version in force on each date when a name), ``subject`` (the
     unified social credit code of the enterprise the cases are about), ``start_on``,
-    ``max_days_per_step`` and ``event_data`` (the payload each event is fired with).
+    ``max_days_per_step``, ``event_data`` (the payload each event is fired with) and
+    ``machines`` (the workflows whose events are fired; the per-workflow bases below set it).
     Built-in invariants: :meth:`chain_verifies` and :meth:`projections_equal_the_replay`;
     every refused event is checked to write nothing.
     """
@@ -48,6 +55,7 @@ class BookStateMachine(RuleBasedStateMachine):
     subject: ClassVar[str] = "91350100M000100Y43"
     start_on: ClassVar[dt.date] = dt.date(2026, 4, 6)
     max_days_per_step: ClassVar[int] = 120
+    machines: ClassVar[frozenset[str]] = frozenset(MACHINES)
     event_data: ClassVar[dict[str, dict[str, Any]]] = {
         "object": {"summary": "异议"},
         "decide": _DECISION,
@@ -102,12 +110,15 @@ class BookStateMachine(RuleBasedStateMachine):
 
     @initialize()
     def start(self) -> None:
-        """Begin with a serious-list proposal, so that every step has a case to act on."""
-        kind = (
-            "serious"
-            if "serious" in self.current_policy.lists
-            else next(iter(self.current_policy.lists))
-        )
+        """Begin with a serious-list proposal (or a commitment, for a base without listings),
+        so that every step has a case to act on."""
+        policy = self.current_policy
+        if "listing" not in self.machines:
+            self.open(
+                f"commitment.{next(iter(policy.commitments))}", domain=self.domain, summary="承诺"
+            )
+            return
+        kind = "serious" if "serious" in policy.lists else next(iter(policy.lists))
         self.open(f"listing.{kind}", domain=self.domain, grounds="g", basis="b")
 
     @rule(data=st.data())
@@ -115,6 +126,7 @@ class BookStateMachine(RuleBasedStateMachine):
         """The date moves on by up to ``max_days_per_step`` days."""
         self.on += dt.timedelta(days=data.draw(st.integers(0, self.max_days_per_step)))
 
+    @precondition(lambda self: "listing" in self.machines)
     @rule(data=st.data())
     def propose_listing(self, data: st.DataObject) -> None:
         """Propose a listing of a kind the pack declares."""
@@ -132,6 +144,23 @@ class BookStateMachine(RuleBasedStateMachine):
             summary="s",
         )
 
+    @precondition(lambda self: "commitment" in self.machines)
+    @rule(data=st.data())
+    def make_commitment(self, data: st.DataObject) -> None:
+        """The subject makes a commitment of a kind the pack declares."""
+        kind = data.draw(st.sampled_from(sorted(self.current_policy.commitments)))
+        self.open(f"commitment.{kind}", domain=self.domain, summary="承诺")
+
+    @precondition(lambda self: "objection" in self.machines)
+    @rule(data=st.data())
+    def file_objection(self, data: st.DataObject) -> None:
+        """The subject objects to one of its records or listings."""
+        target = data.draw(st.sampled_from(self.case_ids))
+        kind = self.book.get(target).machine
+        if kind in ("listing", "record"):
+            self.open("objection", target=target, summary="异议")
+
+    @precondition(lambda self: "repair" in self.machines)
     @rule(data=st.data())
     def apply_for_repair(self, data: st.DataObject) -> None:
         """The subject applies to repair a listing or record (refused while not eligible)."""
@@ -156,7 +185,7 @@ class BookStateMachine(RuleBasedStateMachine):
         case = self.book.get(case_id)
         machine = MACHINES[case.machine]
         possible = [t.event for t in machine.transitions if case.state in t.sources]
-        if not possible:
+        if not possible or machine.name not in self.machines:
             return
         event = data.draw(st.sampled_from(possible))
         roles = sorted(self.current_policy.permissions.roles(machine.name, event))
@@ -201,3 +230,27 @@ class BookStateMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.book.close()
+
+
+class ListingStateMachine(BookStateMachine):
+    """Listings (and the records they enter): proposal to removal."""
+
+    machines = frozenset({"listing", "record"})
+
+
+class CommitmentStateMachine(BookStateMachine):
+    """Commitments made, fulfilled, breached and withdrawn (and the records breaches enter)."""
+
+    machines = frozenset({"commitment", "record"})
+
+
+class RepairStateMachine(BookStateMachine):
+    """Repairs of listings and records, with the listings and records they act on."""
+
+    machines = frozenset({"repair", "listing", "record", "commitment"})
+
+
+class ObjectionStateMachine(BookStateMachine):
+    """Objections to records and listings."""
+
+    machines = frozenset({"objection", "record", "listing"})

@@ -5,18 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "policy-tests"
+# Installed, creditflow's pytest11 entry point loads the plugin; from a source tree, -p does.
+INSTALLED = any(e.name == "creditflow" for e in entry_points(group="pytest11"))
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+PYTEST += [] if INSTALLED else ["-p", "creditflow.testing.plugin"]
 
 
 def run_pytest(*args: str) -> subprocess.CompletedProcess[str]:
     """pytest in the example project, with the plugin loaded as its entry point would."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    command += ["-p", "creditflow.testing.plugin", *args]
-    return subprocess.run(command, cwd=EXAMPLE, env=env, capture_output=True, text=True)
+    return subprocess.run([*PYTEST, *args], cwd=EXAMPLE, env=env, capture_output=True, text=True)
 
 
 def test_the_example_passes_with_its_pack() -> None:
@@ -48,7 +51,6 @@ def test_fixtures_without_the_option_use_the_default_pack(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    command += ["-p", "creditflow.testing.plugin", "--rootdir", str(tmp_path), str(tmp_path)]
+    command = [*PYTEST, "--rootdir", str(tmp_path), str(tmp_path)]
     result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -8,14 +8,14 @@ vessels are shown as they are, and so are the inspectors, who act in their publi
 
 from __future__ import annotations
 
-from creditflow.core.identifiers import ResidentId
+from creditflow.core.identifiers import ResidentId, is_valid_resident_id
 from creditflow.core.labels import Language, ensure_language
 from creditflow.core.subjects import SubjectKind
 from creditflow.policy.model import Policy
 from creditflow.rules.decision import format_ratio
 from creditflow.supervision.plan import Inspection, InspectionPlan
 
-__all__ = ["mask_name", "public_subject", "render_notice"]
+__all__ = ["mask_name", "public_id", "public_subject", "render_notice"]
 
 _TEXT: dict[Language, dict[str, str]] = {
     "zh": {
@@ -62,11 +62,24 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*"
 
 
+def public_id(subject_id: str, kind: str | None = None) -> str:
+    """A subject id fit for publication: a person's resident ID masked, other ids as they are.
+
+    With ``kind`` None (a book case does not say), any valid resident ID is taken for a
+    person's: masking an enterprise by mistake hides nothing that must be public, while
+    showing a person's ID would break the rule.
+    """
+    if kind == SubjectKind.PERSON.value or (kind is None and is_valid_resident_id(subject_id)):
+        return ResidentId(subject_id).masked()
+    return subject_id
+
+
 def public_subject(inspection: Inspection) -> tuple[str, str]:
     """The id and name fit for publication: masked for a person, as they are otherwise."""
+    subject_id = public_id(inspection.subject_id, inspection.kind)
     if inspection.kind == SubjectKind.PERSON.value:
-        return ResidentId(inspection.subject_id).masked(), mask_name(inspection.name)
-    return inspection.subject_id, inspection.name
+        return subject_id, mask_name(inspection.name)
+    return subject_id, inspection.name
 
 
 def render_notice(

@@ -7,7 +7,7 @@ from creditflow.workflows.definitions import MACHINES
 from creditflow.workflows.machine import Machine, Transition
 from creditflow.workflows.settings import case_kinds, resolve
 
-__all__ = ["machine_markdown", "mermaid", "workflows_markdown"]
+__all__ = ["deadline_rows", "event_rows", "machine_markdown", "mermaid", "workflows_markdown"]
 
 
 def mermaid(machine: Machine) -> str:
@@ -28,28 +28,46 @@ def machine_markdown(machine: Machine, policy: Policy) -> str:
         "| event | from | to | roles | guards | effects | data |",
         "|---|---|---|---|---|---|---|",
     ]
-    lines += [_event_row(machine, t, policy) for t in machine.transitions]
+    lines += [_markdown_row(cells) for cells in event_rows(machine, policy)]
     if machine.deadlines:
         lines += [
             "",
             "| deadline | kind | starts | until | length by case kind | basis |",
             "|---|---|---|---|---|---|",
         ]
-        for rule in machine.deadlines:
-            lengths, bases = _lengths(machine, rule.setting, policy)
-            lines.append(
-                f"| {rule.name} | {rule.kind} | {rule.starts} | {', '.join(rule.until)} | "
-                f"{lengths} | {bases} |"
-            )
+        lines += [_markdown_row(cells) for cells in deadline_rows(machine, policy)]
     return "\n".join(lines) + "\n"
 
 
-def _event_row(machine: Machine, t: Transition, policy: Policy) -> str:
+def event_rows(machine: Machine, policy: Policy) -> list[tuple[str, ...]]:
+    """One row per transition: event, from, to, roles, guards, effects, data."""
+    return [_event_cells(machine, t, policy) for t in machine.transitions]
+
+
+def deadline_rows(machine: Machine, policy: Policy) -> list[tuple[str, ...]]:
+    """One row per deadline: name, kind, starts, until, length by case kind, basis."""
+    rows: list[tuple[str, ...]] = []
+    for rule in machine.deadlines:
+        lengths, bases = _lengths(machine, rule.setting, policy)
+        rows.append((rule.name, rule.kind, rule.starts, ", ".join(rule.until), lengths, bases))
+    return rows
+
+
+def _markdown_row(cells: tuple[str, ...]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _event_cells(machine: Machine, t: Transition, policy: Policy) -> tuple[str, ...]:
     roles = ", ".join(sorted(policy.permissions.roles(machine.name, t.event))) or "-"
     data = ", ".join([*t.required, *(f"{o}?" for o in t.optional)]) or "-"
     return (
-        f"| {t.event} | {', '.join(t.sources) or '(opens)'} | {t.target or '(same)'} | {roles} | "
-        f"{', '.join(t.guards) or '-'} | {', '.join(t.effects) or '-'} | {data} |"
+        t.event,
+        ", ".join(t.sources) or "(opens)",
+        t.target or "(same)",
+        roles,
+        ", ".join(t.guards) or "-",
+        ", ".join(t.effects) or "-",
+        data,
     )
 
 

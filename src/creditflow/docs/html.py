@@ -1,0 +1,60 @@
+"""Pages as static HTML: one self-contained file per page, styled by one stylesheet, no scripts.
+
+State diagrams are shown as their Mermaid source in ``<pre class="mermaid">`` beside the
+transition table, so the site needs nothing from the network.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from creditflow.core.labels import Language
+from creditflow.docs.document import Block, Bullets, Heading, Page, Paragraph, Table
+
+__all__ = ["STYLESHEET", "page_html"]
+
+STYLESHEET = """\
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; margin: 2em auto;
+       max-width: 72em; padding: 0 1em; color: #1b1b1b; line-height: 1.5; }
+nav { border-bottom: 1px solid #ccc; padding-bottom: .5em; margin-bottom: 1em; }
+nav a { margin-right: 1em; }
+h1 { font-size: 1.8em; } h2 { border-bottom: 1px solid #ddd; } h3 { font-size: 1.1em; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #bbb; padding: .25em .6em; text-align: left; vertical-align: top; }
+th { background: #eef2f7; }
+pre.mermaid { background: #f6f8fa; border: 1px solid #ddd; padding: .8em; overflow-x: auto; }
+"""
+"""The stylesheet every page links to (written as ``style.css``)."""
+
+
+def page_html(page: Page, *, lang: Language, nav: tuple[tuple[str, str], ...] = ()) -> str:
+    """The page as an HTML document; ``nav`` holds ``(file, title)`` links shown on top."""
+    links = "".join(f'<a href="{escape(f)}">{escape(t)}</a>' for f, t in nav)
+    body = "\n".join(_block(b) for b in page.blocks)
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(page.title)}</title>\n"
+        '<link rel="stylesheet" href="style.css">\n</head>\n<body>\n'
+        f"<nav>{links}</nav>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _block(block: Block) -> str:
+    if isinstance(block, Heading):
+        return f"<h{block.level}>{escape(block.text)}</h{block.level}>"
+    if isinstance(block, Paragraph):
+        return f"<p>{escape(block.text)}</p>"
+    if isinstance(block, Bullets):
+        return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in block.items) + "</ul>"
+    if isinstance(block, Table):
+        return _table(block)
+    return f'<pre class="mermaid">{escape(block.mermaid)}</pre>'
+
+
+def _table(table: Table) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in table.header)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>\n" for row in table.rows
+    )
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>"

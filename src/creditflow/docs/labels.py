@@ -1,0 +1,171 @@
+"""The label catalogue of the handbook and notices: every fixed text, in Chinese and English.
+
+Policy content (domain, grade, measure, list names...) brings its own labels; the words around
+it -- headings, column names, units -- live here and only here, so no text is typed twice.
+"""
+
+from __future__ import annotations
+
+from creditflow.calendar.periods import Period
+from creditflow.core.labels import Label, Language
+
+__all__ = ["TEXT", "UNITS", "period_text", "term", "text"]
+
+TEXT: dict[str, Label] = {
+    "handbook": Label("信用监管规则手册", "Credit supervision handbook"),
+    "policy": Label("适用规则", "Policy"),
+    "effective": Label("施行日期", "In force"),
+    "until": Label("至", "until"),
+    "open_end": Label("至今", "until further notice"),
+    "basis": Label("依据", "Basis"),
+    "generated": Label(
+        "本手册由规则包自动生成，与系统执行的规则一致。",
+        "Generated from the policy pack that the system runs; it cannot drift from the rules.",
+    ),
+    "domains": Label("业务领域与信用等级", "Domains and grade scales"),
+    "domain": Label("业务领域", "Domain"),
+    "scale": Label("等级标准", "Grade scale"),
+    "grade": Label("信用等级", "Grade"),
+    "grades": Label("等级（由好到差）", "Grades (best first)"),
+    "min_score": Label("最低分", "Minimum score"),
+    "decisions": Label("分级分类监管措施", "Graded supervision"),
+    "decisions_intro": Label(
+        "未列入名单、无特别情形的主体按信用等级适用下列抽查比例和频次。",
+        "Subjects on no list and with no flag get the ratio and frequency of their grade.",
+    ),
+    "rules": Label("决策规则", "Decision rules"),
+    "rule": Label("规则", "Rule"),
+    "reason": Label("说明", "Reason"),
+    "ratio": Label("抽查比例", "Sampling ratio"),
+    "frequency": Label("年检查次数", "Inspections a year"),
+    "as_needed": Label("按需", "as needed"),
+    "at_least": Label("不少于 {n} 次", "at least {n}"),
+    "measures": Label("监管措施", "Measures"),
+    "none": Label("无", "none"),
+    "lists": Label("名单", "Lists"),
+    "list_kind": Label("名单类别", "List"),
+    "severity": Label("失信程度", "Severity"),
+    "statement_period": Label("陈述申辩期", "Statement period"),
+    "objection_window": Label("异议期", "Objection window"),
+    "publication_deadline": Label("公示期限", "Publication deadline"),
+    "duration": Label("列入期限", "Duration"),
+    "early_removal_after": Label("可提前移出时间", "Early removal after"),
+    "severities": Label("信用记录公示期", "Publication of credit records"),
+    "published": Label("公示", "Published"),
+    "publication_min": Label("最短公示期", "Minimum publication"),
+    "publication_max": Label("最长公示期", "Maximum publication"),
+    "repair_after": Label("可修复时间", "Repairable"),
+    "obligations_fulfilled": Label("履行义务后", "once obligations are fulfilled"),
+    "minimum_period": Label("最短公示期满后", "after the minimum publication"),
+    "yes": Label("是", "yes"),
+    "no": Label("否", "no"),
+    "repair": Label("信用修复", "Credit repair"),
+    "setting": Label("事项", "Setting"),
+    "value": Label("规定", "Value"),
+    "acceptance_deadline": Label("受理期限", "Acceptance deadline"),
+    "decision_deadline": Label("决定期限", "Decision deadline"),
+    "extension": Label("延长期限", "Extension"),
+    "max_extensions": Label("最多延长次数", "Extensions at most"),
+    "materials": Label("申请材料", "Materials"),
+    "fraud_ban": Label("虚假修复禁止期", "Ban after fraud"),
+    "fraud_publication": Label("虚假修复公示期", "Publication after fraud"),
+    "commitments": Label("信用承诺", "Commitments"),
+    "commitment_kind": Label("承诺类型", "Kind"),
+    "verification_period": Label("核查期", "Verification period"),
+    "breach_severity": Label("违诺失信程度", "Severity of a breach"),
+    "breach_consequences": Label("违诺后果", "Consequences of a breach"),
+    "workflows": Label("办理流程", "Workflows"),
+    "workflows_intro": Label(
+        "状态图中方括号内为条件；期限见各流程的期限表。",
+        "Guards are in brackets on the arrows; deadlines are in each workflow's table.",
+    ),
+    "event": Label("事件", "Event"),
+    "from": Label("起始状态", "From"),
+    "to": Label("结果状态", "To"),
+    "roles": Label("办理角色", "Roles"),
+    "guards": Label("条件", "Guards"),
+    "effects": Label("效果", "Effects"),
+    "data": Label("所需信息", "Data"),
+    "deadline": Label("期限", "Deadline"),
+    "deadline_kind": Label("类型", "Kind"),
+    "starts": Label("起算事件", "Starts"),
+    "ends": Label("截止事件", "Ends"),
+    "length": Label("长度", "Length"),
+    "machine.commitment": Label("信用承诺", "Commitment"),
+    "machine.listing": Label("名单列入与移出", "Listing"),
+    "machine.repair": Label("信用修复", "Repair"),
+    "machine.objection": Label("异议处理", "Objection"),
+    "machine.record": Label("信用记录公示", "Credit record"),
+    "diff": Label("规则变更对照", "Changes between policy versions"),
+    "diff_intro": Label("自 {old} 至 {new} 的变更：", "What changed from {old} to {new}:"),
+    "diff_none": Label("两版规则内容相同。", "The two versions have the same content."),
+    "path": Label("事项路径", "Setting"),
+    "old": Label("原规定", "Before"),
+    "new": Label("新规定", "After"),
+    "change": Label("变更", "Change"),
+    "added": Label("新增", "added"),
+    "removed": Label("删除", "removed"),
+    "changed": Label("修改", "changed"),
+    "notices": Label("信用信息公示", "Public credit notices"),
+    "notice_date": Label("公示日期", "Date of the notice"),
+    "notice_listings": Label("名单公示", "Listings in publication"),
+    "notice_commitments": Label("信用承诺公示", "Commitments made public"),
+    "notice_repairs": Label("信用修复结果公示", "Completed credit repairs"),
+    "subject": Label("主体", "Subject"),
+    "decided_on": Label("决定日期", "Decided on"),
+    "published_on": Label("公示日期", "Published on"),
+    "last_day": Label("公示截止日期", "Published until"),
+    "made_on": Label("承诺日期", "Made on"),
+    "state": Label("状态", "State"),
+    "approved_on": Label("修复日期", "Repaired on"),
+    "target": Label("修复对象", "Repaired"),
+    "nothing": Label("（无）", "(none)"),
+    "masking": Label(
+        "自然人的身份证号码只显示前6位和后4位；已过公示期的信息不予公示。",
+        "Resident IDs of persons show their first 6 and last 4 characters only; "
+        "information past its publication window is not shown.",
+    ),
+    "state.made": Label("已承诺", "made"),
+    "state.fulfilled": Label("已践诺", "fulfilled"),
+    "state.breached": Label("已违诺", "breached"),
+    "contents": Label("目录", "Contents"),
+    "term.credit_record": Label("记入信用记录", "a credit record"),
+    "term.no_commit_and_approve": Label("不再适用告知承诺", "no more commit-and-approve"),
+    "term.no_missing_documents": Label("不再适用容缺受理", "no more missing-documents acceptance"),
+    "term.revoke_approval": Label("撤销许可", "the approval is revoked"),
+    "term.more_inspections": Label("提高抽查比例和频次", "more inspections"),
+    "term.correction_proof": Label("整改证明", "proof of rectification"),
+    "term.commitment_letter": Label("信用承诺书", "commitment letter"),
+    "term.repair_training": Label("信用修复培训", "credit repair training"),
+    "term.credit_report": Label("信用报告", "credit report"),
+}
+"""Fixed texts by key; :func:`text` picks a language."""
+
+UNITS: dict[str, Label] = {
+    "days": Label("{n}日", "{n} days"),
+    "workdays": Label("{n}个工作日", "{n} working days"),
+    "weeks": Label("{n}周", "{n} weeks"),
+    "months": Label("{n}个月", "{n} months"),
+    "years": Label("{n}年", "{n} years"),
+}
+"""Period units, ``{n}`` standing for the amount."""
+
+
+def text(key: str, lang: Language) -> str:
+    """The fixed text ``key`` in ``lang`` (a KeyError names a missing key)."""
+    return TEXT[key].get(lang)
+
+
+def term(name: str) -> Label:
+    """The label of a pack term without a label of its own (a consequence, a material);
+    a term the catalogue does not know shows its name in both languages."""
+    return TEXT.get(f"term.{name}", Label(name, name))
+
+
+def period_text(period: Period | None, lang: Language) -> str:
+    """``Period(3, "months")`` -> ``3个月`` / ``3 months`` (and "1 month" for one in English)."""
+    if period is None:
+        return "-"
+    if lang == "en":
+        return str(period)
+    return UNITS[period.unit.value].get(lang).format(n=period.amount)

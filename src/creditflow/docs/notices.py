@@ -1,0 +1,169 @@
+"""Public notices (信用信息公示) from a credit book, on a date: the extract and its model.
+
+What is extracted is already fit for publication: a person's resident ID is masked here, so
+no renderer can show it, and a listing is taken only while the book's status shows it active
+on the date (:func:`creditflow.book.status.derive_status`), so a listing whose last day is D
+appears on D and not on D+1 -- the notice never shows what the policy no longer publishes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+import attrs
+
+from creditflow.book.book import CreditBook
+from creditflow.book.status import ActiveListing, derive_status
+from creditflow.calendar.periods import Period
+from creditflow.calendar.workdays import WorkdayCalendar
+from creditflow.core.labels import Label
+from creditflow.policy.model import Policy
+from creditflow.supervision.notice import public_id
+from creditflow.workflows.case import Case
+
+__all__ = ["CommitmentNotice", "ListingNotice", "Notices", "RepairNotice", "extract_notices"]
+
+_SHOWN_COMMITMENTS = frozenset({"made", "fulfilled", "breached"})
+
+
+@attrs.frozen
+class ListingNotice:
+    """A listing in publication: subject (masked if a person), kind, domain and dates."""
+
+    case_id: str
+    subject: str
+    kind: Label
+    domain: Label
+    decided_on: dt.date
+    published_on: dt.date
+    last_day: dt.date
+    basis: str
+
+
+@attrs.frozen
+class CommitmentNotice:
+    """A commitment made public (信用承诺公示) and its state on the date of the notice."""
+
+    case_id: str
+    subject: str
+    kind: Label
+    domain: Label
+    made_on: dt.date
+    state: str
+
+
+@attrs.frozen
+class RepairNotice:
+    """A completed (approved) credit repair and the case it repaired."""
+
+    case_id: str
+    subject: str
+    target: str
+    approved_on: dt.date
+
+
+@attrs.frozen
+class Notices:
+    """Everything public on ``on`` under ``policy_key``."""
+
+    on: dt.date
+    policy_key: str
+    listings: tuple[ListingNotice, ...]
+    commitments: tuple[CommitmentNotice, ...]
+    repairs: tuple[RepairNotice, ...]
+
+
+def extract_notices(
+    book: CreditBook, on: dt.date, *, calendar: WorkdayCalendar | None = None
+) -> Notices:
+    """The notices of ``book`` on ``on``, under the policy in force that day."""
+    policy = book.policy_on(on)
+    by_machine: dict[str, list[Case]] = defaultdict(list)
+    for case in book.cases():
+        if case.opened_on <= on:
+            by_machine[case.machine].append(case)
+    days = calendar or WorkdayCalendar.china()
+    return Notices(
+        on=on,
+        policy_key=policy.key,
+        listings=tuple(_listings(policy, by_machine["listing"], on, days)),
+        commitments=tuple(_commitments(policy, by_machine["commitment"], on)),
+        repairs=tuple(_repairs(by_machine["repair"], on)),
+    )
+
+
+def _label(labels: dict[str, Label], name: str) -> Label:
+    return labels.get(name, Label(name, name))
+
+
+def _domains(policy: Policy) -> dict[str, Label]:
+    return {name: d.label for name, d in policy.domains.items()}
+
+
+def _listings(
+    policy: Policy, cases: list[Case], on: dt.date, days: WorkdayCalendar
+) -> list[ListingNotice]:
+    def add(day: dt.date, period: Period) -> dt.date:
+        return days.add_period(day, period, provisional=True).date
+
+    by_subject: dict[str, list[Case]] = defaultdict(list)
+    for case in cases:
+        by_subject[case.subject_id].append(case)
+    by_id = {c.case_id: c for c in cases}
+    found = []
+    for subject_id, subject_cases in by_subject.items():
+        status = derive_status(policy, subject_id, subject_cases, on, add)
+        found += [_listing(policy, by_id[x.case_id], x) for x in status.listings]
+    return sorted(found, key=lambda n: (n.published_on, n.case_id))
+
+
+def _listing(policy: Policy, case: Case, active: ActiveListing) -> ListingNotice:
+    kinds = {name: k.label for name, k in policy.lists.items()}
+    return ListingNotice(
+        case_id=case.case_id,
+        subject=public_id(case.subject_id),
+        kind=_label(kinds, case.kind),
+        domain=_label(_domains(policy), str(case.data.get("domain", ""))),
+        decided_on=active.decided_on,
+        published_on=dt.date.fromisoformat(str(case.data["published_on"])),
+        last_day=active.last_day,
+        basis=str(case.data.get("basis", "")),
+    )
+
+
+def _commitments(policy: Policy, cases: Iterable[Case], on: dt.date) -> list[CommitmentNotice]:
+    """Commitments made by ``on``; a commitment changed after ``on`` was still ``made``."""
+    kinds = {name: k.label for name, k in policy.commitments.items()}
+    domains = _domains(policy)
+    found = []
+    for case in cases:
+        state = case.state if case.last_on <= on else "made"
+        if state in _SHOWN_COMMITMENTS:
+            found.append(
+                CommitmentNotice(
+                    case_id=case.case_id,
+                    subject=public_id(case.subject_id),
+                    kind=_label(kinds, case.kind),
+                    domain=_label(domains, str(case.data.get("domain", ""))),
+                    made_on=case.opened_on,
+                    state=state,
+                )
+            )
+    return sorted(found, key=lambda n: (n.made_on, n.case_id))
+
+
+def _repairs(cases: Iterable[Case], on: dt.date) -> list[RepairNotice]:
+    """Repairs approved by ``on`` and not revoked since (approval is their last event)."""
+    found = [
+        RepairNotice(
+            case_id=case.case_id,
+            subject=public_id(case.subject_id),
+            target=str(case.data.get("target", "")),
+            approved_on=case.last_on,
+        )
+        for case in cases
+        if case.state == "approved" and case.last_on <= on
+    ]
+    return sorted(found, key=lambda n: (n.approved_on, n.case_id))

@@ -19,6 +19,7 @@ PACKAGES = [
     "creditflow.book",
     "creditflow.workflows",
     "creditflow.supervision",
+    "creditflow.licensing",
     "creditflow.testing",
 ]
 

@@ -35,15 +35,33 @@ from creditflow.rules import AnalysisReport, Decision, Engine, check_policy, loa
 
 if TYPE_CHECKING:
     from creditflow.book import CreditBook, CreditStatus
+    from creditflow.licensing import (
+        CreditCheck,
+        Evaluation,
+        Evaluations,
+        accept_with_missing_documents,
+        approve_on_commitment,
+        check,
+        grade_on,
+        verify_commitment,
+    )
     from creditflow.workflows import Actor, Case
 
-# The book and the workflows load on first use: `import creditflow` stays fast for callers
-# who only decide.
+# The book, the workflows and licensing load on first use: `import creditflow` stays fast for
+# callers who only decide.
 _LAZY = {
     "CreditBook": "creditflow.book",
     "CreditStatus": "creditflow.book",
     "Actor": "creditflow.workflows",
     "Case": "creditflow.workflows",
+    "CreditCheck": "creditflow.licensing",
+    "Evaluation": "creditflow.licensing",
+    "Evaluations": "creditflow.licensing",
+    "accept_with_missing_documents": "creditflow.licensing",
+    "approve_on_commitment": "creditflow.licensing",
+    "check": "creditflow.licensing",
+    "grade_on": "creditflow.licensing",
+    "verify_commitment": "creditflow.licensing",
 }
 
 
@@ -64,10 +82,13 @@ __all__ = [
     "CalendarDate",
     "Case",
     "CreditBook",
+    "CreditCheck",
     "CreditRecord",
     "CreditStatus",
     "Decision",
     "Engine",
+    "Evaluation",
+    "Evaluations",
     "Facts",
     "Grade",
     "GradeScale",
@@ -83,11 +104,16 @@ __all__ = [
     "WorkdayCalendar",
     "WorkdayCount",
     "__version__",
+    "accept_with_missing_documents",
+    "approve_on_commitment",
     "builtin_versions",
+    "check",
     "check_policy",
     "errors",
+    "grade_on",
     "is_valid_resident_id",
     "is_valid_uscc",
     "load_policy",
     "read_policy",
+    "verify_commitment",
 ]

@@ -8,11 +8,13 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     │   ├── InvalidIdentifier                         USCC or resident ID: position / check char
     │   ├── InvalidDate                 (TypeError)   a datetime (naive or aware) for a date
     │   ├── InvalidPeriod                             "3 months", "5 workdays" could not be read
-    │   └── InvalidFacts                              facts for a decision are malformed
-    │   └── InvalidRow                                a row of an input file, named by source/line
+    │   ├── InvalidFacts                              facts for a decision are malformed
+    │   ├── InvalidRow                                a row of an input file, named by source/line
+    │   └── DateBeforeBook                            a date before the book's first event
     ├── UnknownName                     (LookupError) a domain, grade, list kind, flag or pack
     │   ├── UnknownPolicy                             no built-in pack of that name
-    │   └── UnknownCase                               no case with that id in the book
+    │   ├── UnknownCase                               no case with that id in the book
+    │   └── UnknownSubject                            no case and no evaluation of that subject
     ├── NoPolicyInForce                 (LookupError) no version of a pack covers the date
     ├── CalendarUnknown                 (LookupError) holiday schedule of the year not published
     ├── PolicyError                     (ValueError)  a pack is invalid: every problem, at once
@@ -40,6 +42,7 @@ __all__ = [
     "CalendarUnknown",
     "Conflict",
     "CreditflowError",
+    "DateBeforeBook",
     "EngineFailure",
     "InfeasiblePlan",
     "InvalidDate",
@@ -57,6 +60,7 @@ __all__ = [
     "UnknownCase",
     "UnknownName",
     "UnknownPolicy",
+    "UnknownSubject",
 ]
 
 
@@ -207,6 +211,38 @@ class UnknownCase(UnknownName):
         self.name = case_id
         self.known = ()
         self.where = None
+
+
+class UnknownSubject(UnknownName):
+    """The book has no case of the subject and no evaluation of it was given.
+
+    A subject the caller knows to be new may be checked with ``new_subject=True`` instead.
+    """
+
+    code = "unknown_subject"
+
+    def __init__(self, subject_id: object) -> None:
+        CreditflowError.__init__(
+            self,
+            f"subject {subject_id!r} has no case in the book and no evaluation; "
+            "pass new_subject=True to check it as a new subject",
+        )
+        self.kind = "subject"
+        self.name = subject_id
+        self.known = ()
+        self.where = None
+
+
+class DateBeforeBook(InvalidInput):
+    """A date lies before the book's first event: the book cannot tell the status then."""
+
+    code = "date_before_book"
+
+    def __init__(self, on: _dt.date, first: _dt.date | None) -> None:
+        since = first.isoformat() if first else "(the book is empty)"
+        super().__init__(f"{on.isoformat()} is before the book's first event on {since}")
+        self.on = on
+        self.first = first
 
 
 class NoPolicyInForce(CreditflowError, LookupError):

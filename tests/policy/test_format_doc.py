@@ -89,6 +89,10 @@ def settings(policy: Policy) -> Iterator[tuple[str, object, Basis]]:
     for rule in policy.decisions.rules:
         figures = f"{format_ratio(rule.sampling_ratio)}, {per_year(*rule.inspections_per_year)}"
         yield f"decisions.rules[id={rule.rule_id}]", figures, rule.basis
+    for name, purpose in policy.purposes.items():
+        for row in purpose.rules:
+            shown = f"{row.effect} {row.measure} on {row.trigger} {row.name}"
+            yield f"purposes.{name}.rules[id={row.rule_id}]", shown, row.basis
     tables: list[tuple[str, Any]] = [
         *((f"lists.{name}", kind) for name, kind in policy.lists.items()),
         *((f"severities.{s.value}", rule) for s, rule in policy.severities.items()),
@@ -96,6 +100,7 @@ def settings(policy: Policy) -> Iterator[tuple[str, object, Basis]]:
         ("objections", policy.objections),
         *((f"commitments.{name}", kind) for name, kind in policy.commitments.items()),
         ("inspection", policy.inspection),
+        *((("evaluation", policy.evaluation),) if policy.evaluation else ()),
     ]
     skip = {"name", "label", "basis"}
     for path, table in tables:

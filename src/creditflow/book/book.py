@@ -236,12 +236,19 @@ class CreditBook:
         for row in self._store.cases(subject_id=subject_id, machine=machine, open_only=open_only):
             yield Case.from_body(row.body)
 
+    def knows(self, subject_id: str) -> bool:
+        """True if the book holds any case of the subject (pending batch changes included)."""
+        subject_id = ensure_str(subject_id, "subject_id")
+        pending = self._pending.cases.values() if self._pending else ()
+        return any(c.subject_id == subject_id for c in pending) or self._store.has_cases(subject_id)
+
     def status(self, subject_id: str, *, on: dt.date) -> CreditStatus:
         """The subject's credit status on ``on``."""
         on = ensure_date(on, "on")
         subject_id = ensure_str(subject_id, "subject_id")
         policy = self.policy_on(on)
-        cases = list(self.cases(subject_id=subject_id))
+        rows = self._store.cases(subject_id=subject_id, bearing_only=True)
+        cases = [Case.from_body(row.body) for row in rows]
         return derive_status(policy, subject_id, cases, on, self._add)
 
     def overdue(self, *, on: dt.date) -> list[tuple[Case, DeadlineState]]:

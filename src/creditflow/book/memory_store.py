@@ -26,7 +26,7 @@ from creditflow.book._chain import (
 )
 from creditflow.book._records import CaseRecord, EventRecord, decode_case, decode_event
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
-from creditflow.book.store import ChainReport
+from creditflow.book.store import BEARING_MACHINES, ChainReport
 from creditflow.errors import InvalidInput
 
 __all__ = ["MemoryStore"]
@@ -87,16 +87,28 @@ class MemoryStore:
         subject_id: str | None = None,
         machine: str | None = None,
         open_only: bool = False,
+        bearing_only: bool = False,
     ) -> Iterator[CaseRow]:
-        """Case projections matching every filter given, in case id order."""
+        """Case projections matching every filter given, in case id order.
+
+        ``bearing_only`` keeps the cases that can bear on a status: open ones, records,
+        listings and breached commitments (closed fulfilled or withdrawn commitments, decided
+        repairs and objections are left out, and never decoded).
+        """
         self._check_open()
         for _, record in sorted(self._cases.items()):
             if (
                 (subject_id is None or record[3] == subject_id)
                 and (machine is None or record[1] == machine)
                 and not (open_only and record[6])
+                and not (bearing_only and not _bears(record))
             ):
                 yield decode_case(record)
+
+    def has_cases(self, subject_id: str) -> bool:
+        """True if any case of the subject is stored."""
+        self._check_open()
+        return any(record[3] == subject_id for record in self._cases.values())
 
     def events(self, *, case_id: str | None = None, after: int = 0) -> Iterator[StoredEvent]:
         """Events in ``seq`` order, those of one case if ``case_id`` is given, after ``after``.
@@ -168,3 +180,8 @@ class MemoryStore:
         self._by_case.setdefault(record[1], []).append(record)
         if record[7] is not None:
             self._by_key[record[7]] = record
+
+
+def _bears(record: CaseRecord) -> bool:
+    """True if a case record can bear on a status (see ``EventStore.cases``)."""
+    return not record[6] or record[1] in BEARING_MACHINES or record[4] == "breached"

@@ -37,7 +37,7 @@ from creditflow.book._chain import (
 )
 from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, decode_case, decode_event
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
-from creditflow.book.store import ChainReport
+from creditflow.book.store import BEARING_MACHINES, ChainReport
 from creditflow.errors import Conflict, InvalidInput
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
@@ -205,11 +205,22 @@ class SqliteStore:
         subject_id: str | None = None,
         machine: str | None = None,
         open_only: bool = False,
+        bearing_only: bool = False,
     ) -> Iterator[CaseRow]:
-        """Case projections matching every filter given, in case id order."""
-        where, params = _case_filter(subject_id, machine, open_only)
+        """Case projections matching every filter given, in case id order.
+
+        ``bearing_only`` keeps the cases that can bear on a status: open ones, records,
+        listings and breached commitments (closed fulfilled or withdrawn commitments, decided
+        repairs and objections are left out, and never decoded).
+        """
+        where, params = _case_filter(subject_id, machine, open_only, bearing_only)
         sql = f"SELECT {_CASE_FIELDS} FROM cases WHERE {where} ORDER BY case_id LIMIT ?"
         return map(decode_case, self._pages(sql, params, ""))
+
+    def has_cases(self, subject_id: str) -> bool:
+        """True if any case of the subject is stored (answered from the subject index)."""
+        sql = "SELECT 1 FROM cases WHERE subject_id = ? LIMIT 1"
+        return self._connection().execute(sql, (subject_id,)).fetchone() is not None
 
     def events(self, *, case_id: str | None = None, after: int = 0) -> Iterator[StoredEvent]:
         """Events in ``seq`` order, those of one case if ``case_id`` is given, after ``after``.
@@ -415,7 +426,7 @@ def _versions(db: sqlite3.Connection, case_ids: Iterable[str]) -> dict[str, int]
 
 
 def _case_filter(
-    subject_id: str | None, machine: str | None, open_only: bool
+    subject_id: str | None, machine: str | None, open_only: bool, bearing_only: bool = False
 ) -> tuple[str, tuple[Any, ...]]:
     """The WHERE clause (ending in the paging condition) and parameters of a case query.
 
@@ -432,5 +443,9 @@ def _case_filter(
         params.append(machine)
     if open_only:
         terms.append("closed = 0")
+    if bearing_only:
+        marks = ", ".join("?" for _ in BEARING_MACHINES)
+        terms.append(f"(closed = 0 OR machine IN ({marks}) OR state = 'breached')")
+        params.extend(sorted(BEARING_MACHINES))
     terms.append("case_id > ?")
     return " AND ".join(terms), tuple(params)

@@ -9,7 +9,10 @@ import attrs
 
 from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
 
-__all__ = ["ChainReport", "EventStore"]
+__all__ = ["BEARING_MACHINES", "ChainReport", "EventStore"]
+
+BEARING_MACHINES = frozenset({"listing", "record"})
+"""Machines whose cases bear on a status even when closed (an ended record, a removed listing)."""
 
 
 @attrs.frozen
@@ -64,8 +67,18 @@ class EventStore(Protocol):
         subject_id: str | None = None,
         machine: str | None = None,
         open_only: bool = False,
+        bearing_only: bool = False,
     ) -> Iterator[CaseRow]:
-        """Case projections matching every filter given, in case id order."""
+        """Case projections matching every filter given, in case id order.
+
+        ``bearing_only`` keeps the cases that can bear on a status: open ones, records,
+        listings and breached commitments (closed fulfilled or withdrawn commitments, decided
+        repairs and objections are left out, and never decoded).
+        """
+        ...
+
+    def has_cases(self, subject_id: str) -> bool:
+        """True if any case of the subject is stored (a cheap, index-only question)."""
         ...
 
     def events(self, *, case_id: str | None = None, after: int = 0) -> Iterator[StoredEvent]:

@@ -32,6 +32,7 @@ from creditflow.policy.model import (
     RepairSettings,
     SeverityRule,
 )
+from creditflow.policy.purposes import read_evaluation, read_purposes
 from creditflow.policy.reader import NAME, Reader
 
 __all__ = [
@@ -73,6 +74,8 @@ _TOP = (
     "roles",
     "permissions",
     "separation",
+    "purposes",
+    "evaluation",
 )
 _T = TypeVar("_T")
 
@@ -136,6 +139,17 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     roles = read_roles(r, data)
     permissions = read_permissions(r, data, _declared(data, "roles"), pack_basis)
     separations = read_separations(r, data)
+    purposes = read_purposes(
+        r,
+        data,
+        {
+            "measure": _declared(data, "measures"),
+            "apply": _declared(data, "measures"),
+            "list": _declared(data, "lists"),
+            "flag": _declared(data, "flags"),
+        },
+    )
+    evaluation = read_evaluation(r, data, domains)
     title = r.label(pack, "pack", "title") if "title" in pack else None
     if r.problems:
         raise PolicyError(source, r.problems)
@@ -160,6 +174,8 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
         "roles": roles,
         "permissions": permissions,
         "separations": separations,
+        "purposes": purposes,
+        "evaluation": evaluation,
     }
     return Policy(**values, origin=source)
 

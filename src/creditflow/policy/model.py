@@ -24,6 +24,7 @@ __all__ = [
     "DecisionRule",
     "DecisionRules",
     "Domain",
+    "EvaluationSettings",
     "Flag",
     "HitPolicy",
     "InspectionSettings",
@@ -33,6 +34,8 @@ __all__ = [
     "Permissions",
     "Policy",
     "Provision",
+    "Purpose",
+    "PurposeRule",
     "RepairSettings",
     "Role",
     "Rounding",
@@ -265,6 +268,53 @@ class Separation:
     basis: Basis
 
 
+@attrs.frozen
+class PurposeRule:
+    """One row of a purpose's table: when ``trigger`` ``name`` holds (a measure the decision
+    gives, an active list kind, a flag), the restriction or incentive ``measure`` applies.
+
+    ``normal`` says whether the matter may still proceed normally under it.
+    """
+
+    rule_id: str
+    trigger: Literal["measure", "list", "flag"]
+    name: str
+    effect: Literal["restriction", "incentive"]
+    measure: str
+    normal: bool
+    basis: Basis
+
+
+@attrs.frozen
+class Purpose:
+    """A purpose of a credit check (信用核查): licensing (行政许可), procurement (政府采购),
+    bidding (招标投标), subsidy, honours... with the rules that map a decision to it."""
+
+    name: str
+    label: Label
+    rules: tuple[PurposeRule, ...]
+    basis: Basis
+
+
+@attrs.frozen
+class EvaluationSettings:
+    """Dynamic evaluation (动态评价): default grades, the serious-breach downgrade, upgrade limit.
+
+    ``default_grade`` is a new subject's grade with no bad record, ``default_grade_with_record``
+    with one in publication; a serious record sets ``serious_breach_grade`` for
+    ``serious_breach_period`` from its decision; an evaluation is valid for ``validity`` and
+    may raise the grade by at most ``max_upgrade_per_year`` grades over the year before.
+    """
+
+    default_grade: Provision[str]
+    default_grade_with_record: Provision[str]
+    serious_breach_grade: Provision[str]
+    serious_breach_period: Provision[Period]
+    max_upgrade_per_year: Provision[int]
+    validity: Provision[Period]
+    basis: Basis
+
+
 @attrs.frozen(eq=False)
 class Policy:
     """One version of a policy pack, validated. Build it with :func:`creditflow.load_policy`.
@@ -292,6 +342,8 @@ class Policy:
     roles: Mapping[str, Role]
     permissions: Permissions
     separations: tuple[Separation, ...]
+    purposes: Mapping[str, Purpose] = attrs.field(factory=dict)
+    evaluation: EvaluationSettings | None = None
     origin: str = attrs.field(default="<memory>")
     _digest: str = attrs.field(init=False, repr=False)
 

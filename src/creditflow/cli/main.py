@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 
 from creditflow import __version__
-from creditflow.cli import check, decide, docs, plan, policies
+from creditflow.cli import check, decide, demo, docs, plan, policies, verify
 from creditflow.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_ERROR,
@@ -26,7 +26,8 @@ EPILOG = """\
 exit codes:
   0    success; for check, the pack is sound
   1    check found problems in the pack (an invalid or unreadable file included);
-       plan --verify refuted the plan
+       plan --verify refuted the plan; verify found a broken link; demo failed an
+       invariant
   2    error: bad usage, a bad input line, an unknown pack or name, an unsound pack
   130  interrupted (Ctrl-C)
   141  standard output closed early (e.g. piped into head); nothing is reported
@@ -76,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     per_command = argparse.ArgumentParser(add_help=False)
     _add_global_options(per_command, default=argparse.SUPPRESS)
     commands = parser.add_subparsers(title="commands", dest="command", required=True)
-    for command in (decide, check, policies, plan, docs):
+    for command in (decide, check, policies, plan, docs, demo, verify):
         command.add_parser(commands, [per_command])
     return parser
 

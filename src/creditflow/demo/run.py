@@ -1,0 +1,83 @@
+"""Run the demo: a population, a year on a fresh SQLite book, the report and the output folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from pathlib import Path
+
+import attrs
+
+from creditflow.book.book import CreditBook
+from creditflow.demo.agenda import SimulatedClock
+from creditflow.demo.population import build_population
+from creditflow.demo.report import DemoReport, build_report
+from creditflow.demo.simulation import Outcome, Progress, Simulation
+from creditflow.docs import extract_notices, notice_page, page_markdown, site_pages, write_site
+from creditflow.errors import InvalidInput
+from creditflow.policy.model import Policy
+from creditflow.rules import load_policy
+from creditflow.supervision import write_plan
+
+__all__ = ["DEFAULT_BOOK", "DemoSettings", "run_demo"]
+
+DEFAULT_BOOK = "creditflow-demo.sqlite"
+YEAR = 2026
+
+
+@attrs.frozen
+class DemoSettings:
+    """What to simulate and where to write: ``db`` is the book, ``out`` the output folder."""
+
+    subjects: int = 10_000
+    seed: int = 2026
+    db: Path = Path(DEFAULT_BOOK)
+    out: Path = Path("creditflow-demo")
+    force: bool = False
+
+
+def run_demo(settings: DemoSettings, progress: Progress | None = None) -> DemoReport:
+    """Simulate a year on a new book at ``settings.db`` and write the output folder.
+
+    An existing book is never appended to: it is refused unless ``force``, which replaces it,
+    so that a seed always gives the same chain head.
+    """
+    if settings.subjects < 10:
+        raise InvalidInput(f"--subjects must be at least 10, got {settings.subjects}")
+    _make_room(settings.db, settings.force)
+    started = time.perf_counter()
+    policy = load_policy("national-transport", on=dt.date(YEAR, 12, 31))
+    members = build_population(policy, settings.subjects, random.Random(f"pop-{settings.seed}"))
+    clock = SimulatedClock(dt.date(YEAR, 1, 1))
+    with CreditBook.open(settings.db, policy=policy, clock=clock) as book:
+        simulation = Simulation(book, policy, members, seed=settings.seed, clock=clock, year=YEAR)
+        outcome = simulation.run(progress)
+        _write_outputs(book, policy, outcome, settings.out)
+        report = build_report(book, outcome, subjects=settings.subjects, seed=settings.seed,
+                              seconds=time.perf_counter() - started)  # fmt: skip
+    (settings.out / "report.txt").write_text(report.to_text() + "\n", encoding="utf-8")
+    return report
+
+
+def _make_room(db: Path, force: bool) -> None:
+    """Refuse an existing book, or remove it (and its journal files) with ``force``."""
+    if not db.exists():
+        return
+    if not force:
+        raise InvalidInput(f"{db} exists: the demo writes a new book; use --force to replace it")
+    for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
+        path.unlink(missing_ok=True)
+
+
+def _write_outputs(book: CreditBook, policy: Policy, outcome: Outcome, out: Path) -> None:
+    """The documentation site with the book's notices, the notices alone, and the plans."""
+    on = outcome.last_day
+    write_site(site_pages(policy, "zh", book=book, on=on), out / "site", "md", "zh")
+    notices = extract_notices(book, on)
+    (out / "notices").mkdir(parents=True, exist_ok=True)
+    for lang in ("zh", "en"):
+        path = out / "notices" / f"notices-{on.isoformat()}.{lang}.md"
+        path.write_text(page_markdown(notice_page(notices, lang)), encoding="utf-8")
+    for drawn in outcome.plans:
+        write_plan(drawn.plan, out / "plans" / drawn.label, policy=policy)

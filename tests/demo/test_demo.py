@@ -1,0 +1,195 @@
+"""The demo end to end: a small year, its report's invariants checked against the book."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from creditflow.book.book import CreditBook
+from creditflow.demo import DemoReport, DemoSettings, run_demo
+from creditflow.demo.inspections import DrawnPlan
+from creditflow.demo.report import check_invariants
+from creditflow.demo.simulation import Outcome
+from creditflow.docs import extract_notices
+from creditflow.errors import InvalidInput
+from creditflow.supervision import plan_from_json
+
+SUBJECTS = 400
+SEED = 11
+YEAR_END = dt.date(2026, 12, 31)
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoReport, Path, Path]:
+    folder = tmp_path_factory.mktemp("demo")
+    settings = DemoSettings(SUBJECTS, SEED, folder / "book.sqlite", folder / "out")
+    return run_demo(settings), settings.db, settings.out
+
+
+def test_every_invariant_of_the_report_holds(demo: tuple[DemoReport, Path, Path]) -> None:
+    report, _, _ = demo
+    assert report.ok, report.to_text()
+    assert [i.name for i in report.invariants] == [
+        "chain verifies",
+        "no listing removed early without an approved repair",
+        "published notices within their windows",
+        "inspection plans verify",
+    ]
+
+
+def test_the_year_exercises_every_workflow(demo: tuple[DemoReport, Path, Path]) -> None:
+    report, _, _ = demo
+    assert set(report.states) == {"commitment", "listing", "objection", "record", "repair"}
+    assert report.states["commitment"].keys() >= {"fulfilled", "breached"}
+    assert report.states["listing"].keys() >= {"published", "removed"}
+    assert report.states["record"].keys() >= {"published", "ended"}
+    assert report.tally["listing.proposed.watch"] + report.tally["listing.proposed.serious"] > 0
+    assert report.tally["repair.applied"] > 0
+    assert report.tally["inspection.done"] > 0
+    assert sum(report.grades_after.values()) == SUBJECTS
+    assert {row.grade for row in report.grades} <= {"AA", "A", "B", "C", "D"}
+
+
+def test_the_book_agrees_with_the_report(demo: tuple[DemoReport, Path, Path]) -> None:
+    report, db, _ = demo
+    with CreditBook.open(db) as book:
+        chain = book.verify()
+        assert chain.ok and (chain.events, chain.head) == (report.events, report.head)
+        counted: dict[str, int] = {}
+        for case in book.cases():
+            counted[case.machine] = counted.get(case.machine, 0) + 1
+        assert counted == {m: sum(s.values()) for m, s in report.states.items()}
+
+
+def test_no_listing_left_before_its_expiry_without_an_approved_repair(
+    demo: tuple[DemoReport, Path, Path],
+) -> None:
+    _, db, _ = demo
+    with CreditBook.open(db) as book:
+        removed = [c for c in book.cases(machine="listing") if c.state == "removed"]
+        assert removed
+        for case in removed:
+            last = book.get(case.case_id).history[-1]
+            expiry = case.deadline("expiry")
+            assert expiry is not None
+            if last.on <= expiry.last_day:
+                assert last.event == "remove_early", case.case_id
+                assert book.get(last.data["repair_case"]).state == "approved"
+            else:
+                assert last.event == "expire"
+
+
+def test_every_published_notice_is_within_its_window(demo: tuple[DemoReport, Path, Path]) -> None:
+    _, db, _ = demo
+    with CreditBook.open(db) as book:
+        notices = extract_notices(book, YEAR_END)
+        assert notices.listings
+        for notice in notices.listings:
+            assert notice.decided_on <= notice.published_on <= YEAR_END <= notice.last_day
+            assert book.get(notice.case_id).state == "published"
+
+
+def test_the_output_folder_holds_site_notices_and_plans(
+    demo: tuple[DemoReport, Path, Path],
+) -> None:
+    _, _, out = demo
+    assert (out / "site" / "index.md").is_file()
+    assert (out / "site" / "notices.md").is_file()
+    assert {p.name for p in (out / "notices").iterdir()} == {
+        "notices-2026-12-31.zh.md",
+        "notices-2026-12-31.en.md",
+    }
+    for quarter in range(1, 5):
+        plan = plan_from_json((out / "plans" / f"2026-Q{quarter}" / "plan.json").read_text())
+        assert plan.year == 2026 and plan.periods[0] == "2026-Q1"
+    assert "Invariants:" in (out / "report.txt").read_text(encoding="utf-8")
+
+
+def test_the_same_seed_gives_the_same_book(
+    demo: tuple[DemoReport, Path, Path], tmp_path: Path
+) -> None:
+    report, _, _ = demo
+    again = run_demo(DemoSettings(SUBJECTS, SEED, tmp_path / "again.sqlite", tmp_path / "o1"))
+    other = run_demo(DemoSettings(SUBJECTS, SEED + 1, tmp_path / "other.sqlite", tmp_path / "o2"))
+    assert (again.events, again.head) == (report.events, report.head)
+    assert other.head != report.head
+
+
+def test_an_existing_book_is_refused_unless_forced(
+    demo: tuple[DemoReport, Path, Path], tmp_path: Path
+) -> None:
+    _, db, _ = demo
+    copy = tmp_path / "book.sqlite"
+    shutil.copy(db, copy)
+    with pytest.raises(InvalidInput, match="use --force"):
+        run_demo(DemoSettings(50, SEED, copy, tmp_path / "out"))
+    assert run_demo(DemoSettings(50, SEED, copy, tmp_path / "out", force=True)).ok
+
+
+def test_a_refuted_plan_fails_the_report(
+    demo: tuple[DemoReport, Path, Path], tmp_path: Path
+) -> None:
+    _, db, _ = demo
+    outcome = Outcome(2026)
+    with CreditBook.open(db) as book:
+        good = check_invariants(book, list(book.cases()), outcome)
+    assert all(i.ok for i in good)
+    plan = plan_from_json((demo[2] / "plans" / "2026-Q1" / "plan.json").read_text())
+    outcome.plans.append(DrawnPlan(1, dt.date(2026, 1, 5), plan, (), verified=False))
+    with CreditBook.open(db) as book:
+        bad = check_invariants(book, list(book.cases()), outcome)
+    assert [i.name for i in bad if not i.ok] == ["inspection plans verify"]
+    assert "2026-Q1" in bad[-1].detail
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def creditflow(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PYTHONIOENCODING": "utf-8"}
+    command = [sys.executable, "-m", "creditflow", *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+def test_demo_and_verify_on_the_command_line(
+    demo: tuple[DemoReport, Path, Path], tmp_path: Path
+) -> None:
+    report, _, _ = demo
+    size, seed = str(SUBJECTS), str(SEED)
+    ran = creditflow("demo", "--subjects", size, "--seed", seed, "--progress", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert "[ok] inspection plans verify" in ran.stdout
+    assert "2026-12-31 365/365" in ran.stderr  # the progress bar, forced
+    book = tmp_path / "creditflow-demo.sqlite"
+    assert (tmp_path / "creditflow-demo" / "report.txt").is_file()
+    verified = creditflow("verify", "--db", str(book), cwd=tmp_path)
+    assert verified.returncode == 0
+    # another process, another hash seed: the same book as in this process
+    assert verified.stdout == f"ok: {report.events} events, head {report.head}\n"
+    again = creditflow("demo", "--subjects", "300", cwd=tmp_path)
+    assert again.returncode == 2
+    assert "use --force" in again.stderr
+
+
+def test_verify_names_the_broken_link_of_a_tampered_book(
+    demo: tuple[DemoReport, Path, Path], tmp_path: Path
+) -> None:
+    _, db, _ = demo
+    tampered = tmp_path / "tampered.sqlite"
+    shutil.copy(db, tampered)
+    with sqlite3.connect(tampered) as connection:
+        connection.execute("UPDATE events SET actor = 'officer-99' WHERE seq = 42")
+    connection.close()
+    ran = creditflow("verify", "--db", str(tampered), cwd=tmp_path)
+    assert ran.returncode == 1
+    assert ran.stdout.startswith("broken at seq 42")
+    missing = creditflow("verify", "--db", str(tmp_path / "none.sqlite"), cwd=tmp_path)
+    assert missing.returncode == 2

@@ -1,4 +1,4 @@
-"""Actors and subjects shared by the workflow tests."""
+"""Actors, subjects and a published listing shared by the workflow and docs tests."""
 
 from __future__ import annotations
 
@@ -27,11 +27,13 @@ DECISION = {
 PROPOSED_ON = D(2026, 5, 6)
 
 
-def published_listing(book: CreditBook, kind: str = "serious", on: dt.date = PROPOSED_ON) -> str:
+def published_listing(
+    book: CreditBook, kind: str = "serious", on: dt.date = PROPOSED_ON, subject: str = SUBJECT
+) -> str:
     """A listing proposed, notified, decided after the statement period, and published."""
     case = book.open_case(
         f"listing.{kind}",
-        SUBJECT,
+        subject,
         on=on,
         actor=OFFICER,
         domain="road_transport",

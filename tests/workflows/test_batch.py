@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _people import DECISION, OFFICER, OFFICIAL, SUBJECT, D
 
+from _people import DECISION, OFFICER, OFFICIAL, SUBJECT, D
 from creditflow.book.book import CreditBook
 from creditflow.errors import InvalidInput, TransitionRefused
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+
 from _people import (
     DECISION,
     ME,
@@ -21,7 +22,6 @@ from _people import (
     D,
     published_listing,
 )
-
 from creditflow.book.book import SYSTEM, CreditBook
 from creditflow.errors import (
     Conflict,

@@ -7,10 +7,10 @@ top.
 
 from __future__ import annotations
 
-from _people import SUBJECT
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import invariant
 
+from _people import SUBJECT
 from creditflow.core.severity import Severity
 from creditflow.testing import BookStateMachine
 

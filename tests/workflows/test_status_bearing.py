@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _people import ME, OFFICER, OTHER, SUBJECT, D, published_listing
 
+from _people import ME, OFFICER, OTHER, SUBJECT, D, published_listing
 from creditflow.book.book import CreditBook
 from creditflow.book.status import derive_status
 

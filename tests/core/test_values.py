@@ -44,6 +44,7 @@ def test_ranks_and_order(scale: creditflow.GradeScale) -> None:
     assert [scale.rank(g) for g in scale.names] == [0, 1, 2, 3, 4]
     assert scale.is_worse("C", "B") and not scale.is_worse("B", "C")
     assert "AA" in scale and "E" not in scale and len(scale) == 5
+    assert [] not in scale and None not in scale  # a damaged pack's value: no TypeError
     with pytest.raises(UnknownName, match="unknown grade 'E' in scale 'construction'; known: "):
         scale.rank("E")
 

@@ -474,6 +474,32 @@ def test_a_stale_expected_version_conflicts(book: CreditBook) -> None:
         book.fire(case.case_id, "drop", on=D(2026, 5, 7), actor=OFFICIAL, expected_version=1)
 
 
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_a_case_moved_by_another_book_is_read_afresh(store: str, tmp_path: Path) -> None:
+    """Each book keeps recent cases decoded; another writer on the same store moves one."""
+    if store == "memory":
+        from creditflow.book.memory_store import MemoryStore
+
+        shared = MemoryStore()
+        first = CreditBook(shared, policy="national-transport")
+        second = CreditBook(shared, policy="national-transport")
+    else:
+        first = CreditBook.open(tmp_path / "book.sqlite", policy="national-transport")
+        second = CreditBook.open(tmp_path / "book.sqlite", policy="national-transport")
+    case = first.open_case(
+        "listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER, domain="d", grounds="g",
+        basis="b",
+    )  # fmt: skip
+    assert second.get(case.case_id).version == 1  # the second book now remembers version 1
+    first.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
+
+    dropped = second.fire(case.case_id, "drop", on=D(2026, 5, 7), actor=OFFICIAL)
+    assert (dropped.version, dropped.state) == (3, "dropped")  # not a Conflict: read afresh
+    assert first.get(case.case_id).version == 3  # a read is never behind
+    assert second.verify().ok
+    first.close(), second.close()
+
+
 def test_dates_before_the_last_event_are_refused(book: CreditBook) -> None:
     case = book.open_case(
         "listing.serious",

@@ -107,12 +107,25 @@ def decode_event(record: Sequence[Any]) -> StoredEvent:
         event=event,
         on=dt.date.fromisoformat(on),
         actor=actor,
-        data=json.loads(data),
+        data=_json_object(data),
         idempotency_key=key,
         recorded_at=dt.datetime.fromisoformat(recorded_at),
         prev_hash=prev_hash,
         hash=hash_,
     )
+
+
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def _json_object(text: str) -> Any:
+    """``json.loads(text)``, a little faster on the canonical JSON stores write (no spaces
+    around the value, which ``json.loads`` looks for with a regular expression)."""
+    try:
+        value, end = _raw_decode(text)
+    except ValueError:
+        end = -1
+    return value if end == len(text) else json.loads(text)
 
 
 def encode_case(row: CaseRow, body_json: str) -> CaseRecord:
@@ -135,5 +148,5 @@ def decode_case(record: Sequence[Any]) -> CaseRow:
         version=version,
         closed=bool(closed),
         last_on=dt.date.fromisoformat(last_on),
-        body=json.loads(body),
+        body=_json_object(body),
     )

@@ -6,12 +6,13 @@ import contextlib
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Self
 
 import attrs
 
+from creditflow._gc import gc_paused
 from creditflow._validation import ensure_date, ensure_str
 from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
 from creditflow.book.status import CreditStatus, derive_status
@@ -43,6 +44,7 @@ SYSTEM = Actor("system", frozenset({"system"}))
 
 PolicySource = Policy | str | None
 _RETRIES = 5  # attempts when another writer takes the case id we allocated
+_RECENT_CASES = 10_000  # case projections kept decoded between calls (see CreditBook._recent)
 _AUTOMATIC = {("listing", "expiry"): "expire", ("record", "publication_end"): "end"}
 
 
@@ -67,6 +69,10 @@ class CreditBook:
         self._checked: set[str] = set()
         self._pending: _Batch | None = None
         self._by_date: dict[dt.date, Policy] = {}
+        # The last version of recently written or read cases, so that a fire need not decode
+        # its case from the store. Another writer may have moved one since: the append then
+        # conflicts on the version, and fire forgets the case and tries once more afresh.
+        self._recent: dict[str, Case] = {}
 
     @classmethod
     def open(
@@ -110,6 +116,7 @@ class CreditBook:
 
     def close(self) -> None:
         """Close the store (idempotent)."""
+        self._recent.clear()
         self._store.close()
 
     # ------------------------------------------------------------------ policy
@@ -180,7 +187,27 @@ class CreditBook:
         _check_actor(actor)
         if idempotency_key is not None and (done := self._replayed(idempotency_key)) is not None:
             return done
-        case = self._case(case_id)
+        remembered = self._pending is None and isinstance(case_id, str) and case_id in self._recent
+        try:
+            return self._fire(case_id, event, on, actor, expected_version, idempotency_key, data)
+        except Conflict:
+            if not remembered:
+                raise
+            self._recent.pop(case_id, None)
+        # The case came from memory and another writer may have moved it: once more, afresh.
+        return self._fire(case_id, event, on, actor, expected_version, idempotency_key, data)
+
+    def _fire(
+        self,
+        case_id: str,
+        event: str,
+        on: dt.date,
+        actor: Actor,
+        expected_version: int | None,
+        idempotency_key: str | None,
+        data: dict[str, Any],
+    ) -> Case:
+        case = self._case(case_id, recent=True)
         if expected_version is not None and expected_version != case.version:
             raise Conflict(case_id, expected_version, case.version)
         step = _Step(case.machine, case.kind, case.subject_id, case_id, event, on, actor, data)
@@ -198,8 +225,26 @@ class CreditBook:
             batch.undo_to(mark)
             raise
         if batch is not self._pending:
-            self._store.append(batch.events, batch.rows(), expected=batch.expected)
+            self._append(batch)
         return _with_effects(outcome.case, batch.reported[mark[1] :])
+
+    def _append(self, batch: _Batch) -> None:
+        """Append a batch's events and rows; keep its cases as the recent versions."""
+        try:
+            self._store.append(batch.events, batch.rows(), expected=batch.expected)
+        except Conflict:
+            for case_id in batch.expected:
+                self._recent.pop(case_id, None)
+            raise
+        self._remember(batch.cases.values())
+
+    def _remember(self, cases: Iterable[Case]) -> None:
+        recent = self._recent
+        for case in cases:
+            recent.pop(case.case_id, None)  # re-inserted last: the most recent
+            recent[case.case_id] = case
+        while len(recent) > _RECENT_CASES:
+            del recent[next(iter(recent))]
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -215,9 +260,8 @@ class CreditBook:
         self._pending = _Batch(self)
         try:
             yield
-            pending = self._pending
-            if pending.events:
-                self._store.append(pending.events, pending.rows(), expected=pending.expected)
+            if self._pending.events:
+                self._append(self._pending)
         finally:
             self._pending = None
 
@@ -289,13 +333,15 @@ class CreditBook:
     def replay(self) -> dict[str, Case]:
         """Every case rebuilt from the events alone (projections are not read)."""
         cases: dict[str, Case] = {}
-        for stored in self._store.events():
-            self._apply_recorded(stored, cases, cases.get)
+        with gc_paused():
+            for stored in self._store.events():
+                self._apply_recorded(stored, cases, cases.get)
         return cases
 
     def rebuild(self) -> int:
         """Replace every projection by the replay of the events; returns the cases rebuilt."""
         cases = self.replay()
+        self._recent.clear()
         self._store.replace_cases([_row(c) for c in cases.values()])
         return len(cases)
 
@@ -304,14 +350,21 @@ class CreditBook:
     def _add(self, day: dt.date, period: Period) -> dt.date:
         return self._calendar.add_period(day, period, provisional=True).date
 
-    def _case(self, case_id: object) -> Case:
+    def _case(self, case_id: object, *, recent: bool = False) -> Case:
+        """A case as it stands (in the pending batch, or the store). ``recent`` allows the
+        copy kept in memory, which another writer may have moved since: only for a change,
+        whose append checks the version."""
         ensure_str(case_id, "case_id")
         if self._pending is not None and str(case_id) in self._pending.cases:
             return self._pending.cases[str(case_id)]
-        row = self._store.case(str(case_id))
-        if row is None:
-            raise UnknownCase(case_id)
-        return Case.from_body(row.body)
+        case = self._recent.get(str(case_id)) if recent else None
+        if case is None:
+            row = self._store.case(str(case_id))
+            if row is None:
+                raise UnknownCase(case_id)
+            case = Case.from_body(row.body)
+            self._remember((case,))
+        return case
 
     def _replayed(self, key: str) -> Case | None:
         """The case as the event stored under ``key`` left it, with its history so far."""
@@ -329,13 +382,27 @@ class CreditBook:
     ) -> Case:
         """Re-apply one recorded event (no checks: it was checked when written)."""
         before = cases.get(stored.case_id)
-        machine, kind, subject = _identity(stored, before)
         data = stored.data
         if before is None:  # only the opening event carries the case's identity
+            machine, kind, subject = (str(data[k]) for k in ("_machine", "_kind", "_subject"))
             data = {k: v for k, v in data.items() if not k.startswith("_")}
-        actor = _recorded_actor(stored.actor)
-        step = _Step(machine, kind, subject, stored.case_id, stored.event, stored.on, actor, data)
-        case = apply(self._context(step, before, lookup), stored.case_id, replay=True).case
+        else:
+            machine, kind, subject = before.machine, before.kind, before.subject_id
+        ctx = TransitionContext(
+            policy=self.policy_on(stored.on),
+            calendar=self._calendar,
+            machine=machine,
+            kind=kind,
+            subject_id=subject,
+            case=before,
+            event=stored.event,
+            on=stored.on,
+            actor=_recorded_actor(stored.actor),
+            data=data,
+            lookup=lookup,
+            subject_cases=self._subject_cases,
+        )
+        case = apply(ctx, stored.case_id, replay=True).case
         cases[stored.case_id] = case
         return case
 
@@ -410,6 +477,7 @@ class _Batch:
         self.events: list[NewEvent] = []
         self.reported: list[Effect] = []
         self._undo: list[tuple[str, Case | None, int | None]] = []
+        self.lookup = book._lookup(self.cases)
 
     def mark(self) -> tuple[int, int, int]:
         """A point to undo to."""
@@ -435,7 +503,7 @@ class _Batch:
         kinds = case_kinds(self.book.policy_on(step.on), MACHINES[step.machine].kinds)
         if step.kind not in kinds:
             raise UnknownName(f"{step.machine} kind", step.kind, kinds)
-        ctx = self.book._context(step, before, self.book._lookup(self.cases))
+        ctx = self.book._context(step, before, self.lookup)
         outcome = apply(ctx, step.case_id)
         case_id = step.case_id
         self._undo.append((case_id, self.cases.get(case_id), self.expected.get(case_id)))
@@ -490,14 +558,6 @@ def _recorded_actor(actor_id: str) -> Actor:
     return Actor(actor_id, frozenset({"system"}))
 
 
-def _identity(stored: StoredEvent, before: Case | None) -> tuple[str, str, str]:
-    """Machine, kind and subject of an event's case (the opening event carries them)."""
-    if before is not None:
-        return before.machine, before.kind, before.subject_id
-    meta = stored.data
-    return str(meta["_machine"]), str(meta["_kind"]), str(meta["_subject"])
-
-
 def _row(case: Case) -> CaseRow:
     return CaseRow(
         case_id=case.case_id,
@@ -521,13 +581,18 @@ def _with_history(case: Case, history: tuple[HistoryEntry, ...]) -> Case:
 
 
 def _with_effects(case: Case, effects: list[Effect]) -> Case:
-    return attrs.evolve(case, effects=tuple(effects))
+    return attrs.evolve(case, effects=tuple(effects)) if effects else case
 
 
 def _subject_id(subject: object) -> str:
     if isinstance(subject, Subject):
         return subject.id
-    text = ensure_str(subject, "subject")
+    return _checked_subject_id(ensure_str(subject, "subject"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _checked_subject_id(text: str) -> str:
+    """A unified social credit code or resident ID, checked (subjects come back often)."""
     try:
         return str(Uscc.parse(text))
     except InvalidIdentifier as as_uscc:

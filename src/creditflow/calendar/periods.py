@@ -66,7 +66,7 @@ def _check_amount(instance: Period, attribute: attrs.Attribute[int], value: obje
         raise InvalidPeriod(f"{value} {instance.unit}", f"amount={value} must not be negative")
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # periods are cache keys of every deadline computed
 class Period:
     """A length of time: an ``amount`` of a ``unit``, e.g. three months or five workdays.
 

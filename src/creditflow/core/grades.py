@@ -69,7 +69,7 @@ class GradeScale:
         return len(self.grades)
 
     def __contains__(self, grade: object) -> bool:
-        return grade in self._ranks
+        return isinstance(grade, str) and grade in self._ranks
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -28,6 +28,12 @@ class Transition:
     effects: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    required_fields: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    accepted_fields: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "required_fields", frozenset(self.required))
+        object.__setattr__(self, "accepted_fields", frozenset((*self.required, *self.optional)))
 
 
 @attrs.frozen
@@ -66,9 +72,17 @@ class Machine:
     transitions: tuple[Transition, ...]
     deadlines: tuple[DeadlineRule, ...] = ()
     _by_event: dict[str, Transition] = attrs.field(init=False, repr=False, eq=False)
+    _deadlines_of: dict[str, tuple[DeadlineRule, ...]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_by_event", {t.event: t for t in self.transitions})
+        concerned = {
+            event: tuple(d for d in self.deadlines if event in _events_of(d))
+            for event in self._by_event
+        }
+        object.__setattr__(self, "_deadlines_of", concerned)
 
     @property
     def opening(self) -> Transition:
@@ -79,10 +93,19 @@ class Machine:
         """The declaration of ``event``, or None if the machine has no such event."""
         return self._by_event.get(event)
 
+    def deadlines_of(self, event: str) -> tuple[DeadlineRule, ...]:
+        """The deadlines ``event`` starts, meets, reopens or extends (in declaration order)."""
+        return self._deadlines_of.get(event, ())
+
     @property
     def events(self) -> tuple[str, ...]:
         """Every event name, in declaration order."""
         return tuple(t.event for t in self.transitions)
+
+
+def _events_of(rule: DeadlineRule) -> tuple[str, ...]:
+    """Every event a deadline rule names."""
+    return (rule.starts, *rule.until, *rule.reopened_by, *filter(None, [rule.extended_by]))
 
 
 def machine_problems(machine: Machine, guards: Iterable[str], effects: Iterable[str]) -> list[str]:
@@ -111,8 +134,7 @@ def machine_problems(machine: Machine, guards: Iterable[str], effects: Iterable[
     problems += _graph_problems(machine)
     events = set(machine.events)
     for d in machine.deadlines:
-        extended = [d.extended_by] if d.extended_by else []
-        for event in (d.starts, *d.until, *d.reopened_by, *extended):
+        for event in _events_of(d):
             if event not in events:
                 problems.append(f"{machine.name}: deadline {d.name} names unknown event {event!r}")
     return problems

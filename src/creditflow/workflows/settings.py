@@ -43,6 +43,7 @@ def _child(value: Any, part: str) -> Any:
     return _MISSING
 
 
+@functools.lru_cache(maxsize=256)
 def case_kinds(policy: Policy, kinds: str) -> tuple[str, ...]:
     """The kinds a machine's cases may have under ``policy``."""
     if kinds == "commitments":

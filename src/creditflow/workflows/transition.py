@@ -89,9 +89,10 @@ def _transition(machine: Machine, ctx: TransitionContext, case_id: str) -> Trans
 
 
 def _check_data(transition: Transition, ctx: TransitionContext, case_id: str) -> None:
-    missing = [f for f in transition.required if f not in ctx.data]
-    extra = [f for f in ctx.data if f not in (*transition.required, *transition.optional)]
-    if missing or extra:
+    given = ctx.data.keys()
+    if not (transition.required_fields <= given <= transition.accepted_fields):
+        missing = [f for f in transition.required if f not in given]
+        extra = [f for f in given if f not in transition.accepted_fields]
         parts = ([f"missing data {missing}"] if missing else []) + (
             [f"unknown data {extra}; it takes {[*transition.required, *transition.optional]}"]
             if extra
@@ -99,7 +100,7 @@ def _check_data(transition: Transition, ctx: TransitionContext, case_id: str) ->
         )
         raise _refused(ctx, case_id, "; ".join(parts))
     for key, value in ctx.data.items():
-        if isinstance(value, dt.datetime):
+        if type(value) is not str and isinstance(value, dt.datetime):
             raise InvalidDate(f"data {key!r}", value)
 
 
@@ -109,13 +110,12 @@ def _check_permission(
     permissions = ctx.policy.permissions
     allowed = permissions.roles(machine.name, transition.event)
     held = ctx.actor.roles & allowed
-    rule = f"permissions.{machine.name}.{transition.event}"
     if not held:
         raise _not_permitted(
             ctx,
             case_id,
             f"actor {ctx.actor.id!r} holds none of the roles {sorted(allowed)}",
-            rule,
+            f"permissions.{machine.name}.{transition.event}",
             permissions.basis.text,
         )
     if held == {"subject"} and ctx.actor.id != ctx.subject_id:
@@ -123,16 +123,18 @@ def _check_permission(
             ctx,
             case_id,
             f"actor {ctx.actor.id!r} acts as the subject but is not {ctx.subject_id!r}",
-            rule,
+            f"permissions.{machine.name}.{transition.event}",
             permissions.basis.text,
         )
-    history = ctx.case.data.get("actors", {}) if ctx.case else {}
+    if ctx.case is None:
+        return  # nobody has fired anything in this case yet
+    history = ctx.case.data.get("actors", {})
     for separation in ctx.policy.separations:
         first, second = separation.events
         if (
-            separation.machine == machine.name
-            and transition.event == second
-            and (ctx.actor.id in history.get(first, []))
+            transition.event == second
+            and separation.machine == machine.name
+            and (ctx.actor.id in history.get(first, ()))
         ):
             raise _not_permitted(
                 ctx,
@@ -179,7 +181,6 @@ def _outcome(
         data=MappingProxyType(data),
         deadlines=_deadlines(machine, ctx, data),
         closed=state in machine.finals,
-        effects=() if replay else tuple(reported),
     )
     return Outcome(case, tuple(reported), tuple(follow_ups))
 
@@ -187,8 +188,12 @@ def _outcome(
 def _deadlines(
     machine: Machine, ctx: TransitionContext, data: Mapping[str, Any]
 ) -> tuple[DeadlineState, ...]:
-    current = {d.name: d for d in (ctx.case.deadlines if ctx.case else ())}
-    for rule in machine.deadlines:
+    previous = ctx.case.deadlines if ctx.case else ()
+    rules = machine.deadlines_of(ctx.event)
+    if not rules:
+        return previous
+    current = {d.name: d for d in previous}
+    for rule in rules:
         existing = current.get(rule.name)
         if rule.starts == ctx.event:
             started = _start(rule, ctx, data)
@@ -244,6 +249,8 @@ def _extend(rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContext)
 
 def _plain(value: object) -> Any:
     """Event data kept as JSON-ready values: dates as ISO text, tuples and sets as lists."""
+    if type(value) is str:
+        return value
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, tuple | list | set | frozenset):

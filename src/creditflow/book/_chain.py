@@ -22,6 +22,7 @@ from creditflow._validation import ensure_date, ensure_int, ensure_str
 from creditflow.book._records import (
     CaseRecord,
     EventRecord,
+    canonical_text,
     decode_event,
     encode_case,
     event_record,
@@ -85,8 +86,9 @@ def prepare(
 
 def _checked_expected(expected: Mapping[str, int]) -> dict[str, int]:
     for case_id, version in expected.items():
-        ensure_str(case_id, "a case id in expected")
-        ensure_int(version, f"expected[{case_id!r}]")
+        if type(case_id) is not str or type(version) is not int:  # the detailed checks
+            ensure_str(case_id, "a case id in expected")
+            ensure_int(version, f"expected[{case_id!r}]")
         if version < 0:
             raise InvalidInput(
                 f"expected[{case_id!r}]={version} is negative; 0 means the case must not exist"
@@ -96,23 +98,22 @@ def _checked_expected(expected: Mapping[str, int]) -> dict[str, int]:
 
 def _checked_event(index: int, event: NewEvent, versions: dict[str, int]) -> str:
     """Check one event against the running ``versions`` (advanced); its data as JSON."""
-    name = f"events[{index}]"
     if not _plainly_typed(event):
-        _check_types(name, event)
+        _check_types(f"events[{index}]", event)
     case_id = event.case_id
     if case_id not in versions:
         raise InvalidInput(
-            f"{name}: case {case_id!r} is not in expected; "
+            f"events[{index}]: case {case_id!r} is not in expected; "
             "give the version it has now (0 for a new case)"
         )
     due = versions[case_id] + 1
     if event.version != due:
         raise InvalidInput(
-            f"{name}: case {case_id!r} has version={event.version}, must be {due}: "
+            f"events[{index}]: case {case_id!r} has version={event.version}, must be {due}: "
             "one more than expected for the case plus the events before it in this append"
         )
     versions[case_id] = due
-    return to_json(event.data, f"{name}.data")
+    return _json(event.data, "events", index, "data")
 
 
 def _plainly_typed(event: NewEvent) -> bool:
@@ -160,24 +161,32 @@ def _row_records(
     """
     records: dict[str, CaseRecord] = {}
     for index, row in enumerate(cases):
-        name = f"cases[{index}]"
         if row.case_id in records:
-            raise InvalidInput(f"{name}: case {row.case_id!r} has a row already")
+            raise InvalidInput(f"cases[{index}]: case {row.case_id!r} has a row already")
         if row.case_id not in due:
-            raise InvalidInput(f"{name}: case {row.case_id!r} has no events {where}")
-        _check_row(name, row, due[row.case_id])
-        records[row.case_id] = encode_case(row, to_json(row.body, f"{name}.body"))
+            raise InvalidInput(f"cases[{index}]: case {row.case_id!r} has no events {where}")
+        _check_row(index, row, due[row.case_id])
+        records[row.case_id] = encode_case(row, _json(row.body, "cases", index, "body"))
     missing = sorted(due.keys() - records.keys())
     if missing:
         raise InvalidInput(f"case {missing[0]!r} has events {where} but no row in cases")
     return tuple(records.values())
 
 
-def _check_row(name: str, row: CaseRow, version: int) -> None:
-    ensure_date(row.last_on, f"{name}.last_on")
+def _json(value: Mapping[str, Any], table: str, index: int, field: str) -> str:
+    """``to_json(value)``, naming ``table[index].field`` only when it fails (names cost)."""
+    try:
+        return canonical_text(value)
+    except (TypeError, ValueError):
+        return to_json(value, f"{table}[{index}].{field}")  # raises InvalidInput with the name
+
+
+def _check_row(index: int, row: CaseRow, version: int) -> None:
+    if type(row.last_on) is not dt.date:
+        ensure_date(row.last_on, f"cases[{index}].last_on")
     if row.version != version:
         raise InvalidInput(
-            f"{name}: case {row.case_id!r} has version={row.version}, "
+            f"cases[{index}]: case {row.case_id!r} has version={row.version}, "
             f"must be {version}, the version of its last event"
         )
 

@@ -23,6 +23,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "CaseRecord",
     "EventRecord",
+    "canonical_text",
     "decode_case",
     "decode_event",
     "encode_case",
@@ -53,14 +54,16 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 _quote = json.encoder.encode_basestring
 
 
-def to_json(value: Mapping[str, Any], name: str) -> str:
-    """``canonical_json(value)``; :class:`InvalidInput` naming ``name`` if ``value`` has none.
+def canonical_text(value: Mapping[str, Any]) -> str:
+    """``canonical_json(value)`` with one encoder built with its arguments instead of a new
+    one per call; ``TypeError`` or ``ValueError`` if ``value`` is not JSON-ready."""
+    return _CANONICAL.encode(value if isinstance(value, dict) else dict(value))
 
-    It uses one encoder built with the arguments of
-    :func:`~creditflow.book.rows.canonical_json` instead of a new one per call.
-    """
+
+def to_json(value: Mapping[str, Any], name: str) -> str:
+    """:func:`canonical_text`; :class:`InvalidInput` naming ``name`` if ``value`` has none."""
     try:
-        return _CANONICAL.encode(value if isinstance(value, dict) else dict(value))
+        return canonical_text(value)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"{name} must be JSON-ready data: {exc}") from exc
 
@@ -100,19 +103,10 @@ def record_hash(fields: Sequence[Any]) -> str:
 def decode_event(record: Sequence[Any]) -> StoredEvent:
     """The event a record holds; ``ValueError`` or ``TypeError`` if a field cannot be read."""
     seq, case_id, version, event, on, actor, data, key, recorded_at, prev_hash, hash_ = record
-    return StoredEvent(
-        seq=seq,
-        case_id=case_id,
-        version=version,
-        event=event,
-        on=dt.date.fromisoformat(on),
-        actor=actor,
-        data=_json_object(data),
-        idempotency_key=key,
-        recorded_at=dt.datetime.fromisoformat(recorded_at),
-        prev_hash=prev_hash,
-        hash=hash_,
-    )
+    return StoredEvent(  # positional, in field order: every replay decodes every event
+        seq, case_id, version, event, dt.date.fromisoformat(on), actor, _json_object(data), key,
+        dt.datetime.fromisoformat(recorded_at), prev_hash, hash_,
+    )  # fmt: skip
 
 
 _raw_decode = json.JSONDecoder().raw_decode

@@ -384,23 +384,23 @@ class CreditBook:
         before = cases.get(stored.case_id)
         data = stored.data
         if before is None:  # only the opening event carries the case's identity
-            machine, kind, subject = (str(data[k]) for k in ("_machine", "_kind", "_subject"))
-            data = {k: v for k, v in data.items() if not k.startswith("_")}
+            data = dict(data)
+            machine, kind, subject = (str(data.pop(k)) for k in ("_machine", "_kind", "_subject"))
         else:
             machine, kind, subject = before.machine, before.kind, before.subject_id
-        ctx = TransitionContext(
-            policy=self.policy_on(stored.on),
-            calendar=self._calendar,
-            machine=machine,
-            kind=kind,
-            subject_id=subject,
-            case=before,
-            event=stored.event,
-            on=stored.on,
-            actor=_recorded_actor(stored.actor),
-            data=data,
-            lookup=lookup,
-            subject_cases=self._subject_cases,
+        ctx = TransitionContext(  # positional, in field order (once per event: it counts)
+            self.policy_on(stored.on),
+            self._calendar,
+            machine,
+            kind,
+            subject,
+            before,  # case
+            stored.event,
+            stored.on,
+            _recorded_actor(stored.actor),
+            data,
+            lookup,
+            self._subject_cases,
         )
         case = apply(ctx, stored.case_id, replay=True).case
         cases[stored.case_id] = case
@@ -421,19 +421,19 @@ class CreditBook:
     def _context(
         self, step: _Step, case: Case | None, lookup: Callable[[str], Case | None]
     ) -> TransitionContext:
-        return TransitionContext(
-            policy=self.policy_on(step.on),
-            calendar=self._calendar,
-            machine=step.machine,
-            kind=step.kind,
-            subject_id=step.subject_id,
-            case=case,
-            event=step.event,
-            on=step.on,
-            actor=step.actor,
-            data=step.data,
-            lookup=lookup,
-            subject_cases=self._subject_cases,
+        return TransitionContext(  # positional, in field order (once per event: it counts)
+            self.policy_on(step.on),
+            self._calendar,
+            step.machine,
+            step.kind,
+            step.subject_id,
+            case,
+            step.event,
+            step.on,
+            step.actor,
+            step.data,
+            lookup,
+            self._subject_cases,
         )
 
     def _kind(self, kind: object, data: Mapping[str, Any]) -> tuple[str, str]:

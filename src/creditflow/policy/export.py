@@ -27,6 +27,7 @@ def policy_to_data(policy: Policy) -> dict[str, Any]:
     assert isinstance(data, dict)
     data.pop("origin", None)
     data.pop("_digest", None)
+    data.pop("_hash", None)
     data.pop("digest", None)
     return data
 

@@ -346,10 +346,12 @@ class Policy:
     evaluation: EvaluationSettings | None = None
     origin: str = attrs.field(default="<memory>")
     _digest: str = attrs.field(init=False, repr=False)
+    _hash: int = attrs.field(init=False, repr=False)  # policies key many caches
 
     def __attrs_post_init__(self) -> None:
         text = json.dumps(self.to_data(), sort_keys=True, ensure_ascii=False)
         object.__setattr__(self, "_digest", hashlib.sha256(text.encode()).hexdigest())
+        object.__setattr__(self, "_hash", hash(self._digest))
 
     @property
     def key(self) -> str:
@@ -383,7 +385,7 @@ class Policy:
         return self.digest == other.digest
 
     def __hash__(self) -> int:
-        return hash(self.digest)
+        return self._hash
 
 
 @attrs.frozen

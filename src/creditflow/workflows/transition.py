@@ -18,7 +18,7 @@ import attrs
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import CalendarDate, WorkdayCalendar
 from creditflow.errors import InvalidDate, InvalidInput, NotPermitted, TransitionRefused
-from creditflow.workflows.case import Case, DeadlineState, Effect
+from creditflow.workflows.case import Case, DeadlineState, Effect, copied
 from creditflow.workflows.context import TransitionContext
 from creditflow.workflows.definitions import MACHINES
 from creditflow.workflows.effects import CASE_UPDATES, EFFECTS, FollowUp
@@ -154,7 +154,7 @@ def _outcome(
     replay: bool = False,
 ) -> Outcome:
     before = ctx.case
-    data: dict[str, Any] = dict(before.data) if before else {}
+    data = copied(before.data) if before else {}
     data.update(ctx.data if replay else {k: _plain(v) for k, v in ctx.data.items()})
     actors = dict(data.get("actors", {}))  # who fired each event, for separation of duties
     actors[transition.event] = [*actors.get(transition.event, ()), ctx.actor.id]
@@ -169,18 +169,18 @@ def _outcome(
         reported += result.reported
         follow_ups += result.follow_ups
     state = transition.target or (before.state if before else machine.states[0])
-    case = Case(
-        case_id=case_id,
-        machine=machine.name,
-        kind=ctx.kind,
-        subject_id=ctx.subject_id,
-        state=state,
-        version=(before.version if before else 0) + 1,
-        opened_on=before.opened_on if before else ctx.on,
-        last_on=ctx.on,
-        data=MappingProxyType(data),
-        deadlines=_deadlines(machine, ctx, data),
-        closed=state in machine.finals,
+    case = Case(  # positional, in field order: a third cheaper than keywords, once per event
+        case_id,
+        machine.name,
+        ctx.kind,
+        ctx.subject_id,
+        state,
+        (before.version if before else 0) + 1,  # version
+        before.opened_on if before else ctx.on,  # opened_on
+        ctx.on,  # last_on
+        MappingProxyType(data),
+        _deadlines(machine, ctx, data),
+        state in machine.finals,  # closed
     )
     return Outcome(case, tuple(reported), tuple(follow_ups))
 
@@ -223,8 +223,16 @@ def _start(
     if setting is None:
         return None
     base = dt.date.fromisoformat(str(data[rule.base])) if rule.base else ctx.on
-    end = _period_end(ctx.calendar, base, setting.value)
-    return DeadlineState(rule.name, rule.kind, base, end.date, end.provisional)
+    return _started(ctx.calendar, rule.name, rule.kind, base, setting.value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _started(
+    calendar: WorkdayCalendar, name: str, kind: str, base: dt.date, period: Period
+) -> DeadlineState:
+    """A deadline started on ``base``; many cases start the same ones on the same days."""
+    end = _period_end(calendar, base, period)
+    return DeadlineState(name, kind, base, end.date, end.provisional)
 
 
 @functools.lru_cache(maxsize=65536)

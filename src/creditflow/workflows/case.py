@@ -43,7 +43,7 @@ class Actor:
     roles: frozenset[str] = attrs.field(converter=_roles)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # deadlines are shared between cases through caches
 class DeadlineState:
     """One deadline of a case: when it started, its last day, and when it was met (if it was).
 

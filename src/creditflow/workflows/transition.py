@@ -200,15 +200,7 @@ def _deadlines(
             if started is not None:
                 current[rule.name] = started
         elif existing is not None and existing.met_on is None and ctx.event in rule.until:
-            current[rule.name] = DeadlineState(
-                existing.name,
-                existing.kind,
-                existing.started_on,
-                existing.last_day,
-                existing.provisional,
-                ctx.on,
-                existing.extended,
-            )
+            current[rule.name] = _met(existing, ctx.on)
         elif existing is not None and ctx.event in rule.reopened_by:
             current[rule.name] = attrs.evolve(existing, met_on=None)
         elif existing is not None and ctx.event == rule.extended_by and rule.extension:
@@ -233,6 +225,20 @@ def _started(
     """A deadline started on ``base``; many cases start the same ones on the same days."""
     end = _period_end(calendar, base, period)
     return DeadlineState(name, kind, base, end.date, end.provisional)
+
+
+@functools.lru_cache(maxsize=65536)
+def _met(deadline: DeadlineState, on: dt.date) -> DeadlineState:
+    """``deadline`` met on ``on``; shared like the started ones."""
+    return DeadlineState(
+        deadline.name,
+        deadline.kind,
+        deadline.started_on,
+        deadline.last_day,
+        deadline.provisional,
+        on,
+        deadline.extended,
+    )
 
 
 @functools.lru_cache(maxsize=65536)

@@ -23,6 +23,7 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     ├── TransitionRefused               (ValueError)  a workflow event is not allowed now
     │   └── NotPermitted                  (PermissionError too) the actor may not fire it
     ├── Conflict                        (RuntimeError) a stale expected_version
+    ├── BookUnavailable                 (RuntimeError) the book's file stays locked or fails
     └── EngineFailure                   (RuntimeError) durable_rules failed or answered nonsense
 
 Messages are stable English text meant for logs and audit trails; user-facing
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from creditflow.rules.analysis import AnalysisReport
 
 __all__ = [
+    "BookUnavailable",
     "CalendarUnknown",
     "Conflict",
     "CreditflowError",
@@ -414,6 +416,20 @@ class Conflict(CreditflowError, RuntimeError):
         self.case_id = case_id
         self.expected = expected
         self.actual = actual
+
+
+class BookUnavailable(CreditflowError, RuntimeError):
+    """The book's store could not do a change: its file stayed locked by another writer past
+    the retries, or the database failed (disk full or failing, a broken migration). Nothing
+    was written; the change may be tried again. ``path`` is the store's file, ``reason`` what
+    the database said (the original error is chained as ``__cause__``)."""
+
+    code = "book_unavailable"
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"the book {path} is unavailable, nothing was written: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 class EngineFailure(CreditflowError, RuntimeError):

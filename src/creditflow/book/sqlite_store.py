@@ -3,7 +3,8 @@
 The file runs in write-ahead-log mode with foreign keys on. Every write is one
 ``BEGIN IMMEDIATE`` transaction, so one process writes at a time; a writer that finds the
 book locked waits up to ``timeout`` seconds (SQLite's busy timeout) and retries the whole
-transaction a few times with a growing pause before giving up with ``sqlite3.OperationalError``.
+transaction a few times with a growing pause before giving up with
+:class:`~creditflow.errors.BookUnavailable`.
 Readers never block writers. Commits are durable by default (``synchronous=FULL``): a process
 killed at any moment leaves every event either fully there with its projection or absent.
 
@@ -38,7 +39,7 @@ from creditflow.book._chain import (
 from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, decode_case, decode_event
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
 from creditflow.book.store import BEARING_MACHINES, ChainReport
-from creditflow.errors import Conflict, InvalidInput
+from creditflow.errors import BookUnavailable, Conflict, InvalidInput
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
@@ -296,15 +297,20 @@ class SqliteStore:
         return None
 
     def _write(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
-        """Run ``work`` in a write transaction, retrying while the book is locked."""
-        for attempt in range(self._retries):
+        """Run ``work`` in a write transaction, retrying while the book is locked;
+        :class:`BookUnavailable` when it stays locked or the database fails."""
+        for attempt in range(self._retries + 1):
             try:
                 return _transaction(self._connection(), work)
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc):
-                    raise
+                    raise BookUnavailable(self._path, str(exc)) from exc
+                if attempt == self._retries:
+                    tries = f"{self._retries + 1} tries"
+                    reason = f"{exc} (locked by another writer through {tries})"
+                    raise BookUnavailable(self._path, reason) from exc
             time.sleep(min(0.05 * 2**attempt, 1.0) * random.uniform(0.5, 1.0))
-        return _transaction(self._connection(), work)
+        raise AssertionError("unreachable: the last try returns or raises")
 
     def _event_records(self, case_id: str | None, after: int) -> Iterator[tuple[Any, ...]]:
         """Event records after ``after`` up to the head as it is now, of one case or all."""
@@ -362,7 +368,7 @@ def _connect(path: str, synchronous: str, timeout: float) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         db.close()
         if _is_busy(exc):
-            raise
+            raise BookUnavailable(path, f"{exc} (while opening it)") from exc
         raise InvalidInput(f"{path} cannot be opened as a book: {exc}") from exc
     except BaseException:
         db.close()

@@ -13,7 +13,7 @@ from storekit import Ticker, case_row, fire, new_event
 from creditflow.book import sqlite_store
 from creditflow.book.memory_store import MemoryStore
 from creditflow.book.sqlite_store import SCHEMA_VERSION, SqliteStore
-from creditflow.errors import Conflict, InvalidInput
+from creditflow.errors import BookUnavailable, Conflict, InvalidInput
 
 
 def _pragma(store: SqliteStore, name: str) -> object:
@@ -100,8 +100,9 @@ def test_a_failed_migration_leaves_the_file_as_it_was(
     _book_at_version_1(path, MemoryStore())
     broken = (*sqlite_store._MIGRATIONS[:1], ("CREATE INDEX x ON cases (subject_id)", "BOGUS"))
     monkeypatch.setattr(sqlite_store, "_MIGRATIONS", broken)
-    with pytest.raises(sqlite3.OperationalError, match="BOGUS"):
+    with pytest.raises(BookUnavailable, match="BOGUS") as raised:
         SqliteStore.open(path)
+    assert isinstance(raised.value.__cause__, sqlite3.OperationalError)
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'x'").fetchone()[0] == 0
@@ -154,8 +155,12 @@ def test_a_writer_gives_up_after_its_retries(tmp_path: Path) -> None:
     with SqliteStore.open(path, timeout=0.02, retries=2) as store:
         blocker = _hold_write_lock(path)
         start = time.monotonic()
-        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        with pytest.raises(
+            BookUnavailable,
+            match=r"database is locked \(locked by another writer through 3 tries\)",
+        ) as raised:
             fire(store, "C1")
+        assert (raised.value.code, raised.value.path) == ("book_unavailable", str(path))
         assert time.monotonic() - start >= 0.06  # three tries and two pauses
         assert store.head()[0] == 0  # readers are not blocked by the writer
         blocker.rollback()
@@ -187,7 +192,7 @@ def test_a_lock_taken_outside_a_transaction_is_not_retried_forever(tmp_path: Pat
             calls.append(1)
             raise sqlite3.OperationalError("disk I/O error")
 
-        with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        with pytest.raises(BookUnavailable, match="nothing was written: disk I/O error"):
             store._write(failing)
         assert calls == [1]
 

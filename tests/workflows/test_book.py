@@ -304,6 +304,28 @@ def test_repair_of_a_listing_after_the_minimum_removes_it_and_fraud_restores_it(
         book.fire(again, "accept", on=D(2027, 6, 2), actor=OFFICER)
 
 
+def test_a_status_on_a_past_date_reads_publication_as_it_was_that_day(book: CreditBook) -> None:
+    """Published on 2026-05-22, removed by a repair on 2027-05-21, restored on 2027-06-01."""
+    listing = published_listing(book)
+    repair = repair_application(book, listing, D(2027, 5, 20))
+    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
+    book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
+    record = f"{listing}.record"
+
+    def shown(on: dt.date) -> tuple[frozenset[str], set[str]]:
+        status = book.status(SUBJECT, on=on)
+        return status.list_kinds, {r.case_id for r in status.records}
+
+    published = book.get(listing).data["published_on"]
+    assert shown(D.fromisoformat(published)) == ({"serious"}, {record})
+    assert shown(D(2027, 5, 20)) == ({"serious"}, {record})  # before the repair
+    assert shown(D(2027, 5, 21)) == (frozenset(), set())  # removed that day
+    assert shown(D(2027, 5, 31)) == (frozenset(), set())  # still removed
+    assert shown(D(2027, 6, 1)) == ({"serious"}, {record, f"{repair}.fraud"})  # restored
+    assert book.get(listing).data["gaps"] == [["2027-05-21", "2027-06-01"]]
+
+
 def test_repair_decision_deadline_extends_once(book: CreditBook) -> None:
     listing = published_listing(book)
     repair = repair_application(book, listing, D(2027, 5, 20))

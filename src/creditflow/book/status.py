@@ -89,9 +89,16 @@ def derive_status(
     )
 
 
-def _ended_by(case: Case, on: dt.date) -> bool:
+def _off_on(case: Case, on: dt.date) -> bool:
+    """True if the case's publication had ended by ``on``, or was interrupted that day (ended,
+    later restored: a gap)."""
     ended = case.data.get("ended_on")
-    return ended is not None and dt.date.fromisoformat(str(ended)) <= on
+    if ended is not None and dt.date.fromisoformat(str(ended)) <= on:
+        return True
+    return any(
+        dt.date.fromisoformat(str(start)) <= on < dt.date.fromisoformat(str(end))
+        for start, end in case.data.get("gaps", ())
+    )
 
 
 def _record(policy: Policy, case: Case, on: dt.date, add: AddPeriod) -> PublishedRecord | None:
@@ -102,7 +109,7 @@ def _record(policy: Policy, case: Case, on: dt.date, add: AddPeriod) -> Publishe
     decided = dt.date.fromisoformat(str(case.data["decided_on"]))
     if not rule.published or window is None or not decided <= on <= window.last_day:
         return None
-    if case.state == "ended" and _ended_by(case, on):
+    if _off_on(case, on):
         return None
     repairable = add(decided, rule.publication_min.value)
     return PublishedRecord(
@@ -122,7 +129,7 @@ def _listing(case: Case, on: dt.date) -> ActiveListing | None:
         return None
     published = dt.date.fromisoformat(str(case.data["published_on"]))
     expiry = case.deadline("expiry")
-    if published > on or expiry is None or on > expiry.last_day or _ended_by(case, on):
+    if published > on or expiry is None or on > expiry.last_day or _off_on(case, on):
         return None
     if case.state not in ("published", "removed"):
         return None
@@ -142,7 +149,7 @@ def _flags(cases: list[Case], on: dt.date) -> frozenset[str]:
     for case in cases:
         if case.machine == "commitment" and case.state == "breached" and case.last_on <= on:
             record = records.get(f"{case.case_id}.record")
-            if record is None or not (record.state == "ended" and _ended_by(record, on)):
+            if record is None or not _off_on(record, on):
                 return frozenset({"commitment_breached"})
     return frozenset()
 

@@ -57,8 +57,15 @@ def mark_decided(ctx: TransitionContext) -> EffectResult:
 
 
 def mark_published(ctx: TransitionContext) -> EffectResult:
-    """The first day of publication of a listing or record."""
-    return EffectResult(updates={"published_on": ctx.on.isoformat(), "ended_on": None})
+    """The first day of publication; a restore keeps it and records the interruption it ends
+    in ``gaps`` (``[ended_on, restored_on]`` pairs), so that a status on any past date reads
+    what was published that day."""
+    ended = ctx.case.data.get("ended_on") if ctx.case else None
+    if ended is None:
+        return EffectResult(updates={"published_on": ctx.on.isoformat(), "ended_on": None})
+    assert ctx.case is not None
+    gaps = [*ctx.case.data.get("gaps", ()), [ended, ctx.on.isoformat()]]
+    return EffectResult(updates={"ended_on": None, "gaps": gaps})
 
 
 def mark_ended(ctx: TransitionContext) -> EffectResult:

@@ -7,11 +7,17 @@ birth date of a resident ID). So a single wrong character anywhere, when it is a
 allowed at its position, is always reported at the check position 18: for a USCC the mod 31
 check detects every such substitution, for a resident ID the MOD 11-2 check detects every
 digit substitution.
+
+A valid identifier is accepted at bulk speed, with table lookups (about 1 µs: a population
+of millions is checked this way); only an identifier that fails that fast check goes through
+the step-by-step diagnosis above, which names what is wrong. The two agree exactly (a
+differential test holds them to it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Literal
 
@@ -42,6 +48,7 @@ _ORGANISATION_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _RESIDENT_ID_CHECKS = "10X98765432"
 _EARLIEST_BIRTH_DATE = dt.date(1800, 1, 1)
+_RESIDENT_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 # Says what is wrong with a character at a 1-based position, or None if it is allowed there.
 _CharRule = Callable[[str, int], str | None]
@@ -84,6 +91,65 @@ def _letter_problem(char: str) -> str:
     if char.isascii() and char.islower():
         return "lower case; use upper-case letters"
     return "not a digit or an upper-case letter"
+
+
+# --- fast acceptance ---------------------------------------------------------------------------
+#
+# The weighted sums of the check characters, as one int() each. The weights are powers:
+# - USCC position i (0-based) weighs 3**i mod 31, and 34 = 3 mod 31, so the sum mod 31 is the
+#   first 17 characters, reversed, read as a base-34 number whose digits are the characters'
+#   values in the GB 32100 alphabet;
+# - organisation code character j (0-based) weighs 3 * 6**j mod 11; read in base 13 (13 = 2 =
+#   1/6 mod 11) the 8 characters with digits (value mod 11) make 2**7 = 1/8 times the sum
+#   over 3, so the sum mod 11 is 24 = 2 times that number;
+# - resident ID position i (1-based) weighs 2**(18-i) mod 11, and 13 = 2 mod 11, so the sum
+#   mod 11 is 2 times the first 17 digits read in base 13.
+
+_BASE36_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_ORGANISATION_CHECKS = "0X987654321"  # indexed by the weighted sum mod 11
+
+
+def _byte_table(digit: Callable[[str], str]) -> bytes:
+    """A ``bytes.translate`` table: each USCC alphabet character to the digit it stands for,
+    every other byte to ``!``, which no ``int()`` accepts."""
+    table = bytearray(b"!" * 256)
+    for char in _USCC_ALPHABET:
+        table[ord(char)] = ord(digit(char))
+    return bytes(table)
+
+
+_USCC_BASE34 = _byte_table(lambda c: _BASE36_DIGITS[_USCC_ALPHABET.index(c)])
+_ORGANISATION_BASE13 = _byte_table(lambda c: _BASE36_DIGITS[int(c, 36) % 11])
+
+
+def _fast_uscc(code: str) -> bool:
+    """Whether the str ``code`` is a valid unified social credit code, by table lookups."""
+    if len(code) != 18 or not code.isascii():
+        return False
+    raw = code.encode("ascii")
+    if not raw[2:8].isdigit():
+        return False
+    try:
+        total = int(raw[16::-1].translate(_USCC_BASE34), 34)
+    except ValueError:  # a character outside the alphabet
+        return False
+    if _USCC_ALPHABET[-total % 31] != code[17]:
+        return False
+    total = 2 * int(raw[8:16].translate(_ORGANISATION_BASE13), 13)
+    return _ORGANISATION_CHECKS[total % 11] == code[16]
+
+
+def _fast_resident_id(code: str) -> bool:
+    """Whether the str ``code`` is a valid resident ID, by table lookups."""
+    if _RESIDENT_ID_SHAPE.fullmatch(code) is None:
+        return False
+    if _RESIDENT_ID_CHECKS[2 * int(code[:17], 13) % 11] != code[17]:
+        return False
+    try:
+        born = dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        return False
+    return born >= _EARLIEST_BIRTH_DATE
 
 
 # --- unified social credit code ---------------------------------------------------------------
@@ -131,7 +197,14 @@ def organisation_code_check_character(body: str) -> str:
 
 
 def _check_uscc(value: object) -> str:
-    """``value`` if it is a valid unified social credit code, else raise."""
+    """``value`` if it is a valid unified social credit code, else raise saying why."""
+    if isinstance(value, str) and _fast_uscc(value):
+        return value
+    return _diagnose_uscc(value)
+
+
+def _diagnose_uscc(value: object) -> str:
+    """:func:`_check_uscc` step by step, to say what is wrong."""
     text = _text(_USCC, value, 18)
     _characters(_USCC, text, _uscc_rule)
     _compare(_USCC, text, "check character", 18, uscc_check_character(text[:17]))
@@ -188,12 +261,11 @@ class Uscc:
 
 
 def is_valid_uscc(code: object) -> bool:
-    """Whether ``code`` is a valid unified social credit code; never raises."""
-    try:
-        _check_uscc(code)
-    except InvalidInput:
-        return False
-    return True
+    """Whether ``code`` is a valid unified social credit code; never raises.
+
+    Fast (about 1 µs): fit for checking millions of codes.
+    """
+    return isinstance(code, str) and _fast_uscc(code)
 
 
 # --- resident ID ------------------------------------------------------------------------------
@@ -240,7 +312,14 @@ def _birth_date(text: str) -> dt.date:
 
 
 def _check_resident_id(value: object) -> str:
-    """``value`` if it is a valid resident ID, else raise."""
+    """``value`` if it is a valid resident ID, else raise saying why."""
+    if isinstance(value, str) and _fast_resident_id(value):
+        return value
+    return _diagnose_resident_id(value)
+
+
+def _diagnose_resident_id(value: object) -> str:
+    """:func:`_check_resident_id` step by step, to say what is wrong."""
     text = _text(_RESIDENT_ID, value, 18)
     _characters(_RESIDENT_ID, text, _resident_id_rule)
     _compare(_RESIDENT_ID, text, "check character", 18, resident_id_check_character(text[:17]))
@@ -313,9 +392,8 @@ class ResidentId:
 
 
 def is_valid_resident_id(code: object) -> bool:
-    """Whether ``code`` is a valid resident ID; never raises."""
-    try:
-        _check_resident_id(code)
-    except InvalidInput:
-        return False
-    return True
+    """Whether ``code`` is a valid resident ID; never raises.
+
+    Fast (about 1 µs): fit for checking millions of IDs.
+    """
+    return isinstance(code, str) and _fast_resident_id(code)

@@ -1,0 +1,78 @@
+"""The fast checks of identifiers accept exactly what the step-by-step diagnosis accepts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from creditflow.core.identifiers import (
+    _diagnose_resident_id,
+    _diagnose_uscc,
+    is_valid_resident_id,
+    is_valid_uscc,
+    organisation_code_check_character,
+    resident_id_check_character,
+    uscc_check_character,
+)
+from creditflow.errors import InvalidInput
+
+USCC_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY" + "IOSVZa_ +-é\u0661"
+ID_CHARACTERS = "0123456789Xx _+\u0661"
+
+
+def uscc(number: int) -> str:
+    body = f"{number:08d}"
+    first = f"91230123{body}{organisation_code_check_character(body)}"
+    return first + uscc_check_character(first)
+
+
+def resident_id(number: int) -> str:
+    born = dt.date(1980, 1, 1) + dt.timedelta(days=number % 3650)
+    first = f"230123{born:%Y%m%d}{number // 3650:03d}"
+    return first + resident_id_check_character(first)
+
+
+def diagnosed_valid(diagnose: Callable[[object], str], code: str) -> bool:
+    try:
+        diagnose(code)
+    except InvalidInput:
+        return False
+    return True
+
+
+@st.composite
+def near(draw: st.DrawFn, valid: st.SearchStrategy[str], characters: str) -> str:
+    """A valid code with up to two characters replaced, one dropped or one added."""
+    chars = list(draw(valid))
+    for _ in range(draw(st.integers(0, 2))):
+        chars[draw(st.integers(0, len(chars) - 1))] = draw(st.sampled_from(characters))
+    change = draw(st.sampled_from(["keep", "drop", "add"]))
+    if change == "drop":
+        del chars[draw(st.integers(0, len(chars) - 1))]
+    elif change == "add":
+        chars.insert(draw(st.integers(0, len(chars))), draw(st.sampled_from(characters)))
+    return "".join(chars)
+
+
+uscc_codes = st.builds(uscc, st.integers(0, 99_999_999))
+resident_ids = st.builds(resident_id, st.integers(0, 364_999))
+
+
+@settings(max_examples=1500)
+@given(near(uscc_codes, USCC_CHARACTERS))
+@example("91230123000000019R")
+@example("9123012300000001\ud800R")
+@example("91230123I00000019R")
+def test_the_fast_uscc_check_agrees_with_the_diagnosis(code: str) -> None:
+    assert is_valid_uscc(code) == diagnosed_valid(_diagnose_uscc, code)
+
+
+@settings(max_examples=1500)
+@given(near(resident_ids, ID_CHARACTERS))
+@example("230123180002300005")  # 30 February: not a date
+@example("230123179912310000")  # before 1800
+def test_the_fast_resident_id_check_agrees_with_the_diagnosis(code: str) -> None:
+    assert is_valid_resident_id(code) == diagnosed_valid(_diagnose_resident_id, code)

@@ -93,7 +93,7 @@ def _letter_problem(char: str) -> str:
     return "not a digit or an upper-case letter"
 
 
-# --- fast acceptance ---------------------------------------------------------------------------
+# --- fast acceptance: the tables of is_valid_uscc and is_valid_resident_id ---------------------
 #
 # The weighted sums of the check characters, as one int() each. The weights are powers:
 # - USCC position i (0-based) weighs 3**i mod 31, and 34 = 3 mod 31, so the sum mod 31 is the
@@ -120,36 +120,6 @@ def _byte_table(digit: Callable[[str], str]) -> bytes:
 
 _USCC_BASE34 = _byte_table(lambda c: _BASE36_DIGITS[_USCC_ALPHABET.index(c)])
 _ORGANISATION_BASE13 = _byte_table(lambda c: _BASE36_DIGITS[int(c, 36) % 11])
-
-
-def _fast_uscc(code: str) -> bool:
-    """Whether the str ``code`` is a valid unified social credit code, by table lookups."""
-    if len(code) != 18 or not code.isascii():
-        return False
-    raw = code.encode("ascii")
-    if not raw[2:8].isdigit():
-        return False
-    try:
-        total = int(raw[16::-1].translate(_USCC_BASE34), 34)
-    except ValueError:  # a character outside the alphabet
-        return False
-    if _USCC_ALPHABET[-total % 31] != code[17]:
-        return False
-    total = 2 * int(raw[8:16].translate(_ORGANISATION_BASE13), 13)
-    return _ORGANISATION_CHECKS[total % 11] == code[16]
-
-
-def _fast_resident_id(code: str) -> bool:
-    """Whether the str ``code`` is a valid resident ID, by table lookups."""
-    if _RESIDENT_ID_SHAPE.fullmatch(code) is None:
-        return False
-    if _RESIDENT_ID_CHECKS[2 * int(code[:17], 13) % 11] != code[17]:
-        return False
-    try:
-        born = dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
-    except ValueError:
-        return False
-    return born >= _EARLIEST_BIRTH_DATE
 
 
 # --- unified social credit code ---------------------------------------------------------------
@@ -198,7 +168,7 @@ def organisation_code_check_character(body: str) -> str:
 
 def _check_uscc(value: object) -> str:
     """``value`` if it is a valid unified social credit code, else raise saying why."""
-    if isinstance(value, str) and _fast_uscc(value):
+    if isinstance(value, str) and is_valid_uscc(value):
         return value
     return _diagnose_uscc(value)
 
@@ -263,9 +233,21 @@ class Uscc:
 def is_valid_uscc(code: object) -> bool:
     """Whether ``code`` is a valid unified social credit code; never raises.
 
-    Fast (about 1 µs): fit for checking millions of codes.
+    Fast (about 1 µs, with table lookups): fit for checking millions of codes.
     """
-    return isinstance(code, str) and _fast_uscc(code)
+    if not isinstance(code, str) or len(code) != 18 or not code.isascii():
+        return False
+    raw = code.encode("ascii")
+    if not raw[2:8].isdigit():
+        return False
+    try:
+        total = int(raw[16::-1].translate(_USCC_BASE34), 34)
+    except ValueError:  # a character outside the alphabet
+        return False
+    if _USCC_ALPHABET[-total % 31] != code[17]:
+        return False
+    total = 2 * int(raw[8:16].translate(_ORGANISATION_BASE13), 13)
+    return _ORGANISATION_CHECKS[total % 11] == code[16]
 
 
 # --- resident ID ------------------------------------------------------------------------------
@@ -313,7 +295,7 @@ def _birth_date(text: str) -> dt.date:
 
 def _check_resident_id(value: object) -> str:
     """``value`` if it is a valid resident ID, else raise saying why."""
-    if isinstance(value, str) and _fast_resident_id(value):
+    if isinstance(value, str) and is_valid_resident_id(value):
         return value
     return _diagnose_resident_id(value)
 
@@ -394,6 +376,14 @@ class ResidentId:
 def is_valid_resident_id(code: object) -> bool:
     """Whether ``code`` is a valid resident ID; never raises.
 
-    Fast (about 1 µs): fit for checking millions of IDs.
+    Fast (about 1 µs, with table lookups): fit for checking millions of IDs.
     """
-    return isinstance(code, str) and _fast_resident_id(code)
+    if not isinstance(code, str) or _RESIDENT_ID_SHAPE.fullmatch(code) is None:
+        return False
+    if _RESIDENT_ID_CHECKS[2 * int(code[:17], 13) % 11] != code[17]:
+        return False
+    try:
+        born = dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        return False
+    return born >= _EARLIEST_BIRTH_DATE

@@ -3,10 +3,16 @@
 The pass reads each entry once and keeps, per stratum, only the keys that can still be among
 the smallest (see :class:`~creditflow.supervision.strata.StratumDraw`); memory follows the
 number of subjects drawn plus one set of ids per domain (to refuse duplicates).
+
+From a CSV file (:func:`~creditflow.supervision.read_population`) the pass reads the rows
+itself: a row like those before it is checked, counted and hashed without an entry being made
+of it; any other row is made an entry and goes the way of every entry, which names the row
+and field at fault. A test holds the two ways to the same plans and the same errors.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 import attrs
@@ -15,6 +21,8 @@ from creditflow.core.facts import Facts
 from creditflow.errors import InvalidInput, UnknownName
 from creditflow.rules.engine import Engine
 from creditflow.supervision.entries import PopulationEntry, check_entry, check_token, row_error
+from creditflow.supervision.ids import FAST_CHECKS
+from creditflow.supervision.readers import PopulationFile, PopulationRows
 from creditflow.supervision.strata import StratumDraw, stratum_name
 
 __all__ = ["Selection", "select"]
@@ -103,15 +111,36 @@ def select(
     ``year`` are counted as exempt and not drawn. ``keep_all`` names strata whose every
     subject is kept (the second pass after a shortfall).
     """
-    strata = _Strata(engine, seed, year, keep_all)
-    by_id = strata.by_id
-    conflicted: list[PopulationEntry] = []
-    size = 0
-    for entry in population:
-        size += 1
+    state = _Pass(_Strata(engine, seed, year, keep_all), year, conflicted_ids)
+    rows = population.rows() if isinstance(population, PopulationFile) else None
+    with rows or contextlib.nullcontext() as table:
+        if table is not None:
+            _add_rows(state, table)
+        else:
+            add = state.add
+            for entry in population:
+                add(entry)
+    strata = state.strata
+    return Selection(state.size, list(strata.by_name.values()), strata.regions, state.conflicted)
+
+
+class _Pass:
+    """The state of the pass: the strata, the entries read, the entries with a conflict."""
+
+    def __init__(self, strata: _Strata, year: int, conflicted_ids: frozenset[str]) -> None:
+        self.strata = strata
+        self.year = year
+        self.conflicted_ids = conflicted_ids
+        self.conflicted: list[PopulationEntry] = []
+        self.size = 0
+
+    def add(self, entry: PopulationEntry) -> _Slot:
+        """Check the entry, count it and hash it into its stratum; its slot."""
+        self.size += 1
         check_entry(entry)
-        known = by_id.get(id(entry.facts))
-        draw, seen, regions = known[1] if known is not None else strata.slot(entry)
+        known = self.strata.by_id.get(id(entry.facts))
+        slot = known[1] if known is not None else self.strata.slot(entry)
+        draw, seen, regions = slot
         subject_id = entry.subject_id
         if subject_id in seen:
             domain = entry.facts.domain
@@ -120,18 +149,57 @@ def select(
         seen[subject_id] = None
         if entry.region not in regions:
             regions[_region(entry)] = entry
-        if subject_id in conflicted_ids:
-            conflicted.append(entry)
+        if subject_id in self.conflicted_ids:
+            self.conflicted.append(entry)
         last = entry.last_inspected
-        if draw.low_risk and last is not None and last.year == year:
+        if draw.low_risk and last is not None and last.year == self.year:
             draw.exempt += 1
-            continue
-        draw.size += 1
-        state = draw.prefix.copy()
-        state.update(subject_id.encode())
-        key = state.digest()
-        if key < draw.bound:
-            draw.kept.append((key, subject_id, entry.kind.value, entry.name, entry.region))
-        if draw.size == draw.checkpoint:
-            draw.shrink()
-    return Selection(size, list(strata.by_name.values()), strata.regions, conflicted)
+        else:
+            draw.add(subject_id, entry.kind.value, entry.name, entry.region)
+        return slot
+
+
+def _add_rows(state: _Pass, rows: PopulationRows) -> None:
+    """The pass over the rows of a CSV file, as :meth:`_Pass.add` of each row's entry would go.
+
+    A row like those already read (its kind known, its domain, grade, lists and flags met
+    together, its region met in its domain, its date read) with a valid id, a name, and no
+    duplicate or conflict is checked, counted and hashed here, without making its entry. Any
+    other row goes through :meth:`_Pass.add` as its entry, which checks it field by field and
+    names the row at fault; after it, the rows like it take the way here.
+    """
+    slots: dict[tuple[str, str, str, str], _Slot] = {}
+    checks, days, year = FAST_CHECKS, rows.days, state.year
+    conflicted_ids = state.conflicted_ids
+    reader, values, width = rows.reader, rows.values, rows.width
+    size = 0
+    for row in reader:
+        if len(row) == width:
+            subject_id, kind, name, region, domain, grade, lists, flags, last = values(row)
+            slot = slots.get((domain, grade, lists, flags))
+            check = checks.get(kind)
+            if (
+                slot is not None
+                and check is not None
+                and check(subject_id)
+                and "|" not in subject_id
+                and name.strip()
+                and (not last or last in days)
+                and region in slot[2]
+                and subject_id not in slot[1]
+                and subject_id not in conflicted_ids
+            ):
+                draw = slot[0]
+                slot[1][subject_id] = None
+                size += 1
+                if last and draw.low_risk and days[last].year == year:
+                    draw.exempt += 1
+                else:
+                    draw.add(subject_id, kind, name, region)
+                continue
+        entry = rows.entry(row)
+        if entry is not None:
+            slot = state.add(entry)
+            _, _, _, _, domain, grade, lists, flags, _ = values(row)
+            slots[domain, grade, lists, flags] = slot
+    state.size += size

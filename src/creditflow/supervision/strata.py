@@ -135,6 +135,17 @@ class StratumDraw:
         self.bound = _KEEP_ALL
         self.checkpoint = 0 if keep_all else _FIRST_CHECKPOINT
 
+    def add(self, subject_id: str, kind: str, name: str, region: str) -> None:
+        """Count a subject that may be drawn, and keep it if its key is below the bound."""
+        self.size += 1
+        state = self.prefix.copy()
+        state.update(subject_id.encode())
+        key = state.digest()
+        if key < self.bound:
+            self.kept.append((key, subject_id, kind, name, region))
+        if self.size == self.checkpoint:
+            self.shrink()
+
     def shrink(self) -> None:
         """At a checkpoint: lower the bound for the size seen so far and drop keys above it."""
         self.checkpoint *= 2

@@ -22,6 +22,7 @@ declared conflict kept one of them out of some draws: recusal (回避) comes bef
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress
 
 from creditflow.supervision.entries import Inspector
 from creditflow.supervision.keys import inspection_number
@@ -59,8 +60,9 @@ def pick(
     candidates: Sequence[int], loads: Sequence[int], count: int, tolerance: int, number: int
 ) -> list[int]:
     """``count`` candidates, tier by tier, each at index ``number mod n`` of those left."""
-    limit = min([loads[i] for i in candidates]) + tolerance  # tier 0: loads below it
-    left = [i for i in candidates if loads[i] < limit]
+    values = [loads[i] for i in candidates]
+    limit = min(values) + tolerance  # tier 0: loads below it
+    left = list(compress(candidates, map(limit.__gt__, values)))
     if len(left) < count:
         return _pick_by_tiers(candidates, loads, count, limit, number)
     chosen = []

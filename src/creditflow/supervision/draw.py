@@ -34,6 +34,8 @@ _Chosen = dict[str, list[Kept]]
 # subject else 1, key, visit, subject, stratum index (not the stratum itself: a tuple of atoms
 # is one the garbage collector stops tracking).
 _Planned = tuple[int, int, bytes, int, Kept, int]
+# An Inspection from its fields in order, without a Python-level __new__ call.
+_new_inspection = tuple.__new__
 
 
 def draw_plan(
@@ -175,24 +177,29 @@ def _assign(
     count = settings.inspectors_per_inspection
     inspections = []
     ids = [i.inspector_id for i in pools.inspectors]
+    strata = [(d.decision.facts.domain, d.decision.facts.grade, d.name) for d in draws]
     for index, _, key, visit, (_, subject_id, kind, name, region), number in planned:
-        stratum = draws[number]
-        period, facts = labels[index], stratum.decision.facts
-        eligible = pools.eligible(region, facts.domain, subject_id)
-        chosen = draw.take(eligible, count, period, facts.domain, subject_id, visit)
+        domain, grade, stratum = strata[number]
+        period = labels[index]
+        eligible = pools.eligible(region, domain, subject_id)
+        chosen = draw.take(eligible, count, period, domain, subject_id, visit)
+        inspectors = tuple([ids[i] for i in chosen])
         inspections.append(
-            Inspection(
-                period=period,
-                subject_id=subject_id,
-                kind=kind,
-                name=name,
-                region=region,
-                domain=facts.domain,
-                grade=facts.grade,
-                stratum=stratum.name,
-                visit=visit,
-                key=key.hex(),
-                inspectors=tuple([ids[i] for i in chosen]),
+            _new_inspection(
+                Inspection,
+                (
+                    period,
+                    subject_id,
+                    kind,
+                    name,
+                    region,
+                    domain,
+                    grade,
+                    stratum,
+                    visit,
+                    key.hex(),
+                    inspectors,
+                ),
             )
         )
     return inspections, draw

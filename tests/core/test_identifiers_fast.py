@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from creditflow.core.identifiers import (
     _diagnose_resident_id,
     _diagnose_uscc,
+    are_valid_usccs,
     is_valid_resident_id,
     is_valid_uscc,
     organisation_code_check_character,
@@ -76,3 +77,20 @@ def test_the_fast_uscc_check_agrees_with_the_diagnosis(code: str) -> None:
 @example("230123179912310000")  # before 1800
 def test_the_fast_resident_id_check_agrees_with_the_diagnosis(code: str) -> None:
     assert is_valid_resident_id(code) == diagnosed_valid(_diagnose_resident_id, code)
+
+
+@settings(max_examples=1500)
+@given(st.lists(st.one_of(uscc_codes, near(uscc_codes, USCC_CHARACTERS)), max_size=6))
+@example([])
+@example(["91230123000000019R", 91230123000000019])
+@example(["91230123000000019R" + "0", "91230123000000019"])  # 19 + 17 characters
+def test_the_bulk_uscc_check_agrees_with_one_by_one(codes: list[str]) -> None:
+    assert are_valid_usccs(codes) == all(map(is_valid_uscc, codes))
+
+
+@given(st.lists(uscc_codes, min_size=1, max_size=300), st.data())
+def test_one_bad_code_among_many_is_found(codes: list[str], data: st.DataObject) -> None:
+    assert are_valid_usccs(codes)
+    at = data.draw(st.integers(0, len(codes) - 1))
+    bad = data.draw(near(st.just(codes[at]), USCC_CHARACTERS))
+    assert are_valid_usccs([*codes[:at], bad, *codes[at + 1 :]]) == is_valid_uscc(bad)

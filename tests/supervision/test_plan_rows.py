@@ -37,7 +37,8 @@ def base_rows() -> list[Row]:
         elif n % 20 == 13:
             row = [f"CN-{n}", "vessel", f"船舶{n}"]
         else:
-            row = [uscc(n), "enterprise", f"企业{n}"]
+            name = {5: "企业\n5", 6: '企业,"6"'}.get(n, f"企业{n}")  # quoted, on two lines
+            row = [uscc(n), "enterprise", name]
         rows.append([*row, region, domain, grade, lists, flags, last])
     rows.append([uscc(1), "enterprise", "企业1", "230123", "work_safety", "B", "", "", ""])
     return rows
@@ -121,6 +122,13 @@ def outcome(engine: creditflow.Engine, population: object) -> object:
     return plan.digest
 
 
+@pytest.fixture(params=[4096, 5], ids=["batch", "small batch"])
+def batch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Codes checked a batch at a time: at the end of the file, or every few rows."""
+    monkeypatch.setattr(selection._Codes, "BATCH", request.param)
+
+
+@pytest.mark.usefixtures("batch")
 @pytest.mark.parametrize("at", [3, 50])
 @pytest.mark.parametrize("name", [*MUTATIONS, "duplicate"])
 def test_a_csv_file_draws_as_its_entries_one_by_one(
@@ -130,6 +138,29 @@ def test_a_csv_file_draws_as_its_entries_one_by_one(
     fast, slow = outcome(engine, read_population(path)), outcome(engine, one_by_one(path))
     assert fast == slow
     assert isinstance(fast, str) == (name in VALID), fast
+
+
+@pytest.mark.usefixtures("batch")
+@pytest.mark.parametrize("later", [*MUTATIONS, "duplicate", "not CSV"])
+def test_a_bad_code_is_named_before_any_later_fault(
+    tmp_path: Path, engine: creditflow.Engine, later: str
+) -> None:
+    rows = mutated("id check character", 40)
+    if later == "not CSV":
+        rows[52][2] = 'x"y'
+    elif later == "duplicate":
+        rows[52][:2] = rows[50][:2]
+        rows[52][4] = rows[50][4]
+    else:
+        MUTATIONS[later](rows[52])
+    path = write(tmp_path / "population.csv", HEADER, rows)
+    if later == "not CSV":  # an unterminated quote
+        text = path.read_text(encoding="utf-8").replace('"x""y"', '"x')
+        path.write_text(text, encoding="utf-8")
+    fast, slow = outcome(engine, read_population(path)), outcome(engine, one_by_one(path))
+    assert fast == slow
+    assert isinstance(fast, tuple)
+    assert fast[2][1] == 43  # line 43: row 40 after the header and a name on two lines
 
 
 @pytest.mark.parametrize("order", ["reversed", "optional columns left out"])

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import attrs
@@ -29,6 +29,7 @@ from creditflow.errors import InvalidIdentifier, InvalidInput
 __all__ = [
     "ResidentId",
     "Uscc",
+    "are_valid_usccs",
     "is_valid_resident_id",
     "is_valid_uscc",
     "organisation_code_check_character",
@@ -120,6 +121,35 @@ def _byte_table(digit: Callable[[str], str]) -> bytes:
 
 _USCC_BASE34 = _byte_table(lambda c: _BASE36_DIGITS[_USCC_ALPHABET.index(c)])
 _ORGANISATION_BASE13 = _byte_table(lambda c: _BASE36_DIGITS[int(c, 36) % 11])
+
+
+# The tables of are_valid_usccs: byte values to add up, a table per position (any byte out of
+# the alphabet is refused before they are read); and each byte value modulo 31 or 11.
+
+
+def _value_table(values: dict[str, int]) -> bytes:
+    table = bytearray(256)
+    for char, value in values.items():
+        table[ord(char)] = value
+    return bytes(table)
+
+
+# The weighted values of the first 17 characters and the value of the check character: they
+# add up to 0 mod 31 in a valid code.
+_USCC_LANES = [
+    _value_table({c: _USCC_ALPHABET.index(c) * weight % 31 for c in _USCC_ALPHABET})
+    for weight in _USCC_WEIGHTS
+] + [_value_table({c: _USCC_ALPHABET.index(c) for c in _USCC_ALPHABET})]
+# The weighted values of the organisation code body, and the value its check character makes
+# up to 0 mod 11 with them.
+_ORGANISATION_LANES = [
+    _value_table({c: int(c, 36) * weight % 11 for c in _USCC_ALPHABET})
+    for weight in _ORGANISATION_WEIGHTS
+] + [_value_table({c: -_ORGANISATION_CHECKS.index(c) % 11 for c in _ORGANISATION_CHECKS})]
+_MOD_31 = bytes(value % 31 for value in range(256))
+_MOD_11 = bytes(value % 11 for value in range(256))
+_USCC_ALPHABET_BYTES = _USCC_ALPHABET.encode()
+_ORGANISATION_CHECK_BYTES = _ORGANISATION_CHECKS.encode()
 
 
 # --- unified social credit code ---------------------------------------------------------------
@@ -248,6 +278,46 @@ def is_valid_uscc(code: object) -> bool:
         return False
     total = 2 * int(raw[8:16].translate(_ORGANISATION_BASE13), 13)
     return _ORGANISATION_CHECKS[total % 11] == code[16]
+
+
+def are_valid_usccs(codes: Sequence[str]) -> bool:
+    """Whether every one of ``codes`` is a valid unified social credit code; never raises.
+
+    The answer of ``all(map(is_valid_uscc, codes))``, for many codes at a time: about 0.15 µs
+    a code for a few thousand. Each step runs over all the codes at once: the characters of
+    one position in every code are a strided slice of the codes' joined bytes, translated to
+    their weighted values and read as one integer with a byte for each code, so that adding
+    the integers of a few positions adds up the values of every code at once, each in its own
+    byte (six values below 31, or nine below 11, never carry into the next).
+    """
+    count = len(codes)
+    try:
+        text = "".join(codes)
+    except TypeError:  # a value that is not a str
+        return False
+    if not count or len(text) != 18 * count or not text.isascii() or max(map(len, codes)) != 18:
+        return not count
+    raw = text.encode("ascii")
+    if raw.translate(None, _USCC_ALPHABET_BYTES) or raw[16::18].translate(
+        None, _ORGANISATION_CHECK_BYTES
+    ):
+        return False
+    if not all(raw[position::18].isdigit() for position in range(2, 8)):
+        return False
+    zeros = bytes(count)
+    total = 0
+    for group in (range(0, 6), range(6, 12), range(12, 18)):
+        sums = sum(_lane(raw, position, _USCC_LANES[position]) for position in group)
+        total += int.from_bytes(sums.to_bytes(count, "little").translate(_MOD_31), "little")
+    if total.to_bytes(count, "little").translate(_MOD_31) != zeros:
+        return False
+    sums = sum(_lane(raw, position, _ORGANISATION_LANES[position - 8]) for position in range(8, 17))
+    return sums.to_bytes(count, "little").translate(_MOD_11) == zeros
+
+
+def _lane(raw: bytes, position: int, table: bytes) -> int:
+    """The values of the characters at ``position`` of 18-character codes, a byte for each."""
+    return int.from_bytes(raw[position::18].translate(table), "little")
 
 
 # --- resident ID ------------------------------------------------------------------------------

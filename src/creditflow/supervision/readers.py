@@ -149,9 +149,10 @@ class PopulationRows:
     iterating the file would, raising for a row that cannot be read.
     """
 
-    __slots__ = ("_parse", "_table", "days", "reader", "values", "width")
+    __slots__ = ("_parse", "_table", "days", "name", "reader", "values", "width")
 
     def __init__(self, table: CsvTable, parse: _EntryParser) -> None:
+        self.name = table.name
         self._table = table
         self._parse = parse
         self.reader = table.reader

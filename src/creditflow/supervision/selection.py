@@ -18,10 +18,12 @@ from collections.abc import Iterable
 import attrs
 
 from creditflow.core.facts import Facts
-from creditflow.errors import InvalidInput, UnknownName
+from creditflow.core.identifiers import are_valid_usccs
+from creditflow.core.subjects import SubjectKind
+from creditflow.errors import InvalidInput, InvalidRow, UnknownName
 from creditflow.rules.engine import Engine
 from creditflow.supervision.entries import PopulationEntry, check_entry, check_token, row_error
-from creditflow.supervision.ids import FAST_CHECKS
+from creditflow.supervision.ids import FAST_CHECKS, check_subject_id
 from creditflow.supervision.readers import PopulationFile, PopulationRows
 from creditflow.supervision.strata import StratumDraw, stratum_name
 
@@ -166,40 +168,82 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
     together, its region met in its domain, its date read) with a valid id, a name, and no
     duplicate or conflict is checked, counted and hashed here, without making its entry. Any
     other row goes through :meth:`_Pass.add` as its entry, which checks it field by field and
-    names the row at fault; after it, the rows like it take the way here.
+    names the row at fault; after it, the rows like it take the way here. The codes of
+    enterprises taken here are checked a batch at a time (:class:`_Codes`).
     """
     slots: dict[tuple[str, str, str, str], _Slot] = {}
     checks, days, year = FAST_CHECKS, rows.days, state.year
     conflicted_ids = state.conflicted_ids
     reader, values, width = rows.reader, rows.values, rows.width
+    codes = _Codes(rows.name)
+    later, add_code, add_line = _Codes.CHECK, codes.codes.append, codes.lines.append
     size = 0
-    for row in reader:
-        if len(row) == width:
-            subject_id, kind, name, region, domain, grade, lists, flags, last = values(row)
-            slot = slots.get((domain, grade, lists, flags))
-            check = checks.get(kind)
-            if (
-                slot is not None
-                and check is not None
-                and check(subject_id)
-                and "|" not in subject_id
-                and name.strip()
-                and (not last or last in days)
-                and region in slot[2]
-                and subject_id not in slot[1]
-                and subject_id not in conflicted_ids
-            ):
-                draw = slot[0]
-                slot[1].add(subject_id)
-                size += 1
-                if last and draw.low_risk and days[last].year == year:
-                    draw.exempt += 1
-                else:
-                    draw.add(subject_id, kind, name, region)
-                continue
-        entry = rows.entry(row)
-        if entry is not None:
-            slot = state.add(entry)
-            _, _, _, _, domain, grade, lists, flags, _ = values(row)
-            slots[domain, grade, lists, flags] = slot
+    try:
+        for row in reader:
+            if len(row) == width:
+                subject_id, kind, name, region, domain, grade, lists, flags, last = values(row)
+                slot = slots.get((domain, grade, lists, flags))
+                check = checks.get(kind)
+                if (
+                    slot is not None
+                    and check is not None
+                    and (check is later or check(subject_id))
+                    and "|" not in subject_id
+                    and name.strip()
+                    and (not last or last in days)
+                    and region in slot[2]
+                    and subject_id not in slot[1]
+                    and subject_id not in conflicted_ids
+                ):
+                    if check is later:
+                        add_code(subject_id)
+                        add_line(reader.line_num)
+                        if len(codes.codes) == _Codes.BATCH:
+                            codes.check()
+                    draw = slot[0]
+                    slot[1].add(subject_id)
+                    size += 1
+                    if last and draw.low_risk and days[last].year == year:
+                        draw.exempt += 1
+                    else:
+                        draw.add(subject_id, kind, name, region)
+                    continue
+            codes.check()
+            entry = rows.entry(row)
+            if entry is not None:
+                slot = state.add(entry)
+                _, _, _, _, domain, grade, lists, flags, _ = values(row)
+                slots[domain, grade, lists, flags] = slot
+    except Exception:
+        codes.check()  # a bad code before the row at fault is named first
+        raise
+    codes.check()
     state.size += size
+
+
+class _Codes:
+    """The codes of enterprises taken the fast way and not checked yet, with their lines.
+
+    :func:`~creditflow.core.identifiers.are_valid_usccs` checks them :data:`BATCH` at a time,
+    and before any other row is made an entry, any error raised, and the end: so a bad code
+    is named with its row before anything that comes after it, as one by one.
+    """
+
+    BATCH = 4096
+    CHECK = FAST_CHECKS[SubjectKind.ENTERPRISE.value]  # the one-by-one check left for later
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.codes: list[str] = []
+        self.lines: list[int] = []
+
+    def check(self) -> None:
+        """Raise InvalidRow for the first bad code, as the check of its entry would; clear."""
+        if self.codes and not are_valid_usccs(self.codes):
+            for code, line in zip(self.codes, self.lines, strict=True):
+                try:
+                    check_subject_id(SubjectKind.ENTERPRISE, code)
+                except InvalidInput as error:
+                    raise InvalidRow(self.name, line, str(error), field="subject_id") from None
+        self.codes.clear()
+        self.lines.clear()

@@ -176,7 +176,8 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
     conflicted_ids = state.conflicted_ids
     reader, values, width = rows.reader, rows.values, rows.width
     codes = _Codes(rows.name)
-    later, add_code, add_line = _Codes.CHECK, codes.codes.append, codes.lines.append
+    later, pending, batch = _Codes.CHECK, codes.codes, _Codes.BATCH
+    add_code, add_line = pending.append, codes.lines.append
     size = 0
     try:
         for row in reader:
@@ -198,7 +199,7 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
                     if check is later:
                         add_code(subject_id)
                         add_line(reader.line_num)
-                        if len(codes.codes) == _Codes.BATCH:
+                        if len(pending) == batch:
                             codes.check()
                     draw = slot[0]
                     slot[1].add(subject_id)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from creditflow.core.identifiers import (
     _diagnose_resident_id,
     _diagnose_uscc,
+    are_valid_resident_ids,
     are_valid_usccs,
     is_valid_resident_id,
     is_valid_uscc,
@@ -94,3 +95,33 @@ def test_one_bad_code_among_many_is_found(codes: list[str], data: st.DataObject)
     at = data.draw(st.integers(0, len(codes) - 1))
     bad = data.draw(near(st.just(codes[at]), USCC_CHARACTERS))
     assert are_valid_usccs([*codes[:at], bad, *codes[at + 1 :]]) == is_valid_uscc(bad)
+
+
+def with_check(first17: str) -> str:
+    return first17 + resident_id_check_character(first17)
+
+
+@settings(max_examples=1500)
+@given(st.lists(st.one_of(resident_ids, near(resident_ids, ID_CHARACTERS)), max_size=6))
+@example([])
+@example([with_check("23012320000229001"), with_check("23012319000229001")])  # 1900: no leap
+@example([with_check("23012318000101001"), with_check("23012317991231001")])
+@example([with_check("23012320001301001"), with_check("23012320000100001")])
+@example(["23012320000229001X" + "0", "23012320000229001"])  # 19 + 17 characters
+@example([with_check("10229023012320001")])  # 0229 where the date is not
+def test_the_bulk_resident_id_check_agrees_with_one_by_one(codes: list[str]) -> None:
+    assert are_valid_resident_ids(codes) == all(map(is_valid_resident_id, codes))
+
+
+@given(st.lists(resident_ids, min_size=1, max_size=300), st.data())
+def test_one_bad_id_among_many_is_found(codes: list[str], data: st.DataObject) -> None:
+    assert are_valid_resident_ids(codes)
+    at = data.draw(st.integers(0, len(codes) - 1))
+    bad = data.draw(near(st.just(codes[at]), ID_CHARACTERS))
+    assert are_valid_resident_ids([*codes[:at], bad, *codes[at + 1 :]]) == is_valid_resident_id(bad)
+
+
+@given(st.dates(dt.date(1700, 1, 1), dt.date(2400, 12, 31)), st.integers(0, 999))
+def test_every_birth_date_is_checked_in_bulk_as_one_by_one(born: dt.date, number: int) -> None:
+    code = with_check(f"230123{born:%Y%m%d}{number:03d}")
+    assert are_valid_resident_ids([resident_id(1), code]) == is_valid_resident_id(code)

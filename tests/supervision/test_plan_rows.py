@@ -125,7 +125,7 @@ def outcome(engine: creditflow.Engine, population: object) -> object:
 @pytest.fixture(params=[4096, 5], ids=["batch", "small batch"])
 def batch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Codes checked a batch at a time: at the end of the file, or every few rows."""
-    monkeypatch.setattr(selection._Codes, "BATCH", request.param)
+    monkeypatch.setattr(selection._Ids, "BATCH", request.param)
 
 
 @pytest.mark.usefixtures("batch")
@@ -161,6 +161,27 @@ def test_a_bad_code_is_named_before_any_later_fault(
     assert fast == slow
     assert isinstance(fast, tuple)
     assert fast[2][1] == 43  # line 43: row 40 after the header and a name on two lines
+
+
+@pytest.mark.usefixtures("batch")
+@pytest.mark.parametrize(("first", "second"), [(47, 50), (40, 47), (49, 50), (47, 49), (40, 53)])
+def test_of_bad_ids_of_any_kinds_the_first_is_named(
+    tmp_path: Path, engine: creditflow.Engine, first: int, second: int
+) -> None:
+    rows = base_rows()  # row 47 is a person, 49 a vehicle, 53 a vessel, 40 and 50 enterprises
+    for at in (first, second):
+        if rows[at][1] == "vehicle":
+            rows[at][0] = rows[at][0].lower()  # 黑a00049: no lower case in a plate
+        elif rows[at][1] == "vessel":
+            rows[at][0] = "CN 53"  # no whitespace in a vessel id
+        else:
+            bad_check_character(rows[at])
+    path = write(tmp_path / "population.csv", HEADER, rows)
+    fast, slow = outcome(engine, read_population(path)), outcome(engine, one_by_one(path))
+    assert fast == slow
+    assert isinstance(fast, tuple)
+    assert fast[2][1] == first + 3  # after the header and a name on two lines
+    assert fast[3] == "subject_id"
 
 
 @pytest.mark.parametrize("order", ["reversed", "optional columns left out"])

@@ -8,13 +8,20 @@ parser, whose error names the position or check character at fault.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from creditflow.core.identifiers import ResidentId, Uscc, is_valid_resident_id, is_valid_uscc
+from creditflow.core.identifiers import (
+    ResidentId,
+    Uscc,
+    are_valid_resident_ids,
+    are_valid_usccs,
+    is_valid_resident_id,
+    is_valid_uscc,
+)
 from creditflow.core.subjects import PLATE_PATTERN, Subject, SubjectKind
 from creditflow.errors import InvalidInput
 
-__all__ = ["FAST_CHECKS", "check_subject_id", "is_valid_subject_id"]
+__all__ = ["BULK_CHECKS", "FAST_CHECKS", "check_subject_id", "is_valid_subject_id"]
 
 
 def _fast_plate(plate: str) -> bool:
@@ -33,6 +40,24 @@ FAST_CHECKS: dict[str, Callable[[str], bool]] = {
 }
 """By kind value (an Enum member hashes in Python, its value in C), a check of a str id that is
 true only for a valid id; false: :func:`check_subject_id` says why."""
+
+
+def _plates(plates: Sequence[str]) -> bool:
+    return all(map(_fast_plate, plates))
+
+
+def _vessels(vessel_ids: Sequence[str]) -> bool:
+    return all(map(_fast_vessel, vessel_ids))
+
+
+BULK_CHECKS: dict[str, Callable[[Sequence[str]], bool]] = {
+    SubjectKind.ENTERPRISE.value: are_valid_usccs,
+    SubjectKind.PERSON.value: are_valid_resident_ids,
+    SubjectKind.VEHICLE.value: _plates,
+    SubjectKind.VESSEL.value: _vessels,
+}
+"""By kind value, a check of many str ids at once: true only if every one is valid, as
+:data:`FAST_CHECKS` would say one by one."""
 
 
 def is_valid_subject_id(kind: SubjectKind, subject_id: object) -> bool:

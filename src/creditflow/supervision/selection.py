@@ -18,12 +18,11 @@ from collections.abc import Iterable
 import attrs
 
 from creditflow.core.facts import Facts
-from creditflow.core.identifiers import are_valid_usccs
 from creditflow.core.subjects import SubjectKind
 from creditflow.errors import InvalidInput, InvalidRow, UnknownName
 from creditflow.rules.engine import Engine
 from creditflow.supervision.entries import PopulationEntry, check_entry, check_token, row_error
-from creditflow.supervision.ids import FAST_CHECKS, check_subject_id
+from creditflow.supervision.ids import BULK_CHECKS, FAST_CHECKS, check_subject_id
 from creditflow.supervision.readers import PopulationFile, PopulationRows
 from creditflow.supervision.strata import StratumDraw, stratum_name
 
@@ -165,30 +164,29 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
     """The pass over the rows of a CSV file, as :meth:`_Pass.add` of each row's entry would go.
 
     A row like those already read (its kind known, its domain, grade, lists and flags met
-    together, its region met in its domain, its date read) with a valid id, a name, and no
-    duplicate or conflict is checked, counted and hashed here, without making its entry. Any
-    other row goes through :meth:`_Pass.add` as its entry, which checks it field by field and
-    names the row at fault; after it, the rows like it take the way here. The codes of
-    enterprises taken here are checked a batch at a time (:class:`_Codes`).
+    together, its region met in its domain, its date read) with a name, and no duplicate or
+    conflict is counted and hashed here, without making its entry; its id is checked later,
+    with others of its kind (:class:`_Ids`). Any other row goes through :meth:`_Pass.add` as
+    its entry, which checks it field by field and names the row at fault; after it, the rows
+    like it take the way here.
     """
     slots: dict[tuple[str, str, str, str], _Slot] = {}
-    checks, days, year = FAST_CHECKS, rows.days, state.year
+    days, year = rows.days, state.year
     conflicted_ids = state.conflicted_ids
     reader, values, width = rows.reader, rows.values, rows.width
-    codes = _Codes(rows.name)
-    later, pending, batch = _Codes.CHECK, codes.codes, _Codes.BATCH
-    add_code, add_line = pending.append, codes.lines.append
+    pending = _Ids(rows.name)
+    adders, batch = pending.adders, _Ids.BATCH
+    left = batch
     size = 0
     try:
         for row in reader:
             if len(row) == width:
                 subject_id, kind, name, region, domain, grade, lists, flags, last = values(row)
                 slot = slots.get((domain, grade, lists, flags))
-                check = checks.get(kind)
+                add = adders.get(kind)
                 if (
                     slot is not None
-                    and check is not None
-                    and (check is later or check(subject_id))
+                    and add is not None
                     and "|" not in subject_id
                     and name.strip()
                     and (not last or last in days)
@@ -196,11 +194,13 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
                     and subject_id not in slot[1]
                     and subject_id not in conflicted_ids
                 ):
-                    if check is later:
-                        add_code(subject_id)
-                        add_line(reader.line_num)
-                        if len(pending) == batch:
-                            codes.check()
+                    add_id, add_line = add
+                    add_id(subject_id)
+                    add_line(reader.line_num)
+                    left -= 1
+                    if not left:
+                        pending.check()
+                        left = batch
                     draw = slot[0]
                     slot[1].add(subject_id)
                     size += 1
@@ -209,42 +209,49 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
                     else:
                         draw.add(subject_id, kind, name, region)
                     continue
-            codes.check()
+            pending.check()
             entry = rows.entry(row)
             if entry is not None:
                 slot = state.add(entry)
                 _, _, _, _, domain, grade, lists, flags, _ = values(row)
                 slots[domain, grade, lists, flags] = slot
     except Exception:
-        codes.check()  # a bad code before the row at fault is named first
+        pending.check()  # a bad id before the row at fault is named first
         raise
-    codes.check()
+    pending.check()
     state.size += size
 
 
-class _Codes:
-    """The codes of enterprises taken the fast way and not checked yet, with their lines.
+class _Ids:
+    """The ids taken the fast way and not checked yet, by kind, with their lines.
 
-    :func:`~creditflow.core.identifiers.are_valid_usccs` checks them :data:`BATCH` at a time,
-    and before any other row is made an entry, any error raised, and the end: so a bad code
+    :data:`~creditflow.supervision.ids.BULK_CHECKS` checks them (:data:`BATCH` at a time at
+    most), before any other row is made an entry, any error raised, and the end: so a bad id
     is named with its row before anything that comes after it, as one by one.
     """
 
     BATCH = 4096
-    CHECK = FAST_CHECKS[SubjectKind.ENTERPRISE.value]  # the one-by-one check left for later
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.codes: list[str] = []
-        self.lines: list[int] = []
+        self.ids: dict[str, tuple[list[str], list[int]]] = {k: ([], []) for k in BULK_CHECKS}
+        # By kind value: add an id, add its line.
+        self.adders = {kind: (ids.append, lines.append) for kind, (ids, lines) in self.ids.items()}
 
     def check(self) -> None:
-        """Raise InvalidRow for the first bad code, as the check of its entry would; clear."""
-        if self.codes and not are_valid_usccs(self.codes):
-            for code, line in zip(self.codes, self.lines, strict=True):
-                try:
-                    check_subject_id(SubjectKind.ENTERPRISE, code)
-                except InvalidInput as error:
-                    raise InvalidRow(self.name, line, str(error), field="subject_id") from None
-        self.codes.clear()
-        self.lines.clear()
+        """Raise InvalidRow for the first bad id, as the check of its entry would; clear."""
+        first: tuple[int, str, str] | None = None
+        for kind, (ids, lines) in self.ids.items():
+            if ids and not BULK_CHECKS[kind](ids):
+                for subject_id, line in zip(ids, lines, strict=True):
+                    if not FAST_CHECKS[kind](subject_id):
+                        first = min(first or (line, kind, subject_id), (line, kind, subject_id))
+                        break
+            ids.clear()
+            lines.clear()
+        if first is not None:
+            line, kind, subject_id = first
+            try:
+                check_subject_id(SubjectKind(kind), subject_id)
+            except InvalidInput as error:
+                raise InvalidRow(self.name, line, str(error), field="subject_id") from None

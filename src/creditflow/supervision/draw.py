@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
 from creditflow.errors import InfeasiblePlan, InvalidInput
 from creditflow.rules.decision import format_ratio
@@ -36,6 +37,7 @@ _Chosen = dict[str, list[Kept]]
 _Planned = tuple[int, int, bytes, int, Kept, int]
 # An Inspection from its fields in order, without a Python-level __new__ call.
 _new_inspection = tuple.__new__
+_KEY = itemgetter(2)  # the key of a planned inspection
 
 
 def draw_plan(
@@ -152,15 +154,21 @@ def _planned(
 ) -> list[_Planned]:
     """Every inspection in plan order: period; subjects some inspector must withdraw from
     first, as they have fewer candidates; subject key; visit."""
-    planned: list[_Planned] = []
+    # By period, then first or later: each sorted by key at the end (stably: the visits of a
+    # subject stay in order), from the strata's runs already in key order.
+    groups: list[list[list[_Planned]]] = [[[], []] for _ in range(periods)]
     for number, draw in enumerate(draws):
         offsets = list(enumerate(schedule(0, draw.visits, periods), start=1))
         for rank, kept in enumerate(chosen[draw.name]):
             key, subject_id = kept[0], kept[1]
             later = subject_id not in conflicted
             for visit, offset in offsets:
-                planned.append(((rank + offset) % periods, later, key, visit, kept, number))
-    planned.sort()  # keys are unique: the entries after them are never compared
+                index = (rank + offset) % periods
+                groups[index][later].append((index, later, key, visit, kept, number))
+    planned: list[_Planned] = []
+    for group in (group for by_period in groups for group in by_period):
+        group.sort(key=_KEY)  # keys are unique to a subject
+        planned += group
     return planned
 
 

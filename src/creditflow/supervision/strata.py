@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 from fractions import Fraction
+from operator import itemgetter
 
 import attrs
 
@@ -25,6 +26,7 @@ MARGIN_SIGMAS = 8.0
 """How generous the running bound of :class:`StratumDraw` is, in standard deviations."""
 _FIRST_CHECKPOINT = 1024
 _KEEP_ALL = b"\xff" * 33  # greater than every 32-byte key
+_KEY = itemgetter(0)  # the key of a kept subject: unique in its stratum
 
 
 def round_count(ratio: Fraction, size: int, rounding: Rounding) -> int:
@@ -162,7 +164,7 @@ class StratumDraw:
         """The ``count`` subjects with the smallest keys, smallest first; None if too few kept."""
         if len(self.kept) < count:
             return None
-        return sorted(self.kept)[:count]
+        return sorted(self.kept, key=_KEY)[:count]
 
     def summary(self, drawn: int) -> Stratum:
         """The frozen :class:`Stratum` of the plan."""

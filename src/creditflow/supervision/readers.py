@@ -144,12 +144,13 @@ class PopulationRows:
     """The rows of a CSV population file, read by the caller, and the entry of any row.
 
     ``reader`` gives the rows as lists of fields; :meth:`values` picks a row's values in the
-    order of :data:`POPULATION_COLUMNS`; ``days`` holds the dates of the ``last_inspected``
+    order of :data:`POPULATION_COLUMNS` (with ``in_order``, a row of ``width`` fields is its
+    values already); ``days`` holds the dates of the ``last_inspected``
     values read so far (only valid ones). :meth:`entry` makes the entry of a row, exactly as
     iterating the file would, raising for a row that cannot be read.
     """
 
-    __slots__ = ("_parse", "_table", "days", "name", "reader", "values", "width")
+    __slots__ = ("_parse", "_table", "days", "in_order", "name", "reader", "values", "width")
 
     def __init__(self, table: CsvTable, parse: _EntryParser) -> None:
         self.name = table.name
@@ -158,6 +159,7 @@ class PopulationRows:
         self.reader = table.reader
         self.values = table.pick
         self.width = table.width
+        self.in_order = table.in_order
         self.days = parse.days
 
     def entry(self, row: list[str]) -> PopulationEntry | None:
@@ -211,15 +213,21 @@ class CsvTable:
     optional column); a row is ``width`` fields long unless :meth:`is_blank`.
     """
 
-    __slots__ = ("name", "pick", "reader", "width")
+    __slots__ = ("in_order", "name", "pick", "reader", "width")
 
     def __init__(
-        self, name: str, reader: _csv.Reader, pick: Callable[[list[str]], Any], width: int
+        self,
+        name: str,
+        reader: _csv.Reader,
+        pick: Callable[[list[str]], Any],
+        width: int,
+        in_order: bool = False,
     ) -> None:
         self.name = name
         self.reader = reader
         self.pick = pick
         self.width = width
+        self.in_order = in_order  # the header is the columns asked for: a row is its values
 
     def is_blank(self, row: list[str]) -> bool:
         """For a row not ``width`` fields long: true if it is blank (it is skipped), else raise."""
@@ -236,11 +244,11 @@ def _csv_table(source: Source, name: str, columns: Sequence[str]) -> Iterator[Cs
         reader = csv.reader(lines, strict=True)
         try:
             header = next(reader, None)
-            yield (
-                None
-                if header is None
-                else CsvTable(name, reader, _picker(name, header, columns), len(header))
-            )
+            if header is None:
+                yield None
+            else:
+                pick, in_order = _picker(name, header, columns), header == [*columns]
+                yield CsvTable(name, reader, pick, len(header), in_order)
         except csv.Error as error:
             raise InvalidRow(name, reader.line_num, f"not valid CSV: {error}") from None
 

@@ -173,7 +173,7 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
     slots: dict[tuple[str, str, str, str], _Slot] = {}
     days, year = rows.days, state.year
     conflicted_ids = state.conflicted_ids
-    reader, values, width = rows.reader, rows.values, rows.width
+    reader, values, width, in_order = rows.reader, rows.values, rows.width, rows.in_order
     pending = _Ids(rows.name)
     adders, batch = pending.adders, _Ids.BATCH
     left = batch
@@ -181,7 +181,9 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
     try:
         for row in reader:
             if len(row) == width:
-                subject_id, kind, name, region, domain, grade, lists, flags, last = values(row)
+                subject_id, kind, name, region, domain, grade, lists, flags, last = (
+                    row if in_order else values(row)
+                )
                 slot = slots.get((domain, grade, lists, flags))
                 add = adders.get(kind)
                 if (

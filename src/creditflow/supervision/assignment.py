@@ -22,7 +22,6 @@ declared conflict kept one of them out of some draws: recusal (回避) comes bef
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import compress
 
 from creditflow.supervision.entries import Inspector
 from creditflow.supervision.keys import inspection_number
@@ -62,7 +61,7 @@ def pick(
     """``count`` candidates, tier by tier, each at index ``number mod n`` of those left."""
     values = [loads[i] for i in candidates]
     limit = min(values) + tolerance  # tier 0: loads below it; tier k > 0: loads limit + k - 1
-    left = list(compress(candidates, map(limit.__gt__, values)))
+    left = [i for i in candidates if loads[i] < limit]
     chosen: list[int] = []
     while True:
         while left and len(chosen) < count:
@@ -70,5 +69,5 @@ def pick(
             chosen.append(left.pop(at))
         if len(chosen) == count or limit > max(values):
             return chosen
-        left = list(compress(candidates, map(limit.__eq__, values)))
+        left = [i for i in candidates if loads[i] == limit]
         limit += 1

@@ -4,6 +4,7 @@ as from the file's entries one by one."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -232,3 +233,18 @@ def test_rows_like_those_read_before_take_the_fast_way(
     path = write(tmp_path / "population.csv", HEADER, rows)
     assert isinstance(outcome(engine, read_population(path)), str)
     assert len(entries) < len(rows) / 10
+
+
+def test_a_stream_and_an_empty_file_draw_as_their_entries(
+    tmp_path: Path, engine: creditflow.Engine
+) -> None:
+    path = write(tmp_path / "population.csv", HEADER, mutated("id check character", 50))
+    text = "\ufeff" + path.read_text(encoding="utf-8")
+    stream, again = io.StringIO(text), io.StringIO(text)
+    fast = outcome(engine, read_population(stream, format="csv"))
+    assert fast == outcome(engine, (e for e in read_population(again, format="csv")))
+    assert isinstance(fast, tuple)
+    assert fast[2] == ("<stream>", 53)
+    empty = tmp_path / "nothing.csv"
+    empty.write_text("", encoding="utf-8")
+    assert outcome(engine, read_population(empty)) == outcome(engine, [])

@@ -145,9 +145,9 @@ class PopulationRows:
 
     ``reader`` gives the rows as lists of fields; :meth:`values` picks a row's values in the
     order of :data:`POPULATION_COLUMNS` (with ``in_order``, a row of ``width`` fields is its
-    values already); ``days`` holds the dates of the ``last_inspected``
-    values read so far (only valid ones). :meth:`entry` makes the entry of a row, exactly as
-    iterating the file would, raising for a row that cannot be read.
+    values already); ``days`` holds the dates of the ``last_inspected`` values read so far
+    (only valid ones). :meth:`entry` makes the entry of a row, exactly as iterating the file
+    would, raising for a row that cannot be read.
     """
 
     __slots__ = ("_parse", "_table", "days", "in_order", "name", "reader", "values", "width")

@@ -182,6 +182,6 @@ def test_progress_goes_to_stderr_when_asked(
     assert main([*args, "--progress"]) == 0
     shown = capsys.readouterr().err
     assert "\rreading population.csv [" in shown
-    assert "30 rows" in shown
+    assert "30 lines" in shown
     assert main(args) == 0  # stderr is not a terminal here: silent
     assert capsys.readouterr().err == ""

@@ -1,53 +1,13 @@
-"""The fast identifier checks accept exactly what the core parsers accept."""
+"""Subject ids of every kind are checked fast, and a bad one gets the core's error."""
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 from supervision_builders import resident_id, uscc
 
-from creditflow import ResidentId, SubjectKind, Uscc, is_valid_resident_id, is_valid_uscc
+from creditflow import ResidentId, SubjectKind, Uscc
 from creditflow.errors import InvalidIdentifier, InvalidInput
 from creditflow.supervision import check_subject_id, is_valid_subject_id
-from creditflow.supervision.ids import FAST_CHECKS
-
-USCC_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY" + "IOSVZa_ +é\u0661"
-ID_CHARACTERS = "0123456789Xx \u0661"
-
-
-@st.composite
-def near(draw: st.DrawFn, valid: st.SearchStrategy[str], characters: str) -> str:
-    """A valid code with up to two characters replaced, one dropped or one added."""
-    chars = list(draw(valid))
-    for _ in range(draw(st.integers(0, 2))):
-        chars[draw(st.integers(0, len(chars) - 1))] = draw(st.sampled_from(characters))
-    change = draw(st.sampled_from(["keep", "drop", "add"]))
-    if change == "drop":
-        del chars[draw(st.integers(0, len(chars) - 1))]
-    elif change == "add":
-        chars.insert(draw(st.integers(0, len(chars))), draw(st.sampled_from(characters)))
-    return "".join(chars)
-
-
-uscc_codes = st.builds(uscc, st.integers(0, 99_999_999))
-resident_ids = st.builds(resident_id, st.integers(0, 364_999))
-
-
-@settings(max_examples=1500)
-@given(near(uscc_codes, USCC_CHARACTERS))
-@example("91230123000000019R")
-@example("9123012300000001\ud800R")
-def test_the_fast_uscc_check_agrees_with_the_core(code: str) -> None:
-    assert FAST_CHECKS["enterprise"](code) == is_valid_uscc(code)
-
-
-@settings(max_examples=1500)
-@given(near(resident_ids, ID_CHARACTERS))
-@example("230123180002300005")  # 30 February: not a date
-@example("230123179912310000")  # before 1800
-def test_the_fast_resident_id_check_agrees_with_the_core(code: str) -> None:
-    assert FAST_CHECKS["person"](code) == is_valid_resident_id(code)
 
 
 def test_a_bad_identifier_gets_the_core_error() -> None:

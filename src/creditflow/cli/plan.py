@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 from creditflow.cli.common import EXIT_OK, EXIT_PROBLEMS, engine_for
 from creditflow.errors import InvalidInput
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(args.population, sys.stderr, args.progress or sys.stderr.isatty())
     with progress:
         plan = draw_plan(
-            progress.count(read_population(progress.stream())),
+            read_population(progress.stream()),
             engine=engine,
             period=args.period,
             seed=args.seed,
@@ -150,14 +150,15 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 class Progress:
-    """Rows read, and the share of the file, on one self-rewriting line of stderr.
+    """Lines read, and the share of the file, on one self-rewriting line of stderr.
 
     Silent unless ``shown``: by default only when stderr is a terminal. The share is the
-    file's bytes read so far, counted under the text layer, so it costs nothing per row.
+    file's bytes read so far, counted under the text layer; the lines are counted as the
+    reader takes them, so that the population is still read as a file, at full speed.
     """
 
     EVERY = 50_000
-    """Rows between two updates."""
+    """Lines between two updates."""
 
     def __init__(self, path: Path, out: IO[str], shown: bool) -> None:
         self._path = path
@@ -167,10 +168,14 @@ class Progress:
         self._raw: IO[bytes] | None = None
 
     def stream(self) -> IO[str]:
-        """The file, opened for reading as UTF-8 text (a byte order mark is skipped)."""
+        """The file, opened for reading as UTF-8 text (a byte order mark is skipped); its lines
+        counted on stderr if shown."""
         self._raw = self._path.open("rb")
         self._size = max(Path(self._path).stat().st_size, 1)
-        return io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
+        text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
+        if not self._shown:
+            return text
+        return cast(IO[str], _Counted(text, self))
 
     def count(self, rows: Iterable[_T]) -> Iterator[_T]:
         """``rows`` unchanged, with an update every :attr:`EVERY` rows."""
@@ -183,10 +188,10 @@ class Progress:
             yield row
         self._out.write("\n")
 
-    def _show(self, rows: int) -> None:
+    def _show(self, count: int, what: str = "rows") -> None:
         done = self._raw.tell() / self._size if self._raw is not None else 0.0
         bar = "#" * int(done * 30)
-        self._out.write(f"\rreading {self._path.name} [{bar:<30}] {done:4.0%} {rows:,} rows")
+        self._out.write(f"\rreading {self._path.name} [{bar:<30}] {done:4.0%} {count:,} {what}")
         self._out.flush()
 
     def __enter__(self) -> Progress:
@@ -195,3 +200,21 @@ class Progress:
     def __exit__(self, *exc: object) -> None:
         if self._raw is not None:
             self._raw.close()
+
+
+class _Counted:
+    """The lines of a text file, with an update of the progress every :attr:`Progress.EVERY`;
+    named as the file, for the reader (its format, and the rows its errors name)."""
+
+    def __init__(self, text: io.TextIOWrapper, progress: Progress) -> None:
+        self.name = text.name
+        self._text = text
+        self._progress = progress
+
+    def __iter__(self) -> Iterator[str]:
+        every, show = self._progress.EVERY, self._progress._show
+        for number, line in enumerate(self._text, start=1):
+            if number % every == 0:
+                show(number, "lines")
+            yield line
+        self._progress._out.write("\n")

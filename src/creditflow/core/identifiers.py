@@ -7,12 +7,20 @@ birth date of a resident ID). So a single wrong character anywhere, when it is a
 allowed at its position, is always reported at the check position 18: for a USCC the mod 31
 check detects every such substitution, for a resident ID the MOD 11-2 check detects every
 digit substitution.
+
+A valid identifier is accepted at bulk speed, with table lookups (about 1 µs: a population
+of millions is checked this way); only an identifier that fails that fast check goes through
+the step-by-step diagnosis above, which names what is wrong. The two agree exactly (a
+differential test holds them to it).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from collections.abc import Callable
+import re
+import struct
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import attrs
@@ -23,6 +31,8 @@ from creditflow.errors import InvalidIdentifier, InvalidInput
 __all__ = [
     "ResidentId",
     "Uscc",
+    "are_valid_resident_ids",
+    "are_valid_usccs",
     "is_valid_resident_id",
     "is_valid_uscc",
     "organisation_code_check_character",
@@ -42,6 +52,7 @@ _ORGANISATION_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _RESIDENT_ID_CHECKS = "10X98765432"
 _EARLIEST_BIRTH_DATE = dt.date(1800, 1, 1)
+_RESIDENT_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 # Says what is wrong with a character at a 1-based position, or None if it is allowed there.
 _CharRule = Callable[[str, int], str | None]
@@ -84,6 +95,74 @@ def _letter_problem(char: str) -> str:
     if char.isascii() and char.islower():
         return "lower case; use upper-case letters"
     return "not a digit or an upper-case letter"
+
+
+# --- fast acceptance: the tables of is_valid_uscc and is_valid_resident_id ---------------------
+#
+# The weighted sums of the check characters, as one int() each. The weights are powers:
+# - USCC position i (0-based) weighs 3**i mod 31, and 34 = 3 mod 31, so the sum mod 31 is the
+#   first 17 characters, reversed, read as a base-34 number whose digits are the characters'
+#   values in the GB 32100 alphabet;
+# - organisation code character j (0-based) weighs 3 * 6**j mod 11; read in base 13 (13 = 2 =
+#   1/6 mod 11) the 8 characters with digits (value mod 11) make 2**7 = 1/8 times the sum
+#   over 3, so the sum mod 11 is 24 = 2 times that number;
+# - resident ID position i (1-based) weighs 2**(18-i) mod 11, and 13 = 2 mod 11, so the sum
+#   mod 11 is 2 times the first 17 digits read in base 13.
+
+_BASE36_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_ORGANISATION_CHECKS = "0X987654321"  # indexed by the weighted sum mod 11
+
+
+def _byte_table(digit: Callable[[str], str]) -> bytes:
+    """A ``bytes.translate`` table: each USCC alphabet character to the digit it stands for,
+    every other byte to ``!``, which no ``int()`` accepts."""
+    table = bytearray(b"!" * 256)
+    for char in _USCC_ALPHABET:
+        table[ord(char)] = ord(digit(char))
+    return bytes(table)
+
+
+_USCC_BASE34 = _byte_table(lambda c: _BASE36_DIGITS[_USCC_ALPHABET.index(c)])
+_ORGANISATION_BASE13 = _byte_table(lambda c: _BASE36_DIGITS[int(c, 36) % 11])
+
+
+# The tables of are_valid_usccs: byte values to add up, a table per position (any byte out of
+# the alphabet is refused before they are read); and each byte value modulo 31 or 11.
+
+
+def _value_table(values: dict[str, int]) -> bytes:
+    table = bytearray(256)
+    for char, value in values.items():
+        table[ord(char)] = value
+    return bytes(table)
+
+
+# The weighted values of the first 17 characters and the value of the check character: they
+# add up to 0 mod 31 in a valid code.
+_USCC_LANES = [
+    _value_table({c: _USCC_ALPHABET.index(c) * weight % 31 for c in _USCC_ALPHABET})
+    for weight in _USCC_WEIGHTS
+] + [_value_table({c: _USCC_ALPHABET.index(c) for c in _USCC_ALPHABET})]
+# The weighted values of the organisation code body, and the value its check character makes
+# up to 0 mod 11 with them.
+_ORGANISATION_LANES = [
+    _value_table({c: int(c, 36) * weight % 11 for c in _USCC_ALPHABET})
+    for weight in _ORGANISATION_WEIGHTS
+] + [_value_table({c: -_ORGANISATION_CHECKS.index(c) % 11 for c in _ORGANISATION_CHECKS})]
+_MOD_31 = bytes(value % 31 for value in range(256))
+_MOD_11 = bytes(value % 11 for value in range(256))
+_USCC_ALPHABET_BYTES = _USCC_ALPHABET.encode()
+_ORGANISATION_CHECK_BYTES = _ORGANISATION_CHECKS.encode()
+# The weighted digits of a resident ID and the value of its check character: they add up to
+# 0 mod 11 in a valid ID.
+_RESIDENT_ID_LANES = [
+    _value_table({c: int(c) * weight % 11 for c in _DIGITS}) for weight in _RESIDENT_ID_WEIGHTS
+] + [_value_table({c: -_RESIDENT_ID_CHECKS.index(c) % 11 for c in _RESIDENT_ID_CHECKS})]
+_RESIDENT_ID_CHECKS_BYTES = _RESIDENT_ID_CHECKS.encode()
+# Every month and day of a leap year, as (b"MMDD",).
+_MONTH_DAYS = frozenset(
+    ((dt.date(2000, 1, 1) + dt.timedelta(days=n)).strftime("%m%d").encode(),) for n in range(366)
+)
 
 
 # --- unified social credit code ---------------------------------------------------------------
@@ -131,7 +210,14 @@ def organisation_code_check_character(body: str) -> str:
 
 
 def _check_uscc(value: object) -> str:
-    """``value`` if it is a valid unified social credit code, else raise."""
+    """``value`` if it is a valid unified social credit code, else raise saying why."""
+    if isinstance(value, str) and is_valid_uscc(value):
+        return value
+    return _diagnose_uscc(value)
+
+
+def _diagnose_uscc(value: object) -> str:
+    """:func:`_check_uscc` step by step, to say what is wrong."""
     text = _text(_USCC, value, 18)
     _characters(_USCC, text, _uscc_rule)
     _compare(_USCC, text, "check character", 18, uscc_check_character(text[:17]))
@@ -188,12 +274,63 @@ class Uscc:
 
 
 def is_valid_uscc(code: object) -> bool:
-    """Whether ``code`` is a valid unified social credit code; never raises."""
-    try:
-        _check_uscc(code)
-    except InvalidInput:
+    """Whether ``code`` is a valid unified social credit code; never raises.
+
+    Fast (about 1 µs, with table lookups): fit for checking millions of codes.
+    """
+    if not isinstance(code, str) or len(code) != 18 or not code.isascii():
         return False
-    return True
+    raw = code.encode("ascii")
+    if not raw[2:8].isdigit():
+        return False
+    try:
+        total = int(raw[16::-1].translate(_USCC_BASE34), 34)
+    except ValueError:  # a character outside the alphabet
+        return False
+    if _USCC_ALPHABET[-total % 31] != code[17]:
+        return False
+    total = 2 * int(raw[8:16].translate(_ORGANISATION_BASE13), 13)
+    return _ORGANISATION_CHECKS[total % 11] == code[16]
+
+
+def are_valid_usccs(codes: Sequence[str]) -> bool:
+    """Whether every one of ``codes`` is a valid unified social credit code; never raises.
+
+    The answer of ``all(map(is_valid_uscc, codes))``, for many codes at a time: about 0.15 µs
+    a code for a few thousand. Each step runs over all the codes at once: the characters of
+    one position in every code are a strided slice of the codes' joined bytes, translated to
+    their weighted values and read as one integer with a byte for each code, so that adding
+    the integers of a few positions adds up the values of every code at once, each in its own
+    byte (six values below 31, or nine below 11, never carry into the next).
+    """
+    count = len(codes)
+    try:
+        text = "".join(codes)
+    except TypeError:  # a value that is not a str
+        return False
+    if not count or len(text) != 18 * count or not text.isascii() or max(map(len, codes)) != 18:
+        return not count
+    raw = text.encode("ascii")
+    if raw.translate(None, _USCC_ALPHABET_BYTES) or raw[16::18].translate(
+        None, _ORGANISATION_CHECK_BYTES
+    ):
+        return False
+    if not all(raw[position::18].isdigit() for position in range(2, 8)):
+        return False
+    zeros = bytes(count)
+    total = 0
+    for group in (range(0, 6), range(6, 12), range(12, 18)):
+        sums = sum(_lane(raw, position, _USCC_LANES[position]) for position in group)
+        total += int.from_bytes(sums.to_bytes(count, "little").translate(_MOD_31), "little")
+    if total.to_bytes(count, "little").translate(_MOD_31) != zeros:
+        return False
+    sums = sum(_lane(raw, position, _ORGANISATION_LANES[position - 8]) for position in range(8, 17))
+    return sums.to_bytes(count, "little").translate(_MOD_11) == zeros
+
+
+def _lane(raw: bytes, position: int, table: bytes) -> int:
+    """The values of the characters at ``position`` of 18-character codes, a byte for each."""
+    return int.from_bytes(raw[position::18].translate(table), "little")
 
 
 # --- resident ID ------------------------------------------------------------------------------
@@ -240,7 +377,14 @@ def _birth_date(text: str) -> dt.date:
 
 
 def _check_resident_id(value: object) -> str:
-    """``value`` if it is a valid resident ID, else raise."""
+    """``value`` if it is a valid resident ID, else raise saying why."""
+    if isinstance(value, str) and is_valid_resident_id(value):
+        return value
+    return _diagnose_resident_id(value)
+
+
+def _diagnose_resident_id(value: object) -> str:
+    """:func:`_check_resident_id` step by step, to say what is wrong."""
     text = _text(_RESIDENT_ID, value, 18)
     _characters(_RESIDENT_ID, text, _resident_id_rule)
     _compare(_RESIDENT_ID, text, "check character", 18, resident_id_check_character(text[:17]))
@@ -313,9 +457,48 @@ class ResidentId:
 
 
 def is_valid_resident_id(code: object) -> bool:
-    """Whether ``code`` is a valid resident ID; never raises."""
-    try:
-        _check_resident_id(code)
-    except InvalidInput:
+    """Whether ``code`` is a valid resident ID; never raises.
+
+    Fast (about 1 µs, with table lookups): fit for checking millions of IDs.
+    """
+    if not isinstance(code, str) or _RESIDENT_ID_SHAPE.fullmatch(code) is None:
         return False
+    if _RESIDENT_ID_CHECKS[2 * int(code[:17], 13) % 11] != code[17]:
+        return False
+    try:
+        born = dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        return False
+    return born >= _EARLIEST_BIRTH_DATE
+
+
+def are_valid_resident_ids(codes: Sequence[str]) -> bool:
+    """Whether every one of ``codes`` is a valid resident ID; never raises.
+
+    The answer of ``all(map(is_valid_resident_id, codes))``, for many IDs at a time, the way
+    :func:`are_valid_usccs` checks codes; the birth dates as a set of month-days and the least
+    year, with 29 February looked at one by one.
+    """
+    count = len(codes)
+    try:
+        text = "".join(codes)
+    except TypeError:  # a value that is not a str
+        return False
+    if not count or len(text) != 18 * count or not text.isascii() or max(map(len, codes)) != 18:
+        return not count
+    raw = text.encode("ascii")
+    if raw.translate(None, _RESIDENT_ID_CHECKS_BYTES) or raw.count(b"X") != raw[17::18].count(b"X"):
+        return False  # not 17 digits and a digit or X
+    sums = sum(_lane(raw, position, _RESIDENT_ID_LANES[position]) for position in range(18))
+    if sums.to_bytes(count, "little").translate(_MOD_11) != bytes(count):
+        return False
+    if not _MONTH_DAYS.issuperset(struct.iter_unpack("10x4s4x", raw)):
+        return False
+    if min(struct.iter_unpack("6x4s8x", raw)) < (b"1800",):
+        return False
+    at = raw.find(b"0229")
+    while at != -1:  # 29 February, in a leap year only
+        if at % 18 == 10 and not calendar.isleap(int(raw[at - 4 : at])):
+            return False
+        at = raw.find(b"0229", at + 1)
     return True

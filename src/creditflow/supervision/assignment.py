@@ -59,28 +59,15 @@ def pick(
     candidates: Sequence[int], loads: Sequence[int], count: int, tolerance: int, number: int
 ) -> list[int]:
     """``count`` candidates, tier by tier, each at index ``number mod n`` of those left."""
-    limit = min([loads[i] for i in candidates]) + tolerance  # tier 0: loads below it
+    values = [loads[i] for i in candidates]
+    limit = min(values) + tolerance  # tier 0: loads below it; tier k > 0: loads limit + k - 1
     left = [i for i in candidates if loads[i] < limit]
-    if len(left) < count:
-        return _pick_by_tiers(candidates, loads, count, limit, number)
-    chosen = []
-    for _ in range(count):
-        number, at = divmod(number, len(left))
-        chosen.append(left.pop(at))
-    return chosen
-
-
-def _pick_by_tiers(
-    candidates: Sequence[int], loads: Sequence[int], count: int, limit: int, number: int
-) -> list[int]:
-    """:func:`pick` when tier 0 has too few: every tier in turn, lowest first."""
-    tiers: dict[int, list[int]] = {}
-    for index in candidates:
-        tiers.setdefault(max(0, loads[index] - limit + 1), []).append(index)
     chosen: list[int] = []
-    for tier in sorted(tiers):
-        left = tiers[tier]
+    while True:
         while left and len(chosen) < count:
             number, at = divmod(number, len(left))
             chosen.append(left.pop(at))
-    return chosen
+        if len(chosen) == count or limit > max(values):
+            return chosen
+        left = [i for i in candidates if loads[i] == limit]
+        limit += 1

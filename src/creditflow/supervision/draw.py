@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
 from creditflow.errors import InfeasiblePlan, InvalidInput
 from creditflow.rules.decision import format_ratio
@@ -34,6 +35,9 @@ _Chosen = dict[str, list[Kept]]
 # subject else 1, key, visit, subject, stratum index (not the stratum itself: a tuple of atoms
 # is one the garbage collector stops tracking).
 _Planned = tuple[int, int, bytes, int, Kept, int]
+# An Inspection from its fields in order, without a Python-level __new__ call.
+_new_inspection = tuple.__new__
+_KEY = itemgetter(2)  # the key of a planned inspection
 
 
 def draw_plan(
@@ -150,15 +154,21 @@ def _planned(
 ) -> list[_Planned]:
     """Every inspection in plan order: period; subjects some inspector must withdraw from
     first, as they have fewer candidates; subject key; visit."""
-    planned: list[_Planned] = []
+    # By period, then first or later: each sorted by key at the end (stably: the visits of a
+    # subject stay in order), from the strata's runs already in key order.
+    groups: list[list[list[_Planned]]] = [[[], []] for _ in range(periods)]
     for number, draw in enumerate(draws):
         offsets = list(enumerate(schedule(0, draw.visits, periods), start=1))
         for rank, kept in enumerate(chosen[draw.name]):
             key, subject_id = kept[0], kept[1]
             later = subject_id not in conflicted
             for visit, offset in offsets:
-                planned.append(((rank + offset) % periods, later, key, visit, kept, number))
-    planned.sort()  # keys are unique: the entries after them are never compared
+                index = (rank + offset) % periods
+                groups[index][later].append((index, later, key, visit, kept, number))
+    planned: list[_Planned] = []
+    for group in (group for by_period in groups for group in by_period):
+        group.sort(key=_KEY)  # keys are unique to a subject
+        planned += group
     return planned
 
 
@@ -175,24 +185,29 @@ def _assign(
     count = settings.inspectors_per_inspection
     inspections = []
     ids = [i.inspector_id for i in pools.inspectors]
+    strata = [(d.decision.facts.domain, d.decision.facts.grade, d.name) for d in draws]
     for index, _, key, visit, (_, subject_id, kind, name, region), number in planned:
-        stratum = draws[number]
-        period, facts = labels[index], stratum.decision.facts
-        eligible = pools.eligible(region, facts.domain, subject_id)
-        chosen = draw.take(eligible, count, period, facts.domain, subject_id, visit)
+        domain, grade, stratum = strata[number]
+        period = labels[index]
+        eligible = pools.eligible(region, domain, subject_id)
+        chosen = draw.take(eligible, count, period, domain, subject_id, visit)
+        inspectors = tuple([ids[i] for i in chosen])
         inspections.append(
-            Inspection(
-                period=period,
-                subject_id=subject_id,
-                kind=kind,
-                name=name,
-                region=region,
-                domain=facts.domain,
-                grade=facts.grade,
-                stratum=stratum.name,
-                visit=visit,
-                key=key.hex(),
-                inspectors=tuple([ids[i] for i in chosen]),
+            _new_inspection(
+                Inspection,
+                (
+                    period,
+                    subject_id,
+                    kind,
+                    name,
+                    region,
+                    domain,
+                    grade,
+                    stratum,
+                    visit,
+                    key.hex(),
+                    inspectors,
+                ),
             )
         )
     return inspections, draw

@@ -6,6 +6,11 @@ the file, the 1-based line and the field. Population rows are read lazily, so th
 any size streams through :func:`~creditflow.supervision.draw_plan`, which checks the rest
 (identifiers, names the policy does not know, duplicates, inspector pools) and names the row
 too. The formats are in ``docs/inspection-plans.md``.
+
+:func:`read_population` returns a :class:`PopulationFile`: iterated, it gives the entries;
+:func:`~creditflow.supervision.draw_plan` reads the rows of a CSV file itself instead, and
+makes an entry only of a row unlike those before it (see :mod:`.selection`), with the same
+checks and the same errors.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
 from creditflow.core.facts import Facts
 from creditflow.core.subjects import SubjectKind
@@ -32,10 +37,16 @@ from creditflow.supervision.entries import (
     to_names,
 )
 
+if TYPE_CHECKING:
+    import _csv
+
 __all__ = [
     "INSPECTOR_COLUMNS",
     "POPULATION_COLUMNS",
+    "CsvTable",
     "Format",
+    "PopulationFile",
+    "PopulationRows",
     "Source",
     "read_inspectors",
     "read_population",
@@ -77,7 +88,7 @@ def read_population(source: Source, *, format: Format | None = None) -> Iterator
     ``flags`` hold names separated by ``;``; ``last_inspected`` is ``YYYY-MM-DD`` or empty.
     """
     name = _name(source)
-    return _reader(name, format)(source, name, POPULATION_COLUMNS, _EntryParser(name))
+    return PopulationFile(source, name, _format(name, format))
 
 
 def read_inspectors(source: Source, *, format: Format | None = None) -> Iterator[Inspector]:
@@ -91,7 +102,71 @@ def read_inspectors(source: Source, *, format: Format | None = None) -> Iterator
     def make(line: int, values: Sequence[Any]) -> Inspector:
         return _inspector(name, line, dict(zip(INSPECTOR_COLUMNS, values, strict=True)))
 
-    return _reader(name, format)(source, name, INSPECTOR_COLUMNS, make)
+    return _READERS[_format(name, format)](source, name, INSPECTOR_COLUMNS, make)
+
+
+class PopulationFile(Iterator[PopulationEntry]):
+    """The entries of a population file, read lazily: what :func:`read_population` returns.
+
+    Iterated, it gives an entry per row. :meth:`rows` lets the pass of
+    :func:`~creditflow.supervision.draw_plan` read the rows of a CSV file itself, without
+    making an entry of every row (:mod:`creditflow.supervision.selection`).
+    """
+
+    def __init__(self, source: Source, name: str, format: Format) -> None:
+        self.name = name
+        self._source = source
+        self._format = format
+        self._entries: Iterator[PopulationEntry] | None = None
+
+    def __next__(self) -> PopulationEntry:
+        if self._entries is None:
+            read, parse = _READERS[self._format], _EntryParser(self.name)
+            self._entries = read(self._source, self.name, POPULATION_COLUMNS, parse)
+        return next(self._entries)
+
+    @contextlib.contextmanager
+    def rows(self) -> Iterator[PopulationRows | None]:
+        """The rows of a CSV file not read yet, as the ``csv`` module reads them; else None
+        (JSON lines, or a file already being iterated: iterate it then).
+
+        The file is read from here on: iterating it afterwards gives nothing more.
+        """
+        if self._format != "csv" or self._entries is not None:
+            yield None
+            return
+        self._entries = iter(())
+        with _csv_table(self._source, self.name, POPULATION_COLUMNS) as table:
+            yield None if table is None else PopulationRows(table, _EntryParser(self.name))
+
+
+class PopulationRows:
+    """The rows of a CSV population file, read by the caller, and the entry of any row.
+
+    ``reader`` gives the rows as lists of fields; :meth:`values` picks a row's values in the
+    order of :data:`POPULATION_COLUMNS` (with ``in_order``, a row of ``width`` fields is its
+    values already); ``days`` holds the dates of the ``last_inspected`` values read so far
+    (only valid ones). :meth:`entry` makes the entry of a row, exactly as iterating the file
+    would, raising for a row that cannot be read.
+    """
+
+    __slots__ = ("_parse", "_table", "days", "in_order", "name", "reader", "values", "width")
+
+    def __init__(self, table: CsvTable, parse: _EntryParser) -> None:
+        self.name = table.name
+        self._table = table
+        self._parse = parse
+        self.reader = table.reader
+        self.values = table.pick
+        self.width = table.width
+        self.in_order = table.in_order
+        self.days = parse.days
+
+    def entry(self, row: list[str]) -> PopulationEntry | None:
+        """The entry of the row just read, or None for a blank row."""
+        if len(row) != self.width and self._table.is_blank(row):
+            return None
+        return self._parse(self.reader.line_num, self.values(row))
 
 
 # ---------------------------------------------------------------- rows from CSV or JSON
@@ -103,12 +178,10 @@ def _name(source: Source) -> str:
     return str(getattr(source, "name", "<stream>"))
 
 
-def _reader(name: str, format: Format | None) -> Callable[..., Iterator[Any]]:
+def _format(name: str, format: Format | None) -> Format:
     kind = format or _SUFFIXES.get(Path(name).suffix.lower())
-    if kind == "csv":
-        return _csv_rows
-    if kind == "jsonl":
-        return _json_rows
+    if kind == "csv" or kind == "jsonl":
+        return kind
     raise InvalidInput(f"cannot tell the format of {name}: pass format='csv' or 'jsonl'")
 
 
@@ -123,20 +196,59 @@ def _lines(source: Source) -> Iterator[Iterable[str]]:
 
 
 def _csv_rows(source: Source, name: str, columns: Sequence[str], make: _Make[_T]) -> Iterator[_T]:
+    with _csv_table(source, name, columns) as table:
+        if table is None:
+            return
+        reader, pick, width = table.reader, table.pick, table.width
+        for row in reader:
+            if len(row) != width and table.is_blank(row):
+                continue
+            yield make(reader.line_num, pick(row))
+
+
+class CsvTable:
+    """The rows of a CSV file after its header, as the ``csv`` module reads them.
+
+    ``pick`` gives a row's values in the order of the columns asked for (``""`` for an absent
+    optional column); a row is ``width`` fields long unless :meth:`is_blank`.
+    """
+
+    __slots__ = ("in_order", "name", "pick", "reader", "width")
+
+    def __init__(
+        self,
+        name: str,
+        reader: _csv.Reader,
+        pick: Callable[[list[str]], Any],
+        width: int,
+        in_order: bool = False,
+    ) -> None:
+        self.name = name
+        self.reader = reader
+        self.pick = pick
+        self.width = width
+        self.in_order = in_order  # the header is the columns asked for: a row is its values
+
+    def is_blank(self, row: list[str]) -> bool:
+        """For a row not ``width`` fields long: true if it is blank (it is skipped), else raise."""
+        if not row:
+            return True
+        reason = f"expected {self.width} fields as in the header, got {len(row)}"
+        raise InvalidRow(self.name, self.reader.line_num, reason)
+
+
+@contextlib.contextmanager
+def _csv_table(source: Source, name: str, columns: Sequence[str]) -> Iterator[CsvTable | None]:
+    """The table of a CSV source (None if it is empty); a CSV error in it names its line."""
     with _lines(source) as lines:
         reader = csv.reader(lines, strict=True)
         try:
             header = next(reader, None)
             if header is None:
-                return
-            pick, width = _picker(name, header, columns), len(header)
-            for row in reader:
-                if len(row) != width:
-                    if not row:
-                        continue
-                    reason = f"expected {width} fields as in the header, got {len(row)}"
-                    raise InvalidRow(name, reader.line_num, reason)
-                yield make(reader.line_num, pick(row))
+                yield None
+            else:
+                pick, in_order = _picker(name, header, columns), header == [*columns]
+                yield CsvTable(name, reader, pick, len(header), in_order)
         except csv.Error as error:
             raise InvalidRow(name, reader.line_num, f"not valid CSV: {error}") from None
 
@@ -163,6 +275,9 @@ def _json_rows(source: Source, name: str, columns: Sequence[str], make: _Make[_T
         for line, text in enumerate(lines, start=1):
             if text.strip():
                 yield make(line, _json_values(name, line, text, columns))
+
+
+_READERS = {"csv": _csv_rows, "jsonl": _json_rows}
 
 
 def _json_values(name: str, line: int, text: str, columns: Sequence[str]) -> list[Any]:
@@ -239,7 +354,7 @@ class _EntryParser:
     def __init__(self, name: str) -> None:
         self._name = name
         self._facts: dict[tuple[Any, ...], Facts] = {}
-        self._days: dict[str, dt.date | None] = {}
+        self.days: dict[str, dt.date] = {}
 
     def __call__(self, line: int, values: Sequence[Any]) -> PopulationEntry:
         subject_id, kind, name, region, domain, grade, lists, flags, last = values
@@ -266,11 +381,11 @@ class _EntryParser:
     def _day(self, line: int, text: Any) -> dt.date | None:
         """The date of a ``last_inspected`` value; the few hundred distinct ones are cached."""
         try:
-            return self._days[text]
+            return self.days[text]
         except (KeyError, TypeError):
             day = _field(self._name, line, "last_inspected", _day, text)
-        if isinstance(text, str) and len(self._days) < _CACHED:
-            self._days[text] = day
+        if day is not None and isinstance(text, str) and len(self.days) < _CACHED:
+            self.days[text] = day
         return day
 
     def _new_facts(self, line: int, raw: tuple[Any, ...]) -> Facts:

@@ -3,18 +3,27 @@
 The pass reads each entry once and keeps, per stratum, only the keys that can still be among
 the smallest (see :class:`~creditflow.supervision.strata.StratumDraw`); memory follows the
 number of subjects drawn plus one set of ids per domain (to refuse duplicates).
+
+From a CSV file (:func:`~creditflow.supervision.read_population`) the pass reads the rows
+itself: a row like those before it is checked, counted and hashed without an entry being made
+of it; any other row is made an entry and goes the way of every entry, which names the row
+and field at fault. A test holds the two ways to the same plans and the same errors.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 import attrs
 
 from creditflow.core.facts import Facts
-from creditflow.errors import InvalidInput, UnknownName
+from creditflow.core.subjects import SubjectKind
+from creditflow.errors import InvalidInput, InvalidRow, UnknownName
 from creditflow.rules.engine import Engine
 from creditflow.supervision.entries import PopulationEntry, check_entry, check_token, row_error
+from creditflow.supervision.ids import BULK_CHECKS, FAST_CHECKS, check_subject_id
+from creditflow.supervision.readers import PopulationFile, PopulationRows
 from creditflow.supervision.strata import StratumDraw, stratum_name
 
 __all__ = ["Selection", "select"]
@@ -22,10 +31,10 @@ __all__ = ["Selection", "select"]
 _BY_ID = 4096  # Facts objects remembered by id
 _FIELDS = {"domain": "domain", "grade": "grade", "list kind": "lists", "flag": "flags"}
 
-# What an entry's facts lead to: its stratum, the ids seen in its domain (a dict of str to None,
-# which, unlike a set, the garbage collector leaves untracked: a full collection would otherwise
-# visit a million strings), and the first entry of each region of its domain.
-_Slot = tuple[StratumDraw, dict[str, None], dict[str, PopulationEntry]]
+# What an entry's facts lead to: its stratum, the ids seen in its domain (a set: adding to it
+# costs half what a dict does, more than a full collection walking it saves), and the first
+# entry of each region of its domain.
+_Slot = tuple[StratumDraw, set[str], dict[str, PopulationEntry]]
 
 
 @attrs.define
@@ -55,7 +64,7 @@ class _Strata:
         self.by_id: dict[int, tuple[Facts, _Slot]] = {}
         self.by_name: dict[str, StratumDraw] = {}
         self.regions: dict[str, dict[str, PopulationEntry]] = {}
-        self.ids: dict[str, dict[str, None]] = {}
+        self.ids: dict[str, set[str]] = {}
 
     def slot(self, entry: PopulationEntry) -> _Slot:
         """The slot of the entry's facts (remembered by id); unknown names raise naming the row."""
@@ -77,7 +86,7 @@ class _Strata:
             draw = StratumDraw(decision, self._seed, self._year, low, keep_all=keep_all)
             self.by_name[name] = draw
         domain = entry.facts.domain
-        slot = (draw, self.ids.setdefault(domain, {}), self.regions.setdefault(domain, {}))
+        slot = (draw, self.ids.setdefault(domain, set()), self.regions.setdefault(domain, {}))
         self.slots[entry.facts] = slot
         return slot
 
@@ -103,35 +112,148 @@ def select(
     ``year`` are counted as exempt and not drawn. ``keep_all`` names strata whose every
     subject is kept (the second pass after a shortfall).
     """
-    strata = _Strata(engine, seed, year, keep_all)
-    by_id = strata.by_id
-    conflicted: list[PopulationEntry] = []
-    size = 0
-    for entry in population:
-        size += 1
+    state = _Pass(_Strata(engine, seed, year, keep_all), year, conflicted_ids)
+    rows = population.rows() if isinstance(population, PopulationFile) else None
+    with rows or contextlib.nullcontext() as table:
+        if table is not None:
+            _add_rows(state, table)
+        else:
+            add = state.add
+            for entry in population:
+                add(entry)
+    strata = state.strata
+    return Selection(state.size, list(strata.by_name.values()), strata.regions, state.conflicted)
+
+
+class _Pass:
+    """The state of the pass: the strata, the entries read, the entries with a conflict."""
+
+    def __init__(self, strata: _Strata, year: int, conflicted_ids: frozenset[str]) -> None:
+        self.strata = strata
+        self.year = year
+        self.conflicted_ids = conflicted_ids
+        self.conflicted: list[PopulationEntry] = []
+        self.size = 0
+
+    def add(self, entry: PopulationEntry) -> _Slot:
+        """Check the entry, count it and hash it into its stratum; its slot."""
+        self.size += 1
         check_entry(entry)
-        known = by_id.get(id(entry.facts))
-        draw, seen, regions = known[1] if known is not None else strata.slot(entry)
+        known = self.strata.by_id.get(id(entry.facts))
+        slot = known[1] if known is not None else self.strata.slot(entry)
+        draw, seen, regions = slot
         subject_id = entry.subject_id
         if subject_id in seen:
             domain = entry.facts.domain
             reason = f"duplicate subject id {subject_id}: it is already in domain {domain}"
             raise row_error(entry, reason, "subject_id")
-        seen[subject_id] = None
+        seen.add(subject_id)
         if entry.region not in regions:
             regions[_region(entry)] = entry
-        if subject_id in conflicted_ids:
-            conflicted.append(entry)
+        if subject_id in self.conflicted_ids:
+            self.conflicted.append(entry)
         last = entry.last_inspected
-        if draw.low_risk and last is not None and last.year == year:
+        if draw.low_risk and last is not None and last.year == self.year:
             draw.exempt += 1
-            continue
-        draw.size += 1
-        state = draw.prefix.copy()
-        state.update(subject_id.encode())
-        key = state.digest()
-        if key < draw.bound:
-            draw.kept.append((key, subject_id, entry.kind.value, entry.name, entry.region))
-        if draw.size == draw.checkpoint:
-            draw.shrink()
-    return Selection(size, list(strata.by_name.values()), strata.regions, conflicted)
+        else:
+            draw.add(subject_id, entry.kind.value, entry.name, entry.region)
+        return slot
+
+
+def _add_rows(state: _Pass, rows: PopulationRows) -> None:
+    """The pass over the rows of a CSV file, as :meth:`_Pass.add` of each row's entry would go.
+
+    A row like those already read (its kind known, its domain, grade, lists and flags met
+    together, its region met in its domain, its date read) with a name, and no duplicate or
+    conflict is counted and hashed here, without making its entry; its id is checked later,
+    with others of its kind (:class:`_Ids`). Any other row goes through :meth:`_Pass.add` as
+    its entry, which checks it field by field and names the row at fault; after it, the rows
+    like it take the way here.
+    """
+    slots: dict[tuple[str, str, str, str], _Slot] = {}
+    days, year = rows.days, state.year
+    conflicted_ids = state.conflicted_ids
+    reader, values, width, in_order = rows.reader, rows.values, rows.width, rows.in_order
+    pending = _Ids(rows.name)
+    adders, batch = pending.adders, _Ids.BATCH
+    left = batch
+    size = 0
+    try:
+        for row in reader:
+            if len(row) == width:
+                subject_id, kind, name, region, domain, grade, lists, flags, last = (
+                    row if in_order else values(row)
+                )
+                slot = slots.get((domain, grade, lists, flags))
+                add = adders.get(kind)
+                if (
+                    slot is not None
+                    and add is not None
+                    and "|" not in subject_id
+                    and name.strip()
+                    and (not last or last in days)
+                    and region in slot[2]
+                    and subject_id not in slot[1]
+                    and subject_id not in conflicted_ids
+                ):
+                    add_id, add_line = add
+                    add_id(subject_id)
+                    add_line(reader.line_num)
+                    left -= 1
+                    if not left:
+                        pending.check()
+                        left = batch
+                    draw = slot[0]
+                    slot[1].add(subject_id)
+                    size += 1
+                    if last and draw.low_risk and days[last].year == year:
+                        draw.exempt += 1
+                    else:
+                        draw.add(subject_id, kind, name, region)
+                    continue
+            pending.check()
+            entry = rows.entry(row)
+            if entry is not None:
+                slot = state.add(entry)
+                _, _, _, _, domain, grade, lists, flags, _ = values(row)
+                slots[domain, grade, lists, flags] = slot
+    except Exception:
+        pending.check()  # a bad id before the row at fault is named first
+        raise
+    pending.check()
+    state.size += size
+
+
+class _Ids:
+    """The ids taken the fast way and not checked yet, by kind, with their lines.
+
+    :data:`~creditflow.supervision.ids.BULK_CHECKS` checks them (:data:`BATCH` at a time at
+    most), before any other row is made an entry, any error raised, and the end: so a bad id
+    is named with its row before anything that comes after it, as one by one.
+    """
+
+    BATCH = 4096
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.ids: dict[str, tuple[list[str], list[int]]] = {k: ([], []) for k in BULK_CHECKS}
+        # By kind value: add an id, add its line.
+        self.adders = {kind: (ids.append, lines.append) for kind, (ids, lines) in self.ids.items()}
+
+    def check(self) -> None:
+        """Raise InvalidRow for the first bad id, as the check of its entry would; clear."""
+        first: tuple[int, str, str] | None = None
+        for kind, (ids, lines) in self.ids.items():
+            if ids and not BULK_CHECKS[kind](ids):
+                for subject_id, line in zip(ids, lines, strict=True):
+                    if not FAST_CHECKS[kind](subject_id):
+                        first = min(first or (line, kind, subject_id), (line, kind, subject_id))
+                        break
+            ids.clear()
+            lines.clear()
+        if first is not None:
+            line, kind, subject_id = first
+            try:
+                check_subject_id(SubjectKind(kind), subject_id)
+            except InvalidInput as error:
+                raise InvalidRow(self.name, line, str(error), field="subject_id") from None

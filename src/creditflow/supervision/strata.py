@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 from fractions import Fraction
+from operator import itemgetter
 
 import attrs
 
@@ -25,6 +26,7 @@ MARGIN_SIGMAS = 8.0
 """How generous the running bound of :class:`StratumDraw` is, in standard deviations."""
 _FIRST_CHECKPOINT = 1024
 _KEEP_ALL = b"\xff" * 33  # greater than every 32-byte key
+_KEY = itemgetter(0)  # the key of a kept subject: unique in its stratum
 
 
 def round_count(ratio: Fraction, size: int, rounding: Rounding) -> int:
@@ -135,6 +137,17 @@ class StratumDraw:
         self.bound = _KEEP_ALL
         self.checkpoint = 0 if keep_all else _FIRST_CHECKPOINT
 
+    def add(self, subject_id: str, kind: str, name: str, region: str) -> None:
+        """Count a subject that may be drawn, and keep it if its key is below the bound."""
+        self.size += 1
+        state = self.prefix.copy()
+        state.update(subject_id.encode())
+        key = state.digest()
+        if key < self.bound:
+            self.kept.append((key, subject_id, kind, name, region))
+        if self.size == self.checkpoint:
+            self.shrink()
+
     def shrink(self) -> None:
         """At a checkpoint: lower the bound for the size seen so far and drop keys above it."""
         self.checkpoint *= 2
@@ -151,7 +164,7 @@ class StratumDraw:
         """The ``count`` subjects with the smallest keys, smallest first; None if too few kept."""
         if len(self.kept) < count:
             return None
-        return sorted(self.kept)[:count]
+        return sorted(self.kept, key=_KEY)[:count]
 
     def summary(self, drawn: int) -> Stratum:
         """The frozen :class:`Stratum` of the plan."""

@@ -44,8 +44,8 @@ class Inspection(NamedTuple):
     ``kind`` is the subject's kind by its value (``"person"``; :attr:`subject_kind` gives the
     :class:`~creditflow.core.SubjectKind`); ``visit`` numbers the subject's inspections in the
     year from 1; ``key`` is the subject's random key in hex; ``inspectors`` are inspector ids
-    in the order they were drawn. A named tuple of strings, because a plan holds hundreds of
-    thousands: the garbage collector need not track them.
+    in the order they were drawn. A named tuple of strings: a plan holds hundreds of
+    thousands, and a tuple is the smallest and quickest value to build.
     """
 
     period: str

@@ -8,8 +8,10 @@ Run on demand (not in CI)::
 Each "transition" is one ``CreditBook.fire`` (or ``open_case``) through the workflows, with
 its guards, deadlines, effects and follow-ups, appended with its projection in one
 transaction. The SQLite figures use durable commits (synchronous=FULL) unless the store says
-otherwise. Replay rebuilds every case from the events alone. Targets (issue 3): >= 50,000
-transitions/s in memory, >= 5,000/s on SQLite in batches, replay of 1M events under 20 s.
+otherwise. Subject ids are built before the clock starts and are new in every run (the book
+keeps checked ids). Replay rebuilds every case from the events alone. Targets (issue 3):
+>= 50,000 transitions/s in memory, >= 5,000/s on SQLite in batches, replay of 1M events under
+20 s.
 """
 
 from __future__ import annotations

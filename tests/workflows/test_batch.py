@@ -66,3 +66,16 @@ def test_batches_do_not_nest() -> None:
     book = CreditBook.memory(policy="national-transport")
     with book.batch(), pytest.raises(InvalidInput, match="do not nest"), book.batch():
         pass
+
+
+def test_an_idempotency_key_repeated_in_a_batch_returns_the_first_change() -> None:
+    book = CreditBook.memory(policy="national-transport")
+    with book.batch():
+        case = propose(book)
+        first = book.fire(case, "notify", on=D(2026, 5, 6), actor=OFFICER, idempotency_key="n-1")
+        again = book.fire(case, "notify", on=D(2026, 5, 6), actor=OFFICER, idempotency_key="n-1")
+        assert again == first and again.version == 2
+    assert [e.event for e in book.events()] == ["propose", "notify"]
+    retried = book.fire(case, "notify", on=D(2026, 5, 6), actor=OFFICER, idempotency_key="n-1")
+    assert (retried.state, retried.version) == ("notified", 2)  # and from the store after
+    assert book.head()[0] == 2

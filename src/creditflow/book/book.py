@@ -226,7 +226,10 @@ class CreditBook:
             raise
         if batch is not self._pending:
             self._append(batch)
-        return _with_effects(outcome.case, batch.reported[mark[1] :])
+        case = _with_effects(outcome.case, batch.reported[mark[1] :])
+        if key is not None:
+            batch.keyed[key] = case
+        return case
 
     def _append(self, batch: _Batch) -> None:
         """Append a batch's events and rows; keep its cases as the recent versions."""
@@ -252,8 +255,9 @@ class CreditBook:
 
         Inside the ``with`` block every ``open_case`` and ``fire`` is checked and applied as
         usual, and a refused one leaves no trace; the block's changes are appended together
-        when it ends, or not at all if it ends with an exception. Idempotency keys are
-        checked against the store only (not against the same batch). Batches do not nest.
+        when it ends, or not at all if it ends with an exception. A change repeated with an
+        idempotency key used earlier in the batch returns what that change returned, as it
+        does for a key in the store. Batches do not nest.
         """
         if self._pending is not None:
             raise InvalidInput("CreditBook.batch() blocks do not nest")
@@ -367,7 +371,10 @@ class CreditBook:
         return case
 
     def _replayed(self, key: str) -> Case | None:
-        """The case as the event stored under ``key`` left it, with its history so far."""
+        """The case as the event stored under ``key`` left it, with its history so far (or,
+        for a key used earlier in the pending batch, as that change returned it)."""
+        if self._pending is not None and key in self._pending.keyed:
+            return self._pending.keyed[key]
         stored = self._store.by_idempotency_key(ensure_str(key, "idempotency_key"))
         if stored is None:
             return None
@@ -476,6 +483,7 @@ class _Batch:
         self.expected: dict[str, int] = {}
         self.events: list[NewEvent] = []
         self.reported: list[Effect] = []
+        self.keyed: dict[str, Case] = {}  # what each idempotency key's change returned
         self._undo: list[tuple[str, Case | None, int | None]] = []
         self.lookup = book._lookup(self.cases)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+import creditflow
 from _people import (
     DECISION,
     ME,
@@ -668,15 +669,45 @@ def test_the_opening_event_carries_its_case_identity(book: CreditBook) -> None:
     assert attrs.asdict(book.get(case.case_id).history[0])["actor"] == "officer-2"
 
 
-def test_a_restored_listing_expires_again(book: CreditBook) -> None:
+def restored_listing(book: CreditBook) -> str:
+    """A serious listing published 2026-05-22, removed by a repair on 2027-05-21 and restored
+    on 2027-06-01 when the repair was revoked for false materials."""
     listing = published_listing(book)
     repair = repair_application(book, listing, D(2027, 5, 20))
     book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
     book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
     book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
+    return listing
+
+
+def test_a_restored_listing_runs_its_whole_duration_again(book: CreditBook) -> None:
+    """The built-in packs follow SAMR Order 44: the period restarts from the restore."""
+    listing = restored_listing(book)
     expiry = book.get(listing).deadline("expiry")
     assert expiry is not None
-    assert expiry.met_on is None
+    assert (expiry.started_on, expiry.last_day, expiry.met_on) == (
+        D(2027, 6, 1),
+        D(2030, 6, 1),
+        None,
+    )
+    book.run_due(on=D(2029, 5, 21))  # the first expiry has passed: still listed
+    assert book.get(listing).state == "published"
+    book.run_due(on=D(2030, 6, 2))
+    assert book.get(listing).state == "removed"
+    assert book.get(f"{listing}.record").state == "ended"
+
+
+def test_a_pack_may_keep_the_first_expiry_of_a_restored_listing() -> None:
+    national = creditflow.load_policy("national-transport@2026.1")
+    keeps = attrs.evolve(
+        national,
+        lists={k: attrs.evolve(v, restarts_on_restore=None) for k, v in national.lists.items()},
+    )
+    book = CreditBook.memory(policy=keeps)
+    listing = restored_listing(book)
+    expiry = book.get(listing).deadline("expiry")
+    assert expiry is not None
+    assert (expiry.started_on, expiry.met_on) == (D(2026, 5, 20), None)  # the decision's
     book.run_due(on=D(2029, 5, 21))
     assert book.get(listing).state == "removed"
     assert book.get(f"{listing}.record").state == "ended"

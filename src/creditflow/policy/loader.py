@@ -395,6 +395,7 @@ def _list_kind(r: Reader, t: dict[str, Any], path: str, name: str) -> ListKind |
             "publication_deadline",
             "duration",
             "early_removal_after",
+            "restarts_on_restore",
             "basis",
             "source",
             "note",
@@ -424,6 +425,9 @@ def _list_kind(r: Reader, t: dict[str, Any], path: str, name: str) -> ListKind |
         duration=duration,
         early_removal_after=early_removal,
         basis=basis,
+        restarts_on_restore=r.provision(
+            t, path, "restarts_on_restore", basis, r.read_flag, required=False
+        ),
     )
 
 

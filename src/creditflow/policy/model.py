@@ -169,6 +169,9 @@ class ListKind:
     duration: Provision[Period]
     early_removal_after: Provision[Period] | None
     basis: Basis
+    restarts_on_restore: Provision[bool] | None = None
+    """Whether a listing restored after a revoked repair runs its whole duration again from
+    the restore (SAMR Order 44) or keeps its first expiry (None: keeps it)."""
 
 
 @attrs.frozen

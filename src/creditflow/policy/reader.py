@@ -214,6 +214,13 @@ class Reader:
             return None
         return value
 
+    def read_flag(self, path: str, raw: object) -> bool | None:
+        """``true`` or ``false``."""
+        if not isinstance(raw, bool):
+            self.problem(path, f"must be true or false, got {raw!r}")
+            return None
+        return raw
+
     def read_count(self, path: str, raw: object) -> int | None:
         """A non-negative whole number."""
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:

@@ -120,6 +120,7 @@ LISTING = Machine(
             "lists.{kind}.duration",
             ("expire", "remove_early", "revoke"),
             reopened_by=("restore",),
+            restarted_if="lists.{kind}.restarts_on_restore",
         ),
         D("early_removal", "decide", "lists.{kind}.early_removal_after", ("remove_early",), "wait"),
     ),

@@ -46,7 +46,9 @@ class DeadlineRule:
     must pass before something may happen (a guard reads it). ``base`` names a data field
     holding the start date instead of the starting event's date (periods that run from a
     decision document). ``extended_by`` names an event that adds ``extension`` once;
-    ``reopened_by`` names events that make a met deadline run again (a restored listing).
+    ``reopened_by`` names events that make a met deadline run again (a restored listing), to
+    its first last day, or, where the flag at policy path ``restarted_if`` is true, for its
+    whole length again from the reopening event's date.
     """
 
     name: str
@@ -58,6 +60,7 @@ class DeadlineRule:
     extended_by: str | None = None
     extension: str | None = None
     reopened_by: tuple[str, ...] = ()
+    restarted_if: str | None = None
 
 
 @attrs.frozen

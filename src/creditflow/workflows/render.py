@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from creditflow.policy.model import Policy
 from creditflow.workflows.definitions import MACHINES
-from creditflow.workflows.machine import Machine, Transition
+from creditflow.workflows.machine import DeadlineRule, Machine, Transition
 from creditflow.workflows.settings import case_kinds, resolve
 
 __all__ = ["deadline_rows", "event_rows", "machine_markdown", "mermaid", "workflows_markdown"]
@@ -49,8 +49,16 @@ def deadline_rows(machine: Machine, policy: Policy) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for rule in machine.deadlines:
         lengths, bases = _lengths(machine, rule.setting, policy)
-        rows.append((rule.name, rule.kind, rule.starts, ", ".join(rule.until), lengths, bases))
+        rows.append((rule.name, rule.kind, _starts(rule), ", ".join(rule.until), lengths, bases))
     return rows
+
+
+def _starts(rule: DeadlineRule) -> str:
+    """The starting event, and the events that make the deadline run again."""
+    if not rule.reopened_by:
+        return rule.starts
+    again = f"{rule.starts}; runs again on {', '.join(rule.reopened_by)}"
+    return again + (f" (anew where `{rule.restarted_if}`)" if rule.restarted_if else "")
 
 
 def _markdown_row(cells: tuple[str, ...]) -> str:

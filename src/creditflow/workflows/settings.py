@@ -61,7 +61,7 @@ def setting_problems(policy: Policy, machines: Mapping[str, Any]) -> list[str]:
     for machine in machines.values():
         for kind in case_kinds(policy, machine.kinds):
             for rule in machine.deadlines:
-                for path in (rule.setting, *([rule.extension] if rule.extension else [])):
+                for path in (rule.setting, *filter(None, (rule.extension, rule.restarted_if))):
                     try:
                         resolve(policy, path, kind)
                     except LookupError as error:

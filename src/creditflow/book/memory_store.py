@@ -89,12 +89,8 @@ class MemoryStore:
         open_only: bool = False,
         bearing_only: bool = False,
     ) -> Iterator[CaseRow]:
-        """Case projections matching every filter given, in case id order.
-
-        ``bearing_only`` keeps the cases that can bear on a status: open ones, records,
-        listings and breached commitments (closed fulfilled or withdrawn commitments, decided
-        repairs and objections are left out, and never decoded).
-        """
+        """Case projections matching every filter given, in case id order; see
+        :meth:`creditflow.book.store.EventStore.cases` for ``bearing_only``."""
         self._check_open()
         for _, record in sorted(self._cases.items()):
             if (

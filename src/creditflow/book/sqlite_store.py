@@ -208,12 +208,8 @@ class SqliteStore:
         open_only: bool = False,
         bearing_only: bool = False,
     ) -> Iterator[CaseRow]:
-        """Case projections matching every filter given, in case id order.
-
-        ``bearing_only`` keeps the cases that can bear on a status: open ones, records,
-        listings and breached commitments (closed fulfilled or withdrawn commitments, decided
-        repairs and objections are left out, and never decoded).
-        """
+        """Case projections matching every filter given, in case id order; see
+        :meth:`creditflow.book.store.EventStore.cases` for ``bearing_only``."""
         where, params = _case_filter(subject_id, machine, open_only, bearing_only)
         sql = f"SELECT {_CASE_FIELDS} FROM cases WHERE {where} ORDER BY case_id LIMIT ?"
         return map(decode_case, self._pages(sql, params, ""))

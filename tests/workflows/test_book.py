@@ -305,6 +305,32 @@ def test_repair_of_a_listing_after_the_minimum_removes_it_and_fraud_restores_it(
         book.fire(again, "accept", on=D(2027, 6, 2), actor=OFFICER)
 
 
+def test_a_listing_is_restored_only_through_the_revocation_of_its_repair(
+    book: CreditBook,
+) -> None:
+    """Even the system may not put a removed listing back on the list without a cause."""
+    listing = published_listing(book)
+    other = published_listing(book, "watch")
+    repair = repair_application(book, listing, D(2027, 5, 20))
+    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
+    book.fire(other, "expire", on=D(2027, 6, 1), actor=SYSTEM)
+
+    def refused(case_id: str, named: str) -> str:
+        before = book.head()
+        with pytest.raises(TransitionRefused) as info:
+            book.fire(case_id, "restore", on=D(2027, 6, 1), actor=SYSTEM, repair_case=named)
+        assert (info.value.guard, info.value.rule) == ("repair_revoked", "repair")
+        assert book.head() == before
+        return str(info.value)
+
+    assert "restored only when its repair is revoked" in refused(listing, repair)  # approved
+    assert "restored only when its repair is revoked" in refused(listing, "x")
+    book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
+    assert book.get(listing).state == "published"
+    assert f"repair {repair} is not a repair of this listing" in refused(other, repair)
+
+
 def test_a_status_on_a_past_date_reads_publication_as_it_was_that_day(book: CreditBook) -> None:
     """Published on 2026-05-22, removed by a repair on 2027-05-21, restored on 2027-06-01."""
     listing = published_listing(book)

@@ -99,6 +99,7 @@ LISTING = Machine(
             "restore",
             ("removed",),
             "published",
+            guards=("repair_revoked",),
             required=("repair_case",),
             effects=("mark_published", "restore_listing_record"),
         ),

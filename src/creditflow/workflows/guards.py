@@ -100,12 +100,27 @@ def _after(deadline: str, ctx: TransitionContext, rule: str, text: str) -> Refus
 
 def repair_approved(ctx: TransitionContext) -> Refusal | None:
     """Early removal only through an approved repair of this listing."""
+    return _own_repair(ctx, "approved", "early removal needs an approved repair")
+
+
+def repair_revoked(ctx: TransitionContext) -> Refusal | None:
+    """A listing is restored only because the repair that ended it was revoked (false
+    materials found after approval)."""
+    return _own_repair(ctx, "revoked", "a listing is restored only when its repair is revoked")
+
+
+def _own_repair(ctx: TransitionContext, state: str, reason: str) -> Refusal | None:
+    """The event's ``repair_case`` must be a repair of this case, in ``state``."""
     repair = ctx.lookup(str(ctx.value("repair_case")))
     assert ctx.case is not None
-    if repair is None or repair.machine != "repair" or repair.state != "approved":
-        return Refusal("early removal needs an approved repair", rule="repair")
+    if repair is None or repair.machine != "repair" or repair.state != state:
+        return Refusal(reason, rule="repair", basis=ctx.policy.repair.basis.text)
     if repair.data.get("target") != ctx.case.case_id:
-        return Refusal(f"repair {repair.case_id} is not a repair of this listing", rule="repair")
+        return Refusal(
+            f"repair {repair.case_id} is not a repair of this listing",
+            rule="repair",
+            basis=ctx.policy.repair.basis.text,
+        )
     return None
 
 
@@ -246,6 +261,7 @@ GUARDS: dict[str, Guard] = {
     "expiry_reached": expiry_reached,
     "minimum_listing_passed": minimum_listing_passed,
     "repair_approved": repair_approved,
+    "repair_revoked": repair_revoked,
     "repair_eligible": repair_eligible,
     "extension_available": extension_available,
 }

@@ -44,7 +44,7 @@ class BookHistories(BookStateMachine):
 
 
 BookHistories.TestCase.settings = settings(
-    max_examples=30,
+    max_examples=100,  # enough to reach approved repairs, early removals and restores
     stateful_step_count=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],

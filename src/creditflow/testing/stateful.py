@@ -21,7 +21,7 @@ from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.severity import Severity
 from creditflow.errors import CreditflowError
 from creditflow.policy.model import Policy
-from creditflow.workflows.case import Actor
+from creditflow.workflows.case import Actor, Case
 from creditflow.workflows.definitions import MACHINES
 
 __all__ = [
@@ -37,6 +37,17 @@ _DECISION = {
     "removal_conditions": "期满或修复",
     "remedies": "复议或诉讼",
 }
+
+
+_USUAL_NEXT = {
+    ("listing", "proposed"): "notify",
+    ("listing", "notified"): "decide",
+    ("listing", "decided"): "publish",
+    ("listing", "published"): "remove_early",
+    ("repair", "applied"): "accept",
+    ("repair", "accepted"): "approve",
+}
+"""The event that moves a case along its usual path, by workflow and state."""
 
 
 class BookStateMachine(RuleBasedStateMachine):
@@ -164,9 +175,10 @@ class BookStateMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def apply_for_repair(self, data: st.DataObject) -> None:
         """The subject applies to repair a listing or record (refused while not eligible)."""
-        target = data.draw(st.sampled_from(self.case_ids))
-        if target.split("-")[0] not in ("listing", "record"):
+        targets = [c for c in self.case_ids if c.partition("-")[0] in ("listing", "record")]
+        if not targets:
             return
+        target = data.draw(st.sampled_from(targets))
         promise = self.open("commitment.repair", domain=self.domain, summary="s")
         materials = list(self.current_policy.repair.materials.value)
         with contextlib.suppress(CreditflowError):
@@ -178,42 +190,87 @@ class BookStateMachine(RuleBasedStateMachine):
                 commitment_case=promise,
             )
 
+    @precondition(lambda self: "repair" in self.machines)
+    @rule(data=st.data())
+    def find_false_materials(self, data: st.DataObject) -> None:
+        """False materials come to light in an approved repair: revoking it restores what it
+        removed and bars repair."""
+        approved = [c for c in self.book.cases(machine="repair") if c.state == "approved"]
+        if approved:
+            self._fire_by_anyone(data.draw(st.sampled_from(approved)), "revoke", data)
+
+    @rule(data=st.data())
+    def years_pass(self, data: st.DataObject) -> None:
+        """The date moves on by one to three years: minimum listing periods, expiries and the
+        ends of publication come within reach."""
+        self.on += dt.timedelta(days=data.draw(st.integers(365, 3 * 365)))
+
     @rule(data=st.data())
     def fire_something(self, data: st.DataObject) -> None:
         """Fire any event the case's state allows, by an actor the pack permits."""
-        case_id = data.draw(st.sampled_from(self.case_ids))
-        case = self.book.get(case_id)
-        machine = MACHINES[case.machine]
-        possible = [t.event for t in machine.transitions if case.state in t.sources]
-        if not possible or machine.name not in self.machines:
+        case = self.book.get(data.draw(st.sampled_from(self.case_ids)))
+        possible = self._possible(case)
+        if not possible:
             return
         event = data.draw(st.sampled_from(possible))
-        roles = sorted(self.current_policy.permissions.roles(machine.name, event))
-        if not roles:
-            return
-        actor = self.actor(data.draw(st.sampled_from(roles)))
+        roles = self._roles(case.machine, event)
+        if roles:
+            actor = self.actor(data.draw(st.sampled_from(roles)))
+            self._try(case.case_id, event, actor, self._payload(case.case_id, event, data))
+
+    @rule(data=st.data())
+    def move_a_case_on(self, data: st.DataObject) -> None:
+        """Fire on one case the first of its possible events, in a random order, that the
+        book takes: histories then reach decisions, publications, approvals and early
+        removals instead of stopping at the first refusal."""
+        case = self.book.get(data.draw(st.sampled_from(self.case_ids)))
+        for event in data.draw(st.permutations(self._possible(case))):
+            if self._fire_by_anyone(case, event, data):
+                return
+
+    @rule(data=st.data())
+    def advance_the_procedures(self, data: st.DataObject) -> None:
+        """Take every open case one step along its usual path (notify, decide, publish, accept,
+        approve, remove early), so that random histories reach the later steps."""
+        for case in list(self.book.cases(open_only=True)):
+            event = _USUAL_NEXT.get((case.machine, case.state))
+            if event is not None and case.machine in self.machines:
+                self._fire_by_anyone(case, event, data)
+
+    def _possible(self, case: Case) -> list[str]:
+        """The events the case's state allows, if its workflow is one this base fires."""
+        if case.machine not in self.machines:
+            return []
+        return [t.event for t in MACHINES[case.machine].transitions if case.state in t.sources]
+
+    def _roles(self, machine: str, event: str) -> list[str]:
+        return sorted(self.current_policy.permissions.roles(machine, event))
+
+    def _payload(self, case_id: str, event: str, data: st.DataObject) -> dict[str, Any]:
+        """The data ``event`` is fired with; where it names a repair, one of this case if
+        there is one."""
         payload = dict(self.event_data.get(event, {}))
         if "repair_case" in payload:
-            repairs = [c for c in self.case_ids if c.startswith("repair-")] or ["none"]
-            payload["repair_case"] = data.draw(st.sampled_from(repairs))
-        head = self.book.verify().head
+            repairs = [c for c in self.case_ids if c.startswith("repair-")]
+            own = [r for r in repairs if self.book.get(r).data.get("target") == case_id]
+            payload["repair_case"] = data.draw(st.sampled_from(own or repairs or ["none"]))
+        return payload
+
+    def _fire_by_anyone(self, case: Case, event: str, data: st.DataObject) -> bool:
+        """Fire ``event`` by each role permitted in turn until the book takes it."""
+        payload = self._payload(case.case_id, event, data)
+        roles = self._roles(case.machine, event)
+        return any(self._try(case.case_id, event, self.actor(role), payload) for role in roles)
+
+    def _try(self, case_id: str, event: str, actor: Actor, payload: dict[str, Any]) -> bool:
+        """Fire ``event``; True if the book took it. A refusal must write nothing."""
+        head = self.book.head()
         try:
             self.book.fire(case_id, event, on=self.on, actor=actor, **payload)
         except CreditflowError:
-            assert self.book.verify().head == head, f"refused {event} on {case_id} wrote events"
-
-    @rule()
-    def advance_the_procedures(self) -> None:
-        """Publish decided listings and approve accepted repairs, so later steps are reached."""
-        steps = {
-            ("listing", "decided"): ("publish", "case_officer"),
-            ("repair", "accepted"): ("approve", "approving_official"),
-        }
-        for case in list(self.book.cases(open_only=True)):
-            step = steps.get((case.machine, case.state))
-            if step is not None:
-                with contextlib.suppress(CreditflowError):
-                    self.book.fire(case.case_id, step[0], on=self.on, actor=self.actor(step[1]))
+            assert self.book.head() == head, f"refused {event} on {case_id} wrote events"
+            return False
+        return True
 
     # ------------------------------------------------------------------ invariants
 

@@ -716,6 +716,9 @@ def test_a_restored_listing_runs_its_whole_duration_again(book: CreditBook) -> N
         D(2030, 6, 1),
         None,
     )
+    early = book.get(listing).deadline("early_removal")  # the minimum runs again too
+    assert early is not None
+    assert (early.started_on, early.last_day, early.met_on) == (D(2027, 6, 1), D(2028, 6, 1), None)
     book.run_due(on=D(2029, 5, 21))  # the first expiry has passed: still listed
     assert book.get(listing).state == "published"
     book.run_due(on=D(2030, 6, 2))
@@ -734,6 +737,9 @@ def test_a_pack_may_keep_the_first_expiry_of_a_restored_listing() -> None:
     expiry = book.get(listing).deadline("expiry")
     assert expiry is not None
     assert (expiry.started_on, expiry.met_on) == (D(2026, 5, 20), None)  # the decision's
+    early = book.get(listing).deadline("early_removal")
+    assert early is not None
+    assert (early.started_on, early.met_on) == (D(2026, 5, 20), None)
     book.run_due(on=D(2029, 5, 21))
     assert book.get(listing).state == "removed"
     assert book.get(f"{listing}.record").state == "ended"

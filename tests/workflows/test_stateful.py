@@ -24,15 +24,20 @@ class BookHistories(BookStateMachine):
     @invariant()
     def no_listing_removed_early_without_an_approved_repair(self) -> None:
         for case in self.book.cases(machine="listing"):
+            minimum_ends = None  # the last day of the minimum period, counted here afresh
             for entry in self.book.get(case.case_id).history:
+                kind = self.book.policy_on(entry.on).lists[case.kind]
+                restarts = kind.restarts_on_restore is not None and kind.restarts_on_restore.value
+                starts = entry.event == "decide" or (entry.event == "restore" and restarts)
+                if starts and kind.early_removal_after is not None:
+                    minimum_ends = self.book._add(entry.on, kind.early_removal_after.value)
                 if entry.event == "remove_early":
                     repair = self.book.get(str(entry.data["repair_case"]))
                     approved = [h for h in repair.history if h.event == "approve"]
                     assert approved
                     assert approved[0].on <= entry.on
-                    early = case.deadline("early_removal")
-                    assert early is not None
-                    assert entry.on > early.last_day
+                    assert minimum_ends is not None
+                    assert entry.on > minimum_ends
 
     @invariant()
     def nothing_is_published_beyond_the_maximum(self) -> None:

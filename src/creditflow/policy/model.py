@@ -170,8 +170,9 @@ class ListKind:
     early_removal_after: Provision[Period] | None
     basis: Basis
     restarts_on_restore: Provision[bool] | None = None
-    """Whether a listing restored after a revoked repair runs its whole duration again from
-    the restore (SAMR Order 44) or keeps its first expiry (None: keeps it)."""
+    """Whether a listing restored after a revoked repair runs its whole duration and its
+    minimum period before early removal again from the restore (SAMR Order 44) or keeps its
+    first expiry and minimum (None: keeps them)."""
 
 
 @attrs.frozen

@@ -123,7 +123,15 @@ LISTING = Machine(
             reopened_by=("restore",),
             restarted_if="lists.{kind}.restarts_on_restore",
         ),
-        D("early_removal", "decide", "lists.{kind}.early_removal_after", ("remove_early",), "wait"),
+        D(
+            "early_removal",
+            "decide",
+            "lists.{kind}.early_removal_after",
+            ("remove_early",),
+            "wait",
+            reopened_by=("restore",),
+            restarted_if="lists.{kind}.restarts_on_restore",
+        ),
     ),
 )
 

@@ -12,6 +12,13 @@ otherwise. Subject ids are built before the clock starts and are new in every ru
 keeps checked ids). Replay rebuilds every case from the events alone. Targets (issue 3):
 >= 50,000 transitions/s in memory, >= 5,000/s on SQLite in batches, replay of 1M events under
 20 s.
+
+The baseline, measured in the same run on the appends the memory book made, is the floor:
+the least work those transitions need in this interpreter whatever the design. Per event, a
+new case value with its data copied, the canonical JSON of the event's data and the SHA-256 of
+its chained record; per transaction, the canonical JSON of each changed case's projection. No
+check, guard, deadline, effect or call of the API. ``book/floor`` is how many times the floor
+the book takes; the floor's own rate is a ceiling no implementation can pass.
 """
 
 from __future__ import annotations
@@ -21,13 +28,17 @@ import datetime as dt
 import itertools
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 import creditflow
+from creditflow.book._records import canonical_text, record_hash
 from creditflow.book.book import CreditBook
+from creditflow.book.memory_store import MemoryStore
+from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
 from creditflow.core.identifiers import organisation_code_check_character, uscc_check_character
-from creditflow.workflows import Actor
+from creditflow.workflows import Actor, Case
 
 OFFICER = Actor("officer", {"case_officer"})
 OFFICIAL = Actor("official", {"approving_official"})
@@ -62,6 +73,20 @@ def subjects(cases: int) -> list[str]:
     return [subject(first + n) for n in range(cases)]
 
 
+def run(book: CreditBook, ids: Sequence[str], batch: int | None) -> int:
+    """One lifecycle per subject, one transaction each or ``batch`` lifecycles per
+    ``CreditBook.batch()``; the transitions made."""
+    done = 0
+    for first in range(0, len(ids), batch or 1):
+        group = ids[first : first + (batch or 1)]
+        if batch:
+            with book.batch():
+                done += sum(lifecycle(book, s) for s in group)
+        else:
+            done += sum(lifecycle(book, s) for s in group)
+    return done
+
+
 def transitions_per_second(
     make: Callable[[], CreditBook], cases: int, *, batch: int | None = None
 ) -> float:
@@ -69,15 +94,49 @@ def transitions_per_second(
     ids = subjects(cases)  # built before the clock starts
     with make() as book:
         start = time.perf_counter()
-        done = 0
-        for first in range(0, cases, batch or 1):
-            group = ids[first : first + (batch or 1)]
-            if batch:
-                with book.batch():
-                    done += sum(lifecycle(book, s) for s in group)
-            else:
-                done += sum(lifecycle(book, s) for s in group)
+        done = run(book, ids, batch)
         return done / (time.perf_counter() - start)
+
+
+class RecordingStore(MemoryStore):
+    """A memory store that keeps what each append was given, for the floor."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.appends: list[tuple[Sequence[NewEvent], Sequence[CaseRow]]] = []
+
+    def append(
+        self, events: Sequence[NewEvent], cases: Sequence[CaseRow], *, expected: Mapping[str, int]
+    ) -> list[StoredEvent]:
+        self.appends.append((tuple(events), tuple(cases)))
+        return super().append(events, cases, expected=expected)
+
+
+def floor_per_second(policy: creditflow.Policy, cases: int, *, batch: int | None = None) -> float:
+    """The floor's transitions per second on the appends of the same lifecycles."""
+    store = RecordingStore()
+    done = run(CreditBook(store, policy=policy), subjects(cases), batch)
+    appends = [(events, [Case.from_body(r.body) for r in rows]) for events, rows in store.appends]
+    recorded_at = "2026-11-23T00:00:00+00:00"
+    seq, prev_hash = 0, GENESIS
+    start = time.perf_counter()
+    for events, changed in appends:
+        by_id = {case.case_id: case for case in changed}
+        for event in events:
+            c = by_id[event.case_id]
+            Case(  # the new case value, its data copied
+                c.case_id, c.machine, c.kind, c.subject_id, c.state, event.version,
+                c.opened_on, event.on, MappingProxyType(c.data.copy()), c.deadlines, c.closed,
+            )  # fmt: skip
+            seq += 1
+            prev_hash = record_hash(
+                (seq, event.case_id, event.version, event.event, event.on.isoformat(),
+                 event.actor, canonical_text(event.data), event.idempotency_key, recorded_at,
+                 prev_hash)
+            )  # fmt: skip
+        for case in changed:
+            canonical_text(case.to_body())  # the projection
+    return done / (time.perf_counter() - start)
 
 
 def replay_seconds(make: Callable[[], CreditBook], events: int) -> tuple[int, float]:
@@ -109,18 +168,19 @@ def main() -> None:
     def sqlite() -> CreditBook:
         return CreditBook.open(folder / f"book-{time.perf_counter_ns()}.sqlite", policy=policy)
 
-    print(f"{'path':<40}{'transitions/s':>16}")
-    print(
-        f"{'memory, one transaction each':<40}{transitions_per_second(memory, args.cases):>16,.0f}"
-    )
-    print(
-        f"{'SQLite FULL, one transaction each':<40}"
-        f"{transitions_per_second(sqlite, max(args.cases // 5, 100)):>16,.0f}"
-    )
-    rate = transitions_per_second(memory, args.cases, batch=250)
-    print(f"{'memory, batches of 1,000 transitions':<40}{rate:>16,.0f}")
-    rate = transitions_per_second(sqlite, args.cases, batch=250)
-    print(f"{'SQLite FULL, batches of 1,000':<40}{rate:>16,.0f}")
+    print(f"{'path':<40}{'transitions/s':>15}{'floor/s':>10}{'book/floor':>12}")
+    for name, make, cases, batch in (
+        ("memory, one transaction each", memory, args.cases, None),
+        ("memory, batches of 1,000 transitions", memory, args.cases, 250),
+        ("SQLite FULL, one transaction each", sqlite, max(args.cases // 5, 100), None),
+        ("SQLite FULL, batches of 1,000", sqlite, args.cases, 250),
+    ):
+        rate = transitions_per_second(make, cases, batch=batch)
+        if make is memory:
+            floor = floor_per_second(policy, cases, batch=batch)
+            print(f"{name:<40}{rate:>15,.0f}{floor:>10,.0f}{floor / rate:>11.1f}x")
+        else:
+            print(f"{name:<40}{rate:>15,.0f}")
     count, seconds = replay_seconds(memory, args.replay)
     print(
         f"replay of {count:,} events (memory store): {seconds:.1f} s "

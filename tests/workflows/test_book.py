@@ -165,6 +165,36 @@ def test_expiry_only_after_the_duration_and_automatically(book: CreditBook) -> N
     assert book.get(f"{case_id}.record").state == "ended"
 
 
+def test_run_due_passes_over_a_listing_never_published_and_ends_the_rest(
+    book: CreditBook,
+) -> None:
+    record = book.open_case(
+        "record.general",
+        SUBJECT,
+        on=D(2026, 6, 1),
+        actor=OFFICER,
+        domain="road_transport",
+        record_kind="penalty",
+        decided_on=D(2026, 5, 29),
+        summary="s",
+    )
+    listing = book.open_case(
+        "listing.watch",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="d",
+        grounds="g",
+        basis="b",
+    )
+    book.fire(listing.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
+    book.fire(listing.case_id, "decide", on=D(2026, 5, 20), actor=OFFICIAL, **DECISION)
+    fired = book.run_due(on=D(2027, 6, 1))
+    assert [c.case_id for c in fired] == [record.case_id]
+    assert book.get(listing.case_id).state == "decided"
+    assert {d.name for c, d in book.overdue(on=D(2027, 6, 1))} == {"publication", "expiry"}
+
+
 def test_early_removal_needs_an_approved_repair(book: CreditBook) -> None:
     case_id = published_listing(book)
     with pytest.raises(NotPermitted, match="holds none of the roles"):

@@ -309,13 +309,19 @@ class CreditBook:
 
     def run_due(self, *, on: dt.date) -> list[Case]:
         """Fire, as ``system``, the automatic ends whose time has come by ``on``: listings
-        expire after their duration, records end publication after their maximum window."""
+        expire after their duration, records end publication after their maximum window.
+
+        A case whose state its end does not fire from (a listing decided but never published)
+        is left as it is; :meth:`overdue` keeps showing it."""
         fired = []
         for case, deadline in self.overdue(on=on):
             event = _AUTOMATIC.get((case.machine, deadline.name))
+            transition = MACHINES[case.machine].transition(event) if event else None
             current = self._case(case.case_id)
-            if event is None or current.version != case.version:
+            if transition is None or current.version != case.version:
                 continue  # not automatic, or already moved by an earlier follow-up
+            if current.state not in transition.sources:
+                continue
             data: dict[str, Any] = (
                 {"reason": f"{deadline.name} reached"} if case.machine == "record" else {}
             )

@@ -484,6 +484,26 @@ def test_an_upheld_objection_ends_the_record(book: CreditBook) -> None:
     assert book.status(SUBJECT, on=D(2026, 6, 5)).records == ()
 
 
+def test_an_upheld_objection_annuls_the_listing_and_its_record(book: CreditBook) -> None:
+    listing = published_listing(book)
+    objection = book.open_case(
+        "objection", SUBJECT, on=D(2026, 6, 1), actor=ME, target=listing, summary="列入依据错误"
+    ).case_id
+    book.fire(objection, "forward", on=D(2026, 6, 2), actor=OFFICER)
+    before = book.head()
+    with pytest.raises(TransitionRefused) as info:  # the system, without an upheld objection
+        book.fire(listing, "annul", on=D(2026, 6, 3), actor=SYSTEM, objection_case=objection)
+    assert (info.value.guard, info.value.rule) == ("objection_upheld", "objections")
+    assert book.head() == before
+    upheld = book.fire(objection, "uphold", on=D(2026, 6, 4), actor=REVIEWER, summary="依据错误")
+    assert "record_annulled" in {e.name for e in upheld.effects}
+    annulled = book.get(listing)
+    assert (annulled.state, annulled.data["ended_on"]) == ("removed", "2026-06-04")
+    assert annulled.history[-1].actor == "system"
+    assert book.get(f"{listing}.record").state == "ended"
+    assert book.status(SUBJECT, on=D(2026, 6, 4)).list_kinds == frozenset()
+
+
 def test_a_minor_record_is_never_shown(book: CreditBook) -> None:
     book.open_case(
         "record.minor",

@@ -175,12 +175,13 @@ def fraud_record(ctx: TransitionContext) -> EffectResult:
 
 
 def annul_target(ctx: TransitionContext) -> EffectResult:
-    """An upheld objection ends the record's publication or revokes the listing."""
+    """An upheld objection ends the record's publication or annuls the listing."""
     target, case = _target(ctx)
-    reason = f"objection {case.case_id} upheld"
     if target.machine == "listing":
-        follow = FollowUp("listing", "revoke", {"summary": reason}, case_id=target.case_id)
+        data = {"objection_case": case.case_id}
+        follow = FollowUp("listing", "annul", data, case_id=target.case_id)
     else:
+        reason = f"objection {case.case_id} upheld"
         follow = FollowUp("record", "end", {"reason": reason}, case_id=target.case_id)
     return EffectResult(follow_ups=(follow,), reported=(Effect("record_annulled"),))
 

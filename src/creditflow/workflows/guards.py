@@ -124,6 +124,23 @@ def _own_repair(ctx: TransitionContext, state: str, reason: str) -> Refusal | No
     return None
 
 
+def objection_upheld(ctx: TransitionContext) -> Refusal | None:
+    """A listing is annulled only because an objection against it was upheld."""
+    objection = ctx.lookup(str(ctx.value("objection_case")))
+    assert ctx.case is not None
+    basis = ctx.policy.objections.basis.text
+    if objection is None or objection.machine != "objection" or objection.state != "upheld":
+        reason = "a listing is annulled only by an upheld objection"
+        return Refusal(reason, rule="objections", basis=basis)
+    if objection.data.get("target") != ctx.case.case_id:
+        return Refusal(
+            f"objection {objection.case_id} is not about this listing",
+            rule="objections",
+            basis=basis,
+        )
+    return None
+
+
 def repair_eligible(ctx: TransitionContext) -> Refusal | None:
     """Repair (信用修复) conditions: minimum publication, obligations, commitment, materials,
     no fraud ban."""
@@ -262,6 +279,7 @@ GUARDS: dict[str, Guard] = {
     "minimum_listing_passed": minimum_listing_passed,
     "repair_approved": repair_approved,
     "repair_revoked": repair_revoked,
+    "objection_upheld": objection_upheld,
     "repair_eligible": repair_eligible,
     "extension_available": extension_available,
 }

@@ -316,11 +316,13 @@ class CreditBook:
         fired = []
         for case, deadline in self.overdue(on=on):
             event = _AUTOMATIC.get((case.machine, deadline.name))
-            transition = MACHINES[case.machine].transition(event) if event else None
+            if event is None:
+                continue
             current = self._case(case.case_id)
-            if transition is None or current.version != case.version:
-                continue  # not automatic, or already moved by an earlier follow-up
-            if current.state not in transition.sources:
+            if current.version != case.version:
+                continue  # already moved by an earlier follow-up
+            transition = MACHINES[case.machine].transition(event)
+            if transition is None or current.state not in transition.sources:
                 continue
             data: dict[str, Any] = (
                 {"reason": f"{deadline.name} reached"} if case.machine == "record" else {}

@@ -68,7 +68,7 @@ def test_an_approved_repair_is_public_and_ends_the_listing() -> None:
         materials=["correction_proof", "commitment_letter"], obligations_fulfilled=True,
         commitment_case=promise.case_id,
     ).case_id  # fmt: skip
-    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
     book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
     assert extract_notices(book, D(2027, 5, 20)).repairs == ()
     assert len(extract_notices(book, D(2027, 5, 20)).listings) == 1

@@ -146,7 +146,7 @@ def test_the_check_changes_on_the_day_the_listing_is_published() -> None:
 def test_the_check_changes_on_the_day_a_repair_is_approved() -> None:
     book = new_book()
     committed = breach(book, DAY)
-    approved = approved_repair(book, f"{committed}.record", D(2026, 9, 1))
+    approved = approved_repair(book, f"{committed}.record", D(2026, 9, 2))
     before = check(book, SUBJECT, purpose="licensing", on=approved - dt.timedelta(days=1),
                    domain=ROAD)  # fmt: skip
     after = check(book, SUBJECT, purpose="licensing", on=approved, domain=ROAD)

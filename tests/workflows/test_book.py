@@ -313,14 +313,14 @@ def test_repair_of_a_listing_after_the_minimum_removes_it_and_fraud_restores_it(
     book: CreditBook,
 ) -> None:
     listing = published_listing(book)
-    early = repair_application(book, listing, D(2027, 5, 19))
-    with pytest.raises(TransitionRefused) as info:
-        book.fire(early, "accept", on=D(2027, 5, 19), actor=OFFICER)
+    early = repair_application(book, listing, D(2027, 5, 20))
+    with pytest.raises(TransitionRefused) as info:  # the minimum's last day: not yet over
+        book.fire(early, "accept", on=D(2027, 5, 20), actor=OFFICER)
     assert info.value.guard == "repair_eligible"
     assert "ends on 2027-05-20" in str(info.value)
     assert info.value.rule == "severities.serious.publication_min"
-    repair = repair_application(book, listing, D(2027, 5, 20))
-    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
     approved = book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
     assert approved.state == "approved"
     assert book.get(listing).state == "removed"
@@ -335,14 +335,22 @@ def test_repair_of_a_listing_after_the_minimum_removes_it_and_fraud_restores_it(
         book.fire(again, "accept", on=D(2027, 6, 2), actor=OFFICER)
 
 
+def test_the_record_of_a_listing_is_repaired_through_the_listing(book: CreditBook) -> None:
+    listing = published_listing(book)
+    repair = repair_application(book, f"{listing}.record", D(2027, 5, 21))
+    with pytest.raises(TransitionRefused, match="repair the listing, which ends both"):
+        book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
+    assert book.get(f"{listing}.record").state == "published"
+
+
 def test_a_listing_is_restored_only_through_the_revocation_of_its_repair(
     book: CreditBook,
 ) -> None:
     """Even the system may not put a removed listing back on the list without a cause."""
     listing = published_listing(book)
     other = published_listing(book, "watch")
-    repair = repair_application(book, listing, D(2027, 5, 20))
-    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
     book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
     book.fire(other, "expire", on=D(2027, 6, 1), actor=SYSTEM)
 
@@ -364,8 +372,8 @@ def test_a_listing_is_restored_only_through_the_revocation_of_its_repair(
 def test_a_status_on_a_past_date_reads_publication_as_it_was_that_day(book: CreditBook) -> None:
     """Published on 2026-05-22, removed by a repair on 2027-05-21, restored on 2027-06-01."""
     listing = published_listing(book)
-    repair = repair_application(book, listing, D(2027, 5, 20))
-    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
     book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
     book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
     record = f"{listing}.record"
@@ -385,7 +393,7 @@ def test_a_status_on_a_past_date_reads_publication_as_it_was_that_day(book: Cred
 
 def test_repair_decision_deadline_extends_once(book: CreditBook) -> None:
     listing = published_listing(book)
-    repair = repair_application(book, listing, D(2027, 5, 20))
+    repair = repair_application(book, listing, D(2027, 5, 21))
     accepted = book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
     first = accepted.deadline("decision")
     assert first is not None
@@ -415,7 +423,7 @@ def test_repair_needs_obligations_commitment_and_materials(book: CreditBook) -> 
         commitment_case="commitment-404",
     )
     with pytest.raises(TransitionRefused, match="a repair commitment"):
-        book.fire(repair.case_id, "accept", on=D(2027, 5, 20), actor=OFFICER)
+        book.fire(repair.case_id, "accept", on=D(2027, 5, 21), actor=OFFICER)
     assert (
         book.fire(
             repair.case_id, "reject", on=D(2027, 5, 21), actor=OFFICER, summary="材料不全"
@@ -426,8 +434,8 @@ def test_repair_needs_obligations_commitment_and_materials(book: CreditBook) -> 
 
 def test_an_applicant_never_approves_its_own_repair(book: CreditBook) -> None:
     listing = published_listing(book)
-    repair = repair_application(book, listing, D(2027, 5, 20))
-    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
     with pytest.raises(NotPermitted, match="holds none of the roles"):
         book.fire(repair, "approve", on=D(2027, 5, 21), actor=ME)
     subject_official = Actor(SUBJECT, {"approving_official", "subject"})
@@ -449,7 +457,7 @@ def test_an_applicant_never_approves_its_own_repair(book: CreditBook) -> None:
         obligations_fulfilled=True,
         commitment_case=other.case_id,
     )
-    book.fire(own.case_id, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    book.fire(own.case_id, "accept", on=D(2027, 5, 21), actor=OFFICER)
     with pytest.raises(NotPermitted, match="separation|may not fire 'approve'"):
         book.fire(own.case_id, "approve", on=D(2027, 5, 21), actor=subject_official)
 
@@ -716,8 +724,8 @@ def test_bad_input_is_a_typed_error_and_writes_nothing(
 
 def test_replay_reproduces_every_projection_and_rebuild_changes_nothing(book: CreditBook) -> None:
     listing = published_listing(book)
-    repair = repair_application(book, listing, D(2027, 5, 20))
-    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
     book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
     stored = {c.case_id: c for c in book.cases()}
     replayed = book.replay()
@@ -749,8 +757,8 @@ def restored_listing(book: CreditBook) -> str:
     """A serious listing published 2026-05-22, removed by a repair on 2027-05-21 and restored
     on 2027-06-01 when the repair was revoked for false materials."""
     listing = published_listing(book)
-    repair = repair_application(book, listing, D(2027, 5, 20))
-    book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
     book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
     book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
     return listing

@@ -160,6 +160,13 @@ def _target_publishable(ctx: TransitionContext) -> Refusal | None:
             rule="repair",
             basis=basis,
         )
+    if target.machine == "record" and target.data.get("record_kind") == "listing":
+        return Refusal(
+            f"record {target.case_id} is the credit record of listing "
+            f"{target.data.get('source_case')}: repair the listing, which ends both",
+            rule="repair",
+            basis=basis,
+        )
     if target.state != "published":
         return Refusal(
             f"{target.machine} {target.case_id} is not in publication", rule="repair", basis=basis
@@ -175,11 +182,11 @@ def _target_publishable(ctx: TransitionContext) -> Refusal | None:
     if rule.repair_after == "obligations_fulfilled":
         return None
     decided = dt.date.fromisoformat(str(target.data["decided_on"]))
-    earliest = ctx.calendar.add_period(decided, rule.publication_min.value, provisional=True).date
-    if ctx.on < earliest:
+    last_day = ctx.calendar.add_period(decided, rule.publication_min.value, provisional=True).date
+    if ctx.on <= last_day:  # over only once its last day has passed, as every period here
         return Refusal(
             f"the minimum publication period of {rule.publication_min.value} from "
-            f"{decided.isoformat()} ends on {earliest.isoformat()}",
+            f"{decided.isoformat()} ends on {last_day.isoformat()}",
             compared=ctx.on,
             rule=f"severities.{severity.value}.publication_min",
             basis=rule.publication_min.basis.text,

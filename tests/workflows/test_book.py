@@ -410,6 +410,21 @@ def test_repair_decision_deadline_extends_once(book: CreditBook) -> None:
     )
 
 
+def test_a_late_repair_decision_cannot_be_extended(book: CreditBook) -> None:
+    listing = published_listing(book)
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    deadline = book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER).deadline("decision")
+    assert deadline is not None
+    late = deadline.last_day + dt.timedelta(days=1)
+    with pytest.raises(TransitionRefused, match="decision deadline passed") as info:
+        book.fire(repair, "extend", on=late, actor=OFFICIAL, summary="复杂")
+    assert (info.value.guard, info.value.on) == ("extension_available", late)
+    assert [d.name for c, d in book.overdue(on=late) if c.case_id == repair] == ["decision"]
+    on_time = book.fire(repair, "extend", on=deadline.last_day, actor=OFFICIAL, summary="复杂")
+    extended = on_time.deadline("decision")
+    assert extended is not None and extended.extended
+
+
 def test_repair_needs_obligations_commitment_and_materials(book: CreditBook) -> None:
     listing = published_listing(book)
     repair = book.open_case(

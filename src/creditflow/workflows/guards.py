@@ -253,14 +253,24 @@ def _no_fraud_ban(ctx: TransitionContext) -> Refusal | None:
 
 
 def extension_available(ctx: TransitionContext) -> Refusal | None:
-    """The decision deadline is extended at most ``max_extensions`` times."""
-    used = int(ctx.case.data.get("extensions", 0)) if ctx.case else 0
+    """The decision deadline is extended at most ``max_extensions`` times, each time before
+    it has passed: an extension does not excuse a decision already late."""
+    assert ctx.case is not None
+    used = int(ctx.case.data.get("extensions", 0))
     allowed = ctx.policy.repair.max_extensions
     if used >= allowed.value:
         return Refusal(
             f"the decision deadline was already extended {used} time(s)",
             rule="repair.max_extensions",
             basis=allowed.basis.text,
+        )
+    deadline = ctx.case.deadline("decision")
+    if deadline is not None and ctx.on > deadline.last_day:
+        return Refusal(
+            f"the decision deadline passed on {deadline.last_day.isoformat()}: it is overdue",
+            compared=ctx.on,
+            rule="repair.decision_deadline",
+            basis=ctx.policy.repair.decision_deadline.basis.text,
         )
     return None
 

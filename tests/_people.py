@@ -46,3 +46,27 @@ def published_listing(
     book.fire(case.case_id, "decide", on=decided, actor=OFFICIAL, **DECISION)
     book.fire(case.case_id, "publish", on=decided + dt.timedelta(days=1), actor=OFFICER)
     return case.case_id
+
+
+def repair_application(book: CreditBook, target: str, on: dt.date) -> str:
+    """The subject applies on ``on`` to repair ``target``, with a repair commitment, every
+    material and its obligations fulfilled; the repair's case id."""
+    promise = book.open_case(
+        "commitment.repair",
+        SUBJECT,
+        on=on,
+        actor=ME,
+        domain="road_transport",
+        summary="信用修复承诺",
+    )
+    repair = book.open_case(
+        "repair",
+        SUBJECT,
+        on=on,
+        actor=ME,
+        target=target,
+        materials=["correction_proof", "commitment_letter"],
+        obligations_fulfilled=True,
+        commitment_case=promise.case_id,
+    )
+    return repair.case_id

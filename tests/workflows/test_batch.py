@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from _people import DECISION, OFFICER, OFFICIAL, SUBJECT, D
+from _people import DECISION, OFFICER, OFFICIAL, SUBJECT, D, published_listing, repair_application
 from creditflow.book.book import CreditBook
 from creditflow.errors import InvalidInput, TransitionRefused
 
@@ -79,3 +79,22 @@ def test_an_idempotency_key_repeated_in_a_batch_returns_the_first_change() -> No
     retried = book.fire(case, "notify", on=D(2026, 5, 6), actor=OFFICER, idempotency_key="n-1")
     assert (retried.state, retried.version) == ("notified", 2)  # and from the store after
     assert book.head()[0] == 2
+
+
+def test_guards_inside_a_batch_see_its_earlier_changes() -> None:
+    """A repair revoked for false materials bars the next repair in the same batch too."""
+    book = CreditBook.memory(policy="national-transport")
+    listing = published_listing(book)
+    record = book.open_case(
+        "record.general", SUBJECT, on=D(2027, 1, 4), actor=OFFICER, domain="road_transport",
+        record_kind="penalty", decided_on=D(2027, 1, 4), summary="罚款",
+    ).case_id  # fmt: skip
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
+    second = repair_application(book, record, D(2027, 5, 24))
+    with book.batch():
+        book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
+        with pytest.raises(TransitionRefused, match="repair is barred until 2030-06-01"):
+            book.fire(second, "accept", on=D(2027, 6, 1), actor=OFFICER)
+    assert book.get(second).state == "applied"

@@ -22,6 +22,7 @@ from _people import (
     SUBJECT,
     D,
     published_listing,
+    repair_application,
 )
 from creditflow.book.book import SYSTEM, CreditBook
 from creditflow.errors import (
@@ -285,28 +286,6 @@ def test_commitments_fulfilled_withdrawn_and_overdue(book: CreditBook) -> None:
 
 
 # ---------------------------------------------------------------- repair
-
-
-def repair_application(book: CreditBook, target: str, on: dt.date) -> str:
-    promise = book.open_case(
-        "commitment.repair",
-        SUBJECT,
-        on=on,
-        actor=ME,
-        domain="road_transport",
-        summary="信用修复承诺",
-    )
-    repair = book.open_case(
-        "repair",
-        SUBJECT,
-        on=on,
-        actor=ME,
-        target=target,
-        materials=["correction_proof", "commitment_letter"],
-        obligations_fulfilled=True,
-        commitment_case=promise.case_id,
-    )
-    return repair.case_id
 
 
 def test_repair_of_a_listing_after_the_minimum_removes_it_and_fraud_restores_it(

@@ -415,7 +415,7 @@ class CreditBook:
             _recorded_actor(stored.actor),
             data,
             lookup,
-            self._subject_cases,
+            self._subject_cases(cases),
         )
         case = apply(ctx, stored.case_id, replay=True).case
         cases[stored.case_id] = case
@@ -430,12 +430,15 @@ class CreditBook:
 
         return lookup
 
-    def _subject_cases(self, subject_id: str) -> list[Case]:
-        return list(self.cases(subject_id=subject_id))
+    def _subject_cases(self, pending: Mapping[str, Case]) -> Callable[[str], list[Case]]:
+        def subject_cases(subject_id: str) -> list[Case]:
+            cases = {case.case_id: case for case in self.cases(subject_id=subject_id)}
+            cases.update((k, c) for k, c in pending.items() if c.subject_id == subject_id)
+            return list(cases.values())
 
-    def _context(
-        self, step: _Step, case: Case | None, lookup: Callable[[str], Case | None]
-    ) -> TransitionContext:
+        return subject_cases
+
+    def _context(self, step: _Step, case: Case | None, batch: _Batch) -> TransitionContext:
         return TransitionContext(  # positional, in field order (once per event: it counts)
             self.policy_on(step.on),
             self._calendar,
@@ -447,8 +450,8 @@ class CreditBook:
             step.on,
             step.actor,
             step.data,
-            lookup,
-            self._subject_cases,
+            batch.lookup,
+            batch.subject_cases,
         )
 
     def _kind(self, kind: object, data: Mapping[str, Any]) -> tuple[str, str]:
@@ -494,6 +497,7 @@ class _Batch:
         self.keyed: dict[str, Case] = {}  # what each idempotency key's change returned
         self._undo: list[tuple[str, Case | None, int | None]] = []
         self.lookup = book._lookup(self.cases)
+        self.subject_cases = book._subject_cases(self.cases)
 
     def mark(self) -> tuple[int, int, int]:
         """A point to undo to."""
@@ -519,7 +523,7 @@ class _Batch:
         kinds = case_kinds(self.book.policy_on(step.on), MACHINES[step.machine].kinds)
         if step.kind not in kinds:
             raise UnknownName(f"{step.machine} kind", step.kind, kinds)
-        ctx = self.book._context(step, before, self.lookup)
+        ctx = self.book._context(step, before, self)
         outcome = apply(ctx, step.case_id)
         case_id = step.case_id
         self._undo.append((case_id, self.cases.get(case_id), self.expected.get(case_id)))

@@ -346,6 +346,8 @@ def test_a_listing_is_restored_only_through_the_revocation_of_its_repair(
     book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
     assert book.get(listing).state == "published"
     assert f"repair {repair} is not a repair of this listing" in refused(other, repair)
+    book.fire(listing, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="撤销列入")
+    assert "was not ended by repair" in refused(listing, repair)  # that repair is spent
 
 
 def test_a_status_on_a_past_date_reads_publication_as_it_was_that_day(book: CreditBook) -> None:

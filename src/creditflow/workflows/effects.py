@@ -69,8 +69,9 @@ def mark_published(ctx: TransitionContext) -> EffectResult:
 
 
 def mark_ended(ctx: TransitionContext) -> EffectResult:
-    """The day publication ended (removal, expiry, repair, objection)."""
-    return EffectResult(updates={"ended_on": ctx.on.isoformat()})
+    """The day publication ended (removal, expiry, repair, objection) and the event that
+    ended it."""
+    return EffectResult(updates={"ended_on": ctx.on.isoformat(), "ended_by": ctx.event})
 
 
 def count_extension(ctx: TransitionContext) -> EffectResult:

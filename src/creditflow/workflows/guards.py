@@ -106,7 +106,20 @@ def repair_approved(ctx: TransitionContext) -> Refusal | None:
 def repair_revoked(ctx: TransitionContext) -> Refusal | None:
     """A listing is restored only because the repair that ended it was revoked (false
     materials found after approval)."""
-    return _own_repair(ctx, "revoked", "a listing is restored only when its repair is revoked")
+    refusal = _own_repair(ctx, "revoked", "a listing is restored only when its repair is revoked")
+    assert ctx.case is not None
+    data = ctx.case.data
+    if refusal is None and (
+        data.get("ended_by") != "remove_early"
+        or data.get("repair_case") != ctx.value("repair_case")
+    ):
+        return Refusal(
+            f"the listing was not ended by repair {ctx.value('repair_case')} "
+            f"(it was ended by {data.get('ended_by')!r})",
+            rule="repair",
+            basis=ctx.policy.repair.basis.text,
+        )
+    return refusal
 
 
 def _own_repair(ctx: TransitionContext, state: str, reason: str) -> Refusal | None:

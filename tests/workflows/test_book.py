@@ -25,6 +25,7 @@ from _people import (
     repair_application,
 )
 from creditflow.book.book import SYSTEM, CreditBook
+from creditflow.calendar.periods import Period
 from creditflow.errors import (
     Conflict,
     InvalidDate,
@@ -131,6 +132,37 @@ def test_objections_within_the_window(book: CreditBook) -> None:
     dropped = book.fire(again.case_id, "accept_objection", on=D(2026, 5, 8), actor=REVIEWER)
     assert dropped.state == "dropped"
     assert dropped.closed
+
+
+def test_a_decision_waits_for_the_objection_window_unless_waived() -> None:
+    national = creditflow.load_policy("national-transport@2026.1")
+    serious = national.lists["serious"]
+    assert serious.objection_window is not None
+    longer = attrs.evolve(serious.objection_window, value=Period.parse("15 workdays"))
+    policy = attrs.evolve(
+        national,
+        lists={**national.lists, "serious": attrs.evolve(serious, objection_window=longer)},
+    )
+    book = CreditBook.memory(policy=policy)
+
+    def notified() -> str:
+        case = book.open_case(
+            "listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER, domain="d", grounds="g",
+            basis="b",
+        )  # fmt: skip
+        book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
+        return case.case_id
+
+    case_id = notified()  # statement period to 2026-05-12, objection window to 2026-05-26
+    with pytest.raises(TransitionRefused, match="objection window runs until 2026-05-26") as info:
+        book.fire(case_id, "decide", on=D(2026, 5, 13), actor=OFFICIAL, **DECISION)
+    assert info.value.rule == "lists.serious.objection_window"
+    book.fire(case_id, "object", on=D(2026, 5, 26), actor=ME, summary="事实有误")
+    waived = notified()
+    book.fire(waived, "waive", on=D(2026, 5, 7), actor=ME)
+    assert book.fire(waived, "decide", on=D(2026, 5, 7), actor=OFFICIAL, **DECISION).state == (
+        "decided"
+    )
 
 
 def test_the_red_list_has_no_statement_step(book: CreditBook) -> None:

@@ -27,7 +27,8 @@ def statement_required(ctx: TransitionContext) -> Refusal | None:
 
 
 def statement_done(ctx: TransitionContext) -> Refusal | None:
-    """A listing is decided only after the statement period (陈述申辩) passed or was waived."""
+    """A listing is decided only after the statement period and the objection window passed
+    (陈述申辩), or the subject waived them."""
     kind = ctx.policy.lists[ctx.kind]
     if kind.statement_period is None:
         return None
@@ -36,15 +37,20 @@ def statement_done(ctx: TransitionContext) -> Refusal | None:
     if ctx.case.state != "notified":
         return Refusal("the subject must be notified first", rule=rule, basis=basis)
     if ctx.case.data.get("statement_waived"):
-        return None
-    period = ctx.case.deadline("statement")
-    if period is not None and ctx.on <= period.last_day:
-        return Refusal(
-            f"the statement period runs until {period.last_day.isoformat()} and was not waived",
-            compared=ctx.on,
-            rule=rule,
-            basis=basis,
-        )
+        return None  # 放弃陈述申辩: the statement and the objection to the proposal
+    for deadline, setting, provision in (
+        ("statement", "statement_period", kind.statement_period),
+        ("objection_window", "objection_window", kind.objection_window),
+    ):
+        period = ctx.case.deadline(deadline)
+        if provision is not None and period is not None and ctx.on <= period.last_day:
+            return Refusal(
+                f"the {setting.replace('_', ' ')} runs until {period.last_day.isoformat()} "
+                "and was not waived",
+                compared=ctx.on,
+                rule=f"lists.{ctx.kind}.{setting}",
+                basis=provision.basis.text,
+            )
     return None
 
 

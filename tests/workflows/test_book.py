@@ -540,6 +540,36 @@ def test_an_upheld_objection_annuls_the_listing_and_its_record(book: CreditBook)
     assert book.status(SUBJECT, on=D(2026, 6, 4)).list_kinds == frozenset()
 
 
+def test_an_objection_is_about_a_decided_or_published_case_that_exists_on_its_date(
+    book: CreditBook,
+) -> None:
+    proposed = book.open_case(
+        "listing.watch",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="d",
+        grounds="g",
+        basis="b",
+    ).case_id
+    listing = published_listing(book)  # decided 2026-05-20, its record entered 2026-05-21
+    cases = {
+        proposed: (D(2026, 5, 7), "is proposed; objections are taken only against a listing"),
+        f"{listing}.record": (D(2026, 6, 1), "credit record of listing"),
+        listing: (D(2026, 5, 5), "was opened on 2026-05-06"),
+    }
+    for target, (on, reason) in cases.items():
+        before = book.head()
+        with pytest.raises(TransitionRefused, match=reason) as info:
+            book.open_case("objection", SUBJECT, on=on, actor=ME, target=target, summary="异议")
+        assert info.value.guard == "objection_target"
+        assert book.head() == before
+    filed = book.open_case(
+        "objection", SUBJECT, on=D(2026, 5, 20), actor=ME, target=listing, summary="异议"
+    )
+    assert filed.state == "filed"
+
+
 def test_a_minor_record_is_never_shown(book: CreditBook) -> None:
     book.open_case(
         "record.minor",

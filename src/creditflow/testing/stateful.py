@@ -165,11 +165,15 @@ class BookStateMachine(RuleBasedStateMachine):
     @precondition(lambda self: "objection" in self.machines)
     @rule(data=st.data())
     def file_objection(self, data: st.DataObject) -> None:
-        """The subject objects to one of its records or listings."""
+        """The subject objects to one of its records or listings (refused unless it is
+        decided or published)."""
         target = data.draw(st.sampled_from(self.case_ids))
-        kind = self.book.get(target).machine
-        if kind in ("listing", "record"):
-            self.open("objection", target=target, summary="异议")
+        if self.book.get(target).machine in ("listing", "record"):
+            head = self.book.head()
+            try:
+                self.open("objection", target=target, summary="异议")
+            except CreditflowError:
+                assert self.book.head() == head, f"a refused objection to {target} wrote events"
 
     @precondition(lambda self: "repair" in self.machines)
     @rule(data=st.data())

@@ -294,14 +294,43 @@ def extension_available(ctx: TransitionContext) -> Refusal | None:
     return None
 
 
+_OBJECTED = {"listing": ("decided", "published"), "record": ("published",)}
+"""The states in which a listing or record can be objected to: those an upheld objection
+ends it from."""
+
+
 def objection_target(ctx: TransitionContext) -> Refusal | None:
-    """An objection is about an existing credit record or listing of the subject."""
+    """An objection is about a decided or published listing, or a published credit record, of
+    the subject, made on or after the day it was opened."""
     target = ctx.lookup(str(ctx.value("target")))
+    basis = ctx.policy.objections.basis.text
     if target is None or target.subject_id != ctx.subject_id or target.machine != ctx.kind:
         return Refusal(
             f"no {ctx.kind} {ctx.value('target')!r} of this subject",
             rule="objections",
-            basis=ctx.policy.objections.basis.text,
+            basis=basis,
+        )
+    if target.machine == "record" and target.data.get("record_kind") == "listing":
+        return Refusal(
+            f"record {target.case_id} is the credit record of listing "
+            f"{target.data.get('source_case')}: object to the listing",
+            rule="objections",
+            basis=basis,
+        )
+    if target.state not in _OBJECTED[target.machine]:
+        allowed = " or ".join(_OBJECTED[target.machine])
+        return Refusal(
+            f"{target.machine} {target.case_id} is {target.state}; objections are taken only "
+            f"against a {target.machine} {allowed}",
+            rule="objections",
+            basis=basis,
+        )
+    if ctx.on < target.opened_on:
+        return Refusal(
+            f"{target.machine} {target.case_id} was opened on {target.opened_on.isoformat()}",
+            compared=ctx.on,
+            rule="objections",
+            basis=basis,
         )
     return None
 

@@ -56,7 +56,13 @@ def subject(n: int) -> str:
 def lifecycle(book: CreditBook, subject_id: str) -> int:
     """Propose, notify, decide and publish one watch listing: 4 transitions (+1 record)."""
     case = book.open_case(
-        "listing.watch", subject_id, on=ON, actor=OFFICER, domain="d", grounds="g", basis="b"
+        "listing.watch",
+        subject_id,
+        on=ON,
+        actor=OFFICER,
+        domain="road_transport",
+        grounds="g",
+        basis="b",
     )
     book.fire(case.case_id, "notify", on=ON, actor=OFFICER)
     book.fire(case.case_id, "decide", on=ON + dt.timedelta(days=14), actor=OFFICIAL, **DECISION)

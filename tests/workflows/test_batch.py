@@ -17,7 +17,7 @@ def propose(book: CreditBook) -> str:
         SUBJECT,
         on=D(2026, 5, 6),
         actor=OFFICER,
-        domain="d",
+        domain="road_transport",
         grounds="g",
         basis="b",
     ).case_id

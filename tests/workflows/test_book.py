@@ -147,9 +147,14 @@ def test_a_decision_waits_for_the_objection_window_unless_waived() -> None:
 
     def notified() -> str:
         case = book.open_case(
-            "listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER, domain="d", grounds="g",
+            "listing.serious",
+            SUBJECT,
+            on=D(2026, 5, 6),
+            actor=OFFICER,
+            domain="road_transport",
+            grounds="g",
             basis="b",
-        )  # fmt: skip
+        )
         book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
         return case.case_id
 
@@ -216,7 +221,7 @@ def test_run_due_passes_over_a_listing_never_published_and_ends_the_rest(
         SUBJECT,
         on=D(2026, 5, 6),
         actor=OFFICER,
-        domain="d",
+        domain="road_transport",
         grounds="g",
         basis="b",
     )
@@ -242,7 +247,7 @@ def test_separation_of_duties_in_listing(book: CreditBook) -> None:
         SUBJECT,
         on=D(2026, 5, 6),
         actor=OFFICER_AND_OFFICIAL,
-        domain="d",
+        domain="road_transport",
         grounds="g",
         basis="b",
     )
@@ -548,7 +553,7 @@ def test_an_objection_is_about_a_decided_or_published_case_that_exists_on_its_da
         SUBJECT,
         on=D(2026, 5, 6),
         actor=OFFICER,
-        domain="d",
+        domain="road_transport",
         grounds="g",
         basis="b",
     ).case_id
@@ -570,13 +575,35 @@ def test_an_objection_is_about_a_decided_or_published_case_that_exists_on_its_da
     assert filed.state == "filed"
 
 
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"domain": "parking"}, "unknown domain 'parking'; the policy's domains: highway"),
+        ({"decided_on": "yesterday"}, "decided_on must be a date .YYYY-MM-DD., got 'yesterday'"),
+        ({"decided_on": D(2026, 6, 2)}, r"the decision \(2026-06-02\) is after the entry"),
+    ],
+)
+def test_a_record_is_entered_in_a_known_domain_after_its_decision(
+    book: CreditBook, change: dict[str, object], reason: str
+) -> None:
+    data: dict[str, object] = {
+        "domain": "road_transport", "record_kind": "penalty", "decided_on": D(2026, 5, 30),
+        "summary": "罚款",
+    }  # fmt: skip
+    with pytest.raises(TransitionRefused, match=reason):
+        book.open_case(
+            "record.general", SUBJECT, on=D(2026, 6, 1), actor=OFFICER, **(data | change)
+        )
+    assert book.head()[0] == 0
+
+
 def test_a_minor_record_is_never_shown(book: CreditBook) -> None:
     book.open_case(
         "record.minor",
         SUBJECT,
         on=D(2026, 6, 1),
         actor=OFFICER,
-        domain="d",
+        domain="road_transport",
         record_kind="warning",
         decided_on=D(2026, 6, 1),
         summary="警告",
@@ -590,7 +617,7 @@ def test_a_record_leaves_publication_after_its_maximum(book: CreditBook) -> None
         SUBJECT,
         on=D(2026, 6, 1),
         actor=OFFICER,
-        domain="d",
+        domain="road_transport",
         record_kind="penalty",
         decided_on=D(2026, 5, 30),
         summary="罚款",
@@ -608,7 +635,7 @@ def test_idempotent_fire_returns_the_same_case_without_a_second_event(book: Cred
         SUBJECT,
         on=D(2026, 5, 6),
         actor=OFFICER,
-        domain="d",
+        domain="road_transport",
         grounds="g",
         basis="b",
     )
@@ -630,7 +657,7 @@ def test_a_stale_expected_version_conflicts(book: CreditBook) -> None:
         SUBJECT,
         on=D(2026, 5, 6),
         actor=OFFICER,
-        domain="d",
+        domain="road_transport",
         grounds="g",
         basis="b",
     )
@@ -652,9 +679,14 @@ def test_a_case_moved_by_another_book_is_read_afresh(store: str, tmp_path: Path)
         first = CreditBook.open(tmp_path / "book.sqlite", policy="national-transport")
         second = CreditBook.open(tmp_path / "book.sqlite", policy="national-transport")
     case = first.open_case(
-        "listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER, domain="d", grounds="g",
+        "listing.serious",
+        SUBJECT,
+        on=D(2026, 5, 6),
+        actor=OFFICER,
+        domain="road_transport",
+        grounds="g",
         basis="b",
-    )  # fmt: skip
+    )
     assert second.get(case.case_id).version == 1  # the second book now remembers version 1
     first.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
 
@@ -671,7 +703,7 @@ def test_dates_before_the_last_event_are_refused(book: CreditBook) -> None:
         SUBJECT,
         on=D(2026, 5, 6),
         actor=OFFICER,
-        domain="d",
+        domain="road_transport",
         grounds="g",
         basis="b",
     )
@@ -723,7 +755,7 @@ def test_dates_before_the_last_event_are_refused(book: CreditBook) -> None:
                 SUBJECT,
                 on=D(2026, 5, 7),
                 actor=Actor(OTHER, {"subject"}),
-                domain="d",
+                domain="road_transport",
                 summary="s",
             ),
             NotPermitted,
@@ -735,7 +767,7 @@ def test_dates_before_the_last_event_are_refused(book: CreditBook) -> None:
                 "91350100M000100Y44",
                 on=D(2026, 5, 7),
                 actor=OFFICER,
-                domain="d",
+                domain="road_transport",
                 grounds="g",
                 basis="b",
             ),
@@ -748,7 +780,7 @@ def test_dates_before_the_last_event_are_refused(book: CreditBook) -> None:
                 SUBJECT,
                 on=D(2026, 5, 7),
                 actor=OFFICER,
-                domain="d",
+                domain="road_transport",
                 grounds="g",
                 basis="b",
             ),
@@ -770,7 +802,7 @@ def test_bad_input_is_a_typed_error_and_writes_nothing(
         SUBJECT,
         on=D(2026, 5, 6),
         actor=OFFICER,
-        domain="d",
+        domain="road_transport",
         grounds="g",
         basis="b",
     )
@@ -800,7 +832,7 @@ def test_the_opening_event_carries_its_case_identity(book: CreditBook) -> None:
         SUBJECT,
         on=D(2026, 5, 6),
         actor=OFFICER_2,
-        domain="d",
+        domain="road_transport",
         grounds="g",
         basis="b",
     )

@@ -56,6 +56,12 @@ def test_the_book_knows_a_subject_by_any_case(book: CreditBook) -> None:
     _commitment(book, D(2026, 5, 6), "fulfil")
     assert book.knows(SUBJECT) and not book.knows(OTHER)
     with book.batch():
-        book.open_case("commitment.voluntary", OTHER, on=D(2026, 5, 6),
-                       actor=ME.__class__(OTHER, {"subject"}), domain="d", summary="s")  # fmt: skip
+        book.open_case(
+            "commitment.voluntary",
+            OTHER,
+            on=D(2026, 5, 6),
+            actor=ME.__class__(OTHER, {"subject"}),
+            domain="road_transport",
+            summary="s",
+        )
         assert book.knows(OTHER)

@@ -19,7 +19,14 @@ COMMITMENT = Machine(
     states=("made", "fulfilled", "breached", "withdrawn"),
     finals=frozenset({"fulfilled", "breached", "withdrawn"}),
     transitions=(
-        T("make", (), "made", required=("domain", "summary"), optional=("approval_id",)),
+        T(
+            "make",
+            (),
+            "made",
+            guards=("known_domain",),
+            required=("domain", "summary"),
+            optional=("approval_id",),
+        ),
         T("fulfil", ("made",), "fulfilled", optional=("summary",)),
         T(
             "breach",
@@ -50,6 +57,7 @@ LISTING = Machine(
             "propose",
             (),
             "proposed",
+            guards=("known_domain",),
             required=("domain", "grounds", "basis"),
             optional=("summary",),
         ),
@@ -226,6 +234,7 @@ RECORD = Machine(
             "enter",
             (),
             "published",
+            guards=("known_domain", "decision_date"),
             required=("domain", "record_kind", "decided_on", "summary"),
             optional=("basis", "source_case"),
         ),

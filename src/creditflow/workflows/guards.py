@@ -14,6 +14,34 @@ __all__ = ["GUARDS", "Guard"]
 Guard = Callable[[TransitionContext], Refusal | None]
 
 
+def known_domain(ctx: TransitionContext) -> Refusal | None:
+    """A case is opened in a business domain the policy declares: grades and checks are per
+    domain, and a case in an unknown one would count in none."""
+    domain = ctx.value("domain")
+    if domain not in ctx.policy.domains:
+        return Refusal(
+            f"unknown domain {domain!r}; the policy's domains: {', '.join(ctx.policy.domains)}",
+            rule="domains",
+        )
+    return None
+
+
+def decision_date(ctx: TransitionContext) -> Refusal | None:
+    """A credit record is entered on or after the date of its decision, given as a date."""
+    given = ctx.value("decided_on")
+    try:
+        decided = given if isinstance(given, dt.date) else dt.date.fromisoformat(str(given))
+    except ValueError:
+        return Refusal(f"decided_on must be a date (YYYY-MM-DD), got {given!r}", rule="record")
+    if decided > ctx.on:
+        return Refusal(
+            f"the decision ({decided.isoformat()}) is after the entry ({ctx.on.isoformat()})",
+            compared=ctx.on,
+            rule="record",
+        )
+    return None
+
+
 def statement_required(ctx: TransitionContext) -> Refusal | None:
     """A notice (事先告知) is sent only for list kinds that have a statement period."""
     kind = ctx.policy.lists[ctx.kind]
@@ -336,6 +364,8 @@ def objection_target(ctx: TransitionContext) -> Refusal | None:
 
 
 GUARDS: dict[str, Guard] = {
+    "known_domain": known_domain,
+    "decision_date": decision_date,
     "objection_target": objection_target,
     "statement_required": statement_required,
     "statement_done": statement_done,

@@ -134,6 +134,20 @@ def test_objections_within_the_window(book: CreditBook) -> None:
     assert dropped.closed
 
 
+def test_an_objection_to_a_proposal_is_answered_in_time(book: CreditBook) -> None:
+    listing = book.open_case(
+        "listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER, domain="road_transport",
+        grounds="g", basis="b",
+    ).case_id  # fmt: skip
+    book.fire(listing, "notify", on=D(2026, 5, 6), actor=OFFICER)
+    objected = book.fire(listing, "object", on=D(2026, 5, 7), actor=ME, summary="事实有误")
+    answer = objected.deadline("objection_answer")
+    assert answer is not None and answer.last_day == D(2026, 5, 15)  # 7 workdays, 9 May worked
+    assert [d.name for c, d in book.overdue(on=D(2026, 5, 16))] == ["objection_answer"]
+    book.fire(listing, "dismiss_objection", on=D(2026, 5, 18), actor=REVIEWER)
+    assert book.overdue(on=D(2026, 5, 18)) == []
+
+
 def test_a_decision_waits_for_the_objection_window_unless_waived() -> None:
     national = creditflow.load_policy("national-transport@2026.1")
     serious = national.lists["serious"]

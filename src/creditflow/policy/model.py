@@ -173,6 +173,8 @@ class ListKind:
     """Whether a listing restored after a revoked repair runs its whole duration and its
     minimum period before early removal again from the restore (SAMR Order 44) or keeps its
     first expiry and minimum (None: keeps them)."""
+    objection_answer: Provision[Period] | None = None
+    """The time to answer an objection to a proposed listing (None: no time limit is kept)."""
 
 
 @attrs.frozen

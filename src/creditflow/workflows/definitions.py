@@ -131,6 +131,12 @@ LISTING = Machine(
             "wait",
         ),
         D(
+            "objection_answer",
+            "object",
+            "lists.{kind}.objection_answer",
+            ("dismiss_objection", "accept_objection"),
+        ),
+        D(
             "publication",
             "decide",
             "lists.{kind}.publication_deadline",

@@ -114,6 +114,7 @@ def _list(policy: Policy, kind: ListKind) -> ListEntry:
         duration=kind.duration.value,
         early_removal_after=_value(kind.early_removal_after),
         basis=kind.basis.text,
+        objection_answer=_value(kind.objection_answer),
     )
 
 

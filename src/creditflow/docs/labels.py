@@ -47,6 +47,7 @@ TEXT: dict[str, Label] = {
     "severity": Label("失信程度", "Severity"),
     "statement_period": Label("陈述申辩期", "Statement period"),
     "objection_window": Label("异议期", "Objection window"),
+    "objection_answer": Label("异议答复期限", "Objection answered within"),
     "publication_deadline": Label("公示期限", "Publication deadline"),
     "duration": Label("列入期限", "Duration"),
     "early_removal_after": Label("可提前移出时间", "Early removal after"),

@@ -85,6 +85,7 @@ class ListEntry:
     duration: Period
     early_removal_after: Period | None
     basis: str
+    objection_answer: Period | None = None
 
 
 @attrs.frozen

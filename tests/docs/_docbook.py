@@ -33,5 +33,6 @@ def sample_book() -> CreditBook:
         actor=Actor(FIRM, {"subject"}),
         domain="road_transport",
         summary="承诺符合条件",
+        approval_id="XK-2026-001",
     )
     return book

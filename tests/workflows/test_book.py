@@ -302,6 +302,24 @@ def test_a_breached_commitment_records_and_tells_the_licensing_system(book: Cred
     ]
 
 
+def test_a_commitment_whose_breach_revokes_an_approval_names_it(book: CreditBook) -> None:
+    with pytest.raises(TransitionRefused, match="names the approval it stands for") as info:
+        book.open_case(
+            "commitment.approval_substitute", SUBJECT, on=D(2026, 6, 1), actor=ME,
+            domain="road_transport", summary="承诺符合条件",
+        )  # fmt: skip
+    assert (info.value.guard, info.value.rule) == (
+        "approval_named",
+        "commitments.approval_substitute.breach_consequences",
+    )
+    assert book.head()[0] == 0
+    voluntary = book.open_case(  # no approval rests on it
+        "commitment.voluntary", SUBJECT, on=D(2026, 6, 1), actor=ME, domain="road_transport",
+        summary="主动公示",
+    )  # fmt: skip
+    assert voluntary.state == "made"
+
+
 def test_commitments_fulfilled_withdrawn_and_overdue(book: CreditBook) -> None:
     kept = book.open_case(
         "commitment.missing_documents",

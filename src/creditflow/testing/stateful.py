@@ -125,9 +125,8 @@ class BookStateMachine(RuleBasedStateMachine):
         so that every step has a case to act on."""
         policy = self.current_policy
         if "listing" not in self.machines:
-            self.open(
-                f"commitment.{next(iter(policy.commitments))}", domain=self.domain, summary="承诺"
-            )
+            kind = next(iter(policy.commitments))
+            self.open(f"commitment.{kind}", domain=self.domain, summary="承诺", approval_id="XK-1")
             return
         kind = "serious" if "serious" in policy.lists else next(iter(policy.lists))
         self.open(f"listing.{kind}", domain=self.domain, grounds="g", basis="b")
@@ -160,7 +159,8 @@ class BookStateMachine(RuleBasedStateMachine):
     def make_commitment(self, data: st.DataObject) -> None:
         """The subject makes a commitment of a kind the pack declares."""
         kind = data.draw(st.sampled_from(sorted(self.current_policy.commitments)))
-        self.open(f"commitment.{kind}", domain=self.domain, summary="承诺")
+        approval = f"XK-{len(self.case_ids)}"  # the approval a commit-and-approve stands for
+        self.open(f"commitment.{kind}", domain=self.domain, summary="承诺", approval_id=approval)
 
     @precondition(lambda self: "objection" in self.machines)
     @rule(data=st.data())

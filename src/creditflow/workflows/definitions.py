@@ -23,7 +23,7 @@ COMMITMENT = Machine(
             "make",
             (),
             "made",
-            guards=("known_domain",),
+            guards=("known_domain", "approval_named"),
             required=("domain", "summary"),
             optional=("approval_id",),
         ),

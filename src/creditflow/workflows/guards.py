@@ -26,6 +26,20 @@ def known_domain(ctx: TransitionContext) -> Refusal | None:
     return None
 
 
+def approval_named(ctx: TransitionContext) -> Refusal | None:
+    """A commitment whose breach revokes an approval names that approval (or the application
+    it is given in), so that the licensing system knows which one to revoke."""
+    kind = ctx.policy.commitments[ctx.kind]
+    if "revoke_approval" in kind.breach_consequences and not ctx.value("approval_id"):
+        return Refusal(
+            f"a {ctx.kind} commitment names the approval it stands for (approval_id): "
+            "its breach revokes that approval",
+            rule=f"commitments.{ctx.kind}.breach_consequences",
+            basis=kind.basis.text,
+        )
+    return None
+
+
 def decision_date(ctx: TransitionContext) -> Refusal | None:
     """A credit record is entered on or after the date of its decision, given as a date."""
     given = ctx.value("decided_on")
@@ -366,6 +380,7 @@ def objection_target(ctx: TransitionContext) -> Refusal | None:
 GUARDS: dict[str, Guard] = {
     "known_domain": known_domain,
     "decision_date": decision_date,
+    "approval_named": approval_named,
     "objection_target": objection_target,
     "statement_required": statement_required,
     "statement_done": statement_done,

@@ -212,22 +212,32 @@ def repair_eligible(ctx: TransitionContext) -> Refusal | None:
     return None
 
 
-def _target_publishable(ctx: TransitionContext) -> Refusal | None:
-    target = ctx.lookup(str(ctx.value("target")))
-    basis = ctx.policy.repair.basis.text
+def _target_refusal(
+    ctx: TransitionContext, target: Case | None, rule: str, basis: str, instead: str
+) -> Refusal | None:
+    """Why ``target`` cannot be what a repair or objection is about: it is no case of the
+    subject of the right kind, or the record of a listing (``instead`` says what to do)."""
     if target is None or target.subject_id != ctx.subject_id or target.machine != ctx.kind:
         return Refusal(
-            f"no credit record or listing {ctx.value('target')!r} of this subject",
-            rule="repair",
-            basis=basis,
+            f"no {ctx.kind} {ctx.value('target')!r} of this subject", rule=rule, basis=basis
         )
     if target.machine == "record" and target.data.get("record_kind") == "listing":
         return Refusal(
             f"record {target.case_id} is the credit record of listing "
-            f"{target.data.get('source_case')}: repair the listing, which ends both",
-            rule="repair",
+            f"{target.data.get('source_case')}: {instead}",
+            rule=rule,
             basis=basis,
         )
+    return None
+
+
+def _target_publishable(ctx: TransitionContext) -> Refusal | None:
+    target = ctx.lookup(str(ctx.value("target")))
+    basis = ctx.policy.repair.basis.text
+    refusal = _target_refusal(ctx, target, "repair", basis, "repair the listing, which ends both")
+    if refusal is not None:
+        return refusal
+    assert target is not None
     if target.state != "published":
         return Refusal(
             f"{target.machine} {target.case_id} is not in publication", rule="repair", basis=basis
@@ -346,19 +356,10 @@ def objection_target(ctx: TransitionContext) -> Refusal | None:
     the subject, made on or after the day it was opened."""
     target = ctx.lookup(str(ctx.value("target")))
     basis = ctx.policy.objections.basis.text
-    if target is None or target.subject_id != ctx.subject_id or target.machine != ctx.kind:
-        return Refusal(
-            f"no {ctx.kind} {ctx.value('target')!r} of this subject",
-            rule="objections",
-            basis=basis,
-        )
-    if target.machine == "record" and target.data.get("record_kind") == "listing":
-        return Refusal(
-            f"record {target.case_id} is the credit record of listing "
-            f"{target.data.get('source_case')}: object to the listing",
-            rule="objections",
-            basis=basis,
-        )
+    refusal = _target_refusal(ctx, target, "objections", basis, "object to the listing")
+    if refusal is not None:
+        return refusal
+    assert target is not None
     if target.state not in _OBJECTED[target.machine]:
         allowed = " or ".join(_OBJECTED[target.machine])
         return Refusal(

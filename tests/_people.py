@@ -70,3 +70,19 @@ def repair_application(book: CreditBook, target: str, on: dt.date) -> str:
         commitment_case=promise.case_id,
     )
     return repair.case_id
+
+
+def entered_record(
+    book: CreditBook, on: dt.date, decided_on: dt.date, severity: str = "general"
+) -> str:
+    """A penalty of ``severity`` decided on ``decided_on`` and entered on ``on``; its case id."""
+    return book.open_case(
+        f"record.{severity}",
+        SUBJECT,
+        on=on,
+        actor=OFFICER,
+        domain="road_transport",
+        record_kind="penalty",
+        decided_on=decided_on,
+        summary="罚款",
+    ).case_id

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from _people import DECISION, OFFICER, OFFICIAL, SUBJECT, D, published_listing, repair_application
+from _people import (
+    DECISION,
+    OFFICER,
+    OFFICIAL,
+    SUBJECT,
+    D,
+    entered_record,
+    published_listing,
+    repair_application,
+)
 from creditflow.book.book import CreditBook
 from creditflow.errors import InvalidInput, TransitionRefused
 
@@ -85,10 +94,7 @@ def test_guards_inside_a_batch_see_its_earlier_changes() -> None:
     """A repair revoked for false materials bars the next repair in the same batch too."""
     book = CreditBook.memory(policy="national-transport")
     listing = published_listing(book)
-    record = book.open_case(
-        "record.general", SUBJECT, on=D(2027, 1, 4), actor=OFFICER, domain="road_transport",
-        record_kind="penalty", decided_on=D(2027, 1, 4), summary="罚款",
-    ).case_id  # fmt: skip
+    record = entered_record(book, D(2027, 1, 4), D(2027, 1, 4))
     repair = repair_application(book, listing, D(2027, 5, 21))
     book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
     book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)

@@ -21,6 +21,7 @@ from _people import (
     REVIEWER,
     SUBJECT,
     D,
+    entered_record,
     published_listing,
     repair_application,
 )
@@ -220,16 +221,7 @@ def test_expiry_only_after_the_duration_and_automatically(book: CreditBook) -> N
 def test_run_due_passes_over_a_listing_never_published_and_ends_the_rest(
     book: CreditBook,
 ) -> None:
-    record = book.open_case(
-        "record.general",
-        SUBJECT,
-        on=D(2026, 6, 1),
-        actor=OFFICER,
-        domain="road_transport",
-        record_kind="penalty",
-        decided_on=D(2026, 5, 29),
-        summary="s",
-    )
+    record = entered_record(book, D(2026, 6, 1), D(2026, 5, 29))
     listing = book.open_case(
         "listing.watch",
         SUBJECT,
@@ -242,7 +234,7 @@ def test_run_due_passes_over_a_listing_never_published_and_ends_the_rest(
     book.fire(listing.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
     book.fire(listing.case_id, "decide", on=D(2026, 5, 20), actor=OFFICIAL, **DECISION)
     fired = book.run_due(on=D(2027, 6, 1))
-    assert [c.case_id for c in fired] == [record.case_id]
+    assert [c.case_id for c in fired] == [record]
     assert book.get(listing.case_id).state == "decided"
     assert {d.name for c, d in book.overdue(on=D(2027, 6, 1))} == {"publication", "expiry"}
 
@@ -531,19 +523,11 @@ def test_an_applicant_never_approves_its_own_repair(book: CreditBook) -> None:
 
 
 def test_an_upheld_objection_ends_the_record(book: CreditBook) -> None:
-    record = book.open_case(
-        "record.general",
-        SUBJECT,
-        on=D(2026, 6, 1),
-        actor=OFFICER,
-        domain="road_transport",
-        record_kind="penalty",
-        decided_on=D(2026, 5, 30),
-        summary="罚款",
-    )
-    assert record.deadline("publication_end").last_day == D(2027, 5, 30)
+    record = entered_record(book, D(2026, 6, 1), D(2026, 5, 30))
+    deadline = book.get(record).deadline("publication_end")
+    assert deadline is not None and deadline.last_day == D(2027, 5, 30)
     objection = book.open_case(
-        "objection", SUBJECT, on=D(2026, 6, 2), actor=ME, target=record.case_id, summary="非本单位"
+        "objection", SUBJECT, on=D(2026, 6, 2), actor=ME, target=record, summary="非本单位"
     )
     assert objection.kind == "record"
     assert objection.deadline("forwarding").last_day == D(2026, 6, 3)
@@ -552,8 +536,8 @@ def test_an_upheld_objection_ends_the_record(book: CreditBook) -> None:
         objection.case_id, "uphold", on=D(2026, 6, 5), actor=REVIEWER, summary="核实有误"
     )
     assert upheld.state == "upheld"
-    assert book.get(record.case_id).state == "ended"
-    assert book.status(SUBJECT, on=D(2026, 6, 4)).records[0].case_id == record.case_id
+    assert book.get(record).state == "ended"
+    assert book.status(SUBJECT, on=D(2026, 6, 4)).records[0].case_id == record
     assert book.status(SUBJECT, on=D(2026, 6, 5)).records == ()
 
 
@@ -644,16 +628,7 @@ def test_a_minor_record_is_never_shown(book: CreditBook) -> None:
 
 
 def test_a_record_leaves_publication_after_its_maximum(book: CreditBook) -> None:
-    book.open_case(
-        "record.general",
-        SUBJECT,
-        on=D(2026, 6, 1),
-        actor=OFFICER,
-        domain="road_transport",
-        record_kind="penalty",
-        decided_on=D(2026, 5, 30),
-        summary="罚款",
-    )
+    entered_record(book, D(2026, 6, 1), D(2026, 5, 30))
     assert len(book.status(SUBJECT, on=D(2027, 5, 30)).records) == 1
     assert book.status(SUBJECT, on=D(2027, 5, 31)).records == ()
 

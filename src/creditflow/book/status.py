@@ -11,8 +11,11 @@ from creditflow.calendar.periods import Period
 from creditflow.core.severity import Severity
 from creditflow.policy.model import Policy
 from creditflow.workflows.case import Case
+from creditflow.workflows.effects import record_id
 
 AddPeriod = Callable[[dt.date, Period], dt.date]
+
+_WITHDRAWN = "no_commit_and_approve"  # the breach consequence the flag stands for
 
 __all__ = ["ActiveListing", "CreditStatus", "PublishedRecord", "RepairEligibility"]
 
@@ -84,7 +87,7 @@ def derive_status(
         records=records,
         listings=listings,
         open_cases=open_cases,
-        flags=_flags(cases, on),
+        flags=_flags(policy, cases, on),
         repair=tuple(_eligibility(r, on) for r in records),
     )
 
@@ -101,16 +104,26 @@ def _off_on(case: Case, on: dt.date) -> bool:
     )
 
 
+def _in_publication(policy: Policy, record: Case, on: dt.date) -> bool:
+    """True if the credit record was published on ``on``: a published severity, within its
+    window from the decision, and not ended (or interrupted) by then."""
+    window = record.deadline("publication_end")
+    decided = dt.date.fromisoformat(str(record.data["decided_on"]))
+    return (
+        policy.severities[Severity(record.kind)].published
+        and window is not None
+        and decided <= on <= window.last_day
+        and not _off_on(record, on)
+    )
+
+
 def _record(policy: Policy, case: Case, on: dt.date, add: AddPeriod) -> PublishedRecord | None:
-    if case.machine != "record":
+    if case.machine != "record" or not _in_publication(policy, case, on):
         return None
     rule = policy.severities[Severity(case.kind)]
     window = case.deadline("publication_end")
+    assert window is not None  # in publication
     decided = dt.date.fromisoformat(str(case.data["decided_on"]))
-    if not rule.published or window is None or not decided <= on <= window.last_day:
-        return None
-    if _off_on(case, on):
-        return None
     repairable = add(decided, rule.publication_min.value)
     return PublishedRecord(
         case_id=case.case_id,
@@ -143,14 +156,19 @@ def _listing(case: Case, on: dt.date) -> ActiveListing | None:
     )
 
 
-def _flags(cases: list[Case], on: dt.date) -> frozenset[str]:
-    """``commitment_breached``: a breach whose credit record is still in publication."""
+def _flags(policy: Policy, cases: list[Case], on: dt.date) -> frozenset[str]:
+    """``commitment_breached``: a breach of a commitment kind whose consequences withdraw
+    commit-and-approve, whose credit record is in publication on ``on``."""
     records = {c.case_id: c for c in cases if c.machine == "record"}
     for case in cases:
-        if case.machine == "commitment" and case.state == "breached" and case.last_on <= on:
-            record = records.get(f"{case.case_id}.record")
-            if record is None or not _off_on(record, on):
-                return frozenset({"commitment_breached"})
+        if case.machine != "commitment" or case.state != "breached" or case.last_on > on:
+            continue
+        kind = policy.commitments.get(case.kind)
+        if kind is None or _WITHDRAWN not in kind.breach_consequences:
+            continue
+        record = records.get(record_id(case.case_id))
+        if record is not None and _in_publication(policy, record, on):
+            return frozenset({"commitment_breached"})
     return frozenset()
 
 

@@ -26,7 +26,7 @@ from creditflow.book._chain import (
 )
 from creditflow.book._records import CaseRecord, EventRecord, decode_case, decode_event
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
-from creditflow.book.store import BEARING_MACHINES, ChainReport
+from creditflow.book.store import BEARING_MACHINES, BEARING_STATES, ChainReport
 from creditflow.errors import InvalidInput
 
 __all__ = ["MemoryStore"]
@@ -180,4 +180,4 @@ class MemoryStore:
 
 def _bears(record: CaseRecord) -> bool:
     """True if a case record can bear on a status (see ``EventStore.cases``)."""
-    return not record[6] or record[1] in BEARING_MACHINES or record[4] == "breached"
+    return not record[6] or record[1] in BEARING_MACHINES or record[4] in BEARING_STATES

@@ -38,7 +38,7 @@ from creditflow.book._chain import (
 )
 from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, decode_case, decode_event
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
-from creditflow.book.store import BEARING_MACHINES, ChainReport
+from creditflow.book.store import BEARING_MACHINES, BEARING_STATES, ChainReport
 from creditflow.errors import BookUnavailable, Conflict, InvalidInput
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
@@ -446,8 +446,9 @@ def _case_filter(
     if open_only:
         terms.append("closed = 0")
     if bearing_only:
-        marks = ", ".join("?" for _ in BEARING_MACHINES)
-        terms.append(f"(closed = 0 OR machine IN ({marks}) OR state = 'breached')")
-        params.extend(sorted(BEARING_MACHINES))
+        machines = ", ".join("?" for _ in BEARING_MACHINES)
+        states = ", ".join("?" for _ in BEARING_STATES)
+        terms.append(f"(closed = 0 OR machine IN ({machines}) OR state IN ({states}))")
+        params.extend(sorted(BEARING_MACHINES) + sorted(BEARING_STATES))
     terms.append("case_id > ?")
     return " AND ".join(terms), tuple(params)

@@ -9,11 +9,13 @@ import attrs
 
 from creditflow.calendar.periods import Period
 from creditflow.core.severity import Severity
-from creditflow.policy.model import Policy
+from creditflow.policy.model import Policy, SeverityRule
+from creditflow.workflows.bans import FraudBan, fraud_ban
 from creditflow.workflows.case import Case
 from creditflow.workflows.effects import record_id
 
 AddPeriod = Callable[[dt.date, Period], dt.date]
+_DAY = dt.timedelta(days=1)
 
 _WITHDRAWN = "no_commit_and_approve"  # the breach consequence the flag stands for
 
@@ -81,6 +83,7 @@ def derive_status(
     records = tuple(r for c in cases if (r := _record(policy, c, on, add)) is not None)
     listings = tuple(x for c in cases if (x := _listing(c, on)) is not None)
     open_cases = tuple(c for c in cases if not c.closed)
+    ban = fraud_ban(policy.repair.fraud_ban.value, cases, on, add)
     return CreditStatus(
         subject_id=subject_id,
         on=on,
@@ -88,7 +91,7 @@ def derive_status(
         listings=listings,
         open_cases=open_cases,
         flags=_flags(policy, cases, on),
-        repair=tuple(_eligibility(r, on) for r in records),
+        repair=_repair(policy, records, listings, ban, on, add),
     )
 
 
@@ -124,7 +127,6 @@ def _record(policy: Policy, case: Case, on: dt.date, add: AddPeriod) -> Publishe
     window = case.deadline("publication_end")
     assert window is not None  # in publication
     decided = dt.date.fromisoformat(str(case.data["decided_on"]))
-    repairable = add(decided, rule.publication_min.value)
     return PublishedRecord(
         case_id=case.case_id,
         severity=case.kind,
@@ -132,9 +134,18 @@ def _record(policy: Policy, case: Case, on: dt.date, add: AddPeriod) -> Publishe
         domain=str(case.data["domain"]),
         decided_on=decided,
         publication_ends=window.last_day,
-        repairable_from=decided if rule.repair_after == "obligations_fulfilled" else repairable,
+        repairable_from=_repairable_from(rule, decided, add),
         summary=str(case.data.get("summary", "")),
     )
+
+
+def _repairable_from(rule: SeverityRule, decided: dt.date, add: AddPeriod) -> dt.date:
+    """The first day a record of ``rule``'s severity decided on ``decided`` may be repaired:
+    the day after the last day of its minimum publication period, unless fulfilling the
+    obligations suffices."""
+    if rule.repair_after == "obligations_fulfilled":
+        return decided
+    return add(decided, rule.publication_min.value) + _DAY
 
 
 def _listing(case: Case, on: dt.date) -> ActiveListing | None:
@@ -152,7 +163,7 @@ def _listing(case: Case, on: dt.date) -> ActiveListing | None:
         kind=case.kind,
         decided_on=dt.date.fromisoformat(str(case.data["decided_on"])),
         last_day=expiry.last_day,
-        early_removal_from=early.last_day + dt.timedelta(days=1) if early else None,
+        early_removal_from=early.last_day + _DAY if early else None,
     )
 
 
@@ -172,12 +183,45 @@ def _flags(policy: Policy, cases: list[Case], on: dt.date) -> frozenset[str]:
     return frozenset()
 
 
-def _eligibility(record: PublishedRecord, on: dt.date) -> RepairEligibility:
-    if on < record.repairable_from:
-        reason = f"minimum publication period runs until {record.repairable_from.isoformat()}"
-        return RepairEligibility(record.case_id, False, (reason,))
+def _repair(
+    policy: Policy,
+    records: tuple[PublishedRecord, ...],
+    listings: tuple[ActiveListing, ...],
+    ban: FraudBan | None,
+    on: dt.date,
+    add: AddPeriod,
+) -> tuple[RepairEligibility, ...]:
+    """Eligibility for repair of each record in publication and each listing in force that
+    records dishonesty (a listing is repaired by its early removal)."""
+    found = [
+        _eligibility(r.case_id, r.repairable_from, "minimum publication period", ban, on)
+        for r in records
+    ]
+    for listing in listings:
+        kind = policy.lists.get(listing.kind)
+        if kind is None or kind.severity is None:
+            continue  # a red listing: nothing to repair
+        if listing.early_removal_from is None:
+            reason = f"list kind {listing.kind!r} allows no early removal"
+            found.append(RepairEligibility(listing.case_id, False, (reason,)))
+            continue
+        # The repair guard also holds the listing to its severity's minimum publication.
+        record_min = _repairable_from(policy.severities[kind.severity], listing.decided_on, add)
+        earliest = max(listing.early_removal_from, record_min)
+        found.append(_eligibility(listing.case_id, earliest, "minimum listing period", ban, on))
+    return tuple(found)
+
+
+def _eligibility(
+    target: str, earliest: dt.date, period: str, ban: FraudBan | None, on: dt.date
+) -> RepairEligibility:
+    reasons = []
+    if on < earliest:
+        reasons.append(f"the {period} runs until {(earliest - _DAY).isoformat()}")
+    if ban is not None:
+        reasons.append(ban.reason)
+    if reasons:
+        return RepairEligibility(target, False, tuple(reasons))
     return RepairEligibility(
-        record.case_id,
-        True,
-        ("also needs: obligations fulfilled, a repair commitment, the materials, no fraud ban",),
+        target, True, ("also needs: obligations fulfilled, a repair commitment, the materials",)
     )

@@ -9,10 +9,14 @@ import attrs
 
 from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
 
-__all__ = ["BEARING_MACHINES", "ChainReport", "EventStore"]
+__all__ = ["BEARING_MACHINES", "BEARING_STATES", "ChainReport", "EventStore"]
 
 BEARING_MACHINES = frozenset({"listing", "record"})
 """Machines whose cases bear on a status even when closed (an ended record, a removed listing)."""
+
+BEARING_STATES = frozenset({"breached", "revoked"})
+"""Final states that bear on a status: a breached commitment (its flag), a repair revoked for
+false materials (the fraud ban)."""
 
 
 @attrs.frozen
@@ -72,8 +76,9 @@ class EventStore(Protocol):
         """Case projections matching every filter given, in case id order.
 
         ``bearing_only`` keeps the cases that can bear on a status: open ones, records,
-        listings and breached commitments (closed fulfilled or withdrawn commitments, decided
-        repairs and objections are left out, and never decoded).
+        listings, breached commitments and revoked repairs (closed fulfilled or withdrawn
+        commitments, rejected or denied repairs and decided objections are left out, and never
+        decoded).
         """
         ...
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from _people import ME, OFFICER, OFFICIAL, SUBJECT, D, published_listing
+from _people import ME, OFFICER, OFFICIAL, REVIEWER, SUBJECT, D, published_listing
 from creditflow.book.book import CreditBook
 
 
@@ -116,3 +116,39 @@ def test_no_repair_is_eligible_during_a_fraud_ban(book: CreditBook) -> None:
     assert _repair(book, D(2030, 6, 1))[later] == (False, (barred,))
     assert _repair(book, D(2030, 6, 2))[later][0]
     assert _repair(book, D(2027, 5, 31)) == {}  # before the revocation: nothing in publication
+
+
+# ---------------------------------------------------------------- open cases
+
+
+def _open(book: CreditBook, on: dt.date) -> list[str]:
+    return [c.case_id for c in book.status(SUBJECT, on=on).open_cases]
+
+
+def test_open_cases_on_a_past_date_are_those_open_that_day(book: CreditBook) -> None:
+    dropped = book.open_case("listing.serious", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
+                             domain="road_transport", grounds="g", basis="b").case_id  # fmt: skip
+    book.fire(dropped, "drop", on=D(2026, 5, 20), actor=REVIEWER)
+    record = _record(book, "general", D(2026, 5, 30))
+    promise = book.open_case("commitment.repair", SUBJECT, on=D(2026, 9, 1), actor=ME,
+                             domain="road_transport", summary="信用修复承诺").case_id  # fmt: skip
+    repair = book.open_case("repair", SUBJECT, on=D(2026, 9, 1), actor=ME, target=record,
+                            materials=["correction_proof"], obligations_fulfilled=True,
+                            commitment_case=promise).case_id  # fmt: skip
+    book.fire(repair, "reject", on=D(2026, 9, 3), actor=OFFICER, summary="材料不全")
+    assert _open(book, D(2026, 5, 6)) == [dropped]
+    assert _open(book, D(2026, 5, 19)) == [dropped]
+    assert _open(book, D(2026, 5, 20)) == []  # dropped that day
+    assert _open(book, D(2026, 9, 2)) == [promise, record, repair]
+    assert _open(book, D(2026, 9, 3)) == [promise, record]
+
+
+def test_a_case_ended_and_restored_was_closed_in_between(book: CreditBook) -> None:
+    """Removed by a repair on 2027-05-21, restored on 2027-06-01 (false materials)."""
+    listing = published_listing(book)
+    repair = _repaired(book, listing, D(2027, 5, 21))
+    book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
+    assert listing in _open(book, D(2027, 5, 20))
+    assert listing not in _open(book, D(2027, 5, 21))
+    assert listing not in _open(book, D(2027, 5, 31))
+    assert listing in _open(book, D(2027, 6, 1))

@@ -82,7 +82,7 @@ def derive_status(
     cases = [c for c in cases if c.opened_on <= on]
     records = tuple(r for c in cases if (r := _record(policy, c, on, add)) is not None)
     listings = tuple(x for c in cases if (x := _listing(c, on)) is not None)
-    open_cases = tuple(c for c in cases if not c.closed)
+    open_cases = tuple(c for c in cases if _open_on(c, on))
     ban = fraud_ban(policy.repair.fraud_ban.value, cases, on, add)
     return CreditStatus(
         subject_id=subject_id,
@@ -101,6 +101,18 @@ def _off_on(case: Case, on: dt.date) -> bool:
     ended = case.data.get("ended_on")
     if ended is not None and dt.date.fromisoformat(str(ended)) <= on:
         return True
+    return _in_gap(case, on)
+
+
+def _open_on(case: Case, on: dt.date) -> bool:
+    """True if the case was open on ``on`` (it was opened by then). No event leaves a final
+    state but to reopen the case, so a closed case closed on its last event's date, and one
+    reopened was closed in its ``gaps``."""
+    return not (case.closed and case.last_on <= on) and not _in_gap(case, on)
+
+
+def _in_gap(case: Case, on: dt.date) -> bool:
+    """True if ``on`` falls in an interruption of the case (ended, later restored)."""
     return any(
         dt.date.fromisoformat(str(start)) <= on < dt.date.fromisoformat(str(end))
         for start, end in case.data.get("gaps", ())

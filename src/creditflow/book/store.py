@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
@@ -71,14 +72,14 @@ class EventStore(Protocol):
         subject_id: str | None = None,
         machine: str | None = None,
         open_only: bool = False,
-        bearing_only: bool = False,
+        bearing_on: dt.date | None = None,
     ) -> Iterator[CaseRow]:
         """Case projections matching every filter given, in case id order.
 
-        ``bearing_only`` keeps the cases that can bear on a status: open ones, records,
-        listings, breached commitments and revoked repairs (closed fulfilled or withdrawn
-        commitments, rejected or denied repairs and decided objections are left out, and never
-        decoded).
+        ``bearing_on`` keeps the cases that can bear on a status on that date: open ones,
+        those closed after it, records, listings, breached commitments and revoked repairs
+        (commitments fulfilled or withdrawn, repairs rejected or denied, and objections
+        decided by that date are left out, and never decoded).
         """
         ...
 

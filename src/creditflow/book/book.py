@@ -295,7 +295,7 @@ class CreditBook:
         on = ensure_date(on, "on")
         subject_id = ensure_str(subject_id, "subject_id")
         policy = self.policy_on(on)
-        rows = self._store.cases(subject_id=subject_id, bearing_only=True)
+        rows = self._store.cases(subject_id=subject_id, bearing_on=on)
         cases = [Case.from_body(row.body) for row in rows]
         return derive_status(policy, subject_id, cases, on, self._add)
 

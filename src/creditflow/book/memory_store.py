@@ -8,6 +8,7 @@ ends and serves one process only.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Self
@@ -26,7 +27,7 @@ from creditflow.book._chain import (
 )
 from creditflow.book._records import CaseRecord, EventRecord, decode_case, decode_event
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
-from creditflow.book.store import BEARING_MACHINES, ChainReport
+from creditflow.book.store import BEARING_MACHINES, BEARING_STATES, ChainReport
 from creditflow.errors import InvalidInput
 
 __all__ = ["MemoryStore"]
@@ -87,17 +88,18 @@ class MemoryStore:
         subject_id: str | None = None,
         machine: str | None = None,
         open_only: bool = False,
-        bearing_only: bool = False,
+        bearing_on: dt.date | None = None,
     ) -> Iterator[CaseRow]:
         """Case projections matching every filter given, in case id order; see
-        :meth:`creditflow.book.store.EventStore.cases` for ``bearing_only``."""
+        :meth:`creditflow.book.store.EventStore.cases` for ``bearing_on``."""
         self._check_open()
+        after = bearing_on.isoformat() if bearing_on is not None else None
         for _, record in sorted(self._cases.items()):
             if (
                 (subject_id is None or record[3] == subject_id)
                 and (machine is None or record[1] == machine)
                 and not (open_only and record[6])
-                and not (bearing_only and not _bears(record))
+                and not (after is not None and not _bears(record, after))
             ):
                 yield decode_case(record)
 
@@ -178,6 +180,12 @@ class MemoryStore:
             self._by_key[record[7]] = record
 
 
-def _bears(record: CaseRecord) -> bool:
-    """True if a case record can bear on a status (see ``EventStore.cases``)."""
-    return not record[6] or record[1] in BEARING_MACHINES or record[4] == "breached"
+def _bears(record: CaseRecord, on: str) -> bool:
+    """True if a case record can bear on a status on ``on`` (an ISO date; see
+    ``EventStore.cases``)."""
+    return (
+        not record[6]
+        or record[7] > on
+        or record[1] in BEARING_MACHINES
+        or record[4] in BEARING_STATES
+    )

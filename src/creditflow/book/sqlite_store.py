@@ -15,6 +15,7 @@ SQL of creditflow lives in this module.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import sqlite3
@@ -38,7 +39,7 @@ from creditflow.book._chain import (
 )
 from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, decode_case, decode_event
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
-from creditflow.book.store import BEARING_MACHINES, ChainReport
+from creditflow.book.store import BEARING_MACHINES, BEARING_STATES, ChainReport
 from creditflow.errors import BookUnavailable, Conflict, InvalidInput
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
@@ -206,11 +207,11 @@ class SqliteStore:
         subject_id: str | None = None,
         machine: str | None = None,
         open_only: bool = False,
-        bearing_only: bool = False,
+        bearing_on: dt.date | None = None,
     ) -> Iterator[CaseRow]:
         """Case projections matching every filter given, in case id order; see
-        :meth:`creditflow.book.store.EventStore.cases` for ``bearing_only``."""
-        where, params = _case_filter(subject_id, machine, open_only, bearing_only)
+        :meth:`creditflow.book.store.EventStore.cases` for ``bearing_on``."""
+        where, params = _case_filter(subject_id, machine, open_only, bearing_on)
         sql = f"SELECT {_CASE_FIELDS} FROM cases WHERE {where} ORDER BY case_id LIMIT ?"
         return map(decode_case, self._pages(sql, params, ""))
 
@@ -428,7 +429,10 @@ def _versions(db: sqlite3.Connection, case_ids: Iterable[str]) -> dict[str, int]
 
 
 def _case_filter(
-    subject_id: str | None, machine: str | None, open_only: bool, bearing_only: bool = False
+    subject_id: str | None,
+    machine: str | None,
+    open_only: bool,
+    bearing_on: dt.date | None = None,
 ) -> tuple[str, tuple[Any, ...]]:
     """The WHERE clause (ending in the paging condition) and parameters of a case query.
 
@@ -445,9 +449,13 @@ def _case_filter(
         params.append(machine)
     if open_only:
         terms.append("closed = 0")
-    if bearing_only:
-        marks = ", ".join("?" for _ in BEARING_MACHINES)
-        terms.append(f"(closed = 0 OR machine IN ({marks}) OR state = 'breached')")
-        params.extend(sorted(BEARING_MACHINES))
+    if bearing_on is not None:
+        machines = ", ".join("?" for _ in BEARING_MACHINES)
+        states = ", ".join("?" for _ in BEARING_STATES)
+        terms.append(
+            f"(closed = 0 OR last_on > ? OR machine IN ({machines}) OR state IN ({states}))"
+        )
+        params.append(bearing_on.isoformat())
+        params.extend(sorted(BEARING_MACHINES) + sorted(BEARING_STATES))
     terms.append("case_id > ?")
     return " AND ".join(terms), tuple(params)

@@ -9,10 +9,15 @@ import attrs
 
 from creditflow.calendar.periods import Period
 from creditflow.core.severity import Severity
-from creditflow.policy.model import Policy
+from creditflow.policy.model import Policy, SeverityRule
+from creditflow.workflows.bans import FraudBan, fraud_ban
 from creditflow.workflows.case import Case
+from creditflow.workflows.effects import record_id
 
 AddPeriod = Callable[[dt.date, Period], dt.date]
+_DAY = dt.timedelta(days=1)
+
+_WITHDRAWN = "no_commit_and_approve"  # the breach consequence the flag stands for
 
 __all__ = ["ActiveListing", "CreditStatus", "PublishedRecord", "RepairEligibility"]
 
@@ -77,15 +82,16 @@ def derive_status(
     cases = [c for c in cases if c.opened_on <= on]
     records = tuple(r for c in cases if (r := _record(policy, c, on, add)) is not None)
     listings = tuple(x for c in cases if (x := _listing(c, on)) is not None)
-    open_cases = tuple(c for c in cases if not c.closed)
+    open_cases = tuple(c for c in cases if _open_on(c, on))
+    ban = fraud_ban(policy.repair.fraud_ban.value, cases, on, add)
     return CreditStatus(
         subject_id=subject_id,
         on=on,
         records=records,
         listings=listings,
         open_cases=open_cases,
-        flags=_flags(cases, on),
-        repair=tuple(_eligibility(r, on) for r in records),
+        flags=_flags(policy, cases, on),
+        repair=_repair(policy, records, listings, ban, on, add),
     )
 
 
@@ -95,23 +101,44 @@ def _off_on(case: Case, on: dt.date) -> bool:
     ended = case.data.get("ended_on")
     if ended is not None and dt.date.fromisoformat(str(ended)) <= on:
         return True
+    return _in_gap(case, on)
+
+
+def _open_on(case: Case, on: dt.date) -> bool:
+    """True if the case was open on ``on`` (it was opened by then). No event leaves a final
+    state but to reopen the case, so a closed case closed on its last event's date, and one
+    reopened was closed in its ``gaps``."""
+    return not (case.closed and case.last_on <= on) and not _in_gap(case, on)
+
+
+def _in_gap(case: Case, on: dt.date) -> bool:
+    """True if ``on`` falls in an interruption of the case (ended, later restored)."""
     return any(
         dt.date.fromisoformat(str(start)) <= on < dt.date.fromisoformat(str(end))
         for start, end in case.data.get("gaps", ())
     )
 
 
+def _in_publication(policy: Policy, record: Case, on: dt.date) -> bool:
+    """True if the credit record was published on ``on``: a published severity, within its
+    window from the decision, and not ended (or interrupted) by then."""
+    window = record.deadline("publication_end")
+    decided = dt.date.fromisoformat(str(record.data["decided_on"]))
+    return (
+        policy.severities[Severity(record.kind)].published
+        and window is not None
+        and decided <= on <= window.last_day
+        and not _off_on(record, on)
+    )
+
+
 def _record(policy: Policy, case: Case, on: dt.date, add: AddPeriod) -> PublishedRecord | None:
-    if case.machine != "record":
+    if case.machine != "record" or not _in_publication(policy, case, on):
         return None
     rule = policy.severities[Severity(case.kind)]
     window = case.deadline("publication_end")
+    assert window is not None  # in publication
     decided = dt.date.fromisoformat(str(case.data["decided_on"]))
-    if not rule.published or window is None or not decided <= on <= window.last_day:
-        return None
-    if _off_on(case, on):
-        return None
-    repairable = add(decided, rule.publication_min.value)
     return PublishedRecord(
         case_id=case.case_id,
         severity=case.kind,
@@ -119,9 +146,18 @@ def _record(policy: Policy, case: Case, on: dt.date, add: AddPeriod) -> Publishe
         domain=str(case.data["domain"]),
         decided_on=decided,
         publication_ends=window.last_day,
-        repairable_from=decided if rule.repair_after == "obligations_fulfilled" else repairable,
+        repairable_from=_repairable_from(rule, decided, add),
         summary=str(case.data.get("summary", "")),
     )
+
+
+def _repairable_from(rule: SeverityRule, decided: dt.date, add: AddPeriod) -> dt.date:
+    """The first day a record of ``rule``'s severity decided on ``decided`` may be repaired:
+    the day after the last day of its minimum publication period, unless fulfilling the
+    obligations suffices."""
+    if rule.repair_after == "obligations_fulfilled":
+        return decided
+    return add(decided, rule.publication_min.value) + _DAY
 
 
 def _listing(case: Case, on: dt.date) -> ActiveListing | None:
@@ -139,27 +175,65 @@ def _listing(case: Case, on: dt.date) -> ActiveListing | None:
         kind=case.kind,
         decided_on=dt.date.fromisoformat(str(case.data["decided_on"])),
         last_day=expiry.last_day,
-        early_removal_from=early.last_day + dt.timedelta(days=1) if early else None,
+        early_removal_from=early.last_day + _DAY if early else None,
     )
 
 
-def _flags(cases: list[Case], on: dt.date) -> frozenset[str]:
-    """``commitment_breached``: a breach whose credit record is still in publication."""
+def _flags(policy: Policy, cases: list[Case], on: dt.date) -> frozenset[str]:
+    """``commitment_breached``: a breach of a commitment kind whose consequences withdraw
+    commit-and-approve, whose credit record is in publication on ``on``."""
     records = {c.case_id: c for c in cases if c.machine == "record"}
     for case in cases:
-        if case.machine == "commitment" and case.state == "breached" and case.last_on <= on:
-            record = records.get(f"{case.case_id}.record")
-            if record is None or not _off_on(record, on):
-                return frozenset({"commitment_breached"})
+        if case.machine != "commitment" or case.state != "breached" or case.last_on > on:
+            continue
+        kind = policy.commitments.get(case.kind)
+        if kind is None or _WITHDRAWN not in kind.breach_consequences:
+            continue
+        record = records.get(record_id(case.case_id))
+        if record is not None and _in_publication(policy, record, on):
+            return frozenset({"commitment_breached"})
     return frozenset()
 
 
-def _eligibility(record: PublishedRecord, on: dt.date) -> RepairEligibility:
-    if on < record.repairable_from:
-        reason = f"minimum publication period runs until {record.repairable_from.isoformat()}"
-        return RepairEligibility(record.case_id, False, (reason,))
+def _repair(
+    policy: Policy,
+    records: tuple[PublishedRecord, ...],
+    listings: tuple[ActiveListing, ...],
+    ban: FraudBan | None,
+    on: dt.date,
+    add: AddPeriod,
+) -> tuple[RepairEligibility, ...]:
+    """Eligibility for repair of each record in publication and each listing in force that
+    records dishonesty (a listing is repaired by its early removal)."""
+    found = [
+        _eligibility(r.case_id, r.repairable_from, "minimum publication period", ban, on)
+        for r in records
+    ]
+    for listing in listings:
+        kind = policy.lists.get(listing.kind)
+        if kind is None or kind.severity is None:
+            continue  # a red listing: nothing to repair
+        if listing.early_removal_from is None:
+            reason = f"list kind {listing.kind!r} allows no early removal"
+            found.append(RepairEligibility(listing.case_id, False, (reason,)))
+            continue
+        # The repair guard also holds the listing to its severity's minimum publication.
+        record_min = _repairable_from(policy.severities[kind.severity], listing.decided_on, add)
+        earliest = max(listing.early_removal_from, record_min)
+        found.append(_eligibility(listing.case_id, earliest, "minimum listing period", ban, on))
+    return tuple(found)
+
+
+def _eligibility(
+    target: str, earliest: dt.date, period: str, ban: FraudBan | None, on: dt.date
+) -> RepairEligibility:
+    reasons = []
+    if on < earliest:
+        reasons.append(f"the {period} runs until {(earliest - _DAY).isoformat()}")
+    if ban is not None:
+        reasons.append(ban.reason)
+    if reasons:
+        return RepairEligibility(target, False, tuple(reasons))
     return RepairEligibility(
-        record.case_id,
-        True,
-        ("also needs: obligations fulfilled, a repair commitment, the materials, no fraud ban",),
+        target, True, ("also needs: obligations fulfilled, a repair commitment, the materials",)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
@@ -9,10 +10,14 @@ import attrs
 
 from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
 
-__all__ = ["BEARING_MACHINES", "ChainReport", "EventStore"]
+__all__ = ["BEARING_MACHINES", "BEARING_STATES", "ChainReport", "EventStore"]
 
 BEARING_MACHINES = frozenset({"listing", "record"})
 """Machines whose cases bear on a status even when closed (an ended record, a removed listing)."""
+
+BEARING_STATES = frozenset({"breached", "revoked"})
+"""Final states that bear on a status: a breached commitment (its flag), a repair revoked for
+false materials (the fraud ban)."""
 
 
 @attrs.frozen
@@ -67,13 +72,14 @@ class EventStore(Protocol):
         subject_id: str | None = None,
         machine: str | None = None,
         open_only: bool = False,
-        bearing_only: bool = False,
+        bearing_on: dt.date | None = None,
     ) -> Iterator[CaseRow]:
         """Case projections matching every filter given, in case id order.
 
-        ``bearing_only`` keeps the cases that can bear on a status: open ones, records,
-        listings and breached commitments (closed fulfilled or withdrawn commitments, decided
-        repairs and objections are left out, and never decoded).
+        ``bearing_on`` keeps the cases that can bear on a status on that date: open ones,
+        those closed after it, records, listings, breached commitments and revoked repairs
+        (commitments fulfilled or withdrawn, repairs rejected or denied, and objections
+        decided by that date are left out, and never decoded).
         """
         ...
 

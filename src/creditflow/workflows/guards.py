@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
+from creditflow.calendar.periods import Period
+from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.severity import Severity
+from creditflow.workflows.bans import fraud_ban
 from creditflow.workflows.case import Case
 from creditflow.workflows.context import Refusal, TransitionContext
 
@@ -307,20 +311,15 @@ def _materials(ctx: TransitionContext) -> Refusal | None:
 
 def _no_fraud_ban(ctx: TransitionContext) -> Refusal | None:
     ban = ctx.policy.repair.fraud_ban
-    for case in ctx.subject_cases(ctx.subject_id):
-        if case.machine != "repair" or case.state != "revoked":
-            continue
-        revoked = case.last_on
-        until = ctx.calendar.add_period(revoked, ban.value, provisional=True).date
-        if ctx.on <= until:
-            return Refusal(
-                f"repair is barred until {until.isoformat()} after false materials "
-                f"(repair {case.case_id})",
-                compared=ctx.on,
-                rule="repair.fraud_ban",
-                basis=ban.basis.text,
-            )
-    return None
+    cases = ctx.subject_cases(ctx.subject_id)
+    found = fraud_ban(ban.value, cases, ctx.on, functools.partial(_last_day, ctx.calendar))
+    if found is None:
+        return None
+    return Refusal(found.reason, compared=ctx.on, rule="repair.fraud_ban", basis=ban.basis.text)
+
+
+def _last_day(calendar: WorkdayCalendar, day: dt.date, period: Period) -> dt.date:
+    return calendar.add_period(day, period, provisional=True).date
 
 
 def extension_available(ctx: TransitionContext) -> Refusal | None:

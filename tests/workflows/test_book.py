@@ -483,6 +483,91 @@ def test_a_record_leaves_publication_after_its_maximum(book: CreditBook) -> None
     assert book.status(SUBJECT, on=D(2027, 5, 31)).records == ()
 
 
+def enter_record(book: CreditBook, severity: str, decided_on: dt.date) -> str:
+    return book.open_case(
+        f"record.{severity}",
+        SUBJECT,
+        on=decided_on,
+        actor=OFFICER,
+        domain="road_transport",
+        record_kind="penalty",
+        decided_on=decided_on,
+        summary="罚款",
+    ).case_id
+
+
+def test_a_record_ends_early_only_for_a_cause_it_names(book: CreditBook) -> None:
+    """Publication runs to the maximum; earlier only through an approved repair of the record,
+    an objection upheld against it or the end of its listing, each named as ``cause``."""
+    serious = enter_record(book, "serious", D(2026, 6, 1))
+    general = enter_record(book, "general", D(2026, 6, 1))
+    listing = published_listing(book)
+    objection = book.open_case(
+        "objection", SUBJECT, on=D(2026, 6, 2), actor=ME, target=general, summary="非本单位"
+    ).case_id
+    book.fire(objection, "forward", on=D(2026, 6, 3), actor=OFFICER)
+    repair = repair_application(book, general, D(2026, 9, 1))
+    book.fire(repair, "accept", on=D(2026, 9, 1), actor=OFFICER)
+
+    def refused(case_id: str, rule: str, **data: str) -> str:
+        before = snapshot(book)
+        with pytest.raises(TransitionRefused) as info:
+            book.fire(case_id, "end", on=D(2026, 9, 2), actor=SYSTEM, reason="r", **data)
+        assert (info.value.guard, info.value.rule) == ("publication_over", rule)
+        assert info.value.basis
+        assert snapshot(book) == before
+        return str(info.value)
+
+    assert "publication runs until 2029-06-01" in refused(
+        serious, "severities.serious.publication_max"
+    )
+    assert "is forwarded, not upheld" in refused(general, "objections", cause=objection)
+    assert "is not about this record" in refused(serious, "objections", cause=objection)
+    assert "repair" in refused(general, "repair", cause=repair)  # accepted, not approved
+    listed = refused(f"{listing}.record", "lists.serious", cause=listing)
+    assert "is published, not removed" in listed
+    assert "no cause" in refused(serious, "severities.serious.publication_max", cause="x-1")
+    book.fire(repair, "approve", on=D(2026, 9, 2), actor=OFFICIAL)
+    assert book.get(general).data["ended_by"] == repair
+    assert "not a repair of this record" in refused(serious, "repair", cause=repair)
+    book.run_due(on=D(2029, 6, 2))
+    assert book.get(serious).state == "ended"
+    assert book.get(serious).data["ended_by"] is None
+
+
+def test_a_record_is_restored_only_when_what_ended_it_is_undone(book: CreditBook) -> None:
+    """An upheld objection is final; a revoked repair restores the record it ended, no other."""
+    annulled = enter_record(book, "general", D(2026, 6, 1))
+    repaired = enter_record(book, "general", D(2026, 6, 1))
+    objection = book.open_case(
+        "objection", SUBJECT, on=D(2026, 6, 2), actor=ME, target=annulled, summary="非本单位"
+    ).case_id
+    book.fire(objection, "forward", on=D(2026, 6, 3), actor=OFFICER)
+    book.fire(objection, "uphold", on=D(2026, 6, 5), actor=REVIEWER, summary="核实有误")
+    repair = repair_application(book, repaired, D(2026, 9, 1))
+    book.fire(repair, "accept", on=D(2026, 9, 1), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2026, 9, 2), actor=OFFICIAL)
+
+    def refused(case_id: str, cause: str) -> str:
+        before = snapshot(book)
+        with pytest.raises(TransitionRefused) as info:
+            book.fire(case_id, "restore", on=D(2026, 9, 3), actor=SYSTEM, reason="r", cause=cause)
+        assert info.value.guard == "end_undone"
+        assert info.value.rule and info.value.basis
+        assert snapshot(book) == before
+        return str(info.value)
+
+    assert "is no cause to restore a record" in refused(annulled, objection)  # final
+    assert "only when what ended it" in refused(annulled, repair)
+    assert "repair" in refused(repaired, repair)  # approved, not revoked
+    with pytest.raises(TransitionRefused, match="missing data"):
+        book.fire(annulled, "restore", on=D(2026, 9, 3), actor=SYSTEM, reason="r")
+    book.fire(repair, "revoke", on=D(2026, 9, 3), actor=OFFICIAL, summary="材料造假")
+    assert book.get(repaired).state == "published"
+    assert book.get(annulled).state == "ended"
+    assert book.replay() == {c.case_id: c for c in book.cases()}
+
+
 # ---------------------------------------------------------------- the book's promises
 
 

@@ -216,8 +216,23 @@ RECORD = Machine(
             required=("domain", "record_kind", "decided_on", "summary"),
             optional=("basis", "source_case"),
         ),
-        T("end", ("published",), "ended", effects=("mark_ended",), required=("reason",)),
-        T("restore", ("ended",), "published", effects=("mark_published",), required=("reason",)),
+        T(
+            "end",
+            ("published",),
+            "ended",
+            guards=("publication_over",),
+            effects=("mark_ended", "mark_ended_by"),
+            required=("reason",),
+            optional=("cause",),
+        ),
+        T(
+            "restore",
+            ("ended",),
+            "published",
+            guards=("end_undone",),
+            effects=("mark_published",),
+            required=("reason", "cause"),
+        ),
     ),
     deadlines=(
         D(

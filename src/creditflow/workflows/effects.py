@@ -73,6 +73,12 @@ def mark_ended(ctx: TransitionContext) -> EffectResult:
     return EffectResult(updates={"ended_on": ctx.on.isoformat()})
 
 
+def mark_ended_by(ctx: TransitionContext) -> EffectResult:
+    """What ended a record (the repair, objection or listing named as ``cause``; None at its
+    maximum): only undoing that restores it."""
+    return EffectResult(updates={"ended_by": ctx.data.get("cause")})
+
+
 def count_extension(ctx: TransitionContext) -> EffectResult:
     """One more extension of the repair decision deadline."""
     used = int(ctx.case.data.get("extensions", 0)) if ctx.case else 0
@@ -113,21 +119,27 @@ def listing_record(ctx: TransitionContext) -> EffectResult:
 
 def end_listing_record(ctx: TransitionContext) -> EffectResult:
     """The listing's record ends publication with it."""
-    return _on_linked(ctx, "end", f"listing {ctx.event}")
+    assert ctx.case is not None
+    record = ctx.lookup(record_id(ctx.case.case_id))
+    if record is None or record.state != "published":
+        return EffectResult()
+    return EffectResult(follow_ups=(_on_record(ctx, "end", f"listing {ctx.event}", record),))
 
 
 def restore_listing_record(ctx: TransitionContext) -> EffectResult:
-    """A restored listing restores its record."""
-    return _on_linked(ctx, "restore", "listing restored")
-
-
-def _on_linked(ctx: TransitionContext, event: str, reason: str) -> EffectResult:
+    """A restored listing restores its record, if the listing's end had ended it."""
     assert ctx.case is not None
     record = ctx.lookup(record_id(ctx.case.case_id))
-    wanted = "published" if event == "end" else "ended"
-    if record is None or record.state != wanted:
+    if record is None or record.state != "ended" or record.data.get("ended_by") != ctx.case.case_id:
         return EffectResult()
-    return EffectResult(follow_ups=(FollowUp("record", event, {"reason": reason}, record.case_id),))
+    return EffectResult(follow_ups=(_on_record(ctx, "restore", "listing restored", record),))
+
+
+def _on_record(ctx: TransitionContext, event: str, reason: str, record: Case) -> FollowUp:
+    """``event`` on a record, naming this case as its cause."""
+    assert ctx.case is not None
+    data = {"reason": reason, "cause": ctx.case.case_id}
+    return FollowUp("record", event, data, record.case_id)
 
 
 def record_id(source_case: str, suffix: str = "record") -> str:
@@ -142,24 +154,18 @@ def repair_target(ctx: TransitionContext) -> EffectResult:
         data: dict[str, Any] = {"repair_case": case.case_id}
         follow = FollowUp("listing", "remove_early", data, target.case_id)
     else:
-        follow = FollowUp(
-            "record",
-            "end",
-            {"reason": f"repair {case.case_id} approved"},
-            case_id=target.case_id,
-        )
+        follow = _on_record(ctx, "end", f"repair {case.case_id} approved", target)
     return EffectResult(follow_ups=(follow,), reported=(Effect("publication_ended"),))
 
 
 def restore_target(ctx: TransitionContext) -> EffectResult:
     """A revoked repair (false materials) restores the listing or record it ended."""
     target, case = _target(ctx)
-    data: dict[str, Any] = (
-        {"repair_case": case.case_id}
-        if target.machine == "listing"
-        else {"reason": f"repair {case.case_id} revoked"}
-    )
-    follow = FollowUp(target.machine, "restore", data, case_id=target.case_id)
+    if target.machine == "listing":
+        data = {"repair_case": case.case_id}
+        follow = FollowUp("listing", "restore", data, case_id=target.case_id)
+    else:
+        follow = _on_record(ctx, "restore", f"repair {case.case_id} revoked", target)
     return EffectResult(follow_ups=(follow,), reported=(Effect("publication_restored"),))
 
 
@@ -181,7 +187,7 @@ def annul_target(ctx: TransitionContext) -> EffectResult:
     if target.machine == "listing":
         follow = FollowUp("listing", "revoke", {"summary": reason}, case_id=target.case_id)
     else:
-        follow = FollowUp("record", "end", {"reason": reason}, case_id=target.case_id)
+        follow = _on_record(ctx, "end", reason, target)
     return EffectResult(follow_ups=(follow,), reported=(Effect("record_annulled"),))
 
 
@@ -213,6 +219,7 @@ EFFECTS: dict[str, Effector] = {
     "count_extension": count_extension,
     "mark_published": mark_published,
     "mark_ended": mark_ended,
+    "mark_ended_by": mark_ended_by,
     "breach_record": breach_record,
     "breach_consequences": breach_consequences,
     "listing_record": listing_record,
@@ -226,7 +233,14 @@ EFFECTS: dict[str, Effector] = {
 """Every effect by the name machines use."""
 
 CASE_UPDATES = frozenset(
-    {"mark_waived", "mark_decided", "count_extension", "mark_published", "mark_ended"}
+    {
+        "mark_waived",
+        "mark_decided",
+        "count_extension",
+        "mark_published",
+        "mark_ended",
+        "mark_ended_by",
+    }
 )
 """The effects that change their own case's data: the only ones a replay must run (the
 others open or fire other cases, whose events are recorded on their own)."""

@@ -109,19 +109,91 @@ def repair_revoked(ctx: TransitionContext) -> Refusal | None:
     return _own_repair(ctx, "revoked", "a listing is restored only when its repair is revoked")
 
 
-def _own_repair(ctx: TransitionContext, state: str, reason: str) -> Refusal | None:
-    """The event's ``repair_case`` must be a repair of this case, in ``state``."""
-    repair = ctx.lookup(str(ctx.value("repair_case")))
+def _own_repair(
+    ctx: TransitionContext, state: str, reason: str, key: str = "repair_case"
+) -> Refusal | None:
+    """The event's ``key`` must name a repair of this case, in ``state``."""
+    repair = ctx.lookup(str(ctx.value(key)))
     assert ctx.case is not None
     if repair is None or repair.machine != "repair" or repair.state != state:
         return Refusal(reason, rule="repair", basis=ctx.policy.repair.basis.text)
     if repair.data.get("target") != ctx.case.case_id:
         return Refusal(
-            f"repair {repair.case_id} is not a repair of this listing",
+            f"repair {repair.case_id} is not a repair of this {ctx.machine}",
             rule="repair",
             basis=ctx.policy.repair.basis.text,
         )
     return None
+
+
+def publication_over(ctx: TransitionContext) -> Refusal | None:
+    """A record's publication ends at its maximum (``publication_end``), or earlier only for the
+    ``cause`` the event names: an approved repair of the record, an objection upheld against it,
+    or the end of the listing it was entered for."""
+    if ctx.data.get("cause") is not None:
+        wanted = {"repair": "approved", "objection": "upheld", "listing": "removed"}
+        return _cause_holds(ctx, wanted)
+    assert ctx.case is not None
+    period = ctx.case.deadline("publication_end")
+    if period is not None and ctx.on > period.last_day:
+        return None
+    last = period.last_day.isoformat() if period else "(not started)"
+    return _window_refusal(
+        ctx,
+        f"publication runs until {last}; it ends earlier only for a cause: an approved repair, "
+        "an upheld objection or the end of its listing",
+        compared=ctx.on,
+    )
+
+
+def end_undone(ctx: TransitionContext) -> Refusal | None:
+    """A record is restored only when what ended it (``ended_by``) is undone and named as
+    ``cause``: its repair revoked (false materials) or its listing restored. An upheld
+    objection, or the end of the maximum, is final."""
+    assert ctx.case is not None
+    ended_by = ctx.case.data.get("ended_by")
+    if ended_by is None or ctx.data.get("cause") != ended_by:
+        return _window_refusal(
+            ctx,
+            f"a record is restored only when what ended it ({ended_by or 'its maximum'}) is undone",
+        )
+    return _cause_holds(ctx, {"repair": "revoked", "listing": "published"})
+
+
+def _cause_holds(ctx: TransitionContext, wanted: dict[str, str]) -> Refusal | None:
+    """The case named as ``cause`` is a repair, objection or listing of this record, in the
+    state ``wanted`` for its workflow."""
+    assert ctx.case is not None
+    named = str(ctx.data["cause"])
+    cause = ctx.lookup(named)
+    if cause is None or cause.machine not in wanted:
+        causes = ", ".join(wanted)
+        return _window_refusal(ctx, f"{named!r} is no cause to {ctx.event} a record ({causes})")
+    state = wanted[cause.machine]
+    if cause.machine == "repair":
+        return _own_repair(ctx, state, f"repair {named} is not {state}", key="cause")
+    if cause.machine == "objection":
+        rule, basis = "objections", ctx.policy.objections.basis.text
+        ours = cause.data.get("target") == ctx.case.case_id
+    else:
+        rule, basis = f"lists.{cause.kind}", ctx.policy.lists[cause.kind].basis.text
+        ours = ctx.case.data.get("source_case") == named
+    if not ours:
+        return Refusal(f"{cause.machine} {named} is not about this record", rule=rule, basis=basis)
+    if cause.state != state:
+        return Refusal(
+            f"{cause.machine} {named} is {cause.state}, not {state}", rule=rule, basis=basis
+        )
+    return None
+
+
+def _window_refusal(
+    ctx: TransitionContext, reason: str, compared: dt.date | None = None
+) -> Refusal:
+    """A refusal under the record's publication window."""
+    window = ctx.policy.severities[Severity(ctx.kind)].publication_max
+    rule = f"severities.{ctx.kind}.publication_max"
+    return Refusal(reason, compared=compared, rule=rule, basis=window.basis.text)
 
 
 def repair_eligible(ctx: TransitionContext) -> Refusal | None:
@@ -262,6 +334,8 @@ GUARDS: dict[str, Guard] = {
     "minimum_listing_passed": minimum_listing_passed,
     "repair_approved": repair_approved,
     "repair_revoked": repair_revoked,
+    "publication_over": publication_over,
+    "end_undone": end_undone,
     "repair_eligible": repair_eligible,
     "extension_available": extension_available,
 }

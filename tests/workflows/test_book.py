@@ -24,6 +24,7 @@ from _people import (
     published_listing,
 )
 from creditflow.book.book import SYSTEM, CreditBook
+from creditflow.calendar.periods import Period
 from creditflow.errors import (
     Conflict,
     InvalidDate,
@@ -828,3 +829,51 @@ def test_a_pack_may_keep_the_first_expiry_of_a_restored_listing() -> None:
     book.run_due(on=D(2029, 5, 21))
     assert book.get(listing).state == "removed"
     assert book.get(f"{listing}.record").state == "ended"
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_false_materials_are_published_for_the_packs_fraud_window(
+    store: str, tmp_path: Path
+) -> None:
+    """``repair.fraud_publication``, not the serious maximum, sets the fraud record's window."""
+    national = creditflow.load_policy("national-transport@2026.1")
+    five_years = attrs.evolve(national.repair.fraud_publication, value=Period.years(5))
+    policy = attrs.evolve(
+        national, repair=attrs.evolve(national.repair, fraud_publication=five_years)
+    )
+    if store == "memory":
+        book = CreditBook.memory(policy=policy)
+    else:
+        book = CreditBook.open(tmp_path / "book.sqlite", policy=policy)
+    with book:
+        restored_listing(book)  # its repair revoked for false materials on 2027-06-01
+        (fraud,) = [c for c in book.cases(machine="record") if c.case_id.endswith(".fraud")]
+        window = fraud.deadline("publication_end")
+        assert window is not None
+        assert window.last_day == D(2032, 6, 1)
+        book.run_due(on=D(2030, 6, 2))  # the serious maximum has passed, the fraud window not
+        assert book.get(fraud.case_id).state == "published"
+        with pytest.raises(TransitionRefused) as info:
+            book.fire(fraud.case_id, "end", on=D(2030, 6, 2), actor=SYSTEM, reason="r")
+        assert info.value.rule == "repair.fraud_publication"
+        before = snapshot(book)
+        with pytest.raises(TransitionRefused) as info:
+            book.open_case(
+                "record.serious",
+                SUBJECT,
+                on=D(2030, 6, 2),
+                actor=OFFICER,
+                domain="road_transport",
+                record_kind="penalty",
+                decided_on=D(2030, 6, 2),
+                summary="罚款",
+                window="repair.fraud_publication",
+            )
+        assert (info.value.guard, info.value.rule) == (
+            "publication_window",
+            "repair.fraud_publication",
+        )
+        assert snapshot(book) == before
+        assert book.replay() == {c.case_id: c for c in book.cases()}
+        book.run_due(on=D(2032, 6, 2))
+        assert book.get(fraud.case_id).state == "ended"

@@ -213,8 +213,9 @@ RECORD = Machine(
             "enter",
             (),
             "published",
+            guards=("publication_window",),
             required=("domain", "record_kind", "decided_on", "summary"),
-            optional=("basis", "source_case"),
+            optional=("basis", "source_case", "window"),
         ),
         T(
             "end",
@@ -242,6 +243,7 @@ RECORD = Machine(
             ("end",),
             base="decided_on",
             reopened_by=("restore",),
+            setting_field="window",
         ),
     ),
 )

@@ -15,7 +15,10 @@ import attrs
 from creditflow.workflows.case import Case, Effect
 from creditflow.workflows.context import TransitionContext
 
-__all__ = ["CASE_UPDATES", "EFFECTS", "EffectResult", "FollowUp", "record_id"]
+__all__ = ["CASE_UPDATES", "EFFECTS", "FRAUD_WINDOW", "EffectResult", "FollowUp", "record_id"]
+
+FRAUD_WINDOW = "repair.fraud_publication"
+"""The policy path of how long a record of false materials in a repair is published."""
 
 
 @attrs.frozen
@@ -170,10 +173,13 @@ def restore_target(ctx: TransitionContext) -> EffectResult:
 
 
 def fraud_record(ctx: TransitionContext) -> EffectResult:
-    """False materials in a repair are recorded as serious dishonesty and bar repair."""
+    """False materials in a repair are recorded as serious dishonesty, published for
+    ``repair.fraud_publication``, and bar repair."""
     target = ctx.lookup(str(ctx.value("target")))
     domain = target.data.get("domain") if target else None
-    follow = _record(ctx, "serious", "repair_fraud", suffix="fraud", domain=domain)
+    follow = _record(
+        ctx, "serious", "repair_fraud", suffix="fraud", domain=domain, window=FRAUD_WINDOW
+    )
     ban = ctx.policy.repair.fraud_ban.value
     return EffectResult(
         follow_ups=(follow,), reported=(Effect("repair_barred", {"for": str(ban)}),)
@@ -200,7 +206,13 @@ def _target(ctx: TransitionContext) -> tuple[Case, Case]:
 
 
 def _record(
-    ctx: TransitionContext, severity: str, record_kind: str, *, suffix: str, domain: object = None
+    ctx: TransitionContext,
+    severity: str,
+    record_kind: str,
+    *,
+    suffix: str,
+    domain: object = None,
+    window: str | None = None,
 ) -> FollowUp:
     data = {
         "domain": domain or ctx.value("domain"),
@@ -209,6 +221,8 @@ def _record(
         "summary": str(ctx.value("summary") or ctx.value("grounds") or record_kind),
         "source_case": ctx.case.case_id if ctx.case else None,
     }
+    if window is not None:
+        data["window"] = window
     assert ctx.case is not None
     return FollowUp("record", "enter", data, record_id(ctx.case.case_id, suffix), kind=severity)
 

@@ -8,6 +8,9 @@ from collections.abc import Callable
 from creditflow.core.severity import Severity
 from creditflow.workflows.case import Case
 from creditflow.workflows.context import Refusal, TransitionContext
+from creditflow.workflows.definitions import RECORD
+from creditflow.workflows.effects import FRAUD_WINDOW
+from creditflow.workflows.settings import resolve
 
 __all__ = ["GUARDS", "Guard"]
 
@@ -190,10 +193,39 @@ def _cause_holds(ctx: TransitionContext, wanted: dict[str, str]) -> Refusal | No
 def _window_refusal(
     ctx: TransitionContext, reason: str, compared: dt.date | None = None
 ) -> Refusal:
-    """A refusal under the record's publication window."""
-    window = ctx.policy.severities[Severity(ctx.kind)].publication_max
-    rule = f"severities.{ctx.kind}.publication_max"
-    return Refusal(reason, compared=compared, rule=rule, basis=window.basis.text)
+    """A refusal under the record's publication window (its severity's maximum, or the
+    setting its ``window`` names)."""
+    assert ctx.case is not None
+    rule = _PUBLICATION.setting_for(ctx.case.data).format(kind=ctx.kind)
+    window = resolve(ctx.policy, rule, ctx.kind)
+    return Refusal(
+        reason, compared=compared, rule=rule, basis=window.basis.text if window else None
+    )
+
+
+_PUBLICATION = next(d for d in RECORD.deadlines if d.name == "publication_end")
+
+
+def publication_window(ctx: TransitionContext) -> Refusal | None:
+    """A record is published for its severity's maximum; only a record of false materials in
+    a repair, entered by the revoked repair, names ``window`` ``repair.fraud_publication``."""
+    window = ctx.data.get("window")
+    if window is None:
+        return None
+    source = ctx.lookup(str(ctx.data.get("source_case")))
+    if window == FRAUD_WINDOW and source is not None and _false_in_repair(source):
+        return None
+    return Refusal(
+        f"window {window!r}: only a record of false materials in a repair (its revoked repair "
+        f"as source_case) is published for {FRAUD_WINDOW}",
+        rule=FRAUD_WINDOW,
+        basis=ctx.policy.repair.fraud_publication.basis.text,
+    )
+
+
+def _false_in_repair(source: Case) -> bool:
+    """The source of a record of false materials in a repair: the repair revoked for them."""
+    return source.machine == "repair" and source.state == "revoked"
 
 
 def repair_eligible(ctx: TransitionContext) -> Refusal | None:
@@ -336,6 +368,7 @@ GUARDS: dict[str, Guard] = {
     "repair_revoked": repair_revoked,
     "publication_over": publication_over,
     "end_undone": end_undone,
+    "publication_window": publication_window,
     "repair_eligible": repair_eligible,
     "extension_available": extension_available,
 }

@@ -49,6 +49,8 @@ def deadline_rows(machine: Machine, policy: Policy) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for rule in machine.deadlines:
         lengths, bases = _lengths(machine, rule.setting, policy)
+        if rule.setting_field:
+            lengths += f"; or the setting that `{rule.setting_field}` names"
         rows.append((rule.name, rule.kind, _starts(rule), ", ".join(rule.until), lengths, bases))
     return rows
 

@@ -306,6 +306,42 @@ def test_repair_of_a_listing_after_the_minimum_removes_it_and_fraud_restores_it(
         book.fire(again, "accept", on=D(2027, 6, 2), actor=OFFICER)
 
 
+def test_a_false_repair_commitment_revokes_the_repairs_resting_on_it(book: CreditBook) -> None:
+    """domain.md: a false commitment in a repair has the consequences of false materials."""
+    listing = published_listing(book)
+    record = enter_record(book, "general", D(2027, 1, 4))
+    repairs = [repair_application(book, t, D(2027, 5, 20)) for t in (listing, record)]
+    for repair in repairs:
+        book.fire(repair, "accept", on=D(2027, 5, 20), actor=OFFICER)
+        book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
+    promise = book.get(repairs[0]).data["commitment_case"]
+
+    def refused(**data: str) -> str:
+        before = snapshot(book)
+        with pytest.raises(TransitionRefused) as info:
+            book.fire(repairs[1], "revoke", on=D(2027, 6, 1), actor=SYSTEM, summary="s", **data)
+        assert (info.value.guard, info.value.rule) == ("revocation_grounds", "repair")
+        assert snapshot(book) == before
+        return str(info.value)
+
+    assert "only for a breach of the commitment it rests on" in refused()
+    assert "not the breached commitment" in refused(commitment_case=promise)
+    breached = book.fire(promise, "breach", on=D(2027, 6, 1), actor=OFFICER, summary="承诺虚假")
+    assert {"credit_record", "publication_restored", "repair_barred"} <= {
+        e.name for e in breached.effects
+    }
+    assert [book.get(r).state for r in repairs] == ["revoked", "approved"]
+    assert book.get(listing).state == "published"
+    status = book.status(SUBJECT, on=D(2027, 6, 1))
+    assert status.list_kinds == {"serious"}
+    assert sorted(r.record_kind for r in status.records) == ["commitment_breach", "listing"]
+    assert book.get(f"{promise}.record").data["window"] == "repair.fraud_publication"
+    again = repair_application(book, listing, D(2027, 6, 2))
+    with pytest.raises(TransitionRefused, match="repair is barred until 2030-06-01"):
+        book.fire(again, "accept", on=D(2027, 6, 2), actor=OFFICER)
+    assert book.replay() == {c.case_id: c for c in book.cases()}
+
+
 def test_a_listing_is_restored_only_through_the_revocation_of_its_repair(
     book: CreditBook,
 ) -> None:

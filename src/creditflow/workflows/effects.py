@@ -15,10 +15,21 @@ import attrs
 from creditflow.workflows.case import Case, Effect
 from creditflow.workflows.context import TransitionContext
 
-__all__ = ["CASE_UPDATES", "EFFECTS", "FRAUD_WINDOW", "EffectResult", "FollowUp", "record_id"]
+__all__ = [
+    "CASE_UPDATES",
+    "EFFECTS",
+    "FRAUD_WINDOW",
+    "REPAIR_COMMITMENT",
+    "EffectResult",
+    "FollowUp",
+    "record_id",
+]
 
 FRAUD_WINDOW = "repair.fraud_publication"
 """The policy path of how long a record of false materials in a repair is published."""
+
+REPAIR_COMMITMENT = "repair"
+"""The commitment kind a repair rests on (信用修复型承诺)."""
 
 
 @attrs.frozen
@@ -89,10 +100,14 @@ def count_extension(ctx: TransitionContext) -> EffectResult:
 
 
 def breach_record(ctx: TransitionContext) -> EffectResult:
-    """A breached commitment (违诺) enters a credit record of the kind's breach severity."""
+    """A breached commitment (违诺) enters a credit record of the kind's breach severity; a
+    false repair commitment is published for ``repair.fraud_publication``, as false
+    materials are."""
     severity = ctx.policy.commitments[ctx.kind].breach_severity
+    window = FRAUD_WINDOW if ctx.kind == REPAIR_COMMITMENT else None
+    follow = _record(ctx, severity.value, "commitment_breach", suffix="record", window=window)
     return EffectResult(
-        follow_ups=(_record(ctx, severity.value, "commitment_breach", suffix="record"),),
+        follow_ups=(follow,),
         reported=(Effect("credit_record", {"severity": severity.value}),),
     )
 
@@ -107,6 +122,30 @@ def breach_consequences(ctx: TransitionContext) -> EffectResult:
         external = name in ("revoke_approval", "watch_list")
         reported.append(Effect(name, data, external=external))
     return EffectResult(reported=tuple(reported))
+
+
+def revoke_repairs(ctx: TransitionContext) -> EffectResult:
+    """A breached repair commitment is a false commitment in a repair: the repairs approved on
+    it are revoked as for false materials (restoring what they removed, barring repair)."""
+    assert ctx.case is not None
+    if ctx.kind != REPAIR_COMMITMENT:
+        return EffectResult()
+    promise = ctx.case.case_id
+    data = {
+        "summary": f"commitment {promise} breached: a false commitment",
+        "commitment_case": promise,
+    }
+    resting = (ctx.lookup(c.case_id) for c in ctx.subject_cases(ctx.subject_id))
+    return EffectResult(
+        follow_ups=tuple(
+            FollowUp("repair", "revoke", data, repair.case_id)
+            for repair in resting
+            if repair is not None
+            and repair.machine == "repair"
+            and repair.state == "approved"
+            and repair.data.get("commitment_case") == promise
+        )
+    )
 
 
 def listing_record(ctx: TransitionContext) -> EffectResult:
@@ -174,16 +213,17 @@ def restore_target(ctx: TransitionContext) -> EffectResult:
 
 def fraud_record(ctx: TransitionContext) -> EffectResult:
     """False materials in a repair are recorded as serious dishonesty, published for
-    ``repair.fraud_publication``, and bar repair."""
+    ``repair.fraud_publication``, and bar repair. A repair revoked for its breached
+    commitment is not recorded again: the breach entered the record."""
+    barred = (Effect("repair_barred", {"for": str(ctx.policy.repair.fraud_ban.value)}),)
+    if ctx.data.get("commitment_case") is not None:
+        return EffectResult(reported=barred)
     target = ctx.lookup(str(ctx.value("target")))
     domain = target.data.get("domain") if target else None
     follow = _record(
         ctx, "serious", "repair_fraud", suffix="fraud", domain=domain, window=FRAUD_WINDOW
     )
-    ban = ctx.policy.repair.fraud_ban.value
-    return EffectResult(
-        follow_ups=(follow,), reported=(Effect("repair_barred", {"for": str(ban)}),)
-    )
+    return EffectResult(follow_ups=(follow,), reported=barred)
 
 
 def annul_target(ctx: TransitionContext) -> EffectResult:
@@ -236,6 +276,7 @@ EFFECTS: dict[str, Effector] = {
     "mark_ended_by": mark_ended_by,
     "breach_record": breach_record,
     "breach_consequences": breach_consequences,
+    "revoke_repairs": revoke_repairs,
     "listing_record": listing_record,
     "end_listing_record": end_listing_record,
     "restore_listing_record": restore_listing_record,

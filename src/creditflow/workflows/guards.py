@@ -9,7 +9,7 @@ from creditflow.core.severity import Severity
 from creditflow.workflows.case import Case
 from creditflow.workflows.context import Refusal, TransitionContext
 from creditflow.workflows.definitions import RECORD
-from creditflow.workflows.effects import FRAUD_WINDOW
+from creditflow.workflows.effects import FRAUD_WINDOW, REPAIR_COMMITMENT
 from creditflow.workflows.settings import resolve
 
 __all__ = ["GUARDS", "Guard"]
@@ -190,6 +190,9 @@ def _cause_holds(ctx: TransitionContext, wanted: dict[str, str]) -> Refusal | No
     return None
 
 
+_PUBLICATION = next(d for d in RECORD.deadlines if d.name == "publication_end")
+
+
 def _window_refusal(
     ctx: TransitionContext, reason: str, compared: dt.date | None = None
 ) -> Refusal:
@@ -203,12 +206,9 @@ def _window_refusal(
     )
 
 
-_PUBLICATION = next(d for d in RECORD.deadlines if d.name == "publication_end")
-
-
 def publication_window(ctx: TransitionContext) -> Refusal | None:
-    """A record is published for its severity's maximum; only a record of false materials in
-    a repair, entered by the revoked repair, names ``window`` ``repair.fraud_publication``."""
+    """A record is published for its severity's maximum; only a record of false materials or a
+    false commitment in a repair names ``window`` ``repair.fraud_publication``."""
     window = ctx.data.get("window")
     if window is None:
         return None
@@ -216,16 +216,49 @@ def publication_window(ctx: TransitionContext) -> Refusal | None:
     if window == FRAUD_WINDOW and source is not None and _false_in_repair(source):
         return None
     return Refusal(
-        f"window {window!r}: only a record of false materials in a repair (its revoked repair "
-        f"as source_case) is published for {FRAUD_WINDOW}",
+        f"window {window!r}: only a record of false materials or a false commitment in a repair "
+        f"(a revoked repair or a breached repair commitment as source_case) is published for "
+        f"{FRAUD_WINDOW}",
         rule=FRAUD_WINDOW,
         basis=ctx.policy.repair.fraud_publication.basis.text,
     )
 
 
 def _false_in_repair(source: Case) -> bool:
-    """The source of a record of false materials in a repair: the repair revoked for them."""
+    """The source of a record of false materials or a false commitment in a repair: the
+    repair revoked for them, or the breached repair commitment."""
+    if source.machine == "commitment":
+        return source.kind == REPAIR_COMMITMENT and source.state == "breached"
     return source.machine == "repair" and source.state == "revoked"
+
+
+def revocation_grounds(ctx: TransitionContext) -> Refusal | None:
+    """A repair is revoked for false materials an official found, or, by the system, because
+    the commitment it rests on was breached (a false commitment), named as
+    ``commitment_case``."""
+    assert ctx.case is not None
+    named = ctx.data.get("commitment_case")
+    basis = ctx.policy.repair.basis.text
+    if named is None:
+        if ctx.actor.roles - {"system"}:
+            return None
+        return Refusal(
+            "the system revokes a repair only for a breach of the commitment it rests on",
+            rule="repair",
+            basis=basis,
+        )
+    commitment = ctx.lookup(str(named))
+    if (
+        named != ctx.case.data.get("commitment_case")
+        or commitment is None
+        or commitment.state != "breached"
+    ):
+        return Refusal(
+            f"commitment {named} is not the breached commitment this repair rests on",
+            rule="repair",
+            basis=basis,
+        )
+    return None
 
 
 def repair_eligible(ctx: TransitionContext) -> Refusal | None:
@@ -369,6 +402,7 @@ GUARDS: dict[str, Guard] = {
     "publication_over": publication_over,
     "end_undone": end_undone,
     "publication_window": publication_window,
+    "revocation_grounds": revocation_grounds,
     "repair_eligible": repair_eligible,
     "extension_available": extension_available,
 }

@@ -848,6 +848,28 @@ def test_a_restored_listing_runs_its_whole_duration_again(book: CreditBook) -> N
     assert book.get(f"{listing}.record").state == "ended"
 
 
+def test_the_record_of_a_restored_listing_restarts_with_it(book: CreditBook) -> None:
+    """design.md: a revoked repair restores both; the record runs anew with its listing, for
+    its severity's maximum from the restore."""
+    listing = restored_listing(book)
+    record = f"{listing}.record"
+    window = book.get(record).deadline("publication_end")
+    assert window is not None
+    assert (window.started_on, window.last_day, window.met_on) == (
+        D(2027, 6, 1),
+        D(2030, 6, 1),
+        None,
+    )
+    book.run_due(on=D(2029, 6, 1))  # the first window has passed: still published
+    status = book.status(SUBJECT, on=D(2029, 6, 1))
+    assert status.list_kinds == {"serious"}
+    assert record in {r.case_id for r in status.records}
+    assert book.replay() == {c.case_id: c for c in book.cases()}
+    book.run_due(on=D(2030, 6, 2))
+    assert [book.get(c).state for c in (listing, record)] == ["removed", "ended"]
+    assert book.get(record).data["ended_by"] == listing
+
+
 def test_a_pack_may_keep_the_first_expiry_of_a_restored_listing() -> None:
     national = creditflow.load_policy("national-transport@2026.1")
     keeps = attrs.evolve(
@@ -862,6 +884,9 @@ def test_a_pack_may_keep_the_first_expiry_of_a_restored_listing() -> None:
     early = book.get(listing).deadline("early_removal")
     assert early is not None
     assert (early.started_on, early.met_on) == (D(2026, 5, 20), None)
+    window = book.get(f"{listing}.record").deadline("publication_end")
+    assert window is not None
+    assert (window.started_on, window.met_on) == (D(2026, 5, 20), None)  # its record's too
     book.run_due(on=D(2029, 5, 21))
     assert book.get(listing).state == "removed"
     assert book.get(f"{listing}.record").state == "ended"

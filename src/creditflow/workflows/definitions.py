@@ -235,6 +235,7 @@ RECORD = Machine(
             guards=("end_undone",),
             effects=("mark_published",),
             required=("reason", "cause"),
+            optional=("restart",),
         ),
     ),
     deadlines=(
@@ -245,6 +246,7 @@ RECORD = Machine(
             ("end",),
             base="decided_on",
             reopened_by=("restore",),
+            restarted_by="restart",
             setting_field="window",
         ),
     ),

@@ -169,19 +169,28 @@ def end_listing_record(ctx: TransitionContext) -> EffectResult:
 
 
 def restore_listing_record(ctx: TransitionContext) -> EffectResult:
-    """A restored listing restores its record, if the listing's end had ended it."""
+    """A restored listing restores its record, if the listing's end had ended it; where the
+    listing runs anew from the restore (``lists.<kind>.restarts_on_restore``), the record's
+    publication window does too, for its own maximum."""
     assert ctx.case is not None
     record = ctx.lookup(record_id(ctx.case.case_id))
     if record is None or record.state != "ended" or record.data.get("ended_by") != ctx.case.case_id:
         return EffectResult()
-    return EffectResult(follow_ups=(_on_record(ctx, "restore", "listing restored", record),))
+    restarts = ctx.policy.lists[ctx.kind].restarts_on_restore
+    anew = {"restart": True} if restarts is not None and restarts.value is True else {}
+    return EffectResult(
+        follow_ups=(_on_record(ctx, "restore", "listing restored", record, **anew),)
+    )
 
 
-def _on_record(ctx: TransitionContext, event: str, reason: str, record: Case) -> FollowUp:
+def _on_record(
+    ctx: TransitionContext, event: str, reason: str, record: Case, **data: Any
+) -> FollowUp:
     """``event`` on a record, naming this case as its cause."""
     assert ctx.case is not None
-    data = {"reason": reason, "cause": ctx.case.case_id}
-    return FollowUp("record", event, data, record.case_id)
+    return FollowUp(
+        "record", event, {"reason": reason, "cause": ctx.case.case_id, **data}, record.case_id
+    )
 
 
 def record_id(source_case: str, suffix: str = "record") -> str:

@@ -50,7 +50,8 @@ class DeadlineRule:
     ``repair.fraud_publication``). ``extended_by`` names an event that adds ``extension`` once;
     ``reopened_by`` names events that make a met deadline run again (a restored listing), to
     its first last day, or, where the flag at policy path ``restarted_if`` is true, for its
-    whole length again from the reopening event's date.
+    whole length again from the reopening event's date, as it also does where the reopening
+    event's data field ``restarted_by`` is true (a record restarting with its listing).
     """
 
     name: str
@@ -63,6 +64,7 @@ class DeadlineRule:
     extension: str | None = None
     reopened_by: tuple[str, ...] = ()
     restarted_if: str | None = None
+    restarted_by: str | None = None
     setting_field: str | None = None
 
     def setting_for(self, data: Mapping[str, Any]) -> str:

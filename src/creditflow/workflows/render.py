@@ -60,6 +60,8 @@ def _starts(rule: DeadlineRule) -> str:
     if not rule.reopened_by:
         return rule.starts
     again = f"{rule.starts}; runs again on {', '.join(rule.reopened_by)}"
+    if rule.restarted_by:
+        again += f" (anew where the event's `{rule.restarted_by}`)"
     return again + (f" (anew where `{rule.restarted_if}`)" if rule.restarted_if else "")
 
 

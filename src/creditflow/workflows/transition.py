@@ -212,10 +212,13 @@ def _reopened(
     rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContext, data: Mapping[str, Any]
 ) -> DeadlineState:
     """A met deadline running again: to its first last day, or anew from today where the
-    policy says so (``restarted_if``)."""
+    policy says so (``restarted_if``) or the event does (``restarted_by``)."""
     restart = resolve(ctx.policy, rule.restarted_if, ctx.kind) if rule.restarted_if else None
+    anew = (restart is not None and restart.value is True) or (
+        rule.restarted_by is not None and ctx.data.get(rule.restarted_by) is True
+    )
     setting = resolve(ctx.policy, rule.setting_for(data), ctx.kind)
-    if restart is not None and restart.value is True and setting is not None:
+    if anew and setting is not None:
         return _started(ctx.calendar, rule.name, rule.kind, ctx.on, setting.value)
     return attrs.evolve(existing, met_on=None)
 

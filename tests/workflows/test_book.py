@@ -383,6 +383,42 @@ def test_the_record_of_a_listing_is_repaired_through_the_listing(book: CreditBoo
     assert book.get(f"{listing}.record").state == "published"
 
 
+def test_a_false_repair_commitment_revokes_the_repairs_resting_on_it(book: CreditBook) -> None:
+    """domain.md: a false commitment in a repair has the consequences of false materials."""
+    listing = published_listing(book)
+    record = entered_record(book, D(2027, 1, 4), D(2027, 1, 4), "general")
+    repairs = [repair_application(book, t, D(2027, 5, 21)) for t in (listing, record)]
+    for repair in repairs:
+        book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
+        book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
+    promise = book.get(repairs[0]).data["commitment_case"]
+
+    def refused(**data: str) -> str:
+        before = snapshot(book)
+        with pytest.raises(TransitionRefused) as info:
+            book.fire(repairs[1], "revoke", on=D(2027, 6, 1), actor=SYSTEM, summary="s", **data)
+        assert (info.value.guard, info.value.rule) == ("revocation_grounds", "repair")
+        assert snapshot(book) == before
+        return str(info.value)
+
+    assert "only for a breach of the commitment it rests on" in refused()
+    assert "not the breached commitment" in refused(commitment_case=promise)
+    breached = book.fire(promise, "breach", on=D(2027, 6, 1), actor=OFFICER, summary="承诺虚假")
+    assert {"credit_record", "publication_restored", "repair_barred"} <= {
+        e.name for e in breached.effects
+    }
+    assert [book.get(r).state for r in repairs] == ["revoked", "approved"]
+    assert book.get(listing).state == "published"
+    status = book.status(SUBJECT, on=D(2027, 6, 1))
+    assert status.list_kinds == {"serious"}
+    assert sorted(r.record_kind for r in status.records) == ["commitment_breach", "listing"]
+    assert book.get(f"{promise}.record").data["window"] == "repair.fraud_publication"
+    again = repair_application(book, listing, D(2027, 6, 2))
+    with pytest.raises(TransitionRefused, match="repair is barred until 2030-06-01"):
+        book.fire(again, "accept", on=D(2027, 6, 2), actor=OFFICER)
+    assert book.replay() == {c.case_id: c for c in book.cases()}
+
+
 def test_a_listing_is_restored_only_through_the_revocation_of_its_repair(
     book: CreditBook,
 ) -> None:
@@ -633,6 +669,78 @@ def test_a_record_leaves_publication_after_its_maximum(book: CreditBook) -> None
     assert book.status(SUBJECT, on=D(2027, 5, 31)).records == ()
 
 
+def test_a_record_ends_early_only_for_a_cause_it_names(book: CreditBook) -> None:
+    """Publication runs to the maximum; earlier only through an approved repair of the record,
+    an objection upheld against it or the end of its listing, each named as ``cause``."""
+    serious = entered_record(book, D(2026, 6, 1), D(2026, 6, 1), "serious")
+    general = entered_record(book, D(2026, 6, 1), D(2026, 6, 1), "general")
+    listing = published_listing(book)
+    objection = book.open_case(
+        "objection", SUBJECT, on=D(2026, 6, 2), actor=ME, target=general, summary="非本单位"
+    ).case_id
+    book.fire(objection, "forward", on=D(2026, 6, 3), actor=OFFICER)
+    repair = repair_application(book, general, D(2026, 9, 2))
+    book.fire(repair, "accept", on=D(2026, 9, 2), actor=OFFICER)
+
+    def refused(case_id: str, rule: str, **data: str) -> str:
+        before = snapshot(book)
+        with pytest.raises(TransitionRefused) as info:
+            book.fire(case_id, "end", on=D(2026, 9, 2), actor=SYSTEM, reason="r", **data)
+        assert (info.value.guard, info.value.rule) == ("publication_over", rule)
+        assert info.value.basis
+        assert snapshot(book) == before
+        return str(info.value)
+
+    assert "publication runs until 2029-06-01" in refused(
+        serious, "severities.serious.publication_max"
+    )
+    assert "is forwarded, not upheld" in refused(general, "objections", cause=objection)
+    assert "is not about this record" in refused(serious, "objections", cause=objection)
+    assert "repair" in refused(general, "repair", cause=repair)  # accepted, not approved
+    listed = refused(f"{listing}.record", "lists.serious", cause=listing)
+    assert "is published, not removed" in listed
+    assert "no cause" in refused(serious, "severities.serious.publication_max", cause="x-1")
+    book.fire(repair, "approve", on=D(2026, 9, 2), actor=OFFICIAL)
+    assert book.get(general).data["ended_by"] == repair
+    assert "not a repair of this record" in refused(serious, "repair", cause=repair)
+    book.run_due(on=D(2029, 6, 2))
+    assert book.get(serious).state == "ended"
+    assert book.get(serious).data["ended_by"] is None
+
+
+def test_a_record_is_restored_only_when_what_ended_it_is_undone(book: CreditBook) -> None:
+    """An upheld objection is final; a revoked repair restores the record it ended, no other."""
+    annulled = entered_record(book, D(2026, 6, 1), D(2026, 6, 1), "general")
+    repaired = entered_record(book, D(2026, 6, 1), D(2026, 6, 1), "general")
+    objection = book.open_case(
+        "objection", SUBJECT, on=D(2026, 6, 2), actor=ME, target=annulled, summary="非本单位"
+    ).case_id
+    book.fire(objection, "forward", on=D(2026, 6, 3), actor=OFFICER)
+    book.fire(objection, "uphold", on=D(2026, 6, 5), actor=REVIEWER, summary="核实有误")
+    repair = repair_application(book, repaired, D(2026, 9, 2))
+    book.fire(repair, "accept", on=D(2026, 9, 2), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2026, 9, 2), actor=OFFICIAL)
+
+    def refused(case_id: str, cause: str) -> str:
+        before = snapshot(book)
+        with pytest.raises(TransitionRefused) as info:
+            book.fire(case_id, "restore", on=D(2026, 9, 3), actor=SYSTEM, reason="r", cause=cause)
+        assert info.value.guard == "end_undone"
+        assert info.value.rule and info.value.basis
+        assert snapshot(book) == before
+        return str(info.value)
+
+    assert "is no cause to restore a record" in refused(annulled, objection)  # final
+    assert "only when what ended it" in refused(annulled, repair)
+    assert "repair" in refused(repaired, repair)  # approved, not revoked
+    with pytest.raises(TransitionRefused, match="missing data"):
+        book.fire(annulled, "restore", on=D(2026, 9, 3), actor=SYSTEM, reason="r")
+    book.fire(repair, "revoke", on=D(2026, 9, 3), actor=OFFICIAL, summary="材料造假")
+    assert book.get(repaired).state == "published"
+    assert book.get(annulled).state == "ended"
+    assert book.replay() == {c.case_id: c for c in book.cases()}
+
+
 # ---------------------------------------------------------------- the book's promises
 
 
@@ -881,6 +989,28 @@ def test_a_restored_listing_runs_its_whole_duration_again(book: CreditBook) -> N
     assert book.get(f"{listing}.record").state == "ended"
 
 
+def test_the_record_of_a_restored_listing_restarts_with_it(book: CreditBook) -> None:
+    """design.md: a revoked repair restores both; the record runs anew with its listing, for
+    its severity's maximum from the restore."""
+    listing = restored_listing(book)
+    record = f"{listing}.record"
+    window = book.get(record).deadline("publication_end")
+    assert window is not None
+    assert (window.started_on, window.last_day, window.met_on) == (
+        D(2027, 6, 1),
+        D(2030, 6, 1),
+        None,
+    )
+    book.run_due(on=D(2029, 6, 1))  # the first window has passed: still published
+    status = book.status(SUBJECT, on=D(2029, 6, 1))
+    assert status.list_kinds == {"serious"}
+    assert record in {r.case_id for r in status.records}
+    assert book.replay() == {c.case_id: c for c in book.cases()}
+    book.run_due(on=D(2030, 6, 2))
+    assert [book.get(c).state for c in (listing, record)] == ["removed", "ended"]
+    assert book.get(record).data["ended_by"] == listing
+
+
 def test_a_pack_may_keep_the_first_expiry_of_a_restored_listing() -> None:
     national = creditflow.load_policy("national-transport@2026.1")
     keeps = attrs.evolve(
@@ -895,6 +1025,57 @@ def test_a_pack_may_keep_the_first_expiry_of_a_restored_listing() -> None:
     early = book.get(listing).deadline("early_removal")
     assert early is not None
     assert (early.started_on, early.met_on) == (D(2026, 5, 20), None)
+    window = book.get(f"{listing}.record").deadline("publication_end")
+    assert window is not None
+    assert (window.started_on, window.met_on) == (D(2026, 5, 20), None)  # its record's too
     book.run_due(on=D(2029, 5, 21))
     assert book.get(listing).state == "removed"
     assert book.get(f"{listing}.record").state == "ended"
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_false_materials_are_published_for_the_packs_fraud_window(
+    store: str, tmp_path: Path
+) -> None:
+    """``repair.fraud_publication``, not the serious maximum, sets the fraud record's window."""
+    national = creditflow.load_policy("national-transport@2026.1")
+    five_years = attrs.evolve(national.repair.fraud_publication, value=Period.years(5))
+    policy = attrs.evolve(
+        national, repair=attrs.evolve(national.repair, fraud_publication=five_years)
+    )
+    if store == "memory":
+        book = CreditBook.memory(policy=policy)
+    else:
+        book = CreditBook.open(tmp_path / "book.sqlite", policy=policy)
+    with book:
+        restored_listing(book)  # its repair revoked for false materials on 2027-06-01
+        (fraud,) = [c for c in book.cases(machine="record") if c.case_id.endswith(".fraud")]
+        window = fraud.deadline("publication_end")
+        assert window is not None
+        assert window.last_day == D(2032, 6, 1)
+        book.run_due(on=D(2030, 6, 2))  # the serious maximum has passed, the fraud window not
+        assert book.get(fraud.case_id).state == "published"
+        with pytest.raises(TransitionRefused) as info:
+            book.fire(fraud.case_id, "end", on=D(2030, 6, 2), actor=SYSTEM, reason="r")
+        assert info.value.rule == "repair.fraud_publication"
+        before = snapshot(book)
+        with pytest.raises(TransitionRefused) as info:
+            book.open_case(
+                "record.serious",
+                SUBJECT,
+                on=D(2030, 6, 2),
+                actor=OFFICER,
+                domain="road_transport",
+                record_kind="penalty",
+                decided_on=D(2030, 6, 2),
+                summary="罚款",
+                window="repair.fraud_publication",
+            )
+        assert (info.value.guard, info.value.rule) == (
+            "publication_window",
+            "repair.fraud_publication",
+        )
+        assert snapshot(book) == before
+        assert book.replay() == {c.case_id: c for c in book.cases()}
+        book.run_due(on=D(2032, 6, 2))
+        assert book.get(fraud.case_id).state == "ended"

@@ -41,10 +41,17 @@ class BookHistories(BookStateMachine):
 
     @invariant()
     def nothing_is_published_beyond_the_maximum(self) -> None:
+        """A record's window runs from its decision, or from the restore of its listing that
+        restarted it, for its severity's maximum (or ``repair.fraud_publication``)."""
         policy = self.book.policy_on(self.on)
         for record in self.book.status(SUBJECT, on=self.on).records:
-            longest = policy.severities[Severity(record.severity)].publication_max.value
-            assert record.publication_ends == self.book._add(record.decided_on, longest)
+            case = self.book.get(record.case_id)
+            restarts = [h.on for h in case.history if h.data.get("restart") is True]
+            start = restarts[-1] if restarts else record.decided_on
+            window = policy.severities[Severity(record.severity)].publication_max
+            if case.data.get("window") == "repair.fraud_publication":
+                window = policy.repair.fraud_publication
+            assert record.publication_ends == self.book._add(start, window.value)
             assert record.decided_on <= self.on <= record.publication_ends
 
 

@@ -15,7 +15,21 @@ import attrs
 from creditflow.workflows.case import Case, Effect
 from creditflow.workflows.context import TransitionContext
 
-__all__ = ["CASE_UPDATES", "EFFECTS", "EffectResult", "FollowUp", "record_id"]
+__all__ = [
+    "CASE_UPDATES",
+    "EFFECTS",
+    "FRAUD_WINDOW",
+    "REPAIR_COMMITMENT",
+    "EffectResult",
+    "FollowUp",
+    "record_id",
+]
+
+FRAUD_WINDOW = "repair.fraud_publication"
+"""The policy path of how long a record of false materials in a repair is published."""
+
+REPAIR_COMMITMENT = "repair"
+"""The commitment kind a repair rests on (信用修复型承诺)."""
 
 
 @attrs.frozen
@@ -68,10 +82,16 @@ def mark_published(ctx: TransitionContext) -> EffectResult:
     return EffectResult(updates={"ended_on": None, "gaps": gaps})
 
 
+_CAUSES = ("cause", "repair_case", "objection_case")
+"""The data fields that name the case whose act ends a listing or record."""
+
+
 def mark_ended(ctx: TransitionContext) -> EffectResult:
-    """The day publication ended (removal, expiry, repair, objection) and the event that
-    ended it."""
-    return EffectResult(updates={"ended_on": ctx.on.isoformat(), "ended_by": ctx.event})
+    """The day publication ended, and ``ended_by``: the case whose act ended it (an approved
+    repair, an upheld objection, the listing of a record), or None when it ran its course or
+    the authority revoked it. Only undoing that act restores it."""
+    cause = next((ctx.data[field] for field in _CAUSES if field in ctx.data), None)
+    return EffectResult(updates={"ended_on": ctx.on.isoformat(), "ended_by": cause})
 
 
 def count_extension(ctx: TransitionContext) -> EffectResult:
@@ -81,10 +101,14 @@ def count_extension(ctx: TransitionContext) -> EffectResult:
 
 
 def breach_record(ctx: TransitionContext) -> EffectResult:
-    """A breached commitment (违诺) enters a credit record of the kind's breach severity."""
+    """A breached commitment (违诺) enters a credit record of the kind's breach severity; a
+    false repair commitment is published for ``repair.fraud_publication``, as false
+    materials are."""
     severity = ctx.policy.commitments[ctx.kind].breach_severity
+    window = FRAUD_WINDOW if ctx.kind == REPAIR_COMMITMENT else None
+    follow = _record(ctx, severity.value, "commitment_breach", suffix="record", window=window)
     return EffectResult(
-        follow_ups=(_record(ctx, severity.value, "commitment_breach", suffix="record"),),
+        follow_ups=(follow,),
         reported=(Effect("credit_record", {"severity": severity.value}),),
     )
 
@@ -101,6 +125,30 @@ def breach_consequences(ctx: TransitionContext) -> EffectResult:
     return EffectResult(reported=tuple(reported))
 
 
+def revoke_repairs(ctx: TransitionContext) -> EffectResult:
+    """A breached repair commitment is a false commitment in a repair: the repairs approved on
+    it are revoked as for false materials (restoring what they removed, barring repair)."""
+    assert ctx.case is not None
+    if ctx.kind != REPAIR_COMMITMENT:
+        return EffectResult()
+    promise = ctx.case.case_id
+    data = {
+        "summary": f"commitment {promise} breached: a false commitment",
+        "commitment_case": promise,
+    }
+    resting = (ctx.lookup(c.case_id) for c in ctx.subject_cases(ctx.subject_id))
+    return EffectResult(
+        follow_ups=tuple(
+            FollowUp("repair", "revoke", data, repair.case_id)
+            for repair in resting
+            if repair is not None
+            and repair.machine == "repair"
+            and repair.state == "approved"
+            and repair.data.get("commitment_case") == promise
+        )
+    )
+
+
 def listing_record(ctx: TransitionContext) -> EffectResult:
     """A published listing of a kind with a severity is also a credit record."""
     severity = ctx.policy.lists[ctx.kind].severity
@@ -114,21 +162,36 @@ def listing_record(ctx: TransitionContext) -> EffectResult:
 
 def end_listing_record(ctx: TransitionContext) -> EffectResult:
     """The listing's record ends publication with it."""
-    return _on_linked(ctx, "end", f"listing {ctx.event}")
+    assert ctx.case is not None
+    record = ctx.lookup(record_id(ctx.case.case_id))
+    if record is None or record.state != "published":
+        return EffectResult()
+    return EffectResult(follow_ups=(_on_record(ctx, "end", f"listing {ctx.event}", record),))
 
 
 def restore_listing_record(ctx: TransitionContext) -> EffectResult:
-    """A restored listing restores its record."""
-    return _on_linked(ctx, "restore", "listing restored")
-
-
-def _on_linked(ctx: TransitionContext, event: str, reason: str) -> EffectResult:
+    """A restored listing restores its record, if the listing's end had ended it; where the
+    listing runs anew from the restore (``lists.<kind>.restarts_on_restore``), the record's
+    publication window does too, for its own maximum."""
     assert ctx.case is not None
     record = ctx.lookup(record_id(ctx.case.case_id))
-    wanted = "published" if event == "end" else "ended"
-    if record is None or record.state != wanted:
+    if record is None or record.state != "ended" or record.data.get("ended_by") != ctx.case.case_id:
         return EffectResult()
-    return EffectResult(follow_ups=(FollowUp("record", event, {"reason": reason}, record.case_id),))
+    restarts = ctx.policy.lists[ctx.kind].restarts_on_restore
+    anew = {"restart": True} if restarts is not None and restarts.value is True else {}
+    return EffectResult(
+        follow_ups=(_on_record(ctx, "restore", "listing restored", record, **anew),)
+    )
+
+
+def _on_record(
+    ctx: TransitionContext, event: str, reason: str, record: Case, **data: Any
+) -> FollowUp:
+    """``event`` on a record, naming this case as its cause."""
+    assert ctx.case is not None
+    return FollowUp(
+        "record", event, {"reason": reason, "cause": ctx.case.case_id, **data}, record.case_id
+    )
 
 
 def record_id(source_case: str, suffix: str = "record") -> str:
@@ -143,36 +206,34 @@ def repair_target(ctx: TransitionContext) -> EffectResult:
         data: dict[str, Any] = {"repair_case": case.case_id}
         follow = FollowUp("listing", "remove_early", data, target.case_id)
     else:
-        follow = FollowUp(
-            "record",
-            "end",
-            {"reason": f"repair {case.case_id} approved"},
-            case_id=target.case_id,
-        )
+        follow = _on_record(ctx, "end", f"repair {case.case_id} approved", target)
     return EffectResult(follow_ups=(follow,), reported=(Effect("publication_ended"),))
 
 
 def restore_target(ctx: TransitionContext) -> EffectResult:
     """A revoked repair (false materials) restores the listing or record it ended."""
     target, case = _target(ctx)
-    data: dict[str, Any] = (
-        {"repair_case": case.case_id}
-        if target.machine == "listing"
-        else {"reason": f"repair {case.case_id} revoked"}
-    )
-    follow = FollowUp(target.machine, "restore", data, case_id=target.case_id)
+    if target.machine == "listing":
+        data = {"repair_case": case.case_id}
+        follow = FollowUp("listing", "restore", data, case_id=target.case_id)
+    else:
+        follow = _on_record(ctx, "restore", f"repair {case.case_id} revoked", target)
     return EffectResult(follow_ups=(follow,), reported=(Effect("publication_restored"),))
 
 
 def fraud_record(ctx: TransitionContext) -> EffectResult:
-    """False materials in a repair are recorded as serious dishonesty and bar repair."""
+    """False materials in a repair are recorded as serious dishonesty, published for
+    ``repair.fraud_publication``, and bar repair. A repair revoked for its breached
+    commitment is not recorded again: the breach entered the record."""
+    barred = (Effect("repair_barred", {"for": str(ctx.policy.repair.fraud_ban.value)}),)
+    if ctx.data.get("commitment_case") is not None:
+        return EffectResult(reported=barred)
     target = ctx.lookup(str(ctx.value("target")))
     domain = target.data.get("domain") if target else None
-    follow = _record(ctx, "serious", "repair_fraud", suffix="fraud", domain=domain)
-    ban = ctx.policy.repair.fraud_ban.value
-    return EffectResult(
-        follow_ups=(follow,), reported=(Effect("repair_barred", {"for": str(ban)}),)
+    follow = _record(
+        ctx, "serious", "repair_fraud", suffix="fraud", domain=domain, window=FRAUD_WINDOW
     )
+    return EffectResult(follow_ups=(follow,), reported=barred)
 
 
 def annul_target(ctx: TransitionContext) -> EffectResult:
@@ -182,8 +243,7 @@ def annul_target(ctx: TransitionContext) -> EffectResult:
         data = {"objection_case": case.case_id}
         follow = FollowUp("listing", "annul", data, case_id=target.case_id)
     else:
-        reason = f"objection {case.case_id} upheld"
-        follow = FollowUp("record", "end", {"reason": reason}, case_id=target.case_id)
+        follow = _on_record(ctx, "end", f"objection {case.case_id} upheld", target)
     return EffectResult(follow_ups=(follow,), reported=(Effect("record_annulled"),))
 
 
@@ -196,7 +256,13 @@ def _target(ctx: TransitionContext) -> tuple[Case, Case]:
 
 
 def _record(
-    ctx: TransitionContext, severity: str, record_kind: str, *, suffix: str, domain: object = None
+    ctx: TransitionContext,
+    severity: str,
+    record_kind: str,
+    *,
+    suffix: str,
+    domain: object = None,
+    window: str | None = None,
 ) -> FollowUp:
     data = {
         "domain": domain or ctx.value("domain"),
@@ -205,6 +271,8 @@ def _record(
         "summary": str(ctx.value("summary") or ctx.value("grounds") or record_kind),
         "source_case": ctx.case.case_id if ctx.case else None,
     }
+    if window is not None:
+        data["window"] = window
     assert ctx.case is not None
     return FollowUp("record", "enter", data, record_id(ctx.case.case_id, suffix), kind=severity)
 
@@ -217,6 +285,7 @@ EFFECTS: dict[str, Effector] = {
     "mark_ended": mark_ended,
     "breach_record": breach_record,
     "breach_consequences": breach_consequences,
+    "revoke_repairs": revoke_repairs,
     "listing_record": listing_record,
     "end_listing_record": end_listing_record,
     "restore_listing_record": restore_listing_record,
@@ -228,7 +297,13 @@ EFFECTS: dict[str, Effector] = {
 """Every effect by the name machines use."""
 
 CASE_UPDATES = frozenset(
-    {"mark_waived", "mark_decided", "count_extension", "mark_published", "mark_ended"}
+    {
+        "mark_waived",
+        "mark_decided",
+        "count_extension",
+        "mark_published",
+        "mark_ended",
+    }
 )
 """The effects that change their own case's data: the only ones a replay must run (the
 others open or fire other cases, whose events are recorded on their own)."""

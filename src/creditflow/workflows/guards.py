@@ -12,6 +12,9 @@ from creditflow.core.severity import Severity
 from creditflow.workflows.bans import fraud_ban
 from creditflow.workflows.case import Case
 from creditflow.workflows.context import Refusal, TransitionContext
+from creditflow.workflows.definitions import RECORD
+from creditflow.workflows.effects import FRAUD_WINDOW, REPAIR_COMMITMENT
+from creditflow.workflows.settings import resolve
 
 __all__ = ["GUARDS", "Guard"]
 
@@ -161,28 +164,27 @@ def repair_revoked(ctx: TransitionContext) -> Refusal | None:
     refusal = _own_repair(ctx, "revoked", "a listing is restored only when its repair is revoked")
     assert ctx.case is not None
     data = ctx.case.data
-    if refusal is None and (
-        data.get("ended_by") != "remove_early"
-        or data.get("repair_case") != ctx.value("repair_case")
-    ):
+    if refusal is None and data.get("ended_by") != ctx.value("repair_case"):
         return Refusal(
             f"the listing was not ended by repair {ctx.value('repair_case')} "
-            f"(it was ended by {data.get('ended_by')!r})",
+            f"(it was ended by {data.get('ended_by') or 'its expiry or a revocation'})",
             rule="repair",
             basis=ctx.policy.repair.basis.text,
         )
     return refusal
 
 
-def _own_repair(ctx: TransitionContext, state: str, reason: str) -> Refusal | None:
-    """The event's ``repair_case`` must be a repair of this case, in ``state``."""
-    repair = ctx.lookup(str(ctx.value("repair_case")))
+def _own_repair(
+    ctx: TransitionContext, state: str, reason: str, key: str = "repair_case"
+) -> Refusal | None:
+    """The event's ``key`` must name a repair of this case, in ``state``."""
+    repair = ctx.lookup(str(ctx.value(key)))
     assert ctx.case is not None
     if repair is None or repair.machine != "repair" or repair.state != state:
         return Refusal(reason, rule="repair", basis=ctx.policy.repair.basis.text)
     if repair.data.get("target") != ctx.case.case_id:
         return Refusal(
-            f"repair {repair.case_id} is not a repair of this listing",
+            f"repair {repair.case_id} is not a repair of this {ctx.machine}",
             rule="repair",
             basis=ctx.policy.repair.basis.text,
         )
@@ -201,6 +203,138 @@ def objection_upheld(ctx: TransitionContext) -> Refusal | None:
         return Refusal(
             f"objection {objection.case_id} is not about this listing",
             rule="objections",
+            basis=basis,
+        )
+    return None
+
+
+def publication_over(ctx: TransitionContext) -> Refusal | None:
+    """A record's publication ends at its maximum (``publication_end``), or earlier only for the
+    ``cause`` the event names: an approved repair of the record, an objection upheld against it,
+    or the end of the listing it was entered for."""
+    if ctx.data.get("cause") is not None:
+        wanted = {"repair": "approved", "objection": "upheld", "listing": "removed"}
+        return _cause_holds(ctx, wanted)
+    assert ctx.case is not None
+    period = ctx.case.deadline("publication_end")
+    if period is not None and ctx.on > period.last_day:
+        return None
+    last = period.last_day.isoformat() if period else "(not started)"
+    return _window_refusal(
+        ctx,
+        f"publication runs until {last}; it ends earlier only for a cause: an approved repair, "
+        "an upheld objection or the end of its listing",
+        compared=ctx.on,
+    )
+
+
+def end_undone(ctx: TransitionContext) -> Refusal | None:
+    """A record is restored only when what ended it (``ended_by``) is undone and named as
+    ``cause``: its repair revoked (false materials) or its listing restored. An upheld
+    objection, or the end of the maximum, is final."""
+    assert ctx.case is not None
+    ended_by = ctx.case.data.get("ended_by")
+    if ended_by is None or ctx.data.get("cause") != ended_by:
+        return _window_refusal(
+            ctx,
+            f"a record is restored only when what ended it ({ended_by or 'its maximum'}) is undone",
+        )
+    return _cause_holds(ctx, {"repair": "revoked", "listing": "published"})
+
+
+def _cause_holds(ctx: TransitionContext, wanted: dict[str, str]) -> Refusal | None:
+    """The case named as ``cause`` is a repair, objection or listing of this record, in the
+    state ``wanted`` for its workflow."""
+    assert ctx.case is not None
+    named = str(ctx.data["cause"])
+    cause = ctx.lookup(named)
+    if cause is None or cause.machine not in wanted:
+        causes = ", ".join(wanted)
+        return _window_refusal(ctx, f"{named!r} is no cause to {ctx.event} a record ({causes})")
+    state = wanted[cause.machine]
+    if cause.machine == "repair":
+        return _own_repair(ctx, state, f"repair {named} is not {state}", key="cause")
+    if cause.machine == "objection":
+        rule, basis = "objections", ctx.policy.objections.basis.text
+        ours = cause.data.get("target") == ctx.case.case_id
+    else:
+        rule, basis = f"lists.{cause.kind}", ctx.policy.lists[cause.kind].basis.text
+        ours = ctx.case.data.get("source_case") == named
+    if not ours:
+        return Refusal(f"{cause.machine} {named} is not about this record", rule=rule, basis=basis)
+    if cause.state != state:
+        return Refusal(
+            f"{cause.machine} {named} is {cause.state}, not {state}", rule=rule, basis=basis
+        )
+    return None
+
+
+_PUBLICATION = next(d for d in RECORD.deadlines if d.name == "publication_end")
+
+
+def _window_refusal(
+    ctx: TransitionContext, reason: str, compared: dt.date | None = None
+) -> Refusal:
+    """A refusal under the record's publication window (its severity's maximum, or the
+    setting its ``window`` names)."""
+    assert ctx.case is not None
+    rule = _PUBLICATION.setting_for(ctx.case.data).format(kind=ctx.kind)
+    window = resolve(ctx.policy, rule, ctx.kind)
+    return Refusal(
+        reason, compared=compared, rule=rule, basis=window.basis.text if window else None
+    )
+
+
+def publication_window(ctx: TransitionContext) -> Refusal | None:
+    """A record is published for its severity's maximum; only a record of false materials or a
+    false commitment in a repair names ``window`` ``repair.fraud_publication``."""
+    window = ctx.data.get("window")
+    if window is None:
+        return None
+    source = ctx.lookup(str(ctx.data.get("source_case")))
+    if window == FRAUD_WINDOW and source is not None and _false_in_repair(source):
+        return None
+    return Refusal(
+        f"window {window!r}: only a record of false materials or a false commitment in a repair "
+        f"(a revoked repair or a breached repair commitment as source_case) is published for "
+        f"{FRAUD_WINDOW}",
+        rule=FRAUD_WINDOW,
+        basis=ctx.policy.repair.fraud_publication.basis.text,
+    )
+
+
+def _false_in_repair(source: Case) -> bool:
+    """The source of a record of false materials or a false commitment in a repair: the
+    repair revoked for them, or the breached repair commitment."""
+    if source.machine == "commitment":
+        return source.kind == REPAIR_COMMITMENT and source.state == "breached"
+    return source.machine == "repair" and source.state == "revoked"
+
+
+def revocation_grounds(ctx: TransitionContext) -> Refusal | None:
+    """A repair is revoked for false materials an official found, or, by the system, because
+    the commitment it rests on was breached (a false commitment), named as
+    ``commitment_case``."""
+    assert ctx.case is not None
+    named = ctx.data.get("commitment_case")
+    basis = ctx.policy.repair.basis.text
+    if named is None:
+        if ctx.actor.roles - {"system"}:
+            return None
+        return Refusal(
+            "the system revokes a repair only for a breach of the commitment it rests on",
+            rule="repair",
+            basis=basis,
+        )
+    commitment = ctx.lookup(str(named))
+    if (
+        named != ctx.case.data.get("commitment_case")
+        or commitment is None
+        or commitment.state != "breached"
+    ):
+        return Refusal(
+            f"commitment {named} is not the breached commitment this repair rests on",
+            rule="repair",
             basis=basis,
         )
     return None
@@ -390,6 +524,10 @@ GUARDS: dict[str, Guard] = {
     "repair_approved": repair_approved,
     "repair_revoked": repair_revoked,
     "objection_upheld": objection_upheld,
+    "publication_over": publication_over,
+    "end_undone": end_undone,
+    "publication_window": publication_window,
+    "revocation_grounds": revocation_grounds,
     "repair_eligible": repair_eligible,
     "extension_available": extension_available,
 }

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 import attrs
 
@@ -45,10 +45,13 @@ class DeadlineRule:
     authority: overdue when none of ``until`` has happened by its last day. A ``wait`` period
     must pass before something may happen (a guard reads it). ``base`` names a data field
     holding the start date instead of the starting event's date (periods that run from a
-    decision document). ``extended_by`` names an event that adds ``extension`` once;
+    decision document). ``setting_field`` names a data field that may hold another policy
+    path for the length (a record of false materials in a repair runs for
+    ``repair.fraud_publication``). ``extended_by`` names an event that adds ``extension`` once;
     ``reopened_by`` names events that make a met deadline run again (a restored listing), to
     its first last day, or, where the flag at policy path ``restarted_if`` is true, for its
-    whole length again from the reopening event's date.
+    whole length again from the reopening event's date, as it also does where the reopening
+    event's data field ``restarted_by`` is true (a record restarting with its listing).
     """
 
     name: str
@@ -61,6 +64,13 @@ class DeadlineRule:
     extension: str | None = None
     reopened_by: tuple[str, ...] = ()
     restarted_if: str | None = None
+    restarted_by: str | None = None
+    setting_field: str | None = None
+
+    def setting_for(self, data: Mapping[str, Any]) -> str:
+        """The policy path of the length for a case with ``data``."""
+        named = data.get(self.setting_field) if self.setting_field else None
+        return str(named) if named else self.setting
 
 
 @attrs.frozen

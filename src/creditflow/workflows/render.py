@@ -49,6 +49,8 @@ def deadline_rows(machine: Machine, policy: Policy) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for rule in machine.deadlines:
         lengths, bases = _lengths(machine, rule.setting, policy)
+        if rule.setting_field:
+            lengths += f"; or the setting that `{rule.setting_field}` names"
         rows.append((rule.name, rule.kind, _starts(rule), ", ".join(rule.until), lengths, bases))
     return rows
 
@@ -58,6 +60,8 @@ def _starts(rule: DeadlineRule) -> str:
     if not rule.reopened_by:
         return rule.starts
     again = f"{rule.starts}; runs again on {', '.join(rule.reopened_by)}"
+    if rule.restarted_by:
+        again += f" (anew where the event's `{rule.restarted_by}`)"
     return again + (f" (anew where `{rule.restarted_if}`)" if rule.restarted_if else "")
 
 

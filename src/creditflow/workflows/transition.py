@@ -202,18 +202,23 @@ def _deadlines(
         elif existing is not None and existing.met_on is None and ctx.event in rule.until:
             current[rule.name] = _met(existing, ctx.on)
         elif existing is not None and ctx.event in rule.reopened_by:
-            current[rule.name] = _reopened(rule, existing, ctx)
+            current[rule.name] = _reopened(rule, existing, ctx, data)
         elif existing is not None and ctx.event == rule.extended_by and rule.extension:
             current[rule.name] = _extend(rule, existing, ctx)
     return tuple(current.values())
 
 
-def _reopened(rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContext) -> DeadlineState:
+def _reopened(
+    rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContext, data: Mapping[str, Any]
+) -> DeadlineState:
     """A met deadline running again: to its first last day, or anew from today where the
-    policy says so (``restarted_if``)."""
+    policy says so (``restarted_if``) or the event does (``restarted_by``)."""
     restart = resolve(ctx.policy, rule.restarted_if, ctx.kind) if rule.restarted_if else None
-    setting = resolve(ctx.policy, rule.setting, ctx.kind)
-    if restart is not None and restart.value is True and setting is not None:
+    anew = (restart is not None and restart.value is True) or (
+        rule.restarted_by is not None and ctx.data.get(rule.restarted_by) is True
+    )
+    setting = resolve(ctx.policy, rule.setting_for(data), ctx.kind)
+    if anew and setting is not None:
         return _started(ctx.calendar, rule.name, rule.kind, ctx.on, setting.value)
     return attrs.evolve(existing, met_on=None)
 
@@ -221,7 +226,7 @@ def _reopened(rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContex
 def _start(
     rule: DeadlineRule, ctx: TransitionContext, data: Mapping[str, Any]
 ) -> DeadlineState | None:
-    setting = resolve(ctx.policy, rule.setting, ctx.kind)
+    setting = resolve(ctx.policy, rule.setting_for(data), ctx.kind)
     if setting is None:
         return None
     base = dt.date.fromisoformat(str(data[rule.base])) if rule.base else ctx.on

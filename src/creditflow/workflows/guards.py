@@ -39,8 +39,8 @@ def approval_named(ctx: TransitionContext) -> Refusal | None:
     kind = ctx.policy.commitments[ctx.kind]
     if "revoke_approval" in kind.breach_consequences and not ctx.value("approval_id"):
         return Refusal(
-            f"a {ctx.kind} commitment names the approval it stands for (approval_id): "
-            "its breach revokes that approval",
+            f"a commitment of kind {ctx.kind!r} names the approval it stands for "
+            "(approval_id): its breach revokes that approval",
             rule=f"commitments.{ctx.kind}.breach_consequences",
             basis=kind.basis.text,
         )

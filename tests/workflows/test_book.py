@@ -295,7 +295,7 @@ def test_a_breached_commitment_records_and_tells_the_licensing_system(book: Cred
 
 
 def test_a_commitment_whose_breach_revokes_an_approval_names_it(book: CreditBook) -> None:
-    with pytest.raises(TransitionRefused, match="names the approval it stands for") as info:
+    with pytest.raises(TransitionRefused, match="must name the approval it stands for") as info:
         book.open_case(
             "commitment.approval_substitute", SUBJECT, on=D(2026, 6, 1), actor=ME,
             domain="road_transport", summary="承诺符合条件",
@@ -441,7 +441,8 @@ def test_a_listing_is_restored_only_through_the_revocation_of_its_repair(
     assert "restored only when its repair is revoked" in refused(listing, repair)  # approved
     assert "restored only when its repair is revoked" in refused(listing, "x")
     book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
-    assert book.get(listing).state == "published"
+    restored = book.get(listing)
+    assert (restored.state, restored.data["ended_by"]) == ("published", None)
     assert f"repair {repair} is not a repair of this listing" in refused(other, repair)
     book.fire(listing, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="撤销列入")
     assert "was not ended by repair" in refused(listing, repair)  # that repair is spent
@@ -613,7 +614,7 @@ def test_an_objection_is_about_a_decided_or_published_case_that_exists_on_its_da
     cases = {
         proposed: (D(2026, 5, 7), "is proposed; objections are taken only against a listing"),
         f"{listing}.record": (D(2026, 6, 1), "credit record of listing"),
-        listing: (D(2026, 5, 5), "was opened on 2026-05-06"),
+        listing: (D(2026, 5, 20), "became published on 2026-05-21"),
     }
     for target, (on, reason) in cases.items():
         before = book.head()
@@ -622,7 +623,7 @@ def test_an_objection_is_about_a_decided_or_published_case_that_exists_on_its_da
         assert info.value.guard == "objection_target"
         assert book.head() == before
     filed = book.open_case(
-        "objection", SUBJECT, on=D(2026, 5, 20), actor=ME, target=listing, summary="异议"
+        "objection", SUBJECT, on=D(2026, 5, 21), actor=ME, target=listing, summary="异议"
     )
     assert filed.state == "filed"
 
@@ -631,7 +632,10 @@ def test_an_objection_is_about_a_decided_or_published_case_that_exists_on_its_da
     ("change", "reason"),
     [
         ({"domain": "parking"}, "unknown domain 'parking'; the policy's domains: highway"),
+        ({"domain": ["road_transport"]}, r"unknown domain \['road_transport'\]"),
         ({"decided_on": "yesterday"}, "decided_on must be a date .YYYY-MM-DD., got 'yesterday'"),
+        ({"decided_on": "20260501"}, "decided_on must be a date .YYYY-MM-DD., got '20260501'"),
+        ({"decided_on": 20260501}, "decided_on must be a date .YYYY-MM-DD., got 20260501"),
         ({"decided_on": D(2026, 6, 2)}, r"the decision \(2026-06-02\) is after the entry"),
     ],
 )
@@ -647,6 +651,24 @@ def test_a_record_is_entered_in_a_known_domain_after_its_decision(
             "record.general", SUBJECT, on=D(2026, 6, 1), actor=OFFICER, **(data | change)
         )
     assert book.head()[0] == 0
+
+
+def test_a_second_objection_is_upheld_after_the_first_annulled_the_listing(
+    book: CreditBook,
+) -> None:
+    listing = published_listing(book)
+    objections = [
+        book.open_case(
+            "objection", SUBJECT, on=D(2026, 6, 1), actor=ME, target=listing, summary=summary
+        ).case_id
+        for summary in ("依据错误", "事实有误")
+    ]
+    for objection in objections:
+        book.fire(objection, "forward", on=D(2026, 6, 2), actor=OFFICER)
+    book.fire(objections[0], "uphold", on=D(2026, 6, 3), actor=REVIEWER, summary="s")
+    second = book.fire(objections[1], "uphold", on=D(2026, 6, 4), actor=REVIEWER, summary="s")
+    assert (second.state, second.effects) == ("upheld", ())  # nothing left to annul
+    assert book.get(listing).data["ended_by"] == objections[0]
 
 
 def test_a_minor_record_is_never_shown(book: CreditBook) -> None:

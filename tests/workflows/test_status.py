@@ -97,7 +97,7 @@ def test_a_published_listing_is_repairable_after_its_minimum_listing_period(
     listing = published_listing(book)
     published_listing(book, "red")
     before = _repair(book, D(2027, 5, 20))
-    assert set(before) == {listing, f"{listing}.record"}
+    assert set(before) == {listing}  # its record is repaired through it
     assert before[listing] == (False, ("the minimum listing period runs until 2027-05-20",))
     assert _repair(book, D(2027, 5, 21))[listing][0]
 
@@ -116,6 +116,15 @@ def test_no_repair_is_eligible_during_a_fraud_ban(book: CreditBook) -> None:
     assert _repair(book, D(2030, 6, 1))[later] == (False, (barred,))
     assert _repair(book, D(2030, 6, 2))[later][0]
     assert _repair(book, D(2027, 5, 31)) == {}  # before the revocation: nothing in publication
+
+
+def test_the_longest_fraud_ban_is_the_one_reported(book: CreditBook) -> None:
+    first, second = published_listing(book), published_listing(book, "watch")
+    repairs = [_repaired(book, listing, D(2027, 5, 21)) for listing in (first, second)]
+    book.fire(repairs[0], "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
+    book.fire(repairs[1], "revoke", on=D(2028, 6, 1), actor=OFFICIAL, summary="材料造假")
+    longest = f"repair is barred until 2031-06-01 after false materials (repair {repairs[1]})"
+    assert all(longest in reasons for _, reasons in _repair(book, D(2028, 6, 2)).values())
 
 
 # ---------------------------------------------------------------- open cases

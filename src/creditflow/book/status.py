@@ -204,10 +204,12 @@ def _repair(
     add: AddPeriod,
 ) -> tuple[RepairEligibility, ...]:
     """Eligibility for repair of each record in publication and each listing in force that
-    records dishonesty (a listing is repaired by its early removal)."""
+    records dishonesty (a listing is repaired by its early removal, which ends its record:
+    the record of a listing has no entry of its own)."""
     found = [
         _eligibility(r.case_id, r.repairable_from, "minimum publication period", ban, on)
         for r in records
+        if r.record_kind != "listing"
     ]
     for listing in listings:
         kind = policy.lists.get(listing.kind)

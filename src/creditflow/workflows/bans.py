@@ -39,13 +39,14 @@ def fraud_ban(
     on: dt.date,
     add: Callable[[dt.date, Period], dt.date],
 ) -> FraudBan | None:
-    """The ban in force on ``on`` among a subject's ``cases``, if any: ``ban`` (the policy's
-    ``repair.fraud_ban``) runs from the day a repair was revoked for false materials, and
-    ``add`` gives the last day of a period from a date."""
+    """The ban in force on ``on`` among a subject's ``cases`` that lasts longest, if any:
+    ``ban`` (the policy's ``repair.fraud_ban``) runs from the day a repair was revoked for
+    false materials, and ``add`` gives the last day of a period from a date."""
+    found = None
     for case in cases:
         if case.machine != "repair" or case.state != "revoked" or case.last_on > on:
             continue
         until = add(case.last_on, ban)  # a revoked repair's last event is its revocation
-        if on <= until:
-            return FraudBan(until, case.case_id)
-    return None
+        if on <= until and (found is None or until > found.until):
+            found = FraudBan(until, case.case_id)
+    return found

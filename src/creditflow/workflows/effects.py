@@ -79,7 +79,7 @@ def mark_published(ctx: TransitionContext) -> EffectResult:
         return EffectResult(updates={"published_on": ctx.on.isoformat(), "ended_on": None})
     assert ctx.case is not None
     gaps = [*ctx.case.data.get("gaps", ()), [ended, ctx.on.isoformat()]]
-    return EffectResult(updates={"ended_on": None, "gaps": gaps})
+    return EffectResult(updates={"ended_on": None, "ended_by": None, "gaps": gaps})
 
 
 _CAUSES = ("cause", "repair_case", "objection_case")
@@ -136,13 +136,11 @@ def revoke_repairs(ctx: TransitionContext) -> EffectResult:
         "summary": f"commitment {promise} breached: a false commitment",
         "commitment_case": promise,
     }
-    resting = (ctx.lookup(c.case_id) for c in ctx.subject_cases(ctx.subject_id))
     return EffectResult(
         follow_ups=tuple(
             FollowUp("repair", "revoke", data, repair.case_id)
-            for repair in resting
-            if repair is not None
-            and repair.machine == "repair"
+            for repair in ctx.subject_cases(ctx.subject_id)
+            if repair.machine == "repair"
             and repair.state == "approved"
             and repair.data.get("commitment_case") == promise
         )
@@ -236,9 +234,16 @@ def fraud_record(ctx: TransitionContext) -> EffectResult:
     return EffectResult(follow_ups=(follow,), reported=barred)
 
 
+OBJECTABLE = {"listing": ("decided", "published"), "record": ("published",)}
+"""The states a listing or record can be objected to in: those an upheld objection ends."""
+
+
 def annul_target(ctx: TransitionContext) -> EffectResult:
-    """An upheld objection ends the record's publication or annuls the listing."""
+    """An upheld objection ends the record's publication or annuls the listing, unless it
+    has ended meanwhile (another objection upheld, a repair, its maximum reached)."""
     target, case = _target(ctx)
+    if target.state not in OBJECTABLE[target.machine]:
+        return EffectResult()
     if target.machine == "listing":
         data = {"objection_case": case.case_id}
         follow = FollowUp("listing", "annul", data, case_id=target.case_id)

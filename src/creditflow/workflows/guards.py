@@ -13,7 +13,7 @@ from creditflow.workflows.bans import fraud_ban
 from creditflow.workflows.case import Case
 from creditflow.workflows.context import Refusal, TransitionContext
 from creditflow.workflows.definitions import RECORD
-from creditflow.workflows.effects import FRAUD_WINDOW, REPAIR_COMMITMENT
+from creditflow.workflows.effects import FRAUD_WINDOW, OBJECTABLE, REPAIR_COMMITMENT
 from creditflow.workflows.settings import resolve
 
 __all__ = ["GUARDS", "Guard"]
@@ -25,10 +25,11 @@ def known_domain(ctx: TransitionContext) -> Refusal | None:
     """A case is opened in a business domain the policy declares: grades and checks are per
     domain, and a case in an unknown one would count in none."""
     domain = ctx.value("domain")
-    if domain not in ctx.policy.domains:
+    if not isinstance(domain, str) or domain not in ctx.policy.domains:
         return Refusal(
             f"unknown domain {domain!r}; the policy's domains: {', '.join(ctx.policy.domains)}",
             rule="domains",
+            basis=ctx.policy.basis.text,
         )
     return None
 
@@ -39,7 +40,7 @@ def approval_named(ctx: TransitionContext) -> Refusal | None:
     kind = ctx.policy.commitments[ctx.kind]
     if "revoke_approval" in kind.breach_consequences and not ctx.value("approval_id"):
         return Refusal(
-            f"a commitment of kind {ctx.kind!r} names the approval it stands for "
+            f"a commitment of kind {ctx.kind!r} must name the approval it stands for "
             "(approval_id): its breach revokes that approval",
             rule=f"commitments.{ctx.kind}.breach_consequences",
             basis=kind.basis.text,
@@ -50,17 +51,28 @@ def approval_named(ctx: TransitionContext) -> Refusal | None:
 def decision_date(ctx: TransitionContext) -> Refusal | None:
     """A credit record is entered on or after the date of its decision, given as a date."""
     given = ctx.value("decided_on")
-    try:
-        decided = given if isinstance(given, dt.date) else dt.date.fromisoformat(str(given))
-    except ValueError:
-        return Refusal(f"decided_on must be a date (YYYY-MM-DD), got {given!r}", rule="record")
+    decided = given if isinstance(given, dt.date) else _iso_date(given)
+    basis = ctx.policy.severities[Severity(ctx.kind)].publication_max.basis.text
+    if decided is None:
+        reason = f"decided_on must be a date (YYYY-MM-DD), got {given!r}"
+        return Refusal(reason, rule="record", basis=basis)
     if decided > ctx.on:
         return Refusal(
             f"the decision ({decided.isoformat()}) is after the entry ({ctx.on.isoformat()})",
             compared=ctx.on,
             rule="record",
+            basis=basis,
         )
     return None
+
+
+def _iso_date(text: object) -> dt.date | None:
+    """``text`` as a date if it is one written YYYY-MM-DD (the form stored), else None."""
+    try:
+        day = dt.date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return day if day is not None and day.isoformat() == text else None
 
 
 def statement_required(ctx: TransitionContext) -> Refusal | None:
@@ -419,7 +431,7 @@ def _obligations_and_commitment(ctx: TransitionContext) -> Refusal | None:
     if (
         commitment is None
         or commitment.machine != "commitment"
-        or commitment.kind != "repair"
+        or commitment.kind != REPAIR_COMMITMENT
         or commitment.subject_id != ctx.subject_id
         or commitment.state not in ("made", "fulfilled")
     ):
@@ -479,31 +491,27 @@ def extension_available(ctx: TransitionContext) -> Refusal | None:
     return None
 
 
-_OBJECTED = {"listing": ("decided", "published"), "record": ("published",)}
-"""The states in which a listing or record can be objected to: those an upheld objection
-ends it from."""
-
-
 def objection_target(ctx: TransitionContext) -> Refusal | None:
     """An objection is about a decided or published listing, or a published credit record, of
-    the subject, made on or after the day it was opened."""
+    the subject, dated on or after the day it came to be so."""
     target = ctx.lookup(str(ctx.value("target")))
     basis = ctx.policy.objections.basis.text
     refusal = _target_refusal(ctx, target, "objections", basis, "object to the listing")
     if refusal is not None:
         return refusal
     assert target is not None
-    if target.state not in _OBJECTED[target.machine]:
-        allowed = " or ".join(_OBJECTED[target.machine])
+    if target.state not in OBJECTABLE[target.machine]:
+        allowed = " or ".join(OBJECTABLE[target.machine])
         return Refusal(
             f"{target.machine} {target.case_id} is {target.state}; objections are taken only "
             f"against a {target.machine} {allowed}",
             rule="objections",
             basis=basis,
         )
-    if ctx.on < target.opened_on:
+    if ctx.on < target.last_on:
         return Refusal(
-            f"{target.machine} {target.case_id} was opened on {target.opened_on.isoformat()}",
+            f"{target.machine} {target.case_id} became {target.state} on "
+            f"{target.last_on.isoformat()}",
             compared=ctx.on,
             rule="objections",
             basis=basis,

@@ -345,9 +345,10 @@ class CreditBook:
     def replay(self) -> dict[str, Case]:
         """Every case rebuilt from the events alone (projections are not read)."""
         cases: dict[str, Case] = {}
+        subject_cases = self._subject_cases(cases)
         with gc_paused():
             for stored in self._store.events():
-                self._apply_recorded(stored, cases, cases.get)
+                self._apply_recorded(stored, cases, cases.get, subject_cases)
         return cases
 
     def rebuild(self) -> int:
@@ -389,18 +390,25 @@ class CreditBook:
         history = [e for e in self._store.events(case_id=stored.case_id) if e.seq <= stored.seq]
         cases: dict[str, Case] = {}
         for event in history:
-            case = self._apply_recorded(event, cases, self._lookup(cases))
+            case = self._apply_recorded(
+                event, cases, self._lookup(cases), self._subject_cases(cases)
+            )
         return _with_history(case, tuple(_entry(e) for e in history))
 
     def _apply_recorded(
-        self, stored: StoredEvent, cases: dict[str, Case], lookup: Callable[[str], Case | None]
+        self,
+        stored: StoredEvent,
+        cases: dict[str, Case],
+        lookup: Callable[[str], Case | None],
+        subject_cases: Callable[[str], list[Case]],
     ) -> Case:
         """Re-apply one recorded event (no checks: it was checked when written)."""
         before = cases.get(stored.case_id)
         data = stored.data
         if before is None:  # only the opening event carries the case's identity
             data = dict(data)
-            machine, kind, subject = (str(data.pop(k)) for k in ("_machine", "_kind", "_subject"))
+            machine, kind = str(data.pop("_machine")), str(data.pop("_kind"))
+            subject = str(data.pop("_subject"))
         else:
             machine, kind, subject = before.machine, before.kind, before.subject_id
         ctx = TransitionContext(  # positional, in field order (once per event: it counts)
@@ -415,7 +423,7 @@ class CreditBook:
             _recorded_actor(stored.actor),
             data,
             lookup,
-            self._subject_cases(cases),
+            subject_cases,
         )
         case = apply(ctx, stored.case_id, replay=True).case
         cases[stored.case_id] = case

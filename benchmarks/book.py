@@ -123,6 +123,11 @@ def floor_per_second(policy: creditflow.Policy, cases: int, *, batch: int | None
     store = RecordingStore()
     done = run(CreditBook(store, policy=policy), subjects(cases), batch)
     appends = [(events, [Case.from_body(r.body) for r in rows]) for events, rows in store.appends]
+    return done / min(floor_seconds(appends) for _ in range(3))  # short: best of 3
+
+
+def floor_seconds(appends: Sequence[tuple[Sequence[NewEvent], Sequence[Case]]]) -> float:
+    """The time the floor's work takes on ``appends`` (events and the cases they changed)."""
     recorded_at = "2026-11-23T00:00:00+00:00"
     seq, prev_hash = 0, GENESIS
     start = time.perf_counter()
@@ -142,7 +147,7 @@ def floor_per_second(policy: creditflow.Policy, cases: int, *, batch: int | None
             )  # fmt: skip
         for case in changed:
             canonical_text(case.to_body())  # the projection
-    return done / (time.perf_counter() - start)
+    return time.perf_counter() - start
 
 
 def replay_seconds(make: Callable[[], CreditBook], events: int) -> tuple[int, float]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -40,16 +39,6 @@ from creditflow.errors import (
 from creditflow.workflows import Actor
 
 CALENDAR_YEAR = D(2026, 5, 6)
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CreditBook]:
-    if request.param == "memory":
-        opened = CreditBook.memory(policy="national-transport")
-    else:
-        opened = CreditBook.open(tmp_path / "book.sqlite", policy="national-transport")
-    with opened:
-        yield opened
 
 
 def snapshot(book: CreditBook) -> tuple[object, ...]:

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from _people import ME, OFFICER, OFFICIAL, REVIEWER, SUBJECT, D, published_listing
 from creditflow.book.book import CreditBook
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CreditBook]:
-    if request.param == "memory":
-        opened = CreditBook.memory(policy="national-transport")
-    else:
-        opened = CreditBook.open(tmp_path / "book.sqlite", policy="national-transport")
-    with opened:
-        yield opened
 
 
 def _breach(book: CreditBook, kind: str) -> str:

@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from _people import ME, OFFICER, OFFICIAL, OTHER, REVIEWER, SUBJECT, D, published_listing
 from creditflow.book.book import CreditBook
 from creditflow.book.status import derive_status
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CreditBook]:
-    if request.param == "memory":
-        opened = CreditBook.memory(policy="national-transport")
-    else:
-        opened = CreditBook.open(tmp_path / "book.sqlite", policy="national-transport")
-    with opened:
-        yield opened
 
 
 def _commitment(book: CreditBook, on: dt.date, end: str | None) -> str:

@@ -301,6 +301,22 @@ def test_a_commitment_whose_breach_revokes_an_approval_names_it(book: CreditBook
     assert voluntary.state == "made"
 
 
+def test_a_time_limit_ending_on_a_holiday_moves_to_the_next_working_day(
+    book: CreditBook,
+) -> None:
+    """Civil Code Art. 203: one month from 1 September 2026 ends on 1 October, a holiday."""
+    made = book.open_case(
+        "commitment.missing_documents", SUBJECT, on=D(2026, 9, 1), actor=ME,
+        domain="road_transport", summary="容缺承诺", approval_id="SQ-1",
+    )  # fmt: skip
+    verification = made.deadline("verification")
+    assert verification is not None and verification.last_day == D(2026, 10, 8)
+    assert book.overdue(on=D(2026, 10, 8)) == []
+    record = entered_record(book, D(2025, 10, 1), D(2025, 10, 1))  # a length does not move
+    end = book.get(record).deadline("publication_end")
+    assert end is not None and end.last_day == D(2026, 10, 1)
+
+
 def test_commitments_fulfilled_withdrawn_and_overdue(book: CreditBook) -> None:
     kept = book.open_case(
         "commitment.missing_documents",

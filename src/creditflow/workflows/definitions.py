@@ -147,6 +147,7 @@ LISTING = Machine(
             "decide",
             "lists.{kind}.duration",
             ("expire", "remove_early", "revoke", "annul"),
+            rolls=False,
             reopened_by=("restore",),
             restarted_if="lists.{kind}.restarts_on_restore",
         ),
@@ -156,6 +157,7 @@ LISTING = Machine(
             "lists.{kind}.early_removal_after",
             ("remove_early",),
             "wait",
+            rolls=False,
             reopened_by=("restore",),
             restarted_if="lists.{kind}.restarts_on_restore",
         ),
@@ -275,6 +277,7 @@ RECORD = Machine(
             reopened_by=("restore",),
             restarted_by="restart",
             setting_field="window",
+            rolls=False,
         ),
     ),
 )

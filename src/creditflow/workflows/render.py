@@ -51,7 +51,8 @@ def deadline_rows(machine: Machine, policy: Policy) -> list[tuple[str, ...]]:
         lengths, bases = _lengths(machine, rule.setting, policy)
         if rule.setting_field:
             lengths += f"; or the setting that `{rule.setting_field}` names"
-        rows.append((rule.name, rule.kind, _starts(rule), ", ".join(rule.until), lengths, bases))
+        kind = rule.kind if rule.rolls else f"{rule.kind}, length"
+        rows.append((rule.name, kind, _starts(rule), ", ".join(rule.until), lengths, bases))
     return rows
 
 
@@ -105,6 +106,9 @@ def workflows_markdown(policy: Policy) -> str:
         "`creditflow.workflows.render.workflows_markdown`; a test keeps this page current.",
         "A guard in brackets must pass for the event; `?` marks optional data; a `due` deadline",
         "is a time limit (overdue the day after its last day), a `wait` period must pass first.",
+        "A last day that is not a working day moves to the next working day (Civil Code",
+        "Art. 203), except for a `length`: how long a listing or publication lasts, or a minimum",
+        "before a step, which would otherwise hold the subject longer.",
         "",
     ]
     return (

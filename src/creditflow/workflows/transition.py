@@ -219,7 +219,7 @@ def _reopened(
     )
     setting = resolve(ctx.policy, rule.setting_for(data), ctx.kind)
     if anew and setting is not None:
-        return _started(ctx.calendar, rule.name, rule.kind, ctx.on, setting.value)
+        return _started(ctx.calendar, rule.name, rule.kind, rule.rolls, ctx.on, setting.value)
     return attrs.evolve(existing, met_on=None)
 
 
@@ -230,15 +230,15 @@ def _start(
     if setting is None:
         return None
     base = dt.date.fromisoformat(str(data[rule.base])) if rule.base else ctx.on
-    return _started(ctx.calendar, rule.name, rule.kind, base, setting.value)
+    return _started(ctx.calendar, rule.name, rule.kind, rule.rolls, base, setting.value)
 
 
 @functools.lru_cache(maxsize=65536)
 def _started(
-    calendar: WorkdayCalendar, name: str, kind: str, base: dt.date, period: Period
+    calendar: WorkdayCalendar, name: str, kind: str, rolls: bool, base: dt.date, period: Period
 ) -> DeadlineState:
     """A deadline started on ``base``; many cases start the same ones on the same days."""
-    end = _period_end(calendar, base, period)
+    end = _period_end(calendar, base, period, rolls)
     return DeadlineState(name, kind, base, end.date, end.provisional)
 
 
@@ -257,9 +257,12 @@ def _met(deadline: DeadlineState, on: dt.date) -> DeadlineState:
 
 
 @functools.lru_cache(maxsize=65536)
-def _period_end(calendar: WorkdayCalendar, base: dt.date, period: Period) -> CalendarDate:
-    """The last day of a period; business dates repeat, so the answers are kept."""
-    return calendar.add_period(base, period, provisional=True)
+def _period_end(
+    calendar: WorkdayCalendar, base: dt.date, period: Period, rolls: bool
+) -> CalendarDate:
+    """The last day of a period, moved to the next working day if it ``rolls`` and is none;
+    business dates repeat, so the answers are kept."""
+    return calendar.add_period(base, period, provisional=True, roll_forward=rolls)
 
 
 def _extend(rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContext) -> DeadlineState:
@@ -267,7 +270,7 @@ def _extend(rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContext)
     setting = resolve(ctx.policy, rule.extension, ctx.kind)
     if setting is None:
         return existing
-    end = _period_end(ctx.calendar, existing.last_day, setting.value)
+    end = _period_end(ctx.calendar, existing.last_day, setting.value, rule.rolls)
     return attrs.evolve(
         existing,
         last_day=end.date,

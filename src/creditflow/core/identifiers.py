@@ -293,6 +293,21 @@ def is_valid_uscc(code: object) -> bool:
     return _ORGANISATION_CHECKS[total % 11] == code[16]
 
 
+def _joined(codes: Sequence[str]) -> bytes | bool:
+    """``codes`` joined as ASCII bytes when every one is 18 ASCII characters; otherwise the
+    answer the batch checks give at once: True for no codes, False for anything else."""
+    count = len(codes)
+    try:
+        text = "".join(codes)
+    except TypeError:  # a value that is not a str
+        return False
+    if not count or len(text) != 18 * count or not text.isascii():
+        return not count
+    if max(map(len, codes)) != 18:
+        return False
+    return text.encode("ascii")
+
+
 def are_valid_usccs(codes: Sequence[str]) -> bool:
     """Whether every one of ``codes`` is a valid unified social credit code; never raises.
 
@@ -303,14 +318,10 @@ def are_valid_usccs(codes: Sequence[str]) -> bool:
     the integers of a few positions adds up the values of every code at once, each in its own
     byte (six values below 31, or nine below 11, never carry into the next).
     """
+    raw = _joined(codes)
+    if isinstance(raw, bool):
+        return raw
     count = len(codes)
-    try:
-        text = "".join(codes)
-    except TypeError:  # a value that is not a str
-        return False
-    if not count or len(text) != 18 * count or not text.isascii() or max(map(len, codes)) != 18:
-        return not count
-    raw = text.encode("ascii")
     if raw.translate(None, _USCC_ALPHABET_BYTES) or raw[16::18].translate(
         None, _ORGANISATION_CHECK_BYTES
     ):
@@ -479,14 +490,10 @@ def are_valid_resident_ids(codes: Sequence[str]) -> bool:
     :func:`are_valid_usccs` checks codes; the birth dates as a set of month-days and the least
     year, with 29 February looked at one by one.
     """
+    raw = _joined(codes)
+    if isinstance(raw, bool):
+        return raw
     count = len(codes)
-    try:
-        text = "".join(codes)
-    except TypeError:  # a value that is not a str
-        return False
-    if not count or len(text) != 18 * count or not text.isascii() or max(map(len, codes)) != 18:
-        return not count
-    raw = text.encode("ascii")
     if raw.translate(None, _RESIDENT_ID_CHECKS_BYTES) or raw.count(b"X") != raw[17::18].count(b"X"):
         return False  # not 17 digits and a digit or X
     sums = sum(_lane(raw, position, _RESIDENT_ID_LANES[position]) for position in range(18))

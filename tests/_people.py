@@ -73,16 +73,27 @@ def repair_application(book: CreditBook, target: str, on: dt.date) -> str:
 
 
 def entered_record(
-    book: CreditBook, on: dt.date, decided_on: dt.date, severity: str = "general"
+    book: CreditBook, on: dt.date, decided_on: dt.date, severity: str = "general", **data: object
 ) -> str:
-    """A penalty of ``severity`` decided on ``decided_on`` and entered on ``on``; its case id."""
+    """A penalty of ``severity`` decided on ``decided_on`` and entered on ``on`` (``data``
+    replaces or adds fields); its case id."""
+    fields: dict[str, object] = {
+        "domain": "road_transport", "record_kind": "penalty", "decided_on": decided_on,
+        "summary": "罚款",
+    }  # fmt: skip
     return book.open_case(
-        f"record.{severity}",
+        f"record.{severity}", SUBJECT, on=on, actor=OFFICER, **(fields | data)
+    ).case_id
+
+
+def proposed_listing(book: CreditBook, kind: str = "serious", on: dt.date = PROPOSED_ON) -> str:
+    """A listing of ``kind`` proposed on ``on``, not yet notified; its case id."""
+    return book.open_case(
+        f"listing.{kind}",
         SUBJECT,
         on=on,
         actor=OFFICER,
         domain="road_transport",
-        record_kind="penalty",
-        decided_on=decided_on,
-        summary="罚款",
+        grounds="g",
+        basis="b",
     ).case_id

@@ -10,9 +10,9 @@ from _people import (
     DECISION,
     OFFICER,
     OFFICIAL,
-    SUBJECT,
     D,
     entered_record,
+    proposed_listing,
     published_listing,
     repair_application,
 )
@@ -20,22 +20,10 @@ from creditflow.book.book import CreditBook
 from creditflow.errors import InvalidInput, TransitionRefused
 
 
-def propose(book: CreditBook) -> str:
-    return book.open_case(
-        "listing.watch",
-        SUBJECT,
-        on=D(2026, 5, 6),
-        actor=OFFICER,
-        domain="road_transport",
-        grounds="g",
-        basis="b",
-    ).case_id
-
-
 def test_a_batch_appends_everything_at_the_end(tmp_path: Path) -> None:
     with CreditBook.open(tmp_path / "b.sqlite", policy="national-transport") as book:
         with book.batch():
-            first, second = propose(book), propose(book)
+            first, second = proposed_listing(book, "watch"), proposed_listing(book, "watch")
             assert first != second
             book.fire(first, "notify", on=D(2026, 5, 6), actor=OFFICER)
             assert list(book.events()) == []  # nothing written yet
@@ -48,7 +36,7 @@ def test_a_batch_appends_everything_at_the_end(tmp_path: Path) -> None:
 def test_a_refused_change_inside_a_batch_leaves_no_trace() -> None:
     book = CreditBook.memory(policy="national-transport")
     with book.batch():
-        case = propose(book)
+        case = proposed_listing(book, "watch")
         book.fire(case, "notify", on=D(2026, 5, 6), actor=OFFICER)
         with pytest.raises(TransitionRefused, match="statement period"):
             book.fire(case, "decide", on=D(2026, 5, 7), actor=OFFICIAL, **DECISION)
@@ -62,7 +50,7 @@ def test_an_exception_out_of_the_batch_writes_nothing() -> None:
 
     def interrupted() -> None:
         with book.batch():
-            propose(book)
+            proposed_listing(book, "watch")
             raise RuntimeError("stop")
 
     with pytest.raises(RuntimeError, match="stop"):
@@ -80,7 +68,7 @@ def test_batches_do_not_nest() -> None:
 def test_an_idempotency_key_repeated_in_a_batch_returns_the_first_change() -> None:
     book = CreditBook.memory(policy="national-transport")
     with book.batch():
-        case = propose(book)
+        case = proposed_listing(book, "watch")
         first = book.fire(case, "notify", on=D(2026, 5, 6), actor=OFFICER, idempotency_key="n-1")
         again = book.fire(case, "notify", on=D(2026, 5, 6), actor=OFFICER, idempotency_key="n-1")
         assert again == first and again.version == 2

@@ -21,6 +21,7 @@ from _people import (
     SUBJECT,
     D,
     entered_record,
+    proposed_listing,
     published_listing,
     repair_application,
 )
@@ -606,15 +607,7 @@ def test_an_upheld_objection_annuls_the_listing_and_its_record(book: CreditBook)
 def test_an_objection_is_about_a_decided_or_published_case_that_exists_on_its_date(
     book: CreditBook,
 ) -> None:
-    proposed = book.open_case(
-        "listing.watch",
-        SUBJECT,
-        on=D(2026, 5, 6),
-        actor=OFFICER,
-        domain="road_transport",
-        grounds="g",
-        basis="b",
-    ).case_id
+    proposed = proposed_listing(book, "watch")
     listing = published_listing(book)  # decided 2026-05-20, its record entered 2026-05-21
     cases = {
         proposed: (D(2026, 5, 7), "is proposed; objections are taken only against a listing"),
@@ -677,16 +670,7 @@ def test_a_second_objection_is_upheld_after_the_first_annulled_the_listing(
 
 
 def test_a_minor_record_is_never_shown(book: CreditBook) -> None:
-    book.open_case(
-        "record.minor",
-        SUBJECT,
-        on=D(2026, 6, 1),
-        actor=OFFICER,
-        domain="road_transport",
-        record_kind="warning",
-        decided_on=D(2026, 6, 1),
-        summary="警告",
-    )
+    entered_record(book, D(2026, 6, 1), D(2026, 6, 1), "minor", record_kind="warning")
     assert book.status(SUBJECT, on=D(2026, 6, 1)).records == ()
 
 
@@ -1087,16 +1071,8 @@ def test_false_materials_are_published_for_the_packs_fraud_window(
         assert info.value.rule == "repair.fraud_publication"
         before = snapshot(book)
         with pytest.raises(TransitionRefused) as info:
-            book.open_case(
-                "record.serious",
-                SUBJECT,
-                on=D(2030, 6, 2),
-                actor=OFFICER,
-                domain="road_transport",
-                record_kind="penalty",
-                decided_on=D(2030, 6, 2),
-                summary="罚款",
-                window="repair.fraud_publication",
+            entered_record(
+                book, D(2030, 6, 2), D(2030, 6, 2), "serious", window="repair.fraud_publication"
             )
         assert (info.value.guard, info.value.rule) == (
             "publication_window",

@@ -24,6 +24,7 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     │   └── NotPermitted                  (PermissionError too) the actor may not fire it
     ├── Conflict                        (RuntimeError) a stale expected_version
     ├── BookUnavailable                 (RuntimeError) the book's file stays locked or fails
+    ├── BookCorrupt                     (RuntimeError) a stored event or projection cannot be read
     └── EngineFailure                   (RuntimeError) durable_rules failed or answered nonsense
 
 Messages are stable English text meant for logs and audit trails; user-facing
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from creditflow.rules.analysis import AnalysisReport
 
 __all__ = [
+    "BookCorrupt",
     "BookUnavailable",
     "CalendarUnknown",
     "Conflict",
@@ -429,6 +431,21 @@ class BookUnavailable(CreditflowError, RuntimeError):
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"the book {path} is unavailable, nothing was written: {reason}")
         self.path = path
+        self.reason = reason
+
+
+class BookCorrupt(CreditflowError, RuntimeError):
+    """A stored event or case projection cannot be read back: the book was damaged outside
+    creditflow. ``seq`` names the event or ``case_id`` the projection (one of them may be None),
+    ``reason`` what is wrong. Nothing was changed; ``creditflow verify`` reports every damage."""
+
+    code = "book_corrupt"
+
+    def __init__(self, reason: str, *, seq: int | None = None, case_id: str | None = None) -> None:
+        where = f"event {seq}" if seq is not None else f"the projection of case {case_id}"
+        super().__init__(f"the book is damaged at {where}: {reason}; run creditflow verify")
+        self.seq = seq
+        self.case_id = case_id
         self.reason = reason
 
 

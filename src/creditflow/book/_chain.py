@@ -22,16 +22,15 @@ from creditflow._validation import ensure_date, ensure_int, ensure_str
 from creditflow.book._records import (
     CaseRecord,
     EventRecord,
-    canonical_text,
     decode_event,
     encode_case,
     event_record,
-    record_hash,
     to_json,
 )
-from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
+from creditflow.book.encoding import GENESIS, check_json, event_digest, projection_digest
+from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
 from creditflow.book.store import ChainReport
-from creditflow.errors import Conflict, InvalidInput
+from creditflow.errors import BookCorrupt, Conflict, InvalidInput
 
 __all__ = [
     "Batch",
@@ -54,13 +53,16 @@ Clock = Callable[[], dt.datetime]
 class Batch:
     """An append whose shape is checked, with data and rows encoded; not yet placed in a book.
 
-    ``expected`` is the caller's map of case id to the version the case must have now.
+    ``expected`` is the caller's map of case id to the version the case must have now;
+    ``projections`` gives each event the digest of the projection it produces (None for an
+    event followed by another of its case in this append).
     """
 
     events: tuple[NewEvent, ...]
     data: tuple[str, ...]
     cases: tuple[CaseRecord, ...]
     expected: Mapping[str, int]
+    projections: tuple[str | None, ...]
 
 
 def prepare(
@@ -81,7 +83,13 @@ def prepare(
         case_id: version for case_id, version in versions.items() if version != wanted[case_id]
     }
     rows = _row_records(cases, touched, "in this append")
-    return Batch(tuple(events), data, rows, wanted)
+    digests = {row[0]: projection_digest(row) for row in rows}
+    last = {event.case_id: index for index, event in enumerate(events)}
+    projections = tuple(
+        digests[event.case_id] if last[event.case_id] == index else None
+        for index, event in enumerate(events)
+    )
+    return Batch(tuple(events), data, rows, wanted, projections)
 
 
 def _checked_expected(expected: Mapping[str, int]) -> dict[str, int]:
@@ -113,7 +121,7 @@ def _checked_event(index: int, event: NewEvent, versions: dict[str, int]) -> str
             "one more than expected for the case plus the events before it in this append"
         )
     versions[case_id] = due
-    return _json(event.data, "events", index, "data")
+    return check_json(event.data, f"events[{index}].data")
 
 
 def _plainly_typed(event: NewEvent) -> bool:
@@ -166,19 +174,24 @@ def _row_records(
         if row.case_id not in due:
             raise InvalidInput(f"cases[{index}]: case {row.case_id!r} has no events {where}")
         _check_row(index, row, due[row.case_id])
-        records[row.case_id] = encode_case(row, _json(row.body, "cases", index, "body"))
+        records[row.case_id] = encode_case(row, _body_json(row.body, index))
     missing = sorted(due.keys() - records.keys())
     if missing:
         raise InvalidInput(f"case {missing[0]!r} has events {where} but no row in cases")
     return tuple(records.values())
 
 
-def _json(value: Mapping[str, Any], table: str, index: int, field: str) -> str:
-    """``to_json(value)``, naming ``table[index].field`` only when it fails (names cost)."""
+def _body_json(body: Mapping[str, Any], index: int) -> str:
+    """The canonical JSON of a row's body, which must be valid Unicode (it is hashed)."""
+    text = to_json(body, f"cases[{index}].body")
     try:
-        return canonical_text(value)
-    except (TypeError, ValueError):
-        return to_json(value, f"{table}[{index}].{field}")  # raises InvalidInput with the name
+        text.encode()
+    except UnicodeEncodeError as exc:
+        raise InvalidInput(
+            f"cases[{index}].body holds a lone surrogate at index {exc.start} of its JSON: "
+            "not valid Unicode"
+        ) from None
+    return text
 
 
 def _check_row(index: int, row: CaseRow, version: int) -> None:
@@ -227,20 +240,22 @@ def seal(
     recorded = recorded_at.isoformat()
     stored: list[StoredEvent] = []
     records: list[EventRecord] = []
-    for event, data in zip(batch.events, batch.data, strict=True):
+    for event, data, projection in zip(batch.events, batch.data, batch.projections, strict=True):
         seq += 1
-        record = event_record(seq, event, event.on.isoformat(), data, recorded, prev_hash)
-        prev_hash = record[10]
+        record = event_record(
+            seq, event, event.on.isoformat(), data, recorded, prev_hash, projection
+        )
+        prev_hash = record[11]
         records.append(record)
         stored.append(_stored(record, event, recorded_at))
     return stored, records
 
 
 def _stored(record: EventRecord, event: NewEvent, recorded_at: dt.datetime) -> StoredEvent:
-    seq, case_id, version, name, _, actor, _, key, _, prev_hash, digest = record
+    seq, case_id, version, name, _, actor, _, key, _, prev_hash, projection, digest = record
     return StoredEvent(
         seq, case_id, version, name, event.on, actor, event.data, key, recorded_at, prev_hash,
-        digest,
+        digest, projection,
     )  # fmt: skip
 
 
@@ -257,32 +272,57 @@ def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def verify(records: Iterable[Sequence[Any]]) -> ChainReport:
-    """Walk event records in ``seq`` order and report the first broken link, if any.
+def verify(
+    records: Iterable[Sequence[Any]],
+    cases: Callable[[], Iterable[Sequence[Any]]],
+    anchors: Mapping[int, str],
+) -> ChainReport:
+    """Walk event records in ``seq`` order, then the case records, and report the first
+    problem, if any.
 
     A link is broken when a ``seq`` is missing, a record cannot be read, ``prev_hash`` is not
-    the previous event's hash, ``hash`` does not match the event's fields, or a case's
-    versions do not run 1, 2, 3, ... . ``events`` and ``head`` of the report describe the
-    events verified before the break (all of them when the chain is whole). Removing events
-    from the end of a book leaves a shorter, valid chain: compare ``head`` with a copy kept
-    elsewhere to detect it.
+    the previous event's hash, ``hash`` does not match the event's fields, a case's versions
+    do not run 1, 2, 3, ..., or an event's hash is not the one an anchor (``seq`` -> hash)
+    holds. ``events`` and ``head`` of the report describe the events verified before the
+    break (all of them when the chain is whole). With the chain whole, every anchor must lie
+    within it, and every projection ``cases()`` gives must be the one its case's last event
+    recorded (its digest), one for every case with events.
     """
-    walk = _Walk()
+    walk = _Walk(dict(anchors))
     for record in records:
         problem = walk.step(record)
         if problem is not None:
-            broken_at, reason = problem
-            return ChainReport(False, walk.seq, walk.head, broken_at=broken_at, reason=reason)
-    return ChainReport(True, walk.seq, walk.head)
+            return walk.report(broken_at=problem[0], reason=problem[1])
+    beyond = sorted(seq for seq in anchors if seq > walk.seq)
+    if beyond:
+        seq = beyond[0]
+        reason = (
+            f"the anchor {seq}:{anchors[seq]} lies beyond the head (event {walk.seq}): "
+            "events published before were removed"
+        )
+        return walk.report(broken_at=seq, reason=reason)
+    return walk.check_projections(cases())
 
 
 @attrs.define
 class _Walk:
-    """Where :func:`verify` is: the last good ``seq`` and hash, and each case's version."""
+    """Where :func:`verify` is: the last good ``seq`` and hash, and for each case the version,
+    ``seq`` and projection digest of its last event."""
 
+    anchors: dict[int, str]
     seq: int = 0
     head: str = GENESIS
-    versions: dict[str, int] = attrs.Factory(dict)
+    last: dict[str, tuple[int, int, str | None]] = attrs.Factory(dict)
+    projections: int = 0
+
+    def report(
+        self, *, broken_at: int | None = None, reason: str | None = None, case_id: str | None = None
+    ) -> ChainReport:
+        """The report of the walk so far: ok without a ``reason``."""
+        return ChainReport(
+            reason is None, self.seq, self.head, broken_at=broken_at, reason=reason,
+            case_id=case_id, projections=self.projections, anchors=len(self.anchors),
+        )  # fmt: skip
 
     def step(self, record: Sequence[Any]) -> tuple[int, str] | None:
         """Check the next record; on success advance, else return ``(seq, reason)``."""
@@ -290,14 +330,16 @@ class _Walk:
             return self.seq + 1, f"event {self.seq + 1} is missing (the next is {record[0]})"
         try:
             event = decode_event(record)
-            digest = record_hash(record[:10])
+            digest = event_digest(record[:11])
+        except BookCorrupt as exc:
+            return record[0], exc.reason
         except (TypeError, ValueError) as exc:
             return record[0], f"the event cannot be read: {exc}"
         problem = self._link_problem(event, digest)
         if problem is not None:
             return event.seq, problem
         self.seq, self.head = event.seq, event.hash
-        self.versions[event.case_id] = event.version
+        self.last[event.case_id] = (event.version, event.seq, event.projection)
         return None
 
     def _link_problem(self, event: StoredEvent, digest: str) -> str | None:
@@ -307,10 +349,60 @@ class _Walk:
             )
         if digest != event.hash:
             return "hash does not match the event's fields: the event changed after it was written"
-        last = self.versions.get(event.case_id, 0)
-        if event.version != last + 1:
-            return f"case {event.case_id!r} goes from version {last} to {event.version}"
+        anchored = self.anchors.get(event.seq)
+        if anchored is not None and anchored != event.hash:
+            return (
+                f"the anchor {event.seq}:{anchored} does not hold: the event now has hash "
+                f"{event.hash}, so the history up to it was rewritten"
+            )
+        last = self.last.get(event.case_id)
+        version = 0 if last is None else last[0]
+        if event.version != version + 1:
+            return f"case {event.case_id!r} goes from version {version} to {event.version}"
         return None
+
+    def check_projections(self, records: Iterable[Sequence[Any]]) -> ChainReport:
+        """Compare each case record with the digest its last event recorded."""
+        unmatched = dict(self.last)
+        for record in records:
+            self.projections += 1
+            case_id = record[0]
+            problem = _projection_problem(record, unmatched.pop(case_id, None))
+            if problem is not None:
+                return self.report(reason=problem, case_id=case_id)
+        if unmatched:
+            case_id = min(unmatched)
+            seq = unmatched[case_id][1]
+            reason = f"case {case_id!r} has events (the last is {seq}) but no projection"
+            return self.report(reason=reason, case_id=case_id)
+        return self.report()
+
+
+def _projection_problem(
+    record: Sequence[Any], last: tuple[int, int, str | None] | None
+) -> str | None:
+    """What is wrong with a case record, given its case's last event (or None), if anything."""
+    case_id = record[0]
+    if last is None:
+        return f"case {case_id!r} has a projection but no events"
+    version, seq, recorded = last
+    if record[5] != version:
+        return (
+            f"the projection of case {case_id!r} is at version {record[5]!r}, its last event "
+            f"({seq}) at version {version}"
+        )
+    if recorded is None:
+        return f"the last event of case {case_id!r} ({seq}) records no projection digest"
+    try:
+        digest = projection_digest(record)
+    except (TypeError, ValueError) as exc:
+        return f"the projection of case {case_id!r} cannot be read: {exc}"
+    if digest != recorded:
+        return (
+            f"the projection of case {case_id!r} (state {record[4]!r}, version {record[5]}) is "
+            f"not the one event {seq} recorded: it changed after it was written"
+        )
+    return None
 
 
 def check_rebuild(

@@ -10,66 +10,60 @@ records in lists; the SQLite store keeps them in rows of the same column order.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from creditflow.book.encoding import canonical_json, event_digest
 from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
-from creditflow.errors import InvalidInput
+from creditflow.errors import BookCorrupt, InvalidInput
 
 __all__ = [
     "CASE_COLUMNS",
     "EVENT_COLUMNS",
     "CaseRecord",
     "EventRecord",
-    "canonical_text",
     "decode_case",
     "decode_event",
     "encode_case",
     "event_record",
-    "record_hash",
     "to_json",
 ]
 
 EVENT_COLUMNS = (
     "seq", "case_id", "version", "event", "on_date", "actor", "data", "idempotency_key",
-    "recorded_at", "prev_hash", "hash",
+    "recorded_at", "prev_hash", "projection", "hash",
 )  # fmt: skip
-"""The columns of an event record, in order."""
+"""The columns of an event record, in order: the hashed fields, then the hash."""
 
 CASE_COLUMNS = (
     "case_id", "machine", "kind", "subject_id", "state", "version", "closed", "last_on", "body",
 )  # fmt: skip
 """The columns of a case record, in order."""
 
-EventRecord = tuple[int, str, int, str, str, str, str, str | None, str, str, str]
+EventRecord = tuple[int, str, int, str, str, str, str, str | None, str, str, str | None, str]
 """An event as stored: :data:`EVENT_COLUMNS`."""
 
 CaseRecord = tuple[str, str, str, str, str, int, int, str, str]
 """A case row as stored: :data:`CASE_COLUMNS` (``closed`` as 0 or 1)."""
 
 
-_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-_quote = json.encoder.encode_basestring
-
-
-def canonical_text(value: Mapping[str, Any]) -> str:
-    """``canonical_json(value)`` with one encoder built with its arguments instead of a new
-    one per call; ``TypeError`` or ``ValueError`` if ``value`` is not JSON-ready."""
-    return _CANONICAL.encode(value if isinstance(value, dict) else dict(value))
-
-
 def to_json(value: Mapping[str, Any], name: str) -> str:
-    """:func:`canonical_text`; :class:`InvalidInput` naming ``name`` if ``value`` has none."""
+    """The canonical JSON of ``value``; :class:`InvalidInput` naming ``name`` if it has none."""
     try:
-        return canonical_text(value)
+        return canonical_json(value if isinstance(value, dict) else dict(value))
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"{name} must be JSON-ready data: {exc}") from exc
 
 
 def event_record(
-    seq: int, event: NewEvent, on: str, data: str, recorded_at: str, prev_hash: str
+    seq: int,
+    event: NewEvent,
+    on: str,
+    data: str,
+    recorded_at: str,
+    prev_hash: str,
+    projection: str | None,
 ) -> EventRecord:
     """The record of ``event`` placed at ``seq`` after ``prev_hash``, hash included.
 
@@ -77,36 +71,23 @@ def event_record(
     """
     fields = (
         seq, event.case_id, event.version, event.event, on, event.actor, data,
-        event.idempotency_key, recorded_at, prev_hash,
+        event.idempotency_key, recorded_at, prev_hash, projection,
     )  # fmt: skip
-    return (*fields, record_hash(fields))
-
-
-def record_hash(fields: Sequence[Any]) -> str:
-    """The hash of an event from its record's fields before the hash, as stored.
-
-    It is :func:`~creditflow.book.rows.event_hash` of the event, computed from the encoded
-    fields instead of encoding them again: the canonical JSON of the hashed fields (see
-    ``rows._hashed``), keys in sorted order, written out directly. The record's ``data`` is
-    used byte for byte, so any change to the stored text changes the hash.
-    """
-    seq, case_id, version, event, on, actor, data, key, recorded_at, prev_hash = fields
-    text = (
-        f'{{"actor":{_quote(actor)},"case_id":{_quote(case_id)},"data":{data},'
-        f'"event":{_quote(event)},"idempotency_key":{"null" if key is None else _quote(key)},'
-        f'"on":{_quote(on)},"prev_hash":{_quote(prev_hash)},"recorded_at":{_quote(recorded_at)},'
-        f'"seq":{int(seq)},"version":{int(version)}}}'
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
+    return (*fields, event_digest(fields))
 
 
 def decode_event(record: Sequence[Any]) -> StoredEvent:
-    """The event a record holds; ``ValueError`` or ``TypeError`` if a field cannot be read."""
-    seq, case_id, version, event, on, actor, data, key, recorded_at, prev_hash, hash_ = record
-    return StoredEvent(  # positional, in field order: every replay decodes every event
-        seq, case_id, version, event, dt.date.fromisoformat(on), actor, _json_object(data), key,
-        dt.datetime.fromisoformat(recorded_at), prev_hash, hash_,
-    )  # fmt: skip
+    """The event a record holds; :class:`BookCorrupt` if a field cannot be read."""
+    try:
+        seq, case_id, version, event, on, actor, data, key, recorded_at, prev, projection, hash_ = (
+            record
+        )
+        return StoredEvent(  # positional, in field order: every replay decodes every event
+            seq, case_id, version, event, dt.date.fromisoformat(on), actor, _json_object(data),
+            key, dt.datetime.fromisoformat(recorded_at), prev, hash_, projection,
+        )  # fmt: skip
+    except (TypeError, ValueError) as exc:
+        raise BookCorrupt(f"the event cannot be read: {exc}", seq=record[0]) from None
 
 
 _raw_decode = json.JSONDecoder().raw_decode
@@ -131,16 +112,22 @@ def encode_case(row: CaseRow, body_json: str) -> CaseRecord:
 
 
 def decode_case(record: Sequence[Any]) -> CaseRow:
-    """The case row a record holds."""
+    """The case row a record holds; :class:`BookCorrupt` if a column cannot be read."""
     case_id, machine, kind, subject_id, state, version, closed, last_on, body = record
-    return CaseRow(
-        case_id=case_id,
-        machine=machine,
-        kind=kind,
-        subject_id=subject_id,
-        state=state,
-        version=version,
-        closed=bool(closed),
-        last_on=dt.date.fromisoformat(last_on),
-        body=_json_object(body),
-    )
+    try:
+        value = _json_object(body)
+        if not isinstance(value, dict):
+            raise TypeError(f"the body is a JSON {type(value).__name__}, not an object")
+        return CaseRow(
+            case_id=case_id,
+            machine=machine,
+            kind=kind,
+            subject_id=subject_id,
+            state=state,
+            version=version,
+            closed=bool(closed),
+            last_on=dt.date.fromisoformat(last_on),
+            body=value,
+        )
+    except (TypeError, ValueError) as exc:
+        raise BookCorrupt(f"the projection cannot be read: {exc}", case_id=case_id) from None

@@ -14,6 +14,9 @@ import attrs
 
 from creditflow._gc import gc_paused
 from creditflow._validation import ensure_date, ensure_str
+from creditflow.book._chain import system_clock
+from creditflow.book.anchors import Anchor, anchor_map
+from creditflow.book.encoding import canonical_json
 from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
 from creditflow.book.status import CreditStatus, derive_status
 from creditflow.book.store import ChainReport, EventStore
@@ -22,6 +25,7 @@ from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.identifiers import ResidentId, Uscc
 from creditflow.core.subjects import Subject
 from creditflow.errors import (
+    BookCorrupt,
     Conflict,
     InvalidIdentifier,
     InvalidInput,
@@ -82,11 +86,14 @@ class CreditBook:
         policy: PolicySource = None,
         calendar: WorkdayCalendar | None = None,
         clock: Callable[[], dt.datetime] | None = None,
+        read_only: bool = False,
     ) -> CreditBook:
-        """A book on a SQLite file (created if absent)."""
+        """A book on a SQLite file (created if absent). ``read_only=True`` opens an existing
+        book without writing to its file (see :class:`~creditflow.SqliteStore`): reads,
+        :meth:`verify` and :meth:`replay` work, every change is refused."""
         from creditflow.book.sqlite_store import SqliteStore
 
-        store = SqliteStore.open(path, clock=clock) if clock else SqliteStore.open(path)
+        store = SqliteStore.open(path, clock=clock or system_clock, read_only=read_only)
         return cls(store, policy=policy, calendar=calendar)
 
     @classmethod
@@ -150,7 +157,7 @@ class CreditBook:
         """Open a case: ``kind`` is ``"<machine>.<kind>"`` (``"listing.serious"``,
         ``"commitment.approval_substitute"``, ``"record.general"``) or ``"repair"`` /
         ``"objection"`` (whose kind is that of their ``target`` case). Fires the machine's
-        opening event with ``data``."""
+        opening event with ``data``, which must be JSON (see :meth:`fire`)."""
         on = ensure_date(on, "on")
         machine, case_kind = self._kind(kind, data)
         subject_id = _subject_id(subject)
@@ -182,7 +189,13 @@ class CreditBook:
     ) -> Case:
         """Fire ``event`` on a case. A used ``idempotency_key`` returns the case as that event
         left it, writing nothing; a stale ``expected_version`` raises
-        :class:`~creditflow.errors.Conflict`."""
+        :class:`~creditflow.errors.Conflict`.
+
+        ``data`` is kept as JSON that any language reads back alike: str, bool, None, int
+        within ±(2**53 - 1), finite float, dates (as ISO text), lists, tuples and sets (as
+        lists) and dicts with str keys, at most 32 levels deep and 1,000,000 bytes; anything
+        else is :class:`~creditflow.errors.InvalidInput` naming the part, and nothing is
+        written."""
         on = ensure_date(on, "on")
         _check_actor(actor)
         if idempotency_key is not None and (done := self._replayed(idempotency_key)) is not None:
@@ -282,7 +295,7 @@ class CreditBook:
     ) -> Iterator[Case]:
         """Cases matching every filter given."""
         for row in self._store.cases(subject_id=subject_id, machine=machine, open_only=open_only):
-            yield Case.from_body(row.body)
+            yield _case_of(row)
 
     def knows(self, subject_id: str) -> bool:
         """True if the book holds any case of the subject (pending batch changes included)."""
@@ -296,7 +309,7 @@ class CreditBook:
         subject_id = ensure_str(subject_id, "subject_id")
         policy = self.policy_on(on)
         rows = self._store.cases(subject_id=subject_id, bearing_on=on)
-        cases = [Case.from_body(row.body) for row in rows]
+        cases = [_case_of(row) for row in rows]
         return derive_status(policy, subject_id, cases, on, self._add)
 
     def overdue(self, *, on: dt.date) -> list[tuple[Case, DeadlineState]]:
@@ -338,17 +351,46 @@ class CreditBook:
         """The number of events and the hash of the last one: equal heads, equal books."""
         return self._store.head()
 
-    def verify(self) -> ChainReport:
-        """Check the hash chain; the report names the first broken link."""
-        return self._store.verify()
+    def anchor(self) -> Anchor:
+        """The head as an :class:`~creditflow.book.anchors.Anchor` (``str()`` gives
+        ``SEQ:HASH``): print it on what you publish from the book."""
+        return Anchor(*self._store.head())
+
+    def earliest_on(self) -> dt.date | None:
+        """The earliest business date of any event (None for an empty book)."""
+        return self._store.earliest_on()
+
+    def verify(
+        self, *, anchors: Iterable[Anchor | str | tuple[int, str]] = (), deep: bool = False
+    ) -> ChainReport:
+        """Check the book; the report names the first problem.
+
+        Every event's hash and link, every ``anchors`` (heads published earlier, as
+        :class:`~creditflow.book.anchors.Anchor`, ``"SEQ:HASH"`` or ``(seq, hash)``: each must
+        still be in the chain) and every projection against the digest its case's last event
+        recorded, in one pass. ``deep=True`` then replays every event under the book's policy
+        and compares each case with its projection field by field.
+        """
+        report = self._store.verify(anchors=anchor_map(anchors))
+        if not deep or not report.ok:
+            return report
+        return _compare(report, self.replay(), self._store.cases())
 
     def replay(self) -> dict[str, Case]:
-        """Every case rebuilt from the events alone (projections are not read)."""
+        """Every case rebuilt from the events alone (projections are not read).
+
+        :class:`~creditflow.errors.BookCorrupt` names the first event that cannot be replayed
+        (an event changed outside creditflow; :meth:`verify` tells more)."""
         cases: dict[str, Case] = {}
         subject_cases = self._subject_cases(cases)
         with gc_paused():
             for stored in self._store.events():
-                self._apply_recorded(stored, cases, cases.get, subject_cases)
+                try:
+                    self._apply_recorded(stored, cases, cases.get, subject_cases)
+                except (KeyError, TypeError, AttributeError) as exc:
+                    raise BookCorrupt(
+                        f"it cannot be replayed ({type(exc).__name__}: {exc})", seq=stored.seq
+                    ) from None
         return cases
 
     def rebuild(self) -> int:
@@ -375,7 +417,7 @@ class CreditBook:
             row = self._store.case(str(case_id))
             if row is None:
                 raise UnknownCase(case_id)
-            case = Case.from_body(row.body)
+            case = _case_of(row)
             self._remember((case,))
         return case
 
@@ -434,7 +476,7 @@ class CreditBook:
             if case_id in pending:
                 return pending[case_id]
             row = self._store.case(case_id)
-            return Case.from_body(row.body) if row else None
+            return _case_of(row) if row else None
 
         return lookup
 
@@ -577,13 +619,64 @@ def _restore(mapping: dict[str, Any], key: str, value: object) -> None:
 
 def _stored(book: CreditBook, case_id: str) -> Case | None:
     row = book._store.case(case_id)
-    return Case.from_body(row.body) if row else None
+    return _case_of(row) if row else None
 
 
 @functools.lru_cache(maxsize=1024)
 def _recorded_actor(actor_id: str) -> Actor:
     """The actor of a recorded event, for replays (roles are not recorded, nor needed)."""
     return Actor(actor_id, frozenset({"system"}))
+
+
+def _case_of(row: CaseRow) -> Case:
+    """The case a projection holds; :class:`BookCorrupt` if its body cannot be read."""
+    try:
+        return Case.from_body(row.body)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BookCorrupt(
+            f"its body cannot be read ({type(exc).__name__}: {exc})", case_id=row.case_id
+        ) from None
+
+
+def _compare(
+    report: ChainReport, replayed: dict[str, Case], rows: Iterable[CaseRow]
+) -> ChainReport:
+    """``report`` (of a whole chain), or the first case whose projection in ``rows`` is not
+    what replaying its events gave (``replayed``), field by field."""
+    for row in rows:
+        case = replayed.pop(row.case_id, None)
+        problem = (
+            f"case {row.case_id!r} has a projection but replaying the events gives no such case"
+            if case is None
+            else _difference(row, _row(case))
+        )
+        if problem is not None:
+            return attrs.evolve(report, ok=False, reason=problem, case_id=row.case_id)
+    if replayed:
+        case_id = min(replayed)
+        problem = f"replaying the events gives case {case_id!r}, which has no projection"
+        return attrs.evolve(report, ok=False, reason=problem, case_id=case_id)
+    return report
+
+
+def _difference(stored: CaseRow, replayed: CaseRow) -> str | None:
+    """What differs between a stored projection and the replayed one, if anything."""
+    differences = [
+        f"{name} is {getattr(stored, name)!r}, the events give {getattr(replayed, name)!r}"
+        for name in ("machine", "kind", "subject_id", "state", "version", "closed", "last_on")
+        if getattr(stored, name) != getattr(replayed, name)
+    ]
+    body, expected = canonical_json(dict(stored.body)), canonical_json(dict(replayed.body))
+    if body != expected:
+        keys = sorted(
+            key
+            for key in stored.body.keys() | replayed.body.keys()
+            if canonical_json([stored.body.get(key)]) != canonical_json([replayed.body.get(key)])
+        )
+        differences.append(f"its body differs in {', '.join(keys)}")
+    if not differences:
+        return None
+    return f"the projection of case {stored.case_id!r} is not its replay: " + "; ".join(differences)
 
 
 def _row(case: Case) -> CaseRow:

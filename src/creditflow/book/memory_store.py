@@ -47,6 +47,7 @@ class MemoryStore:
         self._by_case: dict[str, list[EventRecord]] = {}
         self._by_key: dict[str, EventRecord] = {}
         self._cases: dict[str, CaseRecord] = {}
+        self._earliest: str | None = None
         self._closed = False
 
     def append(
@@ -125,12 +126,19 @@ class MemoryStore:
         if not self._events:
             return 0, GENESIS
         last = self._events[-1]
-        return last[0], last[10]
+        return last[0], last[11]
 
-    def verify(self) -> ChainReport:
-        """Recompute every hash and link; report the first broken one."""
+    def verify(self, *, anchors: Mapping[int, str] | None = None) -> ChainReport:
+        """Recompute every hash and link, check ``anchors`` and every projection; report the
+        first problem (see :meth:`creditflow.book.store.EventStore.verify`)."""
         self._check_open()
-        return verify(list(self._events))
+        cases = sorted(self._cases.values())
+        return verify(list(self._events), lambda: cases, anchors or {})
+
+    def earliest_on(self) -> dt.date | None:
+        """The earliest business date of any event (None for an empty book)."""
+        self._check_open()
+        return None if self._earliest is None else dt.date.fromisoformat(self._earliest)
 
     def replace_cases(self, cases: Sequence[CaseRow]) -> None:
         """Replace every projection at once (a rebuild from the events), atomically.
@@ -147,6 +155,7 @@ class MemoryStore:
         """Mark the store closed (idempotent); its contents are dropped."""
         self._closed = True
         self._events, self._by_case, self._by_key, self._cases = [], {}, {}, {}
+        self._earliest = None
 
     def __enter__(self) -> Self:
         return self
@@ -175,6 +184,8 @@ class MemoryStore:
 
     def _add(self, record: EventRecord) -> None:
         self._events.append(record)
+        if self._earliest is None or record[4] < self._earliest:
+            self._earliest = record[4]
         self._by_case.setdefault(record[1], []).append(record)
         if record[7] is not None:
             self._by_key[record[7]] = record

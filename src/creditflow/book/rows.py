@@ -7,22 +7,14 @@ chains the events by hash, remembers idempotency keys and enforces case versions
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from creditflow.book.encoding import GENESIS, canonical_json, event_digest
+
 __all__ = ["GENESIS", "CaseRow", "NewEvent", "StoredEvent", "canonical_json", "event_hash"]
-
-GENESIS = "0" * 64
-"""The ``prev_hash`` of the first event of a book."""
-
-
-def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and no spaces: the byte-exact form that hashes cover."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 @attrs.frozen
@@ -30,7 +22,8 @@ class NewEvent:
     """An event to append. ``version`` is the case version this event creates (1 for the first).
 
     ``on`` is the business date (the date of the act); ``recorded_at`` the UTC time the store
-    wrote it. ``data`` must be JSON-ready (str, int, bool, None, lists and str-keyed dicts).
+    wrote it. ``data`` must be JSON (str, int, finite float, bool, None, lists and str-keyed
+    dicts; see :func:`creditflow.book.encoding.check_json`).
     """
 
     case_id: str
@@ -44,7 +37,12 @@ class NewEvent:
 
 @attrs.frozen
 class StoredEvent:
-    """An appended event: ``seq`` is its 1-based position in the book, ``hash`` chains it."""
+    """An appended event: ``seq`` is its 1-based position in the book, ``hash`` chains it.
+
+    ``projection`` is the digest of the case projection the event produced
+    (:func:`~creditflow.book.encoding.projection_digest`), or None when a later event of the
+    same case in the same append produced the projection that was stored. The hash covers it.
+    """
 
     seq: int
     case_id: str
@@ -57,42 +55,32 @@ class StoredEvent:
     recorded_at: dt.datetime
     prev_hash: str
     hash: str
+    projection: str | None = None
 
     def computed_hash(self) -> str:
         """The hash this event should carry, recomputed from its fields and ``prev_hash``."""
-        fields = _hashed(
-            self.seq,
-            self.case_id,
-            self.version,
-            self.event,
-            self.on,
-            self.actor,
-            self.data,
-            self.idempotency_key,
-            self.recorded_at,
-            self.prev_hash,
-        )
-        return hashlib.sha256(canonical_json(fields).encode()).hexdigest()
+        return _hash(
+            self.seq, self.case_id, self.version, self.event, self.on, self.actor, self.data,
+            self.idempotency_key, self.recorded_at, self.prev_hash, self.projection,
+        )  # fmt: skip
 
 
-def event_hash(seq: int, event: NewEvent, recorded_at: dt.datetime, prev_hash: str) -> str:
-    """SHA-256 (hex) of the canonical JSON of an event's fields and the previous hash."""
-    fields = _hashed(
-        seq,
-        event.case_id,
-        event.version,
-        event.event,
-        event.on,
-        event.actor,
-        event.data,
-        event.idempotency_key,
-        recorded_at,
-        prev_hash,
-    )
-    return hashlib.sha256(canonical_json(fields).encode()).hexdigest()
+def event_hash(
+    seq: int,
+    event: NewEvent,
+    recorded_at: dt.datetime,
+    prev_hash: str,
+    projection: str | None = None,
+) -> str:
+    """The hash of ``event`` placed at ``seq`` after ``prev_hash``, recorded at
+    ``recorded_at`` and producing the projection of digest ``projection``."""
+    return _hash(
+        seq, event.case_id, event.version, event.event, event.on, event.actor, event.data,
+        event.idempotency_key, recorded_at, prev_hash, projection,
+    )  # fmt: skip
 
 
-def _hashed(
+def _hash(
     seq: int,
     case_id: str,
     version: int,
@@ -103,19 +91,13 @@ def _hashed(
     key: str | None,
     recorded_at: dt.datetime,
     prev_hash: str,
-) -> dict[str, Any]:
-    return {
-        "seq": seq,
-        "case_id": case_id,
-        "version": version,
-        "event": event,
-        "on": on.isoformat(),
-        "actor": actor,
-        "data": dict(data),
-        "idempotency_key": key,
-        "recorded_at": recorded_at.isoformat(),
-        "prev_hash": prev_hash,
-    }
+    projection: str | None,
+) -> str:
+    encoded = canonical_json(dict(data))
+    return event_digest(
+        (seq, case_id, version, event, on.isoformat(), actor, encoded, key,
+         recorded_at.isoformat(), prev_hash, projection)
+    )  # fmt: skip
 
 
 @attrs.frozen

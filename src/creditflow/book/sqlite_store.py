@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pathlib
 import random
 import sqlite3
 import time
@@ -40,7 +41,7 @@ from creditflow.book._chain import (
 from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, decode_case, decode_event
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
 from creditflow.book.store import BEARING_MACHINES, BEARING_STATES, ChainReport
-from creditflow.errors import BookUnavailable, Conflict, InvalidInput
+from creditflow.errors import BookCorrupt, BookUnavailable, Conflict, InvalidInput
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
@@ -87,7 +88,17 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "CREATE INDEX cases_by_subject ON cases (subject_id, case_id)",
         "CREATE INDEX cases_by_machine ON cases (machine, closed, case_id)",
     ),
+    # 3: each event records the digest of the projection it produced (the hash covers it),
+    # and the earliest business date is read from an index.
+    (
+        "ALTER TABLE events ADD COLUMN projection TEXT",
+        "CREATE INDEX events_by_date ON events (on_date)",
+    ),
 )
+
+_CHAINED_PROJECTIONS: Final = 3
+"""The first schema whose event hashes cover projections: older books with events cannot be
+brought to it without re-hashing their history, which is what tampering looks like."""
 
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
 """The schema version this creditflow writes; older files are migrated when opened."""
@@ -112,6 +123,8 @@ _EVENT_BY_KEY = f"SELECT {_EVENT_FIELDS} FROM events WHERE idempotency_key = ?"
 _HEAD = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
 _LAST_VERSIONS = "SELECT case_id, MAX(version) FROM events GROUP BY case_id"
 _CASE = f"SELECT {_CASE_FIELDS} FROM cases WHERE case_id = ?"
+_CASES_AFTER = f"SELECT {_CASE_FIELDS} FROM cases WHERE case_id > ? ORDER BY case_id LIMIT ?"
+_EARLIEST = "SELECT min(on_date) FROM events"
 
 
 class SqliteStore:
@@ -128,6 +141,10 @@ class SqliteStore:
     - ``timeout``: seconds a writer waits for another process's write to end (busy timeout).
     - ``retries``: how many times a transaction that still found the book locked is retried.
     - ``clock``: the source of ``recorded_at`` (default: the system clock in UTC).
+    - ``read_only=True``: open an existing book without writing anything to its file (no
+      creation, no migration, no change of journal mode); every write is refused. A missing,
+      empty or foreign file, or a book of another schema version, is
+      :class:`~creditflow.errors.InvalidInput`.
 
     One instance serves one thread; open one per process or thread. Close it, or use it as
     a context manager.
@@ -141,11 +158,16 @@ class SqliteStore:
         timeout: float = 5.0,
         retries: int = 5,
         clock: Clock = system_clock,
+        read_only: bool = False,
     ) -> None:
         self._path = os.fspath(path)
         self._retries = _checked_retries(retries)
         self._clock = clock
-        self._db: sqlite3.Connection | None = _connect(self._path, synchronous, timeout)
+        self._read_only = read_only
+        if read_only:
+            self._db: sqlite3.Connection | None = _connect_read_only(self._path, timeout)
+            return
+        self._db = _connect(self._path, synchronous, timeout)
         try:
             if _schema_version(self._db, self._path) < SCHEMA_VERSION:
                 self._write(lambda db: _upgrade(db, self._path, SCHEMA_VERSION))
@@ -162,9 +184,17 @@ class SqliteStore:
         timeout: float = 5.0,
         retries: int = 5,
         clock: Clock = system_clock,
+        read_only: bool = False,
     ) -> SqliteStore:
         """Create or open the book at ``path``; the options are those of the class."""
-        return cls(path, synchronous=synchronous, timeout=timeout, retries=retries, clock=clock)
+        return cls(
+            path,
+            synchronous=synchronous,
+            timeout=timeout,
+            retries=retries,
+            clock=clock,
+            read_only=read_only,
+        )
 
     @property
     def path(self) -> str:
@@ -232,14 +262,24 @@ class SqliteStore:
         """The last ``seq`` and its hash (``(0, GENESIS)`` for an empty book)."""
         return _head(self._connection())
 
-    def verify(self) -> ChainReport:
-        """Recompute every hash and link in one read snapshot; report the first broken one."""
+    def verify(self, *, anchors: Mapping[int, str] | None = None) -> ChainReport:
+        """Recompute every hash and link, check ``anchors`` and every projection, in one read
+        snapshot; report the first problem (see
+        :meth:`creditflow.book.store.EventStore.verify`)."""
         db = self._connection()
         db.execute("BEGIN")
         try:
-            return verify(self._event_records(None, 0))
+            return verify(self._event_records(None, 0), self._case_records, anchors or {})
         finally:
             db.execute("COMMIT")
+
+    def earliest_on(self) -> dt.date | None:
+        """The earliest business date of any event (None for an empty book), from an index."""
+        found = self._connection().execute(_EARLIEST).fetchone()[0]
+        try:
+            return None if found is None else dt.date.fromisoformat(found)
+        except (TypeError, ValueError) as exc:
+            raise BookCorrupt(f"an event's date {found!r} cannot be read: {exc}") from None
 
     def replace_cases(self, cases: Sequence[CaseRow]) -> None:
         """Replace every projection at once (a rebuild from the events), atomically.
@@ -296,6 +336,8 @@ class SqliteStore:
     def _write(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
         """Run ``work`` in a write transaction, retrying while the book is locked;
         :class:`BookUnavailable` when it stays locked or the database fails."""
+        if self._read_only:
+            raise InvalidInput(f"the book {self._path} is open read-only: nothing was written")
         for attempt in range(self._retries + 1):
             try:
                 return _transaction(self._connection(), work)
@@ -316,6 +358,10 @@ class SqliteStore:
             yield from self._pages(_EVENTS_AFTER, (bound,), after)
         else:
             yield from self._pages(_CASE_EVENTS_AFTER, (case_id, bound), after)
+
+    def _case_records(self) -> Iterator[tuple[Any, ...]]:
+        """Every case record, in case id order."""
+        return self._pages(_CASES_AFTER, (), "")
 
     def _pages(self, sql: str, params: tuple[Any, ...], start: Any) -> Iterator[tuple[Any, ...]]:
         """The rows of ``sql`` (ending ``... > ? ORDER BY <first column> LIMIT ?``) by page."""
@@ -361,11 +407,42 @@ def _connect(path: str, synchronous: str, timeout: float) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise InvalidInput(f"{path} cannot be opened as a book: {exc}") from exc
     try:
+        _check_upgradable(db, path, _schema_version(db, path))  # before anything is written
         _configure(db, path, synchronous)
     except sqlite3.DatabaseError as exc:
         db.close()
         if _is_busy(exc):
             raise BookUnavailable(path, f"{exc} (while opening it)") from exc
+        raise InvalidInput(f"{path} cannot be opened as a book: {exc}") from exc
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _connect_read_only(path: str, timeout: float) -> sqlite3.Connection:
+    """A connection that reads an existing book of this schema and never writes its file."""
+    if not os.path.isfile(path):
+        raise InvalidInput(f"{path}: no such file")
+    if os.path.getsize(path) == 0:
+        raise InvalidInput(f"{path} is empty: not a creditflow book")
+    uri = f"{pathlib.Path(path).absolute().as_uri()}?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise InvalidInput(f"{path} cannot be opened as a book: {exc}") from exc
+    try:
+        db.execute("PRAGMA query_only = ON")
+        version = _schema_version(db, path)
+        if version == 0:
+            raise InvalidInput(f"{path} is an empty SQLite database, not a creditflow book")
+        if version != SCHEMA_VERSION:
+            raise InvalidInput(
+                f"{path} is a book of schema version {version}; this creditflow reads "
+                f"version {SCHEMA_VERSION} read-only (open it for writing once to migrate it)"
+            )
+    except sqlite3.DatabaseError as exc:
+        db.close()
         raise InvalidInput(f"{path} cannot be opened as a book: {exc}") from exc
     except BaseException:
         db.close()
@@ -402,12 +479,24 @@ def _schema_version(db: sqlite3.Connection, path: str) -> int:
 def _upgrade(db: sqlite3.Connection, path: str, target: int) -> None:
     """Apply the migrations from the file's version up to ``target``, inside a transaction."""
     found = _schema_version(db, path)  # again: another process may have migrated meanwhile
+    _check_upgradable(db, path, found)
     for version in range(found + 1, target + 1):
         for statement in _MIGRATIONS[version - 1]:
             db.execute(statement)
     if found < target:
         db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
         db.execute(f"PRAGMA user_version = {int(target)}")
+
+
+def _check_upgradable(db: sqlite3.Connection, path: str, version: int) -> None:
+    """:class:`InvalidInput` for a book of an older schema with events whose hashes do not
+    cover their projections: re-hashing them is what tampering looks like."""
+    if 0 < version < _CHAINED_PROJECTIONS and db.execute("SELECT 1 FROM events").fetchone():
+        raise InvalidInput(
+            f"{path} is a book of schema version {version} with events, written before event "
+            "hashes covered projections; it cannot be upgraded without re-hashing its history. "
+            "Keep reading it with the creditflow that wrote it"
+        )
 
 
 def _head(db: sqlite3.Connection) -> tuple[int, str]:

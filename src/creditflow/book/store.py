@@ -23,13 +23,19 @@ false materials (the fraud ban)."""
 @attrs.frozen
 class ChainReport:
     """The result of :meth:`EventStore.verify`: ``ok``, the events checked, the head hash, and
-    the first broken link (its ``seq`` and why) when there is one."""
+    the first problem when there is one: ``reason`` says what it is, ``broken_at`` the
+    ``seq`` of a broken link or failed anchor, ``case_id`` the case whose projection
+    disagrees with the chain. ``projections`` counts the projections checked, ``anchors``
+    the anchors given."""
 
     ok: bool
     events: int
     head: str
     broken_at: int | None = None
     reason: str | None = None
+    case_id: str | None = None
+    projections: int = 0
+    anchors: int = 0
 
 
 class EventStore(Protocol):
@@ -95,8 +101,14 @@ class EventStore(Protocol):
         """The last ``seq`` and its hash (``(0, GENESIS)`` for an empty book)."""
         ...
 
-    def verify(self) -> ChainReport:
-        """Recompute every hash and link; report the first broken one."""
+    def verify(self, *, anchors: Mapping[int, str] | None = None) -> ChainReport:
+        """Recompute every hash and link, check ``anchors`` (``seq`` -> hash) and every
+        projection against the digest its last event recorded, in one consistent read;
+        report the first problem."""
+        ...
+
+    def earliest_on(self) -> dt.date | None:
+        """The earliest business date of any event (None for an empty book), read cheaply."""
         ...
 
     def replace_cases(self, cases: Sequence[CaseRow]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from creditflow._validation import ensure_json_depth, ensure_json_key, ensure_json_scalar
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import CalendarDate, WorkdayCalendar
 from creditflow.errors import InvalidDate, InvalidInput, NotPermitted, TransitionRefused
@@ -155,7 +156,9 @@ def _outcome(
 ) -> Outcome:
     before = ctx.case
     data = copied(before.data) if before else {}
-    data.update(ctx.data if replay else {k: _plain(v) for k, v in ctx.data.items()})
+    data.update(
+        ctx.data if replay else {k: _plain(v, f"data[{k!r}]", 2) for k, v in ctx.data.items()}
+    )
     actors = dict(data.get("actors", {}))  # who fired each event, for separation of duties
     actors[transition.event] = [*actors.get(transition.event, ()), ctx.actor.id]
     data["actors"] = actors
@@ -279,19 +282,35 @@ def _extend(rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContext)
     )
 
 
-def _plain(value: object) -> Any:
-    """Event data kept as JSON-ready values: dates as ISO text, tuples and sets as lists."""
-    if type(value) is str:
+def _plain(value: object, where: str, depth: int = 1) -> Any:
+    """Event data kept as JSON values: dates as ISO text, tuples and sets as lists (sorted);
+    :class:`InvalidInput` naming ``where`` for anything a book does not keep (see
+    :func:`creditflow.book.encoding.check_json`)."""
+    if ensure_json_scalar(value, where):
         return value
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, tuple | list | set | frozenset):
-        return [_plain(v) for v in (sorted(value) if isinstance(value, set | frozenset) else value)]
+        ensure_json_depth(depth, where)
+        items = _sorted(value, where) if isinstance(value, set | frozenset) else value
+        return [_plain(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(items)]
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    raise InvalidInput(f"event data must be JSON-like (text, numbers, dates, lists), got {value!r}")
+        ensure_json_depth(depth, where)
+        return {
+            ensure_json_key(k, where): _plain(v, f"{where}[{k!r}]", depth + 1)
+            for k, v in value.items()
+        }
+    raise InvalidInput(
+        f"{where} is a {type(value).__name__}: event data is text, numbers, booleans, None, "
+        "dates, lists and dicts with str keys"
+    )
+
+
+def _sorted(items: set[Any] | frozenset[Any], where: str) -> list[Any]:
+    try:
+        return sorted(items)
+    except TypeError:
+        raise InvalidInput(f"{where} is a set of values that cannot be ordered") from None
 
 
 def _refused(

@@ -11,6 +11,7 @@ import pytest
 from storekit import Ticker, case_row, fire, new_event
 
 from creditflow.book import sqlite_store
+from creditflow.book._records import EVENT_COLUMNS as _EVENT_COLUMNS
 from creditflow.book.memory_store import MemoryStore
 from creditflow.book.sqlite_store import SCHEMA_VERSION, SqliteStore
 from creditflow.errors import BookUnavailable, Conflict, InvalidInput
@@ -53,7 +54,7 @@ def test_a_reopened_book_holds_the_same_events_and_cases(tmp_path: Path) -> None
 def test_an_event_row_needs_its_case_row(tmp_path: Path) -> None:
     """The foreign key from events to cases holds at commit (it is deferred)."""
     with SqliteStore.open(tmp_path / "book.sqlite") as store:
-        record = (1, "C1", 1, "make", "2026-06-01", "a", "{}", None, "t", "p", "h")
+        record = (1, "C1", 1, "make", "2026-06-01", "a", "{}", None, "t", "p", None, "h")
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
             sqlite_store._transaction(
                 store._connection(),
@@ -65,40 +66,56 @@ def test_an_event_row_needs_its_case_row(tmp_path: Path) -> None:
 # -- schema versions -----------------------------------------------------------------------------
 
 
-def _book_at_version_1(path: Path, source: MemoryStore) -> None:
-    """A file made by schema version 1, holding what ``source`` holds."""
+def _book_at_version(path: Path, version: int, source: MemoryStore | None = None) -> None:
+    """A file made by schema ``version``, holding the events and cases ``source`` holds
+    (their ``projection`` column left out: older schemas had none)."""
     db = sqlite3.connect(path, isolation_level=None)
-    sqlite_store._transaction(db, lambda db: sqlite_store._upgrade(db, str(path), 1))
-    db.executemany(sqlite_store._INSERT_CASE, source._cases.values())
-    db.executemany(sqlite_store._INSERT_EVENT, source._events)
+    sqlite_store._transaction(db, lambda db: sqlite_store._upgrade(db, str(path), version))
+    if source is not None:
+        db.executemany(sqlite_store._INSERT_CASE, source._cases.values())
+        old_columns = [c for c in _EVENT_COLUMNS if c != "projection"]
+        db.executemany(
+            f"INSERT INTO events ({', '.join(old_columns)}) VALUES ({', '.join('?' * 11)})",
+            [record[:10] + record[11:] for record in source._events],
+        )
     db.close()
 
 
-def test_a_version_1_file_is_migrated_when_opened(tmp_path: Path) -> None:
+def test_an_empty_version_1_file_is_migrated_when_opened(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    source = MemoryStore(clock=Ticker())
-    fire(source, "C1", 2, subject="S1")
-    fire(source, "C2", subject="S2")
-    _book_at_version_1(path, source)
+    _book_at_version(path, 1)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
 
     with SqliteStore.open(path) as store:
-        assert _pragma(store, "user_version") == SCHEMA_VERSION == 2
+        assert _pragma(store, "user_version") == SCHEMA_VERSION == 3
         indexes = {row[0] for row in store._connection().execute(
             "SELECT name FROM sqlite_master WHERE type = 'index'")}  # fmt: skip
-        assert {"cases_by_subject", "cases_by_machine"} <= indexes
-        assert list(store.events()) == list(source.events())
+        assert {"cases_by_subject", "cases_by_machine", "events_by_date"} <= indexes
+        fire(store, "C1", 2, subject="S1")
+        fire(store, "C2", subject="S2")
         assert [row.case_id for row in store.cases(subject_id="S2")] == ["C2"]
         assert store.verify().ok
-        fire(store, "C2")
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_file_with_events_is_refused_and_left_alone(tmp_path: Path, version: int) -> None:
+    """Its hashes do not cover its projections; re-hashing them would rewrite history."""
+    path = tmp_path / "old.sqlite"
+    source = MemoryStore(clock=Ticker())
+    fire(source, "C1", 2)
+    _book_at_version(path, version, source)
+    before = path.read_bytes()
+    with pytest.raises(InvalidInput, match=f"schema version {version} with events"):
+        SqliteStore.open(path)
+    assert path.read_bytes() == before
 
 
 def test_a_failed_migration_leaves_the_file_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "old.sqlite"
-    _book_at_version_1(path, MemoryStore())
-    broken = (*sqlite_store._MIGRATIONS[:1], ("CREATE INDEX x ON cases (subject_id)", "BOGUS"))
+    _book_at_version(path, 1)
+    broken = (*sqlite_store._MIGRATIONS[:2], ("CREATE INDEX x ON cases (subject_id)", "BOGUS"))
     monkeypatch.setattr(sqlite_store, "_MIGRATIONS", broken)
     with pytest.raises(BookUnavailable, match="BOGUS") as raised:
         SqliteStore.open(path)

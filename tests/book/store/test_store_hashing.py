@@ -9,16 +9,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from creditflow.book._chain import prepare, seal
-from creditflow.book._records import record_hash, to_json
+from creditflow.book._records import to_json
+from creditflow.book.encoding import MAX_INTEGER, event_digest, projection_digest
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, canonical_json, event_hash
 
+texts = st.text(st.characters(exclude_categories=["Cs"]))  # no lone surrogates
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-MAX_INTEGER, MAX_INTEGER)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | texts,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
     max_leaves=12,
 )
-data = st.dictionaries(st.text(), json_values, max_size=5)
-names = st.text(min_size=1)
+data = st.dictionaries(texts, json_values, max_size=5)
+names = st.text(st.characters(exclude_categories=["Cs"]), min_size=1)
 moments = st.datetimes(timezones=st.just(dt.UTC))
 
 
@@ -39,5 +45,9 @@ def test_sealed_hashes_are_event_hashes(
     row = CaseRow(case_id, "m", "k", "s", "st", version, False, on, {})
     batch = prepare([event], [row], {case_id: version - 1})
     [stored], [record] = seal(batch, (seq, prev_hash or GENESIS), recorded_at)
-    assert stored.hash == record[10] == event_hash(seq + 1, event, recorded_at, stored.prev_hash)
-    assert stored.computed_hash() == stored.hash == record_hash(record[:10])
+    assert stored.projection == projection_digest(batch.cases[0])
+    assert stored.hash == record[11]
+    assert stored.hash == event_hash(
+        seq + 1, event, recorded_at, stored.prev_hash, stored.projection
+    )
+    assert stored.computed_hash() == stored.hash == event_digest(record[:11])

@@ -1,0 +1,137 @@
+"""The canonical encoding of a book: the exact bytes that event hashes and projection digests
+cover, and the JSON values a book accepts.
+
+docs/book.md ("The encoding") specifies all of it byte by byte, so that a program in any
+language can recompute every hash of a book; a test re-implements it from that page alone.
+Every store uses these functions and no other encoder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any, Final
+
+from creditflow._validation import (
+    MAX_JSON_DEPTH,
+    MAX_JSON_INTEGER,
+    ensure_json_depth,
+    ensure_json_key,
+    ensure_json_scalar,
+)
+from creditflow.errors import InvalidInput
+
+__all__ = [
+    "GENESIS",
+    "MAX_DATA_BYTES",
+    "MAX_DEPTH",
+    "MAX_INTEGER",
+    "canonical_json",
+    "check_json",
+    "event_digest",
+    "projection_digest",
+]
+
+GENESIS: Final = "0" * 64
+"""The ``prev_hash`` of the first event of a book."""
+
+MAX_DEPTH: Final = MAX_JSON_DEPTH
+"""The deepest nesting of arrays and objects in event data (the data itself is level 1)."""
+
+MAX_INTEGER: Final = MAX_JSON_INTEGER
+"""The largest magnitude of an integer in event data: the range every JSON reader keeps
+exact (I-JSON, RFC 7493)."""
+
+MAX_DATA_BYTES: Final = 1_000_000
+"""The largest event data, as canonical JSON in UTF-8."""
+
+_ENCODER: Final = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+_quote = json.encoder.encode_basestring
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with keys sorted by code point, no spaces, non-ASCII characters as themselves and
+    no NaN or infinity: the text that hashes cover. ``ValueError`` or ``TypeError`` if
+    ``value`` is not JSON-ready."""
+    return _ENCODER.encode(value)
+
+
+def event_digest(fields: Sequence[Any]) -> str:
+    """The hash of an event: SHA-256 (hex) of its hash input.
+
+    ``fields`` are the event's stored fields in column order, up to its hash: ``seq``,
+    ``case_id``, ``version``, ``event``, ``on`` (ISO date), ``actor``, ``data`` (its canonical
+    JSON, used byte for byte), ``idempotency_key``, ``recorded_at`` (ISO time), ``prev_hash``
+    and ``projection`` (the digest of the case state it produced, or None).
+    """
+    seq, case_id, version, event, on, actor, data, key, recorded_at, prev_hash, projection = fields
+    text = (
+        f'{{"actor":{_quote(actor)},"case_id":{_quote(case_id)},"data":{data},'
+        f'"event":{_quote(event)},"idempotency_key":{_optional(key)},"on":{_quote(on)},'
+        f'"prev_hash":{_quote(prev_hash)},"projection":{_optional(projection)},'
+        f'"recorded_at":{_quote(recorded_at)},"seq":{int(seq)},"version":{int(version)}}}'
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def projection_digest(record: Sequence[Any]) -> str:
+    """The digest of a stored case projection: SHA-256 (hex) of its canonical JSON.
+
+    ``record`` holds the columns ``case_id``, ``machine``, ``kind``, ``subject_id``,
+    ``state``, ``version``, ``closed`` (0 or 1), ``last_on`` (ISO date) and ``body`` (its
+    canonical JSON, used byte for byte).
+    """
+    case_id, machine, kind, subject_id, state, version, closed, last_on, body = record
+    text = (
+        f'{{"body":{body},"case_id":{_quote(case_id)},"closed":{"true" if closed else "false"},'
+        f'"kind":{_quote(kind)},"last_on":{_quote(last_on)},"machine":{_quote(machine)},'
+        f'"state":{_quote(state)},"subject_id":{_quote(subject_id)},"version":{int(version)}}}'
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _optional(text: str | None) -> str:
+    return "null" if text is None else _quote(text)
+
+
+def check_json(value: object, name: str) -> str:
+    """The canonical JSON of ``value``, an object of event data; :class:`InvalidInput` naming
+    the first part of it that is not portable JSON.
+
+    Accepted: ``None``, ``bool``, ``str`` (valid Unicode: no lone surrogates), ``int`` of
+    magnitude up to :data:`MAX_INTEGER`, finite ``float``, ``list`` and ``tuple`` (arrays) and
+    ``dict`` with ``str`` keys (objects), nested at most :data:`MAX_DEPTH` deep, and at most
+    :data:`MAX_DATA_BYTES` in all.
+    """
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{name} must be a dict, got a {type(value).__name__}")
+    _check_value(value, name, 1)
+    text = canonical_json(value)
+    size = len(text.encode())
+    if size > MAX_DATA_BYTES:
+        raise InvalidInput(
+            f"{name} is {size:,} bytes as JSON, more than the {MAX_DATA_BYTES:,} a book keeps "
+            "in one event"
+        )
+    return text
+
+
+def _check_value(value: object, where: str, depth: int) -> None:
+    if ensure_json_scalar(value, where):
+        return
+    if isinstance(value, dict):
+        ensure_json_depth(depth, where)
+        for key, item in value.items():
+            _check_value(item, f"{where}[{ensure_json_key(key, where)!r}]", depth + 1)
+    elif isinstance(value, list | tuple):
+        ensure_json_depth(depth, where)
+        for index, item in enumerate(value):
+            _check_value(item, f"{where}[{index}]", depth + 1)
+    else:
+        raise InvalidInput(
+            f"{where} is a {type(value).__name__}, not JSON: give str, int, float, bool, None, "
+            "list or dict with str keys"
+        )

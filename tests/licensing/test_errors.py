@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from _licensing_world import FOUNDING, OTHER, ROAD, SUBJECT, D, commitment, new_book
 
+from _people import published_listing
 from creditflow.book.book import CreditBook
 from creditflow.errors import (
     DateBeforeBook,
@@ -73,9 +74,26 @@ def test_a_backdated_event_moves_the_first_date() -> None:
     assert check(book, SUBJECT, purpose="licensing", on=D(2026, 3, 1), domain=ROAD).subject_id
 
 
-def test_an_empty_book_knows_no_date() -> None:
-    with CreditBook.memory(policy="national-transport") as book, pytest.raises(DateBeforeBook):
-        check(book, SUBJECT, purpose="licensing", on=D(2026, 6, 1), domain=ROAD, new_subject=True)
+def test_an_empty_book_gives_a_new_subject_the_new_subject_treatment() -> None:
+    """Day one of a deployment: no records of anyone, so no refusal of any date."""
+    with CreditBook.memory(policy="national-transport") as book:
+        result = check(
+            book, SUBJECT, purpose="licensing", on=D(2026, 6, 1), domain=ROAD, new_subject=True
+        )
+        assert (result.grade.grade, result.grade.how) == ("A", "default")
+        assert result.proceed_normally
+        with pytest.raises(UnknownSubject):
+            check(book, SUBJECT, purpose="licensing", on=D(2026, 6, 1), domain=ROAD)
+
+
+def test_the_earliest_date_is_the_earliest_business_date_not_the_first_appended() -> None:
+    with CreditBook.memory(policy="national-transport") as book:
+        published_listing(book, on=D(2026, 6, 1))
+        published_listing(book, on=D(2026, 4, 7), subject=OTHER)  # entered later, dated earlier
+        assert book.earliest_on() == D(2026, 4, 7)
+        check(book, OTHER, purpose="licensing", on=D(2026, 4, 7), domain=ROAD)
+        with pytest.raises(DateBeforeBook, match="first event on 2026-04-07"):
+            check(book, OTHER, purpose="licensing", on=D(2026, 4, 6), domain=ROAD)
 
 
 def test_bad_identifiers_and_dates_are_refused() -> None:

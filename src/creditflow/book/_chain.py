@@ -388,11 +388,11 @@ def _projection_problem(
     version, seq, recorded = last
     if record[5] != version:
         return (
-            f"the projection of case {case_id!r} is at version {record[5]!r}, its last event "
-            f"({seq}) at version {version}"
+            f"the projection of case {case_id!r} is at version {record[5]!r}, but its last "
+            f"event (seq {seq}) makes version {version}"
         )
     if recorded is None:
-        return f"the last event of case {case_id!r} ({seq}) records no projection digest"
+        return f"the last event of case {case_id!r} (seq {seq}) records no projection digest"
     try:
         digest = projection_digest(record)
     except (TypeError, ValueError) as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import weakref
 
 from creditflow._validation import ensure_str
 from creditflow.book.book import CreditBook
@@ -14,11 +13,6 @@ from creditflow.policy.model import Policy
 from creditflow.rules.engine import Engine
 
 __all__ = ["check_date", "engine_for", "subject_key"]
-
-# Per book: (events seen, earliest business date among them); extended as events are added.
-_FIRST: weakref.WeakKeyDictionary[CreditBook, tuple[int, dt.date | None]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def subject_key(subject_id: object) -> str:
@@ -33,21 +27,12 @@ def subject_key(subject_id: object) -> str:
             raise as_uscc from None
 
 
-def first_event_on(book: CreditBook) -> dt.date | None:
-    """The earliest business date of the book's events (None for an empty book)."""
-    seen, first = _FIRST.get(book, (0, None))
-    count = book.head()[0]
-    if count > seen:
-        dates = [event.on for event in book.events(after=seen)]
-        first = min([*dates, first] if first else dates)
-        _FIRST[book] = (count, first)
-    return first
-
-
 def check_date(book: CreditBook, on: dt.date) -> None:
-    """Refuse a date before the book's first event: the book knows nothing of it."""
-    first = first_event_on(book)
-    if first is None or on < first:
+    """Refuse a date before the book's earliest event: the book knows nothing of it then.
+
+    An empty book refuses nothing: it holds no record of anyone, on any date."""
+    first = book.earliest_on()
+    if first is not None and on < first:
         raise DateBeforeBook(on, first)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from creditflow.book._records import EVENT_COLUMNS
+from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS
 from creditflow.book.memory_store import MemoryStore
 from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
 from creditflow.book.sqlite_store import SqliteStore
@@ -98,6 +98,42 @@ class Tamper:
             self._sql("DELETE FROM events WHERE seq = ?", (seq,))
         else:
             del self.store._events[seq - 1]
+
+    def truncate(self, after: int) -> None:
+        """Delete every event after ``after`` (the book's tail)."""
+        if isinstance(self.store, SqliteStore):
+            self._sql("DELETE FROM events WHERE seq > ?", (after,))
+        else:
+            del self.store._events[after:]
+
+    def update_case(self, case_id: str, **columns: Any) -> None:
+        if isinstance(self.store, SqliteStore):
+            sets = ", ".join(f"{name} = ?" for name in columns)
+            self._sql(f"UPDATE cases SET {sets} WHERE case_id = ?", (*columns.values(), case_id))
+        else:
+            record = list(self.store._cases[case_id])
+            for name, value in columns.items():
+                record[CASE_COLUMNS.index(name)] = value
+            self.store._cases[case_id] = tuple(record)  # type: ignore[assignment]
+
+    def delete_case(self, case_id: str) -> None:
+        if isinstance(self.store, SqliteStore):
+            self._sql("DELETE FROM cases WHERE case_id = ?", (case_id,))
+        else:
+            del self.store._cases[case_id]
+
+    def copy_case(self, case_id: str, new_id: str) -> None:
+        """A projection row for ``new_id``, a case without events, copied from ``case_id``."""
+        if isinstance(self.store, SqliteStore):
+            columns = ", ".join(CASE_COLUMNS[1:])
+            self._sql(
+                f"INSERT INTO cases (case_id, {columns}) "
+                f"SELECT ?, {columns} FROM cases WHERE case_id = ?",
+                (new_id, case_id),
+            )
+        else:
+            record = self.store._cases[case_id]
+            self.store._cases[new_id] = (new_id, *record[1:])
 
     def _sql(self, sql: str, params: tuple[Any, ...]) -> None:
         assert isinstance(self.store, SqliteStore)

@@ -11,8 +11,10 @@ import pytest
 from storekit import DAY, START, Store, Tamper, Ticker, case_row, fire, new_event, snapshot
 
 from creditflow.book import sqlite_store
+from creditflow.book._records import encode_case
+from creditflow.book.encoding import projection_digest
 from creditflow.book.memory_store import MemoryStore
-from creditflow.book.rows import GENESIS, canonical_json, event_hash
+from creditflow.book.rows import GENESIS, CaseRow, canonical_json, event_hash
 from creditflow.book.sqlite_store import SqliteStore
 from creditflow.errors import Conflict, InvalidDate, InvalidInput
 
@@ -397,6 +399,101 @@ def test_verify_reports_an_unreadable_event(
     report = store.verify()
     assert (report.ok, report.broken_at, report.events) == (False, 5, 4)
     assert report.reason is not None and report.reason.startswith("the event cannot be read")
+
+
+# -- projections and anchors --------------------------------------------------------------------
+
+
+def row_record(row: CaseRow) -> tuple[Any, ...]:
+    return encode_case(row, canonical_json(dict(row.body)))
+
+
+def test_each_event_records_the_projection_it_produced(store: Store) -> None:
+    """The last event of a case in an append carries its row's digest; earlier ones None."""
+    events = [new_event("C1", 1), new_event("C2", 1), new_event("C1", 2)]
+    stored = store.append(
+        events, [case_row("C1", 2), case_row("C2", 1)], expected={"C1": 0, "C2": 0}
+    )
+    digests = {row.case_id: projection_digest(row_record(row)) for row in store.cases()}
+    assert [e.projection for e in stored] == [None, digests["C2"], digests["C1"]]
+    assert [e.projection for e in store.events()] == [None, digests["C2"], digests["C1"]]
+    assert store.verify().projections == 2
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("state", "removed"), ("closed", 1), ("body", '{"forged":true}'), ("subject_id", "S9"),
+     ("last_on", "2027-01-01"), ("machine", "record"), ("kind", "k2")],
+)  # fmt: skip
+def test_verify_finds_an_edited_projection(
+    store: Store, tamper: Tamper, column: str, value: Any
+) -> None:
+    _book_of_five(store)
+    tamper.update_case("C1", **{column: value})
+    report = store.verify()
+    assert (report.ok, report.case_id, report.broken_at, report.events) == (False, "C1", None, 5)
+    assert report.reason is not None and "not the one event 4 recorded" in report.reason
+
+
+def test_verify_finds_a_deleted_projection(store: Store, tamper: Tamper) -> None:
+    _book_of_five(store)
+    tamper.delete_case("C2")
+    report = store.verify()
+    assert (report.ok, report.case_id) == (False, "C2")
+    assert report.reason == "case 'C2' has events (the last is 5) but no projection"
+
+
+def test_verify_finds_a_projection_without_events(store: Store, tamper: Tamper) -> None:
+    _book_of_five(store)
+    tamper.copy_case("C1", "C0")
+    report = store.verify()
+    assert (report.ok, report.case_id) == (False, "C0")
+    assert report.reason == "case 'C0' has a projection but no events"
+
+
+def test_verify_finds_a_truncated_tail_by_its_projections(store: Store, tamper: Tamper) -> None:
+    _book_of_five(store)
+    tamper.truncate(after=3)
+    report = store.verify()
+    assert (report.ok, report.case_id, report.events) == (False, "C1", 3)
+    assert report.reason == (
+        "the projection of case 'C1' is at version 3, but its last event (seq 2) makes version 2"
+    )
+
+
+def test_an_anchor_holds_while_its_event_is_unchanged(store: Store) -> None:
+    fire(store, "C1")
+    anchor = store.head()
+    _book_of_five(store)
+    report = store.verify(anchors={anchor[0]: anchor[1], 0: GENESIS})
+    assert (report.ok, report.anchors) == (True, 2)
+
+
+def test_an_anchor_beyond_the_head_is_a_removed_tail(store: Store, tamper: Tamper) -> None:
+    _book_of_five(store)
+    seq, head = store.head()
+    tamper.truncate(after=4)
+    tamper.update_case("C2", version=1)  # even with a projection made to match ...
+    report = store.verify(anchors={seq: head})
+    assert (report.ok, report.broken_at) == (False, 5)
+    assert report.reason is not None and "lies beyond the head (event 4)" in report.reason
+
+
+def test_an_anchor_finds_a_rewritten_history(store: Store, tamper: Tamper) -> None:
+    """Every hash recomputed after a change: the chain is whole, the anchor is not."""
+    _book_of_five(store)
+    seq, head = store.head()
+    events = list(store.events())
+    prev = events[1].hash
+    for event in events[2:]:
+        forged = attrs.evolve(event, actor="forger", prev_hash=prev)
+        forged = attrs.evolve(forged, hash=forged.computed_hash())
+        tamper.update(event.seq, actor="forger", prev_hash=prev, hash=forged.hash)
+        prev = forged.hash
+    assert store.verify().ok
+    report = store.verify(anchors={seq: head})
+    assert (report.ok, report.broken_at) == (False, 5)
+    assert report.reason is not None and "does not hold" in report.reason
 
 
 # -- closing -----------------------------------------------------------------------------------

@@ -13,10 +13,11 @@ __all__ = [
     "MAX_JSON_INTEGER",
     "ensure_date",
     "ensure_int",
-    "ensure_json_depth",
+    "ensure_json",
     "ensure_json_key",
     "ensure_json_scalar",
     "ensure_str",
+    "is_json",
 ]
 
 MAX_JSON_DEPTH: Final = 32
@@ -50,6 +51,59 @@ def ensure_int(value: object, name: str) -> int:
     return value
 
 
+def is_json(value: object, depth: int = 1) -> bool:
+    """True if ``value`` is JSON a book keeps as it is (see :func:`ensure_json`), checked
+    quickly: no names are built, and strings are not checked for lone surrogates (the
+    encoder finds those when it writes the text)."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -MAX_JSON_INTEGER <= value <= MAX_JSON_INTEGER  # type: ignore[operator]
+    if kind is float:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    if depth > MAX_JSON_DEPTH:
+        return False
+    if kind is dict:
+        return all(
+            type(key) is str and is_json(item, depth + 1)
+            for key, item in value.items()  # type: ignore[attr-defined]
+        )
+    if kind is list or kind is tuple:
+        return all(is_json(item, depth + 1) for item in value)  # type: ignore[attr-defined]
+    return False
+
+
+def ensure_json(value: object, where: str, depth: int = 1, *, dates: bool = False) -> None:
+    """:class:`InvalidInput` naming the first part of ``value`` (at nesting ``depth``) that a
+    book does not keep: anything but None, bool, str (valid Unicode), int within
+    ±:data:`MAX_JSON_INTEGER`, finite float, list, tuple and dict with str keys, nested at
+    most :data:`MAX_JSON_DEPTH` deep. ``dates=True`` also accepts dates and sets of
+    comparable values (the workflows keep them as ISO text and sorted lists)."""
+    if ensure_json_scalar(value, where):
+        return
+    if dates and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return
+    if isinstance(value, dict | list | tuple) or (dates and isinstance(value, set | frozenset)):
+        if depth > MAX_JSON_DEPTH:
+            raise InvalidInput(f"{where} is nested more than {MAX_JSON_DEPTH} levels deep")
+        if isinstance(value, set | frozenset):
+            try:
+                sorted(value)
+            except TypeError:
+                raise InvalidInput(f"{where} is a set of values that cannot be ordered") from None
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(value, dict):
+                ensure_json_key(key, where)
+            ensure_json(item, f"{where}[{key!r}]", depth + 1, dates=dates)
+        return
+    raise InvalidInput(
+        f"{where} is a {type(value).__name__}, not JSON: give str, int, float, bool, None, "
+        "list or dict with str keys"
+    )
+
+
 def ensure_json_scalar(value: object, where: str) -> bool:
     """True if ``value`` is a JSON scalar a book keeps (None, bool, valid Unicode str, int
     within ±:data:`MAX_JSON_INTEGER`, finite float), False if it is no scalar at all;
@@ -78,12 +132,6 @@ def ensure_json_key(key: object, where: str) -> str:
         raise InvalidInput(f"{where} has the key {key!r}: JSON object keys are str")
     _ensure_unicode(key, f"a key of {where}")
     return key
-
-
-def ensure_json_depth(depth: int, where: str) -> None:
-    """:class:`InvalidInput` if a container at ``depth`` is nested too deep."""
-    if depth > MAX_JSON_DEPTH:
-        raise InvalidInput(f"{where} is nested more than {MAX_JSON_DEPTH} levels deep")
 
 
 def _ensure_unicode(text: str, where: str) -> None:

@@ -13,13 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final
 
-from creditflow._validation import (
-    MAX_JSON_DEPTH,
-    MAX_JSON_INTEGER,
-    ensure_json_depth,
-    ensure_json_key,
-    ensure_json_scalar,
-)
+from creditflow._validation import MAX_JSON_DEPTH, MAX_JSON_INTEGER, ensure_json, is_json
 from creditflow.errors import InvalidInput
 
 __all__ = [
@@ -108,30 +102,18 @@ def check_json(value: object, name: str) -> str:
     """
     if not isinstance(value, dict):
         raise InvalidInput(f"{name} must be a dict, got a {type(value).__name__}")
-    _check_value(value, name, 1)
-    text = canonical_json(value)
-    size = len(text.encode())
+    try:
+        if not is_json(value):
+            raise ValueError
+        text = canonical_json(value)
+        size = len(text.encode())
+    except (TypeError, ValueError):  # UnicodeEncodeError included: say where, in detail
+        ensure_json(value, name)
+        text = canonical_json(value)  # a subclass of str, int or float: kept as its base
+        size = len(text.encode())
     if size > MAX_DATA_BYTES:
         raise InvalidInput(
             f"{name} is {size:,} bytes as JSON, more than the {MAX_DATA_BYTES:,} a book keeps "
             "in one event"
         )
     return text
-
-
-def _check_value(value: object, where: str, depth: int) -> None:
-    if ensure_json_scalar(value, where):
-        return
-    if isinstance(value, dict):
-        ensure_json_depth(depth, where)
-        for key, item in value.items():
-            _check_value(item, f"{where}[{ensure_json_key(key, where)!r}]", depth + 1)
-    elif isinstance(value, list | tuple):
-        ensure_json_depth(depth, where)
-        for index, item in enumerate(value):
-            _check_value(item, f"{where}[{index}]", depth + 1)
-    else:
-        raise InvalidInput(
-            f"{where} is a {type(value).__name__}, not JSON: give str, int, float, bool, None, "
-            "list or dict with str keys"
-        )

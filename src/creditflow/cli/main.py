@@ -26,8 +26,8 @@ EPILOG = """\
 exit codes:
   0    success; for check, the pack is sound
   1    check found problems in the pack (an invalid or unreadable file included);
-       plan --verify refuted the plan; verify found a broken link; demo failed an
-       invariant
+       plan --verify refuted the plan; verify found a broken link, projection or
+       anchor; demo failed an invariant
   2    error: bad usage, a bad input line, an unknown pack or name, an unsound pack
   130  interrupted (Ctrl-C)
   141  standard output closed early (e.g. piped into head); nothing is reported

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-from creditflow._validation import ensure_json_depth, ensure_json_key, ensure_json_scalar
+from creditflow._validation import MAX_JSON_DEPTH, MAX_JSON_INTEGER, ensure_json
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import CalendarDate, WorkdayCalendar
-from creditflow.errors import InvalidDate, InvalidInput, NotPermitted, TransitionRefused
+from creditflow.errors import InvalidDate, NotPermitted, TransitionRefused
 from creditflow.workflows.case import Case, DeadlineState, Effect, copied
 from creditflow.workflows.context import TransitionContext
 from creditflow.workflows.definitions import MACHINES
@@ -156,9 +157,7 @@ def _outcome(
 ) -> Outcome:
     before = ctx.case
     data = copied(before.data) if before else {}
-    data.update(
-        ctx.data if replay else {k: _plain(v, f"data[{k!r}]", 2) for k, v in ctx.data.items()}
-    )
+    data.update(ctx.data if replay else _plain_data(ctx.data))
     actors = dict(data.get("actors", {}))  # who fired each event, for separation of duties
     actors[transition.event] = [*actors.get(transition.event, ()), ctx.actor.id]
     data["actors"] = actors
@@ -282,35 +281,52 @@ def _extend(rule: DeadlineRule, existing: DeadlineState, ctx: TransitionContext)
     )
 
 
-def _plain(value: object, where: str, depth: int = 1) -> Any:
+class _NotJson(Exception):
+    """Raised inside :func:`_plain` for data a book does not keep; the caller then names it."""
+
+
+def _plain_data(data: Mapping[str, Any]) -> dict[str, Any]:
     """Event data kept as JSON values: dates as ISO text, tuples and sets as lists (sorted);
-    :class:`InvalidInput` naming ``where`` for anything a book does not keep (see
-    :func:`creditflow.book.encoding.check_json`)."""
-    if ensure_json_scalar(value, where):
-        return value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple | list | set | frozenset):
-        ensure_json_depth(depth, where)
-        items = _sorted(value, where) if isinstance(value, set | frozenset) else value
-        return [_plain(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(items)]
-    if isinstance(value, Mapping):
-        ensure_json_depth(depth, where)
-        return {
-            ensure_json_key(k, where): _plain(v, f"{where}[{k!r}]", depth + 1)
-            for k, v in value.items()
-        }
-    raise InvalidInput(
-        f"{where} is a {type(value).__name__}: event data is text, numbers, booleans, None, "
-        "dates, lists and dicts with str keys"
-    )
-
-
-def _sorted(items: set[Any] | frozenset[Any], where: str) -> list[Any]:
+    :class:`InvalidInput` naming the part a book does not keep (see
+    :func:`creditflow._validation.ensure_json`)."""
     try:
-        return sorted(items)
-    except TypeError:
-        raise InvalidInput(f"{where} is a set of values that cannot be ordered") from None
+        return {key: _plain(value, 2) for key, value in data.items()}
+    except _NotJson:
+        ensure_json(dict(data), "data", dates=True)  # raises, naming the part
+        raise AssertionError("unreachable: ensure_json refuses what _plain refuses") from None
+
+
+def _plain(value: object, depth: int) -> Any:
+    kind = type(value)
+    if kind is str:
+        if not value.isascii():  # type: ignore[attr-defined]
+            _unicode(value)  # type: ignore[arg-type]
+        return value
+    if value is None or kind is bool or (kind is float and math.isfinite(value)):  # type: ignore[arg-type]
+        return value
+    if kind is int and -MAX_JSON_INTEGER <= value <= MAX_JSON_INTEGER:  # type: ignore[operator]
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if depth > MAX_JSON_DEPTH:
+        raise _NotJson
+    if isinstance(value, tuple | list):
+        return [_plain(item, depth + 1) for item in value]
+    if isinstance(value, set | frozenset):
+        try:
+            return [_plain(item, depth + 1) for item in sorted(value)]
+        except TypeError:
+            raise _NotJson from None
+    if isinstance(value, Mapping) and all(type(key) is str for key in value):
+        return {key: _plain(item, depth + 1) for key, item in value.items()}
+    raise _NotJson
+
+
+def _unicode(text: str) -> None:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        raise _NotJson from None
 
 
 def _refused(

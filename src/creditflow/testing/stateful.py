@@ -280,7 +280,8 @@ class BookStateMachine(RuleBasedStateMachine):
 
     @invariant()
     def chain_verifies(self) -> None:
-        """The hash chain of the event store is unbroken."""
+        """The hash chain of the event store is unbroken and every projection is the one its
+        case's last event recorded."""
         report = self.book.verify()
         assert report.ok, f"the chain does not verify: {report}"
 

@@ -102,3 +102,16 @@ def test_bad_identifiers_and_dates_are_refused() -> None:
         check(book, "91350100M000100Y44", purpose="licensing", on=D(2026, 6, 1), domain=ROAD)
     with pytest.raises(InvalidDate):
         check(book, SUBJECT, purpose="licensing", on="2026-06-01", domain=ROAD)  # type: ignore[arg-type]
+
+
+def test_a_check_reads_no_event_to_find_the_earliest_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first check on a newly opened book read every event (0.97 s on 168,000)."""
+    with CreditBook.memory(policy="national-transport") as book:
+        published_listing(book, on=D(2026, 4, 7))
+
+        def no_reading(**_: object) -> None:
+            raise AssertionError("a check read the events")
+
+        monkeypatch.setattr(book, "events", no_reading)
+        monkeypatch.setattr(book._store, "events", no_reading)
+        check(book, SUBJECT, purpose="licensing", on=D(2026, 6, 1), domain=ROAD)

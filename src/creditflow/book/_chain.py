@@ -83,7 +83,7 @@ def prepare(
         case_id: version for case_id, version in versions.items() if version != wanted[case_id]
     }
     rows = _row_records(cases, touched, "in this append")
-    digests = {row[0]: projection_digest(row) for row in rows}
+    digests = {row[0]: _digest(row) for row in rows}
     last = {event.case_id: index for index, event in enumerate(events)}
     projections = tuple(
         digests[event.case_id] if last[event.case_id] == index else None
@@ -174,24 +174,21 @@ def _row_records(
         if row.case_id not in due:
             raise InvalidInput(f"cases[{index}]: case {row.case_id!r} has no events {where}")
         _check_row(index, row, due[row.case_id])
-        records[row.case_id] = encode_case(row, _body_json(row.body, index))
+        records[row.case_id] = encode_case(row, to_json(row.body, f"cases[{index}].body"))
     missing = sorted(due.keys() - records.keys())
     if missing:
         raise InvalidInput(f"case {missing[0]!r} has events {where} but no row in cases")
     return tuple(records.values())
 
 
-def _body_json(body: Mapping[str, Any], index: int) -> str:
-    """The canonical JSON of a row's body, which must be valid Unicode (it is hashed)."""
-    text = to_json(body, f"cases[{index}].body")
+def _digest(record: CaseRecord) -> str:
+    """The projection digest of a row, which must be valid Unicode to be hashed."""
     try:
-        text.encode()
-    except UnicodeEncodeError as exc:
+        return projection_digest(record)
+    except UnicodeEncodeError:
         raise InvalidInput(
-            f"cases[{index}].body holds a lone surrogate at index {exc.start} of its JSON: "
-            "not valid Unicode"
+            f"the row of case {record[0]!r} holds a lone surrogate: not valid Unicode"
         ) from None
-    return text
 
 
 def _check_row(index: int, row: CaseRow, version: int) -> None:

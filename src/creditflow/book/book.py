@@ -19,11 +19,10 @@ from creditflow.book.status import CreditStatus, derive_status
 from creditflow.book.store import ChainReport, EventStore
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
-from creditflow.core.identifiers import ResidentId, Uscc
+from creditflow.core.identifiers import subject_id as checked_subject_id
 from creditflow.core.subjects import Subject
 from creditflow.errors import (
     Conflict,
-    InvalidIdentifier,
     InvalidInput,
     TransitionRefused,
     UnknownCase,
@@ -284,16 +283,17 @@ class CreditBook:
         for row in self._store.cases(subject_id=subject_id, machine=machine, open_only=open_only):
             yield Case.from_body(row.body)
 
-    def knows(self, subject_id: str) -> bool:
+    def knows(self, subject_id: Subject | str) -> bool:
         """True if the book holds any case of the subject (pending batch changes included)."""
-        subject_id = ensure_str(subject_id, "subject_id")
+        subject_id = _subject_id(subject_id)
         pending = self._pending.cases.values() if self._pending else ()
         return any(c.subject_id == subject_id for c in pending) or self._store.has_cases(subject_id)
 
-    def status(self, subject_id: str, *, on: dt.date) -> CreditStatus:
-        """The subject's credit status on ``on``."""
+    def status(self, subject_id: Subject | str, *, on: dt.date) -> CreditStatus:
+        """The subject's credit status on ``on``: ``subject_id`` is a unified social credit
+        code or resident ID (checked), or a :class:`~creditflow.Subject` of any kind."""
         on = ensure_date(on, "on")
-        subject_id = ensure_str(subject_id, "subject_id")
+        subject_id = _subject_id(subject_id)
         policy = self.policy_on(on)
         rows = self._store.cases(subject_id=subject_id, bearing_on=on)
         cases = [Case.from_body(row.body) for row in rows]
@@ -613,21 +613,11 @@ def _with_effects(case: Case, effects: list[Effect]) -> Case:
 
 
 def _subject_id(subject: object) -> str:
+    """The id of a :class:`Subject` (checked when it was built), or text checked as a unified
+    social credit code or resident ID."""
     if isinstance(subject, Subject):
         return subject.id
-    return _checked_subject_id(ensure_str(subject, "subject"))
-
-
-@functools.lru_cache(maxsize=65536)
-def _checked_subject_id(text: str) -> str:
-    """A unified social credit code or resident ID, checked (subjects come back often)."""
-    try:
-        return str(Uscc.parse(text))
-    except InvalidIdentifier as as_uscc:
-        try:
-            return str(ResidentId.parse(text))
-        except InvalidIdentifier:
-            raise as_uscc from None
+    return checked_subject_id(subject)
 
 
 def _check_actor(actor: object) -> None:

@@ -381,6 +381,34 @@ def test_repair_of_a_listing_after_the_minimum_removes_it_and_fraud_restores_it(
         book.fire(again, "accept", on=D(2027, 6, 2), actor=OFFICER)
 
 
+def test_false_materials_bar_the_repair_of_what_they_were_for_only(book: CreditBook) -> None:
+    """Order 36: no repair of the original information for 3 years. The ban bars the listing
+    whose repair was revoked (and so its record); another record of the subject is repaired as
+    usual; the record of the false materials is never repaired."""
+    listing = published_listing(book)
+    record = entered_record(book, D(2027, 1, 4), D(2027, 1, 4), "general")
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
+    revoked = book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
+    barred = next(e for e in revoked.effects if e.name == "repair_barred")
+    assert barred.data == {"for": "3 years", "target": listing}
+    other = repair_application(book, record, D(2027, 6, 2))
+    assert book.fire(other, "accept", on=D(2027, 6, 2), actor=OFFICER).state == "accepted"
+    assert book.fire(other, "approve", on=D(2027, 6, 2), actor=OFFICIAL).state == "approved"
+    again = repair_application(book, listing, D(2028, 6, 2))  # its minimum over, the ban not
+    with pytest.raises(TransitionRefused) as info:
+        book.fire(again, "accept", on=D(2028, 6, 2), actor=OFFICER)
+    assert (info.value.guard, info.value.rule) == ("repair_eligible", "repair.fraud_ban")
+    assert "repair is barred until 2030-06-01" in str(info.value)
+    fraud = repair_application(book, f"{repair}.fraud", D(2028, 6, 2))
+    with pytest.raises(TransitionRefused) as info:
+        book.fire(fraud, "accept", on=D(2028, 6, 2), actor=OFFICER)
+    assert (info.value.guard, info.value.rule) == ("repair_eligible", "repair.fraud_publication")
+    assert "published for its whole window, until 2030-06-01" in str(info.value)
+    assert book.replay() == {c.case_id: c for c in book.cases()}
+
+
 def test_the_record_of_a_listing_is_repaired_through_the_listing(book: CreditBook) -> None:
     listing = published_listing(book)
     repair = repair_application(book, f"{listing}.record", D(2027, 5, 21))

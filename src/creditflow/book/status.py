@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
 from creditflow.calendar.periods import Period
 from creditflow.core.severity import Severity
 from creditflow.policy.model import Policy, SeverityRule
-from creditflow.workflows.bans import FraudBan, fraud_ban
+from creditflow.workflows.bans import (
+    FraudBan,
+    fraud_ban,
+    fraud_record_end,
+    original_information,
+)
 from creditflow.workflows.case import Case
 from creditflow.workflows.effects import record_id
 
@@ -83,7 +88,12 @@ def derive_status(
     records = tuple(r for c in cases if (r := _record(policy, c, on, add)) is not None)
     listings = tuple(x for c in cases if (x := _listing(c, on)) is not None)
     open_cases = tuple(c for c in cases if _open_on(c, on))
-    ban = fraud_ban(policy.repair.fraud_ban.value, cases, on, add)
+    by_id = {c.case_id: c for c in cases}
+
+    def ban_on(target: str) -> FraudBan | None:
+        targets = original_information(by_id[target])
+        return fraud_ban(policy.repair.fraud_ban.value, cases, on, add, targets)
+
     return CreditStatus(
         subject_id=subject_id,
         on=on,
@@ -91,7 +101,7 @@ def derive_status(
         listings=listings,
         open_cases=open_cases,
         flags=_flags(policy, cases, on),
-        repair=_repair(policy, records, listings, ban, on, add),
+        repair=_repair(policy, records, listings, by_id, ban_on, on, add),
     )
 
 
@@ -199,18 +209,25 @@ def _repair(
     policy: Policy,
     records: tuple[PublishedRecord, ...],
     listings: tuple[ActiveListing, ...],
-    ban: FraudBan | None,
+    by_id: Mapping[str, Case],
+    ban_on: Callable[[str], FraudBan | None],
     on: dt.date,
     add: AddPeriod,
 ) -> tuple[RepairEligibility, ...]:
     """Eligibility for repair of each record in publication and each listing in force that
     records dishonesty (a listing is repaired by its early removal, which ends its record:
-    the record of a listing has no entry of its own)."""
-    found = [
-        _eligibility(r.case_id, r.repairable_from, "minimum publication period", ban, on)
-        for r in records
-        if r.record_kind != "listing"
-    ]
+    the record of a listing has no entry of its own). ``ban_on`` gives the fraud ban on
+    repairing a case, if any; the record of false materials is never repaired."""
+    found = []
+    for r in records:
+        if r.record_kind == "listing":
+            continue
+        never = fraud_record_end(by_id[r.case_id])
+        if never is not None:
+            found.append(RepairEligibility(r.case_id, False, (never,)))
+            continue
+        period = "minimum publication period"
+        found.append(_eligibility(r.case_id, r.repairable_from, period, ban_on(r.case_id), on))
     for listing in listings:
         kind = policy.lists.get(listing.kind)
         if kind is None or kind.severity is None:
@@ -222,6 +239,7 @@ def _repair(
         # The repair guard also holds the listing to its severity's minimum publication.
         record_min = _repairable_from(policy.severities[kind.severity], listing.decided_on, add)
         earliest = max(listing.early_removal_from, record_min)
+        ban = ban_on(listing.case_id)
         found.append(_eligibility(listing.case_id, earliest, "minimum listing period", ban, on))
     return tuple(found)
 

@@ -221,9 +221,11 @@ def restore_target(ctx: TransitionContext) -> EffectResult:
 
 def fraud_record(ctx: TransitionContext) -> EffectResult:
     """False materials in a repair are recorded as serious dishonesty, published for
-    ``repair.fraud_publication``, and bar repair. A repair revoked for its breached
+    ``repair.fraud_publication``, and bar repair of the repair's target (``repair_barred``
+    names it). A repair revoked for its breached
     commitment is not recorded again: the breach entered the record."""
-    barred = (Effect("repair_barred", {"for": str(ctx.policy.repair.fraud_ban.value)}),)
+    ban = {"for": str(ctx.policy.repair.fraud_ban.value), "target": str(ctx.value("target"))}
+    barred = (Effect("repair_barred", ban),)
     if ctx.data.get("commitment_case") is not None:
         return EffectResult(reported=barred)
     target = ctx.lookup(str(ctx.value("target")))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.severity import Severity
-from creditflow.workflows.bans import fraud_ban
+from creditflow.workflows.bans import fraud_ban, fraud_record_end, original_information
 from creditflow.workflows.case import Case
 from creditflow.workflows.context import Refusal, TransitionContext
 from creditflow.workflows.definitions import RECORD
@@ -392,6 +392,11 @@ def _target_publishable(ctx: TransitionContext) -> Refusal | None:
         return Refusal(
             f"{target.machine} {target.case_id} is not in publication", rule="repair", basis=basis
         )
+    never = fraud_record_end(target)
+    if never is not None:
+        return Refusal(
+            never, rule=FRAUD_WINDOW, basis=ctx.policy.repair.fraud_publication.basis.text
+        )
     severity = _severity_of(ctx, target)
     if severity is None:
         return Refusal(
@@ -456,9 +461,13 @@ def _materials(ctx: TransitionContext) -> Refusal | None:
 
 
 def _no_fraud_ban(ctx: TransitionContext) -> Refusal | None:
+    """No ban on repairing the original information this repair is about."""
     ban = ctx.policy.repair.fraud_ban
+    target = ctx.lookup(str(ctx.value("target")))
+    assert target is not None  # _target_publishable found it
     cases = ctx.subject_cases(ctx.subject_id)
-    found = fraud_ban(ban.value, cases, ctx.on, functools.partial(_last_day, ctx.calendar))
+    add = functools.partial(_last_day, ctx.calendar)
+    found = fraud_ban(ban.value, cases, ctx.on, add, original_information(target))
     if found is None:
         return None
     return Refusal(found.reason, compared=ctx.on, rule="repair.fraud_ban", basis=ban.basis.text)

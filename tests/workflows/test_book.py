@@ -352,6 +352,38 @@ def test_commitments_fulfilled_withdrawn_and_overdue(book: CreditBook) -> None:
     assert book.overdue(on=D(2026, 7, 1)) == []
 
 
+def test_overdue_on_a_past_date_lists_what_was_overdue_that_day(book: CreditBook) -> None:
+    """A repair applied on Thursday 2027-05-20 must be accepted within 3 working days, by
+    Tuesday 2027-05-25; accepted late on 2027-06-01, it was overdue from 2027-05-26 to
+    2027-05-31, and an audit as of those days still sees it."""
+    listing = published_listing(book)
+    repair = repair_application(book, listing, D(2027, 5, 20))
+    book.fire(repair, "accept", on=D(2027, 6, 1), actor=OFFICER)  # late, and then approved
+    book.fire(repair, "approve", on=D(2027, 6, 1), actor=OFFICIAL)
+
+    def overdue(on: dt.date) -> list[tuple[str, str]]:
+        return [(c.case_id, d.name) for c, d in book.overdue(on=on) if c.case_id == repair]
+
+    assert overdue(D(2027, 5, 25)) == []  # the last day
+    assert overdue(D(2027, 5, 26)) == [(repair, "acceptance")]
+    assert overdue(D(2027, 5, 31)) == [(repair, "acceptance")]
+    assert overdue(D(2027, 6, 1)) == []  # met that day
+    assert overdue(D(2027, 5, 19)) == []  # before the case
+    ((_, deadline),) = [i for i in book.overdue(on=D(2027, 5, 26)) if i[0].case_id == repair]
+    assert deadline.met_on == D(2027, 6, 1)  # as recorded: met late
+
+
+def test_overdue_on_a_past_date_skips_a_deadline_not_yet_started(book: CreditBook) -> None:
+    """The decision deadline starts at the acceptance: before it, nothing is due."""
+    listing = published_listing(book)
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2027, 7, 1), actor=OFFICIAL)  # late
+    names = [d.name for c, d in book.overdue(on=D(2027, 6, 15)) if c.case_id == repair]
+    assert names == ["decision"]
+    assert [d.name for c, d in book.overdue(on=D(2027, 5, 20)) if c.case_id == repair] == []
+
+
 # ---------------------------------------------------------------- repair
 
 

@@ -300,11 +300,12 @@ class CreditBook:
         return derive_status(policy, subject_id, cases, on, self._add)
 
     def overdue(self, *, on: dt.date) -> list[tuple[Case, DeadlineState]]:
-        """Every due deadline not met by its last day, as of ``on``: nothing passes silently."""
+        """Every due deadline overdue on ``on``, as it stood that day: not met by its last
+        day, nor by ``on`` (one met late is listed for the days it was overdue)."""
         on = ensure_date(on, "on")
         found = []
         for case in self.cases(open_only=False):
-            found += [(case, d) for d in case.deadlines if d.overdue(on)]
+            found += [(case, d) for d in case.overdue(on)]
         return sorted(found, key=lambda item: (item[1].last_day, item[0].case_id))
 
     def run_due(self, *, on: dt.date) -> list[Case]:
@@ -319,8 +320,8 @@ class CreditBook:
             if event is None:
                 continue
             current = self._case(case.case_id)
-            if current.version != case.version:
-                continue  # already moved by an earlier follow-up
+            if current.version != case.version or deadline.met_on is not None:
+                continue  # already moved by an earlier follow-up, or met after ``on``
             transition = MACHINES[case.machine].transition(event)
             if transition is None or current.state not in transition.sources:
                 continue

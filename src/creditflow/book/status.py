@@ -111,22 +111,14 @@ def _off_on(case: Case, on: dt.date) -> bool:
     ended = case.data.get("ended_on")
     if ended is not None and dt.date.fromisoformat(str(ended)) <= on:
         return True
-    return _in_gap(case, on)
+    return case.interrupted_on(on)
 
 
 def _open_on(case: Case, on: dt.date) -> bool:
     """True if the case was open on ``on`` (it was opened by then). No event leaves a final
     state but to reopen the case, so a closed case closed on its last event's date, and one
     reopened was closed in its ``gaps``."""
-    return not (case.closed and case.last_on <= on) and not _in_gap(case, on)
-
-
-def _in_gap(case: Case, on: dt.date) -> bool:
-    """True if ``on`` falls in an interruption of the case (ended, later restored)."""
-    return any(
-        dt.date.fromisoformat(str(start)) <= on < dt.date.fromisoformat(str(end))
-        for start, end in case.data.get("gaps", ())
-    )
+    return not (case.closed and case.last_on <= on) and not case.interrupted_on(on)
 
 
 def _in_publication(policy: Policy, record: Case, on: dt.date) -> bool:

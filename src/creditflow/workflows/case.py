@@ -126,10 +126,9 @@ class Case:
     def interrupted_on(self, on: dt.date) -> bool:
         """True if ``on`` falls in an interruption of the case: ended, later restored (its
         ``gaps``, ``[ended_on, restored_on]`` pairs)."""
-        gaps = self.data.get("gaps")
-        return bool(gaps) and any(
+        return any(
             dt.date.fromisoformat(str(start)) <= on < dt.date.fromisoformat(str(end))
-            for start, end in gaps
+            for start, end in self.data.get("gaps") or ()
         )
 
     def overdue(self, on: dt.date) -> tuple[DeadlineState, ...]:

@@ -37,6 +37,7 @@ from creditflow.errors import (
     UnknownCase,
     UnknownName,
 )
+from creditflow.policy.model import Basis, Provision, Source
 from creditflow.workflows import Actor
 
 CALENDAR_YEAR = D(2026, 5, 6)
@@ -1060,22 +1061,52 @@ def test_a_restored_listing_runs_its_whole_duration_again(book: CreditBook) -> N
     assert book.get(f"{listing}.record").state == "ended"
 
 
-def test_the_record_of_a_restored_listing_restarts_with_it(book: CreditBook) -> None:
-    """design.md: a revoked repair restores both; the record runs anew with its listing, for
-    its severity's maximum from the restore."""
+def test_the_record_of_a_restored_listing_stays_within_its_maximum(book: CreditBook) -> None:
+    """Order 36: a serious record is published for at most 3 years from the decision
+    (2026-05-20), so until 2029-05-20, even though its listing, restored on 2027-06-01, runs
+    anew until 2030-06-01 (restarts_on_restore, after SAMR Order 44)."""
+    listing = restored_listing(book)
+    record = f"{listing}.record"
+    assert book.get(record).state == "published"
+    window = book.get(record).deadline("publication_end")
+    assert window is not None
+    assert (window.started_on, window.last_day, window.met_on) == (
+        D(2026, 5, 20),
+        D(2029, 5, 20),
+        None,
+    )
+    assert record in {r.case_id for r in book.status(SUBJECT, on=D(2029, 5, 20)).records}
+    book.run_due(on=D(2029, 5, 21))
+    status = book.status(SUBJECT, on=D(2029, 5, 21))
+    assert status.list_kinds == {"serious"}  # the listing runs on
+    assert record not in {r.case_id for r in status.records}
+    assert [book.get(c).state for c in (listing, record)] == ["published", "ended"]
+    assert book.replay() == {c.case_id: c for c in book.cases()}
+    book.run_due(on=D(2030, 6, 2))
+    assert book.get(listing).state == "removed"
+
+
+def test_a_pack_may_let_the_record_of_a_restored_listing_run_anew() -> None:
+    """Only a pack that says so explicitly, with its basis, publishes the record beyond its
+    maximum from the decision: anew from the restore with its listing."""
+    national = creditflow.load_policy("national-transport@2026.1")
+    anew = Provision(
+        True, Basis("某地示例：恢复列入的，信用记录公示期重新计算", Source.CONFIGURABLE)
+    )
+    policy = attrs.evolve(
+        national,
+        lists={
+            k: attrs.evolve(v, record_restarts_on_restore=anew) for k, v in national.lists.items()
+        },
+    )
+    book = CreditBook.memory(policy=policy)
     listing = restored_listing(book)
     record = f"{listing}.record"
     window = book.get(record).deadline("publication_end")
     assert window is not None
-    assert (window.started_on, window.last_day, window.met_on) == (
-        D(2027, 6, 1),
-        D(2030, 6, 1),
-        None,
-    )
-    book.run_due(on=D(2029, 6, 1))  # the first window has passed: still published
-    status = book.status(SUBJECT, on=D(2029, 6, 1))
-    assert status.list_kinds == {"serious"}
-    assert record in {r.case_id for r in status.records}
+    assert (window.started_on, window.last_day) == (D(2027, 6, 1), D(2030, 6, 1))
+    book.run_due(on=D(2029, 6, 1))
+    assert record in {r.case_id for r in book.status(SUBJECT, on=D(2029, 6, 1)).records}
     assert book.replay() == {c.case_id: c for c in book.cases()}
     book.run_due(on=D(2030, 6, 2))
     assert [book.get(c).state for c in (listing, record)] == ["removed", "ended"]

@@ -24,6 +24,7 @@ from creditflow.core.subjects import Subject
 from creditflow.errors import (
     Conflict,
     InvalidInput,
+    NoPolicyInForce,
     TransitionRefused,
     UnknownCase,
     UnknownName,
@@ -133,6 +134,14 @@ class CreditBook:
                 self._checked.add(policy.digest)
             self._by_date[on] = policy
         return policy
+
+    def _policy_at(self, on: dt.date) -> Policy | None:
+        """The policy in force on ``on`` (a decision's date), or None when no version is:
+        for the transitional rule (see :mod:`creditflow.policy.transition`)."""
+        try:
+            return self.policy_on(on)
+        except NoPolicyInForce:
+            return None
 
     # ------------------------------------------------------------------ writing
 
@@ -297,7 +306,7 @@ class CreditBook:
         policy = self.policy_on(on)
         rows = self._store.cases(subject_id=subject_id, bearing_on=on)
         cases = [Case.from_body(row.body) for row in rows]
-        return derive_status(policy, subject_id, cases, on, self._add)
+        return derive_status(policy, subject_id, cases, on, self._add, self._policy_at)
 
     def overdue(self, *, on: dt.date) -> list[tuple[Case, DeadlineState]]:
         """Every due deadline overdue on ``on``, as it stood that day: not met by its last
@@ -425,6 +434,7 @@ class CreditBook:
             data,
             lookup,
             subject_cases,
+            self._policy_at,
         )
         case = apply(ctx, stored.case_id, replay=True).case
         cases[stored.case_id] = case
@@ -461,6 +471,7 @@ class CreditBook:
             step.data,
             batch.lookup,
             batch.subject_cases,
+            self._policy_at,
         )
 
     def _kind(self, kind: object, data: Mapping[str, Any]) -> tuple[str, str]:

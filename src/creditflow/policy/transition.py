@@ -11,7 +11,8 @@ apply is the later version's ``[transition] rule``:
   lighter for the party (Administrative Penalty Law 2021 Art. 37, applied by analogy).
 
 Lighter, item by item (:func:`governing`): a period (minimum publication, maximum
-publication) is lighter when it ends earlier counted from the decision date; not published
+publication, the fraud ban) is lighter when it ends earlier counted from the decision date
+(for the fraud ban, from the revocation of the repair); not published
 is lighter than published; repair once the obligations are fulfilled is lighter than repair
 after the minimum period; a list of materials is lighter when it asks for fewer, that is a
 strict subset of the other (two lists that differ otherwise are not comparable, and the old
@@ -37,7 +38,14 @@ from creditflow.policy.model import (
 )
 from creditflow.policy.reader import Reader
 
-__all__ = ["Governing", "governing", "lighter_period", "read_transition", "transitional_rule"]
+__all__ = [
+    "Governing",
+    "governing",
+    "governing_fraud_ban",
+    "lighter_period",
+    "read_transition",
+    "transitional_rule",
+]
 
 AddPeriod = Callable[[dt.date, Period], dt.date]
 
@@ -132,3 +140,12 @@ def governing(
         repair_after=now.repair_after if repair_after else then.repair_after,
         materials=new.repair.materials if materials else old.repair.materials,
     )
+
+
+def governing_fraud_ban(
+    old: Policy | None, new: Policy, revoked: dt.date, add: AddPeriod
+) -> Provision[Period]:
+    """The fraud ban (``repair.fraud_ban``) that governs after a repair revoked on
+    ``revoked`` under ``old`` (None: no version was in force then), judged under ``new``."""
+    then = None if old is None else old.repair.fraud_ban
+    return lighter_period(transitional_rule(new), then, new.repair.fraud_ban, revoked, add)

@@ -52,7 +52,7 @@ def original_information(target: Case) -> frozenset[str]:
 
 
 def fraud_ban(
-    ban: Period,
+    ban: Callable[[dt.date], Period],
     cases: Iterable[Case],
     on: dt.date,
     add: Callable[[dt.date, Period], dt.date],
@@ -60,15 +60,16 @@ def fraud_ban(
 ) -> FraudBan | None:
     """The ban in force on ``on`` on repairing any of ``targets`` (see
     :func:`original_information`) that lasts longest, if any, among a subject's ``cases``:
-    ``ban`` (the policy's ``repair.fraud_ban``) runs from the day a repair of one of them was
-    revoked, and ``add`` gives the last day of a period from a date."""
+    ``ban(day)`` (the policy's ``repair.fraud_ban`` that governs a revocation on ``day``)
+    runs from the day a repair of one of them was revoked, and ``add`` gives the last day of
+    a period from a date."""
     found = None
     for case in cases:
         if case.machine != "repair" or case.state != "revoked" or case.last_on > on:
             continue
         if case.data.get("target") not in targets:
             continue
-        until = add(case.last_on, ban)  # a revoked repair's last event is its revocation
+        until = add(case.last_on, ban(case.last_on))  # its last event is its revocation
         if on <= until and (found is None or until > found.until):
             found = FraudBan(until, case.case_id)
     return found

@@ -135,9 +135,10 @@ class Case:
         """The case's due deadlines that were overdue on ``on``, as they stood that day
         (:meth:`DeadlineState.overdue`): none before the case was opened, nor while it was
         interrupted (ended then, its deadlines were met; the restore reopened them)."""
-        if self.opened_on > on or self.interrupted_on(on):
+        late = tuple(d for d in self.deadlines if d.overdue(on))
+        if not late or self.opened_on > on or self.interrupted_on(on):
             return ()
-        return tuple(d for d in self.deadlines if d.overdue(on))
+        return late
 
     def to_body(self) -> dict[str, Any]:
         """The projection as JSON-ready data (history and effects are not part of it)."""

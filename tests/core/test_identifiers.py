@@ -31,6 +31,7 @@ from creditflow.core.identifiers import (
     is_valid_uscc,
     organisation_code_check_character,
     resident_id_check_character,
+    subject_id,
     uscc_check_character,
 )
 from creditflow.errors import InvalidIdentifier, InvalidInput
@@ -437,3 +438,39 @@ def test_masked_refuses_keeping_too_much(keep_start: int, keep_end: int) -> None
 def test_masked_refuses_non_int() -> None:
     with pytest.raises(InvalidInput, match="keep_start must be an int"):
         ResidentId.parse("11010519491231002X").masked(True, 4)
+
+
+# --- subject ids: one check for every entry point -----------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["91350100M000100Y43", "11010519491231002X", "440524188001010014"])
+def test_a_subject_id_is_a_valid_uscc_or_resident_id(code: str) -> None:
+    assert subject_id(code) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "position"),
+    [
+        ("91350100M000100Y44", "unified social credit code", 18),  # wrong check character
+        ("11010519491231002Y", "unified social credit code", 18),  # Y: a USCC character
+        ("110105194912310021", "resident ID", 18),  # digits, a real birth date
+        ("440524188001010015", "resident ID", 18),
+        ("11010519491231003X", "resident ID", 18),  # ends in X
+        ("11010519491231002x", "resident ID", 18),  # ends in a lower-case x
+        ("110105194913310020", "unified social credit code", 18),  # digits, no date there
+    ],
+)
+def test_a_bad_subject_id_is_named_by_the_kind_it_resembles(
+    text: str, kind: str, position: int
+) -> None:
+    """Digits with a birth date at positions 7-14, or a final X, read as a resident ID."""
+    with pytest.raises(InvalidIdentifier) as info:
+        subject_id(text)
+    assert (info.value.kind, info.value.position) == (kind, position), str(info.value)
+
+
+@pytest.mark.parametrize("text", ["", "9135010", 91350100, None])
+def test_a_subject_id_of_the_wrong_length_or_type_names_both_kinds(text: object) -> None:
+    with pytest.raises(InvalidIdentifier) as info:
+        subject_id(text)
+    assert info.value.kind == "subject id (unified social credit code or resident ID)"

@@ -77,3 +77,30 @@ def test_the_diff_page_lists_changed_settings(pack: Policy) -> None:
     assert "added" in page or "changed" in page
     same = page_markdown(diff_page(pack, pack, "zh"))
     assert "两版规则内容相同" in same
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "rule", "reading"),
+    [
+        ("en", "## Transitional rule between versions",
+         "the old version's rules, item by item, unless", "a reading of the law"),
+        ("zh", "## 新旧规则的适用", "从旧兼从轻", "对法律的理解适用"),
+    ],
+)  # fmt: skip
+def test_the_handbook_shows_the_transitional_rule(
+    lang: Language, heading: str, rule: str, reading: str
+) -> None:
+    page = page_markdown(handbook_pages(extract_handbook(load_policy(PACK)), lang)[0])
+    section = page[page.index(heading) :]
+    assert rule in section
+    assert reading in section
+    assert "第三十七条" in section  # the basis
+    assert "old_unless_lighter" in section
+
+
+def test_a_pack_without_a_transitional_rule_says_so() -> None:
+    import attrs
+
+    policy = attrs.evolve(load_policy(PACK), transition=None)
+    page = page_markdown(handbook_pages(extract_handbook(policy), "en")[0])
+    assert "judged by the version in force on each date (new)" in page

@@ -100,6 +100,9 @@ def test_bad_identifiers_and_dates_are_refused() -> None:
     book = new_book()
     with pytest.raises(InvalidIdentifier):
         check(book, "91350100M000100Y44", purpose="licensing", on=D(2026, 6, 1), domain=ROAD)
+    with pytest.raises(InvalidIdentifier) as info:  # a mistyped resident ID is one
+        check(book, "110105194912310021", purpose="licensing", on=D(2026, 6, 1), domain=ROAD)
+    assert info.value.kind == "resident ID"
     with pytest.raises(InvalidDate):
         check(book, SUBJECT, purpose="licensing", on="2026-06-01", domain=ROAD)  # type: ignore[arg-type]
 

@@ -8,7 +8,7 @@ import pytest
 from _licensing_world import OTHER, ROAD, SUBJECT, D, commitment, listing, new_book, record
 
 from creditflow import load_policy
-from creditflow.errors import InvalidDate, InvalidInput, PolicyError, UnknownName
+from creditflow.errors import InvalidDate, InvalidIdentifier, InvalidInput, PolicyError, UnknownName
 from creditflow.licensing import Evaluation, Evaluations, grade_on, score_grade
 
 POLICY = load_policy("national-transport", on=D(2026, 6, 1))
@@ -102,6 +102,13 @@ def test_bad_evaluations_and_domains_are_refused() -> None:
         Evaluation(SUBJECT, ROAD, 2026, "90", D(2026, 6, 1))  # type: ignore[arg-type]
     with pytest.raises(InvalidDate):
         Evaluation(SUBJECT, ROAD, 2026, 90, "2026-06-01")  # type: ignore[arg-type]
+    with pytest.raises(InvalidIdentifier) as info:  # checked as every subject id is
+        Evaluation("110105194912310021", ROAD, 2026, 90, D(2026, 6, 1))
+    assert info.value.kind == "resident ID"
+    with pytest.raises(InvalidIdentifier):
+        Evaluations().knows("91350100M000100Y44")
+    with pytest.raises(InvalidIdentifier):
+        Evaluations().of("91350100M000100Y44", ROAD)
     book = new_book()
     status = book.status(OTHER, on=D(2026, 6, 1))
     with pytest.raises(UnknownName, match="unknown domain 'roads'"):

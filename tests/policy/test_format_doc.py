@@ -101,6 +101,7 @@ def settings(policy: Policy) -> Iterator[tuple[str, object, Basis]]:
         *((f"commitments.{name}", kind) for name, kind in policy.commitments.items()),
         ("inspection", policy.inspection),
         *((("evaluation", policy.evaluation),) if policy.evaluation else ()),
+        *((("transition", policy.transition),) if policy.transition else ()),
     ]
     skip = {"name", "label", "basis"}
     for path, table in tables:
@@ -158,6 +159,7 @@ def test_the_table_has_the_values_that_are_known_to_be_configurable() -> None:
     assert "| `pack.effective_from` | 2019-07-01 |" in table
     assert "| `severities.serious.publication_min` |" not in table  # 527号 [copy], Order 36 [full]
     assert "| `repair.materials` | correction_proof, commitment_letter, repair_training" in table
+    assert "| `transition.rule` | old_unless_lighter |" in table  # a reading of the law
 
 
 # ---------------------------------------------------------------- the examples

@@ -318,3 +318,42 @@ def test_a_file_must_be_in_force_on_an_explicit_date(tmp_path: Path) -> None:
         "no version of policy pack 'city' is in force on 2026-06-30; "
         "versions: 1 (2026-07-01 to open)"
     )
+
+
+@pytest.mark.parametrize(
+    ("rule", "reason"),
+    [
+        ("sometimes", "must be one of new, old, old_unless_lighter, got 'sometimes'"),
+        (True, "must be one of new, old, old_unless_lighter, got True"),
+    ],
+)
+def test_an_unknown_transitional_rule_is_refused(rule: object, reason: str) -> None:
+    data = national_data()
+    data["transition"]["rule"] = rule
+    assert problems_of(data) == {"transition.rule": reason}
+
+
+def test_the_transitional_rule_names_its_basis_and_no_other_key() -> None:
+    data = national_data()
+    del data["transition"]["basis"]
+    data["transition"]["rules"] = "old"
+    problems = problems_of(data)
+    assert problems["transition.basis"] == "missing; a string is required"
+    assert problems["transition.rules"].startswith("unknown key")
+
+
+@pytest.mark.parametrize("rule", ["new", "old", "old_unless_lighter"])
+def test_every_transitional_rule_loads(rule: str) -> None:
+    data = national_data()
+    data["transition"]["rule"] = {"value": rule, "basis": "示例", "source": "configurable"}
+    transition = policy_from_data(data, "test.toml").transition
+    assert transition is not None
+    assert transition.rule.value == rule
+
+
+def test_a_pack_without_a_transitional_rule_judges_by_the_new_version() -> None:
+    from creditflow.policy.transition import transitional_rule
+
+    data = national_data()
+    del data["transition"]
+    assert transitional_rule(policy_from_data(data, "test.toml")) == "new"

@@ -13,7 +13,6 @@ from _people import (
     D,
     entered_record,
     proposed_listing,
-    published_listing,
     repair_application,
 )
 from creditflow.book.book import CreditBook
@@ -79,11 +78,11 @@ def test_an_idempotency_key_repeated_in_a_batch_returns_the_first_change() -> No
 
 
 def test_guards_inside_a_batch_see_its_earlier_changes() -> None:
-    """A repair revoked for false materials bars the next repair in the same batch too."""
+    """A repair revoked for false materials bars the next repair of its record in the same
+    batch too."""
     book = CreditBook.memory(policy="national-transport")
-    listing = published_listing(book)
     record = entered_record(book, D(2027, 1, 4), D(2027, 1, 4))
-    repair = repair_application(book, listing, D(2027, 5, 21))
+    repair = repair_application(book, record, D(2027, 5, 21))
     book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
     book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
     second = repair_application(book, record, D(2027, 5, 24))

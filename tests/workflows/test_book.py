@@ -37,6 +37,7 @@ from creditflow.errors import (
     UnknownCase,
     UnknownName,
 )
+from creditflow.policy.model import Basis, Provision, Source
 from creditflow.workflows import Actor
 
 CALENDAR_YEAR = D(2026, 5, 6)
@@ -352,6 +353,38 @@ def test_commitments_fulfilled_withdrawn_and_overdue(book: CreditBook) -> None:
     assert book.overdue(on=D(2026, 7, 1)) == []
 
 
+def test_overdue_on_a_past_date_lists_what_was_overdue_that_day(book: CreditBook) -> None:
+    """A repair applied on Thursday 2027-05-20 must be accepted within 3 working days, by
+    Tuesday 2027-05-25; accepted late on 2027-06-01, it was overdue from 2027-05-26 to
+    2027-05-31, and an audit as of those days still sees it."""
+    listing = published_listing(book)
+    repair = repair_application(book, listing, D(2027, 5, 20))
+    book.fire(repair, "accept", on=D(2027, 6, 1), actor=OFFICER)  # late, and then approved
+    book.fire(repair, "approve", on=D(2027, 6, 1), actor=OFFICIAL)
+
+    def overdue(on: dt.date) -> list[tuple[str, str]]:
+        return [(c.case_id, d.name) for c, d in book.overdue(on=on) if c.case_id == repair]
+
+    assert overdue(D(2027, 5, 25)) == []  # the last day
+    assert overdue(D(2027, 5, 26)) == [(repair, "acceptance")]
+    assert overdue(D(2027, 5, 31)) == [(repair, "acceptance")]
+    assert overdue(D(2027, 6, 1)) == []  # met that day
+    assert overdue(D(2027, 5, 19)) == []  # before the case
+    ((_, deadline),) = [i for i in book.overdue(on=D(2027, 5, 26)) if i[0].case_id == repair]
+    assert deadline.met_on == D(2027, 6, 1)  # as recorded: met late
+
+
+def test_overdue_on_a_past_date_skips_a_deadline_not_yet_started(book: CreditBook) -> None:
+    """The decision deadline starts at the acceptance: before it, nothing is due."""
+    listing = published_listing(book)
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2027, 7, 1), actor=OFFICIAL)  # late
+    names = [d.name for c, d in book.overdue(on=D(2027, 6, 15)) if c.case_id == repair]
+    assert names == ["decision"]
+    assert [d.name for c, d in book.overdue(on=D(2027, 5, 20)) if c.case_id == repair] == []
+
+
 # ---------------------------------------------------------------- repair
 
 
@@ -379,6 +412,34 @@ def test_repair_of_a_listing_after_the_minimum_removes_it_and_fraud_restores_it(
     again = repair_application(book, listing, D(2027, 6, 2))
     with pytest.raises(TransitionRefused, match="repair is barred until 2030-06-01"):
         book.fire(again, "accept", on=D(2027, 6, 2), actor=OFFICER)
+
+
+def test_false_materials_bar_the_repair_of_what_they_were_for_only(book: CreditBook) -> None:
+    """Order 36: no repair of the original information for 3 years. The ban bars the listing
+    whose repair was revoked (and so its record); another record of the subject is repaired as
+    usual; the record of the false materials is never repaired."""
+    listing = published_listing(book)
+    record = entered_record(book, D(2027, 1, 4), D(2027, 1, 4), "general")
+    repair = repair_application(book, listing, D(2027, 5, 21))
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
+    revoked = book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
+    barred = next(e for e in revoked.effects if e.name == "repair_barred")
+    assert barred.data == {"for": "3 years", "target": listing}
+    other = repair_application(book, record, D(2027, 6, 2))
+    assert book.fire(other, "accept", on=D(2027, 6, 2), actor=OFFICER).state == "accepted"
+    assert book.fire(other, "approve", on=D(2027, 6, 2), actor=OFFICIAL).state == "approved"
+    again = repair_application(book, listing, D(2028, 6, 2))  # its minimum over, the ban not
+    with pytest.raises(TransitionRefused) as info:
+        book.fire(again, "accept", on=D(2028, 6, 2), actor=OFFICER)
+    assert (info.value.guard, info.value.rule) == ("repair_eligible", "repair.fraud_ban")
+    assert "repair is barred until 2030-06-01" in str(info.value)
+    fraud = repair_application(book, f"{repair}.fraud", D(2028, 6, 2))
+    with pytest.raises(TransitionRefused) as info:
+        book.fire(fraud, "accept", on=D(2028, 6, 2), actor=OFFICER)
+    assert (info.value.guard, info.value.rule) == ("repair_eligible", "repair.fraud_publication")
+    assert "published for its whole window, until 2030-06-01" in str(info.value)
+    assert book.replay() == {c.case_id: c for c in book.cases()}
 
 
 def test_the_record_of_a_listing_is_repaired_through_the_listing(book: CreditBook) -> None:
@@ -1000,22 +1061,52 @@ def test_a_restored_listing_runs_its_whole_duration_again(book: CreditBook) -> N
     assert book.get(f"{listing}.record").state == "ended"
 
 
-def test_the_record_of_a_restored_listing_restarts_with_it(book: CreditBook) -> None:
-    """design.md: a revoked repair restores both; the record runs anew with its listing, for
-    its severity's maximum from the restore."""
+def test_the_record_of_a_restored_listing_stays_within_its_maximum(book: CreditBook) -> None:
+    """Order 36: a serious record is published for at most 3 years from the decision
+    (2026-05-20), so until 2029-05-20, even though its listing, restored on 2027-06-01, runs
+    anew until 2030-06-01 (restarts_on_restore, after SAMR Order 44)."""
+    listing = restored_listing(book)
+    record = f"{listing}.record"
+    assert book.get(record).state == "published"
+    window = book.get(record).deadline("publication_end")
+    assert window is not None
+    assert (window.started_on, window.last_day, window.met_on) == (
+        D(2026, 5, 20),
+        D(2029, 5, 20),
+        None,
+    )
+    assert record in {r.case_id for r in book.status(SUBJECT, on=D(2029, 5, 20)).records}
+    book.run_due(on=D(2029, 5, 21))
+    status = book.status(SUBJECT, on=D(2029, 5, 21))
+    assert status.list_kinds == {"serious"}  # the listing runs on
+    assert record not in {r.case_id for r in status.records}
+    assert [book.get(c).state for c in (listing, record)] == ["published", "ended"]
+    assert book.replay() == {c.case_id: c for c in book.cases()}
+    book.run_due(on=D(2030, 6, 2))
+    assert book.get(listing).state == "removed"
+
+
+def test_a_pack_may_let_the_record_of_a_restored_listing_run_anew() -> None:
+    """Only a pack that says so explicitly, with its basis, publishes the record beyond its
+    maximum from the decision: anew from the restore with its listing."""
+    national = creditflow.load_policy("national-transport@2026.1")
+    anew = Provision(
+        True, Basis("某地示例：恢复列入的，信用记录公示期重新计算", Source.CONFIGURABLE)
+    )
+    policy = attrs.evolve(
+        national,
+        lists={
+            k: attrs.evolve(v, record_restarts_on_restore=anew) for k, v in national.lists.items()
+        },
+    )
+    book = CreditBook.memory(policy=policy)
     listing = restored_listing(book)
     record = f"{listing}.record"
     window = book.get(record).deadline("publication_end")
     assert window is not None
-    assert (window.started_on, window.last_day, window.met_on) == (
-        D(2027, 6, 1),
-        D(2030, 6, 1),
-        None,
-    )
-    book.run_due(on=D(2029, 6, 1))  # the first window has passed: still published
-    status = book.status(SUBJECT, on=D(2029, 6, 1))
-    assert status.list_kinds == {"serious"}
-    assert record in {r.case_id for r in status.records}
+    assert (window.started_on, window.last_day) == (D(2027, 6, 1), D(2030, 6, 1))
+    book.run_due(on=D(2029, 6, 1))
+    assert record in {r.case_id for r in book.status(SUBJECT, on=D(2029, 6, 1)).records}
     assert book.replay() == {c.case_id: c for c in book.cases()}
     book.run_due(on=D(2030, 6, 2))
     assert [book.get(c).state for c in (listing, record)] == ["removed", "ended"]

@@ -6,7 +6,15 @@ import datetime as dt
 
 import pytest
 
-from _people import ME, OFFICER, OFFICIAL, REVIEWER, SUBJECT, D, published_listing
+from _people import (
+    ME,
+    OFFICER,
+    OFFICIAL,
+    REVIEWER,
+    SUBJECT,
+    D,
+    published_listing,
+)
 from creditflow.book.book import CreditBook
 
 
@@ -62,6 +70,9 @@ def _repaired(book: CreditBook, target: str, on: dt.date) -> str:
     return repair.case_id
 
 
+ALSO = "also needs: obligations fulfilled, a repair commitment, the materials"
+
+
 def _repair(book: CreditBook, on: dt.date) -> dict[str, tuple[bool, tuple[str, ...]]]:
     return {e.target: (e.eligible, e.reasons) for e in book.status(SUBJECT, on=on).repair}
 
@@ -90,8 +101,12 @@ def test_a_published_listing_is_repairable_after_its_minimum_listing_period(
     assert _repair(book, D(2027, 5, 21))[listing][0]
 
 
-def test_no_repair_is_eligible_during_a_fraud_ban(book: CreditBook) -> None:
-    """A repair revoked for false materials on 2027-06-01 bars repair until 2030-06-01."""
+def test_a_fraud_ban_bars_the_repair_of_the_original_information_only(
+    book: CreditBook,
+) -> None:
+    """A repair revoked for false materials on 2027-06-01 bars repair of what it repaired (the
+    listing, with its record) until 2030-06-01 (Order 36: "no repair of the original
+    information"); the subject's other records are repairable as usual."""
     listing = published_listing(book)
     repair = _repaired(book, listing, D(2027, 5, 21))
     book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
@@ -100,19 +115,38 @@ def test_no_repair_is_eligible_during_a_fraud_ban(book: CreditBook) -> None:
     during = _repair(book, D(2027, 6, 2))
     # restored, the serious listing runs its minimum again (restarts_on_restore)
     assert during[listing] == (False, ("the minimum listing period runs until 2028-06-01", barred))
-    assert all(not eligible for eligible, _ in during.values())
-    assert _repair(book, D(2030, 6, 1))[later] == (False, (barred,))
-    assert _repair(book, D(2030, 6, 2))[later][0]
+    assert _repair(book, D(2030, 1, 2))[later] == (True, (ALSO,))
+    assert _repair(book, D(2030, 6, 1))[listing] == (False, (barred,))  # its last day listed
     assert _repair(book, D(2027, 5, 31)) == {}  # before the revocation: nothing in publication
 
 
-def test_the_longest_fraud_ban_is_the_one_reported(book: CreditBook) -> None:
+def test_the_record_of_false_materials_is_never_repairable(book: CreditBook) -> None:
+    listing = published_listing(book)
+    repair = _repaired(book, listing, D(2027, 5, 21))
+    book.fire(repair, "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
+    fraud = f"{repair}.fraud"
+    never = (
+        "the record of false materials or a false commitment in a repair is published for its "
+        "whole window, until 2030-06-01",
+    )
+    assert _repair(book, D(2027, 6, 2))[fraud] == (False, never)
+    assert _repair(book, D(2029, 6, 2))[fraud] == (False, never)  # its minimum is long over
+
+
+def test_each_fraud_ban_bars_its_own_target(book: CreditBook) -> None:
     first, second = published_listing(book), published_listing(book, "watch")
     repairs = [_repaired(book, listing, D(2027, 5, 21)) for listing in (first, second)]
     book.fire(repairs[0], "revoke", on=D(2027, 6, 1), actor=OFFICIAL, summary="材料造假")
     book.fire(repairs[1], "revoke", on=D(2028, 6, 1), actor=OFFICIAL, summary="材料造假")
-    longest = f"repair is barred until 2031-06-01 after false materials (repair {repairs[1]})"
-    assert all(longest in reasons for _, reasons in _repair(book, D(2028, 6, 2)).values())
+    status = _repair(book, D(2028, 6, 2))
+    assert (
+        f"repair is barred until 2030-06-01 after false materials (repair {repairs[0]})"
+        in (status[first][1])
+    )
+    assert status[second][1] == (
+        "the minimum listing period runs until 2028-09-01",  # restarted by the restore
+        f"repair is barred until 2031-06-01 after false materials (repair {repairs[1]})",
+    )
 
 
 # ---------------------------------------------------------------- open cases

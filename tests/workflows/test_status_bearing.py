@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from _people import ME, OFFICER, OFFICIAL, OTHER, REVIEWER, SUBJECT, D, published_listing
 from creditflow.book.book import CreditBook
 from creditflow.book.status import derive_status
+from creditflow.core import Subject
+from creditflow.errors import InvalidIdentifier
 
 
 def _commitment(book: CreditBook, on: dt.date, end: str | None) -> str:
@@ -74,3 +78,32 @@ def test_the_book_knows_a_subject_by_any_case(book: CreditBook) -> None:
             summary="s",
         )
         assert book.knows(OTHER)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("91350100M000100Y44", "unified social credit code"),  # the wrong check character
+        ("110105194912310021", "resident ID"),  # a mistyped resident ID
+    ],
+)
+def test_a_status_or_knows_of_a_bad_subject_id_is_refused(
+    book: CreditBook, text: str, kind: str
+) -> None:
+    """As ``open_case`` and ``check`` refuse it: no clean status for an id that is none."""
+    published_listing(book)
+    with pytest.raises(InvalidIdentifier) as info:
+        book.status(text, on=D(2026, 6, 1))
+    assert info.value.kind == kind
+    with pytest.raises(InvalidIdentifier):
+        book.knows(text)
+
+
+def test_a_status_of_a_vehicle_is_asked_with_its_subject(book: CreditBook) -> None:
+    """Only a USCC or a resident ID is taken as text; other subjects are passed whole."""
+    lorry = Subject.vehicle("粤B12345", "货车")
+    book.open_case("record.general", lorry, on=D(2026, 6, 1), actor=OFFICER,
+                   domain="road_transport", record_kind="penalty",
+                   decided_on=D(2026, 6, 1), summary="罚款")  # fmt: skip
+    assert len(book.status(lorry, on=D(2026, 6, 1)).records) == 1
+    assert book.knows(lorry)

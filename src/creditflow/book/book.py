@@ -22,13 +22,13 @@ from creditflow.book.status import CreditStatus, derive_status
 from creditflow.book.store import ChainReport, EventStore
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
-from creditflow.core.identifiers import ResidentId, Uscc
+from creditflow.core.identifiers import subject_id as checked_subject_id
 from creditflow.core.subjects import Subject
 from creditflow.errors import (
     BookCorrupt,
     Conflict,
-    InvalidIdentifier,
     InvalidInput,
+    NoPolicyInForce,
     TransitionRefused,
     UnknownCase,
     UnknownName,
@@ -141,6 +141,14 @@ class CreditBook:
                 self._checked.add(policy.digest)
             self._by_date[on] = policy
         return policy
+
+    def _policy_at(self, on: dt.date) -> Policy | None:
+        """The policy in force on ``on`` (a decision's date), or None when no version is:
+        for the transitional rule (see :mod:`creditflow.policy.transition`)."""
+        try:
+            return self.policy_on(on)
+        except NoPolicyInForce:
+            return None
 
     # ------------------------------------------------------------------ writing
 
@@ -297,27 +305,29 @@ class CreditBook:
         for row in self._store.cases(subject_id=subject_id, machine=machine, open_only=open_only):
             yield _case_of(row)
 
-    def knows(self, subject_id: str) -> bool:
+    def knows(self, subject_id: Subject | str) -> bool:
         """True if the book holds any case of the subject (pending batch changes included)."""
-        subject_id = ensure_str(subject_id, "subject_id")
+        subject_id = _subject_id(subject_id)
         pending = self._pending.cases.values() if self._pending else ()
         return any(c.subject_id == subject_id for c in pending) or self._store.has_cases(subject_id)
 
-    def status(self, subject_id: str, *, on: dt.date) -> CreditStatus:
-        """The subject's credit status on ``on``."""
+    def status(self, subject_id: Subject | str, *, on: dt.date) -> CreditStatus:
+        """The subject's credit status on ``on``: ``subject_id`` is a unified social credit
+        code or resident ID (checked), or a :class:`~creditflow.Subject` of any kind."""
         on = ensure_date(on, "on")
-        subject_id = ensure_str(subject_id, "subject_id")
+        subject_id = _subject_id(subject_id)
         policy = self.policy_on(on)
         rows = self._store.cases(subject_id=subject_id, bearing_on=on)
         cases = [_case_of(row) for row in rows]
-        return derive_status(policy, subject_id, cases, on, self._add)
+        return derive_status(policy, subject_id, cases, on, self._add, self._policy_at)
 
     def overdue(self, *, on: dt.date) -> list[tuple[Case, DeadlineState]]:
-        """Every due deadline not met by its last day, as of ``on``: nothing passes silently."""
+        """Every due deadline overdue on ``on``, as it stood that day: not met by its last
+        day, nor by ``on`` (one met late is listed for the days it was overdue)."""
         on = ensure_date(on, "on")
         found = []
         for case in self.cases(open_only=False):
-            found += [(case, d) for d in case.deadlines if d.overdue(on)]
+            found += [(case, d) for d in case.overdue(on)]
         return sorted(found, key=lambda item: (item[1].last_day, item[0].case_id))
 
     def run_due(self, *, on: dt.date) -> list[Case]:
@@ -332,8 +342,8 @@ class CreditBook:
             if event is None:
                 continue
             current = self._case(case.case_id)
-            if current.version != case.version:
-                continue  # already moved by an earlier follow-up
+            if current.version != case.version or deadline.met_on is not None:
+                continue  # already moved by an earlier follow-up, or met after ``on``
             transition = MACHINES[case.machine].transition(event)
             if transition is None or current.state not in transition.sources:
                 continue
@@ -466,6 +476,7 @@ class CreditBook:
             data,
             lookup,
             subject_cases,
+            self._policy_at,
         )
         case = apply(ctx, stored.case_id, replay=True).case
         cases[stored.case_id] = case
@@ -502,6 +513,7 @@ class CreditBook:
             step.data,
             batch.lookup,
             batch.subject_cases,
+            self._policy_at,
         )
 
     def _kind(self, kind: object, data: Mapping[str, Any]) -> tuple[str, str]:
@@ -706,21 +718,11 @@ def _with_effects(case: Case, effects: list[Effect]) -> Case:
 
 
 def _subject_id(subject: object) -> str:
+    """The id of a :class:`Subject` (checked when it was built), or text checked as a unified
+    social credit code or resident ID."""
     if isinstance(subject, Subject):
         return subject.id
-    return _checked_subject_id(ensure_str(subject, "subject"))
-
-
-@functools.lru_cache(maxsize=65536)
-def _checked_subject_id(text: str) -> str:
-    """A unified social credit code or resident ID, checked (subjects come back often)."""
-    try:
-        return str(Uscc.parse(text))
-    except InvalidIdentifier as as_uscc:
-        try:
-            return str(ResidentId.parse(text))
-        except InvalidIdentifier:
-            raise as_uscc from None
+    return checked_subject_id(subject)
 
 
 def _check_actor(actor: object) -> None:

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
 from creditflow.calendar.periods import Period
 from creditflow.core.severity import Severity
-from creditflow.policy.model import Policy, SeverityRule
-from creditflow.workflows.bans import FraudBan, fraud_ban
+from creditflow.policy.model import Policy
+from creditflow.policy.transition import Governing, governing, governing_fraud_ban
+from creditflow.workflows.bans import (
+    FraudBan,
+    fraud_ban,
+    fraud_record_end,
+    original_information,
+)
 from creditflow.workflows.case import Case
 from creditflow.workflows.effects import record_id
 
 AddPeriod = Callable[[dt.date, Period], dt.date]
+Rules = Callable[[Severity, dt.date], Governing]  # the rules governing a record, by decision
 _DAY = dt.timedelta(days=1)
 
 _WITHDRAWN = "no_commit_and_approve"  # the breach consequence the flag stands for
@@ -76,22 +84,45 @@ class CreditStatus:
 
 
 def derive_status(
-    policy: Policy, subject_id: str, cases: Iterable[Case], on: dt.date, add: AddPeriod
+    policy: Policy,
+    subject_id: str,
+    cases: Iterable[Case],
+    on: dt.date,
+    add: AddPeriod,
+    policy_at: Callable[[dt.date], Policy | None] | None = None,
 ) -> CreditStatus:
-    """The status on ``on`` from the subject's cases (``add`` adds a policy period to a date)."""
+    """The status on ``on`` from the subject's cases (``add`` adds a policy period to a date)
+    under ``policy``, in force on ``on``. ``policy_at`` gives the version in force on an
+    earlier date: a record or listing decided under another version is judged by the rules
+    the transitional rule of ``policy`` makes govern (:mod:`creditflow.policy.transition`);
+    without it, by ``policy`` alone."""
     cases = [c for c in cases if c.opened_on <= on]
-    records = tuple(r for c in cases if (r := _record(policy, c, on, add)) is not None)
+
+    @functools.cache
+    def rules(severity: Severity, decided: dt.date) -> Governing:
+        old = policy_at(decided) if policy_at is not None else None
+        return governing(old, policy, severity, decided, add)
+
+    records = tuple(r for c in cases if (r := _record(rules, c, on, add)) is not None)
     listings = tuple(x for c in cases if (x := _listing(c, on)) is not None)
     open_cases = tuple(c for c in cases if _open_on(c, on))
-    ban = fraud_ban(policy.repair.fraud_ban.value, cases, on, add)
+    by_id = {c.case_id: c for c in cases}
+
+    def ban(revoked: dt.date) -> Period:
+        old = policy_at(revoked) if policy_at is not None else None
+        return governing_fraud_ban(old, policy, revoked, add).value
+
+    def ban_on(target: str) -> FraudBan | None:
+        return fraud_ban(ban, cases, on, add, original_information(by_id[target]))
+
     return CreditStatus(
         subject_id=subject_id,
         on=on,
         records=records,
         listings=listings,
         open_cases=open_cases,
-        flags=_flags(policy, cases, on),
-        repair=_repair(policy, records, listings, ban, on, add),
+        flags=_flags(policy, rules, cases, on),
+        repair=_repair(policy, rules, records, listings, by_id, ban_on, on, add),
     )
 
 
@@ -101,44 +132,36 @@ def _off_on(case: Case, on: dt.date) -> bool:
     ended = case.data.get("ended_on")
     if ended is not None and dt.date.fromisoformat(str(ended)) <= on:
         return True
-    return _in_gap(case, on)
+    return case.interrupted_on(on)
 
 
 def _open_on(case: Case, on: dt.date) -> bool:
     """True if the case was open on ``on`` (it was opened by then). No event leaves a final
     state but to reopen the case, so a closed case closed on its last event's date, and one
     reopened was closed in its ``gaps``."""
-    return not (case.closed and case.last_on <= on) and not _in_gap(case, on)
+    return not (case.closed and case.last_on <= on) and not case.interrupted_on(on)
 
 
-def _in_gap(case: Case, on: dt.date) -> bool:
-    """True if ``on`` falls in an interruption of the case (ended, later restored)."""
-    return any(
-        dt.date.fromisoformat(str(start)) <= on < dt.date.fromisoformat(str(end))
-        for start, end in case.data.get("gaps", ())
-    )
-
-
-def _in_publication(policy: Policy, record: Case, on: dt.date) -> bool:
+def _in_publication(rules: Rules, record: Case, on: dt.date) -> bool:
     """True if the credit record was published on ``on``: a published severity, within its
     window from the decision, and not ended (or interrupted) by then."""
     window = record.deadline("publication_end")
     decided = dt.date.fromisoformat(str(record.data["decided_on"]))
     return (
-        policy.severities[Severity(record.kind)].published
+        rules(Severity(record.kind), decided).published
         and window is not None
         and decided <= on <= window.last_day
         and not _off_on(record, on)
     )
 
 
-def _record(policy: Policy, case: Case, on: dt.date, add: AddPeriod) -> PublishedRecord | None:
-    if case.machine != "record" or not _in_publication(policy, case, on):
+def _record(rules: Rules, case: Case, on: dt.date, add: AddPeriod) -> PublishedRecord | None:
+    if case.machine != "record" or not _in_publication(rules, case, on):
         return None
-    rule = policy.severities[Severity(case.kind)]
     window = case.deadline("publication_end")
     assert window is not None  # in publication
     decided = dt.date.fromisoformat(str(case.data["decided_on"]))
+    rule = rules(Severity(case.kind), decided)
     return PublishedRecord(
         case_id=case.case_id,
         severity=case.kind,
@@ -151,8 +174,8 @@ def _record(policy: Policy, case: Case, on: dt.date, add: AddPeriod) -> Publishe
     )
 
 
-def _repairable_from(rule: SeverityRule, decided: dt.date, add: AddPeriod) -> dt.date:
-    """The first day a record of ``rule``'s severity decided on ``decided`` may be repaired:
+def _repairable_from(rule: Governing, decided: dt.date, add: AddPeriod) -> dt.date:
+    """The first day a record governed by ``rule`` decided on ``decided`` may be repaired:
     the day after the last day of its minimum publication period, unless fulfilling the
     obligations suffices."""
     if rule.repair_after == "obligations_fulfilled":
@@ -179,7 +202,7 @@ def _listing(case: Case, on: dt.date) -> ActiveListing | None:
     )
 
 
-def _flags(policy: Policy, cases: list[Case], on: dt.date) -> frozenset[str]:
+def _flags(policy: Policy, rules: Rules, cases: list[Case], on: dt.date) -> frozenset[str]:
     """``commitment_breached``: a breach of a commitment kind whose consequences withdraw
     commit-and-approve, whose credit record is in publication on ``on``."""
     records = {c.case_id: c for c in cases if c.machine == "record"}
@@ -190,27 +213,35 @@ def _flags(policy: Policy, cases: list[Case], on: dt.date) -> frozenset[str]:
         if kind is None or _WITHDRAWN not in kind.breach_consequences:
             continue
         record = records.get(record_id(case.case_id))
-        if record is not None and _in_publication(policy, record, on):
+        if record is not None and _in_publication(rules, record, on):
             return frozenset({"commitment_breached"})
     return frozenset()
 
 
 def _repair(
     policy: Policy,
+    rules: Rules,
     records: tuple[PublishedRecord, ...],
     listings: tuple[ActiveListing, ...],
-    ban: FraudBan | None,
+    by_id: Mapping[str, Case],
+    ban_on: Callable[[str], FraudBan | None],
     on: dt.date,
     add: AddPeriod,
 ) -> tuple[RepairEligibility, ...]:
     """Eligibility for repair of each record in publication and each listing in force that
     records dishonesty (a listing is repaired by its early removal, which ends its record:
-    the record of a listing has no entry of its own)."""
-    found = [
-        _eligibility(r.case_id, r.repairable_from, "minimum publication period", ban, on)
-        for r in records
-        if r.record_kind != "listing"
-    ]
+    the record of a listing has no entry of its own). ``ban_on`` gives the fraud ban on
+    repairing a case, if any; the record of false materials is never repaired."""
+    found = []
+    for r in records:
+        if r.record_kind == "listing":
+            continue
+        never = fraud_record_end(by_id[r.case_id])
+        if never is not None:
+            found.append(RepairEligibility(r.case_id, False, (never,)))
+            continue
+        period = "minimum publication period"
+        found.append(_eligibility(r.case_id, r.repairable_from, period, ban_on(r.case_id), on))
     for listing in listings:
         kind = policy.lists.get(listing.kind)
         if kind is None or kind.severity is None:
@@ -220,8 +251,10 @@ def _repair(
             found.append(RepairEligibility(listing.case_id, False, (reason,)))
             continue
         # The repair guard also holds the listing to its severity's minimum publication.
-        record_min = _repairable_from(policy.severities[kind.severity], listing.decided_on, add)
+        governed = rules(kind.severity, listing.decided_on)
+        record_min = _repairable_from(governed, listing.decided_on, add)
         earliest = max(listing.early_removal_from, record_min)
+        ban = ban_on(listing.case_id)
         found.append(_eligibility(listing.case_id, earliest, "minimum listing period", ban, on))
     return tuple(found)
 

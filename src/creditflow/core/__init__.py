@@ -9,6 +9,7 @@ from creditflow.core.identifiers import (
     is_valid_uscc,
     organisation_code_check_character,
     resident_id_check_character,
+    subject_id,
     uscc_check_character,
 )
 from creditflow.core.labels import Label
@@ -31,5 +32,6 @@ __all__ = [
     "is_valid_uscc",
     "organisation_code_check_character",
     "resident_id_check_character",
+    "subject_id",
     "uscc_check_character",
 ]

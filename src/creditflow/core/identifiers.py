@@ -37,11 +37,13 @@ __all__ = [
     "is_valid_uscc",
     "organisation_code_check_character",
     "resident_id_check_character",
+    "subject_id",
     "uscc_check_character",
 ]
 
 _USCC = "unified social credit code"
 _RESIDENT_ID = "resident ID"
+_SUBJECT_ID = f"subject id ({_USCC} or {_RESIDENT_ID})"
 _ORGANISATION_CODE = "organisation code"
 
 _DIGITS = "0123456789"
@@ -508,4 +510,40 @@ def are_valid_resident_ids(codes: Sequence[str]) -> bool:
         if at % 18 == 10 and not calendar.isleap(int(raw[at - 4 : at])):
             return False
         at = raw.find(b"0229", at + 1)
+    return True
+
+
+# --- subject ids ------------------------------------------------------------------------------
+
+_RESIDENT_ID_LOOK = re.compile(r"[0-9]{17}[0-9Xx]")
+
+
+def subject_id(text: object) -> str:
+    """``text`` if it identifies an enterprise or a person: a valid unified social credit code
+    (统一社会信用代码) or resident ID (居民身份证号码). Every entry point that takes a subject id
+    checks it with this function.
+
+    Raises :class:`InvalidIdentifier` when it is neither, for the kind ``text`` resembles: a
+    resident ID when it is 17 digits and a digit or ``X`` with a real birth date from 1800 at
+    positions 7-14, or 17 digits and ``X`` (``x``); otherwise a unified social credit code.
+    Text that is not a str of 18 characters is refused as a ``subject id``.
+    """
+    if isinstance(text, str) and (is_valid_uscc(text) or is_valid_resident_id(text)):
+        return text
+    checked = _text(_SUBJECT_ID, text, 18)
+    if _looks_like_resident_id(checked):
+        return _diagnose_resident_id(checked)
+    return _diagnose_uscc(checked)
+
+
+def _looks_like_resident_id(text: str) -> bool:
+    """17 digits then a digit or X, and either the X or a real birth date at positions 7-14."""
+    if _RESIDENT_ID_LOOK.fullmatch(text) is None:
+        return False
+    if text[17] in "Xx":
+        return True
+    try:
+        _birth_date(text)
+    except InvalidIdentifier:
+        return False
     return True

@@ -18,6 +18,7 @@ from creditflow.docs.model import (
     RepairEntry,
     RuleEntry,
     SeverityEntry,
+    TransitionEntry,
 )
 from creditflow.policy.model import Domain, ListKind, Policy, Provision
 from creditflow.rules.decision import format_ratio
@@ -46,6 +47,7 @@ def extract_handbook(policy: Policy) -> Handbook:
         repair=_repair(policy),
         commitments=tuple(_commitments(policy)),
         machines=tuple(_machines(policy)),
+        transition=_transition(policy),
     )
 
 
@@ -144,6 +146,13 @@ def _repair(policy: Policy) -> RepairEntry:
         fraud_publication=r.fraud_publication.value,
         basis=r.basis.text,
     )
+
+
+def _transition(policy: Policy) -> TransitionEntry | None:
+    t = policy.transition
+    if t is None:
+        return None
+    return TransitionEntry(t.rule.value, t.rule.basis.text, t.rule.basis.configurable)
 
 
 def _commitments(policy: Policy) -> list[CommitmentEntry]:

@@ -32,7 +32,8 @@ def _names(labels: Iterable[Label], lang: Language) -> str:
 def _rules_page(h: Handbook, lang: Language) -> Page:
     title = f"{h.title.get(lang)} ({h.key})"
     blocks: list[Block] = [Heading(1, title), Bullets(_overview(h, lang))]
-    for section in (_domains, _decisions, _lists, _severities, _repair, _commitments):
+    sections = (_domains, _decisions, _lists, _severities, _repair, _transition, _commitments)
+    for section in sections:
         blocks += section(h, lang)
     return Page("index", title, tuple(blocks))
 
@@ -162,6 +163,21 @@ def _repair(h: Handbook, lang: Language) -> list[Block]:
         Table(_header(("setting", "value"), lang), tuple((text(k, lang), v) for k, v in rows)),
         Paragraph(f"{text('basis', lang)}: {r.basis}"),
     ]
+
+
+def _transition(h: Handbook, lang: Language) -> list[Block]:
+    """Which version's rules govern a record decided under an older one (从旧兼从轻)."""
+    t = h.transition
+    blocks: list[Block] = [Heading(2, text("transition", lang))]
+    if t is None:
+        return [*blocks, Paragraph(text("transition.none", lang))]
+    blocks.append(Paragraph(text(f"transition.{t.rule}", lang)))
+    if t.rule == "old_unless_lighter":
+        items = ("period", "published", "repair_after", "materials")
+        blocks.append(Bullets(tuple(text(f"transition.lighter.{i}", lang) for i in items)))
+    if t.reading:
+        blocks.append(Paragraph(text("transition.reading", lang)))
+    return [*blocks, Paragraph(f"{text('basis', lang)}: {t.basis}")]
 
 
 def _commitments(h: Handbook, lang: Language) -> list[Block]:

@@ -97,6 +97,51 @@ TEXT: dict[str, Label] = {
     "machine.repair": Label("信用修复", "Repair"),
     "machine.objection": Label("异议处理", "Objection"),
     "machine.record": Label("信用记录公示", "Credit record"),
+    "transition": Label("新旧规则的适用", "Transitional rule between versions"),
+    "transition.new": Label(
+        "按较早版本作出决定的信用记录和名单，在本版本施行期间一律适用本版本的规定（new）。",
+        "A record or listing decided under an older version is judged by this version's "
+        "rules on every date it is in force (new).",
+    ),
+    "transition.old": Label(
+        "按较早版本作出决定的信用记录和名单，始终适用作出决定时施行的版本的规定（old）。",
+        "A record or listing decided under an older version keeps the rules of the version "
+        "in force on its decision date (old).",
+    ),
+    "transition.old_unless_lighter": Label(
+        "从旧兼从轻：按较早版本作出决定的信用记录和名单，逐项适用作出决定时施行的版本的规定，"
+        "但本版本的规定对当事人较轻的，适用本版本的规定（old_unless_lighter）。较轻是指：",
+        "A record or listing decided under an older version keeps the old version's rules, "
+        "item by item, unless this version's are lighter for the party (old unless "
+        "lighter, Administrative Penalty Law Art. 37; old_unless_lighter). Lighter means:",
+    ),
+    "transition.lighter.period": Label(
+        "最短公示期、最长公示期和虚假修复禁止期：自决定之日（禁止期自撤销修复之日）起算，较早届满者较轻；",
+        "minimum and maximum publication, and the ban after fraud: the one that ends earlier, "
+        "counted from the decision (the ban from the revocation of the repair);",
+    ),
+    "transition.lighter.published": Label(
+        "不予公示较公示轻；", "not published is lighter than published;"
+    ),
+    "transition.lighter.repair_after": Label(
+        "履行义务后即可修复较最短公示期满后方可修复轻；",
+        "repair once the obligations are fulfilled is lighter than repair after the minimum;",
+    ),
+    "transition.lighter.materials": Label(
+        "修复材料：所需材料为另一版本的真子集者较轻，否则适用原规定。",
+        "repair materials: fewer, a strict subset of the other version's; otherwise the old "
+        "ones stay.",
+    ),
+    "transition.none": Label(
+        "未设置过渡规则：信用记录和名单在各日期一律按当日施行的版本判断（new）。",
+        "No transitional rule is set: every record and listing is judged by the version in "
+        "force on each date (new).",
+    ),
+    "transition.reading": Label(
+        "本项为对法律的理解适用（类推适用《行政处罚法》第三十七条），属可配置事项，并非规章明文规定。",
+        "This setting is a reading of the law (by analogy), a configurable choice, not a "
+        "rule the regulation states.",
+    ),
     "diff": Label("规则变更对照", "Changes between policy versions"),
     "diff_intro": Label("自 {old} 至 {new} 的变更：", "What changed from {old} to {new}:"),
     "diff_none": Label("两版规则内容相同。", "The two versions have the same content."),

@@ -24,6 +24,7 @@ __all__ = [
     "RepairEntry",
     "RuleEntry",
     "SeverityEntry",
+    "TransitionEntry",
 ]
 
 
@@ -115,6 +116,16 @@ class RepairEntry:
 
 
 @attrs.frozen
+class TransitionEntry:
+    """The transitional rule between versions (从旧兼从轻): its value, basis, and whether it is
+    a reading of the law (a configurable choice) rather than a rule of the regulation."""
+
+    rule: str
+    basis: str
+    reading: bool
+
+
+@attrs.frozen
 class CommitmentEntry:
     """A commitment kind (信用承诺) and what a breach entails."""
 
@@ -153,3 +164,4 @@ class Handbook:
     repair: RepairEntry
     commitments: tuple[CommitmentEntry, ...]
     machines: tuple[MachineEntry, ...]
+    transition: TransitionEntry | None = None

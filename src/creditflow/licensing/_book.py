@@ -1,30 +1,16 @@
-"""What the licensing layer asks of a book: the subject id, the first event's date, the engine."""
+"""What the licensing layer asks of a book: the first event's date, the engine."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 
-from creditflow._validation import ensure_str
 from creditflow.book.book import CreditBook
-from creditflow.core.identifiers import ResidentId, Uscc
-from creditflow.errors import DateBeforeBook, InvalidIdentifier
+from creditflow.errors import DateBeforeBook
 from creditflow.policy.model import Policy
 from creditflow.rules.engine import Engine
 
-__all__ = ["check_date", "engine_for", "subject_key"]
-
-
-def subject_key(subject_id: object) -> str:
-    """The canonical id of a subject: a USCC or a resident ID (bad input is refused)."""
-    text = ensure_str(subject_id, "subject_id")
-    try:
-        return str(Uscc.parse(text))
-    except InvalidIdentifier as as_uscc:
-        try:
-            return str(ResidentId.parse(text))
-        except InvalidIdentifier:
-            raise as_uscc from None
+__all__ = ["check_date", "engine_for"]
 
 
 def check_date(book: CreditBook, on: dt.date) -> None:

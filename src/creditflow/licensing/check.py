@@ -11,9 +11,10 @@ from creditflow._validation import ensure_date, ensure_str
 from creditflow.book.book import CreditBook
 from creditflow.book.status import CreditStatus
 from creditflow.core.facts import Facts
+from creditflow.core.identifiers import subject_id as checked_subject_id
 from creditflow.core.labels import Label
 from creditflow.errors import UnknownName, UnknownSubject
-from creditflow.licensing._book import check_date, engine_for, subject_key
+from creditflow.licensing._book import check_date, engine_for
 from creditflow.licensing.evaluations import Evaluations
 from creditflow.licensing.grades import GradeInForce, grade_on
 from creditflow.policy.model import Basis, Policy, Purpose, PurposeRule
@@ -87,7 +88,7 @@ def check(
     the new-subject grade).
     """
     on = ensure_date(on, "on")
-    subject = subject_key(subject_id)
+    subject = checked_subject_id(subject_id)
     policy = book.policy_on(on)
     chosen = _purpose(policy, purpose)
     check_date(book, on)

@@ -202,8 +202,9 @@ def _to_revoke(book: CreditBook, case: Case) -> str | None:
 def overdue_commitments(
     book: CreditBook, *, on: dt.date, kind: str | None = None
 ) -> list[tuple[Case, DeadlineState]]:
-    """Commitments still open after their verification deadline (``kind`` narrows them, e.g.
-    ``"missing_documents"``: documents not supplied in time)."""
+    """Commitments open after their verification deadline on ``on``, as they stood that day
+    (see :meth:`CreditBook.overdue`; ``kind`` narrows them, e.g. ``"missing_documents"``:
+    documents not supplied in time)."""
     return [
         (case, deadline)
         for case, deadline in book.overdue(on=on)

@@ -10,6 +10,7 @@ import attrs
 
 from creditflow._validation import ensure_date, ensure_str
 from creditflow.core.grades import to_fraction
+from creditflow.core.identifiers import subject_id
 from creditflow.errors import InvalidInput
 
 __all__ = ["Evaluation", "Evaluations"]
@@ -20,7 +21,7 @@ def _score(value: object) -> Fraction:
 
 
 def _subject(value: object) -> str:
-    return ensure_str(value, "Evaluation.subject_id")
+    return subject_id(value)
 
 
 def _domain(value: object) -> str:
@@ -38,8 +39,9 @@ def _year(instance: object, attribute: attrs.Attribute[int], value: object) -> N
 
 @attrs.frozen
 class Evaluation:
-    """One annual evaluation: ``score`` of ``subject_id`` in ``domain`` for ``year``, made on
-    ``evaluated_on`` (the grade holds from that day for the pack's ``evaluation.validity``).
+    """One annual evaluation: ``score`` of ``subject_id`` (a unified social credit code or
+    resident ID, checked) in ``domain`` for ``year``, made on ``evaluated_on`` (the grade
+    holds from that day for the pack's ``evaluation.validity``).
 
     The score becomes a grade by the domain's scale when a grade is asked for.
     """
@@ -71,12 +73,12 @@ class Evaluations:
         self._by_subject.setdefault(evaluation.subject_id, {})[key] = evaluation
 
     def knows(self, subject_id: str) -> bool:
-        """True if any evaluation of the subject is registered."""
-        return subject_id in self._by_subject
+        """True if any evaluation of the subject is registered (the id is checked)."""
+        return _subject(subject_id) in self._by_subject
 
     def of(self, subject_id: str, domain: str) -> tuple[Evaluation, ...]:
-        """The subject's evaluations in ``domain``, oldest year first."""
-        found = self._by_subject.get(subject_id, {})
+        """The subject's evaluations in ``domain``, oldest year first (the id is checked)."""
+        found = self._by_subject.get(_subject(subject_id), {})
         return tuple(e for (d, _), e in sorted(found.items()) if d == domain)
 
     def __len__(self) -> int:

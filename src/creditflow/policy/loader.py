@@ -34,6 +34,7 @@ from creditflow.policy.model import (
 )
 from creditflow.policy.purposes import read_evaluation, read_purposes
 from creditflow.policy.reader import NAME, Reader
+from creditflow.policy.transition import read_transition
 
 __all__ = [
     "BREACH_CONSEQUENCES",
@@ -76,6 +77,7 @@ _TOP = (
     "separation",
     "purposes",
     "evaluation",
+    "transition",
 )
 _T = TypeVar("_T")
 
@@ -150,6 +152,7 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
         },
     )
     evaluation = read_evaluation(r, data, domains)
+    transition = read_transition(r, data)
     title = r.label(pack, "pack", "title") if "title" in pack else None
     if r.problems:
         raise PolicyError(source, r.problems)
@@ -176,6 +179,7 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
         "separations": separations,
         "purposes": purposes,
         "evaluation": evaluation,
+        "transition": transition,
     }
     return Policy(**values, origin=source)
 
@@ -397,6 +401,7 @@ def _list_kind(r: Reader, t: dict[str, Any], path: str, name: str) -> ListKind |
             "duration",
             "early_removal_after",
             "restarts_on_restore",
+            "record_restarts_on_restore",
             "basis",
             "source",
             "note",
@@ -429,6 +434,9 @@ def _list_kind(r: Reader, t: dict[str, Any], path: str, name: str) -> ListKind |
         basis=basis,
         restarts_on_restore=r.provision(
             t, path, "restarts_on_restore", basis, r.read_flag, required=False
+        ),
+        record_restarts_on_restore=r.provision(
+            t, path, "record_restarts_on_restore", basis, r.read_flag, required=False
         ),
     )
 

@@ -18,6 +18,7 @@ from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
 
 __all__ = [
+    "TRANSITIONAL_RULES",
     "Basis",
     "Change",
     "CommitmentKind",
@@ -42,6 +43,8 @@ __all__ = [
     "Separation",
     "SeverityRule",
     "Source",
+    "TransitionSettings",
+    "TransitionalRule",
 ]
 
 T = TypeVar("T")
@@ -175,6 +178,10 @@ class ListKind:
     first expiry and minimum (None: keeps them)."""
     objection_answer: Provision[Period] | None = None
     """The time to answer an objection to a proposed listing (None: no time limit is kept)."""
+    record_restarts_on_restore: Provision[bool] | None = None
+    """Whether the credit record of a listing restored after a revoked repair is published
+    anew from the restore for its severity's maximum, beyond that maximum from the decision
+    (None or false: never beyond it, Order 36)."""
 
 
 @attrs.frozen
@@ -222,6 +229,26 @@ class CommitmentKind:
     verification_period: Provision[Period]
     breach_severity: Severity
     breach_consequences: tuple[str, ...]
+    basis: Basis
+
+
+TransitionalRule = Literal["new", "old", "old_unless_lighter"]
+
+TRANSITIONAL_RULES: tuple[TransitionalRule, ...] = ("new", "old", "old_unless_lighter")
+"""The transitional rules a pack may set (see :class:`TransitionSettings`)."""
+
+
+@attrs.frozen
+class TransitionSettings:
+    """The transitional rule (过渡规则) between pack versions: which version's rules govern a
+    record or listing decided under an older version and judged under this one.
+
+    ``new``: this version's, on every date; ``old``: the version in force on the decision
+    date; ``old_unless_lighter``: the old version's, item by item, unless this version's is
+    lighter for the party (从旧兼从轻, Administrative Penalty Law Art. 37, by analogy).
+    """
+
+    rule: Provision[TransitionalRule]
     basis: Basis
 
 
@@ -350,6 +377,7 @@ class Policy:
     separations: tuple[Separation, ...]
     purposes: Mapping[str, Purpose] = attrs.field(factory=dict)
     evaluation: EvaluationSettings | None = None
+    transition: TransitionSettings | None = None
     origin: str = attrs.field(default="<memory>")
     _digest: str = attrs.field(init=False, repr=False)
     _hash: int = attrs.field(init=False, repr=False)  # policies key many caches

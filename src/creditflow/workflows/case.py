@@ -60,8 +60,16 @@ class DeadlineState:
     extended: bool = False
 
     def overdue(self, on: dt.date) -> bool:
-        """A due deadline not met by its last day is overdue the day after."""
-        return self.kind == "due" and self.met_on is None and on > self.last_day
+        """Whether this due deadline was overdue on ``on``, as it stood that day: started by
+        then, its last day passed, and not met by then. A deadline met late (``met_on``
+        after its last day) was overdue from the day after its last day until the day
+        before it was met: a later act does not erase a missed deadline from an audit."""
+        return (
+            self.kind == "due"
+            and self.last_day < on
+            and self.started_on <= on
+            and (self.met_on is None or self.met_on > on)
+        )
 
 
 @attrs.frozen
@@ -114,6 +122,23 @@ class Case:
     def deadline(self, name: str) -> DeadlineState | None:
         """The deadline called ``name``, if the case has started it."""
         return next((d for d in self.deadlines if d.name == name), None)
+
+    def interrupted_on(self, on: dt.date) -> bool:
+        """True if ``on`` falls in an interruption of the case: ended, later restored (its
+        ``gaps``, ``[ended_on, restored_on]`` pairs)."""
+        return any(
+            dt.date.fromisoformat(str(start)) <= on < dt.date.fromisoformat(str(end))
+            for start, end in self.data.get("gaps") or ()
+        )
+
+    def overdue(self, on: dt.date) -> tuple[DeadlineState, ...]:
+        """The case's due deadlines that were overdue on ``on``, as they stood that day
+        (:meth:`DeadlineState.overdue`): none before the case was opened, nor while it was
+        interrupted (ended then, its deadlines were met; the restore reopened them)."""
+        late = tuple(d for d in self.deadlines if d.overdue(on))
+        if not late or self.opened_on > on or self.interrupted_on(on):
+            return ()
+        return late
 
     def to_body(self) -> dict[str, Any]:
         """The projection as JSON-ready data (history and effects are not part of it)."""

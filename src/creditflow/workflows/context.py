@@ -15,6 +15,11 @@ from creditflow.workflows.case import Actor, Case
 __all__ = ["Refusal", "TransitionContext"]
 
 
+def _no_other_versions(on: dt.date) -> Policy | None:
+    """Without a book behind it, no other version of the policy is known."""
+    return None
+
+
 @attrs.frozen
 class Refusal:
     """Why a guard refuses: the reason, the date compared, and the rule with its basis."""
@@ -29,7 +34,9 @@ class Refusal:
 class TransitionContext:
     """Everything a guard or an effect reads. ``case`` is the case before the event (None for
     the opening event); ``lookup`` and ``subject_cases`` read other cases as they stand,
-    including changes made earlier in the same transaction."""
+    including changes made earlier in the same transaction; ``policy_at`` is the version of
+    the policy in force on another date (a decision's, for the transitional rule), or None
+    when none is or none is known."""
 
     policy: Policy
     calendar: WorkdayCalendar
@@ -43,6 +50,7 @@ class TransitionContext:
     data: Mapping[str, Any]
     lookup: Callable[[str], Case | None]
     subject_cases: Callable[[str], list[Case]]
+    policy_at: Callable[[dt.date], Policy | None] = _no_other_versions
 
     def value(self, key: str) -> Any:
         """A data field of this event, or else of the case so far."""

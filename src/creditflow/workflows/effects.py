@@ -168,14 +168,17 @@ def end_listing_record(ctx: TransitionContext) -> EffectResult:
 
 
 def restore_listing_record(ctx: TransitionContext) -> EffectResult:
-    """A restored listing restores its record, if the listing's end had ended it; where the
-    listing runs anew from the restore (``lists.<kind>.restarts_on_restore``), the record's
-    publication window does too, for its own maximum."""
+    """A restored listing restores its record, if the listing's end had ended it, within the
+    record's first window: a record is never published beyond its severity's maximum from
+    the decision (Order 36), although the listing may run anew from the restore
+    (``lists.<kind>.restarts_on_restore``). Only a pack that says so explicitly
+    (``lists.<kind>.record_restarts_on_restore``) publishes the record anew from the restore
+    too, for its own maximum."""
     assert ctx.case is not None
     record = ctx.lookup(record_id(ctx.case.case_id))
     if record is None or record.state != "ended" or record.data.get("ended_by") != ctx.case.case_id:
         return EffectResult()
-    restarts = ctx.policy.lists[ctx.kind].restarts_on_restore
+    restarts = ctx.policy.lists[ctx.kind].record_restarts_on_restore
     anew = {"restart": True} if restarts is not None and restarts.value is True else {}
     return EffectResult(
         follow_ups=(_on_record(ctx, "restore", "listing restored", record, **anew),)
@@ -221,9 +224,11 @@ def restore_target(ctx: TransitionContext) -> EffectResult:
 
 def fraud_record(ctx: TransitionContext) -> EffectResult:
     """False materials in a repair are recorded as serious dishonesty, published for
-    ``repair.fraud_publication``, and bar repair. A repair revoked for its breached
+    ``repair.fraud_publication``, and bar repair of the repair's target (``repair_barred``
+    names it). A repair revoked for its breached
     commitment is not recorded again: the breach entered the record."""
-    barred = (Effect("repair_barred", {"for": str(ctx.policy.repair.fraud_ban.value)}),)
+    ban = {"for": str(ctx.policy.repair.fraud_ban.value), "target": str(ctx.value("target"))}
+    barred = (Effect("repair_barred", ban),)
     if ctx.data.get("commitment_case") is not None:
         return EffectResult(reported=barred)
     target = ctx.lookup(str(ctx.value("target")))

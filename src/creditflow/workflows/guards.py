@@ -9,7 +9,8 @@ from collections.abc import Callable
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.severity import Severity
-from creditflow.workflows.bans import fraud_ban
+from creditflow.policy.transition import Governing, governing, governing_fraud_ban
+from creditflow.workflows.bans import fraud_ban, fraud_record_end, original_information
 from creditflow.workflows.case import Case
 from creditflow.workflows.context import Refusal, TransitionContext
 from creditflow.workflows.definitions import RECORD
@@ -392,27 +393,46 @@ def _target_publishable(ctx: TransitionContext) -> Refusal | None:
         return Refusal(
             f"{target.machine} {target.case_id} is not in publication", rule="repair", basis=basis
         )
-    severity = _severity_of(ctx, target)
-    if severity is None:
+    never = fraud_record_end(target)
+    if never is not None:
+        return Refusal(
+            never, rule=FRAUD_WINDOW, basis=ctx.policy.repair.fraud_publication.basis.text
+        )
+    rules = _governing(ctx, target)
+    if rules is None:
         return Refusal(
             f"{target.machine} {target.case_id} cannot be repaired (no severity)",
             rule="repair",
             basis=basis,
         )
-    rule = ctx.policy.severities[severity]
-    if rule.repair_after == "obligations_fulfilled":
+    if rules.repair_after == "obligations_fulfilled":
         return None
     decided = dt.date.fromisoformat(str(target.data["decided_on"]))
-    last_day = ctx.calendar.add_period(decided, rule.publication_min.value, provisional=True).date
+    minimum = rules.publication_min
+    last_day = ctx.calendar.add_period(decided, minimum.value, provisional=True).date
     if ctx.on <= last_day:  # over only once its last day has passed, as every period here
+        severity = _severity_of(ctx, target)
+        assert severity is not None
         return Refusal(
-            f"the minimum publication period of {rule.publication_min.value} from "
+            f"the minimum publication period of {minimum.value} from "
             f"{decided.isoformat()} ends on {last_day.isoformat()}",
             compared=ctx.on,
             rule=f"severities.{severity.value}.publication_min",
-            basis=rule.publication_min.basis.text,
+            basis=minimum.basis.text,
         )
     return None
+
+
+def _governing(ctx: TransitionContext, target: Case) -> Governing | None:
+    """The rules that govern the repair of ``target`` today: by the policy's transitional
+    rule, the version in force on its decision date or today's (None: it has no severity)."""
+    severity = _severity_of(ctx, target)
+    decided = target.data.get("decided_on")
+    if severity is None or decided is None:
+        return None
+    day = dt.date.fromisoformat(str(decided))
+    old = ctx.policy_at(day)
+    return governing(old, ctx.policy, severity, day, functools.partial(_last_day, ctx.calendar))
 
 
 def _severity_of(ctx: TransitionContext, target: Case) -> Severity | None:
@@ -444,24 +464,38 @@ def _obligations_and_commitment(ctx: TransitionContext) -> Refusal | None:
 
 
 def _materials(ctx: TransitionContext) -> Refusal | None:
-    needed = set(ctx.policy.repair.materials.value)
+    """The materials of the version that governs the target (the transitional rule)."""
+    target = ctx.lookup(str(ctx.value("target")))
+    assert target is not None  # _target_publishable found it
+    rules = _governing(ctx, target)
+    materials = rules.materials if rules is not None else ctx.policy.repair.materials
+    needed = set(materials.value)
     given = set(ctx.value("materials") or ())
     if needed - given:
         return Refusal(
             f"materials missing: {', '.join(sorted(needed - given))}",
             rule="repair.materials",
-            basis=ctx.policy.repair.materials.basis.text,
+            basis=materials.basis.text,
         )
     return None
 
 
 def _no_fraud_ban(ctx: TransitionContext) -> Refusal | None:
-    ban = ctx.policy.repair.fraud_ban
+    """No ban on repairing the original information this repair is about (the ban of the
+    version that governs the revocation, by the transitional rule)."""
+    target = ctx.lookup(str(ctx.value("target")))
+    assert target is not None  # _target_publishable found it
     cases = ctx.subject_cases(ctx.subject_id)
-    found = fraud_ban(ban.value, cases, ctx.on, functools.partial(_last_day, ctx.calendar))
+    add = functools.partial(_last_day, ctx.calendar)
+
+    def ban(revoked: dt.date) -> Period:
+        return governing_fraud_ban(ctx.policy_at(revoked), ctx.policy, revoked, add).value
+
+    found = fraud_ban(ban, cases, ctx.on, add, original_information(target))
     if found is None:
         return None
-    return Refusal(found.reason, compared=ctx.on, rule="repair.fraud_ban", basis=ban.basis.text)
+    basis = ctx.policy.repair.fraud_ban.basis.text
+    return Refusal(found.reason, compared=ctx.on, rule="repair.fraud_ban", basis=basis)
 
 
 def _last_day(calendar: WorkdayCalendar, day: dt.date, period: Period) -> dt.date:

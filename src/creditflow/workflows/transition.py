@@ -20,6 +20,8 @@ from creditflow._validation import MAX_JSON_DEPTH, MAX_JSON_INTEGER, ensure_json
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import CalendarDate, WorkdayCalendar
 from creditflow.errors import InvalidDate, NotPermitted, TransitionRefused
+from creditflow.policy.model import Provision
+from creditflow.policy.transition import lighter_period, transitional_rule
 from creditflow.workflows.case import Case, DeadlineState, Effect, copied
 from creditflow.workflows.context import TransitionContext
 from creditflow.workflows.definitions import MACHINES
@@ -228,11 +230,38 @@ def _reopened(
 def _start(
     rule: DeadlineRule, ctx: TransitionContext, data: Mapping[str, Any]
 ) -> DeadlineState | None:
-    setting = resolve(ctx.policy, rule.setting_for(data), ctx.kind)
+    path = rule.setting_for(data)
+    setting = resolve(ctx.policy, path, ctx.kind)
     if setting is None:
         return None
-    base = dt.date.fromisoformat(str(data[rule.base])) if rule.base else ctx.on
-    return _started(ctx.calendar, rule.name, rule.kind, rule.rolls, base, setting.value)
+    if rule.base is None:
+        return _started(ctx.calendar, rule.name, rule.kind, rule.rolls, ctx.on, setting.value)
+    base = dt.date.fromisoformat(str(data[rule.base]))
+    period = _transitional(ctx, rule, path, setting, base).value
+    return _started(ctx.calendar, rule.name, rule.kind, rule.rolls, base, period)
+
+
+def _transitional(
+    ctx: TransitionContext,
+    rule: DeadlineRule,
+    path: str,
+    setting: Provision[Period],
+    base: dt.date,
+) -> Provision[Period]:
+    """A period that runs from an earlier date (a record's decision) under the version in
+    force then or today's, by today's transitional rule (:func:`lighter_period`)."""
+    then = ctx.policy_at(base)
+    if then is None or then == ctx.policy:
+        return setting
+    try:
+        old = resolve(then, path, ctx.kind)
+    except LookupError:  # the older version has no such setting
+        old = None
+
+    def last_day(day: dt.date, period: Period) -> dt.date:
+        return _period_end(ctx.calendar, day, period, rule.rolls).date
+
+    return lighter_period(transitional_rule(ctx.policy), old, setting, base, last_day)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -14,6 +14,8 @@ from typing import Any
 
 import attrs
 
+from creditflow.core.privacy import masked_repr
+
 __all__ = ["GENESIS", "CaseRow", "NewEvent", "StoredEvent", "canonical_json", "event_hash"]
 
 GENESIS = "0" * 64
@@ -25,6 +27,7 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+@masked_repr
 @attrs.frozen
 class NewEvent:
     """An event to append. ``version`` is the case version this event creates (1 for the first).
@@ -42,6 +45,7 @@ class NewEvent:
     idempotency_key: str | None = None
 
 
+@masked_repr
 @attrs.frozen
 class StoredEvent:
     """An appended event: ``seq`` is its 1-based position in the book, ``hash`` chains it."""
@@ -118,6 +122,7 @@ def _hashed(
     }
 
 
+@masked_repr
 @attrs.frozen
 class CaseRow:
     """The projection of one case, as stored: enough to list and filter cases quickly.

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from creditflow.calendar.periods import Period
+from creditflow.core.privacy import masked_repr
 from creditflow.core.severity import Severity
 from creditflow.policy.model import Policy, SeverityRule
 from creditflow.workflows.bans import FraudBan, fraud_ban
@@ -22,6 +23,7 @@ _WITHDRAWN = "no_commit_and_approve"  # the breach consequence the flag stands f
 __all__ = ["ActiveListing", "CreditStatus", "PublishedRecord", "RepairEligibility"]
 
 
+@masked_repr
 @attrs.frozen
 class PublishedRecord:
     """A credit record in publication on the date asked: its window and what it records."""
@@ -56,6 +58,7 @@ class RepairEligibility:
     reasons: tuple[str, ...]
 
 
+@masked_repr
 @attrs.frozen
 class CreditStatus:
     """What the book says of a subject on a date: records in publication with their windows,

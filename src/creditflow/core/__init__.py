@@ -1,4 +1,5 @@
-"""Core values: identifiers, subjects, grades, severities, credit records and facts."""
+"""Core values: identifiers, subjects, grades, severities, credit records and facts, and the
+rule that masks persons' data (:mod:`creditflow.core.privacy`)."""
 
 from creditflow.core.facts import Facts
 from creditflow.core.grades import Grade, GradeScale
@@ -12,6 +13,7 @@ from creditflow.core.identifiers import (
     uscc_check_character,
 )
 from creditflow.core.labels import Label
+from creditflow.core.privacy import mask_name, mask_resident_id, mask_resident_ids, public_id
 from creditflow.core.records import CreditRecord
 from creditflow.core.severity import Severity
 from creditflow.core.subjects import Subject, SubjectKind
@@ -29,7 +31,11 @@ __all__ = [
     "Uscc",
     "is_valid_resident_id",
     "is_valid_uscc",
+    "mask_name",
+    "mask_resident_id",
+    "mask_resident_ids",
     "organisation_code_check_character",
+    "public_id",
     "resident_id_check_character",
     "uscc_check_character",
 ]

@@ -1,7 +1,8 @@
 """Public notices (信用信息公示) from a credit book, on a date: the extract and its model.
 
-What is extracted is already fit for publication: a person's resident ID is masked here, so
-no renderer can show it, and a listing is taken only while the book's status shows it active
+What is extracted is already fit for publication: a person's resident ID is masked here, as
+subject and wherever it was typed into free text such as the basis (:mod:`creditflow.core.privacy`),
+so no renderer can show it, and a listing is taken only while the book's status shows it active
 on the date (:func:`creditflow.book.status.derive_status`), so a listing whose last day is D
 appears on D and not on D+1 -- the notice never shows what the policy no longer publishes.
 """
@@ -19,8 +20,8 @@ from creditflow.book.status import ActiveListing, derive_status
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.labels import Label
+from creditflow.core.privacy import mask_resident_ids, public_id
 from creditflow.policy.model import Policy
-from creditflow.supervision.notice import public_id
 from creditflow.workflows.case import Case
 
 __all__ = ["CommitmentNotice", "ListingNotice", "Notices", "RepairNotice", "extract_notices"]
@@ -129,7 +130,7 @@ def _listing(policy: Policy, case: Case, active: ActiveListing) -> ListingNotice
         decided_on=active.decided_on,
         published_on=dt.date.fromisoformat(str(case.data["published_on"])),
         last_day=active.last_day,
-        basis=str(case.data.get("basis", "")),
+        basis=mask_resident_ids(str(case.data.get("basis", ""))),
     )
 
 
@@ -160,7 +161,7 @@ def _repairs(cases: Iterable[Case], on: dt.date) -> list[RepairNotice]:
         RepairNotice(
             case_id=case.case_id,
             subject=public_id(case.subject_id),
-            target=str(case.data.get("target", "")),
+            target=mask_resident_ids(str(case.data.get("target", ""))),
             approved_on=case.last_on,
         )
         for case in cases

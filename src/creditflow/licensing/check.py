@@ -12,6 +12,7 @@ from creditflow.book.book import CreditBook
 from creditflow.book.status import CreditStatus
 from creditflow.core.facts import Facts
 from creditflow.core.labels import Label
+from creditflow.core.privacy import masked_repr
 from creditflow.errors import UnknownName, UnknownSubject
 from creditflow.licensing._book import check_date, engine_for, subject_key
 from creditflow.licensing.evaluations import Evaluations
@@ -41,6 +42,7 @@ class Consequence:
     basis: Basis
 
 
+@masked_repr
 @attrs.frozen
 class CreditCheck:
     """The result of :func:`check`: may the matter proceed normally, and with what.

@@ -1,15 +1,15 @@
 """The public notice of a plan (抽查计划公示) in Markdown, with persons masked.
 
 Information about natural persons is in principle not published (NDRC Order 36): a person's
-resident ID shows its first 6 and last 4 characters (:meth:`~creditflow.core.ResidentId.masked`)
-and a person's name its first character only (``张三`` -> ``张*``). Enterprises, vehicles and
+resident ID shows its first 6 and last 4 characters and a person's name its first character only
+(``张三`` -> ``张*``), by the one rule of :mod:`creditflow.core.privacy`. Enterprises, vehicles and
 vessels are shown as they are, and so are the inspectors, who act in their public office.
 """
 
 from __future__ import annotations
 
-from creditflow.core.identifiers import ResidentId, is_valid_resident_id
 from creditflow.core.labels import Language, ensure_language
+from creditflow.core.privacy import mask_name, public_id
 from creditflow.core.subjects import SubjectKind
 from creditflow.policy.model import Policy
 from creditflow.rules.decision import format_ratio
@@ -55,23 +55,6 @@ _TEXT: dict[Language, dict[str, str]] = {
         "and compare (see docs/inspection-plans.md).",
     },
 }
-
-
-def mask_name(name: str) -> str:
-    """A person's name with every character but the first as ``*``: ``张三`` -> ``张*``."""
-    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*"
-
-
-def public_id(subject_id: str, kind: str | None = None) -> str:
-    """A subject id fit for publication: a person's resident ID masked, other ids as they are.
-
-    With ``kind`` None (a book case does not say), any valid resident ID is taken for a
-    person's: masking an enterprise by mistake hides nothing that must be public, while
-    showing a person's ID would break the rule.
-    """
-    if kind == SubjectKind.PERSON.value or (kind is None and is_valid_resident_id(subject_id)):
-        return ResidentId(subject_id).masked()
-    return subject_id
 
 
 def public_subject(inspection: Inspection) -> tuple[str, str]:

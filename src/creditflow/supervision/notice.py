@@ -4,12 +4,17 @@ Information about natural persons is in principle not published (NDRC Order 36):
 resident ID shows its first 6 and last 4 characters and a person's name its first character only
 (``张三`` -> ``张*``), by the one rule of :mod:`creditflow.core.privacy`. Enterprises, vehicles and
 vessels are shown as they are, and so are the inspectors, who act in their public office.
+
+Every text from the plan (names, ids, notes, the seed) is untrusted: it is escaped by
+:mod:`creditflow.core.escaping` (the seed and the digest as code spans, the rest as text), and
+any resident ID in it is masked, whoever it belongs to.
 """
 
 from __future__ import annotations
 
+from creditflow.core.escaping import escape_markdown, markdown_code
 from creditflow.core.labels import Language, ensure_language
-from creditflow.core.privacy import mask_name, public_id
+from creditflow.core.privacy import mask_name, mask_resident_ids, public_id
 from creditflow.core.subjects import SubjectKind
 from creditflow.policy.model import Policy
 from creditflow.rules.decision import format_ratio
@@ -79,7 +84,7 @@ def render_notice(
         rows = [
             _inspection_row(i, policy, lang, names, text) for i in ordered if i.period == period
         ]
-        lines += ["", f"## {period}", "", *_table(text["inspections"], rows)]
+        lines += ["", f"## {_cell(period)}", "", *_table(text["inspections"], rows)]
     notes = [*plan.notes, text["masking"], text["verify"]]
     lines += ["", f"## {text['notes']}", "", *(f"- {_cell(n)}" for n in notes)]
     return "\n".join(lines) + "\n"
@@ -94,9 +99,9 @@ def _header(plan: InspectionPlan, text: dict[str, str]) -> list[str]:
     )
     colon = text["colon"]
     return [
-        f"- {text['seed']}{colon}`{plan.seed}`",
-        f"- {text['policy']}{colon}{plan.policy_key}",
-        f"- {text['digest']}{colon}`{plan.digest}`",
+        f"- {text['seed']}{colon}{markdown_code(plan.seed)}",
+        f"- {text['policy']}{colon}{_cell(plan.policy_key)}",
+        f"- {text['digest']}{colon}{markdown_code(plan.digest)}",
         f"- {summary}",
     ]
 
@@ -139,9 +144,9 @@ def _inspection_row(
 def _table(header: str, rows: list[list[str]]) -> list[str]:
     columns = header.split("|")
     lines = [f"| {' | '.join(columns)} |", "|" + "---|" * len(columns)]
-    return lines + [f"| {' | '.join(_cell(c) for c in row)} |" for row in rows]
+    return lines + [f"| {' | '.join(_cell(c, in_cell=True) for c in row)} |" for row in rows]
 
 
-def _cell(text: str) -> str:
-    """Text safe in a Markdown table cell: ``|`` escaped, line breaks as spaces."""
-    return text.replace("|", "\\|").replace("\n", " ")
+def _cell(text: str, *, in_cell: bool = False) -> str:
+    """Untrusted text as Markdown text, any resident ID in it masked."""
+    return escape_markdown(mask_resident_ids(text), in_cell=in_cell)

@@ -67,13 +67,25 @@ class RepairNotice:
 
 @attrs.frozen
 class Notices:
-    """Everything public on ``on`` under ``policy_key``."""
+    """Everything public on ``on`` under ``policy_key``, read from the book at ``head``.
+
+    ``head`` is the book's head (:meth:`CreditBook.head <creditflow.book.CreditBook.head>`:
+    the sequence number and hash of its last event) after the notices were read: printed as
+    :attr:`anchor`, it lets anyone check later that the book still holds what was published.
+    """
 
     on: dt.date
     policy_key: str
     listings: tuple[ListingNotice, ...]
     commitments: tuple[CommitmentNotice, ...]
     repairs: tuple[RepairNotice, ...]
+    head: tuple[int, str] = (0, "")
+
+    @property
+    def anchor(self) -> str:
+        """The head as published: ``SEQ:HASH`` (``creditflow verify --anchor SEQ:HASH``)."""
+        seq, digest = self.head
+        return f"{seq}:{digest}"
 
 
 def extract_notices(
@@ -86,13 +98,11 @@ def extract_notices(
         if case.opened_on <= on:
             by_machine[case.machine].append(case)
     days = calendar or WorkdayCalendar.china()
-    return Notices(
-        on=on,
-        policy_key=policy.key,
-        listings=tuple(_listings(policy, by_machine["listing"], on, days)),
-        commitments=tuple(_commitments(policy, by_machine["commitment"], on)),
-        repairs=tuple(_repairs(by_machine["repair"], on)),
-    )
+    listings = tuple(_listings(policy, by_machine["listing"], on, days))
+    commitments = tuple(_commitments(policy, by_machine["commitment"], on))
+    repairs = tuple(_repairs(by_machine["repair"], on))
+    # read last: the anchor covers every event the notices were made from
+    return Notices(on, policy.key, listings, commitments, repairs, head=book.head())
 
 
 def _label(labels: dict[str, Label], name: str) -> Label:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from creditflow import errors
 from creditflow.book.book import CreditBook
-from creditflow.core import ResidentId, Subject
+from creditflow.core import Facts, ResidentId, Subject
 from creditflow.core.identifiers import resident_id_check_character
 from creditflow.core.privacy import (
     mask_name,
@@ -25,6 +25,7 @@ from creditflow.core.privacy import (
 )
 from creditflow.licensing import Evaluation, Evaluations, check
 from creditflow.rules import load_policy
+from creditflow.supervision import Inspection, Inspector, PopulationEntry
 from creditflow.workflows import Actor
 
 PERSON = "11010519491231002X"
@@ -33,6 +34,16 @@ MISTYPED = "110105194912310021"  # a wrong check character: still a person's ID
 SHORT = "11010519491231002"  # one character missing
 USCC = "91350100M000100Y43"
 D = dt.date(2026, 5, 6)
+
+
+class _Report:
+    """Stands for an AnalysisReport: the problems it names."""
+
+    def __init__(self, problem: errors.PolicyProblem) -> None:
+        self._problem = problem
+
+    def problems(self, source: str) -> list[errors.PolicyProblem]:
+        return [self._problem]
 
 
 def _error_cases() -> dict[str, Callable[[], errors.CreditflowError]]:
@@ -54,7 +65,7 @@ def _error_cases() -> dict[str, Callable[[], errors.CreditflowError]]:
         "NoPolicyInForce": lambda: errors.NoPolicyInForce(PERSON, D, [PERSON]),
         "CalendarUnknown": lambda: errors.CalendarUnknown(D, (2020, 2026)),
         "PolicyError": lambda: errors.PolicyError("pack.toml", [problem]),
-        "PolicyAnalysisError": lambda: errors.PolicyError("pack.toml", [problem]),
+        "PolicyAnalysisError": lambda: errors.PolicyAnalysisError("pack.toml", _Report(problem)),
         "InfeasiblePlan": lambda: errors.InfeasiblePlan(f"subject {PERSON}", stratum=PERSON),
         "TransitionRefused": lambda: errors.TransitionRefused(
             f"actor {PERSON}", case_id=f"c-{PERSON}", basis=f"grounds {PERSON}"
@@ -111,6 +122,7 @@ def test_the_reprs_of_values_holding_a_person_mask_the_id() -> None:
         summary=f"承诺人 {PERSON}",
     )
     evaluation = Evaluation(PERSON, "road_transport", 2026, 90, D)
+    facts = Facts("road_transport", "B")
     credit_check = check(
         book,
         PERSON,
@@ -128,6 +140,21 @@ def test_the_reprs_of_values_holding_a_person_mask_the_id() -> None:
         "CreditCheck": credit_check,
         "Evaluation": evaluation,
         "StoredEvent": next(iter(book.events())),
+        "PopulationEntry": PopulationEntry.of(Subject.person(PERSON, "张三"), facts, "110105"),
+        "Inspector": Inspector(PERSON, "李四", {"110105"}, {"road_transport"}, {PERSON}),
+        "Inspection": Inspection(
+            "2026",
+            PERSON,
+            "person",
+            "张*",
+            "110105",
+            "road_transport",
+            "B",
+            "s",
+            1,
+            "ab",
+            (PERSON,),
+        ),
     }
     for name, value in values.items():
         assert PERSON not in repr(value), name

@@ -90,7 +90,8 @@ def mask_name(name: str) -> str:
 def masked_repr(cls: type[_T]) -> type[_T]:
     """Class decorator: the class's ``repr()`` with every resident ID in it masked.
 
-    Put it above ``@attrs.frozen``; the fields keep their values, only the text is masked.
+    Put it above ``@attrs.frozen`` (or on a named tuple); the fields keep their values, only
+    the text is masked.
     """
     plain: Callable[[_T], str] = cls.__repr__
 

@@ -1,6 +1,8 @@
 """Core values: identifiers, subjects, grades, severities, credit records and facts, and the
-rule that masks persons' data (:mod:`creditflow.core.privacy`)."""
+rule that masks persons' data (:mod:`creditflow.core.privacy`) and the escapers of what is
+published (:mod:`creditflow.core.escaping`)."""
 
+from creditflow.core.escaping import FORMULA_STARTS, csv_cell, escape_markdown, markdown_code
 from creditflow.core.facts import Facts
 from creditflow.core.grades import Grade, GradeScale
 from creditflow.core.identifiers import (
@@ -19,6 +21,7 @@ from creditflow.core.severity import Severity
 from creditflow.core.subjects import Subject, SubjectKind
 
 __all__ = [
+    "FORMULA_STARTS",
     "CreditRecord",
     "Facts",
     "Grade",
@@ -29,8 +32,11 @@ __all__ = [
     "Subject",
     "SubjectKind",
     "Uscc",
+    "csv_cell",
+    "escape_markdown",
     "is_valid_resident_id",
     "is_valid_uscc",
+    "markdown_code",
     "mask_name",
     "mask_resident_id",
     "mask_resident_ids",

@@ -84,6 +84,14 @@ def test_escaped_text_renders_as_the_text_and_nothing_else(text: str) -> None:
 
 
 @given(TEXT)
+def test_escaped_text_in_a_heading_is_that_heading_s_text(text: str) -> None:
+    html = render(f"## x {escape_markdown(text)}")
+    reader = _read(html)
+    assert set(reader.tags) <= {"h2"}, (text, html)
+    assert " ".join(_words("".join(reader.text))) == " ".join(_words(f"x {_shown(text)}"))
+
+
+@given(TEXT)
 def test_escaped_text_in_a_table_cell_is_that_cell_s_text(text: str) -> None:
     html = render(f"| a | b |\n|---|---|\n| {escape_markdown(text, in_cell=True)} | x |\n")
     reader = _read(html)

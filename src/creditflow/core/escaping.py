@@ -17,8 +17,9 @@ __all__ = ["FORMULA_STARTS", "csv_cell", "escape_markdown", "markdown_code"]
 _LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 # Other C0 controls and DEL: dropped (Python-Markdown uses \x02 and \x03 as placeholders).
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f]")
-# Backslash-escaped everywhere: escape, code, emphasis, link brackets, image, table, attributes.
-_PUNCTUATION = re.compile(r"[\\`*\[\]!|{}]|(?<![^\W_])_|_(?![^\W_])")
+# Backslash-escaped everywhere: escape, code, emphasis, link brackets, image, table, attributes,
+# headings (a closing ``#`` of a heading line would be dropped too).
+_PUNCTUATION = re.compile(r"[\\`*\[\]!|{}#]|(?<![^\W_])_|_(?![^\W_])")
 # A number opening the text, then what would make it an ordered list item.
 _LIST_NUMBER = re.compile(r"\d{1,9}[.)]")
 
@@ -32,12 +33,13 @@ def escape_markdown(text: str, *, in_cell: bool = False) -> str:
     - line breaks become spaces (the text cannot start a block or a table row), other control
       characters are dropped, leading spaces and tabs too (an indented line is code);
     - ``&``, ``<`` and ``>`` become ``&amp;``, ``&lt;`` and ``&gt;``: no HTML, no autolink;
-    - ``\\ ` * [ ] ! | { }`` are escaped with a backslash: no code, emphasis, link, image,
-      table cell break or attribute list; so is ``_`` unless it stands between two letters or
-      digits (``highway_construction`` stays readable: inside a word it is no emphasis);
-    - a ``#``, ``-`` or ``+`` opening the text, or the ``.``/``)`` of a number opening it, is
-      escaped: no heading or list item. Not ``in_cell``: a table cell opens no block, and a
-      ``-`` for "none" stays as it is there.
+    - ``\\ ` * [ ] ! | { } #`` are escaped with a backslash: no code, emphasis, link, image,
+      table cell break, attribute list or heading; so is ``_`` unless it stands between two
+      letters or digits (``highway_construction`` stays readable: inside a word it is no
+      emphasis);
+    - a ``-`` or ``+`` opening the text, or the ``.``/``)`` of a number opening it, is
+      escaped: no list item. Not ``in_cell``: a table cell opens no block, and a ``-`` for
+      "none" stays as it is there.
 
     ``(`` and ``)`` are left as they are: a link needs ``](`` or ``<``, which cannot occur.
     """
@@ -46,7 +48,7 @@ def escape_markdown(text: str, *, in_cell: bool = False) -> str:
     text = _PUNCTUATION.sub(r"\\\g<0>", text)
     if in_cell:
         return text
-    if text[:1] in ("#", "-", "+"):
+    if text[:1] in ("-", "+"):
         return "\\" + text
     number = _LIST_NUMBER.match(text)
     if number is not None:

@@ -28,7 +28,10 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     └── EngineFailure                   (RuntimeError) durable_rules failed or answered nonsense
 
 Messages are stable English text meant for logs and audit trails; user-facing
-Chinese text comes from a pack's labels, never from exception messages.
+Chinese text comes from a pack's labels, never from exception messages. A message never shows a
+whole resident ID: every message is masked by :func:`creditflow.core.privacy.mask_resident_ids`
+(and :class:`InvalidIdentifier` masks a value typed for a resident ID whatever its length); the
+structured fields keep the values as given, for the caller.
 """
 
 from __future__ import annotations
@@ -74,6 +77,10 @@ class CreditflowError(Exception):
     code = "creditflow_error"
 
     def __init__(self, message: str) -> None:
+        # core imports this module, so the masking function is imported when first needed
+        from creditflow.core.privacy import mask_resident_ids
+
+        message = mask_resident_ids(message)
         super().__init__(message)
         self.message = message
 
@@ -107,7 +114,12 @@ class InvalidIdentifier(InvalidInput):
         expected: str | None = None,
         found: str | None = None,
     ) -> None:
-        super().__init__(f"invalid {kind} {value!r}: {reason}")
+        shown = value
+        if kind == "resident ID" and isinstance(value, str):
+            from creditflow.core.privacy import mask_resident_id
+
+            shown = mask_resident_id(value)
+        super().__init__(f"invalid {kind} {shown!r}: {reason}")
         self.kind = kind
         self.value = value
         self.reason = reason

@@ -113,6 +113,21 @@ def test_the_output_folder_holds_site_notices_and_plans(
     assert "Invariants:" in (out / "report.txt").read_text(encoding="utf-8")
 
 
+def test_every_output_made_from_the_book_prints_its_anchor(
+    demo: tuple[DemoReport, Path, Path],
+) -> None:
+    report, db, out = demo
+    with CreditBook.open(db) as book:
+        seq, head = book.head()
+    anchor = f"{seq}:{head}"
+    assert report.anchor == anchor and (seq, head) == (report.events, report.head)
+    text = (out / "report.txt").read_text(encoding="utf-8")
+    assert f"Book anchor (账本锚点): {anchor}\n" in text
+    assert f"creditflow verify --anchor {anchor}" in text
+    for page in (out / "site" / "notices.md", *(out / "notices").iterdir()):
+        assert anchor in page.read_text(encoding="utf-8"), page
+
+
 def test_the_same_seed_gives_the_same_book(
     demo: tuple[DemoReport, Path, Path], tmp_path: Path
 ) -> None:

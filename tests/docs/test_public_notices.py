@@ -8,7 +8,7 @@ import pytest
 from _docbook import FIRM, PERSON, PERSON_MASKED, D, sample_book
 
 from creditflow.book.book import CreditBook
-from creditflow.docs import extract_notices, notice_page, page_markdown
+from creditflow.docs import extract_notices, notice_page, page_html, page_markdown
 
 LAST_DAY = D(2029, 5, 20)  # decided 2026-05-20, serious list for 3 years
 
@@ -75,3 +75,17 @@ def test_an_approved_repair_is_public_and_ends_the_listing() -> None:
     notices = extract_notices(book, D(2027, 5, 21))
     assert [(r.target, r.approved_on) for r in notices.repairs] == [(listing, D(2027, 5, 21))]
     assert notices.listings == ()
+
+
+def test_the_notice_prints_the_book_anchor_it_was_made_from(book: CreditBook) -> None:
+    seq, head = book.head()
+    notices = extract_notices(book, D(2026, 6, 1))
+    assert notices.head == (seq, head) and notices.anchor == f"{seq}:{head}"
+    zh = page_markdown(notice_page(notices, "zh"))
+    en = page_markdown(notice_page(notices, "en"))
+    assert f"- 账本锚点: {seq}:{head}\n" in zh
+    assert f"- Book anchor: {seq}:{head}\n" in en
+    for page in (zh, en):
+        assert f"creditflow verify --anchor {seq}:{head}" in page.replace("\\", "")
+    html = page_html(notice_page(notices, "en"), lang="en")
+    assert f"{seq}:{head}" in html

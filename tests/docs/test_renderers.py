@@ -20,7 +20,7 @@ PAGE = Page(
 
 def test_markdown_escapes_markup_and_keeps_tables_whole() -> None:
     text = page_markdown(PAGE)
-    assert "<script>" not in text and "&lt;script>" in text
+    assert "<script>" not in text and "&lt;script&gt;" in text
     assert "| a\\|b | c |" in text
     assert "| 110105\\*\\*\\*\\*\\*\\*\\*\\*002X | line break |" in text
     assert "```mermaid\nstateDiagram-v2\n    a --> b: go [ok]\n```" in text

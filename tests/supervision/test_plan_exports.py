@@ -6,11 +6,14 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Literal
 
+import attrs
 import pytest
 from supervision_builders import officers, person, resident_id, stratum
 
 import creditflow
+from _markup import HOSTILE, assert_inert
 from creditflow.core import ResidentId
 from creditflow.supervision import (
     CSV_COLUMNS,
@@ -73,8 +76,9 @@ def test_the_notice_masks_persons_and_only_persons(plan: InspectionPlan) -> None
     for inspection in people:
         assert inspection.subject_id not in notice
         assert inspection.name not in notice
-        shown = ResidentId(inspection.subject_id).masked()
-        assert f"| {shown} | {mask_name(inspection.name)} |" in notice
+        shown = ResidentId(inspection.subject_id).masked().replace("*", "\\*")
+        name = mask_name(inspection.name).replace("*", "\\*")  # Markdown-escaped
+        assert f"| {shown} | {name} |" in notice
     for inspection in firms:
         assert f"| {inspection.subject_id} | {inspection.name} |" in notice
     assert public_subject(people[0]) == (
@@ -107,3 +111,54 @@ def test_write_plan_writes_the_three_files(plan: InspectionPlan, tmp_path: Path)
     assert json.loads(paths[0].read_text(encoding="utf-8"))["digest"] == plan.digest
     assert paths[1].read_text(encoding="utf-8") == plan_to_csv(plan)
     assert paths[2].read_text(encoding="utf-8") == render_notice(plan)
+
+
+# ---------------------------------------------------------------- hostile text
+
+
+@pytest.fixture(scope="module")
+def hostile_plan(engine: creditflow.Engine) -> InspectionPlan:
+    """Every enterprise named by an attack, inspectors too, and a seed with markup."""
+    firms = [
+        entry._replace(name=f"{name}\n{name}")
+        for entry, name in zip(stratum(len(HOSTILE), "D", lists={"serious"}), HOSTILE, strict=True)
+    ]
+    inspectors = [
+        attrs.evolve(officer, name=f"<img src=x onerror=alert({n})>\n# Injected")
+        for n, officer in enumerate(officers(3))
+    ]
+    population = [*firms, person(1, grade="D")]
+    return draw_plan(
+        population, engine=engine, period=2026, seed="`<b>x</b>``", inspectors=inspectors
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_plan_notice_shows_hostile_names_and_seeds_as_text(
+    hostile_plan: InspectionPlan, lang: Literal["zh", "en"]
+) -> None:
+    notice = render_notice(hostile_plan, lang=lang)
+    assert_inert(notice, headings=4)
+    seed = "``` `<b>x</b>`` ```"  # a code span: shown verbatim, never markup
+    assert f"- 随机种子：{seed}\n" in notice or f"- Seed: {seed}\n" in notice
+
+
+FORMULAS = ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "'quoted")
+
+
+def test_csv_cells_that_start_like_a_formula_get_a_quote_first(engine: creditflow.Engine) -> None:
+    firms = [
+        entry._replace(name=name)
+        for entry, name in zip(
+            stratum(len(FORMULAS), "D", lists={"serious"}), FORMULAS, strict=True
+        )
+    ]
+    plan = draw_plan(firms, engine=engine, period=2026, seed="csv", inspectors=officers(3))
+    rows = list(csv.DictReader(io.StringIO(plan_to_csv(plan))))
+    names = {row["name"] for row in rows}
+    assert names == {"'" + name for name in FORMULAS}
+    by_name = {i.name: i for i in plan.inspections}
+    for row in rows:
+        inspection = by_name[row["name"][1:]]  # one leading ' removed: the value as drawn
+        assert row["subject_id"] == inspection.subject_id and row["key"] == inspection.key
+        assert row["period"] == inspection.period == "2026"

@@ -13,10 +13,12 @@ from typing import Any
 import attrs
 
 from creditflow.book.encoding import GENESIS, canonical_json, event_digest
+from creditflow.core.privacy import masked_repr
 
 __all__ = ["GENESIS", "CaseRow", "NewEvent", "StoredEvent", "canonical_json", "event_hash"]
 
 
+@masked_repr
 @attrs.frozen
 class NewEvent:
     """An event to append. ``version`` is the case version this event creates (1 for the first).
@@ -35,6 +37,7 @@ class NewEvent:
     idempotency_key: str | None = None
 
 
+@masked_repr
 @attrs.frozen
 class StoredEvent:
     """An appended event: ``seq`` is its 1-based position in the book, ``hash`` chains it.
@@ -100,6 +103,7 @@ def _hash(
     )  # fmt: skip
 
 
+@masked_repr
 @attrs.frozen
 class CaseRow:
     """The projection of one case, as stored: enough to list and filter cases quickly.

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 
 from creditflow.calendar.periods import Period
+from creditflow.core.privacy import masked_repr
 from creditflow.core.severity import Severity
 from creditflow.policy.model import Policy
 from creditflow.policy.transition import Governing, governing, governing_fraud_ban
@@ -30,6 +31,7 @@ _WITHDRAWN = "no_commit_and_approve"  # the breach consequence the flag stands f
 __all__ = ["ActiveListing", "CreditStatus", "PublishedRecord", "RepairEligibility"]
 
 
+@masked_repr
 @attrs.frozen
 class PublishedRecord:
     """A credit record in publication on the date asked: its window and what it records."""
@@ -64,6 +66,7 @@ class RepairEligibility:
     reasons: tuple[str, ...]
 
 
+@masked_repr
 @attrs.frozen
 class CreditStatus:
     """What the book says of a subject on a date: records in publication with their windows,

@@ -452,8 +452,8 @@ class ResidentId:
     def masked(self, keep_start: int = 6, keep_end: int = 4) -> str:
         """The ID with all but the first ``keep_start`` and last ``keep_end`` characters as '*'.
 
-        The defaults (6 and 4) are only a library default; what a public notice (公示) may
-        show is set by policy.
+        The defaults (6 and 4) are the rule every public output, message and repr of creditflow
+        follows (:func:`creditflow.core.privacy.mask_resident_id`).
         """
         start = ensure_int(keep_start, "keep_start")
         end = ensure_int(keep_end, "keep_end")
@@ -467,6 +467,10 @@ class ResidentId:
 
     def __str__(self) -> str:
         return self.code
+
+    def __repr__(self) -> str:
+        """Masked, as every repr that can hold a person's ID (:mod:`creditflow.core.privacy`)."""
+        return f"ResidentId(code={self.masked()!r})"
 
 
 def is_valid_resident_id(code: object) -> bool:

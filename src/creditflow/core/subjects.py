@@ -10,6 +10,7 @@ import attrs
 
 from creditflow._validation import ensure_str
 from creditflow.core.identifiers import ResidentId, Uscc
+from creditflow.core.privacy import masked_repr, public_id
 from creditflow.errors import InvalidInput
 
 __all__ = ["PLATE_PATTERN", "Subject", "SubjectKind"]
@@ -80,6 +81,7 @@ def _check_name(_instance: Subject, _attribute: object, value: str) -> None:
         raise InvalidInput(f"name must not be blank, got {value!r}")
 
 
+@masked_repr
 @attrs.frozen
 class Subject:
     """A subject (主体) of credit supervision: its kind, its identifier and its name.
@@ -118,6 +120,4 @@ class Subject:
     @property
     def public_id(self) -> str:
         """The id fit for publication: a person's resident ID masked, other ids unchanged."""
-        if self.kind is SubjectKind.PERSON:
-            return ResidentId(self.id).masked()
-        return self.id
+        return public_id(self.id, self.kind.value)

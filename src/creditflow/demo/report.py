@@ -45,7 +45,8 @@ class GradeRow:
 
 @attrs.frozen
 class DemoReport:
-    """Everything the demo prints, and the book's chain head for comparing runs."""
+    """Everything the demo prints, and the book's chain head for comparing runs: ``events``
+    and ``head`` are the book's head (:meth:`CreditBook.head`), printed as :attr:`anchor`."""
 
     subjects: int
     seed: int
@@ -59,6 +60,11 @@ class DemoReport:
     grades_after: dict[str, int]
     invariants: tuple[Invariant, ...]
     seconds: float = 0.0
+
+    @property
+    def anchor(self) -> str:
+        """The book anchor the report was made from: ``SEQ:HASH``."""
+        return f"{self.events}:{self.head}"
 
     @property
     def ok(self) -> bool:
@@ -90,7 +96,13 @@ class DemoReport:
         lines += [f"  {name:<40} {n:>7}" for name, n in sorted(self.tally.items())]
         lines += ["", "Invariants:"]
         lines += [f"  [{'ok' if i.ok else 'FAILED'}] {i.name}: {i.detail}" for i in self.invariants]
-        lines += ["", f"Chain head: {self.events} events, {self.head}"]
+        lines += [
+            "",
+            f"Book anchor (账本锚点): {self.anchor}",
+            f"  the head of the book this report was made from ({self.events} events); anyone "
+            "can later check",
+            f"  that the book still contains it: creditflow verify --anchor {self.anchor}",
+        ]
         return "\n".join(lines)
 
 
@@ -99,7 +111,8 @@ def build_report(
 ) -> DemoReport:
     """The report of a finished simulation, read from ``book``."""
     cases = list(book.cases())
-    events, head = book.head()
+    invariants = check_invariants(book, cases, outcome)
+    events, head = book.head()  # read last: the anchor covers everything reported
     return DemoReport(
         subjects=subjects,
         seed=seed,
@@ -111,7 +124,7 @@ def build_report(
         tally=dict(outcome.tally),
         grades_before=dict(outcome.grades_before),
         grades_after=dict(outcome.grades_after),
-        invariants=check_invariants(book, cases, outcome),
+        invariants=invariants,
         seconds=seconds,
     )
 

@@ -1,17 +1,27 @@
 """Pages as static HTML: one self-contained file per page, styled by one stylesheet, no scripts.
 
+Every text goes through :func:`html.escape` (quotes too) after any resident ID in it is masked
+(:func:`creditflow.core.privacy.mask_resident_ids`).
+
 State diagrams are shown as their Mermaid source in ``<pre class="mermaid">`` beside the
 transition table, so the site needs nothing from the network.
 """
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 
 from creditflow.core.labels import Language
+from creditflow.core.privacy import mask_resident_ids
 from creditflow.docs.document import Block, Bullets, Heading, Page, Paragraph, Table
 
 __all__ = ["STYLESHEET", "page_html"]
+
+
+def escape(text: str) -> str:
+    """``text`` as HTML text or attribute value, persons masked."""
+    return _escape(mask_resident_ids(text))
+
 
 STYLESHEET = """\
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; margin: 2em auto;

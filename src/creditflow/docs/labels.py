@@ -171,6 +171,14 @@ TEXT: dict[str, Label] = {
         "Resident IDs of persons show their first 6 and last 4 characters only; "
         "information past its publication window is not shown.",
     ),
+    "anchor": Label("账本锚点", "Book anchor"),
+    "anchor_note": Label(
+        "账本锚点是本公示所依据的信用账本末条记录的序号和哈希值；任何人日后可运行"
+        " creditflow verify --anchor {anchor} 核验账本仍包含本公示所发布的内容。",
+        "The book anchor is the sequence number and hash of the last event of the credit book "
+        "this notice was made from; anyone can later run creditflow verify --anchor {anchor} "
+        "to check that the book still contains what was published.",
+    ),
     "state.made": Label("已承诺", "made"),
     "state.fulfilled": Label("已践诺", "fulfilled"),
     "state.breached": Label("已违诺", "breached"),

@@ -1,7 +1,15 @@
-"""Pages as Markdown: GitHub-style tables and ```` ```mermaid ```` blocks."""
+"""Pages as Markdown: GitHub-style tables and ```` ```mermaid ```` blocks.
+
+Every text of a page is untrusted (it comes from a pack or a book): it is escaped by
+:func:`creditflow.core.escaping.escape_markdown` and any resident ID in it is masked
+(:func:`creditflow.core.privacy.mask_resident_ids`). Diagrams come from the machine
+declarations, not from a pack, and are written as they are.
+"""
 
 from __future__ import annotations
 
+from creditflow.core.escaping import escape_markdown
+from creditflow.core.privacy import mask_resident_ids
 from creditflow.docs.document import Block, Bullets, Heading, Page, Paragraph, Table
 
 __all__ = ["page_markdown"]
@@ -30,14 +38,9 @@ def _table(table: Table) -> str:
 
 
 def _row(cells: tuple[str, ...]) -> str:
-    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+    return "| " + " | ".join(_inline(c, in_cell=True) for c in cells) + " |"
 
 
-def _cell(text: str) -> str:
-    """Text safe in a table cell: ``|`` escaped, line breaks as spaces."""
-    return _inline(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _inline(text: str) -> str:
-    """Plain text with the characters Markdown would read as markup escaped."""
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("<", "&lt;")
+def _inline(text: str, *, in_cell: bool = False) -> str:
+    """Plain text with the characters Markdown would read as markup escaped, persons masked."""
+    return escape_markdown(mask_resident_ids(text), in_cell=in_cell)

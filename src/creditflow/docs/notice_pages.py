@@ -13,7 +13,8 @@ __all__ = ["notice_page"]
 
 
 def notice_page(notices: Notices, lang: Language) -> Page:
-    """Listings in publication, commitments made public and completed repairs."""
+    """Listings in publication, commitments made public and completed repairs, and the book
+    anchor the notices were made from."""
     title = f"{text('notices', lang)} ({notices.on.isoformat()})"
     blocks: list[Block] = [
         Heading(1, title),
@@ -21,6 +22,7 @@ def notice_page(notices: Notices, lang: Language) -> Page:
             (
                 f"{text('notice_date', lang)}: {notices.on.isoformat()}",
                 f"{text('policy', lang)}: {notices.policy_key}",
+                f"{text('anchor', lang)}: {notices.anchor}",
             )
         ),
     ]
@@ -32,6 +34,7 @@ def notice_page(notices: Notices, lang: Language) -> Page:
     repair_header = tuple(text(k, lang) for k in ("subject", "target", "approved_on"))
     blocks += _section("notice_repairs", repair_header, repair_rows, lang)
     blocks.append(Paragraph(text("masking", lang)))
+    blocks.append(Paragraph(text("anchor_note", lang).format(anchor=notices.anchor)))
     return Page("notices", title, tuple(blocks))
 
 

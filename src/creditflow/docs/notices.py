@@ -1,7 +1,8 @@
 """Public notices (信用信息公示) from a credit book, on a date: the extract and its model.
 
-What is extracted is already fit for publication: a person's resident ID is masked here, so
-no renderer can show it, and a listing is taken only while the book's status shows it active
+What is extracted is already fit for publication: a person's resident ID is masked here, as
+subject and wherever it was typed into free text such as the basis (:mod:`creditflow.core.privacy`),
+so no renderer can show it, and a listing is taken only while the book's status shows it active
 on the date (:func:`creditflow.book.status.derive_status`), so a listing whose last day is D
 appears on D and not on D+1 -- the notice never shows what the policy no longer publishes.
 """
@@ -19,8 +20,8 @@ from creditflow.book.status import ActiveListing, derive_status
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.labels import Label
+from creditflow.core.privacy import mask_resident_ids, public_id
 from creditflow.policy.model import Policy
-from creditflow.supervision.notice import public_id
 from creditflow.workflows.case import Case
 
 __all__ = ["CommitmentNotice", "ListingNotice", "Notices", "RepairNotice", "extract_notices"]
@@ -66,13 +67,25 @@ class RepairNotice:
 
 @attrs.frozen
 class Notices:
-    """Everything public on ``on`` under ``policy_key``."""
+    """Everything public on ``on`` under ``policy_key``, read from the book at ``head``.
+
+    ``head`` is the book's head (:meth:`CreditBook.head <creditflow.book.CreditBook.head>`:
+    the sequence number and hash of its last event) after the notices were read: printed as
+    :attr:`anchor`, it lets anyone check later that the book still holds what was published.
+    """
 
     on: dt.date
     policy_key: str
     listings: tuple[ListingNotice, ...]
     commitments: tuple[CommitmentNotice, ...]
     repairs: tuple[RepairNotice, ...]
+    head: tuple[int, str] = (0, "")
+
+    @property
+    def anchor(self) -> str:
+        """The head as published: ``SEQ:HASH`` (``creditflow verify --anchor SEQ:HASH``)."""
+        seq, digest = self.head
+        return f"{seq}:{digest}"
 
 
 def extract_notices(
@@ -85,13 +98,11 @@ def extract_notices(
         if case.opened_on <= on:
             by_machine[case.machine].append(case)
     days = calendar or WorkdayCalendar.china()
-    return Notices(
-        on=on,
-        policy_key=policy.key,
-        listings=tuple(_listings(policy, by_machine["listing"], on, days)),
-        commitments=tuple(_commitments(policy, by_machine["commitment"], on)),
-        repairs=tuple(_repairs(by_machine["repair"], on)),
-    )
+    listings = tuple(_listings(policy, by_machine["listing"], on, days))
+    commitments = tuple(_commitments(policy, by_machine["commitment"], on))
+    repairs = tuple(_repairs(by_machine["repair"], on))
+    # read last: the anchor covers every event the notices were made from
+    return Notices(on, policy.key, listings, commitments, repairs, head=book.head())
 
 
 def _label(labels: dict[str, Label], name: str) -> Label:
@@ -129,7 +140,7 @@ def _listing(policy: Policy, case: Case, active: ActiveListing) -> ListingNotice
         decided_on=active.decided_on,
         published_on=dt.date.fromisoformat(str(case.data["published_on"])),
         last_day=active.last_day,
-        basis=str(case.data.get("basis", "")),
+        basis=mask_resident_ids(str(case.data.get("basis", ""))),
     )
 
 
@@ -160,7 +171,7 @@ def _repairs(cases: Iterable[Case], on: dt.date) -> list[RepairNotice]:
         RepairNotice(
             case_id=case.case_id,
             subject=public_id(case.subject_id),
-            target=str(case.data.get("target", "")),
+            target=mask_resident_ids(str(case.data.get("target", ""))),
             approved_on=case.last_on,
         )
         for case in cases

@@ -13,6 +13,7 @@ from creditflow.book.status import CreditStatus
 from creditflow.core.facts import Facts
 from creditflow.core.identifiers import subject_id as checked_subject_id
 from creditflow.core.labels import Label
+from creditflow.core.privacy import masked_repr
 from creditflow.errors import UnknownName, UnknownSubject
 from creditflow.licensing._book import check_date, engine_for
 from creditflow.licensing.evaluations import Evaluations
@@ -42,6 +43,7 @@ class Consequence:
     basis: Basis
 
 
+@masked_repr
 @attrs.frozen
 class CreditCheck:
     """The result of :func:`check`: may the matter proceed normally, and with what.

@@ -11,6 +11,7 @@ import attrs
 from creditflow._validation import ensure_date, ensure_str
 from creditflow.core.grades import to_fraction
 from creditflow.core.identifiers import subject_id
+from creditflow.core.privacy import masked_repr
 from creditflow.errors import InvalidInput
 
 __all__ = ["Evaluation", "Evaluations"]
@@ -37,6 +38,7 @@ def _year(instance: object, attribute: attrs.Attribute[int], value: object) -> N
         raise InvalidInput(f"Evaluation.year must be a year like 2026, got {value!r}")
 
 
+@masked_repr
 @attrs.frozen
 class Evaluation:
     """One annual evaluation: ``score`` of ``subject_id`` (a unified social credit code or

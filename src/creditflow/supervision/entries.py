@@ -16,6 +16,7 @@ import attrs
 
 from creditflow._validation import ensure_str
 from creditflow.core.facts import Facts
+from creditflow.core.privacy import masked_repr
 from creditflow.core.subjects import Subject, SubjectKind
 from creditflow.errors import InvalidDate, InvalidInput, InvalidRow
 from creditflow.supervision.ids import FAST_CHECKS, check_subject_id
@@ -86,6 +87,7 @@ def _where(source: str | None, line: int | None) -> str | None:
     return source if line is None else f"{source} line {line}"
 
 
+@masked_repr
 class PopulationEntry(NamedTuple):
     """One subject in one business domain: a row of the subject directory (检查对象名录库).
 
@@ -184,6 +186,7 @@ def _date(value: object) -> None:
         raise InvalidDate("last_inspected", value)
 
 
+@masked_repr
 @attrs.frozen(slots=True)
 class Inspector:
     """A law-enforcement officer (执法检查人员) who may be drawn to inspect.

@@ -1,7 +1,10 @@
 """Writing a plan: JSON (with its digest), CSV (one row per inspection), and the three files.
 
 The JSON and CSV files are the administration's full record; what the public sees is the
-notice (:mod:`creditflow.supervision.notice`), in which persons are masked.
+notice (:mod:`creditflow.supervision.notice`), in which persons are masked. The CSV file is
+made to be opened in a spreadsheet: a cell that would start a formula is neutralised (see
+:func:`write_csv` and ``docs/inspection-plans.md``). The JSON file, from which the digest is
+computed and a plan is read back, holds every value as it is.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 from pathlib import Path
 from typing import TextIO
 
+from creditflow.core.escaping import csv_cell
 from creditflow.core.labels import Language
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import Policy
@@ -67,12 +71,19 @@ def plan_from_json(text: str | bytes) -> InspectionPlan:
 
 
 def write_csv(plan: InspectionPlan, out: TextIO) -> None:
-    """Write the CSV of the plan to a text stream (open it with ``newline=""``)."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    """Write the CSV of the plan to a text stream (open it with ``newline=""``).
+
+    A cell that a spreadsheet would read as a formula gets a leading ``'``
+    (:func:`creditflow.core.escaping.csv_cell`); a row with a carriage return in a cell is
+    written with every cell quoted, so that it reads back as one row.
+    """
+    plain = csv.writer(out, lineterminator="\n")
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writerow(CSV_COLUMNS)
     for i in plan.inspections:
-        writer.writerow(
-            (
+        cells = [
+            csv_cell(cell)
+            for cell in (
                 i.period,
                 i.subject_id,
                 i.kind,
@@ -81,11 +92,12 @@ def write_csv(plan: InspectionPlan, out: TextIO) -> None:
                 i.domain,
                 i.grade,
                 i.stratum,
-                i.visit,
+                str(i.visit),
                 ";".join(i.inspectors),
                 i.key,
             )
-        )
+        ]
+        (quoted if any("\r" in cell for cell in cells) else plain).writerow(cells)
 
 
 def plan_to_csv(plan: InspectionPlan) -> str:

@@ -1,15 +1,20 @@
 """The public notice of a plan (抽查计划公示) in Markdown, with persons masked.
 
 Information about natural persons is in principle not published (NDRC Order 36): a person's
-resident ID shows its first 6 and last 4 characters (:meth:`~creditflow.core.ResidentId.masked`)
-and a person's name its first character only (``张三`` -> ``张*``). Enterprises, vehicles and
+resident ID shows its first 6 and last 4 characters and a person's name its first character only
+(``张三`` -> ``张*``), by the one rule of :mod:`creditflow.core.privacy`. Enterprises, vehicles and
 vessels are shown as they are, and so are the inspectors, who act in their public office.
+
+Every text from the plan (names, ids, notes, the seed) is untrusted: it is escaped by
+:mod:`creditflow.core.escaping` (the seed and the digest as code spans, the rest as text), and
+any resident ID in it is masked, whoever it belongs to.
 """
 
 from __future__ import annotations
 
-from creditflow.core.identifiers import ResidentId, is_valid_resident_id
+from creditflow.core.escaping import escape_markdown, markdown_code
 from creditflow.core.labels import Language, ensure_language
+from creditflow.core.privacy import mask_name, mask_resident_ids, public_id
 from creditflow.core.subjects import SubjectKind
 from creditflow.policy.model import Policy
 from creditflow.rules.decision import format_ratio
@@ -57,23 +62,6 @@ _TEXT: dict[Language, dict[str, str]] = {
 }
 
 
-def mask_name(name: str) -> str:
-    """A person's name with every character but the first as ``*``: ``张三`` -> ``张*``."""
-    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*"
-
-
-def public_id(subject_id: str, kind: str | None = None) -> str:
-    """A subject id fit for publication: a person's resident ID masked, other ids as they are.
-
-    With ``kind`` None (a book case does not say), any valid resident ID is taken for a
-    person's: masking an enterprise by mistake hides nothing that must be public, while
-    showing a person's ID would break the rule.
-    """
-    if kind == SubjectKind.PERSON.value or (kind is None and is_valid_resident_id(subject_id)):
-        return ResidentId(subject_id).masked()
-    return subject_id
-
-
 def public_subject(inspection: Inspection) -> tuple[str, str]:
     """The id and name fit for publication: masked for a person, as they are otherwise."""
     subject_id = public_id(inspection.subject_id, inspection.kind)
@@ -96,7 +84,7 @@ def render_notice(
         rows = [
             _inspection_row(i, policy, lang, names, text) for i in ordered if i.period == period
         ]
-        lines += ["", f"## {period}", "", *_table(text["inspections"], rows)]
+        lines += ["", f"## {_cell(period)}", "", *_table(text["inspections"], rows)]
     notes = [*plan.notes, text["masking"], text["verify"]]
     lines += ["", f"## {text['notes']}", "", *(f"- {_cell(n)}" for n in notes)]
     return "\n".join(lines) + "\n"
@@ -111,9 +99,9 @@ def _header(plan: InspectionPlan, text: dict[str, str]) -> list[str]:
     )
     colon = text["colon"]
     return [
-        f"- {text['seed']}{colon}`{plan.seed}`",
-        f"- {text['policy']}{colon}{plan.policy_key}",
-        f"- {text['digest']}{colon}`{plan.digest}`",
+        f"- {text['seed']}{colon}{markdown_code(plan.seed)}",
+        f"- {text['policy']}{colon}{_cell(plan.policy_key)}",
+        f"- {text['digest']}{colon}{markdown_code(plan.digest)}",
         f"- {summary}",
     ]
 
@@ -156,9 +144,9 @@ def _inspection_row(
 def _table(header: str, rows: list[list[str]]) -> list[str]:
     columns = header.split("|")
     lines = [f"| {' | '.join(columns)} |", "|" + "---|" * len(columns)]
-    return lines + [f"| {' | '.join(_cell(c) for c in row)} |" for row in rows]
+    return lines + [f"| {' | '.join(_cell(c, in_cell=True) for c in row)} |" for row in rows]
 
 
-def _cell(text: str) -> str:
-    """Text safe in a Markdown table cell: ``|`` escaped, line breaks as spaces."""
-    return text.replace("|", "\\|").replace("\n", " ")
+def _cell(text: str, *, in_cell: bool = False) -> str:
+    """Untrusted text as Markdown text, any resident ID in it masked."""
+    return escape_markdown(mask_resident_ids(text), in_cell=in_cell)

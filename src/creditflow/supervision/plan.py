@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from creditflow.core.privacy import masked_repr
 from creditflow.core.subjects import SubjectKind
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import InspectionSettings, Rounding
@@ -38,6 +39,7 @@ def canonical_json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+@masked_repr
 class Inspection(NamedTuple):
     """One inspection (检查) of the plan: the subject, the period, and the inspectors drawn.
 
@@ -98,6 +100,7 @@ class PlanSettings:
         )
 
 
+@masked_repr
 @attrs.frozen
 class InspectionPlan:
     """A double-random inspection plan (双随机、一公开): subjects and inspectors drawn at random

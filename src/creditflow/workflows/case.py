@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from creditflow.core.privacy import masked_repr
 from creditflow.errors import InvalidInput
 
 __all__ = ["Actor", "Case", "DeadlineState", "Effect", "HistoryEntry", "copied"]
@@ -35,6 +36,7 @@ def _actor_id(value: object) -> str:
     return value
 
 
+@masked_repr
 @attrs.frozen
 class Actor:
     """Who fires an event: an id (a staff number, or the subject's own id) and the roles held."""
@@ -86,6 +88,7 @@ class Effect:
     external: bool = False
 
 
+@masked_repr
 @attrs.frozen
 class HistoryEntry:
     """One event of a case, as recorded."""
@@ -97,6 +100,7 @@ class HistoryEntry:
     data: Mapping[str, Any]
 
 
+@masked_repr
 @attrs.frozen
 class Case:
     """One case of a workflow: its subject, state, version, deadlines and accumulated data.

@@ -1,7 +1,13 @@
-"""Workflow declarations rendered for people: Mermaid state diagrams and Markdown pages."""
+"""Workflow declarations rendered for people: Mermaid state diagrams and Markdown pages.
+
+Names of events, states, guards and settings come from the declarations (and pack names are
+plain identifiers); the texts a pack gives, its bases and values, are escaped
+(:func:`creditflow.core.escaping.escape_markdown`).
+"""
 
 from __future__ import annotations
 
+from creditflow.core.escaping import escape_markdown, markdown_code
 from creditflow.policy.model import Policy
 from creditflow.workflows.definitions import MACHINES
 from creditflow.workflows.machine import DeadlineRule, Machine, Transition
@@ -91,9 +97,10 @@ def _lengths(machine: Machine, setting: str, policy: Policy) -> tuple[str, str]:
         if provision is None:
             lengths.append(f"{kind}: none")
             continue
-        lengths.append(f"{kind}: {provision.value}")
-        if provision.basis.text not in bases:
-            bases.append(provision.basis.text)
+        lengths.append(f"{kind}: {escape_markdown(str(provision.value), in_cell=True)}")
+        basis = escape_markdown(provision.basis.text, in_cell=True)
+        if basis not in bases:
+            bases.append(basis)
     return "; ".join(lengths), "; ".join(bases)
 
 
@@ -102,7 +109,7 @@ def workflows_markdown(policy: Policy) -> str:
     head = [
         "# Workflows",
         "",
-        f"Generated from the machine declarations and `{policy.key}` by "
+        f"Generated from the machine declarations and {markdown_code(policy.key)} by "
         "`creditflow.workflows.render.workflows_markdown`; a test keeps this page current.",
         "A guard in brackets must pass for the event; `?` marks optional data; a `due` deadline",
         "is a time limit (overdue the day after its last day), a `wait` period must pass first.",

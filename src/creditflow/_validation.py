@@ -65,12 +65,15 @@ def is_json(value: object, depth: int = 1) -> bool:
     if depth > MAX_JSON_DEPTH:
         return False
     if kind is dict:
-        return all(
-            type(key) is str and is_json(item, depth + 1)
-            for key, item in value.items()  # type: ignore[attr-defined]
-        )
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str or (type(item) is not str and not is_json(item, depth + 1)):
+                return False
+        return True
     if kind is list or kind is tuple:
-        return all(is_json(item, depth + 1) for item in value)  # type: ignore[attr-defined]
+        for item in value:  # type: ignore[attr-defined]
+            if type(item) is not str and not is_json(item, depth + 1):
+                return False
+        return True
     return False
 
 

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open_book(file: str, policy: str | None) -> CreditBook:
-    """An existing book file (``docs`` never creates one)."""
+    """An existing book file, opened read-only (``docs`` never creates or changes one)."""
     if not Path(file).is_file():
         raise InvalidInput(f"--book {file!r}: no such file")
-    return CreditBook.open(file, policy=policy)
+    return CreditBook.open(file, policy=policy, read_only=True)

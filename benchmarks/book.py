@@ -9,9 +9,10 @@ Each "transition" is one ``CreditBook.fire`` (or ``open_case``) through the work
 its guards, deadlines, effects and follow-ups, appended with its projection in one
 transaction. The SQLite figures use durable commits (synchronous=FULL) unless the store says
 otherwise. Subject ids are built before the clock starts and are new in every run (the book
-keeps checked ids). Replay rebuilds every case from the events alone. Targets (issue 3):
->= 50,000 transitions/s in memory, >= 5,000/s on SQLite in batches, replay of 1M events under
-20 s.
+keeps checked ids). Replay rebuilds every case from the events alone; verify recomputes every
+hash and link and checks every projection against its digest. Targets: >= 5,000
+transitions/s on SQLite in batches, replay and verify of 1M events under 20 s each (issues 3
+and 13); the integrity of issue 13 costing at most 15 % of the book/floor ratio it had.
 
 The baseline, measured in the same run on the appends the memory book made, is the floor:
 the least work those transitions need in this interpreter whatever the design. Per event, a

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
+from creditflow._limits import json_line_problem
 from creditflow.cli.common import LineError
 from creditflow.core.facts import Facts
 
@@ -58,6 +59,9 @@ def parse_request(text: str, line: int, cache: dict[_FactsKey, Facts] | None = N
 
     ``cache`` maps the raw facts of lines already read to their Facts, to build each once.
     """
+    beyond = json_line_problem(text)
+    if beyond is not None:
+        raise LineError(line, beyond)
     try:
         data = _decode_json(text)
     except json.JSONDecodeError as error:

@@ -9,11 +9,12 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from creditflow._limits import TOO_DEEP, toml_too_deep_line, too_deep_key
 from creditflow.calendar.periods import Period, PeriodUnit
 from creditflow.core.grades import Grade, GradeScale, to_fraction
 from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
-from creditflow.errors import InvalidInput, PolicyError
+from creditflow.errors import InvalidInput, PolicyError, PolicyProblem
 from creditflow.policy.conditions import FieldSpec, check_condition
 from creditflow.policy.duties import read_permissions, read_roles, read_separations
 from creditflow.policy.model import (
@@ -81,13 +82,23 @@ _T = TypeVar("_T")
 
 
 def parse_policy_text(text: str, source: str) -> dict[str, Any]:
-    """Parse TOML text; a syntax error becomes a :class:`PolicyError` naming line and column."""
+    """Parse TOML text; a syntax error becomes a :class:`PolicyError` naming line and column,
+    and so does nesting deeper than the limit (:mod:`creditflow._limits`)."""
+    line = toml_too_deep_line(text)
+    if line is not None:
+        raise PolicyError(source, [PolicyProblem(source, "", f"line {line}: {TOO_DEEP}")])
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         reader = Reader(source)
         reader.problem("", f"not valid TOML: {error}")
         raise PolicyError(source, reader.problems) from None
+    except RecursionError:  # the scan above missed a bracket; never a traceback
+        raise PolicyError(source, [PolicyProblem(source, "", TOO_DEEP)]) from None
+    key = too_deep_key(data)
+    if key is not None:
+        raise PolicyError(source, [PolicyProblem(source, key, TOO_DEEP)])
+    return data
 
 
 def policy_from_data(data: dict[str, Any], source: str) -> Policy:

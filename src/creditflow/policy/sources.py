@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from creditflow._limits import MAX_PACK_BYTES
 from creditflow._validation import ensure_date
 from creditflow.errors import (
     InvalidInput,
@@ -110,7 +111,12 @@ def _read_builtin_file(file: str) -> Policy:
 
 def _read_file(path: Path) -> Policy:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_PACK_BYTES + 1)
+        if len(raw) > MAX_PACK_BYTES:
+            reason = f"larger than the limit of {MAX_PACK_BYTES:,} bytes"
+            raise PolicyError(str(path), [PolicyProblem(str(path), "", reason)])
+        text = raw.decode("utf-8")
     except OSError as error:
         raise PolicyError(
             str(path), [PolicyProblem(str(path), "", f"cannot read: {error}")]

@@ -11,8 +11,9 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+from creditflow._limits import TOO_DEEP, json_too_deep
 from creditflow.core.labels import Language
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import Policy
@@ -52,10 +53,7 @@ def plan_to_json(plan: InspectionPlan) -> str:
 def plan_from_json(text: str | bytes) -> InspectionPlan:
     """Read a plan written by :func:`plan_to_json`; refuse it if its content no longer matches
     the digest it states (the file was altered after the draw)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(f"plan: invalid JSON: {error.msg} at line {error.lineno}") from None
+    data = load_plan_json(text, "plan")
     plan = InspectionPlan.from_data(data)
     stated = data.get("digest")
     if stated != plan.digest:
@@ -64,6 +62,26 @@ def plan_from_json(text: str | bytes) -> InspectionPlan:
             f"{plan.digest!r}: the plan was altered after it was drawn"
         )
     return plan
+
+
+def load_plan_json(text: str | bytes, where: str) -> Any:
+    """The parsed JSON of a plan file; ``where`` names it in errors. Text nested beyond the
+    limit (:mod:`creditflow._limits`) is refused before it is parsed."""
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode(json.detect_encoding(text))
+        except UnicodeDecodeError as error:
+            raise InvalidInput(f"{where}: not valid UTF-8 (byte {error.start + 1})") from None
+    if not isinstance(text, str):
+        raise InvalidInput(
+            f"text must be a str or bytes, got {text!r} that is a {type(text).__name__}"
+        )
+    if json_too_deep(text):
+        raise InvalidInput(f"{where}: {TOO_DEEP}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"{where}: invalid JSON: {error.msg} at line {error.lineno}") from None
 
 
 def write_csv(plan: InspectionPlan, out: TextIO) -> None:

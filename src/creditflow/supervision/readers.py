@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
+from creditflow._limits import json_line_problem
 from creditflow.core.facts import Facts
 from creditflow.core.subjects import SubjectKind
 from creditflow.errors import CreditflowError, InvalidInput, InvalidRow
@@ -281,6 +282,9 @@ _READERS = {"csv": _csv_rows, "jsonl": _json_rows}
 
 
 def _json_values(name: str, line: int, text: str, columns: Sequence[str]) -> list[Any]:
+    beyond = json_line_problem(text)
+    if beyond is not None:
+        raise InvalidRow(name, line, beyond)
     try:
         data = json.loads(text.rstrip("\r\n"))
     except json.JSONDecodeError as error:

@@ -6,7 +6,20 @@ import datetime as dt
 
 from creditflow.errors import InvalidDate, InvalidInput
 
-__all__ = ["ensure_date", "ensure_int", "ensure_str"]
+__all__ = [
+    "MAX_SEQ",
+    "check_case_filters",
+    "check_event_filters",
+    "ensure_bool",
+    "ensure_date",
+    "ensure_int",
+    "ensure_optional_str",
+    "ensure_seq",
+    "ensure_str",
+]
+
+MAX_SEQ = 2**63 - 1
+"""The largest sequence number or version: SQLite's largest INTEGER."""
 
 
 def ensure_date(value: object, name: str) -> dt.date:
@@ -30,3 +43,41 @@ def ensure_int(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"{name} must be an int, got {value!r} that is a {type(value).__name__}")
     return value
+
+
+def ensure_optional_str(value: object, name: str) -> str | None:
+    """Return ``value`` if it is None or a non-empty ``str``."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(
+            f"{name} must be a str or None, got {value!r} that is a {type(value).__name__}"
+        )
+    if value == "":
+        raise InvalidInput(f"{name} must not be empty")
+    return value
+
+
+def ensure_bool(value: object, name: str) -> bool:
+    """Return ``value`` if it is True or False."""
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def ensure_seq(value: object, name: str) -> int:
+    """Return ``value`` if it is an ``int`` in 0..:data:`MAX_SEQ` (a sequence number or version)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEQ:
+        raise InvalidInput(f"{name}={value!r} must be an int in 0..{MAX_SEQ}")
+    return value
+
+
+def check_case_filters(subject_id: object, machine: object, open_only: object) -> None:
+    """The filters of ``cases()``: a subject id and a machine name (or None), and a flag."""
+    ensure_optional_str(subject_id, "subject_id")
+    ensure_optional_str(machine, "machine")
+    ensure_bool(open_only, "open_only")
+
+
+def check_event_filters(case_id: object, after: object) -> None:
+    """The filters of ``events()``: a case id (or None) and a sequence number."""
+    ensure_optional_str(case_id, "case_id")
+    ensure_seq(after, "after")

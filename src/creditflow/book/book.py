@@ -13,7 +13,13 @@ from typing import Any, Self
 import attrs
 
 from creditflow._gc import gc_paused
-from creditflow._validation import ensure_date, ensure_str
+from creditflow._validation import (
+    check_case_filters,
+    check_event_filters,
+    ensure_date,
+    ensure_seq,
+    ensure_str,
+)
 from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
 from creditflow.book.status import CreditStatus, derive_status
 from creditflow.book.store import ChainReport, EventStore
@@ -185,6 +191,8 @@ class CreditBook:
         :class:`~creditflow.errors.Conflict`."""
         on = ensure_date(on, "on")
         _check_actor(actor)
+        if expected_version is not None:
+            ensure_seq(expected_version, "expected_version")
         if idempotency_key is not None and (done := self._replayed(idempotency_key)) is not None:
             return done
         remembered = self._pending is None and isinstance(case_id, str) and case_id in self._recent
@@ -281,6 +289,7 @@ class CreditBook:
         self, *, subject_id: str | None = None, machine: str | None = None, open_only: bool = False
     ) -> Iterator[Case]:
         """Cases matching every filter given."""
+        check_case_filters(subject_id, machine, open_only)
         for row in self._store.cases(subject_id=subject_id, machine=machine, open_only=open_only):
             yield Case.from_body(row.body)
 
@@ -331,7 +340,8 @@ class CreditBook:
         return fired
 
     def events(self, *, case_id: str | None = None, after: int = 0) -> Iterator[StoredEvent]:
-        """The events, in order."""
+        """The events, in order; ``after`` is a sequence number (0 for all)."""
+        check_event_filters(case_id, after)
         return self._store.events(case_id=case_id, after=after)
 
     def head(self) -> tuple[int, str]:

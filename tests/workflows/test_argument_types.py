@@ -126,3 +126,13 @@ def test_expected_version_of_the_wrong_type(book: CreditBook, version: Any) -> N
     listing = published_listing(book)
     with pytest.raises(InvalidInput, match="expected_version="):
         book.fire(listing, "expire", on=D(2027, 1, 1), actor=OFFICER, expected_version=version)
+
+
+def test_every_data_field_of_every_machine_has_a_kind() -> None:
+    from creditflow.workflows import MACHINES
+    from creditflow.workflows.fields import FIELD_KINDS
+
+    fields = {
+        f for m in MACHINES.values() for t in m.transitions for f in (*t.required, *t.optional)
+    }
+    assert fields - FIELD_KINDS.keys() == {"domain", "decided_on"}  # checked by their guards

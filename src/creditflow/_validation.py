@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from creditflow._repr import shown
 from creditflow.errors import InvalidDate, InvalidInput
 
 __all__ = [
@@ -32,7 +33,9 @@ def ensure_date(value: object, name: str) -> dt.date:
 def ensure_str(value: object, name: str) -> str:
     """Return ``value`` if it is a non-empty ``str``."""
     if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be a str, got {value!r} that is a {type(value).__name__}")
+        raise InvalidInput(
+            f"{name} must be a str, got {shown(value)} that is a {type(value).__name__}"
+        )
     if not value:
         raise InvalidInput(f"{name} must not be empty")
     return value
@@ -41,7 +44,9 @@ def ensure_str(value: object, name: str) -> str:
 def ensure_int(value: object, name: str) -> int:
     """Return ``value`` if it is an ``int`` (a ``bool`` is refused)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{name} must be an int, got {value!r} that is a {type(value).__name__}")
+        raise InvalidInput(
+            f"{name} must be an int, got {shown(value)} that is a {type(value).__name__}"
+        )
     return value
 
 
@@ -49,7 +54,7 @@ def ensure_optional_str(value: object, name: str) -> str | None:
     """Return ``value`` if it is None or a non-empty ``str``."""
     if value is not None and not isinstance(value, str):
         raise InvalidInput(
-            f"{name} must be a str or None, got {value!r} that is a {type(value).__name__}"
+            f"{name} must be a str or None, got {shown(value)} that is a {type(value).__name__}"
         )
     if value == "":
         raise InvalidInput(f"{name} must not be empty")
@@ -59,14 +64,14 @@ def ensure_optional_str(value: object, name: str) -> str | None:
 def ensure_bool(value: object, name: str) -> bool:
     """Return ``value`` if it is True or False."""
     if not isinstance(value, bool):
-        raise InvalidInput(f"{name} must be True or False, got {value!r}")
+        raise InvalidInput(f"{name} must be True or False, got {shown(value)}")
     return value
 
 
 def ensure_seq(value: object, name: str) -> int:
     """Return ``value`` if it is an ``int`` in 0..:data:`MAX_SEQ` (a sequence number or version)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEQ:
-        raise InvalidInput(f"{name}={value!r} must be an int in 0..{MAX_SEQ}")
+        raise InvalidInput(f"{name}={shown(value)} must be an int in 0..{MAX_SEQ}")
     return value
 
 

@@ -13,6 +13,7 @@ from typing import Any, Self
 import attrs
 
 from creditflow._gc import gc_paused
+from creditflow._repr import shown
 from creditflow._validation import (
     check_case_filters,
     check_event_filters,
@@ -643,7 +644,7 @@ def _checked_subject_id(text: str) -> str:
 def _check_actor(actor: object) -> None:
     if not isinstance(actor, Actor):
         raise InvalidInput(
-            f"actor must be a creditflow.workflows.Actor, got {actor!r}"
+            f"actor must be a creditflow.workflows.Actor, got {shown(actor)}"
             f" that is a {type(actor).__name__}"
         )
 

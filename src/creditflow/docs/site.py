@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+from creditflow._repr import shown
 from creditflow.book.book import CreditBook
 from creditflow.core.labels import Language, ensure_language
 from creditflow.docs.diff import diff_page
@@ -48,7 +49,7 @@ def site_pages(
 def write_site(pages: Sequence[Page], out: Path, fmt: Format, lang: Language) -> list[Path]:
     """Write ``pages`` into ``out`` (created if absent); return the files written."""
     if fmt not in ("md", "html"):
-        raise InvalidInput(f"format must be 'md' or 'html', got {fmt!r}")
+        raise InvalidInput(f"format must be 'md' or 'html', got {shown(fmt)}")
     out.mkdir(parents=True, exist_ok=True)
     nav = tuple((f"{p.slug}.{fmt}", p.title) for p in pages)
     written = []

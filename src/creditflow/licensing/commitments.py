@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow._validation import ensure_str
 from creditflow.book.book import CreditBook
 from creditflow.errors import InvalidInput, TransitionRefused
@@ -97,7 +98,9 @@ def accept_with_missing_documents(
     whose verification deadline is the last day to supply them (overdue ones are reported by
     :func:`overdue_commitments` and ``CreditBook.overdue``)."""
     if isinstance(missing, str) or not missing or not all(isinstance(m, str) for m in missing):
-        raise InvalidInput(f"missing must be a non-empty list of document names, got {missing!r}")
+        raise InvalidInput(
+            f"missing must be a non-empty list of document names, got {shown(missing)}"
+        )
     summary = "容缺受理，待补材料：" + "、".join(missing)
     return _open(book, subject_id, "missing_documents", "missing_documents", on=on,
                  actor=actor, approval_id=application_id, domain=domain, summary=summary,
@@ -181,7 +184,7 @@ def verify_commitment(
     revoke the approval named in :attr:`Verification.revoke_approval`.
     """
     if not isinstance(fulfilled, bool):
-        raise InvalidInput(f"fulfilled must be a bool, got {fulfilled!r}")
+        raise InvalidInput(f"fulfilled must be a bool, got {shown(fulfilled)}")
     event = "fulfil" if fulfilled else "breach"
     data = {"summary": summary} if summary or not fulfilled else {}
     case = book.fire(case_id, event, on=on, actor=actor, expected_version=expected_version,

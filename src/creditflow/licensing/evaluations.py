@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow._validation import ensure_date, ensure_str
 from creditflow.core.grades import to_fraction
 from creditflow.errors import InvalidInput
@@ -33,7 +34,7 @@ def _date(value: object) -> dt.date:
 
 def _year(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1990 <= value <= 9999:
-        raise InvalidInput(f"Evaluation.year must be a year like 2026, got {value!r}")
+        raise InvalidInput(f"Evaluation.year must be a year like 2026, got {shown(value)}")
 
 
 @attrs.frozen
@@ -66,7 +67,7 @@ class Evaluations:
     def add(self, evaluation: Evaluation) -> None:
         """Record ``evaluation``, replacing one of the same subject, domain and year."""
         if not isinstance(evaluation, Evaluation):
-            raise InvalidInput(f"expected an Evaluation, got {evaluation!r}")
+            raise InvalidInput(f"expected an Evaluation, got {shown(evaluation)}")
         key = (evaluation.domain, evaluation.year)
         self._by_subject.setdefault(evaluation.subject_id, {})[key] = evaluation
 

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from creditflow._limits import TOO_DEEP, toml_too_deep_line, too_deep_key
+from creditflow._repr import shown
 from creditflow.calendar.periods import Period, PeriodUnit
 from creditflow.core.grades import Grade, GradeScale, to_fraction
 from creditflow.core.labels import Label
@@ -126,7 +127,7 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     )
     name = r.get(pack, "pack", "name", str)
     if name is not None and not _is_pack_name(name):
-        r.problem("pack.name", f"{name!r} is not a pack name (a-z, 0-9, -)")
+        r.problem("pack.name", f"{shown(name)} is not a pack name (a-z, 0-9, -)")
     version = r.get(pack, "pack", "version", str)
     effective_from = r.date(pack, "pack", "effective_from")
     effective_to = r.date(pack, "pack", "effective_to", required=False)
@@ -221,7 +222,9 @@ def _measure(r: Reader, t: dict[str, Any], path: str, name: str) -> Measure | No
     label = r.label(t, path)
     kind = r.get(t, path, "kind", str)
     if kind not in (None, "restriction", "incentive", "supervision"):
-        r.problem(f"{path}.kind", f"{kind!r} is not one of restriction, incentive, supervision")
+        r.problem(
+            f"{path}.kind", f"{shown(kind)} is not one of restriction, incentive, supervision"
+        )
         return None
     return _build(r, path, Measure, name=name, label=label, kind=kind)
 
@@ -245,7 +248,7 @@ def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> Provision[Grad
         r.problem(f"{path}.grades", "a scale needs at least one grade")
     names = [g.name for g in grades]
     for dup in {n for n in names if names.count(n) > 1}:
-        r.problem(f"{path}.grades", f"grade {dup!r} appears twice")
+        r.problem(f"{path}.grades", f"grade {shown(dup)} appears twice")
     cutoffs = [g.min_score for g in grades if g.min_score is not None]
     if any(a <= b for a, b in itertools.pairwise(cutoffs)):
         r.problem(f"{path}.grades", "min_score must fall strictly from the best grade to the worst")
@@ -256,7 +259,7 @@ def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> Provision[Grad
 
 def _grade(r: Reader, row: object, path: str, *, last: bool) -> Grade | None:
     if not isinstance(row, dict):
-        r.problem(path, f"must be a table {{ name, label, min_score }}, got {row!r}")
+        r.problem(path, f"must be a table {{ name, label, min_score }}, got {shown(row)}")
         return None
     r.only(row, path, ("name", "label", "min_score"))
     name = r.get(row, path, "name", str)
@@ -284,7 +287,7 @@ def _domain(
     basis = r.basis(t, path)
     scale = scales[scale_name].value if scale_name and scale_name in scales else None
     if scale_name and scale is None:
-        r.problem(f"{path}.scale", f"unknown scale {scale_name!r}; scales: {sorted(scales)}")
+        r.problem(f"{path}.scale", f"unknown scale {shown(scale_name)}; scales: {sorted(scales)}")
     if label is None or scale is None or basis is None:
         return None
     return Domain(name, label, scale, basis)
@@ -304,12 +307,14 @@ def _decisions(
         try:
             policy = HitPolicy(text)
         except ValueError:
-            r.problem("decisions.hit_policy", f"{text!r} is not one of unique, first, priority")
+            r.problem(
+                "decisions.hit_policy", f"{shown(text)} is not one of unique, first, priority"
+            )
     rows = r.get(t, "decisions", "rules", list) or []
     rules = [_rule(r, row, f"decisions.rules[{i}]", fields, measures) for i, row in enumerate(rows)]
     ids = [rule.rule_id for rule in rules if rule]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        r.problem("decisions.rules", f"rule id {dup!r} appears twice")
+        r.problem("decisions.rules", f"rule id {shown(dup)} appears twice")
     if not rows:
         r.problem("decisions.rules", "a decision table needs at least one rule")
     if policy is None or None in rules:
@@ -325,7 +330,7 @@ def _rule(
     measures: Iterable[str],
 ) -> DecisionRule | None:
     if not isinstance(row, dict):
-        r.problem(path, f"must be a table, got {row!r}")
+        r.problem(path, f"must be a table, got {shown(row)}")
         return None
     r.only(
         row,
@@ -451,7 +456,9 @@ def _severity(
     if text is None:
         return None
     if text not in {s.value for s in Severity}:
-        r.problem(f"{path}.{key}", f"{text!r} is not a severity; one of minor, general, serious")
+        r.problem(
+            f"{path}.{key}", f"{shown(text)} is not a severity; one of minor, general, serious"
+        )
         return None
     return Severity(text)
 
@@ -648,7 +655,7 @@ def _read_rounding(r: Reader) -> Callable[[str, object], str | None]:
     def read(path: str, raw: object) -> str | None:
         if raw in ("ceil", "floor", "half_up"):
             return str(raw)
-        r.problem(path, f"{raw!r} is not one of ceil, floor, half_up")
+        r.problem(path, f"{shown(raw)} is not one of ceil, floor, half_up")
         return None
 
     return read

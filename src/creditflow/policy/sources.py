@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from creditflow._limits import MAX_PACK_BYTES
+from creditflow._repr import shown
 from creditflow._validation import ensure_date
 from creditflow.errors import (
     InvalidInput,
@@ -78,7 +79,7 @@ def read_policy(
         policy = _read_builtin(source, day)
     else:
         raise InvalidInput(
-            f"source must be None, a pack name or a path, got {source!r}"
+            f"source must be None, a pack name or a path, got {shown(source)}"
             f" that is a {type(source).__name__}"
         )
     if on is not None and not policy.in_force(day):
@@ -156,10 +157,10 @@ def _resolve_extends(
     base = [v for v in _builtin_index() if v.name == name and v.version == version]
     if not base:
         known = [v.key for v in _builtin_index()]
-        reason = f"no built-in pack {base_key!r}; known: {known}"
+        reason = f"no built-in pack {shown(base_key)}; known: {known}"
         raise PolicyError(source, [PolicyProblem(source, "pack.extends", reason)])
     if base[0].file in extending:
-        reason = f"extends {base_key!r}, which extends this pack again"
+        reason = f"extends {shown(base_key)}, which extends this pack again"
         raise PolicyError(source, [PolicyProblem(source, "pack.extends", reason)])
     base_data = _builtin_data(base[0].file, extending)
     base_pack = base_data.get("pack", {})

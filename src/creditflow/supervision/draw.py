@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 
+from creditflow._repr import shown
 from creditflow.errors import InfeasiblePlan, InvalidInput
 from creditflow.rules.decision import format_ratio
 from creditflow.rules.engine import Engine
@@ -66,7 +67,7 @@ def draw_plan(
     unless ``allow_over_cap`` is true: then the plan is drawn in full and a note records it.
     """
     if not isinstance(engine, Engine):
-        raise InvalidInput(f"engine must be a creditflow.Engine, got {engine!r}")
+        raise InvalidInput(f"engine must be a creditflow.Engine, got {shown(engine)}")
     seed, year = check_seed(seed), read_year(period)
     labels = period_labels(year, bool(quarters))
     settings = PlanSettings.of(engine.policy.inspection)

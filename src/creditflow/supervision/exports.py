@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from creditflow._limits import TOO_DEEP, json_too_deep
+from creditflow._repr import shown
 from creditflow.core.labels import Language
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import Policy
@@ -58,8 +59,8 @@ def plan_from_json(text: str | bytes) -> InspectionPlan:
     stated = data.get("digest")
     if stated != plan.digest:
         raise InvalidInput(
-            f"plan: the stated digest {stated!r} is not the digest of its content "
-            f"{plan.digest!r}: the plan was altered after it was drawn"
+            f"plan: the stated digest {shown(stated)} is not the digest of its content "
+            f"{shown(plan.digest)}: the plan was altered after it was drawn"
         )
     return plan
 
@@ -74,7 +75,7 @@ def load_plan_json(text: str | bytes, where: str) -> Any:
             raise InvalidInput(f"{where}: not valid UTF-8 (byte {error.start + 1})") from None
     if not isinstance(text, str):
         raise InvalidInput(
-            f"text must be a str or bytes, got {text!r} that is a {type(text).__name__}"
+            f"text must be a str or bytes, got {shown(text)} that is a {type(text).__name__}"
         )
     if json_too_deep(text):
         raise InvalidInput(f"{where}: {TOO_DEEP}")

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow.core.subjects import SubjectKind
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import InspectionSettings, Rounding
@@ -185,13 +186,13 @@ def _fraction(value: object) -> Fraction | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"a ratio must be written as text such as '1/20', got {value!r}")
+        raise InvalidInput(f"a ratio must be written as text such as '1/20', got {shown(value)}")
     return Fraction(value)
 
 
 def _plan(data: Any) -> InspectionPlan:
     if data.get("format") != FORMAT:
-        raise InvalidInput(f"plan format {data.get('format')!r} is not {FORMAT}")
+        raise InvalidInput(f"plan format {shown(data.get('format'))} is not {FORMAT}")
     s = data["settings"]
     settings = PlanSettings(
         rounding=s["rounding"],

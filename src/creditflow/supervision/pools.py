@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from creditflow._repr import shown
 from creditflow.errors import InfeasiblePlan
 from creditflow.policy.model import Policy
 from creditflow.supervision.entries import Inspector, PopulationEntry, row_error
@@ -69,6 +70,6 @@ def _checked(inspectors: Iterable[Inspector], policy: Policy) -> list[Inspector]
         seen.add(inspector.inspector_id)
         for domain in sorted(inspector.domains - policy.domains.keys()):
             known = ", ".join(sorted(policy.domains))
-            raise row_error(inspector, f"unknown domain {domain!r}; known: {known}", "domains")
+            raise row_error(inspector, f"unknown domain {shown(domain)}; known: {known}", "domains")
         out.append(inspector)
     return out

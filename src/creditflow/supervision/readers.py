@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
 from creditflow._limits import json_line_problem
+from creditflow._repr import shown
 from creditflow.core.facts import Facts
 from creditflow.core.subjects import SubjectKind
 from creditflow.errors import CreditflowError, InvalidInput, InvalidRow
@@ -259,12 +260,14 @@ def _picker(name: str, header: list[str], columns: Sequence[str]) -> Callable[[l
     for column in header:
         if column not in columns:
             known = ", ".join(columns)
-            raise InvalidRow(name, 1, f"unknown column {column!r}; known: {known}", field=column)
+            raise InvalidRow(
+                name, 1, f"unknown column {shown(column)}; known: {known}", field=column
+            )
     if len(set(header)) != len(header):
         raise InvalidRow(name, 1, "a column appears twice")
     for column in columns:
         if column not in header and column not in _OPTIONAL:
-            raise InvalidRow(name, 1, f"missing column {column!r}", field=column)
+            raise InvalidRow(name, 1, f"missing column {shown(column)}", field=column)
     if all(c in header for c in columns):
         return operator.itemgetter(*(header.index(c) for c in columns))
     index = [header.index(c) if c in header else None for c in columns]
@@ -294,10 +297,10 @@ def _json_values(name: str, line: int, text: str, columns: Sequence[str]) -> lis
         raise InvalidRow(name, line, "expected a JSON object")
     for key in data:
         if key not in columns:
-            raise InvalidRow(name, line, f"unknown key {key!r}; known: {', '.join(columns)}")
+            raise InvalidRow(name, line, f"unknown key {shown(key)}; known: {', '.join(columns)}")
     for key in columns:
         if key not in data and key not in _OPTIONAL:
-            raise InvalidRow(name, line, f"missing key {key!r}", field=key)
+            raise InvalidRow(name, line, f"missing key {shown(key)}", field=key)
     return [_frozen(data.get(c)) for c in columns]
 
 
@@ -325,19 +328,19 @@ def _names(value: Any, field: str) -> frozenset[str]:
         return to_names(value.split(";"), field)
     if isinstance(value, tuple):
         return to_names(value, field)
-    raise InvalidInput(f"{field} must be names separated by ';' or an array, got {value!r}")
+    raise InvalidInput(f"{field} must be names separated by ';' or an array, got {shown(value)}")
 
 
 def _text(value: Any, field: str) -> str:
     if not isinstance(value, str) or not value:
-        raise InvalidInput(f"{field} must be a non-empty string, got {value!r}")
+        raise InvalidInput(f"{field} must be a non-empty string, got {shown(value)}")
     return value
 
 
 def _kind(value: Any) -> SubjectKind:
     kind = _KINDS.get(value) if isinstance(value, str) else None
     if kind is None:
-        raise InvalidInput(f"unknown kind {value!r}; known: {', '.join(_KINDS)}")
+        raise InvalidInput(f"unknown kind {shown(value)}; known: {', '.join(_KINDS)}")
     return kind
 
 
@@ -349,7 +352,7 @@ def _day(value: Any) -> dt.date | None:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise InvalidInput(f"must be a date YYYY-MM-DD, got {value!r}")
+    raise InvalidInput(f"must be a date YYYY-MM-DD, got {shown(value)}")
 
 
 class _EntryParser:

@@ -15,6 +15,7 @@ from operator import itemgetter
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow.errors import InfeasiblePlan, InvalidInput
 from creditflow.policy.model import Rounding
 from creditflow.rules.decision import Decision
@@ -41,7 +42,7 @@ def round_count(ratio: Fraction, size: int, rounding: Rounding) -> int:
         return math.floor(exact)
     if rounding == "half_up":
         return math.floor(exact + Fraction(1, 2))
-    raise InvalidInput(f"rounding must be 'ceil', 'floor' or 'half_up', got {rounding!r}")
+    raise InvalidInput(f"rounding must be 'ceil', 'floor' or 'half_up', got {shown(rounding)}")
 
 
 def stratum_name(decision: Decision) -> str:
@@ -50,7 +51,9 @@ def stratum_name(decision: Decision) -> str:
     parts = (facts.domain, facts.grade, decision.rule_id)
     for part in parts:
         if "|" in part or "/" in part:
-            raise InvalidInput(f"the name {part!r} of the policy cannot name a stratum: '|' or '/'")
+            raise InvalidInput(
+                f"the name {shown(part)} of the policy cannot name a stratum: '|' or '/'"
+            )
     return "/".join(parts)
 
 

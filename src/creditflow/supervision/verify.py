@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow.errors import InfeasiblePlan
 from creditflow.rules.engine import Engine
 from creditflow.rules.loading import load_policy
@@ -92,7 +93,7 @@ def first_difference(published: object, drawn: object, path: str = "plan") -> st
             return f"{path}: {len(published)} items published, {len(drawn)} drawn again"
         return None
     if published != drawn or type(published) is not type(drawn):
-        return f"{path}: {published!r} published, {drawn!r} drawn again"
+        return f"{path}: {shown(published)} published, {shown(drawn)} drawn again"
     return None
 
 

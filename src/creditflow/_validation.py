@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TypeVar
 
 from creditflow._repr import shown
 from creditflow.errors import InvalidDate, InvalidInput
@@ -13,11 +15,15 @@ __all__ = [
     "check_event_filters",
     "ensure_bool",
     "ensure_date",
+    "ensure_instance",
     "ensure_int",
+    "ensure_iterable",
     "ensure_optional_str",
     "ensure_seq",
     "ensure_str",
 ]
+
+T = TypeVar("T")
 
 MAX_SEQ = 2**63 - 1
 """The largest sequence number or version: SQLite's largest INTEGER."""
@@ -86,3 +92,23 @@ def check_event_filters(case_id: object, after: object) -> None:
     """The filters of ``events()``: a case id (or None) and a sequence number."""
     ensure_optional_str(case_id, "case_id")
     ensure_seq(after, "after")
+
+
+def ensure_instance(value: object, kind: type[T], name: str) -> T:
+    """Return ``value`` if it is a ``kind`` (one of creditflow's own types, mostly)."""
+    if not isinstance(value, kind):
+        raise InvalidInput(
+            f"{name} must be a {kind.__qualname__}, got {shown(value)} "
+            f"that is a {type(value).__name__}"
+        )
+    return value
+
+
+def ensure_iterable(value: object, name: str) -> Iterable[object]:
+    """Return ``value`` if it is an iterable other than a str or bytes (a list, a generator)."""
+    if isinstance(value, str | bytes | bytearray) or not isinstance(value, Iterable):
+        raise InvalidInput(
+            f"{name} must be an iterable (a list, a tuple, a generator), got {shown(value)} "
+            f"that is a {type(value).__name__}"
+        )
+    return value

@@ -16,10 +16,11 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 import _world as w
+
 import creditflow
-from _people import ME, OFFICER, OFFICIAL, SUBJECT
+from _people import OFFICER, OFFICIAL, SUBJECT
 from creditflow import book as cbook
-from creditflow import calendar, core, demo, docs, licensing, rules, supervision, workflows
+from creditflow import core, demo, docs, licensing, rules, supervision, workflows
 from creditflow.calendar import Period, WorkdayCalendar
 from creditflow.core import GradeScale, Label, ResidentId, Severity, Subject, Uscc
 
@@ -122,7 +123,6 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "Subject.vessel", Subject.vessel, {"vessel_id": value("CN20161234567"), "name": value("船")}
     ),
-    Entry("SubjectKind", core.SubjectKind, {"value": value("enterprise")}),
     Entry("Severity.parse", Severity.parse, {"value": value("serious")}),
     Entry("Label", Label, {"zh": value("中"), "en": value("en")}),
     Entry("Label.get", of(lambda: Label("中", "en"), "get"), {"lang": value("zh")}),
@@ -159,7 +159,6 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("Period.weeks", Period.weeks, {"amount": value(3)}),
     Entry("Period.months", Period.months, {"amount": value(3)}),
     Entry("Period.years", Period.years, {"amount": value(3)}),
-    Entry("PeriodUnit", calendar.PeriodUnit, {"value": value("months")}),
     Entry("WorkdayCalendar.china", WorkdayCalendar.china, {"published_through": value(2026)}),
     Entry("WorkdayCalendar.is_published", calendar_method("is_published"), {"year": value(2026)}),
     Entry(
@@ -216,11 +215,6 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("format_ratio", rules.format_ratio, {"ratio": value(Fraction(1, 20))}),
     # ---------------------------------------------------------------- workflows
     Entry("Actor", workflows.Actor, {"id": value("officer-1"), "roles": value({"case_officer"})}),
-    Entry(
-        "Case.from_body",
-        workflows.Case.from_body,
-        {"body": lambda: w.book().get(LISTING).to_body()},
-    ),
     Entry("Case.deadline", of(lambda: w.book().get(LISTING), "deadline"), {"name": value("x")}),
     Entry(
         "DeadlineState.overdue",
@@ -428,11 +422,10 @@ ENTRIES: tuple[Entry, ...] = (
         "PopulationEntry.of",
         supervision.PopulationEntry.of,
         {
-            "kind": value(core.SubjectKind.ENTERPRISE),
-            "subject_id": SUBJECT_ID,
-            "name": value("顺达"),
-            "region": value("230123"),
+            "subject": value(Subject.enterprise(SUBJECT, "顺达")),
             "facts": value(creditflow.Facts("road_transport", "B")),
+            "region": value("230123"),
+            "last_inspected": ON,
         },
     ),
     Entry(

@@ -149,3 +149,18 @@ def hostile() -> st.SearchStrategy[Any]:
         st.dictionaries(st.text(max_size=5), st.one_of(st.none(), st.integers()), max_size=3),
     )
     return st.one_of(fixed, fixed, drawn)
+
+
+def _json_safe(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return not any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return depth < 20 and all(_json_safe(v, depth + 1) for v in value)
+    if isinstance(value, Mapping):
+        return depth < 20 and all(_json_safe(v, depth + 1) for v in value.values())
+    return True
+
+
+def json_safe() -> st.SearchStrategy[Any]:
+    """Hostile values that are not nested too deep for JSON and hold no lone surrogate."""
+    return hostile().filter(_json_safe)

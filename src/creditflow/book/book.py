@@ -130,6 +130,7 @@ class CreditBook:
 
     def policy_on(self, on: dt.date) -> Policy:
         """The policy that governs acts dated ``on``, checked against the workflows once."""
+        on = ensure_date(on, "on")
         policy = self._by_date.get(on)
         if policy is None:
             from creditflow.rules.loading import load_policy
@@ -191,6 +192,7 @@ class CreditBook:
         left it, writing nothing; a stale ``expected_version`` raises
         :class:`~creditflow.errors.Conflict`."""
         on = ensure_date(on, "on")
+        ensure_str(event, "event")
         _check_actor(actor)
         if expected_version is not None:
             ensure_seq(expected_version, "expected_version")

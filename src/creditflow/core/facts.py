@@ -32,7 +32,12 @@ def _checked_names(value: object, field: str) -> frozenset[str]:
             f"Facts.{field} must be a set of names, got {shown(value)}"
             f" that is a {type(value).__name__}{hint}"
         )
-    names = frozenset(value)
+    try:
+        names = frozenset(value)
+    except TypeError:  # an unhashable item: a list or a dict where a name is due
+        raise InvalidFacts(
+            f"Facts.{field} must hold non-empty str names, got {shown(value)}"
+        ) from None
     for name in names:
         if not isinstance(name, str) or not name:
             raise InvalidFacts(f"Facts.{field} must hold non-empty str names, got {shown(name)}")

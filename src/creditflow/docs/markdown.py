@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from creditflow._validation import ensure_instance
 from creditflow.docs.document import Block, Bullets, Heading, Page, Paragraph, Table
 
 __all__ = ["page_markdown"]
@@ -9,6 +10,7 @@ __all__ = ["page_markdown"]
 
 def page_markdown(page: Page) -> str:
     """The page as Markdown text, ending with one newline."""
+    ensure_instance(page, Page, "page")
     return "\n\n".join(_block(b) for b in page.blocks) + "\n"
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from creditflow._repr import shown
+from creditflow._validation import ensure_instance
 from creditflow.book.book import CreditBook
 from creditflow.core.labels import Language, ensure_language
 from creditflow.docs.diff import diff_page
@@ -37,6 +38,9 @@ def site_pages(
 ) -> tuple[Page, ...]:
     """The handbook pages of ``policy``; a diff page from ``previous``; the notices of
     ``book`` on ``on`` (default: today)."""
+    ensure_instance(policy, Policy, "policy")
+    if previous is not None:
+        ensure_instance(previous, Policy, "previous")
     lang = ensure_language(lang)
     pages = list(handbook_pages(extract_handbook(policy), lang))
     if previous is not None:

@@ -97,7 +97,11 @@ def accept_with_missing_documents(
     """Accept an application with documents ``missing``: a ``missing_documents`` commitment
     whose verification deadline is the last day to supply them (overdue ones are reported by
     :func:`overdue_commitments` and ``CreditBook.overdue``)."""
-    if isinstance(missing, str) or not missing or not all(isinstance(m, str) for m in missing):
+    if (
+        not isinstance(missing, list | tuple | set | frozenset)
+        or not missing
+        or not all(isinstance(m, str) for m in missing)
+    ):
         raise InvalidInput(
             f"missing must be a non-empty list of document names, got {shown(missing)}"
         )

@@ -9,7 +9,7 @@ from fractions import Fraction
 import attrs
 
 from creditflow._repr import shown
-from creditflow._validation import ensure_date, ensure_str
+from creditflow._validation import ensure_date, ensure_iterable, ensure_str
 from creditflow.core.grades import to_fraction
 from creditflow.errors import InvalidInput
 
@@ -60,6 +60,7 @@ class Evaluations:
     """
 
     def __init__(self, evaluations: Iterable[Evaluation] = ()) -> None:
+        ensure_iterable(evaluations, "evaluations")
         self._by_subject: dict[str, dict[tuple[str, int], Evaluation]] = {}
         for evaluation in evaluations:
             self.add(evaluation)
@@ -73,10 +74,13 @@ class Evaluations:
 
     def knows(self, subject_id: str) -> bool:
         """True if any evaluation of the subject is registered."""
+        ensure_str(subject_id, "subject_id")
         return subject_id in self._by_subject
 
     def of(self, subject_id: str, domain: str) -> tuple[Evaluation, ...]:
         """The subject's evaluations in ``domain``, oldest year first."""
+        ensure_str(subject_id, "subject_id")
+        ensure_str(domain, "domain")
         found = self._by_subject.get(subject_id, {})
         return tuple(e for (d, _), e in sorted(found.items()) if d == domain)
 

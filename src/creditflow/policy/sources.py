@@ -48,6 +48,7 @@ class PackVersion:
 
     def in_force(self, on: dt.date) -> bool:
         """True if this version is in force on ``on``."""
+        on = ensure_date(on, "on")
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
 

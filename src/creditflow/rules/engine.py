@@ -63,6 +63,8 @@ class Engine:
 
         A bad item raises the same error as :meth:`decide`, with a note naming its index.
         """
+        if isinstance(facts, str | bytes) or not isinstance(facts, Iterable):
+            raise InvalidFacts(f"decide_many needs an iterable of Facts, got {shown(facts)}")
         items = facts if isinstance(facts, list | tuple) else list(facts)
         get = self._decisions.get
         try:

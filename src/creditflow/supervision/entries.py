@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from creditflow._repr import shown
-from creditflow._validation import ensure_str
+from creditflow._validation import ensure_instance, ensure_str
 from creditflow.core.facts import Facts
 from creditflow.core.subjects import Subject, SubjectKind
 from creditflow.errors import InvalidDate, InvalidInput, InvalidRow
@@ -118,6 +118,7 @@ class PopulationEntry(NamedTuple):
         last_inspected: dt.date | None = None,
     ) -> PopulationEntry:
         """The entry of a :class:`~creditflow.core.Subject` with its facts in one domain."""
+        ensure_instance(subject, Subject, "subject")
         return cls(subject.kind, subject.id, subject.name, region, facts, last_inspected)
 
     @property

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from creditflow._limits import TOO_DEEP, json_too_deep
 from creditflow._repr import shown
+from creditflow._validation import ensure_instance
 from creditflow.core.labels import Language
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import Policy
@@ -48,6 +49,7 @@ CSV_COLUMNS = (
 
 def plan_to_json(plan: InspectionPlan) -> str:
     """The plan as JSON: ``digest`` first, then :meth:`InspectionPlan.to_data`, indented."""
+    ensure_instance(plan, InspectionPlan, "plan")
     return json.dumps({"digest": plan.digest, **plan.to_data()}, ensure_ascii=False, indent=1)
 
 
@@ -87,6 +89,9 @@ def load_plan_json(text: str | bytes, where: str) -> Any:
 
 def write_csv(plan: InspectionPlan, out: TextIO) -> None:
     """Write the CSV of the plan to a text stream (open it with ``newline=""``)."""
+    ensure_instance(plan, InspectionPlan, "plan")
+    if not callable(getattr(out, "write", None)):
+        raise InvalidInput(f"out must be a text stream with a write method, got {shown(out)}")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for i in plan.inspections:
@@ -109,6 +114,7 @@ def write_csv(plan: InspectionPlan, out: TextIO) -> None:
 
 def plan_to_csv(plan: InspectionPlan) -> str:
     """The plan as CSV, one row per inspection, in plan order (:data:`CSV_COLUMNS`)."""
+    ensure_instance(plan, InspectionPlan, "plan")
     out = io.StringIO()
     write_csv(plan, out)
     return out.getvalue()

@@ -8,6 +8,7 @@ vessels are shown as they are, and so are the inspectors, who act in their publi
 
 from __future__ import annotations
 
+from creditflow._validation import ensure_instance
 from creditflow.core.identifiers import ResidentId, is_valid_resident_id
 from creditflow.core.labels import Language, ensure_language
 from creditflow.core.subjects import SubjectKind
@@ -59,6 +60,7 @@ _TEXT: dict[Language, dict[str, str]] = {
 
 def mask_name(name: str) -> str:
     """A person's name with every character but the first as ``*``: ``张三`` -> ``张*``."""
+    ensure_instance(name, str, "name")
     return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*"
 
 
@@ -76,6 +78,7 @@ def public_id(subject_id: str, kind: str | None = None) -> str:
 
 def public_subject(inspection: Inspection) -> tuple[str, str]:
     """The id and name fit for publication: masked for a person, as they are otherwise."""
+    ensure_instance(inspection, Inspection, "inspection")
     subject_id = public_id(inspection.subject_id, inspection.kind)
     if inspection.kind == SubjectKind.PERSON.value:
         return subject_id, mask_name(inspection.name)
@@ -87,6 +90,9 @@ def render_notice(
 ) -> str:
     """The public notice: seed, policy, digest, the ratio of every stratum, and the
     inspections of each period with their inspectors. ``policy`` gives domain labels."""
+    ensure_instance(plan, InspectionPlan, "plan")
+    if policy is not None:
+        ensure_instance(policy, Policy, "policy")
     text = _TEXT[ensure_language(lang)]
     lines = [f"# {text['title'].format(year=plan.year)}", "", *_header(plan, text), ""]
     lines += [f"## {text['ratios']}", "", *_table(text["strata"], _strata_rows(plan, policy, lang))]

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from creditflow._repr import shown
+from creditflow._validation import ensure_instance
 from creditflow.core.subjects import SubjectKind
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import InspectionSettings, Rounding
@@ -89,6 +90,7 @@ class PlanSettings:
     @classmethod
     def of(cls, settings: InspectionSettings) -> PlanSettings:
         """The values of a pack's provisions."""
+        ensure_instance(settings, InspectionSettings, "settings")
         cap, low = settings.overall_cap, settings.low_risk_ratio
         return cls(
             rounding=settings.rounding.value,

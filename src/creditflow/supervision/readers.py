@@ -189,12 +189,37 @@ def _format(name: str, format: Format | None) -> Format:
 
 @contextlib.contextmanager
 def _lines(source: Source) -> Iterator[Iterable[str]]:
-    """The text lines of a path (opened and closed here) or a stream, without a byte order mark."""
-    if isinstance(source, str | os.PathLike):
-        with open(source, encoding="utf-8-sig", newline="") as stream:
-            yield stream
-    else:
-        yield (t.removeprefix("\ufeff") if n == 0 else t for n, t in enumerate(source))
+    """The text lines of a path (opened and closed here) or a stream, without a byte order mark.
+
+    A file that cannot be opened or is not UTF-8, and a source that is no path or stream of
+    text, raise :class:`~creditflow.errors.InvalidInput` naming it.
+    """
+    name = _name(source)
+    try:
+        if isinstance(source, str | os.PathLike):
+            try:
+                stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
+            except (OSError, ValueError) as error:  # ValueError: a NUL or surrogate in the path
+                reason = error.strerror if isinstance(error, OSError) else str(error)
+                raise InvalidInput(f"{name}: cannot read: {reason}") from None
+            with stream:
+                yield stream
+        elif isinstance(source, bytes | bytearray) or not isinstance(source, Iterable):
+            raise InvalidInput(
+                f"source must be a path or a text stream, got {shown(source)} "
+                f"that is a {type(source).__name__}"
+            )
+        else:
+            yield _text_lines(source, name)
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{name}: not valid UTF-8 text ({error.reason})") from None
+
+
+def _text_lines(source: Iterable[object], name: str) -> Iterator[str]:
+    for number, text in enumerate(source):
+        if not isinstance(text, str):
+            raise InvalidInput(f"{name}: line {number + 1} is not text: {shown(text)}")
+        yield text.removeprefix("\ufeff") if number == 0 else text
 
 
 def _csv_rows(source: Source, name: str, columns: Sequence[str], make: _Make[_T]) -> Iterator[_T]:

@@ -35,6 +35,10 @@ def round_count(ratio: Fraction, size: int, rounding: Rounding) -> int:
 
     ``half_up`` rounds a half away from zero: 2.5 -> 3.
     """
+    if isinstance(ratio, bool) or not isinstance(ratio, Fraction | int) or not 0 <= ratio <= 1:
+        raise InvalidInput(f"ratio must be a Fraction from 0 to 1, got {shown(ratio)}")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise InvalidInput(f"size must be an int >= 0, got {shown(size)}")
     exact = ratio * size
     if rounding == "ceil":
         return math.ceil(exact)

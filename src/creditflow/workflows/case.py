@@ -24,7 +24,10 @@ def copied(data: Mapping[str, Any]) -> dict[str, Any]:
 def _roles(value: object) -> frozenset[str]:
     if isinstance(value, str) or not hasattr(value, "__iter__"):
         raise InvalidInput(f"Actor.roles must be a set of role names, got {shown(value)}")
-    roles = frozenset(value)
+    try:
+        roles = frozenset(value)
+    except TypeError:  # an unhashable item
+        raise InvalidInput(f"Actor.roles must hold role names, got {shown(value)}") from None
     if not roles or not all(isinstance(r, str) and r for r in roles):
         raise InvalidInput(f"Actor.roles must hold at least one non-empty name, got {shown(value)}")
     return roles

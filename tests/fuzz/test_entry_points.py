@@ -15,12 +15,11 @@ from typing import Any
 import pytest
 from _entries import ENTRIES, NOT_ENTRY_POINTS, Entry
 from _hostile import hostile, json_safe
-from hypothesis import given, settings
+from _profile import FUZZ
+from hypothesis import given
 from hypothesis import strategies as st
 
 from creditflow.errors import CreditflowError
-
-FUZZ = settings.get_profile("creditflow-fuzz")
 
 PACKAGES = (
     "creditflow",

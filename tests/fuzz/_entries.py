@@ -58,16 +58,6 @@ def on_book(method: str) -> Callable[..., Any]:
     return call
 
 
-def with_book(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Call ``function(book, ...)`` with a fresh book holding one published listing."""
-
-    def call(**kwargs: Any) -> Any:
-        with w.book() as opened:
-            return function(opened, **kwargs)
-
-    return call
-
-
 def calendar_method(method: str) -> Callable[..., Any]:
     return lambda **kwargs: getattr(WorkdayCalendar.china(), method)(**kwargs)
 
@@ -240,7 +230,11 @@ ENTRIES: tuple[Entry, ...] = (
         },
     ),
     # ---------------------------------------------------------------- book
-    Entry("CreditBook", cbook.CreditBook, {"store": cbook.MemoryStore, "policy": POLICY}),
+    Entry(
+        "CreditBook",
+        cbook.CreditBook,
+        {"store": cbook.MemoryStore, "policy": POLICY, "calendar": WorkdayCalendar.china},
+    ),
     Entry("CreditBook.memory", cbook.CreditBook.memory, {"policy": value("national-transport")}),
     Entry(
         "CreditBook.open_case",
@@ -295,8 +289,9 @@ ENTRIES: tuple[Entry, ...] = (
     # ---------------------------------------------------------------- licensing
     Entry(
         "check",
-        with_book(creditflow.check),
+        creditflow.check,
         {
+            "book": w.book,
             "subject_id": SUBJECT_ID,
             "purpose": value("licensing"),
             "on": ON,
@@ -327,8 +322,9 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         "approve_on_commitment",
-        with_book(creditflow.approve_on_commitment),
+        creditflow.approve_on_commitment,
         {
+            "book": w.book,
             "subject_id": value(w.uscc(7)),
             "on": ON,
             "actor": value(OFFICER),
@@ -339,8 +335,9 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         "accept_with_missing_documents",
-        with_book(creditflow.accept_with_missing_documents),
+        creditflow.accept_with_missing_documents,
         {
+            "book": w.book,
             "subject_id": value(w.uscc(7)),
             "on": ON,
             "actor": value(OFFICER),
@@ -352,13 +349,19 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         "verify_commitment",
-        with_book(creditflow.verify_commitment),
-        {"case_id": value(LISTING), "fulfilled": value(True), "on": ON, "actor": value(OFFICER)},
+        creditflow.verify_commitment,
+        {
+            "book": w.book,
+            "case_id": value(LISTING),
+            "fulfilled": value(True),
+            "on": ON,
+            "actor": value(OFFICER),
+        },
     ),
     Entry(
         "overdue_commitments",
-        with_book(licensing.overdue_commitments),
-        {"on": ON, "kind": value("approval_substitute")},
+        licensing.overdue_commitments,
+        {"book": w.book, "on": ON, "kind": value("approval_substitute")},
     ),
     Entry(
         "score_grade",
@@ -500,7 +503,7 @@ ENTRIES: tuple[Entry, ...] = (
     # ---------------------------------------------------------------- docs
     Entry("extract_handbook", docs.extract_handbook, {"policy": POLICY}),
     Entry("handbook_pages", docs.handbook_pages, {"handbook": w.handbook, "lang": value("zh")}),
-    Entry("extract_notices", with_book(docs.extract_notices), {"on": ON}),
+    Entry("extract_notices", docs.extract_notices, {"book": w.book, "on": ON}),
     Entry("notice_page", docs.notice_page, {"notices": w.notices, "lang": value("zh")}),
     Entry("page_markdown", docs.page_markdown, {"page": w.page}),
     Entry("page_html", docs.page_html, {"page": w.page, "lang": value("zh")}),

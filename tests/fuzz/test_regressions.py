@@ -98,6 +98,10 @@ WRONG_TYPES: dict[str, Any] = {
         missing=True,
         new_subject=True,
     ),
+    "verify_commitment(None, ...)": lambda: licensing.verify_commitment(
+        None, "commitment-1", fulfilled=True, on=w.ON, actor=w.OFFICER_ACTOR
+    ),
+    "overdue_commitments(None)": lambda: licensing.overdue_commitments(None, on=w.ON),
     "Evaluations(None)": lambda: licensing.Evaluations(None),
     "Evaluations.knows(bytearray)": lambda: licensing.Evaluations().knows(bytearray(b"x")),
     "mask_name(None)": lambda: supervision.mask_name(None),

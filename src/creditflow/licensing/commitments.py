@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import attrs
 
 from creditflow._repr import shown
-from creditflow._validation import ensure_str
+from creditflow._validation import ensure_instance, ensure_str
 from creditflow.book.book import CreditBook
 from creditflow.errors import InvalidInput, TransitionRefused
 from creditflow.licensing.check import CreditCheck, check
@@ -187,6 +187,7 @@ def verify_commitment(
     A breach of commit-and-approve reports ``revoke_approval``: the licensing system must
     revoke the approval named in :attr:`Verification.revoke_approval`.
     """
+    ensure_instance(book, CreditBook, "book")
     if not isinstance(fulfilled, bool):
         raise InvalidInput(f"fulfilled must be a bool, got {shown(fulfilled)}")
     event = "fulfil" if fulfilled else "breach"
@@ -211,6 +212,9 @@ def overdue_commitments(
 ) -> list[tuple[Case, DeadlineState]]:
     """Commitments still open after their verification deadline (``kind`` narrows them, e.g.
     ``"missing_documents"``: documents not supplied in time)."""
+    ensure_instance(book, CreditBook, "book")
+    if kind is not None:
+        ensure_str(kind, "kind")
     return [
         (case, deadline)
         for case, deadline in book.overdue(on=on)

@@ -92,3 +92,21 @@ def test_a_plan_to_verify_that_is_not_utf8_is_an_error(
                  "--inspectors", str(population)])  # fmt: skip
     assert code == 2
     assert capsys.readouterr().err == f"creditflow: error: {plan}: not valid UTF-8 (byte 13)\n"
+
+
+def test_a_recursion_error_from_anywhere_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A safety net: input nested too deeply for some parser the limits do not cover yet."""
+    from creditflow.cli import check
+
+    def deep(*args: object, **kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(check, "check_policy", deep)
+    assert main(["check"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "creditflow: error: the input is nested too deeply to read "
+        "(maximum recursion depth exceeded); see the limits in docs/cli.md\n"
+    )

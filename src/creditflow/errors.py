@@ -40,6 +40,8 @@ import datetime as _dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from creditflow._repr import shown
+
 if TYPE_CHECKING:
     from creditflow.rules.analysis import AnalysisReport
 
@@ -114,12 +116,11 @@ class InvalidIdentifier(InvalidInput):
         expected: str | None = None,
         found: str | None = None,
     ) -> None:
-        shown = value
         if kind == "resident ID" and isinstance(value, str):
             from creditflow.core.privacy import mask_resident_id
 
-            shown = mask_resident_id(value)
-        super().__init__(f"invalid {kind} {shown!r}: {reason}")
+            value = mask_resident_id(value)
+        super().__init__(f"invalid {kind} {shown(value)}: {reason}")
         self.kind = kind
         self.value = value
         self.reason = reason
@@ -141,11 +142,10 @@ class InvalidDate(InvalidInput, TypeError):
                 if value.tzinfo is not None
                 else "a naive datetime has no time zone; pass value.date() if it is Beijing time"
             )
-            message = f"{name} must be a datetime.date, got {zone} datetime {value!r}: {hint}"
+            message = f"{name} must be a datetime.date, got {zone} datetime {shown(value)}: {hint}"
         else:
-            message = (
-                f"{name} must be a datetime.date, got {value!r} that is a {type(value).__name__}"
-            )
+            kind = type(value).__name__
+            message = f"{name} must be a datetime.date, got {shown(value)} that is a {kind}"
         super().__init__(message)
         self.name = name
         self.value = value
@@ -157,7 +157,7 @@ class InvalidPeriod(InvalidInput):
     code = "invalid_period"
 
     def __init__(self, text: object, reason: str) -> None:
-        super().__init__(f"invalid period {text!r}: {reason}")
+        super().__init__(f"invalid period {shown(text)}: {reason}")
         self.text = text
         self.reason = reason
 
@@ -196,7 +196,7 @@ class UnknownName(CreditflowError, LookupError):
         known_sorted = sorted(known)
         place = f" in {where}" if where else ""
         super().__init__(
-            f"unknown {kind} {name!r}{place}; known: {', '.join(known_sorted) or '(none)'}"
+            f"unknown {kind} {shown(name)}{place}; known: {', '.join(known_sorted) or '(none)'}"
         )
         self.kind = kind
         self.name = name
@@ -222,7 +222,7 @@ class UnknownCase(UnknownName):
     code = "unknown_case"
 
     def __init__(self, case_id: object) -> None:
-        CreditflowError.__init__(self, f"no case {case_id!r} in the book")
+        CreditflowError.__init__(self, f"no case {shown(case_id)} in the book")
         self.kind = "case"
         self.name = case_id
         self.known = ()
@@ -240,7 +240,7 @@ class UnknownSubject(UnknownName):
     def __init__(self, subject_id: object) -> None:
         CreditflowError.__init__(
             self,
-            f"subject {subject_id!r} has no case in the book and no evaluation; "
+            f"subject {shown(subject_id)} has no case in the book and no evaluation; "
             "pass new_subject=True to check it as a new subject",
         )
         self.kind = "subject"
@@ -389,8 +389,8 @@ class TransitionRefused(CreditflowError, ValueError):
         rule: str | None = None,
         basis: str | None = None,
     ) -> None:
-        parts = [f"case {case_id}" if case_id else None, f"event {event!r}" if event else None,
-                 f"in state {state!r}" if state else None]  # fmt: skip
+        parts = [f"case {case_id}" if case_id else None, f"event {shown(event)}" if event else None,
+                 f"in state {shown(state)}" if state else None]  # fmt: skip
         head = " ".join(p for p in parts if p) or "transition"
         tail = "".join(
             [

@@ -10,6 +10,7 @@ verify`` prints which.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import sqlite3
@@ -26,6 +27,7 @@ from creditflow.book.encoding import event_digest
 from creditflow.book.rows import CaseRow, NewEvent
 from creditflow.cli import main
 from creditflow.errors import BookCorrupt, InvalidInput
+from creditflow.workflows import Actor
 
 D = dt.date
 
@@ -316,23 +318,48 @@ def test_a_malformed_anchor_is_an_error(
 # -- data that is not JSON ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        (math.nan, r"data\['grounds'\]=nan is not a JSON number"),
-        (math.inf, "no NaN or infinity"),
-        ({1: "x"}, "JSON object keys are str"),
-        (2**60, r"beyond ±\(2\*\*53 - 1\)"),
-        ("\ud800", "lone surrogate"),
-        (object(), "is a object"),
-        ([[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]], "levels deep"),
-    ],
-)
+NOT_JSON = [
+    (math.nan, r"\['x'\]=nan is not a JSON number"),
+    (math.inf, "no NaN or infinity"),
+    ({1: "x"}, "JSON object keys are str"),
+    (2**60, r"beyond ±\(2\*\*53 - 1\)"),
+    ("\ud800", "lone surrogate"),
+    (object(), "is a object, not JSON"),
+    (functools.reduce(lambda inner, _: [inner], range(40), []), "levels deep"),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), NOT_JSON)
+def test_event_data_that_is_not_portable_json_is_refused_by_the_store(
+    book: CreditBook, value: object, message: str
+) -> None:
+    store, head = book._store, book.head()
+    event = NewEvent("C1", 1, "e", D(2026, 6, 3), "a", {"x": value})
+    row = CaseRow("C1", "m", "k", SUBJECT, "s", 1, False, D(2026, 6, 3), {})
+    with pytest.raises(InvalidInput, match=message):
+        store.append([event], [row], expected={"C1": 0})
+    assert book.head() == head
+
+
+@pytest.mark.parametrize(("value", "message"), NOT_JSON)
 def test_case_data_that_is_not_portable_json_is_refused(
     book: CreditBook, value: object, message: str
 ) -> None:
     head = book.head()
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises(InvalidInput):
         book.open_case("listing.watch", SUBJECT, on=D(2026, 6, 3), actor=OFFICER,
                        domain="road_transport", grounds=value, basis="b")  # fmt: skip
     assert book.head() == head
+
+
+def test_a_lone_surrogate_is_named_where_it_is(book: CreditBook) -> None:
+    with pytest.raises(InvalidInput, match=r"data\['grounds'\] holds a lone surrogate"):
+        book.open_case("listing.watch", SUBJECT, on=D(2026, 6, 3), actor=OFFICER,
+                       domain="road_transport", grounds="多次\ud800", basis="b")  # fmt: skip
+    for field in ("actor", "idempotency_key"):
+        actor = Actor("\ud800" if field == "actor" else "officer-1", {"case_officer"})
+        key = "\ud800" if field == "idempotency_key" else None
+        with pytest.raises(InvalidInput, match="lone surrogate"):
+            book.open_case("listing.watch", SUBJECT, on=D(2026, 6, 3), actor=actor,
+                           idempotency_key=key, domain="road_transport", grounds="g",
+                           basis="b")  # fmt: skip

@@ -1,5 +1,6 @@
 """The credit book: cases of every workflow on an event-sourced, hash-chained store."""
 
+from creditflow.book.anchors import Anchor
 from creditflow.book.book import SYSTEM, CreditBook
 from creditflow.book.memory_store import MemoryStore
 from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
@@ -10,6 +11,7 @@ from creditflow.book.store import ChainReport, EventStore
 __all__ = [
     "SYSTEM",
     "ActiveListing",
+    "Anchor",
     "CaseRow",
     "ChainReport",
     "CreditBook",

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from creditflow._validation import ensure_date, ensure_int, ensure_str
+from creditflow._validation import ensure_date, ensure_int, ensure_json_scalar, ensure_str
 from creditflow.book._records import (
     CaseRecord,
     EventRecord,
@@ -133,18 +133,22 @@ def _plainly_typed(event: NewEvent) -> bool:
         and type(event.actor) is str
         and type(event.on) is dt.date
         and type(event.version) is int
-        and (key is None or (type(key) is str and key != ""))
+        and (key is None or (type(key) is str and key != "" and key.isascii()))
         and "" not in (event.case_id, event.event, event.actor)
+        and event.case_id.isascii()
+        and event.event.isascii()
+        and event.actor.isascii()
     )
 
 
 def _check_types(name: str, event: NewEvent) -> None:
-    """Raise :class:`InvalidInput` naming the first field of ``event`` of the wrong type."""
-    ensure_str(event.case_id, f"{name}.case_id")
-    ensure_str(event.event, f"{name}.event")
-    ensure_str(event.actor, f"{name}.actor")
+    """Raise :class:`InvalidInput` naming the first field of ``event`` of the wrong type (or
+    text that is not valid Unicode: it is hashed)."""
+    texts = {"case_id": event.case_id, "event": event.event, "actor": event.actor}
     if event.idempotency_key is not None:
-        ensure_str(event.idempotency_key, f"{name}.idempotency_key")
+        texts["idempotency_key"] = event.idempotency_key
+    for field, text in texts.items():
+        ensure_json_scalar(ensure_str(text, f"{name}.{field}"), f"{name}.{field}")
     ensure_date(event.on, f"{name}.on")
     ensure_int(event.version, f"{name}.version")
 

@@ -9,6 +9,7 @@ from typing import Final
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow.book.encoding import GENESIS
 from creditflow.errors import InvalidInput
 
@@ -32,10 +33,14 @@ class Anchor:
     hash: str
 
     def __attrs_post_init__(self) -> None:
-        if type(self.seq) is not int or not _TEXT.fullmatch(f"{self.seq}:{self.hash}"):
+        if (
+            type(self.seq) is not int
+            or type(self.hash) is not str
+            or not _TEXT.fullmatch(f"{self.seq}:{self.hash}")
+        ):
             raise InvalidInput(
                 f"an anchor is a seq (an int, 0 or more) and a hash (64 lowercase hex digits), "
-                f"got seq={self.seq!r}, hash={self.hash!r}"
+                f"got seq={shown(self.seq)}, hash={shown(self.hash)}"
             )
         if self.seq == 0 and self.hash != GENESIS:
             raise InvalidInput(f"the anchor of an empty book (seq 0) has hash {GENESIS}")
@@ -48,7 +53,7 @@ class Anchor:
         if found is None:
             raise InvalidInput(
                 f"an anchor is written SEQ:HASH (a seq, a colon and 64 lowercase hex digits), "
-                f"got {text!r}"
+                f"got {shown(text)}"
             )
         return cls(int(found[1]), found[2])
 
@@ -60,7 +65,7 @@ def anchor_map(anchors: Iterable[Anchor | str | tuple[int, str]]) -> dict[int, s
     """``seq`` -> hash of the anchors given as :class:`Anchor`, ``"SEQ:HASH"`` or
     ``(seq, hash)`` (a :meth:`CreditBook.head`); two that disagree on one ``seq`` are refused."""
     if isinstance(anchors, str | bytes) or not isinstance(anchors, Iterable):
-        raise InvalidInput(f"anchors must be a list of anchors, got {anchors!r}")
+        raise InvalidInput(f"anchors must be a list of anchors, got {shown(anchors)}")
     found: dict[int, str] = {}
     for given in anchors:
         anchor = _anchor(given)

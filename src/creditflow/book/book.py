@@ -13,7 +13,15 @@ from typing import Any, Self
 import attrs
 
 from creditflow._gc import gc_paused
-from creditflow._validation import ensure_date, ensure_str
+from creditflow._repr import shown
+from creditflow._validation import (
+    check_case_filters,
+    check_event_filters,
+    ensure_bool,
+    ensure_date,
+    ensure_seq,
+    ensure_str,
+)
 from creditflow.book._chain import system_clock
 from creditflow.book.anchors import Anchor, anchor_map
 from creditflow.book.encoding import canonical_json
@@ -130,6 +138,7 @@ class CreditBook:
 
     def policy_on(self, on: dt.date) -> Policy:
         """The policy that governs acts dated ``on``, checked against the workflows once."""
+        on = ensure_date(on, "on")
         policy = self._by_date.get(on)
         if policy is None:
             from creditflow.rules.loading import load_policy
@@ -205,7 +214,10 @@ class CreditBook:
         else is :class:`~creditflow.errors.InvalidInput` naming the part, and nothing is
         written."""
         on = ensure_date(on, "on")
+        ensure_str(event, "event")
         _check_actor(actor)
+        if expected_version is not None:
+            ensure_seq(expected_version, "expected_version")
         if idempotency_key is not None and (done := self._replayed(idempotency_key)) is not None:
             return done
         remembered = self._pending is None and isinstance(case_id, str) and case_id in self._recent
@@ -302,6 +314,7 @@ class CreditBook:
         self, *, subject_id: str | None = None, machine: str | None = None, open_only: bool = False
     ) -> Iterator[Case]:
         """Cases matching every filter given."""
+        check_case_filters(subject_id, machine, open_only)
         for row in self._store.cases(subject_id=subject_id, machine=machine, open_only=open_only):
             yield _case_of(row)
 
@@ -354,7 +367,8 @@ class CreditBook:
         return fired
 
     def events(self, *, case_id: str | None = None, after: int = 0) -> Iterator[StoredEvent]:
-        """The events, in order."""
+        """The events, in order; ``after`` is a sequence number (0 for all)."""
+        check_event_filters(case_id, after)
         return self._store.events(case_id=case_id, after=after)
 
     def head(self) -> tuple[int, str]:
@@ -381,6 +395,7 @@ class CreditBook:
         recorded, in one pass. ``deep=True`` then replays every event under the book's policy
         and compares each case with its projection field by field.
         """
+        ensure_bool(deep, "deep")
         report = self._store.verify(anchors=anchor_map(anchors))
         if not deep or not report.ok:
             return report
@@ -728,7 +743,7 @@ def _subject_id(subject: object) -> str:
 def _check_actor(actor: object) -> None:
     if not isinstance(actor, Actor):
         raise InvalidInput(
-            f"actor must be a creditflow.workflows.Actor, got {actor!r}"
+            f"actor must be a creditflow.workflows.Actor, got {shown(actor)}"
             f" that is a {type(actor).__name__}"
         )
 

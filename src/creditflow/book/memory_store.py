@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Self
 
+from creditflow._validation import check_case_filters, check_event_filters
 from creditflow.book._chain import (
     Batch,
     Clock,
@@ -93,6 +94,7 @@ class MemoryStore:
     ) -> Iterator[CaseRow]:
         """Case projections matching every filter given, in case id order; see
         :meth:`creditflow.book.store.EventStore.cases` for ``bearing_on``."""
+        check_case_filters(subject_id, machine, open_only)
         self._check_open()
         after = bearing_on.isoformat() if bearing_on is not None else None
         for _, record in sorted(self._cases.items()):
@@ -114,6 +116,7 @@ class MemoryStore:
 
         The events are those up to the head when the iteration starts.
         """
+        check_event_filters(case_id, after)
         self._check_open()
         records = self._events if case_id is None else self._by_case.get(case_id, [])
         start = bisect.bisect_right(records, after, key=lambda record: record[0])

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, Self, TypeVar
 
-from creditflow._validation import ensure_int
+from creditflow._validation import check_case_filters, check_event_filters, ensure_int
 from creditflow.book._chain import (
     Batch,
     Clock,
@@ -241,6 +241,7 @@ class SqliteStore:
     ) -> Iterator[CaseRow]:
         """Case projections matching every filter given, in case id order; see
         :meth:`creditflow.book.store.EventStore.cases` for ``bearing_on``."""
+        check_case_filters(subject_id, machine, open_only)
         where, params = _case_filter(subject_id, machine, open_only, bearing_on)
         sql = f"SELECT {_CASE_FIELDS} FROM cases WHERE {where} ORDER BY case_id LIMIT ?"
         return map(decode_case, self._pages(sql, params, ""))
@@ -256,6 +257,7 @@ class SqliteStore:
         The events are those up to the head when the iteration starts; they are read a page
         at a time, holding no read transaction between pages.
         """
+        check_event_filters(case_id, after)
         return map(decode_event, self._event_records(case_id, after))
 
     def head(self) -> tuple[int, str]:

@@ -7,6 +7,7 @@ import re
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow.errors import InvalidPeriod
 
 __all__ = ["Period", "PeriodUnit"]
@@ -51,7 +52,7 @@ def _to_unit(value: object) -> PeriodUnit:
         except ValueError:
             pass
     known = ", ".join(PeriodUnit)
-    raise InvalidPeriod(value, f"unknown unit {value!r}; expected one of {known}")
+    raise InvalidPeriod(value, f"unknown unit {shown(value)}; expected one of {known}")
 
 
 def _check_amount(instance: Period, attribute: attrs.Attribute[int], value: object) -> None:
@@ -60,8 +61,8 @@ def _check_amount(instance: Period, attribute: attrs.Attribute[int], value: obje
     attrs runs validators after every field is set, so ``instance.unit`` is available.
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        reason = f"amount must be an int, got {value!r} that is a {type(value).__name__}"
-        raise InvalidPeriod(f"{value!r} {instance.unit}", reason)
+        reason = f"amount must be an int, got {shown(value)} that is a {type(value).__name__}"
+        raise InvalidPeriod(f"{shown(value)} {instance.unit}", reason)
     if value < 0:
         raise InvalidPeriod(f"{value} {instance.unit}", f"amount={value} must not be negative")
 
@@ -94,13 +95,13 @@ class Period:
             )
         amount, word = match["amount"], match["unit"]
         if not _AMOUNT.fullmatch(amount):
-            raise InvalidPeriod(text, f"amount {amount!r} is not a non-negative whole number")
+            raise InvalidPeriod(text, f"amount {shown(amount)} is not a non-negative whole number")
         unit = _UNIT_WORDS.get(word)
         if unit is None and word.lower() in _UNIT_WORDS:
-            raise InvalidPeriod(text, f"write the unit in lower case: {word.lower()!r}")
+            raise InvalidPeriod(text, f"write the unit in lower case: {shown(word.lower())}")
         if unit is None:
             known = ", ".join(sorted(_UNIT_WORDS))
-            raise InvalidPeriod(text, f"unknown unit {word!r}; expected one of {known}")
+            raise InvalidPeriod(text, f"unknown unit {shown(word)}; expected one of {known}")
         return cls(int(amount), unit)
 
     @classmethod

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from creditflow._repr import shown
 from creditflow._validation import ensure_date, ensure_int
 from creditflow.calendar.periods import Period, PeriodUnit
 from creditflow.errors import CalendarUnknown, InvalidInput
@@ -190,7 +191,7 @@ class WorkdayCalendar:
         day = ensure_date(d, "d")
         if not isinstance(period, Period):
             raise InvalidInput(
-                f"period must be a Period, got {period!r} that is a {type(period).__name__}; "
+                f"period must be a Period, got {shown(period)} that is a {type(period).__name__}; "
                 "use Period.parse('3 months') or Period.months(3)"
             )
         if period.unit is PeriodUnit.WORKDAYS:
@@ -341,7 +342,7 @@ def _dates(values: Iterable[dt.date], name: str) -> list[dt.date]:
 def _check_years(known_years: tuple[int, int]) -> tuple[int, int]:
     """``known_years`` as (first, last) with first <= last."""
     if not isinstance(known_years, tuple) or len(known_years) != 2:
-        raise InvalidInput(f"known_years must be a (first, last) tuple, got {known_years!r}")
+        raise InvalidInput(f"known_years must be a (first, last) tuple, got {shown(known_years)}")
     first = ensure_int(known_years[0], "known_years[0]")
     last = ensure_int(known_years[1], "known_years[1]")
     if last < first:

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import re
 
+from creditflow._repr import shown
 from creditflow.errors import InvalidInput
 from creditflow.rules.engine import Engine
 from creditflow.rules.loading import load_policy
@@ -54,7 +55,7 @@ def parse_day(text: str) -> dt.date:
             return dt.date.fromisoformat(text)
     except ValueError:
         pass
-    raise argparse.ArgumentTypeError(f"invalid date {text!r}: use YYYY-MM-DD, e.g. 2026-04-01")
+    raise argparse.ArgumentTypeError(f"invalid date {shown(text)}: use YYYY-MM-DD, e.g. 2026-04-01")
 
 
 def positive_int(text: str) -> int:
@@ -64,7 +65,7 @@ def positive_int(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {shown(text)}")
     return value
 
 

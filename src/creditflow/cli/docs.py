@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from creditflow._repr import shown
 from creditflow.book.book import CreditBook
 from creditflow.cli.common import EXIT_OK
 from creditflow.docs.site import site_pages, write_site
@@ -59,5 +60,5 @@ def run(args: argparse.Namespace) -> int:
 def _open_book(file: str, policy: str | None) -> CreditBook:
     """An existing book file, opened read-only (``docs`` never creates or changes one)."""
     if not Path(file).is_file():
-        raise InvalidInput(f"--book {file!r}: no such file")
+        raise InvalidInput(f"--book {shown(file)}: no such file")
     return CreditBook.open(file, policy=policy, read_only=True)

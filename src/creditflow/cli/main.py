@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     except (CreditflowError, OSError) as error:
         _error(str(error))
         return EXIT_ERROR
+    except RecursionError as error:  # a safety net: the limits are checked before parsing
+        _error(f"the input is nested too deeply to read ({error}); see the limits in docs/cli.md")
+        return EXIT_ERROR
     except UnicodeEncodeError as error:
         _error(
             f"cannot write {error.object[error.start : error.end]!r} in {error.encoding}; "

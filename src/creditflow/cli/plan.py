@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar, cast
 
 from creditflow.cli.common import EXIT_OK, EXIT_PROBLEMS, engine_for
-from creditflow.errors import InvalidInput
 from creditflow.supervision import (
     InspectionPlan,
     draw_plan,
@@ -20,6 +18,7 @@ from creditflow.supervision import (
     verify_plan,
     write_plan,
 )
+from creditflow.supervision.exports import load_plan_json
 
 __all__ = ["Progress", "add_parser", "run"]
 
@@ -125,12 +124,7 @@ def _summary(plan: InspectionPlan) -> str:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    text = args.verify.read_text(encoding="utf-8")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        reason = f"{args.verify}: invalid JSON: {error.msg} at line {error.lineno}"
-        raise InvalidInput(reason) from None
+    data = load_plan_json(args.verify.read_bytes(), str(args.verify))
     plan = InspectionPlan.from_data(data)
     if data.get("digest") != plan.digest:
         sys.stdout.write(

@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
+from creditflow._limits import json_line_problem
+from creditflow._repr import shown
 from creditflow.cli.common import LineError
 from creditflow.core.facts import Facts
 
@@ -58,6 +60,9 @@ def parse_request(text: str, line: int, cache: dict[_FactsKey, Facts] | None = N
 
     ``cache`` maps the raw facts of lines already read to their Facts, to build each once.
     """
+    beyond = json_line_problem(text)
+    if beyond is not None:
+        raise LineError(line, beyond)
     try:
         data = _decode_json(text)
     except json.JSONDecodeError as error:
@@ -66,7 +71,7 @@ def parse_request(text: str, line: int, cache: dict[_FactsKey, Facts] | None = N
         raise LineError(line, f"expected a JSON object, got {_json_type(data)}")
     if not data.keys() <= _KEY_SET:
         unknown = sorted(data.keys() - _KEY_SET)
-        raise LineError(line, f"unknown key {unknown[0]!r}; known: {', '.join(KEYS)}")
+        raise LineError(line, f"unknown key {shown(unknown[0])}; known: {', '.join(KEYS)}")
     return Request(
         line, _facts(data, line, {} if cache is None else cache), "id" in data, data.get("id")
     )
@@ -111,20 +116,20 @@ def _decode(raw: bytes | str, line: int) -> str:
 
 def _name(data: dict[str, Any], key: str, line: int) -> str:
     if key not in data:
-        raise LineError(line, f"missing key {key!r}")
+        raise LineError(line, f"missing key {shown(key)}")
     value = data[key]
     if not isinstance(value, str) or not value:
-        raise LineError(line, f"{key!r} must be a non-empty string, got {_show(value)}")
+        raise LineError(line, f"{shown(key)} must be a non-empty string, got {_show(value)}")
     return value
 
 
 def _names(data: dict[str, Any], key: str, line: int) -> frozenset[str]:
     value = data.get(key, [])
     if not isinstance(value, list):
-        raise LineError(line, f"{key!r} must be an array of strings, got {_show(value)}")
+        raise LineError(line, f"{shown(key)} must be an array of strings, got {_show(value)}")
     for item in value:
         if not isinstance(item, str) or not item:
-            raise LineError(line, f"{key!r} must hold non-empty strings, got {_show(item)}")
+            raise LineError(line, f"{shown(key)} must hold non-empty strings, got {_show(item)}")
     return frozenset(value)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from creditflow._validation import ensure_instance
+
 __all__ = ["FORMULA_STARTS", "csv_cell", "escape_markdown", "markdown_code"]
 
 # Line endings (CommonMark's \n and \r, and those Python's str.splitlines() knows): a space.
@@ -43,6 +45,7 @@ def escape_markdown(text: str, *, in_cell: bool = False) -> str:
 
     ``(`` and ``)`` are left as they are: a link needs ``](`` or ``<``, which cannot occur.
     """
+    ensure_instance(text, str, "text")
     text = _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text)).lstrip(" \t")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _PUNCTUATION.sub(r"\\\g<0>", text)
@@ -63,6 +66,7 @@ def markdown_code(text: str) -> str:
     The fence is one backtick longer than the longest run of backticks in the text, with a
     space inside when the text begins or ends with a backtick (CommonMark's rule).
     """
+    ensure_instance(text, str, "text")
     text = _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
     if not text:
         return ""
@@ -80,6 +84,7 @@ def csv_cell(value: str) -> str:
     already starts with ``'``, so that removing one leading ``'`` from a cell that has one always
     gives the value back. Other cells are written as they are.
     """
+    ensure_instance(value, str, "value")
     if value.startswith((*FORMULA_STARTS, "'")):
         return "'" + value
     return value

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow.errors import InvalidFacts
 
 __all__ = ["Facts"]
@@ -14,7 +15,8 @@ __all__ = ["Facts"]
 def _checked_name(value: object, field: str) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidFacts(
-            f"Facts.{field} must be a non-empty str, got {value!r} that is a {type(value).__name__}"
+            f"Facts.{field} must be a non-empty str, got {shown(value)} "
+            f"that is a {type(value).__name__}"
         )
     return value
 
@@ -23,15 +25,22 @@ def _checked_names(value: object, field: str) -> frozenset[str]:
     if isinstance(value, frozenset) and all(isinstance(v, str) and v for v in value):
         return value  # the fast path: already what we keep
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        hint = f"; write frozenset({{{value!r}}}) for one name" if isinstance(value, str) else ""
+        hint = (
+            f"; write frozenset({{{shown(value)}}}) for one name" if isinstance(value, str) else ""
+        )
         raise InvalidFacts(
-            f"Facts.{field} must be a set of names, got {value!r}"
+            f"Facts.{field} must be a set of names, got {shown(value)}"
             f" that is a {type(value).__name__}{hint}"
         )
-    names = frozenset(value)
+    try:
+        names = frozenset(value)
+    except TypeError:  # an unhashable item: a list or a dict where a name is due
+        raise InvalidFacts(
+            f"Facts.{field} must hold non-empty str names, got {shown(value)}"
+        ) from None
     for name in names:
         if not isinstance(name, str) or not name:
-            raise InvalidFacts(f"Facts.{field} must hold non-empty str names, got {name!r}")
+            raise InvalidFacts(f"Facts.{field} must hold non-empty str names, got {shown(name)}")
     return names
 
 

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow.core.labels import Label
 from creditflow.errors import InvalidInput, UnknownName
 
@@ -24,14 +25,16 @@ def to_fraction(value: object, name: str) -> Fraction:
     one tenth and not the binary double next to it.
     """
     if isinstance(value, bool):
-        raise InvalidInput(f"{name} must be a number, got {value!r} that is a bool")
+        raise InvalidInput(f"{name} must be a number, got {shown(value)} that is a bool")
     if isinstance(value, int | Fraction):
         return Fraction(value)
     if isinstance(value, Decimal | float):
         if not math.isfinite(value):
-            raise InvalidInput(f"{name} must be a finite number, got {value!r}")
+            raise InvalidInput(f"{name} must be a finite number, got {shown(value)}")
         return Fraction(str(value))
-    raise InvalidInput(f"{name} must be a number, got {value!r} that is a {type(value).__name__}")
+    raise InvalidInput(
+        f"{name} must be a number, got {shown(value)} that is a {type(value).__name__}"
+    )
 
 
 @attrs.frozen
@@ -81,7 +84,9 @@ class GradeScale:
         try:
             return self._ranks[grade]
         except (KeyError, TypeError):
-            raise UnknownName("grade", grade, self.names, where=f"scale {self.name!r}") from None
+            raise UnknownName(
+                "grade", grade, self.names, where=f"scale {shown(self.name)}"
+            ) from None
 
     def is_worse(self, grade: str, than: str) -> bool:
         """True if ``grade`` is strictly worse than ``than``."""
@@ -94,6 +99,6 @@ class GradeScale:
             if grade.min_score is None or value >= grade.min_score:
                 return grade.name
         raise InvalidInput(  # only a scale whose lowest grade has a floor gets here
-            f"score {score} is below the lowest cut-off of scale {self.name!r} "
+            f"score {score} is below the lowest cut-off of scale {shown(self.name)} "
             f"({self.grades[-1].name} from {self.grades[-1].min_score})"
         )

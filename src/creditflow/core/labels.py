@@ -6,6 +6,8 @@ from typing import Literal
 
 import attrs
 
+from creditflow._repr import shown
+
 __all__ = ["LANGUAGES", "Label", "Language", "ensure_language"]
 
 Language = Literal["zh", "en"]
@@ -20,7 +22,7 @@ def ensure_language(lang: object) -> Language:
         return "zh"
     if lang == "en":
         return "en"
-    raise InvalidInput(f"lang must be 'zh' or 'en', got {lang!r}")
+    raise InvalidInput(f"lang must be 'zh' or 'en', got {shown(lang)}")
 
 
 @attrs.frozen

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
+from creditflow._validation import ensure_instance
 from creditflow.core.identifiers import is_valid_resident_id, is_valid_uscc
 
 __all__ = [
@@ -51,6 +52,7 @@ _T = TypeVar("_T")
 
 def mask_resident_id(code: str) -> str:
     """``code`` (a resident ID, or what was typed for one) masked by the rule above."""
+    ensure_instance(code, str, "code")
     size = len(code)
     if size < KEEP_START + KEEP_END + 4:
         return "*" * size
@@ -66,6 +68,7 @@ def _masked_run(match: re.Match[str]) -> str:
 
 def mask_resident_ids(text: str) -> str:
     """``text`` with every resident ID in it masked (see the module docstring for the rule)."""
+    ensure_instance(text, str, "text")
     return _RUN.sub(_masked_run, text)
 
 
@@ -77,6 +80,7 @@ def public_id(subject_id: str, kind: str | None = None) -> str:
     masking an enterprise by mistake hides nothing that must be public, while showing a
     person's ID would break the rule.
     """
+    ensure_instance(subject_id, str, "subject_id")
     if kind == "person":
         return mask_resident_id(subject_id)
     return mask_resident_ids(subject_id)
@@ -84,6 +88,7 @@ def public_id(subject_id: str, kind: str | None = None) -> str:
 
 def mask_name(name: str) -> str:
     """A person's name with every character but the first as ``*``: ``张三`` -> ``张*``."""
+    ensure_instance(name, str, "name")
     return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*"
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow._validation import ensure_str
 from creditflow.core.identifiers import ResidentId, Uscc
 from creditflow.core.privacy import masked_repr, public_id
@@ -45,7 +46,8 @@ def _check_plate(value: object) -> None:
     text = ensure_str(value, "vehicle plate")
     if PLATE_PATTERN.fullmatch(text) is None:
         raise InvalidInput(
-            f"vehicle plate {text!r} is not a licence plate: expected a province abbreviation, "
+            f"vehicle plate {shown(text)} is not a licence plate: "
+            "expected a province abbreviation, "
             "a letter (not I or O), then 5 letters or digits, or 4 and one of 挂学警港澳, "
             "or 6 for a new-energy plate, with no separator"
         )
@@ -54,7 +56,7 @@ def _check_plate(value: object) -> None:
 def _check_vessel_id(value: object) -> None:
     text = ensure_str(value, "vessel id")
     if any(char.isspace() for char in text):
-        raise InvalidInput(f"vessel id {text!r} must not contain whitespace")
+        raise InvalidInput(f"vessel id {shown(text)} must not contain whitespace")
 
 
 _ID_CHECKS: dict[SubjectKind, Callable[[object], object]] = {
@@ -68,7 +70,7 @@ _ID_CHECKS: dict[SubjectKind, Callable[[object], object]] = {
 def _check_kind(_instance: Subject, _attribute: object, value: SubjectKind) -> None:
     if not isinstance(value, SubjectKind):
         raise InvalidInput(
-            f"kind must be a SubjectKind, got {value!r} that is a {type(value).__name__}"
+            f"kind must be a SubjectKind, got {shown(value)} that is a {type(value).__name__}"
         )
 
 
@@ -78,7 +80,7 @@ def _check_id(instance: Subject, _attribute: object, value: str) -> None:
 
 def _check_name(_instance: Subject, _attribute: object, value: str) -> None:
     if not ensure_str(value, "name").strip():
-        raise InvalidInput(f"name must not be blank, got {value!r}")
+        raise InvalidInput(f"name must not be blank, got {shown(value)}")
 
 
 @masked_repr

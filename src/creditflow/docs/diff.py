@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from creditflow._validation import ensure_instance
 from creditflow.core.labels import Language
 from creditflow.docs.document import Block, Heading, Page, Paragraph, Table
 from creditflow.docs.labels import text
@@ -14,6 +15,8 @@ __all__ = ["diff_page"]
 
 def diff_page(old: Policy, new: Policy, lang: Language) -> Page:
     """One row per changed setting (path, kind, before, after), in path order."""
+    ensure_instance(old, Policy, "old")
+    ensure_instance(new, Policy, "new")
     title = f"{text('diff', lang)}: {old.key} -> {new.key}"
     changes = old.diff(new)
     blocks: list[Block] = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from creditflow._validation import ensure_instance
 from creditflow.core.grades import Grade
 from creditflow.core.labels import Label
 from creditflow.docs.labels import term
@@ -33,6 +34,7 @@ T = TypeVar("T")
 
 def extract_handbook(policy: Policy) -> Handbook:
     """The handbook model of ``policy`` (compiles its decision table, cached per version)."""
+    ensure_instance(policy, Policy, "policy")
     return Handbook(
         key=policy.key,
         title=policy.title,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from creditflow._validation import ensure_instance
 from creditflow.core.labels import Label, Language
 from creditflow.docs.document import Block, Bullets, Diagram, Heading, Page, Paragraph, Table
 from creditflow.docs.labels import period_text, text
@@ -14,6 +15,7 @@ __all__ = ["frequency_text", "handbook_pages"]
 
 def handbook_pages(handbook: Handbook, lang: Language) -> tuple[Page, Page]:
     """The rules page (``index``) and the workflows page (``workflows``)."""
+    ensure_instance(handbook, Handbook, "handbook")
     return _rules_page(handbook, lang), _workflows_page(handbook, lang)
 
 

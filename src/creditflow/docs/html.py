@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from html import escape as _escape
 
+from creditflow._validation import ensure_instance
 from creditflow.core.labels import Language
 from creditflow.core.privacy import mask_resident_ids
 from creditflow.docs.document import Block, Bullets, Heading, Page, Paragraph, Table
@@ -39,6 +40,7 @@ pre.mermaid { background: #f6f8fa; border: 1px solid #ddd; padding: .8em; overfl
 
 def page_html(page: Page, *, lang: Language, nav: tuple[tuple[str, str], ...] = ()) -> str:
     """The page as an HTML document; ``nav`` holds ``(file, title)`` links shown on top."""
+    ensure_instance(page, Page, "page")
     links = "".join(f'<a href="{escape(f)}">{escape(t)}</a>' for f, t in nav)
     body = "\n".join(_block(b) for b in page.blocks)
     html_lang = "zh-CN" if lang == "zh" else "en"

@@ -8,6 +8,7 @@ declarations, not from a pack, and are written as they are.
 
 from __future__ import annotations
 
+from creditflow._validation import ensure_instance
 from creditflow.core.escaping import escape_markdown
 from creditflow.core.privacy import mask_resident_ids
 from creditflow.docs.document import Block, Bullets, Heading, Page, Paragraph, Table
@@ -17,6 +18,7 @@ __all__ = ["page_markdown"]
 
 def page_markdown(page: Page) -> str:
     """The page as Markdown text, ending with one newline."""
+    ensure_instance(page, Page, "page")
     return "\n\n".join(_block(b) for b in page.blocks) + "\n"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from creditflow._validation import ensure_instance
 from creditflow.core.labels import Language
 from creditflow.docs.document import Block, Bullets, Heading, Page, Paragraph, Table
 from creditflow.docs.labels import text
@@ -15,6 +16,7 @@ __all__ = ["notice_page"]
 def notice_page(notices: Notices, lang: Language) -> Page:
     """Listings in publication, commitments made public and completed repairs, and the book
     anchor the notices were made from."""
+    ensure_instance(notices, Notices, "notices")
     title = f"{text('notices', lang)} ({notices.on.isoformat()})"
     blocks: list[Block] = [
         Heading(1, title),

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from creditflow._validation import ensure_date, ensure_instance
 from creditflow.book.book import CreditBook
 from creditflow.book.status import ActiveListing, derive_status
 from creditflow.calendar.periods import Period
@@ -92,6 +93,8 @@ def extract_notices(
     book: CreditBook, on: dt.date, *, calendar: WorkdayCalendar | None = None
 ) -> Notices:
     """The notices of ``book`` on ``on``, under the policy in force that day."""
+    ensure_instance(book, CreditBook, "book")
+    on = ensure_date(on, "on")
     policy = book.policy_on(on)
     by_machine: dict[str, list[Case]] = defaultdict(list)
     for case in book.cases():

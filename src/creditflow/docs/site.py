@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+from creditflow._repr import shown
+from creditflow._validation import ensure_instance
 from creditflow.book.book import CreditBook
 from creditflow.core.labels import Language, ensure_language
 from creditflow.docs.diff import diff_page
@@ -36,6 +38,9 @@ def site_pages(
 ) -> tuple[Page, ...]:
     """The handbook pages of ``policy``; a diff page from ``previous``; the notices of
     ``book`` on ``on`` (default: today)."""
+    ensure_instance(policy, Policy, "policy")
+    if previous is not None:
+        ensure_instance(previous, Policy, "previous")
     lang = ensure_language(lang)
     pages = list(handbook_pages(extract_handbook(policy), lang))
     if previous is not None:
@@ -48,7 +53,7 @@ def site_pages(
 def write_site(pages: Sequence[Page], out: Path, fmt: Format, lang: Language) -> list[Path]:
     """Write ``pages`` into ``out`` (created if absent); return the files written."""
     if fmt not in ("md", "html"):
-        raise InvalidInput(f"format must be 'md' or 'html', got {fmt!r}")
+        raise InvalidInput(f"format must be 'md' or 'html', got {shown(fmt)}")
     out.mkdir(parents=True, exist_ok=True)
     nav = tuple((f"{p.slug}.{fmt}", p.title) for p in pages)
     written = []

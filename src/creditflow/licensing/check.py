@@ -7,7 +7,7 @@ from typing import Literal
 
 import attrs
 
-from creditflow._validation import ensure_date, ensure_str
+from creditflow._validation import ensure_date, ensure_instance, ensure_str
 from creditflow.book.book import CreditBook
 from creditflow.book.status import CreditStatus
 from creditflow.core.facts import Facts
@@ -89,6 +89,8 @@ def check(
     any date) and ``evaluations`` no evaluation of it (unless ``new_subject``: then it gets
     the new-subject grade).
     """
+    ensure_instance(book, CreditBook, "book")
+    ensure_str(domain, "domain")
     on = ensure_date(on, "on")
     subject = checked_subject_id(subject_id)
     policy = book.policy_on(on)

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import attrs
 
-from creditflow._validation import ensure_str
+from creditflow._repr import shown
+from creditflow._validation import ensure_instance, ensure_str
 from creditflow.book.book import CreditBook
 from creditflow.errors import InvalidInput, TransitionRefused
 from creditflow.licensing.check import CreditCheck, check
@@ -96,8 +97,14 @@ def accept_with_missing_documents(
     """Accept an application with documents ``missing``: a ``missing_documents`` commitment
     whose verification deadline is the last day to supply them (overdue ones are reported by
     :func:`overdue_commitments` and ``CreditBook.overdue``)."""
-    if isinstance(missing, str) or not missing or not all(isinstance(m, str) for m in missing):
-        raise InvalidInput(f"missing must be a non-empty list of document names, got {missing!r}")
+    if (
+        not isinstance(missing, list | tuple | set | frozenset)
+        or not missing
+        or not all(isinstance(m, str) for m in missing)
+    ):
+        raise InvalidInput(
+            f"missing must be a non-empty list of document names, got {shown(missing)}"
+        )
     summary = "容缺受理，待补材料：" + "、".join(missing)
     return _open(book, subject_id, "missing_documents", "missing_documents", on=on,
                  actor=actor, approval_id=application_id, domain=domain, summary=summary,
@@ -180,8 +187,9 @@ def verify_commitment(
     A breach of commit-and-approve reports ``revoke_approval``: the licensing system must
     revoke the approval named in :attr:`Verification.revoke_approval`.
     """
+    ensure_instance(book, CreditBook, "book")
     if not isinstance(fulfilled, bool):
-        raise InvalidInput(f"fulfilled must be a bool, got {fulfilled!r}")
+        raise InvalidInput(f"fulfilled must be a bool, got {shown(fulfilled)}")
     event = "fulfil" if fulfilled else "breach"
     data = {"summary": summary} if summary or not fulfilled else {}
     case = book.fire(case_id, event, on=on, actor=actor, expected_version=expected_version,
@@ -205,6 +213,9 @@ def overdue_commitments(
     """Commitments open after their verification deadline on ``on``, as they stood that day
     (see :meth:`CreditBook.overdue`; ``kind`` narrows them, e.g. ``"missing_documents"``:
     documents not supplied in time)."""
+    ensure_instance(book, CreditBook, "book")
+    if kind is not None:
+        ensure_str(kind, "kind")
     return [
         (case, deadline)
         for case, deadline in book.overdue(on=on)

@@ -8,7 +8,8 @@ from fractions import Fraction
 
 import attrs
 
-from creditflow._validation import ensure_date, ensure_str
+from creditflow._repr import shown
+from creditflow._validation import ensure_date, ensure_iterable, ensure_str
 from creditflow.core.grades import to_fraction
 from creditflow.core.identifiers import subject_id
 from creditflow.core.privacy import masked_repr
@@ -35,7 +36,7 @@ def _date(value: object) -> dt.date:
 
 def _year(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1990 <= value <= 9999:
-        raise InvalidInput(f"Evaluation.year must be a year like 2026, got {value!r}")
+        raise InvalidInput(f"Evaluation.year must be a year like 2026, got {shown(value)}")
 
 
 @masked_repr
@@ -63,6 +64,7 @@ class Evaluations:
     """
 
     def __init__(self, evaluations: Iterable[Evaluation] = ()) -> None:
+        ensure_iterable(evaluations, "evaluations")
         self._by_subject: dict[str, dict[tuple[str, int], Evaluation]] = {}
         for evaluation in evaluations:
             self.add(evaluation)
@@ -70,7 +72,7 @@ class Evaluations:
     def add(self, evaluation: Evaluation) -> None:
         """Record ``evaluation``, replacing one of the same subject, domain and year."""
         if not isinstance(evaluation, Evaluation):
-            raise InvalidInput(f"expected an Evaluation, got {evaluation!r}")
+            raise InvalidInput(f"expected an Evaluation, got {shown(evaluation)}")
         key = (evaluation.domain, evaluation.year)
         self._by_subject.setdefault(evaluation.subject_id, {})[key] = evaluation
 
@@ -80,6 +82,7 @@ class Evaluations:
 
     def of(self, subject_id: str, domain: str) -> tuple[Evaluation, ...]:
         """The subject's evaluations in ``domain``, oldest year first (the id is checked)."""
+        ensure_str(domain, "domain")
         found = self._by_subject.get(_subject(subject_id), {})
         return tuple(e for (d, _), e in sorted(found.items()) if d == domain)
 

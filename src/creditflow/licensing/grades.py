@@ -9,6 +9,7 @@ from typing import Literal
 
 import attrs
 
+from creditflow._validation import ensure_date, ensure_instance, ensure_str
 from creditflow.book.status import CreditStatus
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
@@ -58,6 +59,10 @@ def grade_on(
     """The grade of ``status.subject_id`` in ``domain`` on ``on``: a serious listing or a
     serious record within its breach period first, then the evaluation in force, then the
     default grade."""
+    ensure_instance(policy, Policy, "policy")
+    ensure_instance(status, CreditStatus, "status")
+    ensure_str(domain, "domain")
+    on = ensure_date(on, "on")
     settings = _settings(policy)
     if domain not in policy.domains:
         raise UnknownName("domain", domain, policy.domains)
@@ -154,6 +159,8 @@ def _by_default(
 
 def score_grade(policy: Policy, domain: str, score: int | Fraction) -> str:
     """The grade ``score`` earns on ``domain``'s scale (no dynamic rule applied)."""
+    ensure_instance(policy, Policy, "policy")
+    ensure_str(domain, "domain")
     if domain not in policy.domains:
         raise UnknownName("domain", domain, policy.domains)
     return policy.domains[domain].scale.grade_for(score)

@@ -19,6 +19,8 @@ from typing import Any
 
 import attrs
 
+from creditflow._repr import shown
+
 __all__ = ["COMPARISONS", "FieldSpec", "check_condition", "evaluate", "fields_read"]
 
 COMPARISONS = ("$lt", "$lte", "$gt", "$gte")
@@ -44,7 +46,7 @@ def check_condition(
 ) -> list[tuple[str, str]]:
     """Every problem of ``condition`` as ``(key path, reason)`` pairs; empty when it is sound."""
     if not isinstance(condition, Mapping):
-        return [(path, f"a condition must be a table, got {condition!r}")]
+        return [(path, f"a condition must be a table, got {shown(condition)}")]
     if len(condition) != 1:
         keys = sorted(condition)
         return [
@@ -91,12 +93,12 @@ def _check_value(
 ) -> list[tuple[str, str]]:
     spec = fields.get(name)
     if spec is None:
-        return [(where, f"unknown field {name!r}; fields: {', '.join(sorted(fields))}")]
+        return [(where, f"unknown field {shown(name)}; fields: {', '.join(sorted(fields))}")]
     if type(value) is not spec.kind:
-        return [(where, f"{name} takes a {spec.kind.__name__}, got {value!r}")]
+        return [(where, f"{name} takes a {spec.kind.__name__}, got {shown(value)}")]
     if spec.values is not None and value not in spec.values:
         allowed = ", ".join(sorted(map(str, spec.values)))
-        return [(where, f"{value!r} is not a value of {name}; values: {allowed}")]
+        return [(where, f"{shown(value)} is not a value of {name}; values: {allowed}")]
     return []
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from creditflow._repr import shown
 from creditflow.policy.model import Basis, Permissions, Role, Separation
 from creditflow.policy.reader import Reader
 
@@ -42,7 +43,7 @@ def read_permissions(
         if not r.check_name(path, machine):
             continue
         if not isinstance(grants, dict):
-            r.problem(path, f"must be a table of event = [roles], got {grants!r}")
+            r.problem(path, f"must be a table of event = [roles], got {shown(grants)}")
             continue
         events[machine] = MappingProxyType(
             {
@@ -62,7 +63,7 @@ def read_separations(r: Reader, data: dict[str, Any]) -> tuple[Separation, ...]:
     for i, row in enumerate(rows):
         path = f"separation[{i}]"
         if not isinstance(row, dict):
-            r.problem(path, f"must be a table, got {row!r}")
+            r.problem(path, f"must be a table, got {shown(row)}")
             continue
         r.only(row, path, ("machine", "events", "basis", "source", "note"))
         machine = r.name(row, path, "machine")

@@ -9,11 +9,13 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from creditflow._limits import TOO_DEEP, toml_too_deep_line, too_deep_key
+from creditflow._repr import shown
 from creditflow.calendar.periods import Period, PeriodUnit
 from creditflow.core.grades import Grade, GradeScale, to_fraction
 from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
-from creditflow.errors import InvalidInput, PolicyError
+from creditflow.errors import InvalidInput, PolicyError, PolicyProblem
 from creditflow.policy.conditions import FieldSpec, check_condition
 from creditflow.policy.duties import read_permissions, read_roles, read_separations
 from creditflow.policy.model import (
@@ -83,13 +85,23 @@ _T = TypeVar("_T")
 
 
 def parse_policy_text(text: str, source: str) -> dict[str, Any]:
-    """Parse TOML text; a syntax error becomes a :class:`PolicyError` naming line and column."""
+    """Parse TOML text; a syntax error becomes a :class:`PolicyError` naming line and column,
+    and so does nesting deeper than the limit (:mod:`creditflow._limits`)."""
+    line = toml_too_deep_line(text)
+    if line is not None:
+        raise PolicyError(source, [PolicyProblem(source, "", f"line {line}: {TOO_DEEP}")])
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         reader = Reader(source)
         reader.problem("", f"not valid TOML: {error}")
         raise PolicyError(source, reader.problems) from None
+    except RecursionError:  # the scan above missed a bracket; never a traceback
+        raise PolicyError(source, [PolicyProblem(source, "", TOO_DEEP)]) from None
+    key = too_deep_key(data)
+    if key is not None:
+        raise PolicyError(source, [PolicyProblem(source, key, TOO_DEEP)])
+    return data
 
 
 def policy_from_data(data: dict[str, Any], source: str) -> Policy:
@@ -117,7 +129,7 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     )
     name = r.get(pack, "pack", "name", str)
     if name is not None and not _is_pack_name(name):
-        r.problem("pack.name", f"{name!r} is not a pack name (a-z, 0-9, -)")
+        r.problem("pack.name", f"{shown(name)} is not a pack name (a-z, 0-9, -)")
     version = r.get(pack, "pack", "version", str)
     effective_from = r.date(pack, "pack", "effective_from")
     effective_to = r.date(pack, "pack", "effective_to", required=False)
@@ -214,7 +226,9 @@ def _measure(r: Reader, t: dict[str, Any], path: str, name: str) -> Measure | No
     label = r.label(t, path)
     kind = r.get(t, path, "kind", str)
     if kind not in (None, "restriction", "incentive", "supervision"):
-        r.problem(f"{path}.kind", f"{kind!r} is not one of restriction, incentive, supervision")
+        r.problem(
+            f"{path}.kind", f"{shown(kind)} is not one of restriction, incentive, supervision"
+        )
         return None
     return _build(r, path, Measure, name=name, label=label, kind=kind)
 
@@ -238,7 +252,7 @@ def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> Provision[Grad
         r.problem(f"{path}.grades", "a scale needs at least one grade")
     names = [g.name for g in grades]
     for dup in {n for n in names if names.count(n) > 1}:
-        r.problem(f"{path}.grades", f"grade {dup!r} appears twice")
+        r.problem(f"{path}.grades", f"grade {shown(dup)} appears twice")
     cutoffs = [g.min_score for g in grades if g.min_score is not None]
     if any(a <= b for a, b in itertools.pairwise(cutoffs)):
         r.problem(f"{path}.grades", "min_score must fall strictly from the best grade to the worst")
@@ -249,7 +263,7 @@ def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> Provision[Grad
 
 def _grade(r: Reader, row: object, path: str, *, last: bool) -> Grade | None:
     if not isinstance(row, dict):
-        r.problem(path, f"must be a table {{ name, label, min_score }}, got {row!r}")
+        r.problem(path, f"must be a table {{ name, label, min_score }}, got {shown(row)}")
         return None
     r.only(row, path, ("name", "label", "min_score"))
     name = r.get(row, path, "name", str)
@@ -277,7 +291,7 @@ def _domain(
     basis = r.basis(t, path)
     scale = scales[scale_name].value if scale_name and scale_name in scales else None
     if scale_name and scale is None:
-        r.problem(f"{path}.scale", f"unknown scale {scale_name!r}; scales: {sorted(scales)}")
+        r.problem(f"{path}.scale", f"unknown scale {shown(scale_name)}; scales: {sorted(scales)}")
     if label is None or scale is None or basis is None:
         return None
     return Domain(name, label, scale, basis)
@@ -297,12 +311,14 @@ def _decisions(
         try:
             policy = HitPolicy(text)
         except ValueError:
-            r.problem("decisions.hit_policy", f"{text!r} is not one of unique, first, priority")
+            r.problem(
+                "decisions.hit_policy", f"{shown(text)} is not one of unique, first, priority"
+            )
     rows = r.get(t, "decisions", "rules", list) or []
     rules = [_rule(r, row, f"decisions.rules[{i}]", fields, measures) for i, row in enumerate(rows)]
     ids = [rule.rule_id for rule in rules if rule]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        r.problem("decisions.rules", f"rule id {dup!r} appears twice")
+        r.problem("decisions.rules", f"rule id {shown(dup)} appears twice")
     if not rows:
         r.problem("decisions.rules", "a decision table needs at least one rule")
     if policy is None or None in rules:
@@ -318,7 +334,7 @@ def _rule(
     measures: Iterable[str],
 ) -> DecisionRule | None:
     if not isinstance(row, dict):
-        r.problem(path, f"must be a table, got {row!r}")
+        r.problem(path, f"must be a table, got {shown(row)}")
         return None
     r.only(
         row,
@@ -448,7 +464,9 @@ def _severity(
     if text is None:
         return None
     if text not in {s.value for s in Severity}:
-        r.problem(f"{path}.{key}", f"{text!r} is not a severity; one of minor, general, serious")
+        r.problem(
+            f"{path}.{key}", f"{shown(text)} is not a severity; one of minor, general, serious"
+        )
         return None
     return Severity(text)
 
@@ -645,7 +663,7 @@ def _read_rounding(r: Reader) -> Callable[[str, object], str | None]:
     def read(path: str, raw: object) -> str | None:
         if raw in ("ceil", "floor", "half_up"):
             return str(raw)
-        r.problem(path, f"{raw!r} is not one of ceil, floor, half_up")
+        r.problem(path, f"{shown(raw)} is not one of ceil, floor, half_up")
         return None
 
     return read

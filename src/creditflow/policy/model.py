@@ -12,6 +12,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 
+from creditflow._validation import ensure_date, ensure_instance
 from creditflow.calendar.periods import Period
 from creditflow.core.grades import GradeScale
 from creditflow.core.labels import Label
@@ -394,6 +395,7 @@ class Policy:
 
     def in_force(self, on: dt.date) -> bool:
         """True if this version is in force on ``on``."""
+        on = ensure_date(on, "on")
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
     def to_data(self) -> dict[str, Any]:
@@ -409,6 +411,7 @@ class Policy:
 
     def diff(self, other: Policy) -> tuple[Change, ...]:
         """What changed from this version to ``other``, setting by setting."""
+        ensure_instance(other, Policy, "other")
         from creditflow.policy.diff import diff_policies
 
         return diff_policies(self, other)

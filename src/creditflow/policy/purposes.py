@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from creditflow._repr import shown
 from creditflow.policy.model import Basis, Domain, EvaluationSettings, Purpose, PurposeRule
 from creditflow.policy.reader import Reader
 
@@ -45,7 +46,7 @@ def _rule(
     r: Reader, row: object, path: str, basis: Basis, known: Mapping[str, Iterable[str]]
 ) -> PurposeRule | None:
     if not isinstance(row, dict):
-        r.problem(path, f"must be a table, got {row!r}")
+        r.problem(path, f"must be a table, got {shown(row)}")
         return None
     r.only(row, path, _RULE_KEYS)
     triggers = [key for key in _TRIGGERS if key in row]
@@ -57,7 +58,7 @@ def _rule(
     measure = _known_name(r, row, path, "apply", known["apply"])
     effect = r.get(row, path, "effect", str)
     if effect is not None and effect not in _EFFECTS:
-        r.problem(f"{path}.effect", f"{effect!r} is not one of {', '.join(_EFFECTS)}")
+        r.problem(f"{path}.effect", f"{shown(effect)} is not one of {', '.join(_EFFECTS)}")
         effect = None
     rule_id, normal = r.get(row, path, "id", str), r.get(row, path, "normal", bool)
     own = r.basis(row, path, default=basis)
@@ -72,7 +73,7 @@ def _known_name(
     value = r.name(row, path, key)
     allowed = sorted(known)
     if value is not None and value not in allowed:
-        r.problem(f"{path}.{key}", f"unknown {key} {value!r}; known: {', '.join(allowed)}")
+        r.problem(f"{path}.{key}", f"unknown {key} {shown(value)}; known: {', '.join(allowed)}")
         return None
     return value
 
@@ -104,7 +105,7 @@ def _grade_reader(r: Reader, domains: Mapping[str, Domain]) -> Any:
     def read(path: str, raw: object) -> str | None:
         missing = [d for d, domain in sorted(domains.items()) if raw not in domain.scale]
         if not isinstance(raw, str) or missing:
-            r.problem(path, f"grade {raw!r} is not in the scale of domains {missing}")
+            r.problem(path, f"grade {shown(raw)} is not in the scale of domains {missing}")
             return None
         return raw
 

@@ -9,6 +9,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from creditflow._repr import shown
 from creditflow.calendar.periods import Period
 from creditflow.core.labels import Label
 from creditflow.errors import InvalidPeriod, PolicyProblem
@@ -55,7 +56,8 @@ class Reader:
         value = table[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.problem(
-                where, f"must be a {_kind_name(kind)}, got {value!r} ({_kind_name(type(value))})"
+                where,
+                f"must be a {_kind_name(kind)}, got {shown(value)} ({_kind_name(type(value))})",
             )
             return None
         return value
@@ -83,7 +85,7 @@ class Reader:
             if not self.check_name(path, name):
                 continue
             if not isinstance(table, dict):
-                self.problem(path, f"must be a table, got {table!r}")
+                self.problem(path, f"must be a table, got {shown(table)}")
                 continue
             value = build(table, path, name)
             if value is not None:
@@ -94,7 +96,7 @@ class Reader:
         """An identifier: lower case letters, digits and underscores."""
         value = self.get(table, path, key, str)
         if value is not None and not NAME.match(value):
-            self.problem(_join(path, key), f"{value!r} is not a name (a-z, 0-9, _)")
+            self.problem(_join(path, key), f"{shown(value)} is not a name (a-z, 0-9, _)")
             return None
         return value
 
@@ -102,7 +104,7 @@ class Reader:
         """True if ``value`` (a table key) is a valid name; a problem otherwise."""
         if NAME.match(value):
             return True
-        self.problem(path, f"{value!r} is not a name (a-z, 0-9, _)")
+        self.problem(path, f"{shown(value)} is not a name (a-z, 0-9, _)")
         return False
 
     def label(self, table: dict[str, Any], path: str, key: str = "label") -> Label | None:
@@ -150,7 +152,7 @@ class Reader:
         try:
             return Source(text)
         except ValueError:
-            self.problem(path, f"{text!r} is not a source; one of {[s.value for s in Source]}")
+            self.problem(path, f"{shown(text)} is not a source; one of {[s.value for s in Source]}")
             return None
 
     def provision(
@@ -187,7 +189,7 @@ class Reader:
     def read_period(self, path: str, raw: object) -> Period | None:
         """A period text such as ``"3 months"`` or ``"5 workdays"``."""
         if not isinstance(raw, str):
-            self.problem(path, f"must be a period text like '3 months', got {raw!r}")
+            self.problem(path, f"must be a period text like '3 months', got {shown(raw)}")
             return None
         try:
             return Period.parse(raw)
@@ -199,32 +201,32 @@ class Reader:
         """A ratio: ``"5%"``, ``"0.5%"`` or ``"1/20"``, between 0 and 1, kept exact."""
         match = _RATIO.match(raw) if isinstance(raw, str) else None
         if match is None:
-            self.problem(path, f"must be a ratio like '5%' or '1/20', got {raw!r}")
+            self.problem(path, f"must be a ratio like '5%' or '1/20', got {shown(raw)}")
             return None
         value = Fraction(match["num"])
         if match["pct"]:
             value /= 100
         elif match["den"]:
             if int(match["den"]) == 0:
-                self.problem(path, f"ratio {raw!r} divides by zero")
+                self.problem(path, f"ratio {shown(raw)} divides by zero")
                 return None
             value /= int(match["den"])
         if not 0 <= value <= 1:
-            self.problem(path, f"ratio {raw!r} must lie between 0% and 100%")
+            self.problem(path, f"ratio {shown(raw)} must lie between 0% and 100%")
             return None
         return value
 
     def read_flag(self, path: str, raw: object) -> bool | None:
         """``true`` or ``false``."""
         if not isinstance(raw, bool):
-            self.problem(path, f"must be true or false, got {raw!r}")
+            self.problem(path, f"must be true or false, got {shown(raw)}")
             return None
         return raw
 
     def read_count(self, path: str, raw: object) -> int | None:
         """A non-negative whole number."""
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-            self.problem(path, f"must be a whole number >= 0, got {raw!r}")
+            self.problem(path, f"must be a whole number >= 0, got {shown(raw)}")
             return None
         return raw
 
@@ -242,16 +244,16 @@ class Reader:
     ) -> tuple[str, ...] | None:
         """An array of names (a-z, 0-9, _), each one of ``known`` when given."""
         if not isinstance(raw, list):
-            self.problem(path, f"must be an array of names, got {raw!r}")
+            self.problem(path, f"must be an array of names, got {shown(raw)}")
             return None
         allowed = None if known is None else set(known)
         result: list[str] = []
         for i, value in enumerate(raw):
             where = f"{path}[{i}]"
             if not isinstance(value, str) or not NAME.match(value):
-                self.problem(where, f"{value!r} is not a name (a-z, 0-9, _)")
+                self.problem(where, f"{shown(value)} is not a name (a-z, 0-9, _)")
             elif allowed is not None and value not in allowed:
-                self.problem(where, f"{value!r} is not declared; declared: {sorted(allowed)}")
+                self.problem(where, f"{shown(value)} is not declared; declared: {sorted(allowed)}")
             else:
                 result.append(value)
         return tuple(result) if len(result) == len(raw) else None

@@ -12,6 +12,8 @@ from typing import Any
 
 import attrs
 
+from creditflow._limits import MAX_PACK_BYTES
+from creditflow._repr import shown
 from creditflow._validation import ensure_date
 from creditflow.errors import (
     InvalidInput,
@@ -46,6 +48,7 @@ class PackVersion:
 
     def in_force(self, on: dt.date) -> bool:
         """True if this version is in force on ``on``."""
+        on = ensure_date(on, "on")
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
 
@@ -77,7 +80,7 @@ def read_policy(
         policy = _read_builtin(source, day)
     else:
         raise InvalidInput(
-            f"source must be None, a pack name or a path, got {source!r}"
+            f"source must be None, a pack name or a path, got {shown(source)}"
             f" that is a {type(source).__name__}"
         )
     if on is not None and not policy.in_force(day):
@@ -110,7 +113,12 @@ def _read_builtin_file(file: str) -> Policy:
 
 def _read_file(path: Path) -> Policy:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_PACK_BYTES + 1)
+        if len(raw) > MAX_PACK_BYTES:
+            reason = f"larger than the limit of {MAX_PACK_BYTES:,} bytes"
+            raise PolicyError(str(path), [PolicyProblem(str(path), "", reason)])
+        text = raw.decode("utf-8")
     except OSError as error:
         raise PolicyError(
             str(path), [PolicyProblem(str(path), "", f"cannot read: {error}")]
@@ -150,10 +158,10 @@ def _resolve_extends(
     base = [v for v in _builtin_index() if v.name == name and v.version == version]
     if not base:
         known = [v.key for v in _builtin_index()]
-        reason = f"no built-in pack {base_key!r}; known: {known}"
+        reason = f"no built-in pack {shown(base_key)}; known: {known}"
         raise PolicyError(source, [PolicyProblem(source, "pack.extends", reason)])
     if base[0].file in extending:
-        reason = f"extends {base_key!r}, which extends this pack again"
+        reason = f"extends {shown(base_key)}, which extends this pack again"
         raise PolicyError(source, [PolicyProblem(source, "pack.extends", reason)])
     base_data = _builtin_data(base[0].file, extending)
     base_pack = base_data.get("pack", {})

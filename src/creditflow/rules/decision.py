@@ -6,8 +6,10 @@ from fractions import Fraction
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow.core.facts import Facts
 from creditflow.core.labels import Language, ensure_language
+from creditflow.errors import InvalidInput
 from creditflow.policy.model import DecisionRule, Policy
 
 __all__ = ["Decision", "format_ratio"]
@@ -15,6 +17,8 @@ __all__ = ["Decision", "format_ratio"]
 
 def format_ratio(ratio: Fraction) -> str:
     """``Fraction(1, 20)`` -> ``"5%"``; a ratio with no short percent keeps its fraction too."""
+    if isinstance(ratio, bool) or not isinstance(ratio, Fraction | int):
+        raise InvalidInput(f"ratio must be a Fraction, got {shown(ratio)}")
     percent = ratio * 100
     if percent.denominator == 1:
         return f"{percent.numerator}%"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from creditflow._repr import shown
 from creditflow.core.facts import Facts
 from creditflow.errors import (
     CreditflowError,
@@ -35,7 +36,7 @@ class Engine:
     def __init__(self, policy: Policy) -> None:
         if not isinstance(policy, Policy):
             raise InvalidInput(
-                f"Engine needs a Policy (from creditflow.load_policy), got {policy!r}"
+                f"Engine needs a Policy (from creditflow.load_policy), got {shown(policy)}"
                 f" that is a {type(policy).__name__}"
             )
         table = compile_table(policy)
@@ -62,6 +63,8 @@ class Engine:
 
         A bad item raises the same error as :meth:`decide`, with a note naming its index.
         """
+        if isinstance(facts, str | bytes) or not isinstance(facts, Iterable):
+            raise InvalidFacts(f"decide_many needs an iterable of Facts, got {shown(facts)}")
         items = facts if isinstance(facts, list | tuple) else list(facts)
         get = self._decisions.get
         try:
@@ -84,17 +87,18 @@ class Engine:
         """The typed error for facts the table cannot decide."""
         if not isinstance(facts, Facts):
             return InvalidFacts(
-                f"decide needs a creditflow.Facts, got {facts!r} that is a {type(facts).__name__}"
+                f"decide needs a creditflow.Facts, got {shown(facts)} "
+                f"that is a {type(facts).__name__}"
             )
         policy = self.policy
         domain = policy.domains.get(facts.domain)
         if domain is None:
             return UnknownName("domain", facts.domain, policy.domains, where=policy.key)
         if facts.grade not in domain.scale:
-            where = f"domain {facts.domain!r} (scale {domain.scale.name!r})"
+            where = f"domain {shown(facts.domain)} (scale {shown(domain.scale.name)})"
             return UnknownName("grade", facts.grade, domain.scale.names, where=where)
         for kind in sorted(facts.lists - policy.lists.keys()):
             return UnknownName("list kind", kind, policy.lists, where=policy.key)
         for flag in sorted(facts.flags - policy.flags.keys()):
             return UnknownName("flag", flag, policy.flags, where=policy.key)
-        return EngineFailure(f"the analysed table of {policy.key} does not decide {facts!r}")
+        return EngineFailure(f"the analysed table of {policy.key} does not decide {shown(facts)}")

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from creditflow._validation import ensure_instance
 from creditflow.core.facts import Facts
 from creditflow.errors import PolicyError, PolicyProblem
 from creditflow.policy.conditions import evaluate
@@ -49,6 +50,7 @@ _names = itertools.count()
 
 def compile_table(policy: Policy) -> DecisionTable:
     """The table as durable_rules decides it, cached per policy digest."""
+    ensure_instance(policy, Policy, "policy")
     with _cache_lock:
         key = (policy.digest, policy.origin)
         if key not in _cache:
@@ -58,6 +60,7 @@ def compile_table(policy: Policy) -> DecisionTable:
 
 def reference_table(policy: Policy) -> DecisionTable:
     """The same table from the pure-Python evaluator (for differential tests); not cached."""
+    ensure_instance(policy, Policy, "policy")
     conditions = [rule.when for rule in policy.decisions.rules]
 
     def hits(fields: Mapping[str, Any]) -> frozenset[int]:

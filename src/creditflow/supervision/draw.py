@@ -12,6 +12,8 @@ import math
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 
+from creditflow._repr import shown
+from creditflow._validation import ensure_iterable
 from creditflow.errors import InfeasiblePlan, InvalidInput
 from creditflow.rules.decision import format_ratio
 from creditflow.rules.engine import Engine
@@ -65,8 +67,10 @@ def draw_plan(
     it is never weakened. Drawing more subjects than the pack's ``overall_cap`` raises too,
     unless ``allow_over_cap`` is true: then the plan is drawn in full and a note records it.
     """
+    ensure_iterable(population, "population")
+    ensure_iterable(inspectors, "inspectors")
     if not isinstance(engine, Engine):
-        raise InvalidInput(f"engine must be a creditflow.Engine, got {engine!r}")
+        raise InvalidInput(f"engine must be a creditflow.Engine, got {shown(engine)}")
     seed, year = check_seed(seed), read_year(period)
     labels = period_labels(year, bool(quarters))
     settings = PlanSettings.of(engine.policy.inspection)

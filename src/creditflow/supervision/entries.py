@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from creditflow._validation import ensure_str
+from creditflow._repr import shown
+from creditflow._validation import ensure_instance, ensure_str
 from creditflow.core.facts import Facts
 from creditflow.core.privacy import masked_repr
 from creditflow.core.subjects import Subject, SubjectKind
@@ -39,14 +40,14 @@ def check_token(value: object, name: str) -> str:
     """``value`` if it is a non-empty str without whitespace or ``|`` (the hash separator)."""
     text = ensure_str(value, name)
     if _TOKEN.fullmatch(text) is None:
-        raise InvalidInput(f"{name} {text!r} must not contain whitespace or '|'")
+        raise InvalidInput(f"{name} {shown(text)} must not contain whitespace or '|'")
     return text
 
 
 def check_name(value: object, name: str = "name") -> str:
     """``value`` if it is a str that is not blank."""
     if not ensure_str(value, name).strip():
-        raise InvalidInput(f"{name} must not be blank, got {value!r}")
+        raise InvalidInput(f"{name} must not be blank, got {shown(value)}")
     return value  # type: ignore[return-value]  # ensure_str checked the type
 
 
@@ -55,7 +56,7 @@ def to_names(value: object, name: str) -> frozenset[str]:
     if isinstance(value, frozenset) and all(isinstance(v, str) for v in value):
         items: Iterable[object] = value
     elif isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise InvalidInput(f"{name} must be a set of names, got {value!r}")
+        raise InvalidInput(f"{name} must be a set of names, got {shown(value)}")
     else:
         items = value
     return frozenset(check_token(item, f"an item of {name}") for item in items)
@@ -119,6 +120,7 @@ class PopulationEntry(NamedTuple):
         last_inspected: dt.date | None = None,
     ) -> PopulationEntry:
         """The entry of a :class:`~creditflow.core.Subject` with its facts in one domain."""
+        ensure_instance(subject, Subject, "subject")
         return cls(subject.kind, subject.id, subject.name, region, facts, last_inspected)
 
     @property
@@ -138,7 +140,7 @@ def check_entry(entry: object) -> None:
     The region is left to the caller: :func:`check_token` once per distinct region will do.
     """
     if type(entry) is not PopulationEntry:
-        raise InvalidInput(f"the population must hold PopulationEntry values, got {entry!r}")
+        raise InvalidInput(f"the population must hold PopulationEntry values, got {shown(entry)}")
     kind, subject_id, name, _region, facts, last = entry[:6]
     if (
         type(subject_id) is str
@@ -167,18 +169,18 @@ def check_entry(entry: object) -> None:
 
 def _kind(value: object) -> None:
     if not isinstance(value, SubjectKind):
-        raise InvalidInput(f"kind must be a SubjectKind, got {value!r}")
+        raise InvalidInput(f"kind must be a SubjectKind, got {shown(value)}")
 
 
 def _subject_id(kind: SubjectKind, value: object) -> None:
     check_subject_id(kind, value)
     if "|" in value:  # type: ignore[operator]  # a checked id is a str
-        raise InvalidInput(f"subject_id {value!r} must not contain '|' (the hash separator)")
+        raise InvalidInput(f"subject_id {shown(value)} must not contain '|' (the hash separator)")
 
 
 def _facts(value: object) -> None:
     if not isinstance(value, Facts):
-        raise InvalidInput(f"facts must be a creditflow.Facts, got {value!r}")
+        raise InvalidInput(f"facts must be a creditflow.Facts, got {shown(value)}")
 
 
 def _date(value: object) -> None:
@@ -208,7 +210,7 @@ class Inspector:
         for field in ("regions", "domains"):
             if not getattr(self, field):
                 raise InvalidInput(
-                    f"inspector {self.inspector_id!r} has no {field}: "
+                    f"inspector {shown(self.inspector_id)} has no {field}: "
                     "an inspector with no eligible pool can never be drawn"
                 )
 

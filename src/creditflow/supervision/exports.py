@@ -14,8 +14,11 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+from creditflow._limits import TOO_DEEP, json_too_deep
+from creditflow._repr import shown
+from creditflow._validation import ensure_instance
 from creditflow.core.escaping import csv_cell
 from creditflow.core.labels import Language
 from creditflow.errors import InvalidInput
@@ -50,24 +53,42 @@ CSV_COLUMNS = (
 
 def plan_to_json(plan: InspectionPlan) -> str:
     """The plan as JSON: ``digest`` first, then :meth:`InspectionPlan.to_data`, indented."""
+    ensure_instance(plan, InspectionPlan, "plan")
     return json.dumps({"digest": plan.digest, **plan.to_data()}, ensure_ascii=False, indent=1)
 
 
 def plan_from_json(text: str | bytes) -> InspectionPlan:
     """Read a plan written by :func:`plan_to_json`; refuse it if its content no longer matches
     the digest it states (the file was altered after the draw)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(f"plan: invalid JSON: {error.msg} at line {error.lineno}") from None
+    data = load_plan_json(text, "plan")
     plan = InspectionPlan.from_data(data)
     stated = data.get("digest")
     if stated != plan.digest:
         raise InvalidInput(
-            f"plan: the stated digest {stated!r} is not the digest of its content "
-            f"{plan.digest!r}: the plan was altered after it was drawn"
+            f"plan: the stated digest {shown(stated)} is not the digest of its content "
+            f"{shown(plan.digest)}: the plan was altered after it was drawn"
         )
     return plan
+
+
+def load_plan_json(text: str | bytes, where: str) -> Any:
+    """The parsed JSON of a plan file; ``where`` names it in errors. Text nested beyond the
+    limit (:mod:`creditflow._limits`) is refused before it is parsed."""
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode(json.detect_encoding(text))
+        except UnicodeDecodeError as error:
+            raise InvalidInput(f"{where}: not valid UTF-8 (byte {error.start + 1})") from None
+    if not isinstance(text, str):
+        raise InvalidInput(
+            f"text must be a str or bytes, got {shown(text)} that is a {type(text).__name__}"
+        )
+    if json_too_deep(text):
+        raise InvalidInput(f"{where}: {TOO_DEEP}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"{where}: invalid JSON: {error.msg} at line {error.lineno}") from None
 
 
 def write_csv(plan: InspectionPlan, out: TextIO) -> None:
@@ -77,6 +98,9 @@ def write_csv(plan: InspectionPlan, out: TextIO) -> None:
     (:func:`creditflow.core.escaping.csv_cell`); a row with a carriage return in a cell is
     written with every cell quoted, so that it reads back as one row.
     """
+    ensure_instance(plan, InspectionPlan, "plan")
+    if not callable(getattr(out, "write", None)):
+        raise InvalidInput(f"out must be a text stream with a write method, got {shown(out)}")
     plain = csv.writer(out, lineterminator="\n")
     quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     plain.writerow(CSV_COLUMNS)
@@ -102,6 +126,7 @@ def write_csv(plan: InspectionPlan, out: TextIO) -> None:
 
 def plan_to_csv(plan: InspectionPlan) -> str:
     """The plan as CSV, one row per inspection, in plan order (:data:`CSV_COLUMNS`)."""
+    ensure_instance(plan, InspectionPlan, "plan")
     out = io.StringIO()
     write_csv(plan, out)
     return out.getvalue()

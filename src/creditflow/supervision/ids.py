@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from creditflow._repr import shown
 from creditflow.core.identifiers import (
     ResidentId,
     Uscc,
@@ -81,7 +82,7 @@ def check_subject_id(kind: SubjectKind, subject_id: object) -> str:
     :class:`~creditflow.errors.InvalidInput` for a licence plate or vessel id.
     """
     if not isinstance(kind, SubjectKind):
-        raise InvalidInput(f"kind must be a SubjectKind, got {kind!r}")
+        raise InvalidInput(f"kind must be a SubjectKind, got {shown(kind)}")
     if isinstance(subject_id, str) and FAST_CHECKS[kind.value](subject_id):
         return subject_id
     if kind is SubjectKind.ENTERPRISE:

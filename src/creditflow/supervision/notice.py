@@ -12,6 +12,7 @@ any resident ID in it is masked, whoever it belongs to.
 
 from __future__ import annotations
 
+from creditflow._validation import ensure_instance
 from creditflow.core.escaping import escape_markdown, markdown_code
 from creditflow.core.labels import Language, ensure_language
 from creditflow.core.privacy import mask_name, mask_resident_ids, public_id
@@ -64,6 +65,7 @@ _TEXT: dict[Language, dict[str, str]] = {
 
 def public_subject(inspection: Inspection) -> tuple[str, str]:
     """The id and name fit for publication: masked for a person, as they are otherwise."""
+    ensure_instance(inspection, Inspection, "inspection")
     subject_id = public_id(inspection.subject_id, inspection.kind)
     if inspection.kind == SubjectKind.PERSON.value:
         return subject_id, mask_name(inspection.name)
@@ -75,6 +77,9 @@ def render_notice(
 ) -> str:
     """The public notice: seed, policy, digest, the ratio of every stratum, and the
     inspections of each period with their inspectors. ``policy`` gives domain labels."""
+    ensure_instance(plan, InspectionPlan, "plan")
+    if policy is not None:
+        ensure_instance(policy, Policy, "policy")
     text = _TEXT[ensure_language(lang)]
     lines = [f"# {text['title'].format(year=plan.year)}", "", *_header(plan, text), ""]
     lines += [f"## {text['ratios']}", "", *_table(text["strata"], _strata_rows(plan, policy, lang))]

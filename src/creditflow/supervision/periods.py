@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from creditflow._repr import shown
 from creditflow.errors import InvalidInput
 
 __all__ = ["period_labels", "read_year", "schedule"]
@@ -18,9 +19,9 @@ def read_year(period: object) -> int:
     elif isinstance(period, str):
         text = period
     else:
-        raise InvalidInput(f"period must be a year such as 2026, got {period!r}")
+        raise InvalidInput(f"period must be a year such as 2026, got {shown(period)}")
     if not _YEAR.fullmatch(text) or int(text) < 1900:
-        raise InvalidInput(f"period must be a year such as 2026 (from 1900), got {period!r}")
+        raise InvalidInput(f"period must be a year such as 2026 (from 1900), got {shown(period)}")
     return int(text)
 
 

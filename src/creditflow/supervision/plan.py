@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from creditflow._repr import shown
+from creditflow._validation import ensure_instance
 from creditflow.core.privacy import masked_repr
 from creditflow.core.subjects import SubjectKind
 from creditflow.errors import InvalidInput
@@ -90,6 +92,7 @@ class PlanSettings:
     @classmethod
     def of(cls, settings: InspectionSettings) -> PlanSettings:
         """The values of a pack's provisions."""
+        ensure_instance(settings, InspectionSettings, "settings")
         cap, low = settings.overall_cap, settings.low_risk_ratio
         return cls(
             rounding=settings.rounding.value,
@@ -188,13 +191,13 @@ def _fraction(value: object) -> Fraction | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"a ratio must be written as text such as '1/20', got {value!r}")
+        raise InvalidInput(f"a ratio must be written as text such as '1/20', got {shown(value)}")
     return Fraction(value)
 
 
 def _plan(data: Any) -> InspectionPlan:
     if data.get("format") != FORMAT:
-        raise InvalidInput(f"plan format {data.get('format')!r} is not {FORMAT}")
+        raise InvalidInput(f"plan format {shown(data.get('format'))} is not {FORMAT}")
     s = data["settings"]
     settings = PlanSettings(
         rounding=s["rounding"],

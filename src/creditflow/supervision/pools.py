@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from creditflow.errors import InfeasiblePlan
+from creditflow._repr import shown
+from creditflow.errors import InfeasiblePlan, InvalidInput
 from creditflow.policy.model import Policy
 from creditflow.supervision.entries import Inspector, PopulationEntry, row_error
 from creditflow.supervision.selection import Selection
@@ -62,6 +63,8 @@ def _checked(inspectors: Iterable[Inspector], policy: Policy) -> list[Inspector]
     seen: set[str] = set()
     out: list[Inspector] = []
     for inspector in inspectors:
+        if not isinstance(inspector, Inspector):
+            raise InvalidInput(f"inspectors must hold Inspector values, got {shown(inspector)}")
         if inspector.inspector_id in seen:
             raise row_error(
                 inspector, f"duplicate inspector id {inspector.inspector_id}", "inspector_id"
@@ -69,6 +72,6 @@ def _checked(inspectors: Iterable[Inspector], policy: Policy) -> list[Inspector]
         seen.add(inspector.inspector_id)
         for domain in sorted(inspector.domains - policy.domains.keys()):
             known = ", ".join(sorted(policy.domains))
-            raise row_error(inspector, f"unknown domain {domain!r}; known: {known}", "domains")
+            raise row_error(inspector, f"unknown domain {shown(domain)}; known: {known}", "domains")
         out.append(inspector)
     return out

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
+from creditflow._limits import json_line_problem
+from creditflow._repr import shown
 from creditflow.core.facts import Facts
 from creditflow.core.subjects import SubjectKind
 from creditflow.errors import CreditflowError, InvalidInput, InvalidRow
@@ -187,12 +189,37 @@ def _format(name: str, format: Format | None) -> Format:
 
 @contextlib.contextmanager
 def _lines(source: Source) -> Iterator[Iterable[str]]:
-    """The text lines of a path (opened and closed here) or a stream, without a byte order mark."""
-    if isinstance(source, str | os.PathLike):
-        with open(source, encoding="utf-8-sig", newline="") as stream:
-            yield stream
-    else:
-        yield (t.removeprefix("\ufeff") if n == 0 else t for n, t in enumerate(source))
+    """The text lines of a path (opened and closed here) or a stream, without a byte order mark.
+
+    A file that cannot be opened or is not UTF-8, and a source that is no path or stream of
+    text, raise :class:`~creditflow.errors.InvalidInput` naming it.
+    """
+    name = _name(source)
+    try:
+        if isinstance(source, str | os.PathLike):
+            try:
+                stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
+            except (OSError, ValueError) as error:  # ValueError: a NUL or surrogate in the path
+                reason = error.strerror if isinstance(error, OSError) else str(error)
+                raise InvalidInput(f"{name}: cannot read: {reason}") from None
+            with stream:
+                yield stream
+        elif isinstance(source, bytes | bytearray) or not isinstance(source, Iterable):
+            raise InvalidInput(
+                f"source must be a path or a text stream, got {shown(source)} "
+                f"that is a {type(source).__name__}"
+            )
+        else:
+            yield _text_lines(source, name)
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{name}: not valid UTF-8 text ({error.reason})") from None
+
+
+def _text_lines(source: Iterable[object], name: str) -> Iterator[str]:
+    for number, text in enumerate(source):
+        if not isinstance(text, str):
+            raise InvalidInput(f"{name}: line {number + 1} is not text: {shown(text)}")
+        yield text.removeprefix("\ufeff") if number == 0 else text
 
 
 def _csv_rows(source: Source, name: str, columns: Sequence[str], make: _Make[_T]) -> Iterator[_T]:
@@ -258,12 +285,14 @@ def _picker(name: str, header: list[str], columns: Sequence[str]) -> Callable[[l
     for column in header:
         if column not in columns:
             known = ", ".join(columns)
-            raise InvalidRow(name, 1, f"unknown column {column!r}; known: {known}", field=column)
+            raise InvalidRow(
+                name, 1, f"unknown column {shown(column)}; known: {known}", field=column
+            )
     if len(set(header)) != len(header):
         raise InvalidRow(name, 1, "a column appears twice")
     for column in columns:
         if column not in header and column not in _OPTIONAL:
-            raise InvalidRow(name, 1, f"missing column {column!r}", field=column)
+            raise InvalidRow(name, 1, f"missing column {shown(column)}", field=column)
     if all(c in header for c in columns):
         return operator.itemgetter(*(header.index(c) for c in columns))
     index = [header.index(c) if c in header else None for c in columns]
@@ -281,6 +310,9 @@ _READERS = {"csv": _csv_rows, "jsonl": _json_rows}
 
 
 def _json_values(name: str, line: int, text: str, columns: Sequence[str]) -> list[Any]:
+    beyond = json_line_problem(text)
+    if beyond is not None:
+        raise InvalidRow(name, line, beyond)
     try:
         data = json.loads(text.rstrip("\r\n"))
     except json.JSONDecodeError as error:
@@ -290,10 +322,10 @@ def _json_values(name: str, line: int, text: str, columns: Sequence[str]) -> lis
         raise InvalidRow(name, line, "expected a JSON object")
     for key in data:
         if key not in columns:
-            raise InvalidRow(name, line, f"unknown key {key!r}; known: {', '.join(columns)}")
+            raise InvalidRow(name, line, f"unknown key {shown(key)}; known: {', '.join(columns)}")
     for key in columns:
         if key not in data and key not in _OPTIONAL:
-            raise InvalidRow(name, line, f"missing key {key!r}", field=key)
+            raise InvalidRow(name, line, f"missing key {shown(key)}", field=key)
     return [_frozen(data.get(c)) for c in columns]
 
 
@@ -321,19 +353,19 @@ def _names(value: Any, field: str) -> frozenset[str]:
         return to_names(value.split(";"), field)
     if isinstance(value, tuple):
         return to_names(value, field)
-    raise InvalidInput(f"{field} must be names separated by ';' or an array, got {value!r}")
+    raise InvalidInput(f"{field} must be names separated by ';' or an array, got {shown(value)}")
 
 
 def _text(value: Any, field: str) -> str:
     if not isinstance(value, str) or not value:
-        raise InvalidInput(f"{field} must be a non-empty string, got {value!r}")
+        raise InvalidInput(f"{field} must be a non-empty string, got {shown(value)}")
     return value
 
 
 def _kind(value: Any) -> SubjectKind:
     kind = _KINDS.get(value) if isinstance(value, str) else None
     if kind is None:
-        raise InvalidInput(f"unknown kind {value!r}; known: {', '.join(_KINDS)}")
+        raise InvalidInput(f"unknown kind {shown(value)}; known: {', '.join(_KINDS)}")
     return kind
 
 
@@ -345,7 +377,7 @@ def _day(value: Any) -> dt.date | None:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise InvalidInput(f"must be a date YYYY-MM-DD, got {value!r}")
+    raise InvalidInput(f"must be a date YYYY-MM-DD, got {shown(value)}")
 
 
 class _EntryParser:

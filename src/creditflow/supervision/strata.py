@@ -15,6 +15,7 @@ from operator import itemgetter
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow.errors import InfeasiblePlan, InvalidInput
 from creditflow.policy.model import Rounding
 from creditflow.rules.decision import Decision
@@ -34,6 +35,10 @@ def round_count(ratio: Fraction, size: int, rounding: Rounding) -> int:
 
     ``half_up`` rounds a half away from zero: 2.5 -> 3.
     """
+    if isinstance(ratio, bool) or not isinstance(ratio, Fraction | int) or not 0 <= ratio <= 1:
+        raise InvalidInput(f"ratio must be a Fraction from 0 to 1, got {shown(ratio)}")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise InvalidInput(f"size must be an int >= 0, got {shown(size)}")
     exact = ratio * size
     if rounding == "ceil":
         return math.ceil(exact)
@@ -41,7 +46,7 @@ def round_count(ratio: Fraction, size: int, rounding: Rounding) -> int:
         return math.floor(exact)
     if rounding == "half_up":
         return math.floor(exact + Fraction(1, 2))
-    raise InvalidInput(f"rounding must be 'ceil', 'floor' or 'half_up', got {rounding!r}")
+    raise InvalidInput(f"rounding must be 'ceil', 'floor' or 'half_up', got {shown(rounding)}")
 
 
 def stratum_name(decision: Decision) -> str:
@@ -50,7 +55,9 @@ def stratum_name(decision: Decision) -> str:
     parts = (facts.domain, facts.grade, decision.rule_id)
     for part in parts:
         if "|" in part or "/" in part:
-            raise InvalidInput(f"the name {part!r} of the policy cannot name a stratum: '|' or '/'")
+            raise InvalidInput(
+                f"the name {shown(part)} of the policy cannot name a stratum: '|' or '/'"
+            )
     return "/".join(parts)
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from creditflow._repr import shown
+from creditflow._validation import ensure_instance, ensure_iterable
 from creditflow.errors import InfeasiblePlan
 from creditflow.rules.engine import Engine
 from creditflow.rules.loading import load_policy
@@ -51,6 +53,9 @@ def verify_plan(
     under a pack read from a file needs the engine of that pack. A pack whose content differs
     from the plan's (``policy_digest``) refutes the plan.
     """
+    ensure_iterable(population, "population")
+    ensure_iterable(inspectors, "inspectors")
+    ensure_instance(plan, InspectionPlan, "plan")
     engine = engine if engine is not None else Engine(load_policy(plan.policy_key))
     if engine.policy.digest != plan.policy_digest:
         return Verification(False, _policy_difference(plan, engine))
@@ -92,7 +97,7 @@ def first_difference(published: object, drawn: object, path: str = "plan") -> st
             return f"{path}: {len(published)} items published, {len(drawn)} drawn again"
         return None
     if published != drawn or type(published) is not type(drawn):
-        return f"{path}: {published!r} published, {drawn!r} drawn again"
+        return f"{path}: {shown(published)} published, {shown(drawn)} drawn again"
     return None
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from creditflow._repr import shown
 from creditflow.core.privacy import masked_repr
 from creditflow.errors import InvalidInput
 
@@ -23,16 +24,19 @@ def copied(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _roles(value: object) -> frozenset[str]:
     if isinstance(value, str) or not hasattr(value, "__iter__"):
-        raise InvalidInput(f"Actor.roles must be a set of role names, got {value!r}")
-    roles = frozenset(value)
+        raise InvalidInput(f"Actor.roles must be a set of role names, got {shown(value)}")
+    try:
+        roles = frozenset(value)
+    except TypeError:  # an unhashable item
+        raise InvalidInput(f"Actor.roles must hold role names, got {shown(value)}") from None
     if not roles or not all(isinstance(r, str) and r for r in roles):
-        raise InvalidInput(f"Actor.roles must hold at least one non-empty name, got {value!r}")
+        raise InvalidInput(f"Actor.roles must hold at least one non-empty name, got {shown(value)}")
     return roles
 
 
 def _actor_id(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"Actor.id must be a non-empty str, got {value!r}")
+        raise InvalidInput(f"Actor.id must be a non-empty str, got {shown(value)}")
     return value
 
 

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 import attrs
 
+from creditflow._validation import ensure_instance, ensure_iterable
+
 __all__ = ["DeadlineRule", "Machine", "Transition", "machine_problems"]
 
 
@@ -108,10 +110,14 @@ class Machine:
 
     def transition(self, event: str) -> Transition | None:
         """The declaration of ``event``, or None if the machine has no such event."""
+        if not isinstance(event, str):
+            return None
         return self._by_event.get(event)
 
     def deadlines_of(self, event: str) -> tuple[DeadlineRule, ...]:
         """The deadlines ``event`` starts, meets, reopens or extends (in declaration order)."""
+        if not isinstance(event, str):
+            return ()
         return self._deadlines_of.get(event, ())
 
     @property
@@ -128,7 +134,11 @@ def _events_of(rule: DeadlineRule) -> tuple[str, ...]:
 def machine_problems(machine: Machine, guards: Iterable[str], effects: Iterable[str]) -> list[str]:
     """Every structural problem of a machine: unknown states, guards or effects, unreachable
     states, non-final states with no way out, deadlines on unknown events."""
-    known_guards, known_effects = set(guards), set(effects)
+    ensure_instance(machine, Machine, "machine")
+    ensure_iterable(guards, "guards")
+    ensure_iterable(effects, "effects")
+    known_guards = {g for g in guards if isinstance(g, str)}
+    known_effects = {e for e in effects if isinstance(e, str)}
     states = set(machine.states)
     problems = []
     openings = [t.event for t in machine.transitions if not t.sources]

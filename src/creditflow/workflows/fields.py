@@ -1,0 +1,88 @@
+"""The kinds of the data fields that workflow events take, checked before a guard reads them.
+
+A field of the wrong kind (``materials=-1``, ``obligations_fulfilled=1``) is refused when the
+event is fired, with :class:`~creditflow.errors.InvalidInput` naming the field and the value,
+rather than stored and found later by a guard that cannot read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from creditflow.errors import InvalidInput
+
+__all__ = ["FIELD_KINDS", "check_fields"]
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _case_id(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _optional_case_id(value: object) -> bool:
+    return value is None or _case_id(value)
+
+
+def _flag(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _names(value: object) -> bool:
+    return isinstance(value, list | tuple | set | frozenset) and all(
+        isinstance(v, str) and v for v in value
+    )
+
+
+_KINDS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "text": (_text, "a str"),
+    "case": (_case_id, "a case id (a non-empty str)"),
+    "case?": (_optional_case_id, "a case id (a non-empty str) or None"),
+    "flag": (_flag, "True or False"),
+    "names": (_names, "a list of names (non-empty str)"),
+}
+
+FIELD_KINDS: Mapping[str, str] = {
+    "approval_id": "text",
+    "basis": "text",
+    "cause": "case",
+    "commitment_case": "case?",
+    "grounds": "text",
+    "materials": "names",
+    "measures": "names",
+    "obligations_fulfilled": "flag",
+    "objection_case": "case",
+    "reason": "text",
+    "record_kind": "text",
+    "remedies": "text",
+    "removal_conditions": "text",
+    "repair_case": "case",
+    "restart": "flag",
+    "source_case": "case",
+    "summary": "text",
+    "target": "case",
+    "window": "text",
+}
+"""The kind of the data fields events of :data:`~creditflow.workflows.MACHINES` take; ``domain``
+and ``decided_on`` are checked by their guards (``known_domain``, ``decision_date``) instead,
+which name the policy rule."""
+
+
+def check_fields(data: Mapping[str, Any], where: str) -> None:
+    """Raise :class:`~creditflow.errors.InvalidInput` for the first field of ``data`` whose
+    value is not of its kind; ``where`` names the event (``repair apply``)."""
+    for key, value in data.items():
+        kind = FIELD_KINDS.get(key)
+        if kind is None:
+            continue
+        fits, expected = _KINDS[kind]
+        if not fits(value):
+            shown = repr(value)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            raise InvalidInput(
+                f"{where}: data {key}={shown} must be {expected}, not of type "
+                f"{type(value).__name__}"
+            )

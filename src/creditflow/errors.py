@@ -116,11 +116,12 @@ class InvalidIdentifier(InvalidInput):
         expected: str | None = None,
         found: str | None = None,
     ) -> None:
+        echoed = value
         if kind == "resident ID" and isinstance(value, str):
             from creditflow.core.privacy import mask_resident_id
 
-            value = mask_resident_id(value)
-        super().__init__(f"invalid {kind} {shown(value)}: {reason}")
+            echoed = mask_resident_id(value)
+        super().__init__(f"invalid {kind} {shown(echoed)}: {reason}")
         self.kind = kind
         self.value = value
         self.reason = reason

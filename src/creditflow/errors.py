@@ -117,7 +117,8 @@ class InvalidIdentifier(InvalidInput):
         found: str | None = None,
     ) -> None:
         echoed = value
-        if kind == "resident ID" and isinstance(value, str):
+        if isinstance(value, str) and ("resident ID" in kind or value[:17].isdigit()):
+            # a resident ID, or what may be one mistyped (17 digits, whatever follows)
             from creditflow.core.privacy import mask_resident_id
 
             echoed = mask_resident_id(value)

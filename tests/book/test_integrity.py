@@ -53,7 +53,9 @@ def book(path: Path) -> Iterator[CreditBook]:
 
 
 def sql(path: Path, statement: str, *params: object) -> None:
+    """Run ``statement`` on the file as an attacker would: no foreign keys, no CHECKs."""
     with sqlite3.connect(path) as db:
+        db.execute("PRAGMA ignore_check_constraints = ON")
         db.execute(statement, params)
     db.close()
 
@@ -110,8 +112,18 @@ def test_a_listing_edited_to_removed_is_found(
         "INSERT INTO cases SELECT 'listing-999', machine, kind, subject_id, state, version, "
         "closed, last_on, body FROM cases WHERE machine = 'listing' LIMIT 1",
         "UPDATE cases SET version = version + 1 WHERE machine = 'record'",
+        "INSERT INTO cases SELECT '', machine, kind, '91110000600037341L', state, version, "
+        "closed, last_on, body FROM cases WHERE machine = 'listing' LIMIT 1",
+        "UPDATE cases SET closed = '' WHERE machine = 'record'",
     ],
-    ids=["body edited", "row deleted", "row invented", "version lowered"],
+    ids=[
+        "body edited",
+        "row deleted",
+        "row invented",
+        "version raised",
+        "empty id invented",
+        "closed not 0 or 1",
+    ],
 )
 def test_every_projection_edit_is_found(
     path: Path, book: CreditBook, capsys: pytest.CaptureFixture[str], statement: str
@@ -363,3 +375,18 @@ def test_a_lone_surrogate_is_named_where_it_is(book: CreditBook) -> None:
             book.open_case("listing.watch", SUBJECT, on=D(2026, 6, 3), actor=actor,
                            idempotency_key=key, domain="road_transport", grounds="g",
                            basis="b")  # fmt: skip
+
+
+@pytest.mark.parametrize("seq", [0, -1])
+def test_an_event_slipped_in_before_the_first_is_found(
+    path: Path, book: CreditBook, capsys: pytest.CaptureFixture[str], seq: int
+) -> None:
+    """A row no page of the chain starts from would still be read by other queries."""
+    sql(path, "INSERT INTO events (seq, case_id, version, event, on_date, actor, data, "
+        "idempotency_key, recorded_at, prev_hash, projection, hash) SELECT ?, case_id, 99, "
+        "event, '2000-01-01', actor, data, 'KEY', recorded_at, prev_hash, projection, hash "
+        "FROM events WHERE seq = 1", seq)  # fmt: skip
+    report = book.verify()
+    assert (report.ok, report.broken_at) == (False, 1)
+    assert report.reason == f"event 1 is missing (the next is {seq})"
+    assert verify_cli(path, capsys)[0] == 1

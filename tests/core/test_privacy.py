@@ -220,3 +220,22 @@ def test_an_id_anywhere_in_text_between_non_alphanumerics_is_masked(
     masked = mask_resident_ids(before + person + after)
     assert person not in masked
     assert mask_resident_id(person) in masked
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["11010519491231002", "110105194912310021X", "110105-19491231-002X", "11010519491231002Y",
+     "1101051949123100"],
+)  # fmt: skip
+def test_a_mistyped_resident_id_of_any_shape_is_not_echoed(typed: str) -> None:
+    """Found by review: a 16-20 character attempt at a resident ID came back whole."""
+    import datetime as dt
+
+    from creditflow.book.book import CreditBook
+
+    with CreditBook.memory(policy="national-transport") as book:
+        with pytest.raises(errors.InvalidIdentifier) as raised:
+            book.status(typed, on=dt.date(2026, 6, 1))
+    assert typed not in str(raised.value) and typed not in repr(raised.value)
+    assert "19491231" not in str(raised.value)
+    assert raised.value.value == typed

@@ -72,8 +72,8 @@ def test_materials_minus_one_no_longer_breaks_accept(book: CreditBook) -> None:
 @pytest.mark.parametrize(
     ("filters", "message"),
     [
-        ({"subject_id": (SUBJECT,)}, r"subject_id must be a str or None, got \('9135"),
-        ({"subject_id": ""}, "subject_id must not be empty"),
+        ({"subject_id": (SUBJECT,)}, r"invalid subject id .*: must be a str, not tuple"),
+        ({"subject_id": ""}, "invalid subject id .*: must be 18 characters long, got 0"),
         ({"machine": 1}, "machine must be a str or None, got 1"),
         ({"open_only": "yes"}, "open_only must be True or False, got 'yes'"),
     ],

@@ -13,7 +13,9 @@ from _people import (
     REVIEWER,
     SUBJECT,
     D,
+    entered_record,
     published_listing,
+    repair_application,
 )
 from creditflow.book.book import CreditBook
 
@@ -183,3 +185,24 @@ def test_a_case_ended_and_restored_was_closed_in_between(book: CreditBook) -> No
     assert listing not in _open(book, D(2027, 5, 21))
     assert listing not in _open(book, D(2027, 5, 31))
     assert listing in _open(book, D(2027, 6, 1))
+
+
+def test_repairable_from_follows_a_fraud_ban_and_is_none_for_the_fraud_record(
+    book: CreditBook,
+) -> None:
+    """Found by review: it showed the end of the minimum period under a 3-year ban, and a date
+    for the record of false materials, which is never repaired."""
+    barred = entered_record(book, D(2026, 6, 1), D(2026, 6, 1), "general")
+    other = entered_record(book, D(2026, 6, 1), D(2026, 6, 1), "general")
+    repair = repair_application(book, barred, D(2026, 9, 7))
+    book.fire(repair, "accept", on=D(2026, 9, 7), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2026, 9, 8), actor=OFFICIAL)
+    book.fire(repair, "revoke", on=D(2026, 9, 15), actor=OFFICIAL, summary="材料造假")
+    status = book.status(SUBJECT, on=D(2026, 10, 1))
+    by_id = {r.case_id: r for r in status.records}
+    ban = next(e for e in status.repair if e.target == barred)
+    assert not ban.eligible
+    until = D.fromisoformat(ban.reasons[-1].split("until ")[1][:10])
+    assert by_id[barred].repairable_from == until + dt.timedelta(days=1)
+    assert by_id[f"{repair}.fraud"].repairable_from is None
+    assert by_id[other].repairable_from == D(2026, 9, 2)  # its minimum period only

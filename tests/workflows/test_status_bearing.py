@@ -97,6 +97,8 @@ def test_a_status_or_knows_of_a_bad_subject_id_is_refused(
     assert info.value.kind == kind
     with pytest.raises(InvalidIdentifier):
         book.knows(text)
+    with pytest.raises(InvalidIdentifier):
+        book.cases(subject_id=text)  # a filter by subject is checked alike (it matched nothing)
 
 
 def test_a_status_of_a_vehicle_is_asked_with_its_subject(book: CreditBook) -> None:
@@ -107,3 +109,4 @@ def test_a_status_of_a_vehicle_is_asked_with_its_subject(book: CreditBook) -> No
                    decided_on=D(2026, 6, 1), summary="罚款")  # fmt: skip
     assert len(book.status(lorry, on=D(2026, 6, 1)).records) == 1
     assert book.knows(lorry)
+    assert [c.subject_id for c in book.cases(subject_id=lorry)] == ["粤B12345"]

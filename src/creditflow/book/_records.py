@@ -118,6 +118,8 @@ def decode_case(record: Sequence[Any]) -> CaseRow:
         value = _json_object(body)
         if not isinstance(value, dict):
             raise TypeError(f"the body is a JSON {type(value).__name__}, not an object")
+        if type(closed) is not int or closed not in (0, 1):
+            raise ValueError(f"closed is {closed!r}, not 0 or 1")
         return CaseRow(
             case_id=case_id,
             machine=machine,

@@ -311,10 +311,22 @@ class CreditBook:
         return _with_history(case, history)
 
     def cases(
-        self, *, subject_id: str | None = None, machine: str | None = None, open_only: bool = False
+        self,
+        *,
+        subject_id: Subject | str | None = None,
+        machine: str | None = None,
+        open_only: bool = False,
     ) -> Iterator[Case]:
-        """Cases matching every filter given."""
+        """Cases matching every filter given. ``subject_id`` is checked as everywhere (a
+        credit code or resident ID; a vehicle or vessel is given as its ``Subject``)."""
+        if subject_id is not None:
+            subject_id = _subject_id(subject_id)
         check_case_filters(subject_id, machine, open_only)
+        return self._cases(subject_id, machine, open_only)
+
+    def _cases(
+        self, subject_id: str | None, machine: str | None, open_only: bool
+    ) -> Iterator[Case]:
         for row in self._store.cases(subject_id=subject_id, machine=machine, open_only=open_only):
             yield _case_of(row)
 
@@ -339,7 +351,7 @@ class CreditBook:
         day, nor by ``on`` (one met late is listed for the days it was overdue)."""
         on = ensure_date(on, "on")
         found = []
-        for case in self.cases(open_only=False):
+        for case in self._cases(None, None, False):
             found += [(case, d) for d in case.overdue(on)]
         return sorted(found, key=lambda item: (item[1].last_day, item[0].case_id))
 
@@ -508,7 +520,7 @@ class CreditBook:
 
     def _subject_cases(self, pending: Mapping[str, Case]) -> Callable[[str], list[Case]]:
         def subject_cases(subject_id: str) -> list[Case]:
-            cases = {case.case_id: case for case in self.cases(subject_id=subject_id)}
+            cases = {case.case_id: case for case in self._cases(subject_id, None, False)}
             cases.update((k, c) for k, c in pending.items() if c.subject_id == subject_id)
             return list(cases.values())
 

@@ -75,10 +75,12 @@ def projection_digest(record: Sequence[Any]) -> str:
     """The digest of a stored case projection: SHA-256 (hex) of its canonical JSON.
 
     ``record`` holds the columns ``case_id``, ``machine``, ``kind``, ``subject_id``,
-    ``state``, ``version``, ``closed`` (0 or 1), ``last_on`` (ISO date) and ``body`` (its
-    canonical JSON, used byte for byte).
+    ``state``, ``version``, ``closed`` (the int 0 or 1; anything else is ``ValueError``),
+    ``last_on`` (ISO date) and ``body`` (its canonical JSON, used byte for byte).
     """
     case_id, machine, kind, subject_id, state, version, closed, last_on, body = record
+    if type(closed) is not int or closed not in (0, 1):
+        raise ValueError(f"closed is {closed!r}, not 0 or 1")
     text = (
         f'{{"body":{body},"case_id":{_quote(case_id)},"closed":{"true" if closed else "false"},'
         f'"kind":{_quote(kind)},"last_on":{_quote(last_on)},"machine":{_quote(machine)},'

@@ -123,7 +123,8 @@ _EVENT_BY_KEY = f"SELECT {_EVENT_FIELDS} FROM events WHERE idempotency_key = ?"
 _HEAD = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
 _LAST_VERSIONS = "SELECT case_id, MAX(version) FROM events GROUP BY case_id"
 _CASE = f"SELECT {_CASE_FIELDS} FROM cases WHERE case_id = ?"
-_CASES_AFTER = f"SELECT {_CASE_FIELDS} FROM cases WHERE case_id > ? ORDER BY case_id LIMIT ?"
+_ALL_EVENTS = f"SELECT {_EVENT_FIELDS} FROM events ORDER BY seq"
+_ALL_CASES = f"SELECT {_CASE_FIELDS} FROM cases ORDER BY case_id"
 _EARLIEST = "SELECT min(on_date) FROM events"
 
 
@@ -271,7 +272,7 @@ class SqliteStore:
         db = self._connection()
         db.execute("BEGIN")
         try:
-            return verify(self._event_records(None, 0), self._case_records, anchors or {})
+            return verify(_rows(db, _ALL_EVENTS), lambda: _rows(db, _ALL_CASES), anchors or {})
         finally:
             db.execute("COMMIT")
 
@@ -361,10 +362,6 @@ class SqliteStore:
         else:
             yield from self._pages(_CASE_EVENTS_AFTER, (case_id, bound), after)
 
-    def _case_records(self) -> Iterator[tuple[Any, ...]]:
-        """Every case record, in case id order."""
-        return self._pages(_CASES_AFTER, (), "")
-
     def _pages(self, sql: str, params: tuple[Any, ...], start: Any) -> Iterator[tuple[Any, ...]]:
         """The rows of ``sql`` (ending ``... > ? ORDER BY <first column> LIMIT ?``) by page."""
         last = start
@@ -374,6 +371,14 @@ class SqliteStore:
             if len(rows) < _PAGE:
                 return
             last = rows[-1][0]
+
+
+def _rows(db: sqlite3.Connection, sql: str) -> Iterator[tuple[Any, ...]]:
+    """Every row of ``sql``, fetched a page at a time from one cursor (inside the caller's
+    read transaction: verify sees every row, whatever its key, in one snapshot)."""
+    cursor = db.execute(sql)
+    while rows := cursor.fetchmany(_PAGE):
+        yield from rows
 
 
 def _checked_retries(retries: int) -> int:
@@ -438,6 +443,7 @@ def _connect_read_only(path: str, timeout: float) -> sqlite3.Connection:
         version = _schema_version(db, path)
         if version == 0:
             raise InvalidInput(f"{path} is an empty SQLite database, not a creditflow book")
+        _check_upgradable(db, path, version)
         if version != SCHEMA_VERSION:
             raise InvalidInput(
                 f"{path} is a book of schema version {version}; this creditflow reads "

@@ -34,7 +34,14 @@ __all__ = ["ActiveListing", "CreditStatus", "PublishedRecord", "RepairEligibilit
 @masked_repr
 @attrs.frozen
 class PublishedRecord:
-    """A credit record in publication on the date asked: its window and what it records."""
+    """A credit record in publication on the date asked: its window and what it records.
+
+    ``repairable_from`` is the first day a repair may be granted as far as time goes: the day
+    after the minimum publication period (the decision date when fulfilling the obligations
+    suffices), or after a fraud ban on it if that ends later; None for the record of false
+    materials or a false commitment, which is never repaired. The other conditions (a
+    commitment, the materials) are in :attr:`CreditStatus.repair`.
+    """
 
     case_id: str
     severity: str
@@ -42,7 +49,7 @@ class PublishedRecord:
     domain: str
     decided_on: dt.date
     publication_ends: dt.date
-    repairable_from: dt.date
+    repairable_from: dt.date | None
     summary: str
 
 
@@ -121,12 +128,27 @@ def derive_status(
     return CreditStatus(
         subject_id=subject_id,
         on=on,
-        records=records,
+        records=tuple(_barred(r, by_id[r.case_id], ban_on) for r in records),
         listings=listings,
         open_cases=open_cases,
         flags=_flags(policy, rules, cases, on),
         repair=_repair(policy, rules, records, listings, by_id, ban_on, on, add),
     )
+
+
+def _barred(
+    record: PublishedRecord, case: Case, ban_on: Callable[[str], FraudBan | None]
+) -> PublishedRecord:
+    """``record`` with ``repairable_from`` moved past a fraud ban on it, or None for the
+    record of false materials, which is never repaired."""
+    if record.record_kind == "listing":
+        return record  # repaired through its listing
+    if fraud_record_end(case) is not None:
+        return attrs.evolve(record, repairable_from=None)
+    ban, earliest = ban_on(record.case_id), record.repairable_from
+    if ban is None or earliest is None or ban.until < earliest:
+        return record
+    return attrs.evolve(record, repairable_from=ban.until + _DAY)
 
 
 def _off_on(case: Case, on: dt.date) -> bool:
@@ -243,8 +265,9 @@ def _repair(
         if never is not None:
             found.append(RepairEligibility(r.case_id, False, (never,)))
             continue
-        period = "minimum publication period"
-        found.append(_eligibility(r.case_id, r.repairable_from, period, ban_on(r.case_id), on))
+        period, earliest = "minimum publication period", r.repairable_from
+        assert earliest is not None  # only a fraud record has none, and it is never repaired
+        found.append(_eligibility(r.case_id, earliest, period, ban_on(r.case_id), on))
     for listing in listings:
         kind = policy.lists.get(listing.kind)
         if kind is None or kind.severity is None:

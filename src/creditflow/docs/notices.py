@@ -17,6 +17,7 @@ import attrs
 
 from creditflow._validation import ensure_date, ensure_instance
 from creditflow.book.book import CreditBook
+from creditflow.book.encoding import GENESIS
 from creditflow.book.status import ActiveListing, derive_status
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
@@ -80,7 +81,7 @@ class Notices:
     listings: tuple[ListingNotice, ...]
     commitments: tuple[CommitmentNotice, ...]
     repairs: tuple[RepairNotice, ...]
-    head: tuple[int, str] = (0, "")
+    head: tuple[int, str] = (0, GENESIS)
 
     @property
     def anchor(self) -> str:

@@ -8,6 +8,7 @@ plain identifiers); the texts a pack gives, its bases and values, are escaped
 from __future__ import annotations
 
 from creditflow.core.escaping import escape_markdown, markdown_code
+from creditflow.core.privacy import mask_resident_ids
 from creditflow.policy.model import Policy
 from creditflow.workflows.definitions import MACHINES
 from creditflow.workflows.machine import DeadlineRule, Machine, Transition
@@ -98,7 +99,7 @@ def _lengths(machine: Machine, setting: str, policy: Policy) -> tuple[str, str]:
             lengths.append(f"{kind}: none")
             continue
         lengths.append(f"{kind}: {escape_markdown(str(provision.value), in_cell=True)}")
-        basis = escape_markdown(provision.basis.text, in_cell=True)
+        basis = escape_markdown(mask_resident_ids(provision.basis.text), in_cell=True)
         if basis not in bases:
             bases.append(basis)
     return "; ".join(lengths), "; ".join(bases)

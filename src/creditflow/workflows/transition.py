@@ -350,6 +350,18 @@ def _plain(value: object, depth: int) -> Any:
             raise _NotJson from None
     if isinstance(value, Mapping) and all(type(key) is str for key in value):
         return {key: _plain(item, depth + 1) for key, item in value.items()}
+    return _plain_base(value)
+
+
+def _plain_base(value: object) -> Any:
+    """A subclass of str, int or float (an enum member, say) as its base value, as JSON
+    writes it; :class:`_NotJson` for anything else."""
+    if isinstance(value, str):
+        return _plain(str.__str__(value), 1)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _plain(int(value), 1)
+    if isinstance(value, float):
+        return _plain(float(value), 1)
     raise _NotJson
 
 

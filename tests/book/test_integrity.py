@@ -10,6 +10,7 @@ verify`` prints which.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 import json
 import math
@@ -390,3 +391,15 @@ def test_an_event_slipped_in_before_the_first_is_found(
     assert (report.ok, report.broken_at) == (False, 1)
     assert report.reason == f"event 1 is missing (the next is {seq})"
     assert verify_cli(path, capsys)[0] == 1
+
+
+def test_subclasses_of_str_in_data_are_kept_as_their_text(book: CreditBook) -> None:
+    """Found by review: an enum member (a str subclass) raised an untyped AssertionError."""
+
+    class Ground(str, enum.Enum):  # noqa: UP042 (the mixin is what a caller may pass)
+        REPEATED = "多次严重违法"
+
+    case = book.open_case("listing.watch", SUBJECT, on=D(2026, 6, 3), actor=OFFICER,
+                          domain="road_transport", grounds=Ground.REPEATED, basis="b")  # fmt: skip
+    assert type(case.data["grounds"]) is str and case.data["grounds"] == "多次严重违法"
+    assert book.verify(deep=True).ok

@@ -233,9 +233,11 @@ def test_a_mistyped_resident_id_of_any_shape_is_not_echoed(typed: str) -> None:
 
     from creditflow.book.book import CreditBook
 
-    with CreditBook.memory(policy="national-transport") as book:
-        with pytest.raises(errors.InvalidIdentifier) as raised:
-            book.status(typed, on=dt.date(2026, 6, 1))
+    with (
+        CreditBook.memory(policy="national-transport") as book,
+        pytest.raises(errors.InvalidIdentifier) as raised,
+    ):
+        book.status(typed, on=dt.date(2026, 6, 1))
     assert typed not in str(raised.value) and typed not in repr(raised.value)
     assert "19491231" not in str(raised.value)
     assert raised.value.value == typed

@@ -375,7 +375,13 @@ class InfeasiblePlan(CreditflowError, ValueError):
 
 class TransitionRefused(CreditflowError, ValueError):
     """A workflow event is refused: it names the case, event, state, the guard that failed, the
-    date compared and the policy rule with its legal basis."""
+    date compared and the policy rule with its legal basis.
+
+    ``path`` is the address of the policy setting the refusal rests on
+    (``lists.serious.duration``, ``repair.fraud_ban``, ``permissions.listing.decide``): a
+    guard's refusal always has one, and ``basis`` is the pack's basis at it; ``rule`` is the
+    same path for a guard, or names another rule (a separation of duties, a licensing rule).
+    Both are None where the machine's shape refuses (no such event, wrong state, data)."""
 
     code = "transition_refused"
 
@@ -390,6 +396,7 @@ class TransitionRefused(CreditflowError, ValueError):
         on: _dt.date | None = None,
         rule: str | None = None,
         basis: str | None = None,
+        path: str | None = None,
     ) -> None:
         parts = [f"case {case_id}" if case_id else None, f"event {shown(event)}" if event else None,
                  f"in state {shown(state)}" if state else None]  # fmt: skip
@@ -411,6 +418,7 @@ class TransitionRefused(CreditflowError, ValueError):
         self.on = on
         self.rule = rule
         self.basis = basis
+        self.path = path
 
 
 class NotPermitted(TransitionRefused, PermissionError):

@@ -5,6 +5,7 @@ non-final state with a way out, every guard and effect named exists. Whether a p
 every period a machine names is checked when a book binds the policy.
 """
 
+from creditflow.workflows.addresses import Address, addresses
 from creditflow.workflows.case import Actor, Case, DeadlineState, Effect, HistoryEntry
 from creditflow.workflows.definitions import (
     COMMITMENT,
@@ -32,6 +33,7 @@ __all__ = [
     "RECORD",
     "REPAIR",
     "Actor",
+    "Address",
     "Case",
     "DeadlineRule",
     "DeadlineState",
@@ -39,5 +41,6 @@ __all__ = [
     "HistoryEntry",
     "Machine",
     "Transition",
+    "addresses",
     "machine_problems",
 ]

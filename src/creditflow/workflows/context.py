@@ -22,7 +22,9 @@ def _no_other_versions(on: dt.date) -> Policy | None:
 
 @attrs.frozen
 class Refusal:
-    """Why a guard refuses: the reason, the date compared, and the rule with its basis."""
+    """Why a guard refuses: the reason, the date compared, and the rule (the path of the
+    policy setting it rests on) with its basis. Guards build it with
+    :func:`creditflow.workflows.guards.refuse`."""
 
     reason: str
     compared: dt.date | None = None

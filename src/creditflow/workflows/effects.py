@@ -18,6 +18,7 @@ from creditflow.workflows.context import TransitionContext
 __all__ = [
     "CASE_UPDATES",
     "EFFECTS",
+    "EFFECT_PATHS",
     "FRAUD_WINDOW",
     "REPAIR_COMMITMENT",
     "EffectResult",
@@ -59,17 +60,38 @@ class EffectResult:
 
 Effector = Callable[[TransitionContext], EffectResult]
 
+EFFECTS: dict[str, Effector] = {}
+"""Every effect by the name machines use."""
 
+EFFECT_PATHS: dict[str, tuple[str, ...]] = {}
+"""The addresses of every effect: the policy setting paths it acts on (``{kind}`` is the
+case's kind, ``{kinds}`` the policy table of the machine's kinds: ``lists``, ``severities``)."""
+
+
+def _effect(*paths: str) -> Callable[[Effector], Effector]:
+    """Register an effect under its function's name, with the paths it acts on."""
+
+    def register(effect: Effector) -> Effector:
+        EFFECTS[effect.__name__] = effect
+        EFFECT_PATHS[effect.__name__] = paths
+        return effect
+
+    return register
+
+
+@_effect("lists.{kind}.statement_period")
 def mark_waived(ctx: TransitionContext) -> EffectResult:
     """The subject waived the statement period (放弃陈述申辩): a decision need not wait."""
     return EffectResult(updates={"statement_waived": True})
 
 
+@_effect("lists.{kind}")
 def mark_decided(ctx: TransitionContext) -> EffectResult:
     """The decision date: list periods run from the decision document."""
     return EffectResult(updates={"decided_on": ctx.on.isoformat()})
 
 
+@_effect("{kinds}.{kind}")
 def mark_published(ctx: TransitionContext) -> EffectResult:
     """The first day of publication; a restore keeps it and records the interruption it ends
     in ``gaps`` (``[ended_on, restored_on]`` pairs), so that a status on any past date reads
@@ -86,6 +108,7 @@ _CAUSES = ("cause", "repair_case", "objection_case")
 """The data fields that name the case whose act ends a listing or record."""
 
 
+@_effect("{kinds}.{kind}")
 def mark_ended(ctx: TransitionContext) -> EffectResult:
     """The day publication ended, and ``ended_by``: the case whose act ended it (an approved
     repair, an upheld objection, the listing of a record), or None when it ran its course or
@@ -94,12 +117,14 @@ def mark_ended(ctx: TransitionContext) -> EffectResult:
     return EffectResult(updates={"ended_on": ctx.on.isoformat(), "ended_by": cause})
 
 
+@_effect("repair.max_extensions")
 def count_extension(ctx: TransitionContext) -> EffectResult:
     """One more extension of the repair decision deadline."""
     used = int(ctx.case.data.get("extensions", 0)) if ctx.case else 0
     return EffectResult(updates={"extensions": used + 1})
 
 
+@_effect("commitments.{kind}.breach_severity")
 def breach_record(ctx: TransitionContext) -> EffectResult:
     """A breached commitment (违诺) enters a credit record of the kind's breach severity; a
     false repair commitment is published for ``repair.fraud_publication``, as false
@@ -113,6 +138,7 @@ def breach_record(ctx: TransitionContext) -> EffectResult:
     )
 
 
+@_effect("commitments.{kind}.breach_consequences")
 def breach_consequences(ctx: TransitionContext) -> EffectResult:
     """The consequences the commitment kind names; ``revoke_approval`` is for the caller."""
     reported = []
@@ -125,6 +151,7 @@ def breach_consequences(ctx: TransitionContext) -> EffectResult:
     return EffectResult(reported=tuple(reported))
 
 
+@_effect(f"commitments.{REPAIR_COMMITMENT}")
 def revoke_repairs(ctx: TransitionContext) -> EffectResult:
     """A breached repair commitment is a false commitment in a repair: the repairs approved on
     it are revoked as for false materials (restoring what they removed, barring repair)."""
@@ -147,6 +174,7 @@ def revoke_repairs(ctx: TransitionContext) -> EffectResult:
     )
 
 
+@_effect("lists.{kind}.severity")
 def listing_record(ctx: TransitionContext) -> EffectResult:
     """A published listing of a kind with a severity is also a credit record."""
     severity = ctx.policy.lists[ctx.kind].severity
@@ -158,6 +186,7 @@ def listing_record(ctx: TransitionContext) -> EffectResult:
     )
 
 
+@_effect("lists.{kind}")
 def end_listing_record(ctx: TransitionContext) -> EffectResult:
     """The listing's record ends publication with it."""
     assert ctx.case is not None
@@ -167,6 +196,7 @@ def end_listing_record(ctx: TransitionContext) -> EffectResult:
     return EffectResult(follow_ups=(_on_record(ctx, "end", f"listing {ctx.event}", record),))
 
 
+@_effect("lists.{kind}.record_restarts_on_restore")
 def restore_listing_record(ctx: TransitionContext) -> EffectResult:
     """A restored listing restores its record, if the listing's end had ended it, within the
     record's first window: a record is never published beyond its severity's maximum from
@@ -200,6 +230,7 @@ def record_id(source_case: str, suffix: str = "record") -> str:
     return f"{source_case}.{suffix}"
 
 
+@_effect("repair")
 def repair_target(ctx: TransitionContext) -> EffectResult:
     """An approved repair ends the record's publication, or removes the listing early."""
     target, case = _target(ctx)
@@ -211,6 +242,7 @@ def repair_target(ctx: TransitionContext) -> EffectResult:
     return EffectResult(follow_ups=(follow,), reported=(Effect("publication_ended"),))
 
 
+@_effect("repair")
 def restore_target(ctx: TransitionContext) -> EffectResult:
     """A revoked repair (false materials) restores the listing or record it ended."""
     target, case = _target(ctx)
@@ -222,6 +254,7 @@ def restore_target(ctx: TransitionContext) -> EffectResult:
     return EffectResult(follow_ups=(follow,), reported=(Effect("publication_restored"),))
 
 
+@_effect(FRAUD_WINDOW, "repair.fraud_ban")
 def fraud_record(ctx: TransitionContext) -> EffectResult:
     """False materials in a repair are recorded as serious dishonesty, published for
     ``repair.fraud_publication``, and bar repair of the repair's target (``repair_barred``
@@ -243,6 +276,7 @@ OBJECTABLE = {"listing": ("decided", "published"), "record": ("published",)}
 """The states a listing or record can be objected to in: those an upheld objection ends."""
 
 
+@_effect("objections")
 def annul_target(ctx: TransitionContext) -> EffectResult:
     """An upheld objection ends the record's publication or annuls the listing, unless it
     has ended meanwhile (another objection upheld, a repair, its maximum reached)."""
@@ -286,25 +320,6 @@ def _record(
     assert ctx.case is not None
     return FollowUp("record", "enter", data, record_id(ctx.case.case_id, suffix), kind=severity)
 
-
-EFFECTS: dict[str, Effector] = {
-    "mark_waived": mark_waived,
-    "mark_decided": mark_decided,
-    "count_extension": count_extension,
-    "mark_published": mark_published,
-    "mark_ended": mark_ended,
-    "breach_record": breach_record,
-    "breach_consequences": breach_consequences,
-    "revoke_repairs": revoke_repairs,
-    "listing_record": listing_record,
-    "end_listing_record": end_listing_record,
-    "restore_listing_record": restore_listing_record,
-    "repair_target": repair_target,
-    "restore_target": restore_target,
-    "fraud_record": fraud_record,
-    "annul_target": annul_target,
-}
-"""Every effect by the name machines use."""
 
 CASE_UPDATES = frozenset(
     {

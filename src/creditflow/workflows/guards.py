@@ -1,68 +1,110 @@
-"""Named guards: the policy's conditions on a transition. Each returns None or a Refusal."""
+"""Named guards: the policy's conditions on a transition. Each returns None or a Refusal.
+
+Every guard has its addresses: the policy setting paths it refuses under (``{kind}`` is the
+case's kind, ``{severity}`` and ``{list}`` a severity and a list kind of the pack), declared
+with :func:`_guard` above it and listed in :data:`GUARD_PATHS`. It refuses only through
+:func:`refuse`, which names the path and looks its basis up in the pack, so a refusal, the
+handbook and the tests name the same path (``docs/rules.md``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.severity import Severity
+from creditflow.policy.model import Provision
 from creditflow.policy.transition import Governing, governing, governing_fraud_ban
 from creditflow.workflows.bans import fraud_ban, fraud_record_end, original_information
 from creditflow.workflows.case import Case
 from creditflow.workflows.context import Refusal, TransitionContext
 from creditflow.workflows.definitions import RECORD
 from creditflow.workflows.effects import FRAUD_WINDOW, OBJECTABLE, REPAIR_COMMITMENT
-from creditflow.workflows.settings import resolve
+from creditflow.workflows.settings import basis_at
 
-__all__ = ["GUARDS", "Guard"]
+__all__ = ["GUARDS", "GUARD_PATHS", "Guard", "refuse"]
 
 Guard = Callable[[TransitionContext], Refusal | None]
 
+GUARDS: dict[str, Guard] = {}
+"""Every guard by the name machines use."""
 
+GUARD_PATHS: dict[str, tuple[str, ...]] = {}
+"""The addresses of every guard: the policy setting paths it may refuse under."""
+
+
+def _guard(*paths: str) -> Callable[[Guard], Guard]:
+    """Register a guard under its function's name, with the paths it may refuse under."""
+
+    def register(guard: Guard) -> Guard:
+        GUARDS[guard.__name__] = guard
+        GUARD_PATHS[guard.__name__] = paths
+        return guard
+
+    return register
+
+
+def refuse(
+    ctx: TransitionContext,
+    path: str,
+    reason: str,
+    *,
+    compared: dt.date | None = None,
+    governing: Provision[Any] | None = None,
+) -> Refusal:
+    """The one way a guard refuses: under the policy setting at ``path`` (``{kind}`` is the
+    case's kind), with the pack's basis at that path (see
+    :func:`~creditflow.workflows.settings.basis_at`), or the basis of ``governing``, the
+    setting of another version that the transitional rule made govern this case."""
+    where = path.format(kind=ctx.kind)
+    basis = governing.basis if governing is not None else basis_at(ctx.policy, where)
+    return Refusal(reason, compared=compared, rule=where, basis=basis.text)
+
+
+@_guard("domains")
 def known_domain(ctx: TransitionContext) -> Refusal | None:
     """A case is opened in a business domain the policy declares: grades and checks are per
     domain, and a case in an unknown one would count in none."""
     domain = ctx.value("domain")
     if not isinstance(domain, str) or domain not in ctx.policy.domains:
-        return Refusal(
-            f"unknown domain {domain!r}; the policy's domains: {', '.join(ctx.policy.domains)}",
-            rule="domains",
-            basis=ctx.policy.basis.text,
-        )
+        known = ", ".join(ctx.policy.domains)
+        return refuse(ctx, "domains", f"unknown domain {domain!r}; the policy's domains: {known}")
     return None
 
 
+@_guard("commitments.{kind}.breach_consequences")
 def approval_named(ctx: TransitionContext) -> Refusal | None:
     """A commitment whose breach revokes an approval names that approval (or the application
     it is given in), so that the licensing system knows which one to revoke."""
     kind = ctx.policy.commitments[ctx.kind]
     if "revoke_approval" in kind.breach_consequences and not ctx.value("approval_id"):
-        return Refusal(
+        return refuse(
+            ctx,
+            "commitments.{kind}.breach_consequences",
             f"a commitment of kind {ctx.kind!r} must name the approval it stands for "
             "(approval_id): its breach revokes that approval",
-            rule=f"commitments.{ctx.kind}.breach_consequences",
-            basis=kind.basis.text,
         )
     return None
 
 
+@_guard("severities.{kind}.publication_max")
 def decision_date(ctx: TransitionContext) -> Refusal | None:
     """A credit record is entered on or after the date of its decision, given as a date."""
     given = ctx.value("decided_on")
     decided = given if isinstance(given, dt.date) else _iso_date(given)
-    basis = ctx.policy.severities[Severity(ctx.kind)].publication_max.basis.text
+    path = "severities.{kind}.publication_max"  # publication runs from the decision
     if decided is None:
-        reason = f"decided_on must be a date (YYYY-MM-DD), got {given!r}"
-        return Refusal(reason, rule="record", basis=basis)
+        return refuse(ctx, path, f"decided_on must be a date (YYYY-MM-DD), got {given!r}")
     if decided > ctx.on:
-        return Refusal(
+        return refuse(
+            ctx,
+            path,
             f"the decision ({decided.isoformat()}) is after the entry ({ctx.on.isoformat()})",
             compared=ctx.on,
-            rule="record",
-            basis=basis,
         )
     return None
 
@@ -76,28 +118,26 @@ def _iso_date(text: object) -> dt.date | None:
     return day if day is not None and day.isoformat() == text else None
 
 
+@_guard("lists.{kind}.statement_period")
 def statement_required(ctx: TransitionContext) -> Refusal | None:
     """A notice (事先告知) is sent only for list kinds that have a statement period."""
     kind = ctx.policy.lists[ctx.kind]
     if kind.statement_period is None:
-        return Refusal(
-            f"list kind {ctx.kind!r} has no statement step: decide directly",
-            rule=f"lists.{ctx.kind}",
-            basis=kind.basis.text,
-        )
+        reason = f"list kind {ctx.kind!r} has no statement step: decide directly"
+        return refuse(ctx, "lists.{kind}.statement_period", reason)
     return None
 
 
+@_guard("lists.{kind}.statement_period", "lists.{kind}.objection_window")
 def statement_done(ctx: TransitionContext) -> Refusal | None:
     """A listing is decided only after the statement period and the objection window passed
     (陈述申辩), or the subject waived them."""
     kind = ctx.policy.lists[ctx.kind]
     if kind.statement_period is None:
         return None
-    rule, basis = f"lists.{ctx.kind}.statement_period", kind.statement_period.basis.text
     assert ctx.case is not None
     if ctx.case.state != "notified":
-        return Refusal("the subject must be notified first", rule=rule, basis=basis)
+        return refuse(ctx, "lists.{kind}.statement_period", "the subject must be notified first")
     if ctx.case.data.get("statement_waived"):
         return None  # 放弃陈述申辩: the statement and the objection to the proposal
     for deadline, setting, provision in (
@@ -106,71 +146,60 @@ def statement_done(ctx: TransitionContext) -> Refusal | None:
     ):
         period = ctx.case.deadline(deadline)
         if provision is not None and period is not None and ctx.on <= period.last_day:
-            return Refusal(
+            return refuse(
+                ctx,
+                f"lists.{{kind}}.{setting}",
                 f"the {setting.replace('_', ' ')} runs until {period.last_day.isoformat()} "
                 "and was not waived",
                 compared=ctx.on,
-                rule=f"lists.{ctx.kind}.{setting}",
-                basis=provision.basis.text,
             )
     return None
 
 
+@_guard("lists.{kind}.objection_window")
 def within_objection_window(ctx: TransitionContext) -> Refusal | None:
     """An objection to a proposed listing is taken within the objection window only."""
     window = ctx.case.deadline("objection_window") if ctx.case else None
-    kind = ctx.policy.lists[ctx.kind]
-    rule = f"lists.{ctx.kind}.objection_window"
-    if window is None or kind.objection_window is None:
-        return Refusal(
-            f"list kind {ctx.kind!r} has no objection window", rule=rule, basis=kind.basis.text
-        )
+    path = "lists.{kind}.objection_window"
+    if window is None or ctx.policy.lists[ctx.kind].objection_window is None:
+        return refuse(ctx, path, f"list kind {ctx.kind!r} has no objection window")
     if ctx.on > window.last_day:
-        return Refusal(
-            f"the objection window closed on {window.last_day.isoformat()}",
-            compared=ctx.on,
-            rule=rule,
-            basis=kind.objection_window.basis.text,
-        )
+        closed = f"the objection window closed on {window.last_day.isoformat()}"
+        return refuse(ctx, path, closed, compared=ctx.on)
     return None
 
 
+@_guard("lists.{kind}.duration")
 def expiry_reached(ctx: TransitionContext) -> Refusal | None:
     """A listing expires only after the last day of its duration."""
-    return _after("expiry", ctx, f"lists.{ctx.kind}.duration", "the listing runs until")
+    return _after("expiry", ctx, "lists.{kind}.duration", "the listing runs until")
 
 
+@_guard("lists.{kind}.early_removal_after")
 def minimum_listing_passed(ctx: TransitionContext) -> Refusal | None:
     """Early removal only after the minimum period of the list kind."""
-    kind = ctx.policy.lists[ctx.kind]
-    if kind.early_removal_after is None:
-        return Refusal(
-            f"list kind {ctx.kind!r} allows no early removal",
-            rule=f"lists.{ctx.kind}",
-            basis=kind.basis.text,
-        )
-    return _after(
-        "early_removal",
-        ctx,
-        f"lists.{ctx.kind}.early_removal_after",
-        "early removal is possible after",
-    )
+    path = "lists.{kind}.early_removal_after"
+    if ctx.policy.lists[ctx.kind].early_removal_after is None:
+        return refuse(ctx, path, f"list kind {ctx.kind!r} allows no early removal")
+    return _after("early_removal", ctx, path, "early removal is possible after")
 
 
-def _after(deadline: str, ctx: TransitionContext, rule: str, text: str) -> Refusal | None:
+def _after(deadline: str, ctx: TransitionContext, path: str, text: str) -> Refusal | None:
     assert ctx.case is not None
     period = ctx.case.deadline(deadline)
     if period is None or ctx.on <= period.last_day:
         last = period.last_day.isoformat() if period else "(not started)"
-        return Refusal(f"{text} {last}", compared=ctx.on, rule=rule)
+        return refuse(ctx, path, f"{text} {last}", compared=ctx.on)
     return None
 
 
+@_guard("repair")
 def repair_approved(ctx: TransitionContext) -> Refusal | None:
     """Early removal only through an approved repair of this listing."""
     return _own_repair(ctx, "approved", "early removal needs an approved repair")
 
 
+@_guard("repair")
 def repair_revoked(ctx: TransitionContext) -> Refusal | None:
     """A listing is restored only because the repair that ended it was revoked (false
     materials found after approval)."""
@@ -178,11 +207,11 @@ def repair_revoked(ctx: TransitionContext) -> Refusal | None:
     assert ctx.case is not None
     data = ctx.case.data
     if refusal is None and data.get("ended_by") != ctx.value("repair_case"):
-        return Refusal(
+        return refuse(
+            ctx,
+            "repair",
             f"the listing was not ended by repair {ctx.value('repair_case')} "
             f"(it was ended by {data.get('ended_by') or 'its expiry or a revocation'})",
-            rule="repair",
-            basis=ctx.policy.repair.basis.text,
         )
     return refusal
 
@@ -194,33 +223,37 @@ def _own_repair(
     repair = ctx.lookup(str(ctx.value(key)))
     assert ctx.case is not None
     if repair is None or repair.machine != "repair" or repair.state != state:
-        return Refusal(reason, rule="repair", basis=ctx.policy.repair.basis.text)
+        return refuse(ctx, "repair", reason)
     if repair.data.get("target") != ctx.case.case_id:
-        return Refusal(
-            f"repair {repair.case_id} is not a repair of this {ctx.machine}",
-            rule="repair",
-            basis=ctx.policy.repair.basis.text,
-        )
+        reason = f"repair {repair.case_id} is not a repair of this {ctx.machine}"
+        return refuse(ctx, "repair", reason)
     return None
 
 
+@_guard("objections")
 def objection_upheld(ctx: TransitionContext) -> Refusal | None:
     """A listing is annulled only because an objection against it was upheld."""
     objection = ctx.lookup(str(ctx.value("objection_case")))
     assert ctx.case is not None
-    basis = ctx.policy.objections.basis.text
     if objection is None or objection.machine != "objection" or objection.state != "upheld":
-        reason = "a listing is annulled only by an upheld objection"
-        return Refusal(reason, rule="objections", basis=basis)
+        return refuse(ctx, "objections", "a listing is annulled only by an upheld objection")
     if objection.data.get("target") != ctx.case.case_id:
-        return Refusal(
-            f"objection {objection.case_id} is not about this listing",
-            rule="objections",
-            basis=basis,
-        )
+        reason = f"objection {objection.case_id} is not about this listing"
+        return refuse(ctx, "objections", reason)
     return None
 
 
+_CAUSE_PATHS = (
+    "severities.{kind}.publication_max",
+    "repair.fraud_publication",
+    "repair",
+    "objections",
+    "lists.{list}",
+)
+"""Where a record's end or restore is refused: its window, or the case named as its cause."""
+
+
+@_guard(*_CAUSE_PATHS)
 def publication_over(ctx: TransitionContext) -> Refusal | None:
     """A record's publication ends at its maximum (``publication_end``), or earlier only for the
     ``cause`` the event names: an approved repair of the record, an objection upheld against it,
@@ -241,6 +274,7 @@ def publication_over(ctx: TransitionContext) -> Refusal | None:
     )
 
 
+@_guard(*_CAUSE_PATHS)
 def end_undone(ctx: TransitionContext) -> Refusal | None:
     """A record is restored only when what ended it (``ended_by``) is undone and named as
     ``cause``: its repair revoked (false materials) or its listing restored. An upheld
@@ -268,17 +302,15 @@ def _cause_holds(ctx: TransitionContext, wanted: dict[str, str]) -> Refusal | No
     if cause.machine == "repair":
         return _own_repair(ctx, state, f"repair {named} is not {state}", key="cause")
     if cause.machine == "objection":
-        rule, basis = "objections", ctx.policy.objections.basis.text
+        path = "objections"
         ours = cause.data.get("target") == ctx.case.case_id
     else:
-        rule, basis = f"lists.{cause.kind}", ctx.policy.lists[cause.kind].basis.text
+        path = f"lists.{cause.kind}"
         ours = ctx.case.data.get("source_case") == named
     if not ours:
-        return Refusal(f"{cause.machine} {named} is not about this record", rule=rule, basis=basis)
+        return refuse(ctx, path, f"{cause.machine} {named} is not about this record")
     if cause.state != state:
-        return Refusal(
-            f"{cause.machine} {named} is {cause.state}, not {state}", rule=rule, basis=basis
-        )
+        return refuse(ctx, path, f"{cause.machine} {named} is {cause.state}, not {state}")
     return None
 
 
@@ -291,13 +323,10 @@ def _window_refusal(
     """A refusal under the record's publication window (its severity's maximum, or the
     setting its ``window`` names)."""
     assert ctx.case is not None
-    rule = _PUBLICATION.setting_for(ctx.case.data).format(kind=ctx.kind)
-    window = resolve(ctx.policy, rule, ctx.kind)
-    return Refusal(
-        reason, compared=compared, rule=rule, basis=window.basis.text if window else None
-    )
+    return refuse(ctx, _PUBLICATION.setting_for(ctx.case.data), reason, compared=compared)
 
 
+@_guard(FRAUD_WINDOW)
 def publication_window(ctx: TransitionContext) -> Refusal | None:
     """A record is published for its severity's maximum; only a record of false materials or a
     false commitment in a repair names ``window`` ``repair.fraud_publication``."""
@@ -307,12 +336,12 @@ def publication_window(ctx: TransitionContext) -> Refusal | None:
     source = ctx.lookup(str(ctx.data.get("source_case")))
     if window == FRAUD_WINDOW and source is not None and _false_in_repair(source):
         return None
-    return Refusal(
+    return refuse(
+        ctx,
+        FRAUD_WINDOW,
         f"window {window!r}: only a record of false materials or a false commitment in a repair "
         f"(a revoked repair or a breached repair commitment as source_case) is published for "
         f"{FRAUD_WINDOW}",
-        rule=FRAUD_WINDOW,
-        basis=ctx.policy.repair.fraud_publication.basis.text,
     )
 
 
@@ -324,35 +353,36 @@ def _false_in_repair(source: Case) -> bool:
     return source.machine == "repair" and source.state == "revoked"
 
 
+@_guard("repair")
 def revocation_grounds(ctx: TransitionContext) -> Refusal | None:
     """A repair is revoked for false materials an official found, or, by the system, because
     the commitment it rests on was breached (a false commitment), named as
     ``commitment_case``."""
     assert ctx.case is not None
     named = ctx.data.get("commitment_case")
-    basis = ctx.policy.repair.basis.text
     if named is None:
         if ctx.actor.roles - {"system"}:
             return None
-        return Refusal(
-            "the system revokes a repair only for a breach of the commitment it rests on",
-            rule="repair",
-            basis=basis,
-        )
+        reason = "the system revokes a repair only for a breach of the commitment it rests on"
+        return refuse(ctx, "repair", reason)
     commitment = ctx.lookup(str(named))
     if (
         named != ctx.case.data.get("commitment_case")
         or commitment is None
         or commitment.state != "breached"
     ):
-        return Refusal(
-            f"commitment {named} is not the breached commitment this repair rests on",
-            rule="repair",
-            basis=basis,
-        )
+        reason = f"commitment {named} is not the breached commitment this repair rests on"
+        return refuse(ctx, "repair", reason)
     return None
 
 
+@_guard(
+    "repair",
+    FRAUD_WINDOW,
+    "severities.{severity}.publication_min",
+    "repair.materials",
+    "repair.fraud_ban",
+)
 def repair_eligible(ctx: TransitionContext) -> Refusal | None:
     """Repair (信用修复) conditions: minimum publication, obligations, commitment, materials,
     no fraud ban."""
@@ -364,47 +394,37 @@ def repair_eligible(ctx: TransitionContext) -> Refusal | None:
 
 
 def _target_refusal(
-    ctx: TransitionContext, target: Case | None, rule: str, basis: str, instead: str
+    ctx: TransitionContext, target: Case | None, path: str, instead: str
 ) -> Refusal | None:
     """Why ``target`` cannot be what a repair or objection is about: it is no case of the
     subject of the right kind, or the record of a listing (``instead`` says what to do)."""
     if target is None or target.subject_id != ctx.subject_id or target.machine != ctx.kind:
-        return Refusal(
-            f"no {ctx.kind} {ctx.value('target')!r} of this subject", rule=rule, basis=basis
-        )
+        return refuse(ctx, path, f"no {ctx.kind} {ctx.value('target')!r} of this subject")
     if target.machine == "record" and target.data.get("record_kind") == "listing":
-        return Refusal(
+        return refuse(
+            ctx,
+            path,
             f"record {target.case_id} is the credit record of listing "
             f"{target.data.get('source_case')}: {instead}",
-            rule=rule,
-            basis=basis,
         )
     return None
 
 
 def _target_publishable(ctx: TransitionContext) -> Refusal | None:
     target = ctx.lookup(str(ctx.value("target")))
-    basis = ctx.policy.repair.basis.text
-    refusal = _target_refusal(ctx, target, "repair", basis, "repair the listing, which ends both")
+    refusal = _target_refusal(ctx, target, "repair", "repair the listing, which ends both")
     if refusal is not None:
         return refusal
     assert target is not None
     if target.state != "published":
-        return Refusal(
-            f"{target.machine} {target.case_id} is not in publication", rule="repair", basis=basis
-        )
+        return refuse(ctx, "repair", f"{target.machine} {target.case_id} is not in publication")
     never = fraud_record_end(target)
     if never is not None:
-        return Refusal(
-            never, rule=FRAUD_WINDOW, basis=ctx.policy.repair.fraud_publication.basis.text
-        )
+        return refuse(ctx, FRAUD_WINDOW, never)
     rules = _governing(ctx, target)
     if rules is None:
-        return Refusal(
-            f"{target.machine} {target.case_id} cannot be repaired (no severity)",
-            rule="repair",
-            basis=basis,
-        )
+        reason = f"{target.machine} {target.case_id} cannot be repaired (no severity)"
+        return refuse(ctx, "repair", reason)
     if rules.repair_after == "obligations_fulfilled":
         return None
     decided = dt.date.fromisoformat(str(target.data["decided_on"]))
@@ -413,12 +433,13 @@ def _target_publishable(ctx: TransitionContext) -> Refusal | None:
     if ctx.on <= last_day:  # over only once its last day has passed, as every period here
         severity = _severity_of(ctx, target)
         assert severity is not None
-        return Refusal(
+        return refuse(
+            ctx,
+            f"severities.{severity.value}.publication_min",
             f"the minimum publication period of {minimum.value} from "
             f"{decided.isoformat()} ends on {last_day.isoformat()}",
             compared=ctx.on,
-            rule=f"severities.{severity.value}.publication_min",
-            basis=minimum.basis.text,
+            governing=minimum,
         )
     return None
 
@@ -442,11 +463,8 @@ def _severity_of(ctx: TransitionContext, target: Case) -> Severity | None:
 
 
 def _obligations_and_commitment(ctx: TransitionContext) -> Refusal | None:
-    basis = ctx.policy.repair.basis.text
     if ctx.value("obligations_fulfilled") is not True:
-        return Refusal(
-            "the obligations of the decision are not fulfilled", rule="repair", basis=basis
-        )
+        return refuse(ctx, "repair", "the obligations of the decision are not fulfilled")
     commitment = ctx.lookup(str(ctx.value("commitment_case")))
     if (
         commitment is None
@@ -455,11 +473,7 @@ def _obligations_and_commitment(ctx: TransitionContext) -> Refusal | None:
         or commitment.subject_id != ctx.subject_id
         or commitment.state not in ("made", "fulfilled")
     ):
-        return Refusal(
-            "a repair commitment (信用承诺书) of this subject is required",
-            rule="repair",
-            basis=basis,
-        )
+        return refuse(ctx, "repair", "a repair commitment (信用承诺书) of this subject is required")
     return None
 
 
@@ -472,11 +486,8 @@ def _materials(ctx: TransitionContext) -> Refusal | None:
     needed = set(materials.value)
     given = set(ctx.value("materials") or ())
     if needed - given:
-        return Refusal(
-            f"materials missing: {', '.join(sorted(needed - given))}",
-            rule="repair.materials",
-            basis=materials.basis.text,
-        )
+        missing = ", ".join(sorted(needed - given))
+        return refuse(ctx, "repair.materials", f"materials missing: {missing}", governing=materials)
     return None
 
 
@@ -494,14 +505,14 @@ def _no_fraud_ban(ctx: TransitionContext) -> Refusal | None:
     found = fraud_ban(ban, cases, ctx.on, add, original_information(target))
     if found is None:
         return None
-    basis = ctx.policy.repair.fraud_ban.basis.text
-    return Refusal(found.reason, compared=ctx.on, rule="repair.fraud_ban", basis=basis)
+    return refuse(ctx, "repair.fraud_ban", found.reason, compared=ctx.on)
 
 
 def _last_day(calendar: WorkdayCalendar, day: dt.date, period: Period) -> dt.date:
     return calendar.add_period(day, period, provisional=True).date
 
 
+@_guard("repair.max_extensions", "repair.decision_deadline")
 def extension_available(ctx: TransitionContext) -> Refusal | None:
     """The decision deadline is extended at most ``max_extensions`` times, each time before
     it has passed: an extension does not excuse a decision already late."""
@@ -509,68 +520,42 @@ def extension_available(ctx: TransitionContext) -> Refusal | None:
     used = int(ctx.case.data.get("extensions", 0))
     allowed = ctx.policy.repair.max_extensions
     if used >= allowed.value:
-        return Refusal(
-            f"the decision deadline was already extended {used} time(s)",
-            rule="repair.max_extensions",
-            basis=allowed.basis.text,
-        )
+        reason = f"the decision deadline was already extended {used} time(s)"
+        return refuse(ctx, "repair.max_extensions", reason)
     deadline = ctx.case.deadline("decision")
     if deadline is not None and ctx.on > deadline.last_day:
-        return Refusal(
+        return refuse(
+            ctx,
+            "repair.decision_deadline",
             f"the decision deadline passed on {deadline.last_day.isoformat()}: it is overdue",
             compared=ctx.on,
-            rule="repair.decision_deadline",
-            basis=ctx.policy.repair.decision_deadline.basis.text,
         )
     return None
 
 
+@_guard("objections")
 def objection_target(ctx: TransitionContext) -> Refusal | None:
     """An objection is about a decided or published listing, or a published credit record, of
     the subject, dated on or after the day it came to be so."""
     target = ctx.lookup(str(ctx.value("target")))
-    basis = ctx.policy.objections.basis.text
-    refusal = _target_refusal(ctx, target, "objections", basis, "object to the listing")
+    refusal = _target_refusal(ctx, target, "objections", "object to the listing")
     if refusal is not None:
         return refusal
     assert target is not None
     if target.state not in OBJECTABLE[target.machine]:
         allowed = " or ".join(OBJECTABLE[target.machine])
-        return Refusal(
+        return refuse(
+            ctx,
+            "objections",
             f"{target.machine} {target.case_id} is {target.state}; objections are taken only "
             f"against a {target.machine} {allowed}",
-            rule="objections",
-            basis=basis,
         )
     if ctx.on < target.last_on:
-        return Refusal(
+        return refuse(
+            ctx,
+            "objections",
             f"{target.machine} {target.case_id} became {target.state} on "
             f"{target.last_on.isoformat()}",
             compared=ctx.on,
-            rule="objections",
-            basis=basis,
         )
     return None
-
-
-GUARDS: dict[str, Guard] = {
-    "known_domain": known_domain,
-    "decision_date": decision_date,
-    "approval_named": approval_named,
-    "objection_target": objection_target,
-    "statement_required": statement_required,
-    "statement_done": statement_done,
-    "within_objection_window": within_objection_window,
-    "expiry_reached": expiry_reached,
-    "minimum_listing_passed": minimum_listing_passed,
-    "repair_approved": repair_approved,
-    "repair_revoked": repair_revoked,
-    "objection_upheld": objection_upheld,
-    "publication_over": publication_over,
-    "end_undone": end_undone,
-    "publication_window": publication_window,
-    "revocation_grounds": revocation_grounds,
-    "repair_eligible": repair_eligible,
-    "extension_available": extension_available,
-}
-"""Every guard by the name machines use."""

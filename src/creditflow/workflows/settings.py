@@ -9,9 +9,9 @@ from typing import Any
 import attrs
 
 from creditflow.core.severity import Severity
-from creditflow.policy.model import Policy, Provision
+from creditflow.policy.model import Basis, Permissions, Policy, Provision
 
-__all__ = ["case_kinds", "resolve", "setting_problems"]
+__all__ = ["basis_at", "case_kinds", "resolve", "setting_problems"]
 
 _MISSING = object()
 
@@ -33,7 +33,27 @@ def resolve(policy: Policy, path: str, kind: str) -> Provision[Any] | None:
     return value
 
 
+@functools.lru_cache(maxsize=4096)
+def basis_at(policy: Policy, path: str) -> Basis:
+    """The legal basis of the setting at ``path`` (``lists.serious.duration``): that of the
+    deepest part of the path that has one, as a bare value in a pack inherits its table's.
+    A step the pack does not set (a red list's ``statement_period``) falls back the same way.
+    Raises ``LookupError`` for a path that does not exist in the policy model."""
+    value: Any = policy
+    basis = policy.basis
+    for part in path.split("."):
+        value = _child(value, part)
+        if value is _MISSING:
+            raise LookupError(f"{path}: no {part!r} in the policy")
+        if value is None:
+            break
+        basis = getattr(value, "basis", basis)
+    return basis
+
+
 def _child(value: Any, part: str) -> Any:
+    if isinstance(value, Permissions):  # permissions.<machine>.<event>, as a pack writes it
+        value = value.events
     if isinstance(value, Mapping):
         if any(isinstance(k, Severity) for k in value):  # severities are keyed by the enum
             return next((v for k, v in value.items() if k.value == part), _MISSING)

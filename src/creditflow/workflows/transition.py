@@ -73,6 +73,7 @@ def apply(ctx: TransitionContext, case_id: str, *, replay: bool = False) -> Outc
                 compared=refusal.compared,
                 rule=refusal.rule,
                 basis=refusal.basis,
+                path=refusal.rule,
             )
     return _outcome(machine, transition, ctx, case_id)
 
@@ -381,6 +382,7 @@ def _refused(
     compared: dt.date | None = None,
     rule: str | None = None,
     basis: str | None = None,
+    path: str | None = None,
 ) -> TransitionRefused:
     state = ctx.case.state if ctx.case else None
     return TransitionRefused(
@@ -392,13 +394,17 @@ def _refused(
         on=compared,
         rule=rule,
         basis=basis,
+        path=path,
     )
 
 
 def _not_permitted(
     ctx: TransitionContext, case_id: str, reason: str, rule: str, basis: str
 ) -> NotPermitted:
+    """Refused by the roles (``rule`` is the path ``permissions.<machine>.<event>``) or by a
+    separation of duties (no path: separations are a list)."""
     state = ctx.case.state if ctx.case else None
+    path = rule if rule.startswith("permissions.") else None
     return NotPermitted(
-        reason, case_id=case_id, event=ctx.event, state=state, rule=rule, basis=basis
+        reason, case_id=case_id, event=ctx.event, state=state, rule=rule, basis=basis, path=path
     )

@@ -221,6 +221,11 @@ ENTRIES: tuple[Entry, ...] = (
         {"data": value({})},
     ),
     Entry(
+        "addresses",
+        workflows.addresses,
+        {"policy": POLICY, "path": value("repair.fraud_ban")},
+    ),
+    Entry(
         "machine_problems",
         workflows.machine_problems,
         {
@@ -542,6 +547,7 @@ NOT_ENTRY_POINTS: dict[str, str] = {
     **dict.fromkeys(
         (
             "ActiveListing",
+            "Address",
             "AnalysisReport",
             "CalendarDate",
             "Case",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,11 @@ import pytest
 import creditflow
 from _people import DECISION, ME, OFFICER, OFFICIAL, SUBJECT
 from creditflow.book.book import SYSTEM, CreditBook
+from creditflow.core.escaping import escape_markdown
+from creditflow.core.labels import Language
 from creditflow.docs import extract_handbook, handbook_pages, page_markdown
+from creditflow.docs.document import Table
+from creditflow.docs.labels import text
 from creditflow.errors import NotPermitted, TransitionRefused
 from creditflow.policy.model import Policy
 from creditflow.workflows import GUARDS, MACHINES, addresses
@@ -257,13 +262,25 @@ def test_every_address_resolves_to_the_packs_basis(key: str) -> None:
 
 @pytest.mark.parametrize("key", PACKS)
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_handbook_shows_every_address_with_its_basis(key: str, lang: str) -> None:
+def test_the_handbook_shows_every_address_with_its_basis(key: str, lang: Language) -> None:
     policy = creditflow.load_policy(key)
-    _, workflows = handbook_pages(extract_handbook(policy), lang)  # type: ignore[arg-type]
+    _, workflows = handbook_pages(extract_handbook(policy), lang)
+    (table,) = [b for b in workflows.blocks if isinstance(b, Table) and len(b.header) == 7
+                and b.header[0] == text("path", lang)]  # fmt: skip
+    shown = {(row[0], row[1], row[3]): row[-1] for row in table.rows}
+    for address in addresses(policy):
+        assert shown[address.path, address.machine, address.name] == address.basis.text
     page = page_markdown(workflows)
     for address in addresses(policy):
-        row = [line for line in page.splitlines() if f"`{address.path}`" in line]
-        assert any(address.name in line and address.machine in line for line in row), address
+        assert escape_markdown(address.path, in_cell=True) in page
+
+
+def test_the_workflows_page_shows_every_address() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "workflows.md").read_text("utf-8")
+    for address in addresses(creditflow.load_policy("national-transport@2026.1")):
+        assert f"| `{address.path}` | {address.machine} | {address.part} | {address.name} |" in (
+            page
+        )
 
 
 def test_addresses_of_one_path() -> None:
@@ -277,3 +294,15 @@ def test_addresses_of_one_path() -> None:
         "creditflow.workflows.guards.approval_named",
         "creditflow.workflows.effects.breach_consequences",
     }
+
+
+def test_a_refusal_by_the_roles_has_the_permissions_path() -> None:
+    policy = creditflow.load_policy("national-transport@2026.1")
+    on = PACKS[policy.key]
+    with CreditBook.memory(policy=policy) as book:
+        listing = _listing(book, on, publish=False)
+        with pytest.raises(NotPermitted) as info:
+            book.fire(listing, "decide", on=on + 20 * DAY, actor=OFFICER, **DECISION)
+    path = "permissions.listing.decide"
+    assert (info.value.path, info.value.rule) == (path, path)
+    assert info.value.basis == expected_basis(policy, path)

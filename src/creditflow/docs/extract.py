@@ -25,7 +25,7 @@ from creditflow.policy.model import Domain, ListKind, Policy, Provision
 from creditflow.rules.decision import format_ratio
 from creditflow.rules.table import compile_table
 from creditflow.workflows.definitions import MACHINES
-from creditflow.workflows.render import deadline_rows, event_rows, mermaid
+from creditflow.workflows.render import address_rows, deadline_rows, event_rows, mermaid
 
 __all__ = ["extract_handbook"]
 
@@ -50,6 +50,7 @@ def extract_handbook(policy: Policy) -> Handbook:
         commitments=tuple(_commitments(policy)),
         machines=tuple(_machines(policy)),
         transition=_transition(policy),
+        addresses=tuple(address_rows(policy)),
     )
 
 

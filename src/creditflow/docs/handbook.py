@@ -208,7 +208,22 @@ def _workflows_page(h: Handbook, lang: Language) -> Page:
     blocks: list[Block] = [Heading(1, title), Paragraph(text("workflows_intro", lang))]
     for machine in h.machines:
         blocks += _machine(machine, lang)
+    blocks += _addresses(h, lang)
     return Page("workflows", title, tuple(blocks))
+
+
+def _addresses(h: Handbook, lang: Language) -> list[Block]:
+    """Every guard, deadline and effect at its policy setting path, with its basis."""
+    keys = ("path", "workflow", "part", "name", "event", "code", "basis")
+    rows = tuple(
+        (path, machine, text(f"part.{part}", lang), name, events, code, basis)
+        for path, machine, part, name, events, code, basis in h.addresses
+    )
+    return [
+        Heading(2, text("addresses", lang)),
+        Paragraph(text("addresses_intro", lang)),
+        Table(_header(keys, lang), rows),
+    ]
 
 
 def _machine(m: MachineEntry, lang: Language) -> list[Block]:

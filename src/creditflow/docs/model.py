@@ -165,3 +165,6 @@ class Handbook:
     commitments: tuple[CommitmentEntry, ...]
     machines: tuple[MachineEntry, ...]
     transition: TransitionEntry | None = None
+    addresses: tuple[tuple[str, ...], ...] = ()
+    """Every rule at its address: path, workflow, part, name, events, code, basis (see
+    :func:`creditflow.workflows.render.address_rows`)."""

@@ -10,11 +10,20 @@ from __future__ import annotations
 from creditflow.core.escaping import escape_markdown, markdown_code
 from creditflow.core.privacy import mask_resident_ids
 from creditflow.policy.model import Policy
+from creditflow.workflows.addresses import addresses
 from creditflow.workflows.definitions import MACHINES
 from creditflow.workflows.machine import DeadlineRule, Machine, Transition
 from creditflow.workflows.settings import case_kinds, resolve
 
-__all__ = ["deadline_rows", "event_rows", "machine_markdown", "mermaid", "workflows_markdown"]
+__all__ = [
+    "address_rows",
+    "addresses_markdown",
+    "deadline_rows",
+    "event_rows",
+    "machine_markdown",
+    "mermaid",
+    "workflows_markdown",
+]
 
 
 def mermaid(machine: Machine) -> str:
@@ -61,6 +70,36 @@ def deadline_rows(machine: Machine, policy: Policy) -> list[tuple[str, ...]]:
         kind = rule.kind if rule.rolls else f"{rule.kind}, length"
         rows.append((rule.name, kind, _starts(rule), ", ".join(rule.until), lengths, bases))
     return rows
+
+
+def address_rows(policy: Policy) -> list[tuple[str, ...]]:
+    """One row per rule at its address (see :func:`~creditflow.workflows.addresses`), sorted
+    by path: path, workflow, part (guard, deadline or effect), name, events, code, basis."""
+    rows = [
+        (a.path, a.machine, a.part, a.name, ", ".join(a.events), a.code, a.basis.text)
+        for a in addresses(policy)
+    ]
+    return sorted(rows, key=lambda row: row[:4])
+
+
+def addresses_markdown(policy: Policy) -> str:
+    """The index of every rule by its address, as a Markdown table."""
+    lines = [
+        "## Rule addresses",
+        "",
+        "Every guard, deadline and effect at the policy setting path it rests on: a refusal",
+        "names the same path (`TransitionRefused.path`) with the basis below, and the test",
+        "that seeds it is `tests/workflows/test_addresses.py -k <path>`; `docs/rules.md` says",
+        "how to go from a path to its code, basis, test and doc.",
+        "",
+        "| path | workflow | part | name | events | code | basis |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for path, machine, part, name, events, code, basis in address_rows(policy):
+        shown = escape_markdown(mask_resident_ids(basis), in_cell=True)
+        cells = (markdown_code(path), machine, part, name, events, markdown_code(code), shown)
+        lines.append(_markdown_row(cells))
+    return "\n".join(lines) + "\n"
 
 
 def _starts(rule: DeadlineRule) -> str:
@@ -119,6 +158,5 @@ def workflows_markdown(policy: Policy) -> str:
         "before a step, which would otherwise hold the subject longer.",
         "",
     ]
-    return (
-        "\n".join(head) + "\n" + "\n".join(machine_markdown(m, policy) for m in MACHINES.values())
-    )
+    machines = "\n".join(machine_markdown(m, policy) for m in MACHINES.values())
+    return "\n".join(head) + "\n" + machines + "\n" + addresses_markdown(policy)

@@ -8,6 +8,7 @@ runs the refusals under that setting.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -306,3 +307,12 @@ def test_a_refusal_by_the_roles_has_the_permissions_path() -> None:
     path = "permissions.listing.decide"
     assert (info.value.path, info.value.rule) == (path, path)
     assert info.value.basis == expected_basis(policy, path)
+
+
+def test_guards_refuse_only_through_the_one_helper() -> None:
+    """``refuse`` is the only place a guard's Refusal is built, so none can skip the basis."""
+    from creditflow.workflows import guards
+
+    source = inspect.getsource(guards)
+    assert source.count("Refusal(") == 1
+    assert "return Refusal(reason, compared=compared, rule=where, basis=basis.text)" in source

@@ -54,14 +54,14 @@ def refuse(
     reason: str,
     *,
     compared: dt.date | None = None,
-    governing: Provision[Any] | None = None,
+    governed_by: Provision[Any] | None = None,
 ) -> Refusal:
     """The one way a guard refuses: under the policy setting at ``path`` (``{kind}`` is the
     case's kind), with the pack's basis at that path (see
-    :func:`~creditflow.workflows.settings.basis_at`), or the basis of ``governing``, the
+    :func:`~creditflow.workflows.settings.basis_at`), or the basis of ``governed_by``, the
     setting of another version that the transitional rule made govern this case."""
     where = path.format(kind=ctx.kind)
-    basis = governing.basis if governing is not None else basis_at(ctx.policy, where)
+    basis = governed_by.basis if governed_by is not None else basis_at(ctx.policy, where)
     return Refusal(reason, compared=compared, rule=where, basis=basis.text)
 
 
@@ -439,7 +439,7 @@ def _target_publishable(ctx: TransitionContext) -> Refusal | None:
             f"the minimum publication period of {minimum.value} from "
             f"{decided.isoformat()} ends on {last_day.isoformat()}",
             compared=ctx.on,
-            governing=minimum,
+            governed_by=minimum,
         )
     return None
 
@@ -486,8 +486,8 @@ def _materials(ctx: TransitionContext) -> Refusal | None:
     needed = set(materials.value)
     given = set(ctx.value("materials") or ())
     if needed - given:
-        missing = ", ".join(sorted(needed - given))
-        return refuse(ctx, "repair.materials", f"materials missing: {missing}", governing=materials)
+        missing = f"materials missing: {', '.join(sorted(needed - given))}"
+        return refuse(ctx, "repair.materials", missing, governed_by=materials)
     return None
 
 

@@ -196,6 +196,11 @@ ENTRIES: tuple[Entry, ...] = (
         {"facts": value([creditflow.Facts("road_transport", "B")])},
     ),
     Entry(
+        "Engine.trace",
+        of(w.engine, "trace"),
+        {"facts": value(creditflow.Facts("road_transport", "B", lists={"watch"}))},
+    ),
+    Entry(
         "Decision.explain",
         of(lambda: w.engine().decide(creditflow.Facts("road_transport", "B")), "explain"),
         {"lang": value("en")},
@@ -574,9 +579,11 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "Page",
             "PlanSettings",
             "PublishedRecord",
+            "RuleMatch",
             "RepairEligibility",
             "StoredEvent",
             "Stratum",
+            "Trace",
             "Verification",
             "WorkdayCount",
         ),

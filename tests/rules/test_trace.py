@@ -18,8 +18,8 @@ def test_a_trace_lists_every_matching_rule_and_the_winner(engine: creditflow.Eng
     trace = engine.trace(Facts("road_transport", "C", lists={"watch"}))
     assert trace.decision is engine.decide(Facts("road_transport", "C", lists={"watch"}))
     assert [(m.rule_id, m.position, m.won) for m in trace.matches] == [
-        ("watch-list", 1, True),
-        ("grade-c", 8, False),
+        ("watch-list", 2, True),
+        ("grade-c", 9, False),
     ]
     assert trace.matches[0].conditions == ("list_watch = true", "grade_rank <= 3 (is 3)")
     assert trace.matches[1].conditions == ("grade = 'C'",)

@@ -27,7 +27,7 @@ _OPERATORS = {"$neq": "!=", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
 class RuleMatch:
     """One rule whose condition the facts satisfy.
 
-    ``position`` is the rule's place in the pack (0 for the first rule); ``conditions`` are
+    ``position`` is the rule's place in the pack (1 for the first rule); ``conditions`` are
     the conditions that held, each with the value the facts gave it, e.g.
     ``"grade_rank <= 3 (is 2)"``; ``won`` is true for the rule that decided.
     """
@@ -71,7 +71,7 @@ class Trace:
         ]
         for m in self.matches:
             mark = "*" if m.won else " "
-            lines.append(f"  {mark} {m.rule_id} (rule {m.position + 1}, priority {m.priority})")
+            lines.append(f"  {mark} {m.rule_id} (rule {m.position}, priority {m.priority})")
             lines += [f"      {c}" for c in m.conditions]
         lines.append(f"  decided by {d.rule_id}: {self.reason}")
         return "\n".join(lines)
@@ -94,7 +94,7 @@ def trace_of(policy: Policy, decision: Decision, matched: tuple[int, ...]) -> Tr
     matches = tuple(
         RuleMatch(
             rule_id=rules[i].rule_id,
-            position=i,
+            position=i + 1,
             priority=rules[i].priority,
             conditions=tuple(held(rules[i].when, fields)),
             won=i == winner,

@@ -465,6 +465,11 @@ ENTRIES: tuple[Entry, ...] = (
         "PlanSettings.of", supervision.PlanSettings.of, {"settings": lambda: w.policy().inspection}
     ),
     Entry(
+        "impact",
+        supervision.impact,
+        {"new": POLICY, "old": w.old_policy, "population": w.population},
+    ),
+    Entry(
         "draw_plan",
         supervision.draw_plan,
         {
@@ -563,10 +568,12 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "DemoReport",
             "Effect",
             "Gap",
+            "GroupImpact",
             "GradeInForce",
             "GradeRow",
             "Handbook",
             "HistoryEntry",
+            "ImpactReport",
             "InspectionPlan",
             "Inspection",
             "InspectorLoad",
@@ -577,6 +584,7 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "Overlap",
             "PackVersion",
             "Page",
+            "PlanCount",
             "PlanSettings",
             "PublishedRecord",
             "RuleMatch",

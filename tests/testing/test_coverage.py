@@ -57,6 +57,14 @@ def test_the_named_pack_is_reported_even_when_nothing_decided(pytester: pytest.P
     result.stdout.fnmatch_lines([f"{PACK} (digest *): 0 decisions, 0 of 10 rules hit, *"])
 
 
+def test_a_pack_that_cannot_load_is_named_not_a_crash(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
+    result = pytester.runpytest(*PLUGIN, "--creditflow-coverage", "--creditflow-policy", "nope@1")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["--creditflow-policy nope@1: *nope*"])
+    assert result.ret == 0
+
+
 def test_without_the_option_nothing_is_reported_or_observed(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_pack=TESTS)
     result = pytester.runpytest(*PLUGIN)

@@ -23,6 +23,7 @@ import pytest
 
 from creditflow.book.book import CreditBook
 from creditflow.calendar.workdays import WorkdayCalendar
+from creditflow.errors import CreditflowError
 from creditflow.policy.model import Policy
 from creditflow.rules.loading import load_policy
 from creditflow.testing.coverage import Coverage, record_coverage
@@ -85,10 +86,14 @@ def pytest_terminal_summary(
     coverage = config.stash[_COVERAGE][1]
     named: str | None = config.getoption("creditflow_policy")
     packs = list(coverage.policies)
-    if named is not None:
-        policy = _policy(config)
-        packs = [policy, *(p for p in packs if p != policy)]
     terminalreporter.write_sep("-", "creditflow coverage")
+    if named is not None:
+        try:
+            policy = _policy(config)
+        except CreditflowError as error:
+            terminalreporter.write_line(f"{_OPTION} {named}: {error}")
+        else:
+            packs = [policy, *(p for p in packs if p != policy)]
     if not packs:
         terminalreporter.write_line("no creditflow decision was made")
     for policy in packs:

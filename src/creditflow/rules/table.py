@@ -24,7 +24,7 @@ from creditflow.rules.analysis import AnalysisReport, Gap, Overlap, find_order_v
 from creditflow.rules.decision import Decision
 from creditflow.rules.signature import MAX_SIGNATURES, message, signature_count, signatures
 
-__all__ = ["DecisionTable", "compile_table", "reference_table", "resolve"]
+__all__ = ["DecisionTable", "compile_table", "reference_table"]
 
 Key = tuple[str, str, frozenset[str], frozenset[str]]
 HitFinder = Callable[[Mapping[str, Any]], frozenset[int]]
@@ -103,7 +103,7 @@ def _compile(policy: Policy, hits_of: HitFinder) -> DecisionTable:
         matched = sorted(hits_of(message(policy, facts)))
         found = tuple(matched)
         matches[key] = shared.setdefault(found, found)
-        winner = resolve(policy.decisions.hit_policy, rules, matched)
+        winner = _resolve(policy.decisions.hit_policy, rules, matched)
         if not matched:
             gaps.append(Gap(facts))
         elif winner is None:
@@ -123,7 +123,7 @@ def _compile(policy: Policy, hits_of: HitFinder) -> DecisionTable:
     return DecisionTable(policy, decisions, report, matches)
 
 
-def resolve(
+def _resolve(
     hit_policy: HitPolicy, rules: tuple[DecisionRule, ...], matched: list[int]
 ) -> int | None:
     """The index of the deciding rule, or None for a gap or an unresolved overlap."""

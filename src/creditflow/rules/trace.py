@@ -96,7 +96,7 @@ def trace_of(policy: Policy, decision: Decision, matched: tuple[int, ...]) -> Tr
             rule_id=rules[i].rule_id,
             position=i + 1,
             priority=rules[i].priority,
-            conditions=tuple(held(rules[i].when, fields)),
+            conditions=tuple(_held(rules[i].when, fields)),
             won=i == winner,
         )
         for i in matched
@@ -104,14 +104,14 @@ def trace_of(policy: Policy, decision: Decision, matched: tuple[int, ...]) -> Tr
     return Trace(decision, hit_policy, matches, _reason(hit_policy, rules, matched, winner))
 
 
-def held(condition: Mapping[str, Any], fields: Mapping[str, Any]) -> list[str]:
+def _held(condition: Mapping[str, Any], fields: Mapping[str, Any]) -> list[str]:
     """The atomic conditions of a satisfied ``condition`` that held, with the values read.
 
     Under ``$and`` every part held; under ``$or``, only the parts that held are listed.
     """
     ((key, body),) = condition.items()
     if key in ("$and", "$or"):
-        return [text for part in body if evaluate(part, fields) for text in held(part, fields)]
+        return [text for part in body if evaluate(part, fields) for text in _held(part, fields)]
     if key.startswith("$"):
         ((name, value),) = body.items()
         return [f"{name} {_OPERATORS[key]} {_show(value)} (is {_show(fields[name])})"]

@@ -196,6 +196,11 @@ ENTRIES: tuple[Entry, ...] = (
         {"facts": value([creditflow.Facts("road_transport", "B")])},
     ),
     Entry(
+        "Engine.trace",
+        of(w.engine, "trace"),
+        {"facts": value(creditflow.Facts("road_transport", "B", lists={"watch"}))},
+    ),
+    Entry(
         "Decision.explain",
         of(lambda: w.engine().decide(creditflow.Facts("road_transport", "B")), "explain"),
         {"lang": value("en")},
@@ -465,6 +470,11 @@ ENTRIES: tuple[Entry, ...] = (
         "PlanSettings.of", supervision.PlanSettings.of, {"settings": lambda: w.policy().inspection}
     ),
     Entry(
+        "impact",
+        supervision.impact,
+        {"new": POLICY, "old": w.old_policy, "population": w.population},
+    ),
+    Entry(
         "draw_plan",
         supervision.draw_plan,
         {
@@ -564,10 +574,12 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "DemoReport",
             "Effect",
             "Gap",
+            "GroupImpact",
             "GradeInForce",
             "GradeRow",
             "Handbook",
             "HistoryEntry",
+            "ImpactReport",
             "InspectionPlan",
             "Inspection",
             "InspectorLoad",
@@ -578,11 +590,14 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "Overlap",
             "PackVersion",
             "Page",
+            "PlanCount",
             "PlanSettings",
             "PublishedRecord",
+            "RuleMatch",
             "RepairEligibility",
             "StoredEvent",
             "Stratum",
+            "Trace",
             "Verification",
             "WorkdayCount",
         ),

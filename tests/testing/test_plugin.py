@@ -54,3 +54,12 @@ def test_fixtures_without_the_option_use_the_default_pack(tmp_path: Path) -> Non
     command = [*PYTEST, "--rootdir", str(tmp_path), str(tmp_path)]
     result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_example_reports_its_coverage() -> None:
+    result = run_pytest()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "creditflow coverage" in result.stdout
+    head = "riverside-transport@2026.1 (digest "
+    line = next(line for line in result.stdout.splitlines() if line.startswith(head))
+    assert "10 of 10 rules hit" in line

@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from creditflow.cli import impact
 from creditflow.cli.common import EXIT_OK, EXIT_PROBLEMS
 from creditflow.rules.loading import check_policy
 
@@ -18,6 +19,10 @@ DESCRIPTION = """\
 Read and validate a policy pack and analyse its decision table: schema problems (with the
 key path at fault), gaps, unresolved overlaps and order violations between grades; rules that
 never decide anything are listed as warnings. Exit code 0 if the pack is sound, 1 if not.
+
+With --against OLD, also the changes from OLD, setting by setting; with --population FILE
+too, how many subjects of each domain and grade get another ratio, other inspections or other
+measures, and the subjects drawn and inspections of the year's plan under each pack.
 """
 
 
@@ -38,13 +43,18 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         default="text",
         help="output: a report for people (default) or JSON",
     )
-    parser.set_defaults(handler=run)
+    impact.add_options(parser)
+    parser.set_defaults(handler=run, parser=parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the analysis report of the pack; 0 if it is sound, 1 if it has problems."""
     source: str | None = args.pack if args.pack is not None else args.policy
     on: dt.date | None = args.on
+    if args.against is not None:
+        return impact.run_impact(args, source, on)
+    if args.population is not None:
+        args.parser.error("--population needs --against OLD")
     report = check_policy(source, on=on)
     if args.format == "json":
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)

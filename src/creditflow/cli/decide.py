@@ -32,6 +32,10 @@ decided and written in chunks, so any number of lines runs in bounded memory.
 
 At the first bad line (invalid JSON, a missing key, an unknown name), the decisions of the
 lines before it are written, one error naming the line goes to stderr and the exit code is 2.
+
+With --trace, each decision comes with its trace: every rule that matched, the conditions
+that held, and why the winner won under the pack's hit policy (a "trace" object in JSON
+lines; indented lines after the row in a table).
 """
 
 
@@ -74,6 +78,12 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         choices=("zh", "en"),
         metavar="{zh,en}",
         help="add an explanation of each decision in Chinese or English",
+    )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="add the trace of each decision: every rule that matched, the conditions that "
+        "held, and why the winner won under the hit policy",
     )
     parser.add_argument(
         "--chunk-size",
@@ -128,9 +138,10 @@ def _check_usage(args: argparse.Namespace) -> None:
 
 def _writer(args: argparse.Namespace, engine: Engine) -> DecisionWriter:
     explain: Language | None = args.explain
+    trace = engine.trace if args.trace else None
     if args.format == "table":
-        return TableWriter(sys.stdout, engine.table.decisions.values(), explain)
-    return JsonLinesWriter(sys.stdout, explain)
+        return TableWriter(sys.stdout, engine.table.decisions.values(), explain, trace)
+    return JsonLinesWriter(sys.stdout, explain, trace)
 
 
 def _take(requests: Iterator[Request], size: int) -> tuple[list[Request], LineError | None]:

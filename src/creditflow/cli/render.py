@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TextIO
 
 from creditflow.cli.requests import Request
+from creditflow.core.facts import Facts
 from creditflow.core.labels import Language
 from creditflow.rules.decision import Decision, format_ratio
+from creditflow.rules.trace import Trace
 
 __all__ = ["DecisionWriter", "JsonLinesWriter", "TableWriter", "table_cells"]
+
+Tracer = Callable[[Facts], Trace]
+"""``Engine.trace``: given to a writer, each decision is followed by its trace."""
 
 TABLE_HEADER = ("domain", "grade", "lists", "flags", "ratio", "inspections", "rule", "measures")
 
@@ -24,14 +29,18 @@ class DecisionWriter(Protocol):
 
 class JsonLinesWriter:
     """One JSON object per decision: ``id`` first when the request has one, then
-    :meth:`Decision.to_dict`, then ``explanation`` when a language is given.
+    :meth:`Decision.to_dict`, then ``explanation`` when a language is given, then ``trace``
+    (:meth:`Trace.to_dict <creditflow.rules.Trace.to_dict>`) with a tracer.
 
     Decisions are shared by every request with the same facts, so each is serialised once.
     """
 
-    def __init__(self, out: TextIO, explain: Language | None = None) -> None:
+    def __init__(
+        self, out: TextIO, explain: Language | None = None, trace: Tracer | None = None
+    ) -> None:
         self._out = out
         self._explain = explain
+        self._trace = trace
         self._bodies: dict[int, str] = {}
 
     def write(self, requests: Sequence[Request], decisions: Sequence[Decision]) -> None:
@@ -53,6 +62,8 @@ class JsonLinesWriter:
         data = decision.to_dict()
         if self._explain is not None:
             data["explanation"] = decision.explain(self._explain)
+        if self._trace is not None:
+            data["trace"] = self._trace(decision.facts).to_dict()
         return _dumps(data)
 
 
@@ -61,14 +72,20 @@ class TableWriter:
 
     Column widths are those of the widest value any decision of the table can show, so rows
     written chunk by chunk stay aligned. With a language, each row is followed by its
-    explanation, indented.
+    explanation, indented; with a tracer, by its trace (:meth:`Trace.to_text
+    <creditflow.rules.Trace.to_text>`), indented.
     """
 
     def __init__(
-        self, out: TextIO, every: Iterable[Decision], explain: Language | None = None
+        self,
+        out: TextIO,
+        every: Iterable[Decision],
+        explain: Language | None = None,
+        trace: Tracer | None = None,
     ) -> None:
         self._out = out
         self._explain = explain
+        self._trace = trace
         self._cells = {id(d): table_cells(d) for d in every}
         rows = [TABLE_HEADER, *self._cells.values()]
         self._widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_HEADER) - 1)]
@@ -85,6 +102,9 @@ class TableWriter:
             lines.append(self._row(cells))
             if self._explain is not None:
                 lines.append(f"  {decision.explain(self._explain)}")
+            if self._trace is not None:
+                text = self._trace(decision.facts).to_text()
+                lines += [f"  {line}" for line in text.splitlines()]
         self._out.write("\n".join(lines) + "\n")
         self._out.flush()
 

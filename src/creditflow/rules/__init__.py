@@ -5,6 +5,7 @@ from creditflow.rules.decision import Decision, format_ratio
 from creditflow.rules.engine import Engine
 from creditflow.rules.loading import check_policy, load_policy
 from creditflow.rules.table import DecisionTable, compile_table, reference_table
+from creditflow.rules.trace import RuleMatch, Trace
 
 __all__ = [
     "AnalysisReport",
@@ -14,6 +15,8 @@ __all__ = [
     "Gap",
     "OrderViolation",
     "Overlap",
+    "RuleMatch",
+    "Trace",
     "check_policy",
     "compile_table",
     "format_ratio",

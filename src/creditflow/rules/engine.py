@@ -18,6 +18,7 @@ from creditflow.policy.model import Policy
 from creditflow.rules.analysis import AnalysisReport
 from creditflow.rules.decision import Decision
 from creditflow.rules.table import DecisionTable, compile_table
+from creditflow.rules.trace import Trace, trace_of
 
 __all__ = ["Engine"]
 
@@ -57,6 +58,16 @@ class Engine:
             return self._decisions[(facts.domain, facts.grade, facts.lists, facts.flags)]
         except (KeyError, AttributeError):
             raise self._why_undecided(facts) from None
+
+    def trace(self, facts: Facts) -> Trace:
+        """Why ``facts`` get their decision: every rule that matched, the conditions that held,
+        and why the winner won under the pack's hit policy.
+
+        Raises the same errors as :meth:`decide`; the trace's ``decision`` is what
+        :meth:`decide` returns.
+        """
+        decision = self.decide(facts)
+        return trace_of(self.policy, decision, self.table.matches[decision.facts.key])
 
     def decide_many(self, facts: Iterable[Facts]) -> list[Decision]:
         """Decisions for many facts, in order. Much faster than calling :meth:`decide` in a loop.

@@ -32,11 +32,17 @@ HitFinder = Callable[[Mapping[str, Any]], frozenset[int]]
 
 @attrs.frozen(eq=False)
 class DecisionTable:
-    """Every decided signature of one policy version, and the analysis of the table."""
+    """Every decided signature of one policy version, and the analysis of the table.
+
+    ``matches`` holds, for every signature, the indexes (in file order) of the rules whose
+    condition it satisfies, before the hit policy picked one: what :meth:`Engine.trace
+    <creditflow.rules.Engine.trace>` shows. Equal tuples are shared, so it costs little.
+    """
 
     policy: Policy
     decisions: Mapping[Key, Decision] = attrs.field(repr=False)
     report: AnalysisReport
+    matches: Mapping[Key, tuple[int, ...]] = attrs.field(repr=False, factory=dict)
 
     def rows(self) -> list[Decision]:
         """The decisions in signature order (domain, grade best first, lists, flags)."""
@@ -89,8 +95,14 @@ def _compile(policy: Policy, hits_of: HitFinder) -> DecisionTable:
     gaps: list[Gap] = []
     overlaps: list[Overlap] = []
     used: set[int] = set()
+    decisions: dict[Key, Decision] = {}
+    matches: dict[Key, tuple[int, ...]] = {}
+    shared: dict[tuple[int, ...], tuple[int, ...]] = {}  # one tuple per distinct set of hits
     for facts in signatures(policy):
+        key = facts.key
         matched = sorted(hits_of(message(policy, facts)))
+        found = tuple(matched)
+        matches[key] = shared.setdefault(found, found)
         winner = _resolve(policy.decisions.hit_policy, rules, matched)
         if not matched:
             gaps.append(Gap(facts))
@@ -98,7 +110,7 @@ def _compile(policy: Policy, hits_of: HitFinder) -> DecisionTable:
             overlaps.append(Overlap(facts, tuple(rules[i].rule_id for i in matched)))
         else:
             used.add(winner)
-            decided[facts] = _decision(policy, facts, rules[winner])
+            decided[facts] = decisions[key] = _decision(policy, facts, rules[winner])
     report = AnalysisReport(
         source=policy.origin,
         policy_key=policy.key,
@@ -108,7 +120,7 @@ def _compile(policy: Policy, hits_of: HitFinder) -> DecisionTable:
         violations=tuple(find_order_violations(policy, decided)),
         unused_rules=tuple(r.rule_id for i, r in enumerate(rules) if i not in used),
     )
-    return DecisionTable(policy, {f.key: d for f, d in decided.items()}, report)
+    return DecisionTable(policy, decisions, report, matches)
 
 
 def _resolve(

@@ -28,6 +28,7 @@ from creditflow.supervision.exports import (
     write_plan,
 )
 from creditflow.supervision.ids import check_subject_id, is_valid_subject_id
+from creditflow.supervision.impacts import GroupImpact, ImpactReport, PlanCount, impact
 from creditflow.supervision.notice import mask_name, public_subject, render_notice
 from creditflow.supervision.plan import Inspection, InspectionPlan, InspectorLoad, PlanSettings
 from creditflow.supervision.readers import (
@@ -44,10 +45,13 @@ __all__ = [
     "INSPECTOR_COLUMNS",
     "LEGAL_MINIMUM_INSPECTORS",
     "POPULATION_COLUMNS",
+    "GroupImpact",
+    "ImpactReport",
     "Inspection",
     "InspectionPlan",
     "Inspector",
     "InspectorLoad",
+    "PlanCount",
     "PlanSettings",
     "PopulationEntry",
     "Stratum",
@@ -56,6 +60,7 @@ __all__ = [
     "check_subject_id",
     "draw_plan",
     "first_difference",
+    "impact",
     "is_valid_subject_id",
     "mask_name",
     "plan_from_json",

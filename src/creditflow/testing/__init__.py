@@ -2,7 +2,8 @@
 
 Hypothesis strategies (:mod:`creditflow.testing.strategies`), policy checks as test helpers
 (:func:`assert_policy_sound`, :func:`assert_monotone`), a stateful base over the credit book
-(:class:`BookStateMachine`) and a pytest plugin (:mod:`creditflow.testing.plugin`)::
+(:class:`BookStateMachine`), coverage of a pack by the tests (:func:`record_coverage`) and a
+pytest plugin (:mod:`creditflow.testing.plugin`)::
 
     from hypothesis import given
     from creditflow.testing import assert_policy_sound, strategies as cst
@@ -35,6 +36,7 @@ def _hypothesis_setup_hook() -> None:
 from typing import Any  # noqa: E402
 
 from creditflow.testing.checks import assert_monotone, assert_policy_sound  # noqa: E402
+from creditflow.testing.coverage import Coverage, CoverageReport, record_coverage  # noqa: E402
 
 # The pytest plugin and the checks work without Hypothesis: the plugin's entry point is
 # installed with creditflow itself, and must not break pytest where the `test` extra is not.
@@ -75,10 +77,13 @@ _STATEFUL = (
 __all__ = [
     "BookStateMachine",
     "CommitmentStateMachine",
+    "Coverage",
+    "CoverageReport",
     "ListingStateMachine",
     "ObjectionStateMachine",
     "RepairStateMachine",
     "assert_monotone",
     "assert_policy_sound",
+    "record_coverage",
     "strategies",
 ]

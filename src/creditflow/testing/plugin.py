@@ -6,10 +6,15 @@ Installed through the ``pytest11`` entry point (or ``-p creditflow.testing.plugi
 
 Fixtures: ``creditflow_policy``, ``memory_book``, ``sqlite_book``, ``workday_calendar`` and
 ``fixed_clock``. The books use the policy, the calendar and the clock.
+
+``--creditflow-coverage`` counts every decision the session's engines make and prints, at
+the end, the rules of each pack that decided, those that never did and the signatures never
+decided (:mod:`creditflow.testing.coverage`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,8 +23,10 @@ import pytest
 
 from creditflow.book.book import CreditBook
 from creditflow.calendar.workdays import WorkdayCalendar
+from creditflow.errors import CreditflowError
 from creditflow.policy.model import Policy
 from creditflow.rules.loading import load_policy
+from creditflow.testing.coverage import Coverage, record_coverage
 
 __all__ = [
     "FIXED_TIME",
@@ -27,6 +34,9 @@ __all__ = [
     "fixed_clock",
     "memory_book",
     "pytest_addoption",
+    "pytest_configure",
+    "pytest_terminal_summary",
+    "pytest_unconfigure",
     "sqlite_book",
     "workday_calendar",
 ]
@@ -35,10 +45,20 @@ FIXED_TIME = dt.datetime(2026, 6, 1, 1, 0, tzinfo=dt.UTC)
 """What ``fixed_clock`` always returns: 2026-06-01 09:00 Beijing time, in UTC."""
 
 _OPTION = "--creditflow-policy"
+_COVERAGE = pytest.StashKey[tuple[contextlib.ExitStack, Coverage]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add ``--creditflow-policy PATH_OR_NAME`` (default: the default pack in force today)."""
+    """Add ``--creditflow-policy PATH_OR_NAME`` (default: the default pack in force today) and
+    ``--creditflow-coverage``."""
+    parser.addoption(
+        "--creditflow-coverage",
+        dest="creditflow_coverage",
+        action="store_true",
+        default=False,
+        help="report the rules of each creditflow pack the session's decisions hit, the rules "
+        "never hit and the signatures never decided",
+    )
     parser.addoption(
         _OPTION,
         dest="creditflow_policy",
@@ -49,14 +69,56 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """With ``--creditflow-coverage``, start counting decisions for the whole session."""
+    if config.getoption("creditflow_coverage", default=False):
+        stack = contextlib.ExitStack()
+        config.stash[_COVERAGE] = (stack, stack.enter_context(record_coverage()))
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """Print the coverage of the ``--creditflow-policy`` pack (if given) and of every pack
+    some engine decided for."""
+    if _COVERAGE not in config.stash:
+        return
+    coverage = config.stash[_COVERAGE][1]
+    named: str | None = config.getoption("creditflow_policy")
+    packs = list(coverage.policies)
+    terminalreporter.write_sep("-", "creditflow coverage")
+    if named is not None:
+        try:
+            policy = _policy(config)
+        except CreditflowError as error:
+            terminalreporter.write_line(f"{_OPTION} {named}: {error}")
+        else:
+            packs = [policy, *(p for p in packs if p != policy)]
+    if not packs:
+        terminalreporter.write_line("no creditflow decision was made")
+    for policy in packs:
+        terminalreporter.write_line(coverage.report(policy).to_text())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop counting decisions."""
+    if _COVERAGE in config.stash:
+        config.stash[_COVERAGE][0].close()
+        del config.stash[_COVERAGE]
+
+
 @pytest.fixture(scope="session")
 def creditflow_policy(pytestconfig: pytest.Config) -> Policy:
     """The pack named by ``--creditflow-policy``, loaded and analysed (a path is read relative
     to the directory pytest was started in)."""
-    source: str | None = pytestconfig.getoption("creditflow_policy")
+    return _policy(pytestconfig)
+
+
+def _policy(config: pytest.Config) -> Policy:
+    source: str | None = config.getoption("creditflow_policy")
     if source is not None and (source.endswith(".toml") or "/" in source):
         path = Path(source)
-        source = str(path if path.is_absolute() else pytestconfig.invocation_params.dir / path)
+        source = str(path if path.is_absolute() else config.invocation_params.dir / path)
     return load_policy(source)
 
 

@@ -128,8 +128,13 @@ class AnalysisReport:
     """What the analysis of one pack found. ``ok`` is True when the pack may be served.
 
     ``schema_problems`` holds validation problems when the pack could not even be read (the
-    other fields are then empty). ``unused_rules`` never decide any signature: a warning,
-    not an error (a later rule shadowed by earlier ones under the ``first`` policy, say).
+    other fields are then empty). ``policy_problems`` holds what the one soundness check
+    (:func:`creditflow.workflows.soundness.analyse_policy`) finds outside the table: periods
+    that are not positive, blank bases, workflow events no role may fire, deadline settings
+    the machines cannot resolve. ``violations`` are grade-order violations,
+    ``direction_violations`` lists or flags that move supervision against their declared
+    direction. ``unused_rules`` never decide any signature: a warning, not an error (a later
+    rule shadowed by earlier ones under the ``first`` policy, say).
     """
 
     source: str

@@ -7,7 +7,7 @@ import itertools
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 import attrs
 
@@ -279,11 +279,49 @@ def find_direction_violations(
     if not items:
         return []
     rows, rules = _rows(items, decided)
+    found = []
+    for (pos, measure, a, b), group in _groups_of_pairs(policy, items, rows, _Moved(rules)).items():
+        kind, name, direction = items[pos]
+        lists, flags = _names(items, group.mask)
+        added = _names(items, group.mask | 1 << pos)
+        violation = DirectionViolation(
+            without=Facts(group.domain, group.grade, lists, flags),
+            added=Facts(group.domain, group.grade, *added),
+            kind=kind,
+            name=name,
+            direction=direction,
+            measure=measure,
+            without_value=_value(rules[a], measure),
+            added_value=_value(rules[b], measure),
+            rule_ids=(rules[a].rule_id, rules[b].rule_id),
+            pairs=group.pairs,
+        )
+        found.append((group.order, pos, _MEASURES.index(measure), violation))
+    return [v for *_, v in sorted(found, key=lambda f: f[:3])]
+
+
+@attrs.define
+class _Group:
+    """The pairs of signatures with one fault: the smallest (by ``order``) and how many."""
+
+    order: tuple[int, ...]
+    domain: str
+    grade: str
+    mask: int
+    pairs: int = 0
+
+
+def _groups_of_pairs(
+    policy: Policy,
+    items: list[_Item],
+    rows: dict[tuple[str, str], list[int]],
+    moved: _Moved,
+) -> dict[tuple[int, Measure, int, int], _Group]:
+    """Every fault, keyed by (item added, measure, rule without, rule with)."""
     masks = sorted(range(1 << len(items)), key=lambda m: (m.bit_count(), *_names(items, m)))
     place = {mask: i for i, mask in enumerate(masks)}  # smallest signature first
     domains = list(policy.domains)
-    moved = _Moved(rules)
-    groups: dict[tuple[int, Measure, int, int], list[Any]] = {}
+    groups: dict[tuple[int, Measure, int, int], _Group] = {}
     for pos, (_, _, direction) in enumerate(items):
         low = [m for m in range(1 << len(items)) if not m >> pos & 1]
         pick_low, pick_high = _picker(low), _picker([m | 1 << pos for m in low])
@@ -296,22 +334,11 @@ def find_direction_violations(
             for (a, b), (count, m) in _pairs(low, row, 1 << pos, bad, place).items():
                 order = (m.bit_count(), *cell, place[m])
                 for measure in moved(a, b, direction):
-                    group = groups.setdefault((pos, measure, a, b), [order, domain, grade, m, 0])
-                    if order < group[0]:
-                        group[:4] = [order, domain, grade, m]
-                    group[4] += count
-    found = []
-    for (pos, measure, a, b), (order, domain, grade, m, count) in groups.items():
-        kind, name, direction = items[pos]
-        without = Facts(domain, grade, *_names(items, m))
-        added = Facts(domain, grade, *_names(items, m | 1 << pos))
-        values = (_value(rules[a], measure), _value(rules[b], measure))
-        ids = (rules[a].rule_id, rules[b].rule_id)
-        violation = DirectionViolation(
-            without, added, kind, name, direction, measure, *values, ids, count
-        )
-        found.append((order, pos, _MEASURES.index(measure), violation))
-    return [v for *_, v in sorted(found, key=lambda f: f[:3])]
+                    group = groups.setdefault((pos, measure, a, b), _Group(order, domain, grade, m))
+                    if order < group.order:
+                        group.order, group.domain, group.grade, group.mask = order, domain, grade, m
+                    group.pairs += count
+    return groups
 
 
 class _Moved:

@@ -344,7 +344,9 @@ class PolicyError(InvalidInput):
 
 
 class PolicyAnalysisError(PolicyError):
-    """The decision table has gaps, unresolved overlaps or order violations.
+    """A pack fails the one soundness check: its decision table has gaps, unresolved overlaps,
+    grade-order or direction violations, or the pack has a period that is not positive, a blank
+    basis, or a workflow event or setting the book could not run.
 
     ``report`` is the full :class:`~creditflow.rules.analysis.AnalysisReport`.
     """

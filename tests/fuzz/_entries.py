@@ -206,6 +206,7 @@ ENTRIES: tuple[Entry, ...] = (
         {"lang": value("en")},
     ),
     Entry("compile_table", rules.compile_table, {"policy": POLICY}),
+    Entry("analyse_policy", workflows.analyse_policy, {"policy": POLICY}),
     Entry("reference_table", rules.reference_table, {"policy": POLICY}),
     Entry("format_ratio", rules.format_ratio, {"ratio": value(Fraction(1, 20))}),
     # ---------------------------------------------------------------- workflows
@@ -570,6 +571,7 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "CreditStatus",
             "Decision",
             "DecisionTable",
+            "DirectionViolation",
             "DeadlineState",
             "DemoReport",
             "Effect",

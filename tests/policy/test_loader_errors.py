@@ -357,3 +357,58 @@ def test_a_pack_without_a_transitional_rule_judges_by_the_new_version() -> None:
     data = national_data()
     del data["transition"]
     assert transitional_rule(policy_from_data(data, "test.toml")) == "new"
+
+
+# ---------------------------------------------------------------- directions of lists and flags
+
+
+def test_every_list_kind_and_flag_must_declare_its_direction() -> None:
+    data = national_data()
+    del data["lists"]["red"]["direction"]
+    del data["flags"]["commitment_breached"]["direction"]
+    problems = problems_of(data)
+    assert set(problems) == {"lists.red.direction", "flags.commitment_breached.direction"}
+    assert problems["lists.red.direction"].startswith("missing; declare whether it raises")
+
+
+def test_a_direction_is_adverse_or_favourable() -> None:
+    data = national_data()
+    data["lists"]["watch"]["direction"] = "upwards"
+    assert problems_of(data) == {
+        "lists.watch.direction": "'upwards' is not one of adverse, favourable"
+    }
+
+
+def test_a_flag_direction_carries_its_own_basis() -> None:
+    data = national_data()
+    data["flags"]["commitment_breached"]["direction"] = "adverse"
+    problems = problems_of(data)
+    assert problems["flags.commitment_breached.direction"].startswith(
+        "a flag has no basis of its own: write direction = { value = 'adverse', basis"
+    )
+    data["flags"]["commitment_breached"]["direction"] = {"value": "adverse"}
+    assert set(problems_of(data)) == {
+        "flags.commitment_breached.direction.basis",
+        "flags.commitment_breached.direction.source",
+    }
+
+
+def test_a_list_with_a_severity_cannot_be_favourable() -> None:
+    data = national_data()
+    data["lists"]["serious"]["direction"] = {
+        "value": "favourable",
+        "basis": "test",
+        "source": "configurable",
+    }
+    assert problems_of(data) == {
+        "lists.serious.direction": "'favourable', but a listing is a serious credit record: "
+        "a list that punishes dishonesty is adverse"
+    }
+
+
+def test_a_bare_list_direction_takes_the_tables_basis() -> None:
+    data = national_data()
+    data["lists"]["red"]["direction"] = "favourable"
+    policy = policy_from_data(data, "test.toml")
+    assert policy.lists["red"].direction.value == "favourable"
+    assert policy.lists["red"].direction.basis == policy.lists["red"].basis

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from fractions import Fraction
 from typing import Any
 
+import attrs
 import pytest
 
 import creditflow
@@ -11,6 +14,8 @@ from _packs import national_data
 from creditflow.errors import PolicyAnalysisError
 from creditflow.policy.loader import policy_from_data
 from creditflow.rules import compile_table
+from creditflow.rules.analysis import find_direction_violations
+from creditflow.rules.signature import signatures
 
 
 def rule(
@@ -143,3 +148,96 @@ def test_check_policy_returns_schema_problems_as_a_report(tmp_path: Any) -> None
 def test_check_policy_of_the_default_pack() -> None:
     report = creditflow.check_policy()
     assert report.ok, report.to_text()
+
+
+# ---------------------------------------------------------------- directions of lists and flags
+
+
+def test_a_serious_list_lowering_supervision_is_a_direction_violation() -> None:
+    serious = rule("serious-list", {"list_serious": True}, "0%", low=0)
+    report = analyse([serious, *grade_rules(**MONOTONE)])
+    assert not report.ok
+    assert report.violations == ()  # every grade gets 0 % on the list: the grade order holds
+    first = report.direction_violations[0]
+    assert (first.kind, first.name, first.direction) == ("list", "serious", "adverse")
+    assert first.without == creditflow.Facts("highway_construction", "AA")
+    assert first.added == creditflow.Facts("highway_construction", "AA", {"serious"})
+    assert (first.measure, first.without_value, first.added_value) == (
+        "sampling_ratio",
+        Fraction(1, 100),
+        Fraction(0),
+    )
+    assert first.rule_ids == ("grade-aa", "serious-list")
+    assert first.pairs == 5 * 4 * 2  # domains x sets of the other lists x sets of flags
+    assert {(v.measure, v.rule_ids[0]) for v in report.direction_violations} == {
+        ("sampling_ratio", f"grade-{g.lower()}") for g in MONOTONE
+    } | {("inspections_min", f"grade-{g.lower()}") for g in MONOTONE}
+    assert "decisions.directions" in {p.key for p in report.problems()}
+
+
+def test_a_favourable_list_raising_supervision_is_a_direction_violation() -> None:
+    red = rule("red-list", {"list_red": True}, "5%", low=0, inspections_per_year={"min": 0})
+    report = analyse([red, *grade_rules(**MONOTONE)])
+    raised = {(v.measure, v.rule_ids[0]) for v in report.direction_violations}
+    # 5 % is more than AA's 1 % and A's 2 %; no maximum is more than any maximum
+    assert ("sampling_ratio", "grade-aa") in raised
+    assert ("sampling_ratio", "grade-b") not in raised
+    assert ("inspections_max", "grade-aa") not in raised  # grade rules have no maximum either
+    assert all(v.direction == "favourable" for v in report.direction_violations)
+    assert "raises sampling_ratio from 1/100 (rule grade-aa) to 1/20 (rule red-list)" in str(
+        report.direction_violations[0]
+    )
+
+
+def test_an_as_needed_maximum_lowered_by_a_flag_is_a_direction_violation() -> None:
+    rules = grade_rules(**MONOTONE)  # no maximum: "as needed"
+    breach = rule(
+        "breach",
+        {"flag_commitment_breached": True},
+        "50%",
+        inspections_per_year={"min": 1, "max": 4},
+    )
+    report = analyse([breach, *rules])
+    assert {v.measure for v in report.direction_violations} == {"inspections_max"}
+    violation = report.direction_violations[0]
+    assert (violation.kind, violation.name) == ("flag", "commitment_breached")
+    assert "lowers inspections_max from unbounded (rule grade-aa) to 4 (rule breach)" in str(
+        violation
+    )
+
+
+def test_adding_an_adverse_list_to_a_favourable_one_is_checked_too() -> None:
+    """The red list may lower supervision, but adding the watch list to it must not."""
+    both = rule("watch-and-red", {"$and": [{"list_watch": True}, {"list_red": True}]}, "0%", 0)
+    red = rule("red-list", {"list_red": True}, "1%", low=0)
+    report = analyse([both, red, *grade_rules(**MONOTONE)])
+    lowered = [v for v in report.direction_violations if v.name == "watch"]
+    assert {v.rule_ids for v in lowered} == {("red-list", "watch-and-red")}
+    assert lowered[0].without == creditflow.Facts("highway_construction", "AA", {"red"})
+    assert lowered[0].measure == "sampling_ratio"
+
+
+def test_direction_analysis_of_51200_signatures_takes_milliseconds() -> None:
+    """The analysis runs at every load: 5 domains x 5 grades x 3 lists x 8 flags."""
+    data = national_data()
+    for i in range(7):
+        data["flags"][f"extra_{i}"] = {
+            "label": {"zh": "示例", "en": "Example"},
+            "direction": {"value": "adverse", "basis": "test", "source": "configurable"},
+        }
+    policy = policy_from_data(data, "eight-flags.toml")
+    decided = {
+        facts: _Row(Fraction(len(facts.lists) + len(facts.flags), 20), f"r{len(facts.flags)}")
+        for facts in signatures(policy)
+    }
+    assert len(decided) == 51_200
+    started = time.perf_counter()
+    assert find_direction_violations(policy, decided) == []
+    assert time.perf_counter() - started < 1.0  # about 0.1 s alone on the reference machine
+
+
+@attrs.frozen
+class _Row:
+    sampling_ratio: Fraction
+    rule_id: str
+    inspections_per_year: tuple[int, int | None] = (1, None)

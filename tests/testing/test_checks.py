@@ -116,7 +116,7 @@ def test_a_zero_period_is_caught() -> None:
         decision_deadline=attrs.evolve(POLICY.repair.decision_deadline, value=Period.workdays(0)),
     )
     with pytest.raises(
-        AssertionError, match="repair.decision_deadline must be positive, got 0 workdays"
+        AssertionError, match="repair.decision_deadline: must be positive, got 0 workdays"
     ):
         assert_policy_sound(attrs.evolve(POLICY, repair=repair))
 
@@ -124,3 +124,37 @@ def test_a_zero_period_is_caught() -> None:
 def test_an_unknown_measure_is_refused() -> None:
     with pytest.raises(ValueError, match="Cannot check measure='ratio'"):
         assert_monotone(POLICY, "ratio")  # type: ignore[arg-type]
+
+
+def test_an_adverse_list_that_lowers_supervision_is_caught() -> None:
+    """The issue's pack: the serious list gets 0 % under `first`, grade D 70 % off it."""
+    zero = DecisionRule(
+        rule_id="serious-list",
+        when={"list_serious": True},
+        sampling_ratio=Fraction(0),
+        inspections_per_year=(0, 0),
+        measures=frozenset(),
+        basis=Basis("test", Source.CONFIGURABLE),
+    )
+    with pytest.raises(AssertionError) as caught:
+        assert_policy_sound(with_rules(zero, *SOUND))
+    message = str(caught.value)
+    assert (
+        "decisions.directions: direction: adding adverse list serious lowers sampling_ratio "
+        "from 1/100 (rule grade-aa) to 0 (rule serious-list) in highway_construction/AA "
+        "lists=[] flags=[]" in message
+    )
+    assert (
+        "smallest counterexample Facts(domain='highway_construction', grade='AA', "
+        "lists=frozenset(), flags=frozenset()) gets sampling_ratio=1/100 (rule grade-aa), and "
+        "Facts(domain='highway_construction', grade='AA', lists=frozenset({'serious'}), "
+        "flags=frozenset()) with adverse list 'serious' added gets 0 (rule serious-list)"
+    ) in message
+
+
+def test_a_policy_the_book_could_not_run_is_caught() -> None:
+    events = {**POLICY.permissions.events, "objection": {"file": frozenset({"subject"})}}
+    permissions = attrs.evolve(POLICY.permissions, events=events)
+    with pytest.raises(AssertionError) as caught:
+        assert_policy_sound(attrs.evolve(POLICY, permissions=permissions))
+    assert "permissions.objection.forward: no role may fire it" in str(caught.value)

@@ -68,3 +68,23 @@ def test_every_built_in_pack_sets_what_the_machines_name(key: str) -> None:
     for machine in MACHINES.values():
         for event in machine.events:
             assert policy.permissions.roles(machine.name, event), f"{machine.name}.{event}"
+
+
+def test_a_cycle_with_no_way_to_a_final_state_is_found() -> None:
+    """Each state has a way out, but none leads to a final state (graph search backwards)."""
+    trapped = Machine(
+        name="trapped",
+        kinds="lists",
+        states=("a", "b", "done"),
+        finals=frozenset({"done"}),
+        transitions=(
+            Transition("open", (), "a"),
+            Transition("there", ("a",), "b"),
+            Transition("back", ("b",), "a"),
+            Transition("finish", ("done",), "a"),
+        ),
+    )
+    problems = machine_problems(trapped, GUARDS, EFFECTS)
+    assert "trapped: state 'a' has no path to a final state" in problems
+    assert "trapped: state 'b' has no path to a final state" in problems
+    assert not any("'done'" in p and "final" in p for p in problems)

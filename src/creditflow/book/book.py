@@ -37,6 +37,7 @@ from creditflow.errors import (
     Conflict,
     InvalidInput,
     NoPolicyInForce,
+    PolicyAnalysisError,
     TransitionRefused,
     UnknownCase,
     UnknownName,
@@ -46,7 +47,8 @@ from creditflow.workflows.case import Actor, Case, DeadlineState, Effect, Histor
 from creditflow.workflows.context import TransitionContext
 from creditflow.workflows.definitions import MACHINES
 from creditflow.workflows.effects import FollowUp
-from creditflow.workflows.settings import case_kinds, setting_problems
+from creditflow.workflows.settings import case_kinds
+from creditflow.workflows.soundness import analyse_policy
 from creditflow.workflows.transition import Outcome, apply
 
 __all__ = ["SYSTEM", "CreditBook"]
@@ -137,17 +139,22 @@ class CreditBook:
     # ------------------------------------------------------------------ policy
 
     def policy_on(self, on: dt.date) -> Policy:
-        """The policy that governs acts dated ``on``, checked against the workflows once."""
+        """The policy that governs acts dated ``on``. It passes the one soundness check
+        (:func:`creditflow.workflows.soundness.analyse_policy`): ``load_policy`` runs it on a
+        pack named by source, and a :class:`Policy` given to the book is checked once."""
         on = ensure_date(on, "on")
         policy = self._by_date.get(on)
         if policy is None:
             from creditflow.rules.loading import load_policy
 
             fixed = self._policy
-            policy = fixed if isinstance(fixed, Policy) else load_policy(fixed, on=on)
-            if policy.digest not in self._checked:
-                _check_policy(policy)
-                self._checked.add(policy.digest)
+            if not isinstance(fixed, Policy):
+                policy = load_policy(fixed, on=on)
+            else:
+                policy = fixed
+                if policy.digest not in self._checked:
+                    _check_policy(policy)
+                    self._checked.add(policy.digest)
             self._by_date[on] = policy
         return policy
 
@@ -761,17 +768,7 @@ def _check_actor(actor: object) -> None:
 
 
 def _check_policy(policy: Policy) -> None:
-    """A policy the book runs must set every period and permission the machines name."""
-    problems = setting_problems(policy, MACHINES)
-    for machine in MACHINES.values():
-        problems += [
-            f"permissions.{machine.name}.{event}: no role may fire it"
-            for event in machine.events
-            if not policy.permissions.roles(machine.name, event)
-        ]
-    if problems:
-        from creditflow.errors import PolicyError, PolicyProblem
-
-        raise PolicyError(
-            policy.origin, [PolicyProblem(policy.origin, "workflows", p) for p in problems]
-        )
+    """A policy the book runs passes the one soundness check, as ``load_policy`` does."""
+    report = analyse_policy(policy)
+    if not report.ok:
+        raise PolicyAnalysisError(policy.origin, report)

@@ -14,11 +14,13 @@ from creditflow.rules.loading import check_policy
 
 __all__ = ["add_parser", "run"]
 
-HELP = "check a policy pack: schema, gaps, overlaps, order of grades"
+HELP = "check a policy pack: schema, settings, workflows, gaps, overlaps, grade order, directions"
 DESCRIPTION = """\
-Read and validate a policy pack and analyse its decision table: schema problems (with the
-key path at fault), gaps, unresolved overlaps and order violations between grades; rules that
-never decide anything are listed as warnings. Exit code 0 if the pack is sound, 1 if not.
+Read and validate a policy pack and run the one soundness check that load_policy, the book and
+assert_policy_sound run: schema problems (with the key path at fault), periods that are not
+positive, blank bases, workflow events no role may fire, gaps, unresolved overlaps, order
+violations between grades and direction violations of lists and flags; rules that never decide
+anything are listed as warnings. Exit code 0 if the pack is sound, 1 if not.
 
 With --against OLD, also the changes from OLD, setting by setting; with --population FILE
 too, how many subjects of each domain and grade get another ratio, other inspections or other

@@ -29,9 +29,10 @@ def read_permissions(
 ) -> Permissions | None:
     """``[permissions]``: ``<machine> = { <event> = [roles...] }`` plus basis and source.
 
-    Which machines and events exist is the workflows' business: the book checks that every
-    event of every machine is covered when it binds a policy. A pack without the table (one
-    that only decides supervision) grants nothing, under the pack's own basis.
+    Which machines and events exist is the workflows' business: the one soundness check
+    (:func:`creditflow.workflows.soundness.analyse_policy`, run by ``load_policy``, ``check``,
+    the book and the kit) refuses a pack that leaves any event of any machine without a role.
+    A pack without the table grants nothing, under the pack's own basis, and so is refused.
     """
     table = r.table(data, "", "permissions", required=False) or {}
     basis = r.basis(table, "permissions") if table else default

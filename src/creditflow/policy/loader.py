@@ -19,6 +19,8 @@ from creditflow.errors import InvalidInput, PolicyError, PolicyProblem
 from creditflow.policy.conditions import FieldSpec, check_condition
 from creditflow.policy.duties import read_permissions, read_roles, read_separations
 from creditflow.policy.model import (
+    DIRECTIONS,
+    Basis,
     CommitmentKind,
     DecisionRule,
     DecisionRules,
@@ -234,8 +236,38 @@ def _measure(r: Reader, t: dict[str, Any], path: str, name: str) -> Measure | No
 
 
 def _flag(r: Reader, t: dict[str, Any], path: str, name: str) -> Flag | None:
-    r.only(t, path, ("label",))
-    return _build(r, path, Flag, name=name, label=r.label(t, path))
+    r.only(t, path, ("label", "direction"))
+    label = r.label(t, path)
+    if isinstance(t.get("direction"), str):  # a flag table has no basis for it to take
+        r.problem(
+            f"{path}.direction",
+            f"a flag has no basis of its own: write direction = {{ value = {shown(t['direction'])},"
+            ' basis = "...", source = "..." }',
+        )
+        return None
+    direction = _direction(r, t, path, None)
+    return _build(r, path, Flag, name=name, label=label, direction=direction)
+
+
+def _direction(
+    r: Reader, t: dict[str, Any], path: str, basis: Basis | None
+) -> Provision[Any] | None:
+    """The required ``direction`` of a list kind or flag: ``adverse`` or ``favourable``."""
+    if "direction" not in t:
+        r.problem(
+            f"{path}.direction",
+            "missing; declare whether it raises supervision (adverse: the serious and watch "
+            "lists, breach flags) or lowers it (favourable: the red list), with its basis",
+        )
+        return None
+
+    def read(where: str, raw: object) -> str | None:
+        if raw in DIRECTIONS:
+            return str(raw)
+        r.problem(where, f"{shown(raw)} is not one of {', '.join(DIRECTIONS)}")
+        return None
+
+    return r.provision(t, path, "direction", basis, read)
 
 
 def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> Provision[GradeScale] | None:
@@ -418,6 +450,7 @@ def _list_kind(r: Reader, t: dict[str, Any], path: str, name: str) -> ListKind |
             "early_removal_after",
             "restarts_on_restore",
             "record_restarts_on_restore",
+            "direction",
             "basis",
             "source",
             "note",
@@ -426,6 +459,13 @@ def _list_kind(r: Reader, t: dict[str, Any], path: str, name: str) -> ListKind |
     label = r.label(t, path)
     basis = r.basis(t, path)
     severity = _severity(r, t, path, "severity", required=False)
+    direction = _direction(r, t, path, basis)
+    if severity is not None and direction is not None and direction.value != "adverse":
+        r.problem(
+            f"{path}.direction",
+            f"{shown(direction.value)}, but a listing is a {severity.value} credit record: "
+            "a list that punishes dishonesty is adverse",
+        )
     period = r.read_period
 
     def optional(key: str) -> Any:
@@ -448,6 +488,7 @@ def _list_kind(r: Reader, t: dict[str, Any], path: str, name: str) -> ListKind |
         duration=duration,
         early_removal_after=early_removal,
         basis=basis,
+        direction=direction,
         restarts_on_restore=r.provision(
             t, path, "restarts_on_restore", basis, r.read_flag, required=False
         ),

@@ -19,12 +19,14 @@ from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
 
 __all__ = [
+    "DIRECTIONS",
     "TRANSITIONAL_RULES",
     "Basis",
     "Change",
     "CommitmentKind",
     "DecisionRule",
     "DecisionRules",
+    "Direction",
     "Domain",
     "EvaluationSettings",
     "Flag",
@@ -112,12 +114,25 @@ class Measure:
     kind: Literal["restriction", "incentive", "supervision"]
 
 
+Direction = Literal["adverse", "favourable"]
+"""Which way a list kind or flag must move supervision when a subject has it.
+
+``adverse`` (the serious and watch lists, a breach flag): never less supervision -- never a
+lower sampling ratio, minimum or maximum of inspections; ``favourable`` (the red list): never
+more (国发〔2019〕5号: higher ratio and frequency for bad credit, lower for good; SAMR Order 44:
+listed subjects get key supervision with more frequent checks)."""
+
+DIRECTIONS: tuple[Direction, ...] = ("adverse", "favourable")
+"""The directions a list kind or flag may declare (see :data:`Direction`)."""
+
+
 @attrs.frozen
 class Flag:
-    """A yes/no fact about a subject that the decision rules may read."""
+    """A yes/no fact about a subject that the decision rules may read, with its direction."""
 
     name: str
     label: Label
+    direction: Provision[Direction]
 
 
 @attrs.frozen
@@ -173,6 +188,9 @@ class ListKind:
     duration: Provision[Period]
     early_removal_after: Provision[Period] | None
     basis: Basis
+    direction: Provision[Direction]
+    """Whether being on the list must raise supervision (``adverse``) or lower it
+    (``favourable``); the table analysis proves it for every signature."""
     restarts_on_restore: Provision[bool] | None = None
     """Whether a listing restored after a revoked repair runs its whole duration and its
     minimum period before early removal again from the restore (SAMR Order 44) or keeps its

@@ -1,6 +1,12 @@
 """The decision engine: decision tables computed through durable_rules, analysed, then served."""
 
-from creditflow.rules.analysis import AnalysisReport, Gap, OrderViolation, Overlap
+from creditflow.rules.analysis import (
+    AnalysisReport,
+    DirectionViolation,
+    Gap,
+    OrderViolation,
+    Overlap,
+)
 from creditflow.rules.decision import Decision, format_ratio
 from creditflow.rules.engine import Engine
 from creditflow.rules.loading import check_policy, load_policy
@@ -11,6 +17,7 @@ __all__ = [
     "AnalysisReport",
     "Decision",
     "DecisionTable",
+    "DirectionViolation",
     "Engine",
     "Gap",
     "OrderViolation",

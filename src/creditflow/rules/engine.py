@@ -28,7 +28,7 @@ class Engine:
 
     The table is computed through durable_rules once per policy version (see
     :mod:`creditflow.rules.table`); deciding is then a dictionary lookup. A pack whose table
-    has gaps, unresolved overlaps or order violations is refused with
+    has gaps, unresolved overlaps, grade-order or direction violations is refused with
     :class:`~creditflow.errors.PolicyAnalysisError`. An engine is immutable and thread-safe.
     """
 

@@ -2,8 +2,9 @@
 
 Every signature (domain x grade x list kinds x flags) is asserted through durable_rules when the
 table is compiled; the hit policy picks the deciding rule; the analysis looks for gaps,
-unresolved overlaps and order violations. Compiled tables are cached by policy digest, so a
-policy loaded twice costs one compilation (and one durable_rules ruleset) per process.
+unresolved overlaps, grade-order violations and direction violations (lists and flags).
+Compiled tables are cached by policy digest, so a policy loaded twice costs one compilation
+(and one durable_rules ruleset) per process.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from creditflow.core.facts import Facts
 from creditflow.errors import PolicyError, PolicyProblem
 from creditflow.policy.conditions import evaluate
 from creditflow.policy.model import DecisionRule, HitPolicy, Policy
-from creditflow.rules.analysis import AnalysisReport, Gap, Overlap, find_order_violations
+from creditflow.rules.analysis import (
+    AnalysisReport,
+    Gap,
+    Overlap,
+    find_direction_violations,
+    find_order_violations,
+)
 from creditflow.rules.decision import Decision
 from creditflow.rules.signature import MAX_SIGNATURES, message, signature_count, signatures
 
@@ -119,6 +126,7 @@ def _compile(policy: Policy, hits_of: HitFinder) -> DecisionTable:
         overlaps=tuple(overlaps),
         violations=tuple(find_order_violations(policy, decided)),
         unused_rules=tuple(r.rule_id for i, r in enumerate(rules) if i not in used),
+        direction_violations=tuple(find_direction_violations(policy, decided)),
     )
     return DecisionTable(policy, decisions, report, matches)
 

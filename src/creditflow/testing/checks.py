@@ -7,14 +7,20 @@ first domain, best grade -- written as the :class:`~creditflow.Facts` to paste i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Literal, get_args
 
-from creditflow.calendar.periods import Period
 from creditflow.core.facts import Facts
-from creditflow.policy.model import Policy, Provision
-from creditflow.rules.analysis import OrderViolation, find_order_violations
+from creditflow.policy.model import Policy
+from creditflow.rules.analysis import (
+    AnalysisReport,
+    DirectionViolation,
+    OrderViolation,
+    find_order_violations,
+    smallest_facts_key,
+)
 from creditflow.rules.table import compile_table
+from creditflow.workflows.soundness import analyse_policy
 
 __all__ = ["OrderMeasure", "assert_monotone", "assert_policy_sound", "smallest_facts_key"]
 
@@ -22,46 +28,51 @@ OrderMeasure = Literal["sampling_ratio", "inspections_min", "inspections_max"]
 """What :func:`assert_monotone` compares between a grade and the next worse one."""
 
 
-def smallest_facts_key(policy: Policy, facts: Facts) -> tuple[object, ...]:
-    """Order signatures smallest first: fewest lists and flags, pack order, best grade."""
-    domains = list(policy.domains)
-    rank = policy.domains[facts.domain].scale.rank(facts.grade)
-    size = len(facts.lists) + len(facts.flags)
-    return (size, domains.index(facts.domain), rank, sorted(facts.lists), sorted(facts.flags))
-
-
 def assert_policy_sound(policy: Policy) -> None:
-    """Fail unless ``policy`` is sound: every signature decided by exactly one rule after the
-    hit policy (no gap, no unresolved overlap), a worse grade never inspected less (grade
-    order), every deadline and duration positive, and every decision rule with a basis (依据).
+    """Fail unless ``policy`` passes the one soundness check that ``load_policy``,
+    ``creditflow check`` and the book run (:func:`creditflow.workflows.soundness.analyse_policy`):
+    every signature decided by one rule after the hit policy (no gap, no unresolved overlap),
+    a worse grade never inspected less (grade order), an adverse list or flag never lowering
+    and a favourable one never raising supervision (directions), every period positive, every
+    basis (依据) stated, every workflow event permitted to a role and every deadline setting
+    the workflows name resolved.
 
-    The :class:`AssertionError` lists each kind of problem with its smallest counterexample.
+    The :class:`AssertionError` lists the same problems, in the same words, as the
+    :class:`~creditflow.errors.PolicyError` those entry points raise (one ``  - `` line each),
+    then the smallest counterexample of each kind of table problem as the
+    :class:`~creditflow.Facts` to paste into a test.
     """
-    report = compile_table(policy).report
-    problems: list[str] = []
+    report = analyse_policy(policy)
+    if report.ok:
+        return
+    lines = [f"policy {policy.key} is not sound:"]
+    lines += [f"  - {problem}" for problem in report.problems()]
+    hints = _smallest(policy, report)
+    if hints:
+        lines.append("smallest counterexamples:")
+        lines += [f"  {hint}" for hint in hints]
+    raise AssertionError("\n".join(lines))
+
+
+def _smallest(policy: Policy, report: AnalysisReport) -> list[str]:
+    """One line per kind of table problem, naming its smallest counterexample."""
+    hints: list[str] = []
     if report.gaps:
         gap = min(report.gaps, key=lambda g: smallest_facts_key(policy, g.facts))
-        problems.append(
+        hints.append(
             f"{len(report.gaps)} gap(s): no rule decides, smallest counterexample {gap.facts!r}"
         )
     if report.overlaps:
         overlap = min(report.overlaps, key=lambda o: smallest_facts_key(policy, o.facts))
-        problems.append(
+        hints.append(
             f"{len(report.overlaps)} unresolved overlap(s): rules {', '.join(overlap.rule_ids)} "
             f"all decide, smallest counterexample {overlap.facts!r}"
         )
     if report.violations:
-        problems.append(_order_problem(policy, report.violations))
-    problems += [f"{path} must be positive, got {period}" for path, period in _periods(policy)]
-    problems += [
-        f"decision rule {rule.rule_id!r} has no basis: state the regulation it applies"
-        for rule in policy.decisions.rules
-        if not rule.basis.text.strip()
-    ]
-    if problems:
-        raise AssertionError(
-            f"policy {policy.key} is not sound:\n" + "\n".join(f"  - {p}" for p in problems)
-        )
+        hints.append(_order_problem(policy, report.violations))
+    if report.direction_violations:
+        hints.append(_direction_problem(report.direction_violations))
+    return hints
 
 
 def assert_monotone(policy: Policy, measure: OrderMeasure) -> None:
@@ -94,35 +105,15 @@ def _order_problem(policy: Policy, violations: Sequence[OrderViolation]) -> str:
     )
 
 
+def _direction_problem(violations: Sequence[DirectionViolation]) -> str:
+    first = violations[0]  # the report lists them smallest counterexample first
+    return (
+        f"{len(violations)} direction violation(s); smallest counterexample {first.without!r} "
+        f"gets {first.measure}={_show(first.without_value)} (rule {first.rule_ids[0]}), and "
+        f"{first.added!r} with {first.direction} {first.kind} {first.name!r} added gets "
+        f"{_show(first.added_value)} (rule {first.rule_ids[1]})"
+    )
+
+
 def _show(value: object) -> str:
     return "unbounded" if value is None else str(value)
-
-
-def _periods(policy: Policy) -> Iterable[tuple[str, Period]]:
-    """Every period that must be positive and is not, with its key path in the pack."""
-    named: list[tuple[str, Provision[Period] | None]] = []
-    for name, kind in policy.lists.items():
-        named += [
-            (f"lists.{name}.statement_period", kind.statement_period),
-            (f"lists.{name}.objection_window", kind.objection_window),
-            (f"lists.{name}.publication_deadline", kind.publication_deadline),
-            (f"lists.{name}.duration", kind.duration),
-            (f"lists.{name}.early_removal_after", kind.early_removal_after),
-        ]
-    for severity, rule in policy.severities.items():
-        named.append((f"severities.{severity.value}.publication_max", rule.publication_max))
-    repair = policy.repair
-    named += [
-        ("repair.acceptance_deadline", repair.acceptance_deadline),
-        ("repair.decision_deadline", repair.decision_deadline),
-        ("repair.extension", repair.extension),
-        ("repair.fraud_ban", repair.fraud_ban),
-        ("repair.fraud_publication", repair.fraud_publication),
-        ("objections.forward_deadline", policy.objections.forward_deadline),
-        ("objections.check_deadline", policy.objections.check_deadline),
-    ]
-    named += [
-        (f"commitments.{name}.verification_period", kind.verification_period)
-        for name, kind in policy.commitments.items()
-    ]
-    return [(path, p.value) for path, p in named if p is not None and p.value.amount <= 0]

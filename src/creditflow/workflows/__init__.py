@@ -1,8 +1,9 @@
 """Workflows as data: commitment, listing, repair, objection and record machines.
 
-The declarations are checked when this package is imported: every state reachable, every
-non-final state with a way out, every guard and effect named exists. Whether a policy sets
-every period a machine names is checked when a book binds the policy.
+The declarations are checked when this package is imported: every state reachable, a path
+to a final state from every state, every guard and effect named exists. What the machines need
+of a policy (a role for every event, every deadline setting they name) is part of the one
+soundness check of a pack, :func:`analyse_policy`, which every entry point runs.
 """
 
 from creditflow.workflows.addresses import Address, addresses
@@ -18,6 +19,7 @@ from creditflow.workflows.definitions import (
 from creditflow.workflows.effects import EFFECTS
 from creditflow.workflows.guards import GUARDS
 from creditflow.workflows.machine import DeadlineRule, Machine, Transition, machine_problems
+from creditflow.workflows.soundness import analyse_policy
 
 _problems = [p for m in MACHINES.values() for p in machine_problems(m, GUARDS, EFFECTS)]
 if _problems:  # a defect in the declarations above: fail loudly at import
@@ -42,5 +44,6 @@ __all__ = [
     "Machine",
     "Transition",
     "addresses",
+    "analyse_policy",
     "machine_problems",
 ]

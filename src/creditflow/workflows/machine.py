@@ -133,7 +133,9 @@ def _events_of(rule: DeadlineRule) -> tuple[str, ...]:
 
 def machine_problems(machine: Machine, guards: Iterable[str], effects: Iterable[str]) -> list[str]:
     """Every structural problem of a machine: unknown states, guards or effects, unreachable
-    states, non-final states with no way out, deadlines on unknown events."""
+    states, non-final states with no way out, states with no path to a final state (a cycle
+    of non-final states), deadlines on unknown events. Plain graph search, forwards from the
+    opening event and backwards from the final states."""
     ensure_instance(machine, Machine, "machine")
     ensure_iterable(guards, "guards")
     ensure_iterable(effects, "effects")
@@ -177,10 +179,17 @@ def _graph_problems(machine: Machine) -> list[str]:
     problems = [
         f"{machine.name}: state {s!r} is unreachable" for s in machine.states if s not in reached
     ]
+    dead_ends = {s for s in machine.states if s not in machine.finals and not edges[s] - {s}}
+    problems += [f"{machine.name}: state {s!r} is not final and has no way out" for s in dead_ends]
+    backwards: dict[str, set[str]] = {s: set() for s in edges}
+    for source, targets in edges.items():
+        for target in targets:
+            backwards.setdefault(target, set()).add(source)
+    finishing = set().union(*(_reachable(f, backwards) for f in machine.finals))
     problems += [
-        f"{machine.name}: state {s!r} is not final and has no way out"
+        f"{machine.name}: state {s!r} has no path to a final state"
         for s in machine.states
-        if s not in machine.finals and not (edges.get(s, set()) - {s})
+        if s not in finishing and s not in dead_ends
     ]
     return problems
 

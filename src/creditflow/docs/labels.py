@@ -36,11 +36,12 @@ TEXT: dict[str, Label] = {
     ),
     "source.configurable.short": Label("可配置", "configurable"),
     "sources_intro": Label(
-        "每个数值后注明其依据的注号；未依据法规全文的数值另注明其来源：“可配置”为本地可配置的数值"
+        "每个数值后注明其依据的注号，注列于该表之下；未依据法规全文的数值另注明其来源：“可配置”为本地可配置的数值"
         "（未检索到全国统一规定），“转载”依据文件的转载或新闻报道，“题库转述”依据考试题库的转述。",
-        "Every figure names the note that gives its basis; a figure not taken from a full legal "
-        "text also says what it rests on: configurable (a local choice, no national rule was "
-        "found), copy (a copy or news item of the document) or exam (an exam-bank paraphrase).",
+        "Every figure names the note under its table that gives its basis; a figure not taken "
+        "from a full legal text also says what it rests on: configurable (a local choice, no "
+        "national rule was found), copy (a copy or news item of the document) or exam (an "
+        "exam-bank paraphrase).",
     ),
     "generated": Label(
         "本手册由规则包自动生成，与系统执行的规则一致。",

@@ -33,7 +33,9 @@ KEYS = [v.key for v in builtin_versions()]
 
 
 def figures(policy: Policy, lang: Language) -> Iterator[tuple[str, str, Basis]]:
-    """``(where, figure as shown, its own basis)`` for every figure of ``policy``."""
+    """``(where, figure as shown, its own basis)`` for every figure of ``policy``: every
+    provision, every decision rule's ratio and frequency, every purpose rule's measure and
+    whether the matter proceeds normally, and the other values of a table under its basis."""
     start, end = policy.effective_from, policy.effective_to
     until = end.isoformat() if end else text("open_end", lang)
     yield "pack dates", f"{start.isoformat()} - {until}", policy.basis
@@ -74,6 +76,11 @@ def figures(policy: Policy, lang: Language) -> Iterator[tuple[str, str, Basis]]:
         yield from _provisions("evaluation", policy.evaluation, lang)
     if policy.transition is not None:
         yield from _provisions("transition", policy.transition, lang)
+    for name, purpose in policy.purposes.items():
+        for row in purpose.rules:
+            where = f"purposes.{name}.rules[{row.rule_id}]"
+            yield where, policy.measures[row.measure].label.get(lang), row.basis
+            yield where, text("yes" if row.normal else "no", lang), row.basis
 
 
 def _provisions(where: str, table: object, lang: Language) -> Iterator[tuple[str, str, Basis]]:

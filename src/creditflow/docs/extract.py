@@ -20,6 +20,8 @@ from creditflow.docs.model import (
     Handbook,
     ListEntry,
     MachineEntry,
+    PurposeEntry,
+    PurposeRuleEntry,
     RepairEntry,
     RuleEntry,
     SettingEntry,
@@ -30,11 +32,15 @@ from creditflow.policy.model import (
     Basis,
     Domain,
     EvaluationSettings,
+    Flag,
     InspectionSettings,
     ListKind,
+    Measure,
     ObjectionSettings,
     Policy,
     Provision,
+    Purpose,
+    PurposeRule,
 )
 from creditflow.rules.decision import format_ratio
 from creditflow.rules.table import compile_table
@@ -72,6 +78,7 @@ def extract_handbook(policy: Policy) -> Handbook:
         objections=_settings(policy.objections),
         inspection=_settings(policy.inspection),
         evaluation=() if policy.evaluation is None else _settings(policy.evaluation),
+        purposes=tuple(_purpose(policy, p) for p in policy.purposes.values()),
     )
 
 
@@ -197,6 +204,36 @@ def _settings(
         if isinstance(value, Provision):
             rows.append(SettingEntry(field.name, _provision(value)))
     return tuple(rows)
+
+
+def _purpose(policy: Policy, purpose: Purpose) -> PurposeEntry:
+    return PurposeEntry(
+        purpose.name,
+        purpose.label,
+        tuple(
+            PurposeRuleEntry(
+                rule_id=r.rule_id,
+                trigger=r.trigger,
+                trigger_label=_trigger_label(policy, r),
+                effect=r.effect,
+                measure=_cite(policy.measures[r.measure].label, r.basis),
+                normal=_cite(r.normal, r.basis),
+            )
+            for r in purpose.rules
+        ),
+    )
+
+
+def _trigger_label(policy: Policy, rule: PurposeRule) -> Label:
+    """The label of what sets a purpose rule off: a measure, a list kind or a flag."""
+    found: Measure | ListKind | Flag | None
+    if rule.trigger == "measure":
+        found = policy.measures.get(rule.name)
+    elif rule.trigger == "list":
+        found = policy.lists.get(rule.name)
+    else:
+        found = policy.flags.get(rule.name)
+    return found.label if found is not None else Label(rule.name, rule.name)
 
 
 def _transition(policy: Policy) -> TransitionEntry | None:

@@ -50,6 +50,7 @@ def _rules_page(h: Handbook, lang: Language) -> Page:
         _commitments,
         _inspection,
         _evaluation,
+        _purposes,
     )
     for section in sections:
         blocks += section(h, lang)
@@ -238,6 +239,32 @@ def _inspection(h: Handbook, lang: Language) -> list[Block]:
 
 def _evaluation(h: Handbook, lang: Language) -> list[Block]:
     return _settings("evaluation", h.evaluation, lang)
+
+
+def _purposes(h: Handbook, lang: Language) -> list[Block]:
+    """Credit checks (信用核查): per purpose, the restrictions and incentives and their bases."""
+    if not h.purposes:
+        return []
+    blocks: list[Block] = [Heading(2, text("purposes", lang))]
+    keys = ("rule", "trigger", "effect", "applies", "normal")
+    for purpose in h.purposes:
+        notes = Notes(lang)
+        rows = tuple(
+            (
+                r.rule_id,
+                f"{text(f'trigger.{r.trigger}', lang)}: {r.trigger_label.get(lang)}",
+                text(f"effect.{r.effect}", lang),
+                notes.cite(r.measure.value.get(lang), r.measure),
+                _yes_no(notes, r.normal, lang),
+            )
+            for r in purpose.rules
+        )
+        blocks += [
+            Heading(3, f"{purpose.label.get(lang)} ({purpose.name})"),
+            Table(_header(keys, lang), rows),
+            *notes.blocks(),
+        ]
+    return blocks
 
 
 def _transition(h: Handbook, lang: Language) -> list[Block]:

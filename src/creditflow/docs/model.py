@@ -26,6 +26,8 @@ __all__ = [
     "Handbook",
     "ListEntry",
     "MachineEntry",
+    "PurposeEntry",
+    "PurposeRuleEntry",
     "RepairEntry",
     "RuleEntry",
     "SettingEntry",
@@ -168,6 +170,29 @@ class CommitmentEntry:
 
 
 @attrs.frozen
+class PurposeRuleEntry:
+    """A row of a credit-check purpose (信用核查): when ``trigger`` holds, ``measure`` applies
+    as a restriction or an incentive; the measure and whether the matter proceeds normally
+    are cited by the row's basis."""
+
+    rule_id: str
+    trigger: str
+    trigger_label: Label
+    effect: str
+    measure: Cited[Label]
+    normal: Cited[bool]
+
+
+@attrs.frozen
+class PurposeEntry:
+    """A purpose of a credit check (licensing, procurement, bidding...) and its rows."""
+
+    name: str
+    label: Label
+    rules: tuple[PurposeRuleEntry, ...]
+
+
+@attrs.frozen
 class DeadlineEntry:
     """A deadline of a workflow: its name, kind, starting and ending events (``cells``), its
     length for each case kind, cited (None: no such step for that kind), and the data field
@@ -207,3 +232,4 @@ class Handbook:
     objections: tuple[SettingEntry, ...] = ()
     inspection: tuple[SettingEntry, ...] = ()
     evaluation: tuple[SettingEntry, ...] = ()
+    purposes: tuple[PurposeEntry, ...] = ()

@@ -233,6 +233,7 @@ TEXT: dict[str, Label] = {
         "Resident IDs of persons show their first 6 and last 4 characters only; "
         "information past its publication window is not shown.",
     ),
+    "policy_digest": Label("规则包摘要（SHA-256）", "Policy digest (SHA-256)"),
     "anchor": Label("账本锚点", "Book anchor"),
     "anchor_note": Label(
         "账本锚点是本公示所依据的信用账本末条记录的序号和哈希值；任何人日后可运行"

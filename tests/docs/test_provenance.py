@@ -10,7 +10,7 @@ not taken from a full legal text, its source mark.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from html.parser import HTMLParser
 
@@ -19,6 +19,7 @@ import pytest
 
 from creditflow.calendar.periods import Period
 from creditflow.core.labels import LANGUAGES, Label, Language
+from creditflow.core.severity import Severity
 from creditflow.docs import extract_handbook, handbook_pages, page_html, page_markdown
 from creditflow.docs.handbook import frequency_text
 from creditflow.docs.labels import period_text, term, text
@@ -246,3 +247,30 @@ def test_the_serious_lists_duration_names_order_44_and_is_marked_configurable() 
     note = next(line for line in section.splitlines() if line.startswith(f"- 注{number[1]}："))
     assert "参照市场监管总局令第44号" in note
     assert note.endswith("（本地可配置：未检索到全国统一规定）")
+
+
+def _every_provision(value: object, path: str) -> Iterator[str]:
+    """The path of every provision in ``value``, however deep, found without knowing the model."""
+    if isinstance(value, Provision):
+        yield path
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):  # type: ignore[misc]
+            yield from _every_provision(getattr(value, field.name), f"{path}.{field.name}")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            name = key.value if isinstance(key, Severity) else str(key)
+            yield from _every_provision(item, f"{path}.{name}")
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _every_provision(item, f"{path}[{index}]")
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_walk_misses_no_provision_of_the_model(key: str) -> None:
+    """A provision added to the model later is walked (and so checked on the page) too."""
+    policy = load_policy(key)
+    walked = {where for where, _, _ in figures(policy, "en")}
+    found = [p.removeprefix(".") for p in _every_provision(policy, "")]
+    assert len(found) > 40
+    missing = [p for p in found if not any(w == p or w.startswith(f"{p}.") for w in walked)]
+    assert not missing

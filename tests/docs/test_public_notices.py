@@ -89,3 +89,14 @@ def test_the_notice_prints_the_book_anchor_it_was_made_from(book: CreditBook) ->
         assert f"creditflow verify --anchor {seq}:{head}" in page.replace("\\", "")
     html = page_html(notice_page(notices, "en"), lang="en")
     assert f"{seq}:{head}" in html
+
+
+def test_the_notice_names_the_exact_pack(book: CreditBook) -> None:
+    on = D(2026, 6, 1)
+    policy = book.policy_on(on)
+    notices = extract_notices(book, on)
+    assert (notices.policy_key, notices.policy_digest) == (policy.key, policy.digest)
+    zh = page_markdown(notice_page(notices, "zh"))
+    en = page_markdown(notice_page(notices, "en"))
+    assert f"- 规则包摘要（SHA-256）: {policy.digest}\n" in zh
+    assert f"- Policy digest (SHA-256): {policy.digest}\n" in en

@@ -95,6 +95,7 @@ def test_the_notice_states_seed_policy_digest_and_ratios(
     assert notice.startswith("# 2026年度“双随机、一公开”抽查计划公示\n")
     assert "- 随机种子：`notice`" in notice
     assert f"- 计划摘要（SHA-256）：`{plan.digest}`" in notice
+    assert f"- 规则包摘要（SHA-256）：`{plan.policy_digest}`" in notice  # the exact pack
     assert "| 道路运输 | D | serious-list | 100% | 4 | 0 | 4 | 2 |" in notice
     for period in plan.periods:
         assert f"\n## {period}\n" in notice

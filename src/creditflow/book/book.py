@@ -25,7 +25,7 @@ from creditflow._validation import (
 from creditflow.book._chain import system_clock
 from creditflow.book.anchors import Anchor, anchor_map
 from creditflow.book.encoding import canonical_json
-from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
+from creditflow.book.rows import PACK_KEY, CaseRow, NewEvent, StoredEvent
 from creditflow.book.status import CreditStatus, derive_status
 from creditflow.book.store import ChainReport, EventStore
 from creditflow.calendar.periods import Period
@@ -495,8 +495,12 @@ class CreditBook:
             data = dict(data)
             machine, kind = str(data.pop("_machine")), str(data.pop("_kind"))
             subject = str(data.pop("_subject"))
+            data.pop(PACK_KEY, None)
         else:
             machine, kind, subject = before.machine, before.kind, before.subject_id
+            if PACK_KEY in data:  # absent from events written before it was recorded
+                data = dict(data)
+                del data[PACK_KEY]
         ctx = TransitionContext(  # positional, in field order (once per event: it counts)
             self.policy_on(stored.on),
             self._calendar,
@@ -616,7 +620,8 @@ class _Batch:
 
     def run(self, step: _Step, before: Case | None, key: str | None) -> Outcome:
         """Apply one step and its follow-ups to the batch."""
-        kinds = case_kinds(self.book.policy_on(step.on), MACHINES[step.machine].kinds)
+        policy = self.book.policy_on(step.on)
+        kinds = case_kinds(policy, MACHINES[step.machine].kinds)
         if step.kind not in kinds:
             raise UnknownName(f"{step.machine} kind", step.kind, kinds)
         ctx = self.book._context(step, before, self)
@@ -627,6 +632,7 @@ class _Batch:
         stored = {name: outcome.case.data[name] for name in step.data}  # JSON-ready
         if before is None:  # the opening event names its case, for replays
             stored |= {"_machine": step.machine, "_kind": step.kind, "_subject": step.subject_id}
+        stored[PACK_KEY] = _pack_tag(policy)  # the exact pack that governed the event
         version = outcome.case.version
         self.events.append(
             NewEvent(case_id, version, step.event, step.on, step.actor.id, stored, key)
@@ -765,6 +771,13 @@ def _check_actor(actor: object) -> None:
             f"actor must be a creditflow.workflows.Actor, got {shown(actor)}"
             f" that is a {type(actor).__name__}"
         )
+
+
+def _pack_tag(policy: Policy) -> str:
+    """``name@version#`` and the first 12 hex digits of the pack's content digest: what each
+    event records of the pack that governed it (two files of the same version with different
+    content get different tags)."""
+    return f"{policy.key}#{policy.digest[:12]}"
 
 
 def _check_policy(policy: Policy) -> None:

@@ -15,7 +15,19 @@ import attrs
 from creditflow.book.encoding import GENESIS, canonical_json, event_digest
 from creditflow.core.privacy import masked_repr
 
-__all__ = ["GENESIS", "CaseRow", "NewEvent", "StoredEvent", "canonical_json", "event_hash"]
+__all__ = [
+    "GENESIS",
+    "PACK_KEY",
+    "CaseRow",
+    "NewEvent",
+    "StoredEvent",
+    "canonical_json",
+    "event_hash",
+]
+
+PACK_KEY = "_pack"
+"""The key of an event's data that names the pack that governed it, as
+``name@version#`` and the first 12 hex digits of its content digest."""
 
 
 @masked_repr
@@ -59,6 +71,13 @@ class StoredEvent:
     prev_hash: str
     hash: str
     projection: str | None = None
+
+    @property
+    def pack(self) -> str | None:
+        """The pack that governed the event, ``name@version#digest`` (its first 12 hex
+        digits), as the book recorded it in ``data``; None for an event written without it."""
+        value = self.data.get(PACK_KEY)
+        return value if isinstance(value, str) else None
 
     def computed_hash(self) -> str:
         """The hash this event should carry, recomputed from its fields and ``prev_hash``."""

@@ -4,28 +4,51 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+import attrs
+
 from creditflow._validation import ensure_instance
 from creditflow.core.grades import Grade
 from creditflow.core.labels import Label
 from creditflow.docs.labels import term
 from creditflow.docs.model import (
+    Cited,
     CommitmentEntry,
+    DeadlineEntry,
     DomainEntry,
+    FlagEntry,
     GradeDecision,
     GradeEntry,
     Handbook,
     ListEntry,
     MachineEntry,
+    PurposeEntry,
+    PurposeRuleEntry,
     RepairEntry,
     RuleEntry,
+    SettingEntry,
     SeverityEntry,
     TransitionEntry,
 )
-from creditflow.policy.model import Domain, ListKind, Policy, Provision
+from creditflow.policy.model import (
+    Basis,
+    Domain,
+    EvaluationSettings,
+    Flag,
+    InspectionSettings,
+    ListKind,
+    Measure,
+    ObjectionSettings,
+    Policy,
+    Provision,
+    Purpose,
+    PurposeRule,
+)
 from creditflow.rules.decision import format_ratio
 from creditflow.rules.table import compile_table
 from creditflow.workflows.definitions import MACHINES
+from creditflow.workflows.machine import Machine
 from creditflow.workflows.render import address_rows, deadline_rows, event_rows, mermaid
+from creditflow.workflows.settings import case_kinds, resolve
 
 __all__ = ["extract_handbook"]
 
@@ -33,25 +56,48 @@ T = TypeVar("T")
 
 
 def extract_handbook(policy: Policy) -> Handbook:
-    """The handbook model of ``policy`` (compiles its decision table, cached per version)."""
+    """The handbook model of ``policy`` (compiles its decision table, cached per version).
+
+    Every figure is :class:`~creditflow.docs.model.Cited` by its own basis: a provision's, or
+    for any other value of a table, the table's.
+    """
     ensure_instance(policy, Policy, "policy")
+    dates = (policy.effective_from, policy.effective_to)
     return Handbook(
         key=policy.key,
         title=policy.title,
-        effective_from=policy.effective_from,
-        effective_to=policy.effective_to,
-        basis=policy.basis.text,
-        domains=tuple(_domain(d) for d in policy.domains.values()),
+        effective=_cite(dates, policy.basis),
+        domains=tuple(_domain(policy, d) for d in policy.domains.values()),
         grade_decisions=_grade_decisions(policy),
         rules=tuple(_rule_entries(policy)),
         lists=tuple(_list(policy, k) for k in policy.lists.values()),
+        flags=tuple(
+            FlagEntry(f.name, f.label, _cite(str(f.direction.value), f.direction.basis))
+            for f in policy.flags.values()
+        ),
         severities=tuple(_severities(policy)),
         repair=_repair(policy),
         commitments=tuple(_commitments(policy)),
         machines=tuple(_machines(policy)),
         transition=_transition(policy),
         addresses=tuple(address_rows(policy)),
+        objections=_settings(policy.objections),
+        inspection=_settings(policy.inspection),
+        evaluation=() if policy.evaluation is None else _settings(policy.evaluation),
+        purposes=tuple(_purpose(policy, p) for p in policy.purposes.values()),
     )
+
+
+def _cite(value: T, basis: Basis) -> Cited[T]:
+    return Cited(value, basis.text, basis.source)
+
+
+def _provision(provision: Provision[T]) -> Cited[T]:
+    return _cite(provision.value, provision.basis)
+
+
+def _optional(provision: Provision[T] | None) -> Cited[T] | None:
+    return None if provision is None else _provision(provision)
 
 
 def _grade(grade: Grade) -> GradeEntry:
@@ -59,9 +105,15 @@ def _grade(grade: Grade) -> GradeEntry:
     return GradeEntry(grade.name, grade.label, score)
 
 
-def _domain(domain: Domain) -> DomainEntry:
+def _domain(policy: Policy, domain: Domain) -> DomainEntry:
+    scale = policy.scales[domain.scale.name]
     grades = tuple(_grade(g) for g in domain.scale)
-    return DomainEntry(domain.name, domain.label, domain.scale.label, grades, domain.basis.text)
+    return DomainEntry(
+        domain.name,
+        domain.label,
+        _cite(domain.scale.label, domain.basis),
+        _cite(grades, scale.basis),
+    )
 
 
 def _measures(policy: Policy, names: frozenset[str]) -> tuple[Label, ...]:
@@ -71,19 +123,20 @@ def _measures(policy: Policy, names: frozenset[str]) -> tuple[Label, ...]:
 def _grade_decisions(policy: Policy) -> tuple[GradeDecision, ...]:
     """The decision of every (domain, grade) for a subject on no list and with no flag."""
     plain = [d for d in compile_table(policy).rows() if not d.facts.lists and not d.facts.flags]
+    rules = {r.rule_id: r for r in policy.decisions.rules}
     rows = []
     for decision in plain:
         domain = policy.domains[decision.facts.domain]
         grade = next(g for g in domain.scale if g.name == decision.facts.grade)
+        basis = rules[decision.rule_id].basis
         rows.append(
             GradeDecision(
                 domain=domain.label,
                 grade=_grade(grade),
-                ratio=format_ratio(decision.sampling_ratio),
-                frequency=decision.inspections_per_year,
+                ratio=_cite(format_ratio(decision.sampling_ratio), basis),
+                frequency=_cite(decision.inspections_per_year, basis),
                 measures=_measures(policy, decision.measures),
                 rule_id=decision.rule_id,
-                basis=decision.basis,
             )
         )
     return tuple(rows)
@@ -94,32 +147,31 @@ def _rule_entries(policy: Policy) -> list[RuleEntry]:
         RuleEntry(
             rule_id=r.rule_id,
             reason=r.reason,
-            ratio=format_ratio(r.sampling_ratio),
-            frequency=r.inspections_per_year,
+            ratio=_cite(format_ratio(r.sampling_ratio), r.basis),
+            frequency=_cite(r.inspections_per_year, r.basis),
             measures=_measures(policy, r.measures),
-            basis=r.basis.text,
         )
         for r in policy.decisions.rules
     ]
 
 
-def _value(provision: Provision[T] | None) -> T | None:
-    return None if provision is None else provision.value
-
-
 def _list(policy: Policy, kind: ListKind) -> ListEntry:
-    severity = None if kind.severity is None else policy.severities[kind.severity].label
+    severity = (
+        None if kind.severity is None else _cite(policy.severities[kind.severity].label, kind.basis)
+    )
     return ListEntry(
         name=kind.name,
         label=kind.label,
         severity=severity,
-        statement_period=_value(kind.statement_period),
-        objection_window=_value(kind.objection_window),
-        publication_deadline=kind.publication_deadline.value,
-        duration=kind.duration.value,
-        early_removal_after=_value(kind.early_removal_after),
-        basis=kind.basis.text,
-        objection_answer=_value(kind.objection_answer),
+        statement_period=_optional(kind.statement_period),
+        objection_window=_optional(kind.objection_window),
+        publication_deadline=_provision(kind.publication_deadline),
+        duration=_provision(kind.duration),
+        early_removal_after=_optional(kind.early_removal_after),
+        objection_answer=_optional(kind.objection_answer),
+        restarts_on_restore=_optional(kind.restarts_on_restore),
+        record_restarts_on_restore=_optional(kind.record_restarts_on_restore),
+        direction=_cite(str(kind.direction.value), kind.direction.basis),
     )
 
 
@@ -127,11 +179,10 @@ def _severities(policy: Policy) -> list[SeverityEntry]:
     return [
         SeverityEntry(
             label=rule.label,
-            published=rule.published,
-            publication_min=rule.publication_min.value,
-            publication_max=rule.publication_max.value,
-            repair_after=rule.repair_after,
-            basis=rule.basis.text,
+            published=_cite(rule.published, rule.basis),
+            publication_min=_provision(rule.publication_min),
+            publication_max=_provision(rule.publication_max),
+            repair_after=_cite(str(rule.repair_after), rule.basis),
         )
         for _, rule in sorted(policy.severities.items(), key=lambda item: item[0].rank)
     ]
@@ -140,22 +191,61 @@ def _severities(policy: Policy) -> list[SeverityEntry]:
 def _repair(policy: Policy) -> RepairEntry:
     r = policy.repair
     return RepairEntry(
-        acceptance_deadline=r.acceptance_deadline.value,
-        decision_deadline=r.decision_deadline.value,
-        extension=r.extension.value,
-        max_extensions=r.max_extensions.value,
-        materials=tuple(term(n) for n in r.materials.value),
-        fraud_ban=r.fraud_ban.value,
-        fraud_publication=r.fraud_publication.value,
-        basis=r.basis.text,
+        acceptance_deadline=_provision(r.acceptance_deadline),
+        decision_deadline=_provision(r.decision_deadline),
+        extension=_provision(r.extension),
+        max_extensions=_provision(r.max_extensions),
+        materials=_cite(tuple(term(n) for n in r.materials.value), r.materials.basis),
+        fraud_ban=_provision(r.fraud_ban),
+        fraud_publication=_provision(r.fraud_publication),
     )
+
+
+def _settings(
+    table: ObjectionSettings | InspectionSettings | EvaluationSettings,
+) -> tuple[SettingEntry, ...]:
+    """Every provision of a settings table (objections, inspection, evaluation), in order."""
+    rows = []
+    for field in attrs.fields(type(table)):
+        value = getattr(table, field.name)
+        if isinstance(value, Provision):
+            rows.append(SettingEntry(field.name, _provision(value)))
+    return tuple(rows)
+
+
+def _purpose(policy: Policy, purpose: Purpose) -> PurposeEntry:
+    return PurposeEntry(
+        purpose.name,
+        purpose.label,
+        tuple(
+            PurposeRuleEntry(
+                rule_id=r.rule_id,
+                trigger=r.trigger,
+                trigger_label=_trigger_label(policy, r),
+                effect=r.effect,
+                measure=_cite(policy.measures[r.measure].label, r.basis),
+                normal=_cite(r.normal, r.basis),
+            )
+            for r in purpose.rules
+        ),
+    )
+
+
+def _trigger_label(policy: Policy, rule: PurposeRule) -> Label:
+    """The label of what sets a purpose rule off: a measure, a list kind or a flag."""
+    found: Measure | ListKind | Flag | None
+    if rule.trigger == "measure":
+        found = policy.measures.get(rule.name)
+    elif rule.trigger == "list":
+        found = policy.lists.get(rule.name)
+    else:
+        found = policy.flags.get(rule.name)
+    return found.label if found is not None else Label(rule.name, rule.name)
 
 
 def _transition(policy: Policy) -> TransitionEntry | None:
     t = policy.transition
-    if t is None:
-        return None
-    return TransitionEntry(t.rule.value, t.rule.basis.text, t.rule.basis.configurable)
+    return None if t is None else TransitionEntry(_cite(str(t.rule.value), t.rule.basis))
 
 
 def _commitments(policy: Policy) -> list[CommitmentEntry]:
@@ -163,10 +253,9 @@ def _commitments(policy: Policy) -> list[CommitmentEntry]:
         CommitmentEntry(
             name=c.name,
             label=c.label,
-            verification_period=c.verification_period.value,
-            breach_severity=policy.severities[c.breach_severity].label,
-            breach_consequences=tuple(term(n) for n in c.breach_consequences),
-            basis=c.basis.text,
+            verification_period=_provision(c.verification_period),
+            breach_severity=_cite(policy.severities[c.breach_severity].label, c.basis),
+            breach_consequences=_cite(tuple(term(n) for n in c.breach_consequences), c.basis),
         )
         for c in policy.commitments.values()
     ]
@@ -178,7 +267,20 @@ def _machines(policy: Policy) -> list[MachineEntry]:
             name=m.name,
             mermaid=mermaid(m),
             events=tuple(event_rows(m, policy)),
-            deadlines=tuple(deadline_rows(m, policy)),
+            deadlines=tuple(_deadlines(policy, m)),
         )
         for m in MACHINES.values()
     ]
+
+
+def _deadlines(policy: Policy, machine: Machine) -> list[DeadlineEntry]:
+    """Each deadline with its length for every case kind, cited by that setting's basis."""
+    entries = []
+    for rule, row in zip(machine.deadlines, deadline_rows(machine, policy), strict=True):
+        lengths = tuple(
+            (kind, _optional(resolve(policy, rule.setting, kind)))
+            for kind in case_kinds(policy, machine.kinds)
+        )
+        cells = (row[0], row[1], row[2], row[3])
+        entries.append(DeadlineEntry(cells, lengths, rule.setting_field))
+    return entries

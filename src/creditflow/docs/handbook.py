@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fractions import Fraction
 
 from creditflow._validation import ensure_instance
+from creditflow.calendar.periods import Period
 from creditflow.core.labels import Label, Language
+from creditflow.docs.citations import Notes
 from creditflow.docs.document import Block, Bullets, Diagram, Heading, Page, Paragraph, Table
-from creditflow.docs.labels import period_text, text
-from creditflow.docs.model import Handbook, MachineEntry
+from creditflow.docs.labels import TEXT, period_text, text
+from creditflow.docs.model import Cited, DeadlineEntry, Handbook, MachineEntry, SettingEntry
+from creditflow.rules.decision import format_ratio
 
 __all__ = ["frequency_text", "handbook_pages"]
 
@@ -33,56 +37,79 @@ def _names(labels: Iterable[Label], lang: Language) -> str:
 
 def _rules_page(h: Handbook, lang: Language) -> Page:
     title = f"{h.title.get(lang)} ({h.key})"
-    blocks: list[Block] = [Heading(1, title), Bullets(_overview(h, lang))]
-    sections = (_domains, _decisions, _lists, _severities, _repair, _transition, _commitments)
+    blocks: list[Block] = [Heading(1, title)]
+    sections = (
+        _overview,
+        _domains,
+        _decisions,
+        _lists,
+        _flags,
+        _severities,
+        _repair,
+        _objections,
+        _transition,
+        _commitments,
+        _inspection,
+        _evaluation,
+        _purposes,
+    )
     for section in sections:
         blocks += section(h, lang)
     return Page("index", title, tuple(blocks))
 
 
-def _overview(h: Handbook, lang: Language) -> tuple[str, ...]:
-    end = h.effective_to.isoformat() if h.effective_to else text("open_end", lang)
-    return (
+def _overview(h: Handbook, lang: Language) -> list[Block]:
+    notes = Notes(lang)
+    start, end = h.effective.value
+    until = end.isoformat() if end else text("open_end", lang)
+    dates = notes.cite(f"{start.isoformat()} - {until}", h.effective)
+    items = (
         f"{text('policy', lang)}: {h.key}",
-        f"{text('effective', lang)}: {h.effective_from.isoformat()} - {end}",
-        f"{text('basis', lang)}: {h.basis}",
+        f"{text('effective', lang)}: {dates}",
         text("generated", lang),
+        text("sources_intro", lang),
     )
+    return [Bullets(items), *notes.blocks()]
 
 
 def _domains(h: Handbook, lang: Language) -> list[Block]:
     blocks: list[Block] = [Heading(2, text("domains", lang))]
     header = (text("grade", lang), text("min_score", lang))
     for d in h.domains:
-        blocks.append(Heading(3, f"{d.label.get(lang)} ({d.name}): {d.scale.get(lang)}"))
-        rows = tuple((f"{g.name} {g.label.get(lang)}", g.min_score) for g in d.grades)
-        blocks += [Table(header, rows), Paragraph(f"{text('basis', lang)}: {d.basis}")]
+        notes = Notes(lang)
+        scale = notes.cite(d.scale.value.get(lang), d.scale)
+        blocks.append(Heading(3, f"{d.label.get(lang)} ({d.name}): {scale}"))
+        rows = tuple(
+            (f"{g.name} {g.label.get(lang)}", notes.cite(g.min_score, d.grades))
+            for g in d.grades.value
+        )
+        blocks += [Table(header, rows), *notes.blocks()]
     return blocks
 
 
 def _decisions(h: Handbook, lang: Language) -> list[Block]:
-    keys = ("domain", "grade", "ratio", "frequency", "measures", "rule", "basis")
+    notes = Notes(lang)
+    keys = ("domain", "grade", "ratio", "frequency", "measures", "rule")
     rows = tuple(
         (
             d.domain.get(lang),
             f"{d.grade.name} {d.grade.label.get(lang)}",
-            d.ratio,
-            frequency_text(d.frequency, lang),
+            notes.cite(d.ratio.value, d.ratio),
+            notes.cite(frequency_text(d.frequency.value, lang), d.frequency),
             _names(d.measures, lang),
             d.rule_id,
-            d.basis,
         )
         for d in h.grade_decisions
     )
-    rule_keys = ("rule", "reason", "ratio", "frequency", "measures", "basis")
+    rule_notes = Notes(lang)
+    rule_keys = ("rule", "reason", "ratio", "frequency", "measures")
     rule_rows = tuple(
         (
             r.rule_id,
             r.reason.get(lang) if r.reason else "-",
-            r.ratio,
-            frequency_text(r.frequency, lang),
+            rule_notes.cite(r.ratio.value, r.ratio),
+            rule_notes.cite(frequency_text(r.frequency.value, lang), r.frequency),
             _names(r.measures, lang),
-            r.basis,
         )
         for r in h.rules
     )
@@ -90,8 +117,10 @@ def _decisions(h: Handbook, lang: Language) -> list[Block]:
         Heading(2, text("decisions", lang)),
         Paragraph(text("decisions_intro", lang)),
         Table(_header(keys, lang), rows),
+        *notes.blocks(),
         Heading(3, text("rules", lang)),
         Table(_header(rule_keys, lang), rule_rows),
+        *rule_notes.blocks(),
     ]
 
 
@@ -99,7 +128,18 @@ def _header(keys: Iterable[str], lang: Language) -> tuple[str, ...]:
     return tuple(text(k, lang) for k in keys)
 
 
+def _period(notes: Notes, figure: Cited[Period] | None, lang: Language) -> str:
+    return "-" if figure is None else notes.cite(period_text(figure.value, lang), figure)
+
+
+def _yes_no(notes: Notes, figure: Cited[bool] | None, lang: Language) -> str:
+    return (
+        "-" if figure is None else notes.cite(text("yes" if figure.value else "no", lang), figure)
+    )
+
+
 def _lists(h: Handbook, lang: Language) -> list[Block]:
+    notes = Notes(lang)
     keys = (
         "list_kind",
         "severity",
@@ -109,62 +149,141 @@ def _lists(h: Handbook, lang: Language) -> list[Block]:
         "publication_deadline",
         "duration",
         "early_removal_after",
-        "basis",
+        "restarts_on_restore",
+        "record_restarts_on_restore",
+        "direction",
     )
     rows = tuple(
         (
             f"{k.label.get(lang)} ({k.name})",
-            k.severity.get(lang) if k.severity else "-",
-            period_text(k.statement_period, lang),
-            period_text(k.objection_window, lang),
-            period_text(k.objection_answer, lang),
-            period_text(k.publication_deadline, lang),
-            period_text(k.duration, lang),
-            period_text(k.early_removal_after, lang),
-            k.basis,
+            notes.cite(k.severity.value.get(lang), k.severity) if k.severity else "-",
+            _period(notes, k.statement_period, lang),
+            _period(notes, k.objection_window, lang),
+            _period(notes, k.objection_answer, lang),
+            _period(notes, k.publication_deadline, lang),
+            _period(notes, k.duration, lang),
+            _period(notes, k.early_removal_after, lang),
+            _yes_no(notes, k.restarts_on_restore, lang),
+            _yes_no(notes, k.record_restarts_on_restore, lang),
+            _direction(notes, k.direction, lang),
         )
         for k in h.lists
     )
-    return [Heading(2, text("lists", lang)), Table(_header(keys, lang), rows)]
+    return [Heading(2, text("lists", lang)), Table(_header(keys, lang), rows), *notes.blocks()]
+
+
+def _direction(notes: Notes, figure: Cited[str] | None, lang: Language) -> str:
+    return "-" if figure is None else notes.cite(text(f"direction.{figure.value}", lang), figure)
+
+
+def _flags(h: Handbook, lang: Language) -> list[Block]:
+    """The flags the decision rules read, each with its direction and that direction's basis."""
+    if not h.flags:
+        return []
+    notes = Notes(lang)
+    rows = tuple(
+        (f"{f.label.get(lang)} ({f.name})", _direction(notes, f.direction, lang)) for f in h.flags
+    )
+    header = _header(("flag", "direction"), lang)
+    return [Heading(2, text("flags", lang)), Table(header, rows), *notes.blocks()]
 
 
 def _severities(h: Handbook, lang: Language) -> list[Block]:
+    notes = Notes(lang)
     keys = ("severity", "published", "publication_min", "publication_max", "repair_after")
     rows = tuple(
         (
             s.label.get(lang),
-            text("yes" if s.published else "no", lang),
-            period_text(s.publication_min, lang),
-            period_text(s.publication_max, lang),
-            text(s.repair_after, lang),
+            _yes_no(notes, s.published, lang),
+            _period(notes, s.publication_min, lang),
+            _period(notes, s.publication_max, lang),
+            notes.cite(text(s.repair_after.value, lang), s.repair_after),
         )
         for s in h.severities
     )
-    bases = tuple(f"{s.label.get(lang)}: {s.basis}" for s in h.severities)
-    return [
-        Heading(2, text("severities", lang)),
-        Table(_header(keys, lang), rows),
-        Paragraph(f"{text('basis', lang)}:"),
-        Bullets(bases),
-    ]
+    return [Heading(2, text("severities", lang)), Table(_header(keys, lang), rows), *notes.blocks()]
 
 
 def _repair(h: Handbook, lang: Language) -> list[Block]:
     r = h.repair
+    notes = Notes(lang)
     rows = (
-        ("acceptance_deadline", period_text(r.acceptance_deadline, lang)),
-        ("decision_deadline", period_text(r.decision_deadline, lang)),
-        ("extension", period_text(r.extension, lang)),
-        ("max_extensions", str(r.max_extensions)),
-        ("materials", _names(r.materials, lang)),
-        ("fraud_ban", period_text(r.fraud_ban, lang)),
-        ("fraud_publication", period_text(r.fraud_publication, lang)),
+        ("acceptance_deadline", _period(notes, r.acceptance_deadline, lang)),
+        ("decision_deadline", _period(notes, r.decision_deadline, lang)),
+        ("extension", _period(notes, r.extension, lang)),
+        ("max_extensions", notes.cite(str(r.max_extensions.value), r.max_extensions)),
+        ("materials", notes.cite(_names(r.materials.value, lang), r.materials)),
+        ("fraud_ban", _period(notes, r.fraud_ban, lang)),
+        ("fraud_publication", _period(notes, r.fraud_publication, lang)),
     )
     return [
         Heading(2, text("repair", lang)),
         Table(_header(("setting", "value"), lang), tuple((text(k, lang), v) for k, v in rows)),
-        Paragraph(f"{text('basis', lang)}: {r.basis}"),
+        *notes.blocks(),
     ]
+
+
+def _setting_text(value: Period | Fraction | int | str, lang: Language) -> str:
+    if isinstance(value, Period):
+        return period_text(value, lang)
+    if isinstance(value, Fraction):
+        return format_ratio(value)
+    if isinstance(value, str) and f"rounding.{value}" in TEXT:
+        return text(f"rounding.{value}", lang)
+    return str(value)
+
+
+def _settings(heading: str, entries: tuple[SettingEntry, ...], lang: Language) -> list[Block]:
+    if not entries:
+        return []
+    notes = Notes(lang)
+    rows = tuple(
+        (text(e.key, lang), notes.cite(_setting_text(e.value.value, lang), e.value))
+        for e in entries
+    )
+    return [
+        Heading(2, text(heading, lang)),
+        Table(_header(("setting", "value"), lang), rows),
+        *notes.blocks(),
+    ]
+
+
+def _objections(h: Handbook, lang: Language) -> list[Block]:
+    return _settings("objections", h.objections, lang)
+
+
+def _inspection(h: Handbook, lang: Language) -> list[Block]:
+    return _settings("inspection", h.inspection, lang)
+
+
+def _evaluation(h: Handbook, lang: Language) -> list[Block]:
+    return _settings("evaluation", h.evaluation, lang)
+
+
+def _purposes(h: Handbook, lang: Language) -> list[Block]:
+    """Credit checks (信用核查): per purpose, the restrictions and incentives and their bases."""
+    if not h.purposes:
+        return []
+    blocks: list[Block] = [Heading(2, text("purposes", lang))]
+    keys = ("rule", "trigger", "effect", "applies", "normal")
+    for purpose in h.purposes:
+        notes = Notes(lang)
+        rows = tuple(
+            (
+                r.rule_id,
+                f"{text(f'trigger.{r.trigger}', lang)}: {r.trigger_label.get(lang)}",
+                text(f"effect.{r.effect}", lang),
+                notes.cite(r.measure.value.get(lang), r.measure),
+                _yes_no(notes, r.normal, lang),
+            )
+            for r in purpose.rules
+        )
+        blocks += [
+            Heading(3, f"{purpose.label.get(lang)} ({purpose.name})"),
+            Table(_header(keys, lang), rows),
+            *notes.blocks(),
+        ]
+    return blocks
 
 
 def _transition(h: Handbook, lang: Language) -> list[Block]:
@@ -173,34 +292,34 @@ def _transition(h: Handbook, lang: Language) -> list[Block]:
     blocks: list[Block] = [Heading(2, text("transition", lang))]
     if t is None:
         return [*blocks, Paragraph(text("transition.none", lang))]
-    blocks.append(Paragraph(text(f"transition.{t.rule}", lang)))
-    if t.rule == "old_unless_lighter":
+    notes = Notes(lang)
+    blocks.append(Paragraph(text(f"transition.{t.rule.value}", lang)))
+    if t.rule.value == "old_unless_lighter":
         items = ("period", "published", "repair_after", "materials")
         blocks.append(Bullets(tuple(text(f"transition.lighter.{i}", lang) for i in items)))
     if t.reading:
         blocks.append(Paragraph(text("transition.reading", lang)))
-    return [*blocks, Paragraph(f"{text('basis', lang)}: {t.basis}")]
+    rule = notes.cite(t.rule.value, t.rule)
+    return [*blocks, Paragraph(f"{text('transition.rule', lang)}: {rule}"), *notes.blocks()]
 
 
 def _commitments(h: Handbook, lang: Language) -> list[Block]:
-    keys = (
-        "commitment_kind",
-        "verification_period",
-        "breach_severity",
-        "breach_consequences",
-        "basis",
-    )
+    notes = Notes(lang)
+    keys = ("commitment_kind", "verification_period", "breach_severity", "breach_consequences")
     rows = tuple(
         (
             f"{c.label.get(lang)} ({c.name})",
-            period_text(c.verification_period, lang),
-            c.breach_severity.get(lang),
-            _names(c.breach_consequences, lang),
-            c.basis,
+            _period(notes, c.verification_period, lang),
+            notes.cite(c.breach_severity.value.get(lang), c.breach_severity),
+            notes.cite(_names(c.breach_consequences.value, lang), c.breach_consequences),
         )
         for c in h.commitments
     )
-    return [Heading(2, text("commitments", lang)), Table(_header(keys, lang), rows)]
+    return [
+        Heading(2, text("commitments", lang)),
+        Table(_header(keys, lang), rows),
+        *notes.blocks(),
+    ]
 
 
 def _workflows_page(h: Handbook, lang: Language) -> Page:
@@ -228,12 +347,24 @@ def _addresses(h: Handbook, lang: Language) -> list[Block]:
 
 def _machine(m: MachineEntry, lang: Language) -> list[Block]:
     events = ("event", "from", "to", "roles", "guards", "effects", "data")
-    deadlines = ("deadline", "deadline_kind", "starts", "ends", "length", "basis")
+    deadlines = ("deadline", "deadline_kind", "starts", "ends", "length")
     blocks: list[Block] = [
         Heading(2, f"{text(f'machine.{m.name}', lang)} ({m.name})"),
         Diagram(m.mermaid),
         Table(_header(events, lang), m.events),
     ]
     if m.deadlines:
-        blocks.append(Table(_header(deadlines, lang), m.deadlines))
+        notes = Notes(lang)
+        rows = tuple((*d.cells, _lengths(notes, d, lang)) for d in m.deadlines)
+        blocks += [Table(_header(deadlines, lang), rows), *notes.blocks()]
     return blocks
+
+
+def _lengths(notes: Notes, deadline: DeadlineEntry, lang: Language) -> str:
+    """``serious: 3年（注2，可配置）; red: -``: the length for each case kind, cited."""
+    lengths = "; ".join(
+        f"{kind}: {_period(notes, length, lang)}" for kind, length in deadline.lengths
+    )
+    if deadline.setting_field:
+        lengths += "; " + text("length_field", lang).format(field=deadline.setting_field)
+    return lengths

@@ -18,6 +18,31 @@ TEXT: dict[str, Label] = {
     "until": Label("至", "until"),
     "open_end": Label("至今", "until further notice"),
     "basis": Label("依据", "Basis"),
+    "note_ref": Label("（注{n}）", " (note {n})"),
+    "note_ref_marked": Label("（注{n}，{mark}）", " (note {n}, {mark})"),
+    "note": Label("注{n}：{basis}", "Note {n}: {basis}"),
+    "note_marked": Label("注{n}：{basis}（{mark}）", "Note {n}: {basis} ({mark})"),
+    "source.copy": Label(
+        "依据文件的转载或新闻报道，未见全文",
+        "from a copy or news item of the document, not its full text",
+    ),
+    "source.copy.short": Label("转载", "copy"),
+    "source.exam": Label(
+        "依据考试题库的转述，可信度最低", "from an exam-bank paraphrase, the lowest confidence"
+    ),
+    "source.exam.short": Label("题库转述", "exam"),
+    "source.configurable": Label(
+        "本地可配置：未检索到全国统一规定", "configurable locally: no national rule was found"
+    ),
+    "source.configurable.short": Label("可配置", "configurable"),
+    "sources_intro": Label(
+        "每个数值后注明其依据的注号，注列于该表之下；未依据法规全文的数值另注明其来源：“可配置”为本地可配置的数值"
+        "（未检索到全国统一规定），“转载”依据文件的转载或新闻报道，“题库转述”依据考试题库的转述。",
+        "Every figure names the note under its table that gives its basis; a figure not taken "
+        "from a full legal text also says what it rests on: configurable (a local choice, no "
+        "national rule was found), copy (a copy or news item of the document) or exam (an "
+        "exam-bank paraphrase).",
+    ),
     "generated": Label(
         "本手册由规则包自动生成，与系统执行的规则一致。",
         "Generated from the policy pack that the system runs; it cannot drift from the rules.",
@@ -44,6 +69,11 @@ TEXT: dict[str, Label] = {
     "none": Label("无", "none"),
     "lists": Label("名单", "Lists"),
     "list_kind": Label("名单类别", "List"),
+    "direction": Label("监管方向", "Direction"),
+    "direction.adverse": Label("不利（不得降低监管）", "adverse (never less supervision)"),
+    "direction.favourable": Label("有利（不得加重监管）", "favourable (never more supervision)"),
+    "flags": Label("信用标志", "Flags"),
+    "flag": Label("标志", "Flag"),
     "severity": Label("失信程度", "Severity"),
     "statement_period": Label("陈述申辩期", "Statement period"),
     "objection_window": Label("异议期", "Objection window"),
@@ -51,6 +81,10 @@ TEXT: dict[str, Label] = {
     "publication_deadline": Label("公示期限", "Publication deadline"),
     "duration": Label("列入期限", "Duration"),
     "early_removal_after": Label("可提前移出时间", "Early removal after"),
+    "restarts_on_restore": Label("恢复列入后重新起算", "Restarts when restored"),
+    "record_restarts_on_restore": Label(
+        "恢复列入后信用记录重新公示", "Record published anew when restored"
+    ),
     "severities": Label("信用记录公示期", "Publication of credit records"),
     "published": Label("公示", "Published"),
     "publication_min": Label("最短公示期", "Minimum publication"),
@@ -70,6 +104,37 @@ TEXT: dict[str, Label] = {
     "materials": Label("申请材料", "Materials"),
     "fraud_ban": Label("虚假修复禁止期", "Ban after fraud"),
     "fraud_publication": Label("虚假修复公示期", "Publication after fraud"),
+    "objections": Label("异议处理", "Objections"),
+    "forward_deadline": Label("转送期限", "Forwarded within"),
+    "check_deadline": Label("核查期限", "Checked within"),
+    "inspection": Label("双随机抽查", "Double-random inspection"),
+    "rounding": Label("抽取人数取整方式", "Rounding of the number drawn"),
+    "rounding.ceil": Label("向上取整", "up (ceil)"),
+    "rounding.floor": Label("向下取整", "down (floor)"),
+    "rounding.half_up": Label("四舍五入", "to the nearest (half up)"),
+    "overall_cap": Label("抽查比例总体上限", "Overall cap on the share drawn"),
+    "inspectors_per_inspection": Label("每次检查执法人员数", "Inspectors per inspection"),
+    "load_tolerance": Label("检查人员任务量最大差额", "Largest difference in inspector loads"),
+    "low_risk_ratio": Label("低风险抽查比例上限", "Low-risk ratio (at most)"),
+    "evaluation": Label("动态信用评价", "Dynamic evaluation"),
+    "default_grade": Label("新设主体默认等级（无不良记录）", "Default grade (no bad record)"),
+    "default_grade_with_record": Label(
+        "新设主体默认等级（有不良记录）", "Default grade (with a bad record)"
+    ),
+    "serious_breach_grade": Label("严重失信直接评定等级", "Grade after a serious breach"),
+    "serious_breach_period": Label("严重失信等级期限", "Serious-breach grade lasts"),
+    "max_upgrade_per_year": Label("每年最多上调等级数", "Upgrade a year at most (grades)"),
+    "validity": Label("评价结果有效期", "Evaluation valid for"),
+    "purposes": Label("信用核查", "Credit checks"),
+    "trigger": Label("触发情形", "When"),
+    "trigger.measure": Label("监管措施", "measure"),
+    "trigger.list": Label("列入名单", "on the list"),
+    "trigger.flag": Label("存在情形", "flag"),
+    "effect": Label("类别", "Kind"),
+    "effect.restriction": Label("失信惩戒", "restriction"),
+    "effect.incentive": Label("守信激励", "incentive"),
+    "applies": Label("适用措施", "Applies"),
+    "normal": Label("可正常办理", "Proceeds normally"),
     "commitments": Label("信用承诺", "Commitments"),
     "commitment_kind": Label("承诺类型", "Kind"),
     "verification_period": Label("核查期", "Verification period"),
@@ -105,12 +170,14 @@ TEXT: dict[str, Label] = {
     "part.guard": Label("条件", "Guard"),
     "part.deadline": Label("期限", "Deadline"),
     "part.effect": Label("效果", "Effect"),
+    "length_field": Label("或依 {field} 所指的规定", "or the setting that {field} names"),
     "machine.commitment": Label("信用承诺", "Commitment"),
     "machine.listing": Label("名单列入与移出", "Listing"),
     "machine.repair": Label("信用修复", "Repair"),
     "machine.objection": Label("异议处理", "Objection"),
     "machine.record": Label("信用记录公示", "Credit record"),
     "transition": Label("新旧规则的适用", "Transitional rule between versions"),
+    "transition.rule": Label("过渡规则", "Rule"),
     "transition.new": Label(
         "按较早版本作出决定的信用记录和名单，在本版本施行期间一律适用本版本的规定（new）。",
         "A record or listing decided under an older version is judged by this version's "
@@ -184,6 +251,7 @@ TEXT: dict[str, Label] = {
         "Resident IDs of persons show their first 6 and last 4 characters only; "
         "information past its publication window is not shown.",
     ),
+    "policy_digest": Label("规则包摘要（SHA-256）", "Policy digest (SHA-256)"),
     "anchor": Label("账本锚点", "Book anchor"),
     "anchor_note": Label(
         "账本锚点是本公示所依据的信用账本末条记录的序号和哈希值；任何人日后可运行"

@@ -7,25 +7,45 @@ Names keep their policy :class:`~creditflow.core.labels.Label` (both languages);
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
+from typing import Generic, TypeVar
 
 import attrs
 
 from creditflow.calendar.periods import Period
 from creditflow.core.labels import Label
+from creditflow.policy.model import Source
 
 __all__ = [
+    "Cited",
     "CommitmentEntry",
+    "DeadlineEntry",
     "DomainEntry",
+    "FlagEntry",
     "GradeDecision",
     "GradeEntry",
     "Handbook",
     "ListEntry",
     "MachineEntry",
+    "PurposeEntry",
+    "PurposeRuleEntry",
     "RepairEntry",
     "RuleEntry",
+    "SettingEntry",
     "SeverityEntry",
     "TransitionEntry",
 ]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Cited(Generic[T]):
+    """A figure with its own basis (依据) and how sure the pack is of it (its ``source``)."""
+
+    value: T
+    basis: str
+    source: Source
 
 
 @attrs.frozen
@@ -39,38 +59,40 @@ class GradeEntry:
 
 @attrs.frozen
 class DomainEntry:
-    """A domain (业务领域) and its grade scale, best grade first."""
+    """A domain (业务领域) and its grade scale, best grade first.
+
+    ``scale`` is cited by the domain's basis (why this scale applies), ``grades`` (the
+    cut-offs) by the scale's own.
+    """
 
     name: str
     label: Label
-    scale: Label
-    grades: tuple[GradeEntry, ...]
-    basis: str
+    scale: Cited[Label]
+    grades: Cited[tuple[GradeEntry, ...]]
 
 
 @attrs.frozen
 class GradeDecision:
-    """What graded supervision gives a grade of a domain with no list and no flag."""
+    """What graded supervision gives a grade of a domain with no list and no flag; the
+    figures are cited by the basis of the rule that decides them."""
 
     domain: Label
     grade: GradeEntry
-    ratio: str
-    frequency: tuple[int, int | None]
+    ratio: Cited[str]
+    frequency: Cited[tuple[int, int | None]]
     measures: tuple[Label, ...]
     rule_id: str
-    basis: str
 
 
 @attrs.frozen
 class RuleEntry:
-    """One rule of the decision table as authored, with its reason."""
+    """One rule of the decision table as authored, with its reason; figures cited by its basis."""
 
     rule_id: str
     reason: Label | None
-    ratio: str
-    frequency: tuple[int, int | None]
+    ratio: Cited[str]
+    frequency: Cited[tuple[int, int | None]]
     measures: tuple[Label, ...]
-    basis: str
 
 
 @attrs.frozen
@@ -79,14 +101,25 @@ class ListEntry:
 
     name: str
     label: Label
-    severity: Label | None
-    statement_period: Period | None
-    objection_window: Period | None
-    publication_deadline: Period
-    duration: Period
-    early_removal_after: Period | None
-    basis: str
-    objection_answer: Period | None = None
+    severity: Cited[Label] | None
+    statement_period: Cited[Period] | None
+    objection_window: Cited[Period] | None
+    publication_deadline: Cited[Period]
+    duration: Cited[Period]
+    early_removal_after: Cited[Period] | None
+    objection_answer: Cited[Period] | None = None
+    restarts_on_restore: Cited[bool] | None = None
+    record_restarts_on_restore: Cited[bool] | None = None
+    direction: Cited[str] | None = None
+
+
+@attrs.frozen
+class FlagEntry:
+    """A flag the decision rules may read (e.g. a breached commitment), with its direction."""
+
+    name: str
+    label: Label
+    direction: Cited[str]
 
 
 @attrs.frozen
@@ -94,35 +127,46 @@ class SeverityEntry:
     """The publication window (公示期) of credit records of one severity."""
 
     label: Label
-    published: bool
-    publication_min: Period
-    publication_max: Period
-    repair_after: str
-    basis: str
+    published: Cited[bool]
+    publication_min: Cited[Period]
+    publication_max: Cited[Period]
+    repair_after: Cited[str]
 
 
 @attrs.frozen
 class RepairEntry:
     """Credit repair (信用修复) deadlines, materials and the fraud ban."""
 
-    acceptance_deadline: Period
-    decision_deadline: Period
-    extension: Period
-    max_extensions: int
-    materials: tuple[Label, ...]
-    fraud_ban: Period
-    fraud_publication: Period
-    basis: str
+    acceptance_deadline: Cited[Period]
+    decision_deadline: Cited[Period]
+    extension: Cited[Period]
+    max_extensions: Cited[int]
+    materials: Cited[tuple[Label, ...]]
+    fraud_ban: Cited[Period]
+    fraud_publication: Cited[Period]
+
+
+@attrs.frozen
+class SettingEntry:
+    """One setting of a table shown as setting/value rows (objections, inspection,
+    evaluation): its key in the pack and its cited value."""
+
+    key: str
+    value: Cited[Period | Fraction | int | str]
 
 
 @attrs.frozen
 class TransitionEntry:
-    """The transitional rule between versions (从旧兼从轻): its value, basis, and whether it is
-    a reading of the law (a configurable choice) rather than a rule of the regulation."""
+    """The transitional rule between versions (从旧兼从轻), cited; a ``configurable`` source
+    says it is a reading of the law (a configurable choice) rather than a rule of the
+    regulation."""
 
-    rule: str
-    basis: str
-    reading: bool
+    rule: Cited[str]
+
+    @property
+    def reading(self) -> bool:
+        """True when the rule is a reading of the law, not a rule the regulation states."""
+        return self.rule.source is Source.CONFIGURABLE
 
 
 @attrs.frozen
@@ -131,20 +175,53 @@ class CommitmentEntry:
 
     name: str
     label: Label
-    verification_period: Period
-    breach_severity: Label
-    breach_consequences: tuple[Label, ...]
-    basis: str
+    verification_period: Cited[Period]
+    breach_severity: Cited[Label]
+    breach_consequences: Cited[tuple[Label, ...]]
+
+
+@attrs.frozen
+class PurposeRuleEntry:
+    """A row of a credit-check purpose (信用核查): when ``trigger`` holds, ``measure`` applies
+    as a restriction or an incentive; the measure and whether the matter proceeds normally
+    are cited by the row's basis."""
+
+    rule_id: str
+    trigger: str
+    trigger_label: Label
+    effect: str
+    measure: Cited[Label]
+    normal: Cited[bool]
+
+
+@attrs.frozen
+class PurposeEntry:
+    """A purpose of a credit check (licensing, procurement, bidding...) and its rows."""
+
+    name: str
+    label: Label
+    rules: tuple[PurposeRuleEntry, ...]
+
+
+@attrs.frozen
+class DeadlineEntry:
+    """A deadline of a workflow: its name, kind, starting and ending events (``cells``), its
+    length for each case kind, cited (None: no such step for that kind), and the data field
+    that may name another setting for the length."""
+
+    cells: tuple[str, str, str, str]
+    lengths: tuple[tuple[str, Cited[Period] | None], ...]
+    setting_field: str | None = None
 
 
 @attrs.frozen
 class MachineEntry:
-    """A workflow: its Mermaid diagram, transition rows and deadline rows."""
+    """A workflow: its Mermaid diagram, transition rows and deadlines."""
 
     name: str
     mermaid: str
     events: tuple[tuple[str, ...], ...]
-    deadlines: tuple[tuple[str, ...], ...]
+    deadlines: tuple[DeadlineEntry, ...]
 
 
 @attrs.frozen
@@ -153,9 +230,7 @@ class Handbook:
 
     key: str
     title: Label
-    effective_from: dt.date
-    effective_to: dt.date | None
-    basis: str
+    effective: Cited[tuple[dt.date, dt.date | None]]
     domains: tuple[DomainEntry, ...]
     grade_decisions: tuple[GradeDecision, ...]
     rules: tuple[RuleEntry, ...]
@@ -168,3 +243,8 @@ class Handbook:
     addresses: tuple[tuple[str, ...], ...] = ()
     """Every rule at its address: path, workflow, part, name, events, code, basis (see
     :func:`creditflow.workflows.render.address_rows`)."""
+    objections: tuple[SettingEntry, ...] = ()
+    inspection: tuple[SettingEntry, ...] = ()
+    evaluation: tuple[SettingEntry, ...] = ()
+    purposes: tuple[PurposeEntry, ...] = ()
+    flags: tuple[FlagEntry, ...] = ()

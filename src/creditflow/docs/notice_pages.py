@@ -24,6 +24,7 @@ def notice_page(notices: Notices, lang: Language) -> Page:
             (
                 f"{text('notice_date', lang)}: {notices.on.isoformat()}",
                 f"{text('policy', lang)}: {notices.policy_key}",
+                *((f"{text('policy_digest', lang)}: {d}",) if (d := notices.policy_digest) else ()),
                 f"{text('anchor', lang)}: {notices.anchor}",
             )
         ),

@@ -69,7 +69,8 @@ class RepairNotice:
 
 @attrs.frozen
 class Notices:
-    """Everything public on ``on`` under ``policy_key``, read from the book at ``head``.
+    """Everything public on ``on`` under ``policy_key`` (the pack's ``name@version``; its
+    content digest is ``policy_digest``), read from the book at ``head``.
 
     ``head`` is the book's head (:meth:`CreditBook.head <creditflow.book.CreditBook.head>`:
     the sequence number and hash of its last event) after the notices were read: printed as
@@ -82,6 +83,7 @@ class Notices:
     commitments: tuple[CommitmentNotice, ...]
     repairs: tuple[RepairNotice, ...]
     head: tuple[int, str] = (0, GENESIS)
+    policy_digest: str = ""
 
     @property
     def anchor(self) -> str:
@@ -106,7 +108,8 @@ def extract_notices(
     commitments = tuple(_commitments(policy, by_machine["commitment"], on))
     repairs = tuple(_repairs(by_machine["repair"], on))
     # read last: the anchor covers every event the notices were made from
-    return Notices(on, policy.key, listings, commitments, repairs, head=book.head())
+    head = book.head()
+    return Notices(on, policy.key, listings, commitments, repairs, head, policy.digest)
 
 
 def _label(labels: dict[str, Label], name: str) -> Label:

@@ -48,7 +48,9 @@ class Consequence:
 class CreditCheck:
     """The result of :func:`check`: may the matter proceed normally, and with what.
 
-    ``decision_rule`` / ``decision_basis`` name the row of the decision table the facts hit.
+    ``decision_rule`` / ``decision_basis`` name the row of the decision table the facts hit;
+    ``policy_version`` (``name@version``) and ``policy_digest`` (its content digest) the exact
+    pack that decided.
     """
 
     subject_id: str
@@ -64,6 +66,7 @@ class CreditCheck:
     decision_rule: str
     decision_basis: str
     policy_version: str
+    policy_digest: str
 
     def applies(self, measure: str) -> bool:
         """True if a restriction or incentive named ``measure`` applies."""
@@ -148,6 +151,7 @@ def _result(
         decision_rule=decision.rule_id,
         decision_basis=decision.basis,
         policy_version=policy.key,
+        policy_digest=policy.digest,
     )
 
 

@@ -439,6 +439,11 @@ class Policy:
             return NotImplemented
         return self.digest == other.digest
 
+    def __repr__(self) -> str:
+        """``Policy('name@version', digest='3f2a5c…', origin='...')``: short, for logs and
+        test reports (:meth:`to_data` gives the content)."""
+        return f"Policy({self.key!r}, digest='{self.digest[:12]}…', origin={self.origin!r})"
+
     def __hash__(self) -> int:
         return self._hash
 

@@ -32,8 +32,10 @@ class Decision:
     """The measures a decision table gives one combination of facts.
 
     ``sampling_ratio`` is exact; ``inspections_per_year`` is ``(min, max)`` with ``max`` None
-    for "as needed". ``rule_id``, ``policy_version`` and ``basis`` state the grounds, as an
-    administrative act must. Decisions are shared by every fact with the same signature.
+    for "as needed". ``rule_id``, ``policy_version`` (``name@version``), ``policy_digest``
+    (the pack's content digest, :attr:`Policy.digest`: two edited files of one version differ
+    in it) and ``basis`` state the grounds, as an administrative act must. Decisions are
+    shared by every fact with the same signature.
     """
 
     facts: Facts
@@ -45,6 +47,11 @@ class Decision:
     basis: str
     _rule: DecisionRule = attrs.field(repr=False, alias="rule")
     _policy: Policy = attrs.field(repr=False, alias="policy")
+
+    @property
+    def policy_digest(self) -> str:
+        """The content digest of the pack that decided (SHA-256, 64 hex digits)."""
+        return self._policy.digest
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Decision):
@@ -62,6 +69,7 @@ class Decision:
             self.measures,
             self.rule_id,
             self.policy_version,
+            self.policy_digest,
             self.basis,
         )
 
@@ -79,6 +87,7 @@ class Decision:
             "measures": sorted(self.measures),
             "rule_id": self.rule_id,
             "policy_version": self.policy_version,
+            "policy_digest": self.policy_digest,
             "basis": self.basis,
         }
 

@@ -28,6 +28,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "title": "{year}年度“双随机、一公开”抽查计划公示",
         "seed": "随机种子",
         "policy": "适用规则",
+        "policy_digest": "规则包摘要（SHA-256）",
         "digest": "计划摘要（SHA-256）",
         "summary": "名录库主体 {size} 个，抽取 {drawn} 个，检查 {count} 次，"
         "每次执法检查人员 {per} 名",
@@ -46,6 +47,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "title": "Double-random inspection plan for {year}",
         "seed": "Seed",
         "policy": "Policy",
+        "policy_digest": "Policy digest (SHA-256)",
         "digest": "Plan digest (SHA-256)",
         "summary": "{drawn} of {size} subjects drawn, {count} inspections, {per} inspectors each",
         "ratios": "Sampling ratios",
@@ -106,6 +108,7 @@ def _header(plan: InspectionPlan, text: dict[str, str]) -> list[str]:
     return [
         f"- {text['seed']}{colon}{markdown_code(plan.seed)}",
         f"- {text['policy']}{colon}{_cell(plan.policy_key)}",
+        f"- {text['policy_digest']}{colon}{markdown_code(plan.policy_digest)}",
         f"- {text['digest']}{colon}{markdown_code(plan.digest)}",
         f"- {summary}",
     ]

@@ -264,15 +264,22 @@ class DateBeforeBook(InvalidInput):
 
 
 class NoPolicyInForce(CreditflowError, LookupError):
-    """No version of the pack is in force on the date asked for."""
+    """No version of the pack is in force on the date asked for.
+
+    ``name`` is the pack name, or ``name@version`` when one version was asked for (by version
+    or as a file) together with a date it is not in force on.
+    """
 
     code = "no_policy_in_force"
 
     def __init__(self, name: str, on: _dt.date, versions: Sequence[str]) -> None:
-        super().__init__(
-            f"no version of policy pack {name!r} is in force on {on.isoformat()}; "
-            f"versions: {'; '.join(versions) or '(none)'}"
-        )
+        spans = "; ".join(versions) or "(none)"
+        day = on.isoformat()
+        if "@" in name:  # one version was asked for: name it
+            text = f"policy pack {name!r} is not in force on {day}; in force: {spans}"
+        else:
+            text = f"no version of policy pack {name!r} is in force on {day}; versions: {spans}"
+        super().__init__(text)
         self.name = name
         self.on = on
         self.versions = tuple(versions)

@@ -315,8 +315,7 @@ def test_a_file_must_be_in_force_on_an_explicit_date(tmp_path: Path) -> None:
     with pytest.raises(creditflow.errors.NoPolicyInForce) as info:
         creditflow.load_policy(path, on=dt.date(2026, 6, 30))
     assert str(info.value) == (
-        "no version of policy pack 'city' is in force on 2026-06-30; "
-        "versions: 1 (2026-07-01 to open)"
+        "policy pack 'city@1' is not in force on 2026-06-30; in force: 1 (2026-07-01 to open)"
     )
 
 

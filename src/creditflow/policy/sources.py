@@ -85,7 +85,7 @@ def read_policy(
         )
     if on is not None and not policy.in_force(day):
         span = f"{policy.version} ({policy.effective_from} to {policy.effective_to or 'open'})"
-        raise NoPolicyInForce(policy.name, day, [span])
+        raise NoPolicyInForce(policy.key, day, [span])
     return policy
 
 

@@ -185,7 +185,7 @@ def test_an_unknown_grade_is_one_error_line_after_the_decisions_before_it() -> N
     assert [json.loads(line)["grade"] for line in done.stdout.splitlines()] == ["A", "B"]
     assert done.stderr.splitlines() == [
         "creditflow: error: stdin line 3: unknown grade 'E' in domain 'road_transport'"
-        " (scale 'road_transport'); known: A, AA, B, C, D"
+        " (scale 'road_transport'); known: AA, A, B, C, D"
     ]
     assert "Traceback" not in done.stderr
 

@@ -356,3 +356,18 @@ def test_a_pack_without_a_transitional_rule_judges_by_the_new_version() -> None:
     data = national_data()
     del data["transition"]
     assert transitional_rule(policy_from_data(data, "test.toml")) == "new"
+
+
+def test_kinds_take_the_right_article() -> None:
+    data = national_data()
+    data["objections"] = []
+    data["purposes"]["licensing"]["rules"] = "AA, A, B"
+    data["decisions"]["hit_policy"] = 1
+    del data["format"]
+    data["pack"]["name"] = 7
+    problems = problems_of(data)
+    assert problems["objections"] == "must be a table, got [] (array)"
+    assert problems["purposes.licensing.rules"] == "must be an array, got 'AA, A, B' (string)"
+    assert problems["decisions.hit_policy"] == "must be a string, got 1 (integer)"
+    assert problems["format"] == "missing; an integer is required"
+    assert problems["pack.name"] == "must be a string, got 7 (integer)"

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import attrs
 
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow.core.labels import Label
 from creditflow.errors import InvalidInput, UnknownName
 
@@ -32,9 +32,7 @@ def to_fraction(value: object, name: str) -> Fraction:
         if not math.isfinite(value):
             raise InvalidInput(f"{name} must be a finite number, got {shown(value)}")
         return Fraction(str(value))
-    raise InvalidInput(
-        f"{name} must be a number, got {shown(value)} that is a {type(value).__name__}"
-    )
+    raise InvalidInput(f"{name} must be a number, got {shown(value)} that is {a_type(value)}")
 
 
 @attrs.frozen
@@ -85,7 +83,7 @@ class GradeScale:
             return self._ranks[grade]
         except (KeyError, TypeError):
             raise UnknownName(
-                "grade", grade, self.names, where=f"scale {shown(self.name)}"
+                "grade", grade, self.names, where=f"scale {shown(self.name)}", ordered=True
             ) from None
 
     def is_worse(self, grade: str, than: str) -> bool:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from creditflow._repr import a_type
 from creditflow.calendar.periods import Period
 from creditflow.core.grades import GradeScale
 from creditflow.core.labels import Label
@@ -66,7 +67,7 @@ def _plain(value: object) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
-    raise TypeError(f"cannot export {value!r} that is a {type(value).__name__}")
+    raise TypeError(f"cannot export {value!r} that is {a_type(value)}")
 
 
 def _key(key: object) -> str:

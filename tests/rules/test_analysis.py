@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -102,7 +103,8 @@ def test_a_worse_grade_with_a_lower_ratio_is_an_order_violation() -> None:
     violation = report.violations[0]
     assert (violation.better.grade, violation.worse.grade) == ("C", "D")
     assert violation.measure == "sampling_ratio"
-    assert "grade D gets sampling_ratio=2/25 (rule grade-d) below grade C's 1/10" in str(violation)
+    assert "grade D gets sampling_ratio=8% (rule grade-d) below grade C's 10%" in str(violation)
+    assert violation.worse_value == Fraction(2, 25)  # exact in the API
 
 
 def test_fewer_inspections_for_a_worse_grade_is_an_order_violation() -> None:

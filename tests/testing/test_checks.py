@@ -89,7 +89,7 @@ def test_a_monotonicity_break_is_caught_in_its_measure_only() -> None:
     assert "not monotone in sampling_ratio" in message
     assert (
         "Facts(domain='highway_construction', grade='D', lists=frozenset(), flags=frozenset())"
-        " gets sampling_ratio=1/20" in message
+        " gets sampling_ratio=5%" in message
     )
     assert "grade='C'" in message
     with pytest.raises(AssertionError, match="grade order violation"):

@@ -12,6 +12,7 @@ import attrs
 from creditflow.core.facts import Facts
 from creditflow.errors import PolicyProblem
 from creditflow.policy.model import Policy
+from creditflow.rules.decision import format_ratio
 
 __all__ = ["AnalysisReport", "Gap", "OrderViolation", "Overlap", "find_order_violations"]
 
@@ -57,15 +58,18 @@ class OrderViolation:
 
     def __str__(self) -> str:
         return (
-            f"order: grade {self.worse.grade} gets {self.measure}={_show(self.worse_value)} "
+            f"order: grade {self.worse.grade} gets {self.measure}={measure_text(self.worse_value)} "
             f"(rule {self.rule_ids[1]}) below grade {self.better.grade}'s "
-            f"{_show(self.better_value)} (rule {self.rule_ids[0]}) in {describe(self.worse)}"
+            f"{measure_text(self.better_value)} (rule {self.rule_ids[0]}) in {describe(self.worse)}"
         )
 
 
-def _show(value: object) -> str:
+def measure_text(value: object) -> str:
+    """A measure's value for people: a ratio as a percent (``8%``), no maximum as unbounded."""
     if value is None:
         return "unbounded"
+    if isinstance(value, Fraction):
+        return format_ratio(value)
     return str(value)
 
 

@@ -13,7 +13,7 @@ from typing import Literal, get_args
 from creditflow.calendar.periods import Period
 from creditflow.core.facts import Facts
 from creditflow.policy.model import Policy, Provision
-from creditflow.rules.analysis import OrderViolation, find_order_violations
+from creditflow.rules.analysis import OrderViolation, find_order_violations, measure_text
 from creditflow.rules.table import compile_table
 
 __all__ = ["OrderMeasure", "assert_monotone", "assert_policy_sound", "smallest_facts_key"]
@@ -88,14 +88,10 @@ def _order_problem(policy: Policy, violations: Sequence[OrderViolation]) -> str:
     worst = min(violations, key=lambda v: smallest_facts_key(policy, v.worse))
     return (
         f"{len(violations)} grade order violation(s); smallest counterexample "
-        f"{worst.worse!r} gets {worst.measure}={_show(worst.worse_value)} (rule "
-        f"{worst.rule_ids[1]}), less than {_show(worst.better_value)} for the better "
+        f"{worst.worse!r} gets {worst.measure}={measure_text(worst.worse_value)} (rule "
+        f"{worst.rule_ids[1]}), less than {measure_text(worst.better_value)} for the better "
         f"{worst.better!r} (rule {worst.rule_ids[0]})"
     )
-
-
-def _show(value: object) -> str:
-    return "unbounded" if value is None else str(value)
 
 
 def _periods(policy: Policy) -> Iterable[tuple[str, Period]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -371,3 +372,34 @@ def test_kinds_take_the_right_article() -> None:
     assert problems["decisions.hit_policy"] == "must be a string, got 1 (integer)"
     assert problems["format"] == "missing; an integer is required"
     assert problems["pack.name"] == "must be a string, got 7 (integer)"
+
+
+def test_a_scale_may_declare_the_range_of_its_scores() -> None:
+    from fractions import Fraction
+
+    data = national_data()
+    data["scales"]["construction"]["score_range"] = {"min": 0, "max": 100}
+    policy = policy_from_data(data, "test.toml")
+    scale = policy.domains["highway_construction"].scale
+    assert scale.score_range == (Fraction(0), Fraction(100))
+    with pytest.raises(creditflow.errors.InvalidInput, match="outside the range 0 to 100"):
+        scale.grade_for(120)
+    assert policy.scales["road_transport"].value.score_range is None
+    unbounded = policy_from_data(national_data(), "test.toml")
+    assert "score_range" not in json.dumps(unbounded.to_data())  # digests of packs without it
+
+
+@pytest.mark.parametrize(
+    ("score_range", "key", "reason"),
+    [
+        ({"min": 100, "max": 0}, "scales.construction.score_range", "min 100 must be below max 0"),
+        ({"min": 0}, "scales.construction.score_range.max", "missing; a number is required"),
+        ({"min": 0, "max": "100"}, "scales.construction.score_range.max", "must be a number"),
+        ({"min": 0, "max": 90}, "scales.construction.grades[0].min_score", "outside the range"),
+        ({"min": 0, "max": 100, "step": 1}, "scales.construction.score_range.step", "unknown key"),
+    ],
+)
+def test_a_score_range_is_checked(score_range: object, key: str, reason: str) -> None:
+    data = national_data()
+    data["scales"]["construction"]["score_range"] = score_range
+    assert reason in problems_of(data)[key]

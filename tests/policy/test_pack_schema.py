@@ -180,3 +180,11 @@ def test_the_schema_allows_exactly_the_keys_the_loader_reads(
         node = node_at(schema, path)
         assert set(node.get("properties", {})) == allowed, path
         assert node.get("additionalProperties") is False, path
+
+
+def test_a_score_range_is_part_of_the_schema(schema: dict[str, Any]) -> None:
+    data = national_data()
+    data["scales"]["construction"]["score_range"] = {"min": 0, "max": 100}
+    assert errors(schema, data) == []
+    data["scales"]["construction"]["score_range"] = {"min": 0, "top": 100}
+    assert any("score_range" in e for e in errors(schema, data))

@@ -46,7 +46,7 @@ def _plain(value: object) -> Any:
     if isinstance(value, Label):
         return {"zh": value.zh, "en": value.en}
     if isinstance(value, GradeScale):
-        return {
+        scale = {
             "name": value.name,
             "label": _plain(value.label),
             "grades": [
@@ -54,6 +54,9 @@ def _plain(value: object) -> Any:
                 for g in value.grades
             ],
         }
+        if value.score_range is not None:  # absent, so that older packs keep their digest
+            scale["score_range"] = [_plain(v) for v in value.score_range]
+        return scale
     if attrs.has(type(value)):
         cls: Any = type(value)
         return {

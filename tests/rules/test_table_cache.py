@@ -208,3 +208,57 @@ def test_an_engine_failure_is_not_cached(cache: Path, monkeypatch: pytest.Monkey
     with pytest.raises(EngineFailure):
         compile_table(pack())
     assert cache_files(cache) == []
+
+
+def test_writers_and_readers_at_the_same_time_never_see_half_a_file(cache: Path) -> None:
+    import threading
+
+    from creditflow.rules.signature import signatures
+
+    policy = pack()
+    good = compile_table(policy)
+    space = list(signatures(policy))
+    matches = table_cache.load_matches(policy, space)
+    assert matches is not None
+    seen: list[object] = []
+
+    def write() -> None:
+        for _ in range(20):
+            table_cache.store_matches(policy, matches)
+
+    def read() -> None:
+        for _ in range(40):
+            seen.append(table_cache.load_matches(policy, space))
+
+    workers = [threading.Thread(target=f) for f in (write, write, read, read)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert seen and all(found == matches for found in seen)  # never None, never damaged
+    assert not list((cache / "tables").glob(".tmp-*"))
+    assert good.report.ok
+
+
+@pytest.mark.parametrize(
+    ("platform", "env", "expected"),
+    [
+        ("darwin", {}, "home/Library/Caches/creditflow"),
+        ("win32", {"LOCALAPPDATA": "local"}, "local/creditflow/Cache"),
+        ("win32", {}, "home/AppData/Local/creditflow/Cache"),
+    ],
+)
+def test_the_user_cache_directory_follows_the_platform(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    platform: str,
+    env: dict[str, str],
+    expected: str,
+) -> None:
+    monkeypatch.delenv("CREDITFLOW_CACHE", raising=False)
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    monkeypatch.setattr(table_cache.sys, "platform", platform)
+    monkeypatch.setattr(table_cache.Path, "home", lambda: tmp_path / "home")
+    for key, value in env.items():
+        monkeypatch.setenv(key, str(tmp_path / value))
+    assert table_cache.cache_dir() == tmp_path / expected

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Compiled tables are not read from or written to the user's cache: every test compiles through
+# durable_rules, whatever an earlier run left. tests/rules/test_table_cache.py points the cache
+# at directories of its own.
+os.environ["CREDITFLOW_CACHE"] = "off"
 
 import creditflow
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reprlib
 
-__all__ = ["shown"]
+__all__ = ["a_type", "shown"]
 
 _REPR = reprlib.Repr()
 _REPR.maxlevel = 4
@@ -26,3 +26,9 @@ def shown(value: object) -> str:
         return _REPR.repr(value)
     except Exception:  # a __repr__ that fails: name the type instead
         return f"<{type(value).__name__} object>"
+
+
+def a_type(value: object) -> str:
+    """The type of ``value`` with its article, for messages: ``"a str"``, ``"an int"``."""
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable
 from typing import Final, TypeVar
 
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow.errors import InvalidDate, InvalidInput
 
 __all__ = [
@@ -53,9 +53,7 @@ def ensure_date(value: object, name: str) -> dt.date:
 def ensure_str(value: object, name: str) -> str:
     """Return ``value`` if it is a non-empty ``str`` of valid Unicode (no lone surrogate)."""
     if not isinstance(value, str):
-        raise InvalidInput(
-            f"{name} must be a str, got {shown(value)} that is a {type(value).__name__}"
-        )
+        raise InvalidInput(f"{name} must be a str, got {shown(value)} that is {a_type(value)}")
     if not value:
         raise InvalidInput(f"{name} must not be empty")
     if not value.isascii():
@@ -66,9 +64,7 @@ def ensure_str(value: object, name: str) -> str:
 def ensure_int(value: object, name: str) -> int:
     """Return ``value`` if it is an ``int`` (a ``bool`` is refused)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(
-            f"{name} must be an int, got {shown(value)} that is a {type(value).__name__}"
-        )
+        raise InvalidInput(f"{name} must be an int, got {shown(value)} that is {a_type(value)}")
     return value
 
 
@@ -76,7 +72,7 @@ def ensure_optional_str(value: object, name: str) -> str | None:
     """Return ``value`` if it is None or a non-empty ``str``."""
     if value is not None and not isinstance(value, str):
         raise InvalidInput(
-            f"{name} must be a str or None, got {shown(value)} that is a {type(value).__name__}"
+            f"{name} must be a str or None, got {shown(value)} that is {a_type(value)}"
         )
     if value == "":
         raise InvalidInput(f"{name} must not be empty")
@@ -114,8 +110,7 @@ def ensure_instance(value: object, kind: type[T], name: str) -> T:
     """Return ``value`` if it is a ``kind`` (one of creditflow's own types, mostly)."""
     if not isinstance(value, kind):
         raise InvalidInput(
-            f"{name} must be a {kind.__qualname__}, got {shown(value)} "
-            f"that is a {type(value).__name__}"
+            f"{name} must be a {kind.__qualname__}, got {shown(value)} that is {a_type(value)}"
         )
     return value
 
@@ -125,7 +120,7 @@ def ensure_iterable(value: object, name: str) -> Iterable[object]:
     if isinstance(value, str | bytes | bytearray) or not isinstance(value, Iterable):
         raise InvalidInput(
             f"{name} must be an iterable (a list, a tuple, a generator), got {shown(value)} "
-            f"that is a {type(value).__name__}"
+            f"that is {a_type(value)}"
         )
     return value
 

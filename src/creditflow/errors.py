@@ -40,7 +40,7 @@ import datetime as _dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 
 if TYPE_CHECKING:
     from creditflow.rules.analysis import AnalysisReport
@@ -77,6 +77,10 @@ class CreditflowError(Exception):
     """Base of every error raised by creditflow on purpose."""
 
     code = "creditflow_error"
+
+    index: int | None = None
+    """The 0-based index of the bad item when the error is about one item of many
+    (:meth:`creditflow.Engine.decide_many`); the message then starts with it."""
 
     def __init__(self, message: str) -> None:
         # core imports this module, so the masking function is imported when first needed
@@ -146,8 +150,7 @@ class InvalidDate(InvalidInput, TypeError):
             )
             message = f"{name} must be a datetime.date, got {zone} datetime {shown(value)}: {hint}"
         else:
-            kind = type(value).__name__
-            message = f"{name} must be a datetime.date, got {shown(value)} that is a {kind}"
+            message = f"{name} must be a datetime.date, got {shown(value)} that is {a_type(value)}"
         super().__init__(message)
         self.name = name
         self.value = value
@@ -188,14 +191,24 @@ class InvalidRow(InvalidInput):
 
 
 class UnknownName(CreditflowError, LookupError):
-    """A name (domain, grade, list kind, flag, measure, pack) that the policy does not declare."""
+    """A name (domain, grade, list kind, flag, measure, pack) that the policy does not declare.
+
+    ``known`` lists the names declared, sorted, or in the order given when ``ordered`` (the
+    grades of a scale, best first).
+    """
 
     code = "unknown_name"
 
     def __init__(
-        self, kind: str, name: object, known: Iterable[str], *, where: str | None = None
+        self,
+        kind: str,
+        name: object,
+        known: Iterable[str],
+        *,
+        where: str | None = None,
+        ordered: bool = False,
     ) -> None:
-        known_sorted = sorted(known)
+        known_sorted = list(known) if ordered else sorted(known)
         place = f" in {where}" if where else ""
         super().__init__(
             f"unknown {kind} {shown(name)}{place}; known: {', '.join(known_sorted) or '(none)'}"
@@ -264,15 +277,22 @@ class DateBeforeBook(InvalidInput):
 
 
 class NoPolicyInForce(CreditflowError, LookupError):
-    """No version of the pack is in force on the date asked for."""
+    """No version of the pack is in force on the date asked for.
+
+    ``name`` is the pack name, or ``name@version`` when one version was asked for (by version
+    or as a file) together with a date it is not in force on.
+    """
 
     code = "no_policy_in_force"
 
     def __init__(self, name: str, on: _dt.date, versions: Sequence[str]) -> None:
-        super().__init__(
-            f"no version of policy pack {name!r} is in force on {on.isoformat()}; "
-            f"versions: {'; '.join(versions) or '(none)'}"
-        )
+        spans = "; ".join(versions) or "(none)"
+        day = on.isoformat()
+        if "@" in name:  # one version was asked for: name it
+            text = f"policy pack {name!r} is not in force on {day}; in force: {spans}"
+        else:
+            text = f"no version of policy pack {name!r} is in force on {day}; versions: {spans}"
+        super().__init__(text)
         self.name = name
         self.on = on
         self.versions = tuple(versions)

@@ -185,7 +185,7 @@ def test_an_unknown_grade_is_one_error_line_after_the_decisions_before_it() -> N
     assert [json.loads(line)["grade"] for line in done.stdout.splitlines()] == ["A", "B"]
     assert done.stderr.splitlines() == [
         "creditflow: error: stdin line 3: unknown grade 'E' in domain 'road_transport'"
-        " (scale 'road_transport'); known: A, AA, B, C, D"
+        " (scale 'road_transport'); known: AA, A, B, C, D"
     ]
     assert "Traceback" not in done.stderr
 
@@ -561,3 +561,19 @@ def test_the_docs_examples_print_what_they_show(
         timeout=120,
     )
     assert done.stdout.decode().rstrip("\n") == expected
+
+
+def test_docs_with_a_version_needs_no_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--policy", "national-transport@2019.1", "docs", "-o", str(tmp_path)]
+    assert main(argv) == 0
+    assert "national-transport" in (tmp_path / "index.md").read_text(encoding="utf-8")
+
+
+def test_on_with_a_version_not_in_force_names_the_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--policy", "national-transport@2019.1", "--on", "2026-06-01", "docs"]
+    assert main([*argv, "-o", str(tmp_path)]) != 0
+    assert "'national-transport@2019.1'" in capsys.readouterr().err

@@ -93,3 +93,18 @@ def test_labels_give_each_language() -> None:
     assert label.get("zh") == "道路运输" and label.get("en") == "Road transport"
     with pytest.raises(InvalidInput, match="lang must be 'zh' or 'en', got 'de'"):
         label.get("de")  # type: ignore[arg-type]
+
+
+def test_a_scale_with_a_declared_range_refuses_scores_outside_it(
+    scale: creditflow.GradeScale,
+) -> None:
+    import attrs
+
+    bounded = attrs.evolve(scale, score_range=(Fraction(0), Fraction(100)))
+    assert bounded.grade_for(100) == "AA" and bounded.grade_for(0) == "D"
+    for bad in (-5, 100.5, 101):
+        with pytest.raises(
+            InvalidInput, match=r"score .* is outside the range 0 to 100 of scale 'construction'"
+        ):
+            bounded.grade_for(bad)
+    assert scale.grade_for(-5) == "D"  # no range declared: every score has a grade

@@ -209,3 +209,17 @@ def test_verify_names_the_broken_link_of_a_tampered_book(
     assert ran.stdout.startswith("broken at seq 42")
     missing = creditflow("verify", "--db", str(tmp_path / "none.sqlite"), cwd=tmp_path)
     assert missing.returncode == 2
+
+
+def test_the_report_lists_grades_in_scale_order_and_ratios_as_percents(
+    demo: tuple[DemoReport, Path, Path],
+) -> None:
+    report, _, _ = demo
+    order = ["AA", "A", "B", "C", "D"]
+    rows = [row.grade for row in report.grades]
+    assert rows == [g for g in order if g in rows]
+    assert list(report.grades_before) == [g for g in order if g in report.grades_before]
+    text = report.to_text()
+    assert "(policy 1%/5%)" in text or "AA" not in rows
+    evaluated = text.split("before -> after")[1].splitlines()[1:3]
+    assert [line.split()[0] for line in evaluated] == order[:2]

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from _packs import national_data
 from creditflow.core.facts import Facts
 from creditflow.core.labels import LANGUAGES, Language
 from creditflow.docs import diff_page, extract_handbook, handbook_pages, page_markdown
 from creditflow.docs.document import Diagram, Table
 from creditflow.policy import Policy, builtin_versions
+from creditflow.policy.loader import policy_from_data
 from creditflow.rules.engine import Engine
 from creditflow.rules.loading import load_policy
 
@@ -80,6 +82,23 @@ def test_the_diff_page_lists_changed_settings(pack: Policy) -> None:
     assert "added" in page or "changed" in page
     same = page_markdown(diff_page(pack, pack, "zh"))
     assert "两版规则内容相同" in same
+
+
+def test_the_diff_page_shows_ratios_as_percents() -> None:
+    old = load_policy("national-transport@2026.1")
+    raw = national_data()
+    for rule in raw["decisions"]["rules"]:
+        if rule["id"] == "grade-b":
+            rule["sampling_ratio"] = "4%"
+    raw["inspection"]["overall_cap"] = {"value": "12.5%", "basis": "x", "source": "configurable"}
+    new = policy_from_data(raw, "edited.toml")
+    page = page_markdown(diff_page(old, new, "en"))
+    row = next(line for line in page.splitlines() if "grade-b.sampling_ratio" in line)
+    assert "| 5% | 4% |" in row
+    cap = next(line for line in page.splitlines() if "inspection.overall_cap.value" in line)
+    assert "12.5%" in cap
+    assert "1/25" not in page
+    assert [c.new for c in old.diff(new) if c.path.endswith("grade-b.sampling_ratio")] == ["1/25"]
 
 
 @pytest.mark.parametrize(

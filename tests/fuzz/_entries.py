@@ -178,6 +178,7 @@ ENTRIES: tuple[Entry, ...] = (
         "check_policy", creditflow.check_policy, {"source": value("national-transport"), "on": ON}
     ),
     Entry("builtin_versions", creditflow.builtin_versions, {}),
+    Entry("pack_schema_path", creditflow.policy.pack_schema_path, {}),
     Entry("Policy.in_force", of(POLICY, "in_force"), {"on": ON}),
     Entry("Policy.diff", of(POLICY, "diff"), {"other": w.old_policy}),
     Entry(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -315,8 +316,7 @@ def test_a_file_must_be_in_force_on_an_explicit_date(tmp_path: Path) -> None:
     with pytest.raises(creditflow.errors.NoPolicyInForce) as info:
         creditflow.load_policy(path, on=dt.date(2026, 6, 30))
     assert str(info.value) == (
-        "no version of policy pack 'city' is in force on 2026-06-30; "
-        "versions: 1 (2026-07-01 to open)"
+        "policy pack 'city@1' is not in force on 2026-06-30; in force: 1 (2026-07-01 to open)"
     )
 
 
@@ -412,3 +412,49 @@ def test_a_bare_list_direction_takes_the_tables_basis() -> None:
     policy = policy_from_data(data, "test.toml")
     assert policy.lists["red"].direction.value == "favourable"
     assert policy.lists["red"].direction.basis == policy.lists["red"].basis
+
+
+def test_kinds_take_the_right_article() -> None:
+    data = national_data()
+    data["objections"] = []
+    data["purposes"]["licensing"]["rules"] = "AA, A, B"
+    data["decisions"]["hit_policy"] = 1
+    del data["format"]
+    data["pack"]["name"] = 7
+    problems = problems_of(data)
+    assert problems["objections"] == "must be a table, got [] (array)"
+    assert problems["purposes.licensing.rules"] == "must be an array, got 'AA, A, B' (string)"
+    assert problems["decisions.hit_policy"] == "must be a string, got 1 (integer)"
+    assert problems["format"] == "missing; an integer is required"
+    assert problems["pack.name"] == "must be a string, got 7 (integer)"
+
+
+def test_a_scale_may_declare_the_range_of_its_scores() -> None:
+    from fractions import Fraction
+
+    data = national_data()
+    data["scales"]["construction"]["score_range"] = {"min": 0, "max": 100}
+    policy = policy_from_data(data, "test.toml")
+    scale = policy.domains["highway_construction"].scale
+    assert scale.score_range == (Fraction(0), Fraction(100))
+    with pytest.raises(creditflow.errors.InvalidInput, match="outside the range 0 to 100"):
+        scale.grade_for(120)
+    assert policy.scales["road_transport"].value.score_range is None
+    unbounded = policy_from_data(national_data(), "test.toml")
+    assert "score_range" not in json.dumps(unbounded.to_data())  # digests of packs without it
+
+
+@pytest.mark.parametrize(
+    ("score_range", "key", "reason"),
+    [
+        ({"min": 100, "max": 0}, "scales.construction.score_range", "min 100 must be below max 0"),
+        ({"min": 0}, "scales.construction.score_range.max", "missing; a number is required"),
+        ({"min": 0, "max": "100"}, "scales.construction.score_range.max", "must be a number"),
+        ({"min": 0, "max": 90}, "scales.construction.grades[0].min_score", "outside the range"),
+        ({"min": 0, "max": 100, "step": 1}, "scales.construction.score_range.step", "unknown key"),
+    ],
+)
+def test_a_score_range_is_checked(score_range: object, key: str, reason: str) -> None:
+    data = national_data()
+    data["scales"]["construction"]["score_range"] = score_range
+    assert reason in problems_of(data)[key]

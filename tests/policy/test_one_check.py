@@ -123,14 +123,14 @@ verification_period = { value = "1 year", basis = "  ", source = "configurable" 
 EXPECTED = {
     "adverse-list-lowers": (
         "decisions.directions",
-        "direction: adding adverse list serious lowers sampling_ratio from 7/10 (rule grade-d) "
-        "to 0 (rule serious-list) in highway_construction/D lists=[] flags=[]; "
+        "direction: adding adverse list serious lowers sampling_ratio from 70% (rule grade-d) "
+        "to 0% (rule serious-list) in highway_construction/D lists=[] flags=[]; "
         "40 pairs of signatures alike",
     ),
     "favourable-list-raises": (
         "decisions.directions",
-        "direction: adding favourable list red raises sampling_ratio from 1/100 (rule grade-aa) "
-        "to 1/2 (rule red-list) in highway_construction/AA lists=[] flags=[]; "
+        "direction: adding favourable list red raises sampling_ratio from 1% (rule grade-aa) "
+        "to 50% (rule red-list) in highway_construction/AA lists=[] flags=[]; "
         "40 pairs of signatures alike",
     ),
     "zero-duration": ("lists.watch.duration", "must be positive, got 0 days"),

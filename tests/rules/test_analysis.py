@@ -107,7 +107,8 @@ def test_a_worse_grade_with_a_lower_ratio_is_an_order_violation() -> None:
     violation = report.violations[0]
     assert (violation.better.grade, violation.worse.grade) == ("C", "D")
     assert violation.measure == "sampling_ratio"
-    assert "grade D gets sampling_ratio=2/25 (rule grade-d) below grade C's 1/10" in str(violation)
+    assert "grade D gets sampling_ratio=8% (rule grade-d) below grade C's 10%" in str(violation)
+    assert violation.worse_value == Fraction(2, 25)  # exact in the API
 
 
 def test_fewer_inspections_for_a_worse_grade_is_an_order_violation() -> None:
@@ -184,7 +185,7 @@ def test_a_favourable_list_raising_supervision_is_a_direction_violation() -> Non
     assert ("sampling_ratio", "grade-b") not in raised
     assert ("inspections_max", "grade-aa") not in raised  # grade rules have no maximum either
     assert all(v.direction == "favourable" for v in report.direction_violations)
-    assert "raises sampling_ratio from 1/100 (rule grade-aa) to 1/20 (rule red-list)" in str(
+    assert "raises sampling_ratio from 1% (rule grade-aa) to 5% (rule red-list)" in str(
         report.direction_violations[0]
     )
 

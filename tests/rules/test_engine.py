@@ -60,7 +60,7 @@ def test_equal_facts_get_the_same_decision(engine: creditflow.Engine) -> None:
         (
             Facts("road_transport", "E"),
             "unknown grade 'E' in domain 'road_transport' (scale 'road_transport'); "
-            "known: A, AA, B, C, D",
+            "known: AA, A, B, C, D",
         ),
         (Facts("road_transport", "A", lists={"grey"}), "unknown list kind 'grey'"),
         (Facts("road_transport", "A", flags={"nice"}), "unknown flag 'nice'"),
@@ -88,7 +88,7 @@ def test_non_facts_are_refused(engine: creditflow.Engine, bad: object) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"domain": 3, "grade": "A"}, "Facts.domain must be a non-empty str, got 3 that is a int"),
+        ({"domain": 3, "grade": "A"}, "Facts.domain must be a non-empty str, got 3 that is an int"),
         ({"domain": "x", "grade": ""}, "Facts.grade must be a non-empty str"),
         ({"domain": "x", "grade": "A", "lists": "serious"}, "write frozenset({'serious'})"),
         ({"domain": "x", "grade": "A", "flags": [1]}, "Facts.flags must hold non-empty str"),
@@ -137,4 +137,13 @@ def test_decide_many_names_the_index_of_a_bad_item(engine: creditflow.Engine) ->
     ]
     with pytest.raises(UnknownName) as info:
         engine.decide_many(facts)
-    assert info.value.__notes__ == ["in decide_many, item 2"]
+    assert str(info.value).startswith("decide_many item 2: unknown grade 'Z'")
+    assert info.value.index == 2
+    assert info.value.known == ("AA", "A", "B", "C", "D")
+
+
+def test_decide_many_names_the_index_of_an_item_that_is_not_facts(
+    engine: creditflow.Engine,
+) -> None:
+    with pytest.raises(InvalidFacts, match=r"^decide_many item 1: decide needs a creditflow.Facts"):
+        engine.decide_many([Facts("road_transport", "A"), "road_transport/A"])  # type: ignore[list-item]

@@ -143,7 +143,7 @@ def test_visits_a_year_follow_the_minimum_and_never_exceed_the_maximum(
     serious = engine.decide(Facts("road_transport", "B", {"serious"}))
     assert visits_per_year(serious) == 2
     never = attrs.evolve(serious, inspections_per_year=(0, 0))
-    with pytest.raises(InfeasiblePlan, match="at most 0 inspections a year"):
+    with pytest.raises(InfeasiblePlan, match="sets sampling ratio 100% but at most 0 inspections"):
         visits_per_year(never)
 
 

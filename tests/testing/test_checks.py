@@ -89,7 +89,7 @@ def test_a_monotonicity_break_is_caught_in_its_measure_only() -> None:
     assert "not monotone in sampling_ratio" in message
     assert (
         "Facts(domain='highway_construction', grade='D', lists=frozenset(), flags=frozenset())"
-        " gets sampling_ratio=1/20" in message
+        " gets sampling_ratio=5%" in message
     )
     assert "grade='C'" in message
     with pytest.raises(AssertionError, match="grade order violation"):
@@ -141,14 +141,14 @@ def test_an_adverse_list_that_lowers_supervision_is_caught() -> None:
     message = str(caught.value)
     assert (
         "decisions.directions: direction: adding adverse list serious lowers sampling_ratio "
-        "from 1/100 (rule grade-aa) to 0 (rule serious-list) in highway_construction/AA "
+        "from 1% (rule grade-aa) to 0% (rule serious-list) in highway_construction/AA "
         "lists=[] flags=[]" in message
     )
     assert (
         "smallest counterexample Facts(domain='highway_construction', grade='AA', "
-        "lists=frozenset(), flags=frozenset()) gets sampling_ratio=1/100 (rule grade-aa), and "
+        "lists=frozenset(), flags=frozenset()) gets sampling_ratio=1% (rule grade-aa), and "
         "Facts(domain='highway_construction', grade='AA', lists=frozenset({'serious'}), "
-        "flags=frozenset()) with adverse list 'serious' added gets 0 (rule serious-list)"
+        "flags=frozenset()) with adverse list 'serious' added gets 0% (rule serious-list)"
     ) in message
 
 

@@ -13,7 +13,7 @@ from typing import Any, Self
 import attrs
 
 from creditflow._gc import gc_paused
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow._validation import (
     check_case_filters,
     check_event_filters,
@@ -769,7 +769,7 @@ def _check_actor(actor: object) -> None:
     if not isinstance(actor, Actor):
         raise InvalidInput(
             f"actor must be a creditflow.workflows.Actor, got {shown(actor)}"
-            f" that is a {type(actor).__name__}"
+            f" that is {a_type(actor)}"
         )
 
 

@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final
 
+from creditflow._repr import a_type
 from creditflow._validation import MAX_JSON_DEPTH, MAX_JSON_INTEGER, ensure_json, is_json
 from creditflow.errors import InvalidInput
 
@@ -103,7 +104,7 @@ def check_json(value: object, name: str) -> str:
     :data:`MAX_DATA_BYTES` in all.
     """
     if not isinstance(value, dict):
-        raise InvalidInput(f"{name} must be a dict, got a {type(value).__name__}")
+        raise InvalidInput(f"{name} must be a dict, got {a_type(value)}")
     try:
         if not is_json(value):
             raise ValueError

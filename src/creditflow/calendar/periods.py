@@ -7,7 +7,7 @@ import re
 
 import attrs
 
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow.errors import InvalidPeriod
 
 __all__ = ["Period", "PeriodUnit"]
@@ -61,7 +61,7 @@ def _check_amount(instance: Period, attribute: attrs.Attribute[int], value: obje
     attrs runs validators after every field is set, so ``instance.unit`` is available.
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        reason = f"amount must be an int, got {shown(value)} that is a {type(value).__name__}"
+        reason = f"amount must be an int, got {shown(value)} that is {a_type(value)}"
         raise InvalidPeriod(f"{shown(value)} {instance.unit}", reason)
     if value < 0:
         raise InvalidPeriod(f"{value} {instance.unit}", f"amount={value} must not be negative")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow._validation import ensure_date, ensure_int
 from creditflow.calendar.periods import Period, PeriodUnit
 from creditflow.errors import CalendarUnknown, InvalidInput
@@ -191,7 +191,7 @@ class WorkdayCalendar:
         day = ensure_date(d, "d")
         if not isinstance(period, Period):
             raise InvalidInput(
-                f"period must be a Period, got {shown(period)} that is a {type(period).__name__}; "
+                f"period must be a Period, got {shown(period)} that is {a_type(period)}; "
                 "use Period.parse('3 months') or Period.months(3)"
             )
         if period.unit is PeriodUnit.WORKDAYS:

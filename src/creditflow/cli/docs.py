@@ -19,7 +19,8 @@ __all__ = ["add_parser", "run"]
 
 HELP = "write the policy handbook and public notices as Markdown or HTML"
 DESCRIPTION = """\
-Write the handbook of the policy in force on --on (default: today): domains and grade scales,
+Write the handbook of the policy in force on --on (default: today; a pack given with a version
+or as a file is used whatever the date unless --on is given): domains and grade scales,
 the decision table, lists, publication windows, repair, commitments and the workflows with
 their state diagrams. --diff-from adds a page of changes from another version; --book adds the
 public notices of a book on --on, persons masked and expired records left out.
@@ -43,8 +44,8 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the pages and print the path of every file written."""
+    policy = load_policy(args.policy, on=args.on)
     on: dt.date = args.on if args.on is not None else dt.date.today()
-    policy = load_policy(args.policy, on=on)
     previous = load_policy(args.diff_from) if args.diff_from else None
     book = _open_book(args.book, args.policy) if args.book else None
     try:

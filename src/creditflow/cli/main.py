@@ -99,7 +99,10 @@ def _add_global_options(parser: argparse.ArgumentParser, default: object) -> Non
         metavar="YYYY-MM-DD",
         type=parse_day,
         default=default,
-        help="date that picks the version in force (default: today)",
+        help=(
+            "date that picks the version in force (default: today); a pack given with a "
+            "version or as a file must be in force on it (without --on: any date)"
+        ),
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow.errors import InvalidFacts
 
 __all__ = ["Facts"]
@@ -15,8 +15,7 @@ __all__ = ["Facts"]
 def _checked_name(value: object, field: str) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidFacts(
-            f"Facts.{field} must be a non-empty str, got {shown(value)} "
-            f"that is a {type(value).__name__}"
+            f"Facts.{field} must be a non-empty str, got {shown(value)} that is {a_type(value)}"
         )
     return value
 
@@ -30,7 +29,7 @@ def _checked_names(value: object, field: str) -> frozenset[str]:
         )
         raise InvalidFacts(
             f"Facts.{field} must be a set of names, got {shown(value)}"
-            f" that is a {type(value).__name__}{hint}"
+            f" that is {a_type(value)}{hint}"
         )
     try:
         names = frozenset(value)

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import attrs
 
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow.core.labels import Label
 from creditflow.errors import InvalidInput, UnknownName
 
@@ -32,9 +32,12 @@ def to_fraction(value: object, name: str) -> Fraction:
         if not math.isfinite(value):
             raise InvalidInput(f"{name} must be a finite number, got {shown(value)}")
         return Fraction(str(value))
-    raise InvalidInput(
-        f"{name} must be a number, got {shown(value)} that is a {type(value).__name__}"
-    )
+    raise InvalidInput(f"{name} must be a number, got {shown(value)} that is {a_type(value)}")
+
+
+def score_text(value: Fraction) -> str:
+    """A score as people write it: ``100``, ``92.5``."""
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
 
 
 @attrs.frozen
@@ -54,12 +57,15 @@ class Grade:
 class GradeScale:
     """An ordered grade scale, best grade first, e.g. AA > A > B > C > D.
 
-    ``rank(grade)`` is 0 for the best grade; a larger rank is a worse grade.
+    ``rank(grade)`` is 0 for the best grade; a larger rank is a worse grade. ``score_range``
+    is ``(lowest, highest)`` possible score, both inclusive, when the pack declares it;
+    :meth:`grade_for` then refuses a score outside it.
     """
 
     name: str
     label: Label
     grades: tuple[Grade, ...]
+    score_range: tuple[Fraction, Fraction] | None = None
     _ranks: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -85,7 +91,7 @@ class GradeScale:
             return self._ranks[grade]
         except (KeyError, TypeError):
             raise UnknownName(
-                "grade", grade, self.names, where=f"scale {shown(self.name)}"
+                "grade", grade, self.names, where=f"scale {shown(self.name)}", ordered=True
             ) from None
 
     def is_worse(self, grade: str, than: str) -> bool:
@@ -95,6 +101,13 @@ class GradeScale:
     def grade_for(self, score: Score) -> str:
         """The grade a score earns: the best grade whose ``min_score`` it reaches."""
         value = to_fraction(score, "score")
+        if self.score_range is not None and not (
+            self.score_range[0] <= value <= self.score_range[1]
+        ):
+            low, high = (score_text(v) for v in self.score_range)
+            raise InvalidInput(
+                f"score {score} is outside the range {low} to {high} of scale {shown(self.name)}"
+            )
         for grade in self.grades:
             if grade.min_score is None or value >= grade.min_score:
                 return grade.name

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import attrs
 
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow._validation import ensure_str
 from creditflow.core.identifiers import ResidentId, Uscc
 from creditflow.core.privacy import masked_repr, public_id
@@ -70,7 +70,7 @@ _ID_CHECKS: dict[SubjectKind, Callable[[object], object]] = {
 def _check_kind(_instance: Subject, _attribute: object, value: SubjectKind) -> None:
     if not isinstance(value, SubjectKind):
         raise InvalidInput(
-            f"kind must be a SubjectKind, got {shown(value)} that is a {type(value).__name__}"
+            f"kind must be a SubjectKind, got {shown(value)} that is {a_type(value)}"
         )
 
 

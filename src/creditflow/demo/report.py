@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from fractions import Fraction
 
 import attrs
@@ -16,6 +17,8 @@ import attrs
 from creditflow.book.book import CreditBook
 from creditflow.demo.simulation import Outcome
 from creditflow.docs import extract_notices
+from creditflow.policy.model import Policy
+from creditflow.rules.decision import format_ratio
 from creditflow.workflows import Case
 
 __all__ = ["DemoReport", "GradeRow", "Invariant", "build_report", "check_invariants"]
@@ -85,11 +88,11 @@ class DemoReport:
         lines += ["", "Inspections per grade (抽查), Q4 plan against the policy's ratios:"]
         for row in self.grades:
             share = row.drawn / row.subjects if row.subjects else 0.0
-            ratios = "/".join(f"{float(r):.0%}" for r in row.ratios)
+            ratios = "/".join(format_ratio(r) for r in row.ratios)
             lines.append(f"  {row.grade:<3} {row.subjects:>6} subjects  {row.drawn:>5} drawn  "
                          f"{share:>6.1%}  (policy {ratios})")  # fmt: skip
         lines += ["", "Grades (信用等级) before -> after the year-end evaluation:"]
-        for grade in sorted(set(self.grades_before) | set(self.grades_after)):
+        for grade in dict.fromkeys([*self.grades_before, *self.grades_after]):
             before, after = self.grades_before.get(grade, 0), self.grades_after.get(grade, 0)
             lines.append(f"  {grade:<3} {before:>6} -> {after:>6}")
         lines += ["", "Activity:"]
@@ -113,6 +116,7 @@ def build_report(
     cases = list(book.cases())
     invariants = check_invariants(book, cases, outcome)
     events, head = book.head()  # read last: the anchor covers everything reported
+    order = _grade_order(book.policy_on(outcome.last_day))
     return DemoReport(
         subjects=subjects,
         seed=seed,
@@ -120,10 +124,12 @@ def build_report(
         head=head,
         states=_states(cases),
         deadlines=_deadlines(cases, outcome.last_day),
-        grades=_grade_rows(outcome),
+        grades=_grade_rows(outcome, order),
         tally=dict(outcome.tally),
-        grades_before=dict(outcome.grades_before),
-        grades_after=dict(outcome.grades_after),
+        grades_before={
+            g: outcome.grades_before[g] for g in sorted(outcome.grades_before, key=order)
+        },
+        grades_after={g: outcome.grades_after[g] for g in sorted(outcome.grades_after, key=order)},
         invariants=invariants,
         seconds=seconds,
     )
@@ -152,7 +158,20 @@ def _deadlines(cases: list[Case], on: dt.date) -> dict[str, tuple[int, int, int]
     return {name: (row[0], row[1], row[2]) for name, row in found.items()}
 
 
-def _grade_rows(outcome: Outcome) -> tuple[GradeRow, ...]:
+def _grade_order(policy: Policy) -> Callable[[str], tuple[int, str]]:
+    """A sort key: grades in scale order (best first), as the policy's scales rank them."""
+    ranks: dict[str, int] = {}
+    for domain in policy.domains.values():
+        for rank, name in enumerate(domain.scale.names):
+            ranks[name] = min(rank, ranks.get(name, rank))
+    return lambda grade: (ranks.get(grade, len(ranks)), grade)
+
+
+def _ordered(counts: Counter[str], order: Callable[[str], tuple[int, str]]) -> dict[str, int]:
+    return {grade: counts[grade] for grade in sorted(counts, key=order)}
+
+
+def _grade_rows(outcome: Outcome, order: Callable[[str], tuple[int, str]]) -> tuple[GradeRow, ...]:
     if not outcome.plans:
         return ()
     plan = outcome.plans[-1].plan
@@ -164,7 +183,7 @@ def _grade_rows(outcome: Outcome) -> tuple[GradeRow, ...]:
         ratios[stratum.grade].add(stratum.sampling_ratio)
     return tuple(
         GradeRow(grade, rows[grade][0], rows[grade][1], tuple(sorted(ratios[grade])))
-        for grade in sorted(rows)
+        for grade in sorted(rows, key=order)
     )
 
 

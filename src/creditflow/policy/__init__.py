@@ -23,6 +23,7 @@ from creditflow.policy.model import (
     SeverityRule,
     Source,
 )
+from creditflow.policy.schema import pack_schema_path
 from creditflow.policy.sources import DEFAULT_PACK, PackVersion, builtin_versions, read_policy
 
 __all__ = [
@@ -46,5 +47,6 @@ __all__ = [
     "SeverityRule",
     "Source",
     "builtin_versions",
+    "pack_schema_path",
     "read_policy",
 ]

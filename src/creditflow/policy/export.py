@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from creditflow._repr import a_type
 from creditflow.calendar.periods import Period
 from creditflow.core.grades import GradeScale
 from creditflow.core.labels import Label
@@ -45,7 +46,7 @@ def _plain(value: object) -> Any:
     if isinstance(value, Label):
         return {"zh": value.zh, "en": value.en}
     if isinstance(value, GradeScale):
-        return {
+        scale = {
             "name": value.name,
             "label": _plain(value.label),
             "grades": [
@@ -53,6 +54,9 @@ def _plain(value: object) -> Any:
                 for g in value.grades
             ],
         }
+        if value.score_range is not None:  # absent, so that older packs keep their digest
+            scale["score_range"] = [_plain(v) for v in value.score_range]
+        return scale
     if attrs.has(type(value)):
         cls: Any = type(value)
         return {
@@ -66,7 +70,7 @@ def _plain(value: object) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
-    raise TypeError(f"cannot export {value!r} that is a {type(value).__name__}")
+    raise TypeError(f"cannot export {value!r} that is {a_type(value)}")
 
 
 def _key(key: object) -> str:

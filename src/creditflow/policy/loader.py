@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from creditflow._limits import TOO_DEEP, toml_too_deep_line, too_deep_key
 from creditflow._repr import shown
 from creditflow.calendar.periods import Period, PeriodUnit
-from creditflow.core.grades import Grade, GradeScale, to_fraction
+from creditflow.core.grades import Grade, GradeScale, score_text, to_fraction
 from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
 from creditflow.errors import InvalidInput, PolicyError, PolicyProblem
@@ -271,15 +271,17 @@ def _direction(
 
 
 def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> Provision[GradeScale] | None:
-    r.only(t, path, ("label", "grades", "basis", "source", "note"))
+    r.only(t, path, ("label", "grades", "score_range", "basis", "source", "note"))
     label = r.label(t, path)
     basis = r.basis(t, path)
+    bounds = _score_range(r, t, path) if "score_range" in t else None
     rows = r.get(t, path, "grades", list) or []
     grades: list[Grade] = []
     for i, row in enumerate(rows):
         grade = _grade(r, row, f"{path}.grades[{i}]", last=i == len(rows) - 1)
         if grade is not None:
             grades.append(grade)
+            _check_in_range(r, f"{path}.grades[{i}].min_score", grade.min_score, bounds)
     if not rows:
         r.problem(f"{path}.grades", "a scale needs at least one grade")
     names = [g.name for g in grades]
@@ -288,9 +290,42 @@ def _scale(r: Reader, t: dict[str, Any], path: str, name: str) -> Provision[Grad
     cutoffs = [g.min_score for g in grades if g.min_score is not None]
     if any(a <= b for a, b in itertools.pairwise(cutoffs)):
         r.problem(f"{path}.grades", "min_score must fall strictly from the best grade to the worst")
-    if label is None or basis is None or len(grades) != len(rows):
+    if label is None or basis is None or len(grades) != len(rows) or _failed(r, path):
         return None
-    return Provision(GradeScale(name, label, tuple(grades)), basis)
+    return Provision(GradeScale(name, label, tuple(grades), bounds), basis)
+
+
+def _score_range(r: Reader, t: dict[str, Any], path: str) -> tuple[Fraction, Fraction] | None:
+    """``score_range = { min = 0, max = 100 }``: the possible scores, both inclusive."""
+    where = f"{path}.score_range"
+    table = r.table(t, path, "score_range")
+    if table is None:
+        return None
+    r.only(table, where, ("min", "max"))
+    bounds: list[Fraction] = []
+    for key in ("min", "max"):
+        if key not in table:
+            r.problem(f"{where}.{key}", "missing; a number is required")
+            continue
+        try:
+            bounds.append(to_fraction(table[key], key))
+        except InvalidInput as error:
+            r.problem(f"{where}.{key}", str(error))
+    if len(bounds) != 2:
+        return None
+    low, high = bounds
+    if low >= high:
+        r.problem(where, f"min {score_text(low)} must be below max {score_text(high)}")
+        return None
+    return (low, high)
+
+
+def _check_in_range(
+    r: Reader, path: str, score: Fraction | None, bounds: tuple[Fraction, Fraction] | None
+) -> None:
+    if score is not None and bounds is not None and not bounds[0] <= score <= bounds[1]:
+        low, high = (score_text(b) for b in bounds)
+        r.problem(path, f"{score_text(score)} is outside the range {low} to {high}")
 
 
 def _grade(r: Reader, row: object, path: str, *, last: bool) -> Grade | None:

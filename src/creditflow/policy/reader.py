@@ -51,13 +51,13 @@ class Reader:
         where = _join(path, key)
         if key not in table:
             if required:
-                self.problem(where, f"missing; a {_kind_name(kind)} is required")
+                self.problem(where, f"missing; {_a(_kind_name(kind))} is required")
             return None
         value = table[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.problem(
                 where,
-                f"must be a {_kind_name(kind)}, got {shown(value)} ({_kind_name(type(value))})",
+                f"must be {_a(_kind_name(kind))}, got {shown(value)} ({_kind_name(type(value))})",
             )
             return None
         return value
@@ -261,6 +261,11 @@ class Reader:
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+def _a(noun: str) -> str:
+    """``"a string"``, ``"an array"``."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _kind_name(kind: type) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from creditflow._limits import MAX_PACK_BYTES
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow._validation import ensure_date
 from creditflow.errors import (
     InvalidInput,
@@ -81,11 +81,11 @@ def read_policy(
     else:
         raise InvalidInput(
             f"source must be None, a pack name or a path, got {shown(source)}"
-            f" that is a {type(source).__name__}"
+            f" that is {a_type(source)}"
         )
     if on is not None and not policy.in_force(day):
         span = f"{policy.version} ({policy.effective_from} to {policy.effective_to or 'open'})"
-        raise NoPolicyInForce(policy.name, day, [span])
+        raise NoPolicyInForce(policy.key, day, [span])
     return policy
 
 

@@ -14,6 +14,7 @@ import attrs
 from creditflow.core.facts import Facts
 from creditflow.errors import PolicyProblem
 from creditflow.policy.model import Direction, Policy
+from creditflow.rules.decision import format_ratio
 
 __all__ = [
     "AnalysisReport",
@@ -70,9 +71,9 @@ class OrderViolation:
 
     def __str__(self) -> str:
         return (
-            f"order: grade {self.worse.grade} gets {self.measure}={_show(self.worse_value)} "
+            f"order: grade {self.worse.grade} gets {self.measure}={measure_text(self.worse_value)} "
             f"(rule {self.rule_ids[1]}) below grade {self.better.grade}'s "
-            f"{_show(self.better_value)} (rule {self.rule_ids[0]}) in {describe(self.worse)}"
+            f"{measure_text(self.better_value)} (rule {self.rule_ids[0]}) in {describe(self.worse)}"
         )
 
 
@@ -103,15 +104,18 @@ class DirectionViolation:
         alike = f"; {self.pairs} pairs of signatures alike" if self.pairs > 1 else ""
         return (
             f"direction: adding {self.direction} {self.kind} {self.name} {moved} "
-            f"{self.measure} from {_show(self.without_value)} (rule {self.rule_ids[0]}) to "
-            f"{_show(self.added_value)} (rule {self.rule_ids[1]}) in {describe(self.without)}"
-            f"{alike}"
+            f"{self.measure} from {measure_text(self.without_value)} "
+            f"(rule {self.rule_ids[0]}) to {measure_text(self.added_value)} "
+            f"(rule {self.rule_ids[1]}) in {describe(self.without)}{alike}"
         )
 
 
-def _show(value: object) -> str:
+def measure_text(value: object) -> str:
+    """A measure's value for people: a ratio as a percent (``8%``), no maximum as unbounded."""
     if value is None:
         return "unbounded"
+    if isinstance(value, Fraction):
+        return format_ratio(value)
     return str(value)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow.core.facts import Facts
 from creditflow.errors import (
     CreditflowError,
@@ -38,7 +38,7 @@ class Engine:
         if not isinstance(policy, Policy):
             raise InvalidInput(
                 f"Engine needs a Policy (from creditflow.load_policy), got {shown(policy)}"
-                f" that is a {type(policy).__name__}"
+                f" that is {a_type(policy)}"
             )
         table = compile_table(policy)
         if not table.report.ok:
@@ -72,7 +72,8 @@ class Engine:
     def decide_many(self, facts: Iterable[Facts]) -> list[Decision]:
         """Decisions for many facts, in order. Much faster than calling :meth:`decide` in a loop.
 
-        A bad item raises the same error as :meth:`decide`, with a note naming its index.
+        A bad item raises the same error as :meth:`decide`, its message starting with
+        ``decide_many item <index>:`` and its ``index`` set.
         """
         if isinstance(facts, str | bytes) or not isinstance(facts, Iterable):
             raise InvalidFacts(f"decide_many needs an iterable of Facts, got {shown(facts)}")
@@ -91,15 +92,16 @@ class Engine:
             try:
                 self.decide(item)  # type: ignore[arg-type]
             except CreditflowError as error:
-                error.add_note(f"in decide_many, item {index}")
+                error.index = index
+                error.message = f"decide_many item {index}: {error.message}"
+                error.args = (error.message,)
                 raise
 
     def _why_undecided(self, facts: object) -> Exception:
         """The typed error for facts the table cannot decide."""
         if not isinstance(facts, Facts):
             return InvalidFacts(
-                f"decide needs a creditflow.Facts, got {shown(facts)} "
-                f"that is a {type(facts).__name__}"
+                f"decide needs a creditflow.Facts, got {shown(facts)} that is {a_type(facts)}"
             )
         policy = self.policy
         domain = policy.domains.get(facts.domain)
@@ -107,7 +109,7 @@ class Engine:
             return UnknownName("domain", facts.domain, policy.domains, where=policy.key)
         if facts.grade not in domain.scale:
             where = f"domain {shown(facts.domain)} (scale {shown(domain.scale.name)})"
-            return UnknownName("grade", facts.grade, domain.scale.names, where=where)
+            return UnknownName("grade", facts.grade, domain.scale.names, where=where, ordered=True)
         for kind in sorted(facts.lists - policy.lists.keys()):
             return UnknownName("list kind", kind, policy.lists, where=policy.key)
         for flag in sorted(facts.flags - policy.flags.keys()):

@@ -3,15 +3,18 @@
 Every signature (domain x grade x list kinds x flags) is asserted through durable_rules when the
 table is compiled; the hit policy picks the deciding rule; the analysis looks for gaps,
 unresolved overlaps, grade-order violations and direction violations (lists and flags).
-Compiled tables are cached by policy digest, so a policy loaded twice costs one compilation
-(and one durable_rules ruleset) per process.
+Compiled tables are cached in memory by policy digest (the last :data:`TABLE_CACHE_SIZE`
+used), and what durable_rules matched is cached on disk (:mod:`creditflow.rules.table_cache`),
+so a pack is posted through durable_rules once per version of creditflow and durable_rules,
+not once per process.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -30,8 +33,12 @@ from creditflow.rules.analysis import (
 )
 from creditflow.rules.decision import Decision
 from creditflow.rules.signature import MAX_SIGNATURES, message, signature_count, signatures
+from creditflow.rules.table_cache import load_matches, store_matches
 
-__all__ = ["DecisionTable", "compile_table", "reference_table"]
+__all__ = ["TABLE_CACHE_SIZE", "DecisionTable", "compile_table", "reference_table"]
+
+TABLE_CACHE_SIZE = 32
+"""Compiled tables kept in memory per process, least recently used dropped first."""
 
 Key = tuple[str, str, frozenset[str], frozenset[str]]
 HitFinder = Callable[[Mapping[str, Any]], frozenset[int]]
@@ -56,19 +63,24 @@ class DecisionTable:
         return [self.decisions[f.key] for f in signatures(self.policy) if f.key in self.decisions]
 
 
-_cache: dict[tuple[str, str], DecisionTable] = {}
+_cache: OrderedDict[tuple[str, str], DecisionTable] = OrderedDict()
 _cache_lock = threading.Lock()
 _names = itertools.count()
 
 
 def compile_table(policy: Policy) -> DecisionTable:
-    """The table as durable_rules decides it, cached per policy digest."""
+    """The table as durable_rules decides it, cached per policy digest (in memory and on disk)."""
     ensure_instance(policy, Policy, "policy")
     with _cache_lock:
         key = (policy.digest, policy.origin)
-        if key not in _cache:
-            _cache[key] = _compile(policy, _durable_hits(policy))
-        return _cache[key]
+        table = _cache.get(key)
+        if table is None:
+            table = _cache[key] = _durable_table(policy)
+            if len(_cache) > TABLE_CACHE_SIZE:
+                _cache.popitem(last=False)
+        else:
+            _cache.move_to_end(key)
+        return table
 
 
 def reference_table(policy: Policy) -> DecisionTable:
@@ -79,17 +91,36 @@ def reference_table(policy: Policy) -> DecisionTable:
     def hits(fields: Mapping[str, Any]) -> frozenset[int]:
         return frozenset(i for i, c in enumerate(conditions) if evaluate(c, fields))
 
-    return _compile(policy, hits)
+    space = _space(policy)
+    return _compile(policy, space, _matches(policy, space, hits))
 
 
-def _durable_hits(policy: Policy) -> HitFinder:
-    from creditflow.rules.durable_host import RuleMatcher
+def _durable_table(policy: Policy) -> DecisionTable:
+    """The table from what durable_rules matched: read from the disk cache, else posted."""
+    space = _space(policy)
+    matches = load_matches(policy, space)
+    if matches is None:
+        from creditflow.rules.durable_host import RuleMatcher
 
-    name = f"{policy.digest[:16]}_{next(_names)}"
-    return RuleMatcher(name, [rule.when for rule in policy.decisions.rules]).matches
+        name = f"{policy.digest[:16]}_{next(_names)}"
+        matcher = RuleMatcher(name, [rule.when for rule in policy.decisions.rules])
+        matches = _matches(policy, space, matcher.matches)
+        store_matches(policy, matches)
+    return _compile(policy, space, matches)
 
 
-def _compile(policy: Policy, hits_of: HitFinder) -> DecisionTable:
+def _matches(policy: Policy, space: Sequence[Facts], hits_of: HitFinder) -> list[frozenset[int]]:
+    """The rules each signature matches, in signature order."""
+    return [hits_of(message(policy, facts)) for facts in space]
+
+
+def _space(policy: Policy) -> list[Facts]:
+    """Every signature, in order, once the pack is known not to have too many."""
+    _check_size(policy)
+    return list(signatures(policy))
+
+
+def _check_size(policy: Policy) -> None:
     count = signature_count(policy)
     if count > MAX_SIGNATURES:
         reason = (
@@ -97,6 +128,13 @@ def _compile(policy: Policy, hits_of: HitFinder) -> DecisionTable:
             f"2^flags), more than {MAX_SIGNATURES}; declare fewer flags or list kinds"
         )
         raise PolicyError(policy.origin, [PolicyProblem(policy.origin, "flags", reason)])
+
+
+def _compile(
+    policy: Policy, space: Sequence[Facts], hits: Sequence[frozenset[int]]
+) -> DecisionTable:
+    """The table and its analysis from the rules each signature matched."""
+    count = signature_count(policy)
     rules = policy.decisions.rules
     decided: dict[Facts, Decision] = {}
     gaps: list[Gap] = []
@@ -105,9 +143,9 @@ def _compile(policy: Policy, hits_of: HitFinder) -> DecisionTable:
     decisions: dict[Key, Decision] = {}
     matches: dict[Key, tuple[int, ...]] = {}
     shared: dict[tuple[int, ...], tuple[int, ...]] = {}  # one tuple per distinct set of hits
-    for facts in signatures(policy):
+    for facts, found_hits in zip(space, hits, strict=True):
         key = facts.key
-        matched = sorted(hits_of(message(policy, facts)))
+        matched = sorted(found_hits)
         found = tuple(matched)
         matches[key] = shared.setdefault(found, found)
         winner = _resolve(policy.decisions.hit_policy, rules, matched)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from creditflow._limits import TOO_DEEP, json_too_deep
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow._validation import ensure_instance
 from creditflow.core.escaping import csv_cell
 from creditflow.core.labels import Language
@@ -80,9 +80,7 @@ def load_plan_json(text: str | bytes, where: str) -> Any:
         except UnicodeDecodeError as error:
             raise InvalidInput(f"{where}: not valid UTF-8 (byte {error.start + 1})") from None
     if not isinstance(text, str):
-        raise InvalidInput(
-            f"text must be a str or bytes, got {shown(text)} that is a {type(text).__name__}"
-        )
+        raise InvalidInput(f"text must be a str or bytes, got {shown(text)} that is {a_type(text)}")
     if json_too_deep(text):
         raise InvalidInput(f"{where}: {TOO_DEEP}")
     try:

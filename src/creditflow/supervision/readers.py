@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
 from creditflow._limits import json_line_problem
-from creditflow._repr import shown
+from creditflow._repr import a_type, shown
 from creditflow.core.facts import Facts
 from creditflow.core.subjects import SubjectKind
 from creditflow.errors import CreditflowError, InvalidInput, InvalidRow
@@ -207,7 +207,7 @@ def _lines(source: Source) -> Iterator[Iterable[str]]:
         elif isinstance(source, bytes | bytearray) or not isinstance(source, Iterable):
             raise InvalidInput(
                 f"source must be a path or a text stream, got {shown(source)} "
-                f"that is a {type(source).__name__}"
+                f"that is {a_type(source)}"
             )
         else:
             yield _text_lines(source, name)

@@ -18,7 +18,7 @@ import attrs
 from creditflow._repr import shown
 from creditflow.errors import InfeasiblePlan, InvalidInput
 from creditflow.policy.model import Rounding
-from creditflow.rules.decision import Decision
+from creditflow.rules.decision import Decision, format_ratio
 from creditflow.supervision.keys import subject_prefix
 
 __all__ = ["Kept", "Stratum", "StratumDraw", "round_count", "stratum_name", "visits_per_year"]
@@ -70,8 +70,8 @@ def visits_per_year(decision: Decision) -> int:
     if high == 0:
         if decision.sampling_ratio > 0:
             raise InfeasiblePlan(
-                f"rule {decision.rule_id} sets sampling ratio {decision.sampling_ratio} "
-                "but at most 0 inspections a year",
+                f"rule {decision.rule_id} sets sampling ratio "
+                f"{format_ratio(decision.sampling_ratio)} but at most 0 inspections a year",
                 stratum=stratum_name(decision),
             )
         return 0

@@ -17,6 +17,7 @@ from creditflow.rules.analysis import (
     DirectionViolation,
     OrderViolation,
     find_order_violations,
+    measure_text,
     smallest_facts_key,
 )
 from creditflow.rules.table import compile_table
@@ -99,8 +100,8 @@ def _order_problem(policy: Policy, violations: Sequence[OrderViolation]) -> str:
     worst = min(violations, key=lambda v: smallest_facts_key(policy, v.worse))
     return (
         f"{len(violations)} grade order violation(s); smallest counterexample "
-        f"{worst.worse!r} gets {worst.measure}={_show(worst.worse_value)} (rule "
-        f"{worst.rule_ids[1]}), less than {_show(worst.better_value)} for the better "
+        f"{worst.worse!r} gets {worst.measure}={measure_text(worst.worse_value)} (rule "
+        f"{worst.rule_ids[1]}), less than {measure_text(worst.better_value)} for the better "
         f"{worst.better!r} (rule {worst.rule_ids[0]})"
     )
 
@@ -109,11 +110,7 @@ def _direction_problem(violations: Sequence[DirectionViolation]) -> str:
     first = violations[0]  # the report lists them smallest counterexample first
     return (
         f"{len(violations)} direction violation(s); smallest counterexample {first.without!r} "
-        f"gets {first.measure}={_show(first.without_value)} (rule {first.rule_ids[0]}), and "
+        f"gets {first.measure}={measure_text(first.without_value)} (rule {first.rule_ids[0]}), and "
         f"{first.added!r} with {first.direction} {first.kind} {first.name!r} added gets "
-        f"{_show(first.added_value)} (rule {first.rule_ids[1]})"
+        f"{measure_text(first.added_value)} (rule {first.rule_ids[1]})"
     )
-
-
-def _show(value: object) -> str:
-    return "unbounded" if value is None else str(value)

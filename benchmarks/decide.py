@@ -121,6 +121,7 @@ def flag_pack(directory: str) -> str:
     """Write the 51,200-signature pack (extends the national pack) and return its path."""
     flags = "".join(
         f'\n[flags.extra_{i}]\nlabel = {{ zh = "附加标记{i}", en = "Extra flag {i}" }}\n'
+        'direction = { value = "adverse", basis = "benchmark", source = "configurable" }\n'
         for i in range(EXTRA_FLAGS)
     )
     text = (

@@ -101,14 +101,12 @@ def store_matches(policy: Policy, matches: Sequence[frozenset[int]]) -> None:
     path = _path(policy)
     if path is None:
         return
-    sets = sorted({tuple(sorted(m)) for m in matches})
+    keys = {m: tuple(sorted(m)) for m in set(matches)}  # each distinct set sorted once
+    sets = sorted(set(keys.values()))
     number = {s: i for i, s in enumerate(sets)}
+    numbered = {m: number[key] for m, key in keys.items()}
     payload = json.dumps(
-        {
-            **_identity(policy),
-            "sets": sets,
-            "matches": [number[tuple(sorted(m))] for m in matches],
-        },
+        {**_identity(policy), "sets": sets, "matches": [numbered[m] for m in matches]},
         separators=(",", ":"),
     ).encode()
     head = _MAGIC + b" " + hashlib.sha256(payload).hexdigest().encode() + b"\n"

@@ -31,7 +31,7 @@ def test_the_report_for_people(population: Path, capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert out.startswith("lindian-transport@2026.1: 400 signatures analysed: OK\n\n")
     assert "changes from national-transport@2026.1 to lindian-transport@2026.1: " in out
-    assert "  decisions.rules.grade-c.sampling_ratio: '1/4' -> '3/5'\n" in out
+    assert "  decisions.rules.grade-c.sampling_ratio: 25% -> 60%\n" in out
     assert "population: 4 subjects, 3 changed\n" in out
     assert "  road_transport  C             2         2           0            0         0\n" in out
     assert out.endswith("the year's plan: 3 -> 4 subjects drawn (+1), 4 -> 5 inspections (+1)\n")

@@ -67,7 +67,7 @@ def test_every_book_event_records_the_pack_that_governed_it(
         published_listing(book)
         events = list(book.events())
         assert len(events) >= 5  # the listing's events and its record's follow-up
-        assert {e.pack for e in events} == {f"{policy.key}#{policy.digest[:12]}"}
+        assert {e.pack for e in events} == {f"{policy.key}#{policy.digest}"}
         assert all(e.data["_pack"] == e.pack for e in events)
         assert book.verify(deep=True).ok  # projections equal the replay
         assert all("_pack" not in c.data for c in book.replay().values())

@@ -188,3 +188,15 @@ def test_a_score_range_is_part_of_the_schema(schema: dict[str, Any]) -> None:
     assert errors(schema, data) == []
     data["scales"]["construction"]["score_range"] = {"min": 0, "top": 100}
     assert any("score_range" in e for e in errors(schema, data))
+
+
+@pytest.mark.parametrize("table", ["lists.serious", "flags.commitment_breached"])
+def test_a_complete_pack_without_a_direction_fails_the_schema_as_it_fails_the_loader(
+    schema: dict[str, Any], table: str
+) -> None:
+    """Found by review: the loader requires every list kind and flag to declare its
+    direction, and the editor's schema let a pack without one pass."""
+    data = national_data()
+    group, name = table.split(".")
+    del data[group][name]["direction"]
+    assert any("direction" in e for e in errors(schema, data))

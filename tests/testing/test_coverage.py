@@ -107,3 +107,20 @@ def test_a_pack_never_decided_has_no_rule_hit(policy: creditflow.Policy) -> None
     report = coverage.report(policy)
     assert report.decisions == 0 and not report.rules_hit
     assert len(report.signatures_never_decided) == report.signatures == 400
+
+
+def test_a_decide_many_that_is_refused_counts_no_decision() -> None:
+    """Found by review: the items before the bad one were counted, though never returned."""
+    import creditflow
+    from creditflow.testing import record_coverage
+
+    policy = creditflow.load_policy("national-transport@2026.1")
+    engine = creditflow.Engine(policy)
+    with record_coverage() as coverage:
+        with pytest.raises(creditflow.errors.UnknownName) as refused:
+            engine.decide_many(
+                [creditflow.Facts("road_transport", "B"), creditflow.Facts("road_transport", "E")]
+            )
+        report = coverage.report(policy)
+    assert refused.value.index == 1
+    assert report.decisions == 0 and "grade-b" not in dict(report.rules_hit)

@@ -774,10 +774,10 @@ def _check_actor(actor: object) -> None:
 
 
 def _pack_tag(policy: Policy) -> str:
-    """``name@version#`` and the first 12 hex digits of the pack's content digest: what each
-    event records of the pack that governed it (two files of the same version with different
-    content get different tags)."""
-    return f"{policy.key}#{policy.digest[:12]}"
+    """``name@version#`` and the pack's content digest (``Policy.digest``, 64 hex digits):
+    what each event records of the pack that governed it (two files of the same version with
+    different content get different tags)."""
+    return f"{policy.key}#{policy.digest}"
 
 
 def _check_policy(policy: Policy) -> None:

@@ -27,7 +27,7 @@ __all__ = [
 
 PACK_KEY = "_pack"
 """The key of an event's data that names the pack that governed it, as
-``name@version#`` and the first 12 hex digits of its content digest."""
+``name@version#`` and its content digest (64 hex digits)."""
 
 
 @masked_repr
@@ -74,8 +74,8 @@ class StoredEvent:
 
     @property
     def pack(self) -> str | None:
-        """The pack that governed the event, ``name@version#digest`` (its first 12 hex
-        digits), as the book recorded it in ``data``; None for an event written without it."""
+        """The pack that governed the event, ``name@version#digest`` (the full content digest),
+        as the book recorded it in ``data``; None for an event written without it."""
         value = self.data.get(PACK_KEY)
         return value if isinstance(value, str) else None
 

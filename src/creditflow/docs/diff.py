@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from fractions import Fraction
-
 from creditflow._validation import ensure_instance
 from creditflow.core.labels import Language
 from creditflow.docs.document import Block, Heading, Page, Paragraph, Table
 from creditflow.docs.labels import text
 from creditflow.policy.model import Change, Policy
-from creditflow.rules.decision import format_ratio
+from creditflow.rules.decision import format_setting
 
 __all__ = ["diff_page"]
 
@@ -33,20 +30,6 @@ def diff_page(old: Policy, new: Policy, lang: Language) -> Page:
     return Page("diff", title, tuple(blocks))
 
 
-_RATIOS = ("sampling_ratio", "overall_cap.value", "low_risk_ratio.value")
-"""Setting paths whose values are ratios: shown as percents, as authors write them."""
-
-
 def _row(change: Change, lang: Language) -> tuple[str, str, str, str]:
-    old, new = (_value(v, change.path) for v in (change.old, change.new))
+    old, new = (format_setting(v, change.path) for v in (change.old, change.new))
     return (change.path, text(change.kind, lang), old, new)
-
-
-def _value(value: object, path: str) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, str) and path.endswith(_RATIOS):
-        return format_ratio(Fraction(value))
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)

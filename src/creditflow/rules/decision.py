@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 
 import attrs
@@ -12,7 +13,7 @@ from creditflow.core.labels import Language, ensure_language
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import DecisionRule, Policy
 
-__all__ = ["Decision", "format_ratio"]
+__all__ = ["Decision", "format_ratio", "format_setting"]
 
 
 def format_ratio(ratio: Fraction) -> str:
@@ -25,6 +26,23 @@ def format_ratio(ratio: Fraction) -> str:
     if (percent * 100).denominator == 1:
         return f"{float(percent):g}%"
     return f"{ratio} ({float(percent):.2f}%)"
+
+
+RATIO_SETTINGS = ("sampling_ratio", "overall_cap.value", "low_risk_ratio.value")
+"""Setting paths (their ends) whose values are ratios, kept in pack data as exact text."""
+
+
+def format_setting(value: object, path: str) -> str:
+    """A pack setting's value (as :meth:`Policy.diff <creditflow.Policy.diff>` gives it) for
+    people: a ratio as the author writes it (``"1/20"`` -> ``"5%"``), None as ``-``, text as
+    it is, anything else as JSON."""
+    if value is None:
+        return "-"
+    if isinstance(value, str) and path.endswith(RATIO_SETTINGS):
+        return format_ratio(Fraction(value))
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 @attrs.frozen(eq=False)

@@ -88,14 +88,21 @@ class Engine:
         return out  # type: ignore[return-value]
 
     def _raise_for_first_bad(self, items: Iterable[object]) -> None:
+        # The table itself, not self.decide: coverage, while on, replaces decide and would
+        # count the items before the bad one, whose decisions are never returned.
         for index, item in enumerate(items):
             try:
-                self.decide(item)  # type: ignore[arg-type]
-            except CreditflowError as error:
+                key = (item.domain, item.grade, item.lists, item.flags)  # type: ignore[attr-defined]
+                if key not in self._decisions:
+                    raise KeyError(key)
+            except (KeyError, AttributeError, TypeError):
+                error = self._why_undecided(item)
+                if not isinstance(error, CreditflowError):
+                    raise error from None
                 error.index = index
                 error.message = f"decide_many item {index}: {error.message}"
                 error.args = (error.message,)
-                raise
+                raise error from None
 
     def _why_undecided(self, facts: object) -> Exception:
         """The typed error for facts the table cannot decide."""

@@ -22,7 +22,7 @@ from creditflow._validation import ensure_instance, ensure_iterable
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import Change, Policy
 from creditflow.rules.analysis import AnalysisReport
-from creditflow.rules.decision import Decision
+from creditflow.rules.decision import Decision, format_setting
 from creditflow.rules.table import Key, compile_table
 from creditflow.supervision.entries import PopulationEntry
 from creditflow.supervision.strata import round_count, stratum_name, visits_per_year
@@ -94,7 +94,10 @@ class ImpactReport:
         """The report for people: analysis, changes, then the effect on the population."""
         lines = [self.analysis.to_text(), ""]
         lines.append(f"changes from {self.old_key} to {self.new_key}: {len(self.changes)}")
-        lines += [f"  {change}" for change in self.changes]
+        lines += [
+            f"  {c.path}: {format_setting(c.old, c.path)} -> {format_setting(c.new, c.path)}"
+            for c in self.changes
+        ]
         if self.population is None or self.old_plan is None or self.new_plan is None:
             return "\n".join(lines)
         lines += ["", f"population: {self.population} subjects, {self.changed} changed"]

@@ -22,6 +22,7 @@ from creditflow.book.book import SYSTEM, CreditBook
 from creditflow.core.escaping import escape_markdown
 from creditflow.core.labels import Language
 from creditflow.docs import extract_handbook, handbook_pages, page_markdown
+from creditflow.docs.citations import source_mark
 from creditflow.docs.document import Table
 from creditflow.docs.labels import text
 from creditflow.errors import NotPermitted, TransitionRefused
@@ -270,7 +271,10 @@ def test_the_handbook_shows_every_address_with_its_basis(key: str, lang: Languag
                 and b.header[0] == text("path", lang)]  # fmt: skip
     shown = {(row[0], row[1], row[3]): row[-1] for row in table.rows}
     for address in addresses(policy):
-        assert shown[address.path, address.machine, address.name] == address.basis.text
+        mark = source_mark(address.basis.source, lang, short=True)
+        marked = text("basis_marked", lang).format(basis=address.basis.text, mark=mark)
+        expected = marked if mark else address.basis.text  # not from a full text: marked
+        assert shown[address.path, address.machine, address.name] == expected
     page = page_markdown(workflows)
     for address in addresses(policy):
         assert escape_markdown(address.path, in_cell=True) in page

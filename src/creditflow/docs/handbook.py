@@ -8,10 +8,11 @@ from fractions import Fraction
 from creditflow._validation import ensure_instance
 from creditflow.calendar.periods import Period
 from creditflow.core.labels import Label, Language
-from creditflow.docs.citations import Notes
+from creditflow.docs.citations import Notes, source_mark
 from creditflow.docs.document import Block, Bullets, Diagram, Heading, Page, Paragraph, Table
 from creditflow.docs.labels import TEXT, period_text, text
 from creditflow.docs.model import Cited, DeadlineEntry, Handbook, MachineEntry, SettingEntry
+from creditflow.policy.model import Source
 from creditflow.rules.decision import format_ratio
 
 __all__ = ["frequency_text", "handbook_pages"]
@@ -335,14 +336,21 @@ def _addresses(h: Handbook, lang: Language) -> list[Block]:
     """Every guard, deadline and effect at its policy setting path, with its basis."""
     keys = ("path", "workflow", "part", "name", "event", "code", "basis")
     rows = tuple(
-        (path, machine, text(f"part.{part}", lang), name, events, code, basis)
-        for path, machine, part, name, events, code, basis in h.addresses
-    )
+        (path, machine, text(f"part.{part}", lang), name, events, code,
+         _marked(basis, Source(source), lang))
+        for path, machine, part, name, events, code, basis, source in h.addresses
+    )  # fmt: skip
     return [
         Heading(2, text("addresses", lang)),
         Paragraph(text("addresses_intro", lang)),
         Table(_header(keys, lang), rows),
     ]
+
+
+def _marked(basis: str, source: Source, lang: Language) -> str:
+    """A basis shown in a cell with its source mark, unless it is a full legal text."""
+    mark = source_mark(source, lang, short=True)
+    return text("basis_marked", lang).format(basis=basis, mark=mark) if mark else basis
 
 
 def _machine(m: MachineEntry, lang: Language) -> list[Block]:

@@ -20,6 +20,7 @@ TEXT: dict[str, Label] = {
     "basis": Label("依据", "Basis"),
     "note_ref": Label("（注{n}）", " (note {n})"),
     "note_ref_marked": Label("（注{n}，{mark}）", " (note {n}, {mark})"),
+    "basis_marked": Label("{basis}（来源：{mark}）", "{basis} (source: {mark})"),
     "note": Label("注{n}：{basis}", "Note {n}: {basis}"),
     "note_marked": Label("注{n}：{basis}（{mark}）", "Note {n}: {basis} ({mark})"),
     "source.copy": Label(

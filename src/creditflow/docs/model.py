@@ -241,7 +241,7 @@ class Handbook:
     machines: tuple[MachineEntry, ...]
     transition: TransitionEntry | None = None
     addresses: tuple[tuple[str, ...], ...] = ()
-    """Every rule at its address: path, workflow, part, name, events, code, basis (see
+    """Every rule at its address: path, workflow, part, name, events, code, basis, source (see
     :func:`creditflow.workflows.render.address_rows`)."""
     objections: tuple[SettingEntry, ...] = ()
     inspection: tuple[SettingEntry, ...] = ()

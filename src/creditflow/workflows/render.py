@@ -74,11 +74,13 @@ def deadline_rows(machine: Machine, policy: Policy) -> list[tuple[str, ...]]:
 
 def address_rows(policy: Policy) -> list[tuple[str, ...]]:
     """One row per rule at its address (see :func:`~creditflow.workflows.addresses`), sorted
-    by path: path, workflow, part (guard, deadline or effect), name, events, code, basis."""
+    by path: path, workflow, part (guard, deadline or effect), name, events, code, basis, and
+    the basis's source (``full``, ``copy``, ``exam``, ``configurable``)."""
     rows = [
-        (a.path, a.machine, a.part, a.name, ", ".join(a.events), a.code, a.basis.text)
+        (a.path, a.machine, a.part, a.name, ", ".join(a.events), a.code, a.basis.text,
+         a.basis.source.value)
         for a in addresses(policy)
-    ]
+    ]  # fmt: skip
     return sorted(rows, key=lambda row: row[:4])
 
 
@@ -95,8 +97,9 @@ def addresses_markdown(policy: Policy) -> str:
         "| path | workflow | part | name | events | code | basis |",
         "|---|---|---|---|---|---|---|",
     ]
-    for path, machine, part, name, events, code, basis in address_rows(policy):
-        shown = escape_markdown(mask_resident_ids(basis), in_cell=True)
+    for path, machine, part, name, events, code, basis, source in address_rows(policy):
+        marked = basis if source == "full" else f"{basis} ({source})"
+        shown = escape_markdown(mask_resident_ids(marked), in_cell=True)
         cells = (markdown_code(path), machine, part, name, events, markdown_code(code), shown)
         lines.append(_markdown_row(cells))
     return "\n".join(lines) + "\n"

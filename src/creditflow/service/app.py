@@ -3,11 +3,13 @@ rate limits, retry headers, problem details, and the book opened once per proces
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from starlette.applications import Starlette
@@ -64,12 +66,20 @@ class _Service:
         self.auth = auth
         self.limiter = RateLimiter()
         self.state: State | None = None
+        self.worker = ThreadPoolExecutor(1)
         self._openapi = _encode(openapi_document())
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         settings = self.settings
-        book = CreditBook.open(settings.book, policy=settings.policy)
+        # One thread holds the book and runs every call on it, one at a time: the event loop
+        # stays free (a locked book delays its callers, not /health), and a store whose
+        # connection belongs to the thread that opened it is only ever used from that thread.
+        worker = self.worker = ThreadPoolExecutor(1, thread_name_prefix="creditflow-book")
+        loop = asyncio.get_running_loop()
+        book = await loop.run_in_executor(
+            worker, lambda: CreditBook.open(settings.book, policy=settings.policy)
+        )
         log = None
         if settings.decision_log is not None:
             log = DecisionLog(
@@ -85,7 +95,8 @@ class _Service:
             self.state = None
             if log is not None:
                 log.close()
-            book.close()
+            await loop.run_in_executor(worker, book.close)
+            worker.shutdown()
 
     def endpoint(self, operation: Operation) -> Callable[[Request], Awaitable[Response]]:
         handler = HANDLERS[operation.operation_id]
@@ -103,8 +114,10 @@ class _Service:
                     _idempotency_key(request) if operation.idempotent else None,
                     _expected_version(if_match),
                 )
-                assert self.state is not None  # the lifespan opened the book
-                reply = handler(self.state, call)
+                state = self.state
+                assert state is not None  # the lifespan opened the book
+                loop = asyncio.get_running_loop()
+                reply = await loop.run_in_executor(self.worker, handler, state, call)
             except ServiceProblem as problem:
                 return _problem(problem_of(problem), problem.fields.get("retry_after"))
             except errors.CreditflowError as error:
@@ -143,7 +156,8 @@ class _Service:
         try:
             if self.state is None:
                 raise ServiceProblem(503, "not_ready", "the book is not open")
-            seq, digest = self.state.book.head()
+            book = self.state.book
+            seq, digest = await asyncio.get_running_loop().run_in_executor(self.worker, book.head)
         except ServiceProblem as problem:
             return _problem(problem_of(problem))
         except errors.CreditflowError as error:

@@ -11,13 +11,26 @@ from typing import Any
 
 import httpx
 import pytest
+
 from conftest import Server
 
-LISTING = {"kind": "listing.serious", "subject_id": "91350100M000100Y43", "on": "2026-05-06",
-           "data": {"domain": "road_transport", "grounds": "多次严重违法",
-                    "basis": "交政研发〔2018〕181号"}}  # fmt: skip
-CHECK = {"subject_id": "91350100M000100Y43", "purpose": "licensing", "on": "2026-06-01",
-         "domain": "road_transport", "new_subject": True}  # fmt: skip
+LISTING = {
+    "kind": "listing.serious",
+    "subject_id": "91350100M000100Y43",
+    "on": "2026-05-06",
+    "data": {
+        "domain": "road_transport",
+        "grounds": "多次严重违法",
+        "basis": "交政研发〔2018〕181号",
+    },
+}
+CHECK = {
+    "subject_id": "91350100M000100Y43",
+    "purpose": "licensing",
+    "on": "2026-06-01",
+    "domain": "road_transport",
+    "new_subject": True,
+}
 
 
 def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -58,24 +71,42 @@ def test_bad_input_is_400_naming_the_field(
 
 def test_unknown_name_lists_the_known_ones(server: Server) -> None:
     with server.client("officer") as client:
-        data = problem(client.post("/checks", json={**CHECK, "purpose": "lottery"}), 400,
-                       "unknown_name")  # fmt: skip
+        data = problem(
+            client.post("/checks", json={**CHECK, "purpose": "lottery"}), 400, "unknown_name"
+        )
     assert data["known"] == ["bidding", "honours", "licensing", "procurement", "subsidy"]
 
 
 def test_not_json_wrong_type_and_too_large(server: Server) -> None:
     with server.client("officer") as client:
-        problem(client.post("/checks", content=b"{", headers={"content-type": "application/json"}),
-                400, "invalid_json")  # fmt: skip
-        problem(client.post("/checks", content=b"[1]", headers={"content-type": "application/json"}),
-                400, "invalid_json")  # fmt: skip
-        problem(client.post("/checks", content=b'{"a": NaN}',
-                            headers={"content-type": "application/json"}), 400, "invalid_json")  # fmt: skip
-        problem(client.post("/checks", content=b"x", headers={"content-type": "text/plain"}),
-                415, "unsupported_media_type")  # fmt: skip
+        problem(
+            client.post("/checks", content=b"{", headers={"content-type": "application/json"}),
+            400,
+            "invalid_json",
+        )
+        problem(
+            client.post("/checks", content=b"[1]", headers={"content-type": "application/json"}),
+            400,
+            "invalid_json",
+        )
+        problem(
+            client.post(
+                "/checks", content=b'{"a": NaN}', headers={"content-type": "application/json"}
+            ),
+            400,
+            "invalid_json",
+        )
+        problem(
+            client.post("/checks", content=b"x", headers={"content-type": "text/plain"}),
+            415,
+            "unsupported_media_type",
+        )
         big = b'{"a": "' + b"x" * 8_100_000 + b'"}'
-        problem(client.post("/checks", content=big, headers={"content-type": "application/json"}),
-                413, "too_large")  # fmt: skip
+        problem(
+            client.post("/checks", content=big, headers={"content-type": "application/json"}),
+            413,
+            "too_large",
+        )
 
 
 def test_reserved_data_keys_are_refused(server: Server) -> None:
@@ -105,11 +136,18 @@ def test_refused_transition_is_422_with_guard_rule_and_basis(server: Server) -> 
         officer.post("/cases", json=LISTING)
         officer.post("/cases/listing-1/events", json={"event": "notify", "on": "2026-05-06"})
         before = head(server)
-        body = {"event": "decide", "on": "2026-05-07",
-                "data": {"measures": ["key_supervision"], "removal_conditions": "期满或修复",
-                         "remedies": "行政复议或诉讼"}}  # fmt: skip
-        data = problem(official.post("/cases/listing-1/events", json=body), 422,
-                       "transition_refused")  # fmt: skip
+        body = {
+            "event": "decide",
+            "on": "2026-05-07",
+            "data": {
+                "measures": ["key_supervision"],
+                "removal_conditions": "期满或修复",
+                "remedies": "行政复议或诉讼",
+            },
+        }
+        data = problem(
+            official.post("/cases/listing-1/events", json=body), 422, "transition_refused"
+        )
     assert data["case_id"] == "listing-1" and data["event"] == "decide"
     assert data["state"] == "notified" and data["guard"] and data["rule"] and data["basis"]
     assert head(server) == before
@@ -118,10 +156,20 @@ def test_refused_transition_is_422_with_guard_rule_and_basis(server: Server) -> 
 def test_not_eligible_approval_is_422(server: Server) -> None:
     with server.client("officer") as officer, server.client("firm") as firm:
         officer.post("/cases", json=LISTING)
-        body = {"subject_id": "91350100M000100Y43", "on": "2026-06-01", "approval_id": "XK-1",
-                "domain": "road_transport", "evaluations": [
-                    {"domain": "road_transport", "year": 2026, "score": 50,
-                     "evaluated_on": "2026-05-01"}]}  # fmt: skip
+        body = {
+            "subject_id": "91350100M000100Y43",
+            "on": "2026-06-01",
+            "approval_id": "XK-1",
+            "domain": "road_transport",
+            "evaluations": [
+                {
+                    "domain": "road_transport",
+                    "year": 2026,
+                    "score": 50,
+                    "evaluated_on": "2026-05-01",
+                }
+            ],
+        }
         data = problem(firm.post("/commitments/approvals", json=body), 422, "transition_refused")
     assert data["guard"] == "commit_and_approve_eligible" and data["basis"]
 
@@ -130,11 +178,17 @@ def test_stale_if_match_is_412_and_a_bad_one_400(server: Server) -> None:
     with server.client("officer") as officer:
         officer.post("/cases", json=LISTING)
         notify = {"event": "notify", "on": "2026-05-06"}
-        data = problem(officer.post("/cases/listing-1/events", json=notify,
-                                    headers={"If-Match": '"7"'}), 412, "conflict")  # fmt: skip
+        data = problem(
+            officer.post("/cases/listing-1/events", json=notify, headers={"If-Match": '"7"'}),
+            412,
+            "conflict",
+        )
         assert data["expected"] == 7 and data["actual"] == 1
-        problem(officer.post("/cases/listing-1/events", json=notify,
-                             headers={"If-Match": "W/1"}), 400, "invalid_input")  # fmt: skip
+        problem(
+            officer.post("/cases/listing-1/events", json=notify, headers={"If-Match": "W/1"}),
+            400,
+            "invalid_input",
+        )
         ok = officer.post("/cases/listing-1/events", json=notify, headers={"If-Match": "*"})
         assert ok.status_code == 200
 
@@ -146,10 +200,12 @@ def test_idempotency_key_makes_a_retry_write_nothing(server: Server) -> None:
         again = officer.post("/cases", json=LISTING, headers={"Idempotency-Key": "open-1"})
         assert again.status_code == 201 and again.json()["case_id"] == "listing-1"
         assert head(server).startswith("1:")
-        first = officer.post("/cases/listing-1/events", json=notify,
-                             headers={"Idempotency-Key": "n-1"})  # fmt: skip
-        retry = officer.post("/cases/listing-1/events", json=notify,
-                             headers={"Idempotency-Key": "n-1"})  # fmt: skip
+        first = officer.post(
+            "/cases/listing-1/events", json=notify, headers={"Idempotency-Key": "n-1"}
+        )
+        retry = officer.post(
+            "/cases/listing-1/events", json=notify, headers={"Idempotency-Key": "n-1"}
+        )
         assert first.json()["version"] == retry.json()["version"] == 2
         assert head(server).startswith("2:")
         # the same key from another token is another key: it returns nothing of the first's

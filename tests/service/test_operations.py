@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from conftest import Server
-
 from creditflow.service.operations import OPERATIONS
 
 
@@ -50,11 +49,14 @@ def test_every_operation_has_an_example_and_it_runs(server: Server) -> None:
     assert [h["event"] for h in answers["getCase"]["history"]] == ["propose", "notify"]
     assert answers["checkCredit"]["policy_version"] == "national-transport@2026.1"
     assert answers["decide"]["sampling_ratio"] == "1/20"
-    assert [d["rule_id"] for d in answers["decideBatch"]["decisions"]][0] == "grade-a"
+    assert answers["decideBatch"]["decisions"][0]["rule_id"] == "grade-a"
     assert answers["approveOnCommitment"]["case_id"] == "commitment-3"
     assert answers["verifyCommitment"] == {
-        "case_id": "commitment-3", "state": "fulfilled", "effects": [], "revoke_approval": None
-    }  # fmt: skip
+        "case_id": "commitment-3",
+        "state": "fulfilled",
+        "effects": [],
+        "revoke_approval": None,
+    }
     assert [o["case_id"] for o in answers["listOverdueCommitments"]["overdue"]] == ["commitment-4"]
     assert answers["verifyPlan"]["confirmed"] is True
     assert answers["listNotices"]["anchor"].startswith("5:")
@@ -73,8 +75,11 @@ def test_open_fire_and_get_carry_the_version_as_etag(server: Server) -> None:
         opened = officer.post("/cases", json=_listing())
         assert opened.status_code == 201 and opened.headers["etag"] == '"1"'
         assert opened.headers["location"] == "/cases/listing-1"
-        fired = officer.post("/cases/listing-1/events", json={"event": "notify", "on": "2026-05-06"},
-                             headers={"If-Match": opened.headers["etag"]})  # fmt: skip
+        fired = officer.post(
+            "/cases/listing-1/events",
+            json={"event": "notify", "on": "2026-05-06"},
+            headers={"If-Match": opened.headers["etag"]},
+        )
         assert fired.status_code == 200 and fired.headers["etag"] == '"2"'
         got = officer.get("/cases/listing-1")
         assert got.headers["etag"] == '"2"' and got.json()["version"] == 2
@@ -113,6 +118,13 @@ def test_a_person_resident_id_never_appears_whole(server: Server, tmp_path: Any)
 
 
 def _listing(subject: str = "91350100M000100Y43") -> dict[str, Any]:
-    return {"kind": "listing.serious", "subject_id": subject, "on": "2026-05-06",
-            "data": {"domain": "road_transport", "grounds": "多次严重违法",
-                     "basis": "交政研发〔2018〕181号"}}  # fmt: skip
+    return {
+        "kind": "listing.serious",
+        "subject_id": subject,
+        "on": "2026-05-06",
+        "data": {
+            "domain": "road_transport",
+            "grounds": "多次严重违法",
+            "basis": "交政研发〔2018〕181号",
+        },
+    }

@@ -243,3 +243,34 @@ def test_a_locked_book_is_503_with_retry_after(server: Server, tmp_path: Path) -
             lock.close()
     data = problem(response, 503, "book_unavailable")
     assert response.headers["retry-after"] == "1" and "nothing was written" in data["detail"]
+
+
+def test_a_key_reused_for_another_act_is_422_and_writes_nothing(server: Server) -> None:
+    approval = {
+        "subject_id": "91110000600037341L",
+        "on": "2026-06-01",
+        "approval_id": "XK-1",
+        "domain": "road_transport",
+        "new_subject": True,
+    }
+    key = {"Idempotency-Key": "k-1"}
+    with server.client("officer") as officer, server.client("applicant") as applicant:
+        officer.post("/cases", json=LISTING, headers=key)
+        officer.post("/cases", json={**LISTING, "subject_id": "91110000600037341L"})
+        notify = {"event": "notify", "on": "2026-05-06"}
+        assert officer.post("/cases/listing-1/events", json=notify, headers=key).status_code == 200
+        before = head(server)
+        data = problem(
+            officer.post("/cases/listing-2/events", json=notify, headers=key),
+            422,
+            "idempotency_key_reused",
+        )
+        assert "new key" in data["detail"]
+        assert (
+            applicant.post("/commitments/approvals", json=approval, headers=key).status_code == 201
+        )
+        again = applicant.post(
+            "/commitments/approvals", json={**approval, "approval_id": "XK-2"}, headers=key
+        )
+        problem(again, 422, "idempotency_key_reused")
+    assert head(server).split(":")[0] == str(int(before.split(":")[0]) + 1)

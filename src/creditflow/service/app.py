@@ -113,6 +113,7 @@ class _Service:
                     dict(request.query_params),
                     _idempotency_key(request) if operation.idempotent else None,
                     _expected_version(if_match),
+                    operation.operation_id,
                 )
                 state = self.state
                 assert state is not None  # the lifespan opened the book

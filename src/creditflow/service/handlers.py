@@ -253,6 +253,7 @@ def open_case(state: State, call: Call) -> Reply:
         **call.data(),
     )
     _own(call, case.subject_id)
+    call.same_act(case.subject_id == subject_id and call.body["kind"].startswith(case.machine))
     return _case_reply(case, 201)
 
 
@@ -274,6 +275,7 @@ def fire(state: State, call: Call) -> Reply:
         idempotency_key=call.key,
         **call.data(),
     )
+    call.same_act(case.case_id == case_id)
     return _case_reply(case)
 
 
@@ -305,6 +307,11 @@ def overdue(state: State, call: Call) -> Reply:
 def _approval(
     state: State, call: Call, path: str, made: creditflow.licensing.CommitmentApproval
 ) -> Reply:
+    case = state.book.get(made.case_id)
+    call.same_act(
+        case.subject_id == made.check.subject_id
+        and case.data.get("approval_id") == made.approval_id
+    )
     data = to_json(made)
     state.decided(
         path,
@@ -374,8 +381,8 @@ def verify_commitment(state: State, call: Call) -> Reply:
         expected_version=call.expected_version,
         idempotency_key=call.key,
     )
-    case = state.book.get(case_id)
-    return Reply(to_json(outcome), 200, _etag(case))
+    call.same_act(outcome.case_id == case_id)
+    return Reply(to_json(outcome), 200, _etag(state.book.get(case_id)))
 
 
 def overdue_commitments_of(state: State, call: Call) -> Reply:
@@ -438,9 +445,7 @@ def verify_plan_call(state: State, call: Call) -> Reply:
 def notices(state: State, call: Call) -> Reply:
     """The public notices on a date, with the anchor they were read at (extract_notices)."""
     found = extract_notices(state.book, call.query_day("on"))
-    data = to_json(found)
-    data["anchor"] = found.anchor
-    return Reply(data)
+    return Reply({"anchor": found.anchor, "notices": to_json(found)})
 
 
 HANDLERS: dict[str, Handler] = {

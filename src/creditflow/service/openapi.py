@@ -107,7 +107,7 @@ def _operation(operation: Operation, components: dict[str, Any]) -> dict[str, An
     if headers:
         success["headers"] = headers
     responses: dict[str, Any] = {str(operation.status): success}
-    for status in operation.errors:
+    for status in _statuses(operation):
         responses[str(status)] = {
             "description": STATUS_TITLES[status],
             "content": {
@@ -131,6 +131,16 @@ def _operation(operation: Operation, components: dict[str, Any]) -> dict[str, An
         }
     data["responses"] = responses
     return data
+
+
+def _statuses(operation: Operation) -> list[int]:
+    """The error statuses of an operation: its own, and those every request may get."""
+    found = {*operation.errors, 401, 429}
+    if operation.request is not None:
+        found |= {400, 413, 415}
+    if operation.query or operation.idempotent or operation.if_match:
+        found.add(400)
+    return sorted(found)
 
 
 def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import attrs
 from creditflow._repr import shown
 from creditflow.errors import InvalidInput
 from creditflow.service.auth import Principal
+from creditflow.service.problems import ServiceProblem
 
 __all__ = ["Call", "Reply"]
 
@@ -43,14 +44,24 @@ class Call:
     query: Mapping[str, str]
     idempotency_key: str | None = None
     expected_version: int | None = None
+    operation: str = ""
 
     @property
     def key(self) -> str | None:
-        """The book's idempotency key: the header's, scoped to the token's actor, so that one
-        caller's key never returns another's case."""
+        """The book's idempotency key: the header's, scoped to the token's actor and the
+        operation, so that one caller's key never returns another's case or another act."""
         if self.idempotency_key is None:
             return None
-        return f"http:{self.principal.actor.id}:{self.idempotency_key}"
+        return f"http:{self.principal.actor.id}:{self.operation}:{self.idempotency_key}"
+
+    def same_act(self, matches: bool) -> None:
+        """A retry must repeat its request: a key that returned another act is refused."""
+        if self.idempotency_key is not None and not matches:
+            raise ServiceProblem(
+                422,
+                "idempotency_key_reused",
+                "this Idempotency-Key was used for another request; use a new key per act",
+            )
 
     def text(self, name: str) -> str:
         """A required non-empty string field of the body."""

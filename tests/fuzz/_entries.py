@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import tempfile
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -20,7 +22,7 @@ import _world as w
 import creditflow
 from _people import OFFICER, OFFICIAL, SUBJECT
 from creditflow import book as cbook
-from creditflow import core, demo, docs, licensing, rules, supervision, workflows
+from creditflow import core, demo, docs, licensing, rules, service, supervision, workflows
 from creditflow.calendar import Period, WorkdayCalendar
 from creditflow.core import GradeScale, Label, ResidentId, Severity, Subject, Uscc
 
@@ -72,6 +74,22 @@ def evaluation() -> Any:
 
 def scale() -> GradeScale:
     return w.policy().domains["road_transport"].scale
+
+
+def auth_file() -> str:
+    """An auth file with one officer's token (written once per process)."""
+    global _AUTH
+    if _AUTH is None:
+        handle, _AUTH = tempfile.mkstemp(suffix=".toml")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(
+                f'[[tokens]]\nactor = "officer-1"\nroles = ["case_officer"]\n'
+                f'sha256 = "{service.hash_token("cf_token")}"\n'
+            )
+    return _AUTH
+
+
+_AUTH: str | None = None
 
 
 def read(reader: Callable[..., Any]) -> Callable[..., Any]:
@@ -545,6 +563,12 @@ ENTRIES: tuple[Entry, ...] = (
         docs.site_pages,
         {"policy": POLICY, "lang": value("zh"), "previous": value(None), "on": ON},
     ),
+    # ---------------------------------------------------------------- service
+    Entry("hash_token", service.hash_token, {"token": value("cf_token")}),
+    Entry("new_token", service.new_token, {}),
+    Entry("read_auth_file", service.read_auth_file, {"path": auth_file}),
+    Entry("openapi_document", service.openapi_document, {}),
+    Entry("openapi_text", service.openapi_text, {}),
     # ---------------------------------------------------------------- demo
     Entry(
         "DemoSettings",
@@ -643,5 +667,12 @@ NOT_ENTRY_POINTS: dict[str, str] = {
     "write_plan": "writes files: test_cli_fuzz drives it through `creditflow plan`",
     "write_site": "writes files: test_cli_fuzz drives it through `creditflow docs`",
     "main": "fuzzed apart with argv and files (test_cli_fuzz.py)",
+    "AuthFile": "a result type: read_auth_file builds it (an entry)",
+    "Principal": "a result type: read_auth_file builds it (an entry)",
+    "ServiceSettings": "plain settings that create_app reads; tests/service drive every value "
+    "through `creditflow serve` and schemathesis",
+    "create_app": "starts nothing until served; tests/service serve it on loopback and fuzz "
+    "every operation with schemathesis",
+    "serve": "runs a server until interrupted: tests/service start it as `creditflow serve`",
 }
 """Public callables that are not fuzzed as entry points, and why."""

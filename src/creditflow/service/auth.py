@@ -87,13 +87,15 @@ def new_token() -> str:
 def read_auth_file(path: str | os.PathLike[str]) -> AuthFile:
     """Read the auth file at ``path``; a wrong entry is :class:`~creditflow.errors.InvalidInput`
     naming the file, the entry and the key."""
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidInput(f"path must be a str or path, got {shown(path)}")
     source = os.fspath(path)
     if not isinstance(source, str):
         raise InvalidInput(f"path must be a str or path, got {shown(path)}")
     try:
         with open(source, "rb") as file:
             data = tomllib.load(file)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except (OSError, ValueError) as error:  # ValueError: TOML, UTF-8, a NUL in the path
         raise InvalidInput(f"auth file {source}: cannot be read: {error}") from None
     limits = _table(data.get("limits", {}), source, "limits")
     rate = _rate(limits.get("rate", _DEFAULT_RATE), source, "limits.rate")

@@ -305,7 +305,11 @@ def overdue(state: State, call: Call) -> Reply:
 
 
 def _approval(
-    state: State, call: Call, path: str, made: creditflow.licensing.CommitmentApproval
+    state: State,
+    call: Call,
+    path: str,
+    made: creditflow.licensing.CommitmentApproval,
+    started: int,
 ) -> Reply:
     case = state.book.get(made.case_id)
     call.same_act(
@@ -324,13 +328,14 @@ def _approval(
             "domain": made.check.domain,
         },
         _check_result(data["check"]),
-        time.perf_counter_ns(),
+        started,
     )
     return Reply(data, 201, {"Location": f"/cases/{made.case_id}"})
 
 
 def approve(state: State, call: Call) -> Reply:
     """Approve on commitment (creditflow.approve_on_commitment), as the subject."""
+    started = time.perf_counter_ns()
     subject_id = call.text("subject_id")
     _own(call, subject_id)
     made = creditflow.approve_on_commitment(
@@ -345,11 +350,12 @@ def approve(state: State, call: Call) -> Reply:
         new_subject=call.flag("new_subject", False),
         idempotency_key=call.key,
     )
-    return _approval(state, call, "creditflow/commitments/approve", made)
+    return _approval(state, call, "creditflow/commitments/approve", made, started)
 
 
 def accept_missing(state: State, call: Call) -> Reply:
     """Accept an application with documents missing (accept_with_missing_documents)."""
+    started = time.perf_counter_ns()
     subject_id = call.text("subject_id")
     _own(call, subject_id)
     made = creditflow.accept_with_missing_documents(
@@ -364,7 +370,7 @@ def accept_missing(state: State, call: Call) -> Reply:
         new_subject=call.flag("new_subject", False),
         idempotency_key=call.key,
     )
-    return _approval(state, call, "creditflow/commitments/missing_documents", made)
+    return _approval(state, call, "creditflow/commitments/missing_documents", made, started)
 
 
 def verify_commitment(state: State, call: Call) -> Reply:

@@ -111,6 +111,9 @@ def problem_of(error: BaseException, *, status: int | None = None) -> dict[str, 
     """The problem details of ``error`` (``status`` overrides the mapped one)."""
     if isinstance(error, ServiceProblem):
         return _problem(error.status, error.code, error.detail, error.fields)
+    if isinstance(error, errors.BookUnavailable):  # the server's file path stays inside
+        detail = f"the book is unavailable, nothing was written: {error.reason}"
+        return _problem(status or 503, error.code, detail, {"reason": error.reason})
     if isinstance(error, errors.CreditflowError):
         fields = {name: getattr(error, name) for name in FIELDS if hasattr(error, name)}
         return _problem(status or status_of(error), error.code, error.message, fields)

@@ -11,8 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-
-from conftest import Server
+from _server import Server
 
 LISTING = {
     "kind": "listing.serious",
@@ -243,6 +242,7 @@ def test_a_locked_book_is_503_with_retry_after(server: Server, tmp_path: Path) -
             lock.close()
     data = problem(response, 503, "book_unavailable")
     assert response.headers["retry-after"] == "1" and "nothing was written" in data["detail"]
+    assert str(tmp_path) not in response.text  # the server's file path stays inside
 
 
 def test_a_key_reused_for_another_act_is_422_and_writes_nothing(server: Server) -> None:

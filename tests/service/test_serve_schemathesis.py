@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from _server import Server, write_auth
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -16,7 +17,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conftest import Server, write_auth
 from creditflow.service import openapi_document
 
 CHECKS = [
@@ -37,7 +37,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         server.stop()
 
 
-# The document the server serves (tests/service/test_openapi.py holds that it serves this one).
+# The document the server serves (test_serve_openapi.py holds that it serves this one).
 schema = schemathesis.openapi.from_dict(openapi_document())
 
 

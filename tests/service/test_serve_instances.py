@@ -13,8 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-from conftest import Server, write_auth
+from _server import Server, write_auth
 
 CASES = 6
 

@@ -1,6 +1,7 @@
 """The OpenAPI document: made from the code, checked into docs/openapi.json (a test fails when
-they drift: regenerate with ``CREDITFLOW_UPDATE_GOLDEN=1 pytest tests/service/test_openapi.py``),
-served as it is, OpenAPI 3.1, and with an example for every operation."""
+they drift: regenerate with ``CREDITFLOW_UPDATE_GOLDEN=1 pytest
+tests/service/test_serve_openapi.py``), served as it is, OpenAPI 3.1, and with an example for
+every operation."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-from conftest import Server
+from _server import Server
+
 from creditflow.service import openapi_document, openapi_text
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
@@ -20,7 +22,7 @@ def test_the_checked_in_document_is_the_generated_one() -> None:
         DOC.write_text(openapi_text(), encoding="utf-8")
     assert DOC.read_text(encoding="utf-8") == openapi_text(), (
         "docs/openapi.json drifted from the code: regenerate it with "
-        "CREDITFLOW_UPDATE_GOLDEN=1 pytest tests/service/test_openapi.py"
+        "CREDITFLOW_UPDATE_GOLDEN=1 pytest tests/service/test_serve_openapi.py"
     )
 
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from _server import SRC, Server
 
-from conftest import SRC, Server
 from creditflow.errors import InvalidInput
 from creditflow.service import hash_token, read_auth_file
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Server
+from _server import Server
+
 from creditflow.service.decision_log import DecisionLog
 
 OPA_KEYS = {

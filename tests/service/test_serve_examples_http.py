@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from conftest import Server
+from _server import Server
 
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "http" / "licensing.sh"
 

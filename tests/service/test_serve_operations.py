@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conftest import Server
+from _server import Server
+
 from creditflow.service.operations import OPERATIONS
 
 

@@ -217,3 +217,30 @@ def test_serve_refuses_a_bad_auth_file_with_exit_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "tokens[0]" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_without_the_serve_extra_the_error_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "auth.toml"
+    path.write_text("", encoding="utf-8")
+    code = (
+        "import sys; sys.modules['starlette'] = None\n"
+        "from creditflow.service import ServiceSettings, create_app\n"
+        "try:\n"
+        f"    create_app(ServiceSettings(book='b.sqlite', auth={str(path)!r}))\n"
+        "except ModuleNotFoundError as error:\n"
+        "    print(error)\n"
+        "from creditflow.cli import main\n"
+        f"sys.exit(main(['serve', '--book', 'b.sqlite', '--auth', {str(path)!r}]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(SRC)},
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "pip install 'creditflow[serve]'" in result.stdout
+    assert result.stderr.startswith("creditflow: error:") and "creditflow[serve]" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "b.sqlite").exists()

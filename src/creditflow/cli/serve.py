@@ -76,5 +76,10 @@ def run(args: argparse.Namespace) -> int:
         log_backups=args.log_backups,
         instance=args.instance,
     )
-    serve(settings, host=args.host, port=args.port)
+    try:
+        serve(settings, host=args.host, port=args.port)
+    except ModuleNotFoundError as error:
+        if "creditflow[serve]" not in str(error):
+            raise
+        raise InvalidInput(str(error)) from None  # one line on stderr, exit 2
     return EXIT_OK

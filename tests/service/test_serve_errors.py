@@ -260,6 +260,12 @@ def test_a_key_reused_for_another_act_is_422_and_writes_nothing(server: Server) 
         notify = {"event": "notify", "on": "2026-05-06"}
         assert officer.post("/cases/listing-1/events", json=notify, headers=key).status_code == 200
         before = head(server)
+        drop = {"event": "drop", "on": "2026-05-07"}
+        problem(
+            officer.post("/cases/listing-1/events", json=drop, headers=key),
+            422,
+            "idempotency_key_reused",
+        )
         data = problem(
             officer.post("/cases/listing-2/events", json=notify, headers=key),
             422,

@@ -275,7 +275,8 @@ def fire(state: State, call: Call) -> Reply:
         idempotency_key=call.key,
         **call.data(),
     )
-    call.same_act(case.case_id == case_id)
+    last = case.history[-1].event if case.history else call.body["event"]
+    call.same_act(case.case_id == case_id and last == call.body["event"])
     return _case_reply(case)
 
 
@@ -387,7 +388,8 @@ def verify_commitment(state: State, call: Call) -> Reply:
         expected_version=call.expected_version,
         idempotency_key=call.key,
     )
-    call.same_act(outcome.case_id == case_id)
+    wanted = "fulfilled" if call.body["fulfilled"] else "breached"
+    call.same_act(outcome.case_id == case_id and outcome.state == wanted)
     return Reply(to_json(outcome), 200, _etag(state.book.get(case_id)))
 
 

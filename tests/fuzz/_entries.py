@@ -669,6 +669,7 @@ NOT_ENTRY_POINTS: dict[str, str] = {
     "main": "fuzzed apart with argv and files (test_cli_fuzz.py)",
     "AuthFile": "a result type: read_auth_file builds it (an entry)",
     "Principal": "a result type: read_auth_file builds it (an entry)",
+    "JwtSettings": "a result type: read_auth_file builds it from the [jwt] table (an entry)",
     "ServiceSettings": "plain settings that create_app reads; tests/service drive every value "
     "through `creditflow serve` and schemathesis",
     "create_app": "starts nothing until served; tests/service serve it on loopback and fuzz "

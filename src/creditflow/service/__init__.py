@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from creditflow.service.auth import AuthFile, Principal, hash_token, new_token, read_auth_file
+from creditflow.service.auth import (
+    AuthFile,
+    JwtSettings,
+    Principal,
+    hash_token,
+    new_token,
+    read_auth_file,
+)
 from creditflow.service.openapi import openapi_document, openapi_text
 from creditflow.service.settings import ServiceSettings
 
@@ -21,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AuthFile",
+    "JwtSettings",
     "Principal",
     "ServiceSettings",
     "create_app",

@@ -15,6 +15,18 @@ A token is 32 random bytes (:func:`new_token`), so one SHA-256 suffices to keep 
 a reader of the file (a slow password hash is for guessable secrets). The roles of a request
 come only from its token. A token with the ``subject`` role stands for one subject (its
 ``actor`` is the subject's credit code or resident ID) and holds no other role.
+
+A ``[jwt]`` table also accepts JSON Web Tokens signed by an identity provider, verified
+against its public key (PyJWT)::
+
+    [jwt]
+    public_key = "sso-public.pem"   # PEM, relative to the auth file
+    algorithms = ["RS256"]          # asymmetric only: the file holds no secret
+    issuer = "https://sso.example"  # optional: the required ``iss``
+    audience = "creditflow"         # optional: the required ``aud``
+    roles_claim = "roles"           # the claim listing the pack roles (default ``roles``)
+
+The token's ``sub`` is the actor, its roles claim the roles; ``exp`` is required.
 """
 
 from __future__ import annotations
@@ -33,7 +45,15 @@ from creditflow.core.identifiers import subject_id
 from creditflow.errors import InvalidInput
 from creditflow.workflows.case import Actor
 
-__all__ = ["SUBJECT_ROLE", "AuthFile", "Principal", "hash_token", "new_token", "read_auth_file"]
+__all__ = [
+    "SUBJECT_ROLE",
+    "AuthFile",
+    "JwtSettings",
+    "Principal",
+    "hash_token",
+    "new_token",
+    "read_auth_file",
+]
 
 SUBJECT_ROLE = "subject"
 """The pack role of a subject acting on its own cases (a firm or a person)."""
@@ -61,15 +81,34 @@ class Principal:
 
 
 @attrs.frozen
+class JwtSettings:
+    """How JSON Web Tokens are verified: the PEM ``public_key``, the allowed ``algorithms``,
+    the required ``issuer`` and ``audience`` (None: not checked), the ``roles_claim``, and the
+    rate limit of each token subject."""
+
+    public_key: str = attrs.field(repr=False)
+    algorithms: tuple[str, ...]
+    issuer: str | None
+    audience: str | None
+    roles_claim: str
+    rate: float
+    burst: int
+
+
+@attrs.frozen
 class AuthFile:
-    """The tokens of an auth file, by the SHA-256 of their text."""
+    """The tokens of an auth file, by the SHA-256 of their text, and the JWT settings."""
 
     source: str
     principals: Mapping[str, Principal]
+    jwt: JwtSettings | None = None
 
     def principal(self, token: str) -> Principal | None:
-        """The principal of ``token``, None when the file does not list it."""
-        return self.principals.get(hash_token(token))
+        """The principal of ``token``: a listed token, or a JWT that verifies; else None."""
+        found = self.principals.get(hash_token(token))
+        if found is None and self.jwt is not None and token.count(".") == 2:
+            return _jwt_principal(token, self.jwt)
+        return found
 
 
 def hash_token(token: str) -> str:
@@ -110,7 +149,11 @@ def read_auth_file(path: str | os.PathLike[str]) -> AuthFile:
         if digest in principals:
             raise InvalidInput(f"auth file {source}: {where}.sha256 is listed twice")
         principals[digest] = principal
-    return AuthFile(source, principals)
+    jwt = data.get("jwt")
+    settings = (
+        None if jwt is None else _jwt_settings(_table(jwt, source, "jwt"), source, rate, burst)
+    )
+    return AuthFile(source, principals, settings)
 
 
 def _principal(
@@ -169,3 +212,97 @@ def _burst(value: object, source: str, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1_000_000:
         raise InvalidInput(f"auth file {source}: {where} must be a whole number in 1..1000000")
     return value
+
+
+_ASYMMETRIC = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+
+
+def _jwt_settings(table: Mapping[str, Any], source: str, rate: float, burst: int) -> JwtSettings:
+    where = f"auth file {source}: jwt"
+    unknown = sorted(
+        set(table)
+        - {"public_key", "algorithms", "issuer", "audience", "roles_claim", "rate", "burst"}
+    )
+    if unknown:
+        raise InvalidInput(f"{where}: unknown keys {unknown}")
+    algorithms = table.get("algorithms", ["RS256"])
+    if not isinstance(algorithms, list) or not algorithms or set(algorithms) - _ASYMMETRIC:
+        raise InvalidInput(
+            f"{where}.algorithms must list asymmetric algorithms ({', '.join(sorted(_ASYMMETRIC))})"
+        )
+    key_path = table.get("public_key")
+    if not isinstance(key_path, str) or not key_path:
+        raise InvalidInput(f"{where}.public_key must name a PEM file")
+    path = os.path.join(os.path.dirname(source), key_path)
+    try:
+        with open(path, encoding="ascii") as file:
+            key = file.read()
+    except (OSError, ValueError) as error:
+        raise InvalidInput(f"{where}.public_key: cannot read {path}: {error}") from None
+    if "PRIVATE KEY" in key or "PUBLIC KEY" not in key:
+        raise InvalidInput(
+            f"{where}.public_key: {path} must hold a PEM public key, not a private one"
+        )
+    texts = {}
+    for name in ("issuer", "audience"):
+        value = table.get(name)
+        if value is not None and (not isinstance(value, str) or not value):
+            raise InvalidInput(f"{where}.{name} must be a non-empty string")
+        texts[name] = value
+    claim = table.get("roles_claim", "roles")
+    if not isinstance(claim, str) or not claim:
+        raise InvalidInput(f"{where}.roles_claim must be a non-empty string")
+    _jwt_module(where)
+    return JwtSettings(
+        key,
+        tuple(algorithms),
+        texts["issuer"],
+        texts["audience"],
+        claim,
+        _rate(table.get("rate", rate), source, "jwt.rate"),
+        _burst(table.get("burst", burst), source, "jwt.burst"),
+    )
+
+
+def _jwt_module(where: str) -> Any:
+    try:
+        import jwt
+    except ModuleNotFoundError:
+        raise InvalidInput(f"{where}: JWTs need PyJWT: pip install 'creditflow[serve]'") from None
+    return jwt
+
+
+def _jwt_principal(token: str, settings: JwtSettings) -> Principal | None:
+    """The principal of a JWT that verifies (signature, ``exp``, issuer, audience, a ``sub``
+    and its roles as the file's tokens need them), else None."""
+    jwt = _jwt_module("jwt")
+    required = ["exp", "sub"] + [n for n in ("iss", "aud") if getattr(settings, _CLAIMS[n])]
+    try:
+        claims = jwt.decode(
+            token,
+            settings.public_key,
+            algorithms=list(settings.algorithms),
+            issuer=settings.issuer,
+            audience=settings.audience,
+            leeway=30,
+            options={"require": required},
+        )
+    except jwt.PyJWTError:
+        return None
+    actor_id, roles = claims.get("sub"), claims.get(settings.roles_claim)
+    if not isinstance(actor_id, str) or not actor_id.strip() or not isinstance(roles, list):
+        return None
+    if not roles or not all(isinstance(r, str) and r for r in roles):
+        return None
+    if SUBJECT_ROLE in roles:
+        try:
+            _check_subject(actor_id, roles, "jwt", "token")
+        except InvalidInput:
+            return None
+    key = "jwt:" + hash_token(actor_id)[:12]
+    return Principal(Actor(actor_id, frozenset(roles)), settings.rate, settings.burst, key)
+
+
+_CLAIMS = {"iss": "issuer", "aud": "audience"}

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import logging.handlers
+import os
 import sys
+import threading
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import IO, Any
 
 from creditflow import __version__
 from creditflow.core.privacy import mask_resident_ids
@@ -27,25 +27,23 @@ __all__ = ["DecisionLog"]
 
 class DecisionLog:
     """Writes decision lines to ``target`` (a file path, rotated past ``max_bytes`` keeping
-    ``backups`` old files, or ``"-"`` for standard output); ``instance`` labels the server."""
+    ``backups`` old files as ``FILE.1`` ... ``FILE.N``, or ``"-"`` for standard output);
+    ``instance`` labels the server. Each line is written and flushed whole, under a lock."""
 
     def __init__(
         self, target: str, *, max_bytes: int = 50_000_000, backups: int = 10, instance: str = ""
     ) -> None:
-        self._logger = logging.getLogger(f"creditflow.decisions.{uuid.uuid4().hex}")
-        self._logger.propagate = False
-        self._logger.setLevel(logging.INFO)
-        handler: logging.Handler
-        if target == "-":
-            handler = logging.StreamHandler(sys.stdout)
-        else:
-            handler = logging.handlers.RotatingFileHandler(
-                target, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
-            )
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        self._handler = handler
-        self._logger.addHandler(handler)
+        self._target = target
+        self._max_bytes = max_bytes
+        self._backups = backups
+        self._lock = threading.Lock()
+        self._file: IO[str] = sys.stdout if target == "-" else self._open()
         self._labels = {"app": "creditflow", "version": __version__, "id": instance}
+
+    def _open(self) -> IO[str]:
+        file = open(self._target, "a", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        self._size = file.tell()
+        return file
 
     def write(
         self,
@@ -61,29 +59,59 @@ class DecisionLog:
         decision_id = str(uuid.uuid4())
         key, digest = pack
         name, _, version = key.partition("@")
-        plain = json.dumps(dict(input), ensure_ascii=False, sort_keys=True)
-        masked_input = mask_resident_ids(plain)
+        masked = {k: _masked_value(v) for k, v in input.items()}
         line = {
             "decision_id": decision_id,
             "timestamp": dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
             "path": path,
             "requested_by": actor,
-            "input": json.loads(masked_input),
+            "input": masked,
             "result": dict(result),
             "bundles": {name: {"revision": f"{version}#{digest}"}},
             "labels": self._labels,
             "metrics": {"timer_server_handler_ns": nanoseconds},
-            "masked": _masked(input, json.loads(masked_input)),
+            "masked": sorted(f"/input/{k}" for k in input if input[k] != masked[k]),
         }
         text = json.dumps(line, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        self._logger.info(mask_resident_ids(text))
+        self._emit(mask_resident_ids(text) + "\n")
         return decision_id
+
+    def _emit(self, text: str) -> None:
+        with self._lock:
+            if self._target != "-":
+                size = len(text.encode("utf-8"))
+                if self._size and self._size + size > self._max_bytes:
+                    self._rotate()
+                self._size += size
+            self._file.write(text)
+            self._file.flush()
+
+    def _rotate(self) -> None:
+        self._file.close()
+        for n in range(self._backups - 1, 0, -1):
+            older = f"{self._target}.{n}"
+            if os.path.exists(older):
+                os.replace(older, f"{self._target}.{n + 1}")
+        if self._backups > 0:
+            os.replace(self._target, f"{self._target}.1")
+        else:
+            os.remove(self._target)
+        self._file = self._open()
 
     def close(self) -> None:
         """Flush and close the file."""
-        self._logger.removeHandler(self._handler)
-        self._handler.close()
+        with self._lock:
+            if self._target == "-":
+                self._file.flush()
+            else:
+                self._file.close()
 
 
-def _masked(plain: Mapping[str, Any], masked: Mapping[str, Any]) -> list[str]:
-    return sorted(f"/input/{key}" for key in plain if plain[key] != masked.get(key))
+def _masked_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_resident_ids(value)
+    if isinstance(value, dict):
+        return {k: _masked_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked_value(v) for v in value]
+    return value

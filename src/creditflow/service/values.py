@@ -31,28 +31,32 @@ _RATIO = {"type": "string", "pattern": "^-?[0-9]+(/[0-9]+)?$"}
 
 def to_json(value: object) -> Any:
     """``value`` (an attrs value of the library, or a plain value) as JSON-ready data."""
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or isinstance(value, str | bool | int | float):
         return value
+    kind = type(value)
+    names = _FIELDS.get(kind)
+    if names is None and attrs.has(kind):
+        names = _FIELDS[kind] = tuple(
+            f.name for f in attrs.fields(kind) if not f.name.startswith("_")
+        )
+    if names is not None:
+        return {name: to_json(getattr(value, name)) for name in names}
+    if isinstance(value, list | tuple):
+        return [to_json(item) for item in value]
     if isinstance(value, Fraction):
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return to_json(value.value)
-    kind: Any = type(value)
-    if attrs.has(kind):
-        return {
-            field.name: to_json(getattr(value, field.name))
-            for field in attrs.fields(kind)
-            if not field.name.startswith("_")
-        }
     if isinstance(value, Mapping):
         return {str(key): to_json(item) for key, item in value.items()}
     if isinstance(value, frozenset | set):
         return sorted(to_json(item) for item in value)
-    if isinstance(value, list | tuple):
-        return [to_json(item) for item in value]
     return str(value)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # the public fields of each attrs class met
 
 
 def schema_for(kind: Any, components: dict[str, Any]) -> dict[str, Any]:

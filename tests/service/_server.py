@@ -51,7 +51,15 @@ def free_port() -> int:
 class Server:
     """A ``creditflow serve`` process on 127.0.0.1 and a free port."""
 
-    def __init__(self, book: str, auth: Path, log: Path | None, *, policy: str | None = None):
+    def __init__(
+        self,
+        book: str,
+        auth: Path,
+        log: Path | None,
+        *,
+        policy: str | None = None,
+        extra: tuple[str, ...] = (),
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [
@@ -70,6 +78,7 @@ class Server:
             command += ["--decision-log", str(log), "--log-max-bytes", "200000"]
         if policy is not None:
             command += ["--policy", policy]
+        command += list(extra)
         env = {**os.environ, "PYTHONPATH": str(SRC), "CREDITFLOW_CACHE": "off"}
         self.stderr = auth.parent / f"server-{self.port}.err"
         self._err = self.stderr.open("wb")

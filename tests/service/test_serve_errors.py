@@ -152,27 +152,6 @@ def test_refused_transition_is_422_with_guard_rule_and_basis(server: Server) -> 
     assert head(server) == before
 
 
-def test_not_eligible_approval_is_422(server: Server) -> None:
-    with server.client("officer") as officer, server.client("firm") as firm:
-        officer.post("/cases", json=LISTING)
-        body = {
-            "subject_id": "91350100M000100Y43",
-            "on": "2026-06-01",
-            "approval_id": "XK-1",
-            "domain": "road_transport",
-            "evaluations": [
-                {
-                    "domain": "road_transport",
-                    "year": 2026,
-                    "score": 50,
-                    "evaluated_on": "2026-05-01",
-                }
-            ],
-        }
-        data = problem(firm.post("/commitments/approvals", json=body), 422, "transition_refused")
-    assert data["guard"] == "commit_and_approve_eligible" and data["basis"]
-
-
 def test_stale_if_match_is_412_and_a_bad_one_400(server: Server) -> None:
     with server.client("officer") as officer:
         officer.post("/cases", json=LISTING)

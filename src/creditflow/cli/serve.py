@@ -46,6 +46,9 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="rotated decision logs kept",
     )
     parser.add_argument("--instance", default="", help="this instance's name in the logs")
+    parser.add_argument(
+        "--evaluations", metavar="FILE", help="annual evaluations (JSON lines) that checks read"
+    )
     parser.add_argument("--new-token", metavar="ACTOR", help="print a new token for ACTOR")
     parser.add_argument("--role", action="append", default=[], help="a role of --new-token")
     parser.set_defaults(handler=run)
@@ -75,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         log_max_bytes=args.log_max_bytes,
         log_backups=args.log_backups,
         instance=args.instance,
+        evaluations=args.evaluations,
     )
     try:
         serve(settings, host=args.host, port=args.port)

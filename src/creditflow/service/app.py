@@ -21,6 +21,7 @@ from starlette.routing import Route
 from creditflow import errors
 from creditflow.book import CreditBook
 from creditflow.core.privacy import mask_resident_ids
+from creditflow.licensing import Evaluations
 from creditflow.service.auth import AuthFile, Principal, read_auth_file
 from creditflow.service.decision_log import DecisionLog
 from creditflow.service.handlers import HANDLERS, State
@@ -28,6 +29,7 @@ from creditflow.service.limits import RateLimiter
 from creditflow.service.openapi import openapi_document
 from creditflow.service.operations import OPERATIONS, Operation
 from creditflow.service.problems import ServiceProblem, problem_of, status_of
+from creditflow.service.register import read_evaluations
 from creditflow.service.requests import Call
 from creditflow.service.settings import ServiceSettings
 
@@ -43,7 +45,8 @@ def create_app(settings: ServiceSettings) -> Starlette:
     :class:`~creditflow.errors.InvalidInput`), opens the book and the decision log at start-up
     and closes them at shutdown."""
     auth = read_auth_file(settings.auth)
-    service = _Service(settings, auth)
+    register = read_evaluations(settings.evaluations) if settings.evaluations else None
+    service = _Service(settings, auth, register)
     routes = [
         Route(op.path, service.endpoint(op), methods=[op.method], name=op.operation_id)
         for op in OPERATIONS
@@ -61,9 +64,12 @@ def create_app(settings: ServiceSettings) -> Starlette:
 
 
 class _Service:
-    def __init__(self, settings: ServiceSettings, auth: AuthFile) -> None:
+    def __init__(
+        self, settings: ServiceSettings, auth: AuthFile, register: Evaluations | None
+    ) -> None:
         self.settings = settings
         self.auth = auth
+        self.register = register
         self.limiter = RateLimiter()
         self.state: State | None = None
         self.worker = ThreadPoolExecutor(1)
@@ -88,7 +94,7 @@ class _Service:
                 backups=settings.log_backups,
                 instance=settings.instance,
             )
-        self.state = State(book, log)
+        self.state = State(book, log, self.register)
         try:
             yield
         finally:

@@ -19,7 +19,7 @@ from creditflow.policy.model import Policy
 from creditflow.rules.engine import Engine
 from creditflow.service.decision_log import DecisionLog
 from creditflow.service.problems import ServiceProblem
-from creditflow.service.requests import Call, Reply
+from creditflow.service.requests import Call, Reply, parse_day
 from creditflow.service.values import to_json
 from creditflow.supervision import read_inspectors, read_population, verify_plan
 from creditflow.supervision.exports import plan_from_json
@@ -34,11 +34,18 @@ ROWS_LIMIT = 100_000
 
 
 class State:
-    """What the handlers share: the book, the decision log and one engine per pack version."""
+    """What the handlers share: the book, the decision log, the register of evaluations and
+    one engine per pack version."""
 
-    def __init__(self, book: creditflow.CreditBook, log: DecisionLog | None) -> None:
+    def __init__(
+        self,
+        book: creditflow.CreditBook,
+        log: DecisionLog | None,
+        evaluations: creditflow.Evaluations | None = None,
+    ) -> None:
         self.book = book
         self.log = log
+        self.evaluations = evaluations
         self._engines: dict[str, Engine] = {}
 
     def engine(self, policy: Policy) -> Engine:
@@ -105,9 +112,19 @@ def _case_reply(case: Case, status: int = 200) -> Reply:
     return Reply(to_json(case), status, headers)
 
 
-def _evaluations(call: Call, subject_id: str) -> creditflow.Evaluations:
+def _evaluations(state: State, call: Call, subject_id: str) -> creditflow.Evaluations:
+    """The service's register for the subject, and the evaluations the request brings: only
+    from a token that is not a subject's (a subject does not state its own grade)."""
+    domain = call.text("domain")
+    found = list(state.evaluations.of(subject_id, domain)) if state.evaluations else []
     rows = call.items("evaluations", limit=100)
-    found = []
+    if rows and call.principal.is_subject:
+        raise ServiceProblem(
+            403,
+            "not_permitted",
+            "a subject's token may not state evaluations: they come from "
+            "the service's register or the licensing system's token",
+        )
     for index, row in enumerate(rows):
         extra = sorted(set(row) - {"domain", "year", "score", "evaluated_on"})
         if extra:
@@ -132,8 +149,6 @@ def _evaluations(call: Call, subject_id: str) -> creditflow.Evaluations:
 
 
 def _day(value: object, name: str) -> dt.date:
-    from creditflow.service.requests import parse_day
-
     return parse_day(value, name)
 
 
@@ -149,7 +164,7 @@ def check(state: State, call: Call) -> Reply:
         purpose=call.text("purpose"),
         on=on,
         domain=call.text("domain"),
-        evaluations=_evaluations(call, subject_id),
+        evaluations=_evaluations(state, call, subject_id),
         new_subject=call.flag("new_subject", False),
     )
     data = to_json(result)
@@ -347,7 +362,7 @@ def approve(state: State, call: Call) -> Reply:
         approval_id=call.text("approval_id"),
         domain=call.text("domain"),
         summary=call.optional_text("summary", "告知承诺审批") or "告知承诺审批",
-        evaluations=_evaluations(call, subject_id),
+        evaluations=_evaluations(state, call, subject_id),
         new_subject=call.flag("new_subject", False),
         idempotency_key=call.key,
     )
@@ -367,7 +382,7 @@ def accept_missing(state: State, call: Call) -> Reply:
         application_id=call.text("application_id"),
         domain=call.text("domain"),
         missing=call.names("missing", required=True),
-        evaluations=_evaluations(call, subject_id),
+        evaluations=_evaluations(state, call, subject_id),
         new_subject=call.flag("new_subject", False),
         idempotency_key=call.key,
     )

@@ -262,7 +262,8 @@ OPERATIONS: tuple[Operation, ...] = (
         "Approve on commitment",
         "Checks eligibility and opens an `approval_substitute` commitment "
         "(`creditflow.approve_on_commitment`) as the subject (a subject's token). 422 when "
-        "not eligible, naming the rule and basis.",
+        "not eligible, naming the rule and basis. A subject's token may not state "
+        "`evaluations`: they come from the service's register (`--evaluations`).",
         CommitmentApproval,
         status=201,
         errors=(400, 401, 403, 404, 409, 422, 429, 503),
@@ -282,14 +283,7 @@ OPERATIONS: tuple[Operation, ...] = (
             "on": "2026-06-01",
             "approval_id": "XK-2026-001",
             "domain": "road_transport",
-            "evaluations": [
-                {
-                    "domain": "road_transport",
-                    "year": 2026,
-                    "score": 92,
-                    "evaluated_on": "2026-05-01",
-                }
-            ],
+            "new_subject": True,
         },
         as_="applicant",
     ),
@@ -320,14 +314,7 @@ OPERATIONS: tuple[Operation, ...] = (
             "application_id": "SQ-2026-002",
             "domain": "road_transport",
             "missing": ["道路运输证复印件"],
-            "evaluations": [
-                {
-                    "domain": "road_transport",
-                    "year": 2026,
-                    "score": 92,
-                    "evaluated_on": "2026-05-01",
-                }
-            ],
+            "new_subject": True,
         },
         as_="applicant",
     ),

@@ -50,6 +50,7 @@ def test_no_or_unknown_token_is_401(server: Server, header: str | None) -> None:
         headers = {"Authorization": header} if header else {}
         response = client.post("/decisions", json={}, headers=headers)
     assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
+    assert response.headers["www-authenticate"] == 'Bearer realm="creditflow"'
 
 
 def test_roles_come_from_the_token_and_the_pack_permissions_hold(server: Server) -> None:

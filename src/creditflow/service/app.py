@@ -250,6 +250,8 @@ def _problem(problem: dict[str, Any], retry_after: str | None = None) -> Respons
     headers = {"Retry-After": retry_after} if retry_after else {}
     if problem["status"] == 503:
         headers["Retry-After"] = "1"
+    if problem["status"] == 401:  # RFC 6750: how to authenticate
+        headers["WWW-Authenticate"] = 'Bearer realm="creditflow"'
     problem.pop("retry_after", None)
     return Response(_encode(problem), problem["status"], headers, _PROBLEM)
 

@@ -195,6 +195,14 @@ def test_demo_and_verify_on_the_command_line(
     assert "use --force" in again.stderr
 
 
+def test_demo_refuses_policy_and_on_rather_than_ignore_them(tmp_path: Path) -> None:
+    for args in (("demo", "--policy", "national-transport@2019.1"), ("--on", "2026-01-01", "demo")):
+        ran = creditflow(*args, "--subjects", "20", cwd=tmp_path)
+        assert ran.returncode == 2
+        assert "cannot be used: the demo runs national-transport" in ran.stderr
+    assert not (tmp_path / "creditflow-demo.sqlite").exists()
+
+
 def test_verify_names_the_broken_link_of_a_tampered_book(
     demo: tuple[DemoReport, Path, Path], tmp_path: Path
 ) -> None:

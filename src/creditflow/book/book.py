@@ -25,6 +25,7 @@ from creditflow._validation import (
 from creditflow.book._chain import system_clock
 from creditflow.book.anchors import Anchor, anchor_map
 from creditflow.book.encoding import canonical_json
+from creditflow.book.overdue import Overdue
 from creditflow.book.rows import PACK_KEY, CaseRow, NewEvent, StoredEvent
 from creditflow.book.status import CreditStatus, derive_status
 from creditflow.book.store import ChainReport, EventStore
@@ -43,7 +44,7 @@ from creditflow.errors import (
     UnknownName,
 )
 from creditflow.policy.model import Policy
-from creditflow.workflows.case import Actor, Case, DeadlineState, Effect, HistoryEntry
+from creditflow.workflows.case import Actor, Case, Effect, HistoryEntry
 from creditflow.workflows.context import TransitionContext
 from creditflow.workflows.definitions import MACHINES
 from creditflow.workflows.effects import FollowUp
@@ -353,14 +354,14 @@ class CreditBook:
         cases = [_case_of(row) for row in rows]
         return derive_status(policy, subject_id, cases, on, self._add, self._policy_at)
 
-    def overdue(self, *, on: dt.date) -> list[tuple[Case, DeadlineState]]:
+    def overdue(self, *, on: dt.date) -> list[Overdue]:
         """Every due deadline overdue on ``on``, as it stood that day: not met by its last
         day, nor by ``on`` (one met late is listed for the days it was overdue)."""
         on = ensure_date(on, "on")
         found = []
         for case in self._cases(None, None, False):
-            found += [(case, d) for d in case.overdue(on)]
-        return sorted(found, key=lambda item: (item[1].last_day, item[0].case_id))
+            found += [Overdue(case, d) for d in case.overdue(on)]
+        return sorted(found, key=lambda item: (item.deadline.last_day, item.case.case_id))
 
     def run_due(self, *, on: dt.date) -> list[Case]:
         """Fire, as ``system``, the automatic ends whose time has come by ``on``: listings

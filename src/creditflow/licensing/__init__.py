@@ -9,7 +9,7 @@ See ``docs/licensing.md``.
 from creditflow.licensing.check import Consequence, CreditCheck, check
 from creditflow.licensing.commitments import (
     CommitmentApproval,
-    Verification,
+    CommitmentVerification,
     accept_with_missing_documents,
     approve_on_commitment,
     overdue_commitments,
@@ -20,12 +20,12 @@ from creditflow.licensing.grades import GradeInForce, grade_on, score_grade
 
 __all__ = [
     "CommitmentApproval",
+    "CommitmentVerification",
     "Consequence",
     "CreditCheck",
     "Evaluation",
     "Evaluations",
     "GradeInForce",
-    "Verification",
     "accept_with_missing_documents",
     "approve_on_commitment",
     "check",
@@ -34,3 +34,6 @@ __all__ = [
     "score_grade",
     "verify_commitment",
 ]
+
+Verification = CommitmentVerification
+"""Deprecated name of :class:`CommitmentVerification` (kept for existing imports)."""

@@ -18,7 +18,7 @@ from creditflow.workflows.case import Actor, Case, DeadlineState, Effect
 
 __all__ = [
     "CommitmentApproval",
-    "Verification",
+    "CommitmentVerification",
     "accept_with_missing_documents",
     "approve_on_commitment",
     "overdue_commitments",
@@ -43,7 +43,7 @@ class CommitmentApproval:
 
 
 @attrs.frozen
-class Verification:
+class CommitmentVerification:
     """The outcome of :func:`verify_commitment`: the case and what the licensing system must do.
 
     ``revoke_approval`` is the approval to revoke (a breach of commit-and-approve), else None;
@@ -181,11 +181,11 @@ def verify_commitment(
     summary: str = "",
     expected_version: int | None = None,
     idempotency_key: str | None = None,
-) -> Verification:
+) -> CommitmentVerification:
     """Record the verification: ``fulfil`` (践诺) or ``breach`` (违诺, needs a ``summary``).
 
     A breach of commit-and-approve reports ``revoke_approval``: the licensing system must
-    revoke the approval named in :attr:`Verification.revoke_approval`.
+    revoke the approval named in :attr:`CommitmentVerification.revoke_approval`.
     """
     ensure_instance(book, CreditBook, "book")
     if not isinstance(fulfilled, bool):
@@ -195,7 +195,7 @@ def verify_commitment(
     case = book.fire(case_id, event, on=on, actor=actor, expected_version=expected_version,
                      idempotency_key=idempotency_key, **data)  # fmt: skip
     approval = _to_revoke(book, case)
-    return Verification(case.case_id, case.state, case.effects, approval)
+    return CommitmentVerification(case.case_id, case.state, case.effects, approval)
 
 
 def _to_revoke(book: CreditBook, case: Case) -> str | None:

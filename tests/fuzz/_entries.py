@@ -152,6 +152,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("WorkdayCalendar.china", WorkdayCalendar.china, {"published_through": value(2026)}),
     Entry("WorkdayCalendar.is_published", calendar_method("is_published"), {"year": value(2026)}),
     Entry(
+        "WorkdayCalendar.prepare",
+        calendar_method("prepare"),
+        {"first": value(2025), "last": value(2027)},
+    ),
+    Entry(
         "WorkdayCalendar.is_workday",
         calendar_method("is_workday"),
         {"d": ON, "provisional": value(False)},

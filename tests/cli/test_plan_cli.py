@@ -199,5 +199,5 @@ def test_progress_goes_to_stderr_when_asked(
     shown = capsys.readouterr().err
     assert "\rreading population.csv [" in shown
     assert "30 lines" in shown
-    assert main(args) == 0  # stderr is not a terminal here: silent
+    assert main([*args, "--force"]) == 0  # stderr is not a terminal here: silent
     assert capsys.readouterr().err == ""

@@ -1,17 +1,29 @@
-"""Pages as Markdown: GitHub-style tables and ```` ```mermaid ```` blocks.
+"""Pages as Markdown: GitHub-style tables, state diagrams as inline SVG (or, where Graphviz
+could not draw them, ```` ```mermaid ```` blocks).
 
 Every text of a page is untrusted (it comes from a pack or a book): it is escaped by
-:func:`creditflow.core.escaping.escape_markdown` and any resident ID in it is masked
+:func:`creditflow.core.escaping.escape_markdown` (code parts by
+:func:`~creditflow.core.escaping.markdown_code`) and any resident ID in it is masked
 (:func:`creditflow.core.privacy.mask_resident_ids`). Diagrams come from the machine
-declarations, not from a pack, and are written as they are.
+declarations and the label catalogue, not from a pack, and are written as they are.
 """
 
 from __future__ import annotations
 
 from creditflow._validation import ensure_instance
-from creditflow.core.escaping import escape_markdown
+from creditflow.core.escaping import escape_markdown, markdown_code
 from creditflow.core.privacy import mask_resident_ids
-from creditflow.docs.document import Block, Bullets, Heading, Page, Paragraph, Table
+from creditflow.docs.document import (
+    Block,
+    Bullets,
+    Diagram,
+    Heading,
+    Page,
+    Paragraph,
+    Table,
+    Text,
+)
+from creditflow.docs.html import escape as html_escape
 
 __all__ = ["page_markdown"]
 
@@ -31,7 +43,17 @@ def _block(block: Block) -> str:
         return "\n".join(f"- {_inline(item)}" for item in block.items)
     if isinstance(block, Table):
         return _table(block)
-    return f"```mermaid\n{block.mermaid}\n```"
+    return _diagram(block)
+
+
+def _diagram(block: Diagram) -> str:
+    """The SVG as a raw HTML block (no blank line inside, which would end it), else Mermaid."""
+    if block.svg is None:
+        return f"```mermaid\n{block.mermaid}\n```"
+    lines = [line for line in block.svg.splitlines() if line.strip()]
+    label = html_escape(block.title)
+    return "\n".join([f'<figure class="diagram" role="img" aria-label="{label}">', *lines,
+                      "</figure>"])  # fmt: skip
 
 
 def _table(table: Table) -> str:
@@ -39,10 +61,20 @@ def _table(table: Table) -> str:
     return "\n".join(lines + [_row(row) for row in table.rows])
 
 
-def _row(cells: tuple[str, ...]) -> str:
+def _row(cells: tuple[Text, ...]) -> str:
     return "| " + " | ".join(_inline(c, in_cell=True) for c in cells) + " |"
 
 
-def _inline(text: str, *, in_cell: bool = False) -> str:
-    """Plain text with the characters Markdown would read as markup escaped, persons masked."""
-    return escape_markdown(mask_resident_ids(text), in_cell=in_cell)
+def _inline(text: Text, *, in_cell: bool = False) -> str:
+    """Text with the characters Markdown would read as markup escaped, persons masked; code
+    parts as code spans."""
+    if isinstance(text, str):
+        return escape_markdown(mask_resident_ids(text), in_cell=in_cell)
+    out = []
+    for n, part in enumerate(text.parts):
+        if not isinstance(part, str):
+            out.append(markdown_code(mask_resident_ids(part.text)))
+            continue
+        lead = "" if n == 0 else " " * (len(part) - len(part.lstrip(" ")))  # kept inside a line
+        out.append(lead + escape_markdown(mask_resident_ids(part), in_cell=in_cell or n > 0))
+    return "".join(out)

@@ -14,9 +14,9 @@ import re
 
 import pytest
 from _docbook import FIRM, PERSON, published_listing
+from _zh import leaked
 
 from creditflow.book.book import CreditBook
-from creditflow.calendar.periods import PeriodUnit
 from creditflow.docs import (
     diff_page,
     extract_handbook,
@@ -29,29 +29,11 @@ from creditflow.docs.document import Code, Page, Paragraph, Rich
 from creditflow.policy import builtin_versions
 from creditflow.policy.model import Policy
 from creditflow.rules.loading import load_policy
-from creditflow.workflows.definitions import MACHINES
-from creditflow.workflows.settings import case_kinds
 
 KEYS = [f"{v.name}@{v.version}" for v in builtin_versions()]
 _FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _TAG = re.compile(r"<[^>]*>")
-_SNAKE = re.compile(r"(?<![\w.@/-])[a-z]+(?:_[a-z]+)+(?![\w.@/-])")
-
-
-def identifiers(policy: Policy) -> set[str]:
-    """Every name a zh page could leak: the workflows' and the pack's."""
-    names = {u.value for u in PeriodUnit}
-    for machine in MACHINES.values():
-        names |= {machine.name, *machine.states, *case_kinds(policy, machine.kinds)}
-        for t in machine.transitions:
-            names |= {t.event, *t.guards, *t.effects, *t.required, *t.optional}
-            names |= set(policy.permissions.roles(machine.name, t.event))
-        names |= {d.name for d in machine.deadlines}
-    names |= set(policy.domains) | set(policy.lists) | set(policy.commitments)
-    names |= {rule.rule_id for rule in policy.decisions.rules} | set(policy.measures)
-    names |= set(policy.purposes) | set(policy.flags)
-    return {n for n in names if len(n) > 2}
 
 
 def prose(markdown: str) -> str:
@@ -60,12 +42,7 @@ def prose(markdown: str) -> str:
 
 
 def leaks(page: Page, policy: Policy) -> list[str]:
-    text = prose(page_markdown(page)).replace("\\_", "_")
-    found = set(_SNAKE.findall(text))
-    for name in identifiers(policy):
-        if re.search(rf"(?<![\w.@/-]){re.escape(name)}(?![\w.@/-])", text):
-            found.add(name)
-    return sorted(found)
+    return leaked(prose(page_markdown(page)).replace("\\_", "_"), policy)
 
 
 def zh_pages(key: str) -> list[Page]:

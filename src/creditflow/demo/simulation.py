@@ -20,7 +20,7 @@ import attrs
 from creditflow.book.book import CreditBook
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.demo.agenda import Agenda, SimulatedClock
-from creditflow.demo.flows import DECISION, OFFICER, OFFICIAL, Bureau
+from creditflow.demo.flows import OFFICER, OFFICIAL, Bureau, decision
 from creditflow.demo.inspections import DrawnPlan, build_inspectors, draw_quarter, entries_on
 from creditflow.demo.population import Member
 from creditflow.licensing import Evaluation, Evaluations, grade_on
@@ -122,12 +122,14 @@ class Simulation:
         self.clock.day = proposed
         case = self.book.open_case(f"listing.{kind}", member.subject.id, on=proposed,
                                    actor=OFFICER, domain=member.domain, grounds="上年度失信行为",
-                                   basis="交政研发〔2018〕181号")  # fmt: skip
+                                   basis="交政研发〔2018〕181号",
+                                   subject_name=member.subject.name)  # fmt: skip
         if kind != "red":
             self.book.fire(case.case_id, "notify", on=proposed, actor=OFFICER)
         decided = self.agenda.workdays_after(proposed, 8)
         self.clock.day = decided
-        self.book.fire(case.case_id, "decide", on=decided, actor=OFFICIAL, **DECISION)
+        self.book.fire(case.case_id, "decide", on=decided, actor=OFFICIAL,
+                       **decision(case.case_id, decided))  # fmt: skip
         published = self.agenda.workdays_after(decided, 2)
         self.clock.day = published
         self.book.fire(case.case_id, "publish", on=published, actor=OFFICER)

@@ -13,6 +13,8 @@ __all__ = [
     "Bullets",
     "Code",
     "Diagram",
+    "Entries",
+    "Entry",
     "Heading",
     "Page",
     "Paragraph",
@@ -88,7 +90,28 @@ class Diagram:
     title: str = ""
 
 
-Block = Heading | Paragraph | Bullets | Table | Diagram
+@attrs.frozen
+class Entry:
+    """One published entry (a listing, a commitment, a repair): a ``title`` and its ``fields``
+    as (label, value) pairs; ``facets`` are (facet, value) pairs the HTML page filters on
+    (a list kind, a domain, a date ``YYYY-MM-DD``)."""
+
+    title: Text
+    fields: tuple[tuple[str, Text], ...]
+    facets: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen
+class Entries:
+    """Entries a reader searches: in HTML with a search box and a filter per facet (named by
+    ``facets``: facet -> label), which a few lines of local script run; every entry is shown
+    without the script."""
+
+    entries: tuple[Entry, ...]
+    facets: tuple[tuple[str, str], ...] = ()
+
+
+Block = Heading | Paragraph | Bullets | Table | Diagram | Entries
 
 
 @attrs.frozen

@@ -21,7 +21,7 @@ from creditflow.docs.document import (
     Table,
     Text,
 )
-from creditflow.docs.labels import TEXT, period_text, text, word
+from creditflow.docs.labels import TEXT, join_labels, period_text, text, word
 from creditflow.docs.model import (
     Cited,
     DeadlineEntry,
@@ -58,12 +58,7 @@ def _named(label: str, name: str) -> Rich:
 
 
 def _names(labels: Iterable[Label], lang: Language) -> str:
-    """Labels joined for a cell: by "、" in Chinese, or by "；" where a label itself holds a
-    "、" (``提高抽查比例、频次；不适用告知承诺``), so that the reader sees where each ends."""
-    shown = [x.get(lang) for x in labels]
-    if lang == "en":
-        return ", ".join(shown) or "-"
-    return ("；" if any("、" in x for x in shown) else "、").join(shown) or "-"
+    return join_labels(labels, lang)
 
 
 def _rules_page(h: Handbook, lang: Language) -> Page:

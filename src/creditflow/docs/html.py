@@ -1,5 +1,9 @@
 """Pages as static HTML: one self-contained file per page, styled by one stylesheet.
 
+Published entries (notices) come with a search box and filters run by a few lines of local
+script (:data:`FILTER_SCRIPT`, in the page, nothing from the network): without JavaScript the
+form stays hidden and every entry is shown; printed, the form and the navigation are left out.
+
 Every text goes through :func:`html.escape` (quotes too) after any resident ID in it is masked
 (:func:`creditflow.core.privacy.mask_resident_ids`); code parts of a text are ``<code>``.
 
@@ -15,9 +19,21 @@ from html import escape as _escape
 from creditflow._validation import ensure_instance
 from creditflow.core.labels import Language
 from creditflow.core.privacy import mask_resident_ids
-from creditflow.docs.document import Block, Bullets, Diagram, Heading, Page, Paragraph, Table, Text
+from creditflow.docs.document import (
+    Block,
+    Bullets,
+    Diagram,
+    Entries,
+    Entry,
+    Heading,
+    Page,
+    Paragraph,
+    Table,
+    Text,
+)
+from creditflow.docs.labels import text as label_text
 
-__all__ = ["STYLESHEET", "escape", "page_html", "text_html"]
+__all__ = ["FILTER_SCRIPT", "STYLESHEET", "escape", "page_html", "text_html"]
 
 
 def escape(text: str) -> str:
@@ -40,6 +56,16 @@ figure.diagram { margin: 1em 0; overflow-x: auto; }
 figure.diagram svg { max-width: 100%; height: auto; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: .9em; background: #f2f2f2;
        padding: 0 .2em; }
+form.filters { display: flex; flex-wrap: wrap; gap: .5em 1.2em; align-items: center;
+               background: #f6f8fa; border: 1px solid #ddd; padding: .6em .8em; }
+form.filters[hidden] { display: none; }
+article.entry { border: 1px solid #ccd; border-left: 4px solid #4a6785; margin: .8em 0;
+                padding: .4em .9em; break-inside: avoid; }
+article.entry[hidden] { display: none; }
+article.entry h3 { margin: .2em 0 .4em; }
+article.entry dl { display: grid; grid-template-columns: max-content 1fr; gap: .15em 1em;
+                   margin: 0; }
+article.entry dt { color: #4d4d4d; } article.entry dd { margin: 0; }
 @media print {
   nav, form.filters { display: none; }
   body { max-width: none; margin: 0; font-size: 10pt; }
@@ -50,11 +76,51 @@ code { font-family: "DejaVu Sans Mono", monospace; font-size: .9em; background: 
 """The stylesheet every page links to (written as ``style.css``)."""
 
 
+FILTER_SCRIPT = """\
+(function () {
+  document.querySelectorAll("form.filters").forEach(function (form) {
+    var items = document.getElementById(form.dataset.for).querySelectorAll("article.entry");
+    var field = function (name) { return form.querySelector("[data-facet=" + name + "]"); };
+    function apply() {
+      var q = field("text").value.trim().toLowerCase(), shown = 0;
+      var from = field("from").value, to = field("to").value;
+      items.forEach(function (item) {
+        var ok = !q || item.textContent.toLowerCase().indexOf(q) >= 0;
+        form.querySelectorAll("select").forEach(function (s) {
+          if (s.value && item.dataset[s.dataset.facet] !== s.value) { ok = false; }
+        });
+        var day = item.dataset.date || "";
+        if ((from && day < from) || (to && day > to)) { ok = false; }
+        item.hidden = !ok;
+        shown += ok ? 1 : 0;
+      });
+      form.querySelector("output").textContent = shown + " / " + items.length;
+    }
+    var asked = new URLSearchParams(window.location.search);  // a link may carry a search
+    form.querySelectorAll("[data-facet]").forEach(function (f) {
+      if (asked.get(f.dataset.facet)) { f.value = asked.get(f.dataset.facet); }
+    });
+    form.addEventListener("input", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
+    apply();
+  });
+})();
+"""
+"""The search and filters of :class:`~creditflow.docs.document.Entries`, in the page."""
+
+
 def page_html(page: Page, *, lang: Language, nav: tuple[tuple[str, str], ...] = ()) -> str:
     """The page as an HTML document; ``nav`` holds ``(file, title)`` links shown on top."""
     ensure_instance(page, Page, "page")
     links = "".join(f'<a href="{escape(f)}">{escape(t)}</a>' for f, t in nav)
-    body = "\n".join(_block(b) for b in page.blocks)
+    blocks = []
+    for n, block in enumerate(page.blocks):
+        blocks.append(_entries(block, f"entries-{n}", lang) if isinstance(block, Entries)
+                      else _block(block))  # fmt: skip
+    if any(isinstance(b, Entries) for b in page.blocks):
+        blocks.append(f"<script>\n{FILTER_SCRIPT}</script>")
+    body = "\n".join(blocks)
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -82,7 +148,46 @@ def _block(block: Block) -> str:
         return "<ul>" + "".join(f"<li>{text_html(i)}</li>" for i in block.items) + "</ul>"
     if isinstance(block, Table):
         return _table(block)
+    if isinstance(block, Entries):
+        return _entries(block, "entries", "en")
     return _diagram(block)
+
+
+def _entries(block: Entries, anchor: str, lang: Language) -> str:
+    """The search form (hidden until the script runs), then one article per entry."""
+
+    def word(key: str) -> str:
+        return escape(label_text(key, lang))
+
+    controls = [f'<label>{word("search")} <input type="search" data-facet="text"></label>']
+    for facet, title in block.facets:
+        if facet == "date":
+            controls += [
+                f'<label>{escape(title)} {word("date_from")} <input type="date" '
+                'data-facet="from"></label>',
+                f'<label>{word("date_to")} <input type="date" data-facet="to"></label>',
+            ]
+            continue
+        values = sorted({v for e in block.entries for f, v in e.facets if f == facet})
+        options = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
+        controls.append(
+            f'<label>{escape(title)} <select data-facet="{escape(facet)}">'
+            f'<option value="">{word("all")}</option>{options}</select></label>'
+        )
+    controls.append(f"<span>{word('shown')} <output></output></span>")
+    form = f'<form class="filters" data-for="{anchor}" hidden>{"".join(controls)}</form>'
+    articles = "\n".join(_article(e) for e in block.entries)
+    note = f'<noscript><p class="noscript">{word("noscript")}</p></noscript>'
+    return f'{form}\n{note}\n<div class="entries" id="{anchor}">\n{articles}\n</div>'
+
+
+def _article(entry: Entry) -> str:
+    facets = "".join(f' data-{escape(f)}="{escape(v)}"' for f, v in entry.facets)
+    fields = "".join(f"<dt>{escape(k)}</dt><dd>{text_html(v)}</dd>" for k, v in entry.fields)
+    return (
+        f'<article class="entry"{facets}><h3>{text_html(entry.title)}</h3>'
+        f"<dl>{fields}</dl></article>"
+    )
 
 
 def _diagram(block: Diagram) -> str:

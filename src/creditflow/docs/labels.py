@@ -6,11 +6,13 @@ it -- headings, column names, units -- live here and only here, so no text is ty
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from creditflow.calendar.periods import Period
 from creditflow.core.labels import Label, Language
 from creditflow.docs.workflow_words import WORKFLOW_WORDS
 
-__all__ = ["TEXT", "UNITS", "period_text", "term", "text", "word"]
+__all__ = ["TEXT", "UNITS", "join_labels", "period_text", "term", "text", "word"]
 
 TEXT: dict[str, Label] = {
     "handbook": Label("信用监管规则手册", "Credit supervision handbook"),
@@ -254,6 +256,30 @@ TEXT: dict[str, Label] = {
     "approved_on": Label("修复日期", "Repaired on"),
     "target": Label("修复对象", "Repaired"),
     "nothing": Label("（无）", "(none)"),
+    "search": Label("搜索", "Search"),
+    "all": Label("全部", "all"),
+    "date_from": Label("自", "from"),
+    "date_to": Label("至", "to"),
+    "shown": Label("显示", "Shown"),
+    "noscript": Label(
+        "未启用JavaScript：以下列出全部公示信息，搜索和筛选不可用。",
+        "JavaScript is off: every entry is listed below; search and filters need it.",
+    ),
+    "party": Label("当事人", "Party"),
+    "party_name": Label("名称", "Name"),
+    "party_code": Label("统一社会信用代码或身份证号码", "Code"),
+    "grounds": Label("列入事由", "Grounds"),
+    "measures_taken": Label("惩戒措施", "Measures"),
+    "document_number": Label("决定文书号", "Decision document"),
+    "authority": Label("决定机关", "Authority"),
+    "removal_conditions": Label("移出条件和程序", "Removal conditions and procedure"),
+    "remedies": Label("救济途径", "Remedies"),
+    "unknown": Label("（账本未记载）", "(not in the book)"),
+    "repaired": Label("修复事项", "Repaired"),
+    "notice_footer": Label(
+        "本公示于 {on} 依据规则包 {policy} 由信用账本生成，账本锚点 {anchor}。",
+        "Generated on {on} under the pack {policy} from the credit book at anchor {anchor}.",
+    ),
     "masking": Label(
         "自然人的身份证号码只显示前6位和后4位；已过公示期的信息不予公示。",
         "Resident IDs of persons show their first 6 and last 4 characters only; "
@@ -302,6 +328,16 @@ def word(kind: str, name: str, lang: Language) -> str:
     ``lang``; a name the catalogue does not know shows as it is (a test keeps none such)."""
     label = TEXT.get(f"{kind}.{name}")
     return name if label is None else label.get(lang)
+
+
+def join_labels(labels: Iterable[Label], lang: Language) -> str:
+    """Labels joined for one cell: by ", " in English; in Chinese by "、", or by "；" where a
+    label itself holds a "、" (``提高抽查比例、频次；绿色通道``), so the reader sees where each
+    ends; ``-`` for none."""
+    shown = [x.get(lang) for x in labels]
+    if lang == "en":
+        return ", ".join(shown) or "-"
+    return ("；" if any("、" in x for x in shown) else "、").join(shown) or "-"
 
 
 def term(name: str) -> Label:

@@ -17,6 +17,8 @@ from creditflow.docs.document import (
     Block,
     Bullets,
     Diagram,
+    Entries,
+    Entry,
     Heading,
     Page,
     Paragraph,
@@ -43,7 +45,19 @@ def _block(block: Block) -> str:
         return "\n".join(f"- {_inline(item)}" for item in block.items)
     if isinstance(block, Table):
         return _table(block)
+    if isinstance(block, Entries):
+        return _entries(block)
     return _diagram(block)
+
+
+def _entries(block: Entries) -> str:
+    """Each entry as a bold title and a list of ``label: value`` items."""
+    return "\n\n".join(_entry(e) for e in block.entries)
+
+
+def _entry(entry: Entry) -> str:
+    items = [f"- {_inline(k, in_cell=True)}: {_inline(v, in_cell=True)}" for k, v in entry.fields]
+    return f"**{_inline(entry.title, in_cell=True)}**\n\n" + "\n".join(items)
 
 
 def _diagram(block: Diagram) -> str:

@@ -118,10 +118,12 @@ _ROLES = {
 
 _FIELDS = {
     "approval_id": Label("许可编号", "approval id"),
+    "authority": Label("决定机关", "authority"),
     "basis": Label("依据", "basis"),
     "cause": Label("原因案件", "cause"),
     "commitment_case": Label("承诺案件", "commitment case"),
     "decided_on": Label("决定日期", "decided on"),
+    "document_number": Label("决定文书号", "document number"),
     "domain": Label("业务领域", "domain"),
     "grounds": Label("事由", "grounds"),
     "materials": Label("修复材料", "materials"),
@@ -135,6 +137,7 @@ _FIELDS = {
     "repair_case": Label("修复案件", "repair case"),
     "restart": Label("重新起算", "restart"),
     "source_case": Label("来源案件", "source case"),
+    "subject_name": Label("当事人名称", "party's name"),
     "summary": Label("说明", "summary"),
     "target": Label("对象", "target"),
     "window": Label("公示期规定", "window"),

@@ -49,6 +49,8 @@ class Outcome:
     plans: list[DrawnPlan] = attrs.field(factory=list)
     grades_before: Counter[str] = attrs.field(factory=Counter)
     grades_after: Counter[str] = attrs.field(factory=Counter)
+    grades_by_domain: Counter[tuple[str, str]] = attrs.field(factory=Counter)
+    """After the year-end evaluation: subjects per (domain, grade)."""
 
     @property
     def last_day(self) -> dt.date:
@@ -249,6 +251,7 @@ class Simulation:
                                             Fraction(score), on))  # fmt: skip
             after = grade_on(self.policy, status, self.evaluations, domain=member.domain, on=on)
             self.outcome.grades_after[after.grade] += 1
+            self.outcome.grades_by_domain[member.domain, after.grade] += 1
 
 
 def _previous_evaluations(members: Sequence[Member], year: int) -> list[Evaluation]:

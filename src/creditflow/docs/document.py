@@ -15,6 +15,7 @@ __all__ = [
     "Diagram",
     "Entries",
     "Entry",
+    "Figure",
     "Heading",
     "Page",
     "Paragraph",
@@ -111,7 +112,16 @@ class Entries:
     facets: tuple[tuple[str, str], ...] = ()
 
 
-Block = Heading | Paragraph | Bullets | Table | Diagram | Entries
+@attrs.frozen
+class Figure:
+    """An image file beside the page (a chart): ``src`` is its path relative to the page,
+    ``caption`` says what it shows (and is its text alternative)."""
+
+    src: str
+    caption: str
+
+
+Block = Heading | Paragraph | Bullets | Table | Diagram | Entries | Figure
 
 
 @attrs.frozen

@@ -25,6 +25,7 @@ from creditflow.docs.document import (
     Diagram,
     Entries,
     Entry,
+    Figure,
     Heading,
     Page,
     Paragraph,
@@ -53,6 +54,8 @@ th, td { border: 1px solid #bbb; padding: .25em .6em; text-align: left; vertical
 th { background: #eef2f7; }
 pre.mermaid { background: #f6f8fa; border: 1px solid #ddd; padding: .8em; overflow-x: auto; }
 figure.diagram { margin: 1em 0; overflow-x: auto; }
+figure.chart { margin: 1em 0; } figure.chart img { max-width: 100%; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure.diagram svg { max-width: 100%; height: auto; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: .9em; background: #f2f2f2;
        padding: 0 .2em; }
@@ -150,6 +153,12 @@ def _block(block: Block) -> str:
         return _table(block)
     if isinstance(block, Entries):
         return _entries(block, "entries", "en")
+    if isinstance(block, Figure):
+        caption = escape(block.caption)
+        return (
+            f'<figure class="chart"><img src="{escape(block.src)}" alt="{caption}">'
+            f"<figcaption>{caption}</figcaption></figure>"
+        )
     return _diagram(block)
 
 

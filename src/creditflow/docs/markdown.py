@@ -19,6 +19,7 @@ from creditflow.docs.document import (
     Diagram,
     Entries,
     Entry,
+    Figure,
     Heading,
     Page,
     Paragraph,
@@ -47,6 +48,8 @@ def _block(block: Block) -> str:
         return _table(block)
     if isinstance(block, Entries):
         return _entries(block)
+    if isinstance(block, Figure):
+        return f"![{_inline(block.caption, in_cell=True)}](<{_inline(block.src, in_cell=True)}>)"
     return _diagram(block)
 
 

@@ -391,6 +391,11 @@ ENTRIES: tuple[Entry, ...] = (
         },
     ),
     Entry(
+        "find_commitment",
+        creditflow.find_commitment,
+        {"book": w.book, "approval_id": value("A-1"), "subject_id": value(None)},
+    ),
+    Entry(
         "overdue_commitments",
         licensing.overdue_commitments,
         {"book": w.book, "on": ON, "kind": value("approval_substitute")},

@@ -12,6 +12,7 @@ from creditflow.licensing.commitments import (
     CommitmentVerification,
     accept_with_missing_documents,
     approve_on_commitment,
+    find_commitment,
     overdue_commitments,
     verify_commitment,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "accept_with_missing_documents",
     "approve_on_commitment",
     "check",
+    "find_commitment",
     "grade_on",
     "overdue_commitments",
     "score_grade",

@@ -612,6 +612,7 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "Stratum",
             "Trace",
             "CommitmentVerification",
+            "Overdue",
             "PlanVerification",
             "WorkdayCount",
         ),

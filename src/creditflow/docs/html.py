@@ -14,6 +14,7 @@ site needs nothing from the network.
 
 from __future__ import annotations
 
+import functools
 from html import escape as _escape
 
 from creditflow._validation import ensure_instance
@@ -37,8 +38,10 @@ from creditflow.docs.labels import text as label_text
 __all__ = ["FILTER_SCRIPT", "STYLESHEET", "escape", "page_html", "text_html"]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def escape(text: str) -> str:
-    """``text`` as HTML text or attribute value, persons masked."""
+    """``text`` as HTML text or attribute value, persons masked (remembered: a page repeats its
+    labels, dates and kinds; a pure function of the text)."""
     return _escape(mask_resident_ids(text))
 
 

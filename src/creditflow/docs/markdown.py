@@ -10,6 +10,8 @@ declarations and the label catalogue, not from a pack, and are written as they a
 
 from __future__ import annotations
 
+import functools
+
 from creditflow._validation import ensure_instance
 from creditflow.core.escaping import escape_markdown, markdown_code
 from creditflow.core.privacy import mask_resident_ids
@@ -86,7 +88,7 @@ def _inline(text: Text, *, in_cell: bool = False) -> str:
     """Text with the characters Markdown would read as markup escaped, persons masked; code
     parts as code spans."""
     if isinstance(text, str):
-        return escape_markdown(mask_resident_ids(text), in_cell=in_cell)
+        return _escaped(text, in_cell)
     out = []
     for n, part in enumerate(text.parts):
         if not isinstance(part, str):
@@ -95,3 +97,10 @@ def _inline(text: Text, *, in_cell: bool = False) -> str:
         lead = "" if n == 0 else " " * (len(part) - len(part.lstrip(" ")))  # kept inside a line
         out.append(lead + escape_markdown(mask_resident_ids(part), in_cell=in_cell or n > 0))
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _escaped(text: str, in_cell: bool) -> str:
+    """A plain text escaped and masked, remembered: a notice page repeats its labels, dates
+    and kinds in every entry (a pure function of its arguments)."""
+    return escape_markdown(mask_resident_ids(text), in_cell=in_cell)

@@ -8,6 +8,7 @@ entry is searchable by text and filtered by list (or kind), domain and date on t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from creditflow._validation import ensure_instance
@@ -76,28 +77,38 @@ def _party(name: str, code: str, lang: Language) -> Text:
     return f"{name}（{code}）" if name and lang == "zh" else f"{name} ({code})" if name else code
 
 
-def _or_unknown(value: str, lang: Language) -> str:
-    return value or text("unknown", lang)
+_LISTING_FIELDS = (
+    "party_name", "party_code", "list_kind", "domain", "grounds", "basis", "measures_taken",
+    "document_number", "authority", "decided_on", "published_on", "last_day",
+    "removal_conditions", "remedies",
+)  # fmt: skip
+
+
+@functools.cache
+def _field_names(lang: Language) -> tuple[str, ...]:
+    return tuple(text(k, lang) for k in _LISTING_FIELDS)
 
 
 def _listing(n: ListingNotice, lang: Language) -> Entry:
     kind, domain = n.kind.get(lang), n.domain.get(lang)
-    fields: tuple[tuple[str, Text], ...] = (
-        (text("party_name", lang), n.name or text("unknown", lang)),
-        (text("party_code", lang), n.subject),
-        (text("list_kind", lang), kind),
-        (text("domain", lang), domain),
-        (text("grounds", lang), _or_unknown(n.grounds, lang)),
-        (text("basis", lang), _or_unknown(n.basis, lang)),
-        (text("measures_taken", lang), join_labels(n.measures, lang)),
-        (text("document_number", lang), _or_unknown(n.document_number, lang)),
-        (text("authority", lang), _or_unknown(n.authority, lang)),
-        (text("decided_on", lang), n.decided_on.isoformat()),
-        (text("published_on", lang), n.published_on.isoformat()),
-        (text("last_day", lang), n.last_day.isoformat()),
-        (text("removal_conditions", lang), _or_unknown(n.removal_conditions, lang)),
-        (text("remedies", lang), _or_unknown(n.remedies, lang)),
+    unknown = text("unknown", lang)
+    values: tuple[Text, ...] = (
+        n.name or unknown,
+        n.subject,
+        kind,
+        domain,
+        n.grounds or unknown,
+        n.basis or unknown,
+        join_labels(n.measures, lang),
+        n.document_number or unknown,
+        n.authority or unknown,
+        n.decided_on.isoformat(),
+        n.published_on.isoformat(),
+        n.last_day.isoformat(),
+        n.removal_conditions or unknown,
+        n.remedies or unknown,
     )
+    fields = tuple(zip(_field_names(lang), values, strict=True))
     facets = (("kind", kind), ("domain", domain), ("date", n.published_on.isoformat()))
     return Entry(_party(n.name, n.subject, lang), fields, facets)
 

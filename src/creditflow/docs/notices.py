@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from creditflow._gc import gc_paused
 from creditflow._validation import ensure_date, ensure_instance
 from creditflow.book.book import CreditBook
 from creditflow.book.encoding import GENESIS
@@ -117,6 +118,11 @@ def extract_notices(
     """The notices of ``book`` on ``on``, under the policy in force that day."""
     ensure_instance(book, CreditBook, "book")
     on = ensure_date(on, "on")
+    with gc_paused():  # many small acyclic objects: a full collection would walk them all
+        return _extract(book, on, calendar)
+
+
+def _extract(book: CreditBook, on: dt.date, calendar: WorkdayCalendar | None) -> Notices:
     policy = book.policy_on(on)
     by_machine: dict[str, list[Case]] = defaultdict(list)
     for case in book.cases():

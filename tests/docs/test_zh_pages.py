@@ -80,3 +80,18 @@ def test_the_check_finds_an_identifier_left_in_prose() -> None:
     leaked = Page("x", "x", (Paragraph("由 case_officer 办理，30 workdays"),))
     assert leaks(shown, policy) == []
     assert leaks(leaked, policy) == ["case_officer", "workdays"]
+
+
+def test_the_zh_diff_page_words_each_setting_and_its_values() -> None:
+    old, new = load_policy("national-transport@2019.1"), load_policy("national-transport@2026.1")
+    page = page_markdown(diff_page(old, new, "zh"))
+    row = next(
+        line
+        for line in page.splitlines()
+        if "`lists.serious.early_removal_after.basis.source`" in line
+    )
+    assert row.startswith("| 名单·严重失信主体名单·可提前移出时间·依据·来源 |")
+    assert row.endswith("| 修改 | 可配置 | 法规全文 |")
+    assert ".note`" not in page  # the English developer notes are left out, and it says so
+    assert "英文注释" in page
+    assert "| 施行日期 | `effective_from` | 修改 | 2019-07-01 | 2026-04-01 |" in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from creditflow._validation import ensure_instance
 from creditflow.calendar.periods import Period
 from creditflow.core.labels import Label, Language
@@ -33,10 +35,50 @@ def diff_page(old: Policy, new: Policy, lang: Language) -> Page:
     if not changes:
         blocks.append(Paragraph(text("diff_none", lang)))
     else:
-        header = tuple(text(k, lang) for k in ("path", "change", "old", "new"))
+        header = tuple(text(k, lang) for k in ("setting_words", "path", "change", "old", "new"))
         words = _words(old, new)
-        blocks.append(Table(header, tuple(_row(c, words, lang) for c in changes)))
+        names = _names(old, new)
+        rows = tuple((_path_words(c.path, names, lang), *_row(c, words, lang)) for c in changes)
+        blocks.append(Table(header, rows))
     return Page("diff", title, tuple(blocks))
+
+
+_NAMED = ("lists", "domains", "commitments", "measures", "severities", "scales", "purposes",
+          "flags")  # fmt: skip
+"""Tables whose next segment is a name the pack labels."""
+
+
+def _names(old: Policy, new: Policy) -> dict[tuple[str, str], Label]:
+    """The pack's label of each named thing a path may pass through, by (table, name)."""
+    found: dict[tuple[str, str], Label] = {}
+    for p in (new, old):
+        tables: dict[str, Any] = {
+            "lists": p.lists, "domains": p.domains, "commitments": p.commitments,
+            "measures": p.measures, "purposes": p.purposes, "flags": p.flags,
+        }  # fmt: skip
+        for table, items in tables.items():
+            for name, item in items.items():
+                found.setdefault((table, name), item.label)
+        for severity, rule in p.severities.items():
+            found.setdefault(("severities", severity.value), rule.label)
+        for name, scale in p.scales.items():
+            found.setdefault(("scales", name), scale.value.label)
+    return found
+
+
+def _path_words(path: str, names: dict[tuple[str, str], Label], lang: Language) -> str:
+    """A setting's path in words: ``lists.serious.duration`` -> ``名单·严重失信主体名单·列入期限``
+    (a segment without a word is left out; the path itself is beside it, as code)."""
+    shown, parts = [], path.split(".")
+    for i, part in enumerate(parts):
+        before = parts[i - 1] if i else ""
+        if before in _NAMED and (before, part) in names:
+            shown.append(names[before, part].get(lang))
+        elif f"path.{part}" in TEXT:
+            shown.append(text(f"path.{part}", lang))
+        elif part in TEXT and part not in _NAMED:
+            shown.append(text(part, lang))
+    return "·".join(shown) or "-"
 
 
 def _words(old: Policy, new: Policy) -> dict[str, Label]:

@@ -26,6 +26,8 @@ FONTS = "Noto Sans CJK SC,WenQuanYi Micro Hei,Source Han Sans SC,sans-serif"
 one installed; browsers pick the first they have)."""
 
 _TIMEOUT = 60
+_WIDE = 5
+"""A machine with more states is drawn top to bottom, so that it fits a page's width."""
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
 
@@ -58,7 +60,8 @@ def machine_dot(machine: MachineEntry, lang: Language) -> str:
     title = _quoted(text(f"machine.{machine.name}", lang))
     lines = [
         f"digraph {title} {{",
-        f'  graph [rankdir=LR, bgcolor="transparent", nodesep=0.35, ranksep=0.45,'
+        f"  graph [rankdir={'TB' if len(machine.states) > _WIDE else 'LR'}, "
+        'bgcolor="transparent", nodesep=0.35, ranksep=0.45,'
         f' fontname="{FONTS}"];',
         f'  node [shape=box, style="rounded,filled", fillcolor="#eef2f7", color="#4a6785",'
         f' fontname="{FONTS}", fontsize=12];',

@@ -25,7 +25,7 @@ from _people import (
     published_listing,
     repair_application,
 )
-from creditflow.book.book import SYSTEM, CreditBook
+from creditflow.book import SYSTEM, CreditBook
 from creditflow.calendar.periods import Period
 from creditflow.errors import (
     Conflict,

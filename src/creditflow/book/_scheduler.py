@@ -1,0 +1,43 @@
+"""The book's scheduler: the automatic ends (expiries, ends of publication) fired when due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from creditflow.book._cases import SYSTEM
+from creditflow.book._commands import Commands
+from creditflow.book._queries import Queries
+from creditflow.workflows.case import Case
+from creditflow.workflows.definitions import MACHINES
+
+__all__ = ["AUTOMATIC", "Scheduler"]
+
+AUTOMATIC = {("listing", "expiry"): "expire", ("record", "publication_end"): "end"}
+"""The event fired, as ``system``, when a deadline of a machine is reached."""
+
+
+class Scheduler:
+    """``run_due`` (see :class:`~creditflow.CreditBook`): queries what is due, fires commands."""
+
+    def __init__(self, queries: Queries, commands: Commands) -> None:
+        self.queries = queries
+        self.commands = commands
+
+    def run_due(self, *, on: dt.date) -> list[Case]:
+        fired = []
+        for case, deadline in self.queries.overdue(on=on):
+            event = AUTOMATIC.get((case.machine, deadline.name))
+            if event is None:
+                continue
+            current = self.commands.repository.case(case.case_id)
+            if current.version != case.version or deadline.met_on is not None:
+                continue  # already moved by an earlier follow-up, or met after ``on``
+            transition = MACHINES[case.machine].transition(event)
+            if transition is None or current.state not in transition.sources:
+                continue
+            data: dict[str, Any] = (
+                {"reason": f"{deadline.name} reached"} if case.machine == "record" else {}
+            )
+            fired.append(self.commands.fire(case.case_id, event, on=on, actor=SYSTEM, data=data))
+        return fired

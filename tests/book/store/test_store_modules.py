@@ -1,5 +1,6 @@
-"""One event encoder: the documented one (creditflow.book.encoding) is the only code of the
-book that hashes or writes JSON; every store, and the rows' own hash, go through it."""
+"""What the store modules may do. One event encoder: the documented one
+(creditflow.book.encoding) is the only code of the book that hashes or writes JSON; every
+store, and the rows' own hash, go through it. The stores know rows, not workflows."""
 
 from __future__ import annotations
 
@@ -51,3 +52,32 @@ def test_the_scan_sees_a_hand_written_hash(tmp_path: Path) -> None:
 
 def test_the_encoding_module_is_the_one_that_hashes() -> None:
     assert _encoding_calls(Path(encoding.__file__))
+
+
+STORE_MODULES = (
+    "store.py", "rows.py", "encoding.py", "anchors.py", "stores.py", "_chain.py", "_records.py",
+    "memory_store.py", "sqlite_store.py",
+)  # fmt: skip
+"""The store interface, its values and the stores: below the book's parts."""
+
+ALLOWED = ("creditflow.book.", "creditflow._", "creditflow.errors", "creditflow.core.")
+
+
+BOOK_PARTS = {
+    f"creditflow.book.{name}"
+    for name in (
+        "book", "status", "_commands", "_unit", "_queries", "_scheduler", "_log", "_repository",
+        "_transitions", "_policies", "_cases",
+    )
+}  # fmt: skip
+"""The book above the stores: the façade, its parts and the status (which names machines)."""
+
+
+def test_the_stores_import_nothing_of_workflows_policies_or_the_book_parts() -> None:
+    for name in STORE_MODULES:
+        tree = ast.parse((BOOK / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("creditflow"):
+                module = node.module or ""
+                assert module.startswith(ALLOWED), f"{name}:{node.lineno} imports {module}"
+                assert module not in BOOK_PARTS, f"{name}:{node.lineno} imports {module}"

@@ -44,7 +44,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import multiprocessing
+import pickle
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -57,7 +59,7 @@ from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, encode_case
 from creditflow.book.encoding import GENESIS, canonical_json, projection_digest
 from creditflow.book.rows import CaseRow, ClosedRows, NewEvent, StoredEvent, event_hash
 from creditflow.book.store import EventStore
-from creditflow.errors import Conflict, InvalidDate, InvalidInput
+from creditflow.errors import Conflict, CreditflowError, InvalidDate, InvalidInput
 
 __all__ = [
     "CASE_COLUMNS",
@@ -504,7 +506,7 @@ class StoreContract:
         rows = [case_row("C1", 2), case_row("C2", 2)]
         with self.inject_failure(store, clock), pytest.raises(Exception) as caught:  # noqa: PT011
             store.append(events, rows, expected={"C1": 1, "C2": 0})
-        assert not isinstance(caught.value, (Conflict, InvalidInput)), caught.value
+        _check_injected(caught.value)
         assert snapshot(store) == before
         assert store.by_idempotency_key("k2") is None
         stored = store.append(events, rows, expected={"C1": 1, "C2": 0})  # the retry succeeds
@@ -574,6 +576,26 @@ class StoreContract:
         assert [e.version for e in store.events(case_id="C007")] == [1, 2, 3]
         assert [row.case_id for row in store.cases()] == ids
         assert store.verify().events == 122
+
+    @pytest.mark.parametrize(
+        ("query", "message"),
+        [
+            (lambda s: s.events(after=-1), "after=-1 must be an int in 0..9223372036854775807"),
+            (lambda s: s.events(after=2**64), "must be an int in 0..9223372036854775807"),
+            (lambda s: s.events(after="1"), "after='1' must be an int"),
+            (lambda s: s.events(case_id=""), "case_id must not be empty"),
+            (lambda s: s.cases(subject_id=""), "subject_id must not be empty"),
+            (lambda s: s.cases(machine=3), "machine must be a str or None"),
+            (lambda s: s.cases(open_only="x"), "open_only must be True or False"),
+        ],
+        ids=["after<0", "after>int64", "after-str", "case_id", "subject_id", "machine", "open"],
+    )
+    def test_a_bad_filter_is_invalid_input(
+        self, store: EventStore, query: Callable[[EventStore], Iterator[Any]], message: str
+    ) -> None:
+        fire(store, "C1")
+        with pytest.raises(InvalidInput, match=re.escape(message)):
+            list(query(store))
 
     def test_cases_filter_by_subject_machine_and_open_state(self, store: EventStore) -> None:
         fire(store, "L2", subject="S1", machine="listing")
@@ -841,6 +863,11 @@ class SharedStoreContract(StoreContract):
         finally:
             opened.close()
 
+    def test_the_opener_pickles(self, opener: StoreOpener) -> None:
+        """Child processes open the book with it (a partial of a module-level function, or an
+        instance of a module-level class, pickles; a lambda or a local function does not)."""
+        assert pickle.loads(pickle.dumps(opener)) is not None
+
     def test_a_second_connection_sees_every_append(
         self, store: EventStore, other: EventStore
     ) -> None:
@@ -880,7 +907,7 @@ class SharedStoreContract(StoreContract):
         rows = [case_row("C1", 2), case_row("C2", 1)]
         with self.inject_failure(store, clock), pytest.raises(Exception) as caught:  # noqa: PT011
             store.append(events, rows, expected={"C1": 1, "C2": 0})
-        assert not isinstance(caught.value, (Conflict, InvalidInput)), caught.value
+        _check_injected(caught.value)
         assert snapshot(other) == before
         fire(other, "C1")  # the book is not left locked
         assert store.verify().ok
@@ -919,6 +946,15 @@ class SharedStoreContract(StoreContract):
             assert versions == list(range(1, count + 1))
         keys = Counter(e.idempotency_key for e in store.events() if e.idempotency_key)
         assert all(count == 1 for count in keys.values())
+
+
+def _check_injected(error: BaseException) -> None:
+    """The error an injected failure gives: the test's own, or a typed error of creditflow
+    saying the store failed (``BookUnavailable``), never a raw driver error, a conflict or a
+    complaint about the input."""
+    typed = isinstance(error, InjectedFailure | CreditflowError)
+    assert typed, f"a raw {type(error).__name__} came out of the store: {error}"
+    assert not isinstance(error, Conflict | InvalidInput), error
 
 
 _RACED = ["A", "B", "C"]

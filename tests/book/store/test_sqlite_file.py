@@ -248,3 +248,25 @@ def test_both_stores_are_context_managers(tmp_path: Path) -> None:
     for closed in (memory, sqlite):
         with pytest.raises(InvalidInput, match="closed"):
             closed.head()
+
+
+def test_a_constraint_the_book_did_not_expect_is_book_unavailable(tmp_path: Path) -> None:
+    """A failure inside the append (here a trigger added to the file) leaves nothing half
+    written and is typed, never a raw sqlite3 error."""
+    path = tmp_path / "book.sqlite"
+    with SqliteStore.open(path) as store:
+        fire(store, "C1")
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.seq = 3 "
+                "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
+            )
+        db.close()
+        events = [new_event("C2", 1), new_event("C1", 2)]
+        with pytest.raises(BookUnavailable, match="refused by a trigger") as caught:
+            store.append(events, [case_row("C1", 2), case_row("C2", 1)],
+                         expected={"C1": 1, "C2": 0})  # fmt: skip
+        assert isinstance(caught.value.__cause__, sqlite3.IntegrityError)
+        assert store.head()[0] == 1
+        assert store.case("C2") is None
+        assert store.verify().ok

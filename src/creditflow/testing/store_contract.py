@@ -45,6 +45,7 @@ import contextlib
 import datetime as dt
 import multiprocessing
 import pickle
+import queue
 import random
 import re
 import time
@@ -926,7 +927,7 @@ class SharedStoreContract(StoreContract):
             racer.start()
         try:
             start.set()
-            outcomes = [results.get(timeout=300) for _ in racers]
+            outcomes = _collect(results, racers, deadline=time.monotonic() + 300)
         finally:
             for racer in racers:
                 racer.join(timeout=30)
@@ -946,6 +947,22 @@ class SharedStoreContract(StoreContract):
             assert versions == list(range(1, count + 1))
         keys = Counter(e.idempotency_key for e in store.events() if e.idempotency_key)
         assert all(count == 1 for count in keys.values())
+
+
+def _collect(results: Any, racers: list[Any], *, deadline: float) -> list[dict[str, Any]]:
+    """Each racer's outcome; a racer that died without one (it could not import or unpickle
+    the opener, say) fails the test at once with its exit code instead of a long wait."""
+    outcomes: list[dict[str, Any]] = []
+    while len(outcomes) < len(racers):
+        try:
+            outcomes.append(results.get(timeout=0.5))
+        except queue.Empty:
+            dead = [r for r in racers if r.exitcode not in (None, 0)]
+            assert not dead, (
+                f"racers died without a result: exit codes {[r.exitcode for r in dead]}"
+            )
+            assert time.monotonic() < deadline, "the racers did not finish in 300 s"
+    return outcomes
 
 
 def _check_injected(error: BaseException) -> None:

@@ -54,7 +54,14 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
 import attrs
-import pytest
+
+try:
+    import pytest
+except ModuleNotFoundError as error:
+    raise ModuleNotFoundError(
+        "creditflow.testing.store_contract needs pytest: pip install 'creditflow[test]'",
+        name="pytest",
+    ) from error
 
 from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, encode_case
 from creditflow.book.encoding import GENESIS, canonical_json, projection_digest

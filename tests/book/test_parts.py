@@ -4,12 +4,16 @@ context built in one place."""
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import inspect
 import re
 from pathlib import Path
+from typing import Any
 
 import creditflow.book
-from creditflow.book import CreditBook
+from _people import published_listing
+from creditflow.book import CreditBook, MemoryStore
+from creditflow.workflows import Case
 
 BOOK = Path(creditflow.book.__file__).parent
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "book.md"
@@ -63,3 +67,20 @@ def test_each_part_is_a_small_module_that_says_its_job_first() -> None:
         doc = ast.get_docstring(ast.parse(text))
         assert doc, name
         assert len(text.splitlines()) < 300, f"{name}.py has grown past 300 lines: split it"
+
+
+def test_run_due_fires_through_the_books_own_calls() -> None:
+    """A book that extends ``fire`` (an audit log, say) sees the automatic ends too."""
+    fired: list[str] = []
+
+    class Audited(CreditBook):
+        def fire(self, case_id: str, event: str, **kwargs: Any) -> Case:
+            fired.append(event)
+            return super().fire(case_id, event, **kwargs)
+
+    with Audited(MemoryStore(), policy="national-transport") as book:
+        published_listing(book, "watch")
+        fired.clear()
+        ends = book.run_due(on=dt.date(2030, 1, 1))
+    assert len(ends) == len(fired) > 0
+    assert set(fired) <= {"expire", "end"}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from creditflow.book._cases import SYSTEM
-from creditflow.book._commands import Commands
-from creditflow.book._queries import Queries
-from creditflow.workflows.case import Case
+from creditflow.book._repository import Repository
+from creditflow.workflows.case import Case, DeadlineState
 from creditflow.workflows.definitions import MACHINES
 
 __all__ = ["AUTOMATIC", "Scheduler"]
@@ -18,19 +18,27 @@ AUTOMATIC = {("listing", "expiry"): "expire", ("record", "publication_end"): "en
 
 
 class Scheduler:
-    """``run_due`` (see :class:`~creditflow.CreditBook`): queries what is due, fires commands."""
+    """``run_due`` (see :class:`~creditflow.CreditBook`): asks what is overdue and fires the
+    automatic ends, through the book's own ``overdue`` and ``fire`` (so that a book that
+    extends them schedules with them)."""
 
-    def __init__(self, queries: Queries, commands: Commands) -> None:
-        self.queries = queries
-        self.commands = commands
+    def __init__(
+        self,
+        repository: Repository,
+        overdue: Callable[..., list[tuple[Case, DeadlineState]]],
+        fire: Callable[..., Case],
+    ) -> None:
+        self.repository = repository
+        self.overdue = overdue
+        self.fire = fire
 
     def run_due(self, *, on: dt.date) -> list[Case]:
         fired = []
-        for case, deadline in self.queries.overdue(on=on):
+        for case, deadline in self.overdue(on=on):
             event = AUTOMATIC.get((case.machine, deadline.name))
             if event is None:
                 continue
-            current = self.commands.repository.case(case.case_id)
+            current = self.repository.case(case.case_id)
             if current.version != case.version or deadline.met_on is not None:
                 continue  # already moved by an earlier follow-up, or met after ``on``
             transition = MACHINES[case.machine].transition(event)
@@ -39,5 +47,5 @@ class Scheduler:
             data: dict[str, Any] = (
                 {"reason": f"{deadline.name} reached"} if case.machine == "record" else {}
             )
-            fired.append(self.commands.fire(case.case_id, event, on=on, actor=SYSTEM, data=data))
+            fired.append(self.fire(case.case_id, event, on=on, actor=SYSTEM, **data))
         return fired

@@ -60,7 +60,7 @@ class CreditBook:
         self._repository = Repository(store)
         self._commands = Commands(self._repository, self._transitions)
         self._queries = Queries(self._repository, self._transitions)
-        self._scheduler = Scheduler(self._queries, self._commands)
+        self._scheduler = Scheduler(self._repository, self.overdue, self.fire)
         self._log = Log(self._repository, self._transitions)
 
     @classmethod

@@ -11,10 +11,9 @@ from typing import Any
 import attrs
 
 from creditflow.book.status import CreditStatus
-from creditflow.licensing import CommitmentApproval, CreditCheck
-from creditflow.licensing import Verification as CommitmentVerification
+from creditflow.licensing import CommitmentApproval, CommitmentVerification, CreditCheck
 from creditflow.rules.decision import Decision
-from creditflow.supervision.verify import Verification as PlanVerification
+from creditflow.supervision.verify import PlanVerification
 from creditflow.workflows.case import Case, DeadlineState
 
 __all__ = ["EXAMPLE_ACTORS", "OPERATIONS", "Operation"]

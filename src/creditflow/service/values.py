@@ -21,11 +21,6 @@ import attrs
 __all__ = ["schema_for", "to_json"]
 
 _DATE = {"type": "string", "format": "date"}
-# Two result types share a class name: each gets a name of its own in the document.
-_NAMES = {
-    ("creditflow.licensing.commitments", "Verification"): "CommitmentVerification",
-    ("creditflow.supervision.verify", "Verification"): "PlanVerification",
-}
 _RATIO = {"type": "string", "pattern": "^-?[0-9]+(/[0-9]+)?$"}
 
 
@@ -104,7 +99,7 @@ def _scalar(kind: Any) -> dict[str, Any]:
 
 
 def _component(kind: type, components: dict[str, Any]) -> dict[str, Any]:
-    name = _NAMES.get((kind.__module__, kind.__name__), kind.__name__)
+    name = kind.__name__
     if name not in components:
         components[name] = {}  # a placeholder first: a type may refer to itself
         hints = typing.get_type_hints(kind)

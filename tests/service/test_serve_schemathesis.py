@@ -41,11 +41,13 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 schema = schemathesis.openapi.from_dict(openapi_document())
 
 
+@pytest.mark.parametrize("token", ["officer", "applicant"])
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_error_and_every_answer_matches_the_document(
-    case: schemathesis.Case, running: Server
+    case: schemathesis.Case, running: Server, token: str
 ) -> None:
+    """As an officer and as a subject (whose token meets the authorization rules)."""
     case.call_and_validate(
-        base_url=running.url, headers={"Authorization": "Bearer token-officer"}, checks=CHECKS
+        base_url=running.url, headers={"Authorization": f"Bearer token-{token}"}, checks=CHECKS
     )

@@ -25,6 +25,7 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     ├── Conflict                        (RuntimeError) a stale expected_version
     ├── BookUnavailable                 (RuntimeError) the book's file stays locked or fails
     ├── BookCorrupt                     (RuntimeError) a stored event or projection cannot be read
+    ├── MissingExtra                    (ImportError) an optional part needs its extra installed
     └── EngineFailure                   (RuntimeError) durable_rules failed or answered nonsense
 
 Messages are stable English text meant for logs and audit trails; user-facing
@@ -60,6 +61,7 @@ __all__ = [
     "InvalidInput",
     "InvalidPeriod",
     "InvalidRow",
+    "MissingExtra",
     "NoPolicyInForce",
     "NotPermitted",
     "PolicyAnalysisError",
@@ -491,6 +493,24 @@ class BookCorrupt(CreditflowError, RuntimeError):
         self.seq = seq
         self.case_id = case_id
         self.reason = reason
+
+
+class MissingExtra(CreditflowError, ImportError):
+    """An optional part of creditflow needs a library from an extra that is not installed.
+
+    ``extra`` names the extra (``pip install 'creditflow[<extra>]'``), ``module`` the missing
+    library and ``feature`` what needed it."""
+
+    code = "missing_extra"
+
+    def __init__(self, extra: str, module: str, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs {module}, which is not installed: pip install 'creditflow[{extra}]'"
+        )
+        self.extra = extra
+        self.module = module
+        self.feature = feature
+        self.name = module
 
 
 class EngineFailure(CreditflowError, RuntimeError):

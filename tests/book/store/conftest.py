@@ -1,7 +1,9 @@
 """Fixtures of the store tests: a clock, an empty store of each kind, and a tamperer.
 
-Every test that takes ``store`` runs against :class:`MemoryStore` and :class:`SqliteStore`;
-``tamper`` changes stored events behind the store's back (in SQLite, through the file).
+Every test that takes ``store`` runs against :class:`MemoryStore`, :class:`SqliteStore` and
+:class:`PostgresStore` (a fresh database on the session's own server, the plugin's
+``postgres_url``); ``tamper`` changes stored events behind the store's back (in SQLite through
+the file, in PostgreSQL through a connection of its own).
 """
 
 from __future__ import annotations
@@ -21,13 +23,17 @@ def clock() -> Ticker:
     return Ticker()
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path, clock: Ticker) -> Iterator[Store]:
     """An empty store of each kind."""
     if request.param == "memory":
         opened: Store = MemoryStore(clock=clock)
-    else:
+    elif request.param == "sqlite":
         opened = SqliteStore.open(tmp_path / "book.sqlite", clock=clock)
+    else:
+        from creditflow.book.postgres_store import PostgresStore
+
+        opened = PostgresStore.open(request.getfixturevalue("postgres_url"), clock=clock)
     with opened:
         yield opened
 

@@ -6,8 +6,9 @@ Imported by name (``from storekit import ...``): the fixtures live in ``conftest
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -16,7 +17,12 @@ from creditflow.book.memory_store import MemoryStore
 from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
 from creditflow.book.sqlite_store import SqliteStore
 
-Store = MemoryStore | SqliteStore
+if TYPE_CHECKING:
+    from creditflow.book.postgres_store import PostgresStore
+
+    Store = MemoryStore | SqliteStore | PostgresStore
+else:
+    Store = Any
 
 DAY = dt.date(2026, 6, 1)
 START = dt.datetime(2026, 6, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
@@ -87,7 +93,7 @@ class Tamper:
     store: Store
 
     def update(self, seq: int, **columns: Any) -> None:
-        if isinstance(self.store, SqliteStore):
+        if self._is_sql:
             sets = ", ".join(f"{name} = ?" for name in columns)
             self._sql(f"UPDATE events SET {sets} WHERE seq = ?", (*columns.values(), seq))
         else:
@@ -97,20 +103,20 @@ class Tamper:
             self.store._events[seq - 1] = tuple(record)  # type: ignore[assignment]
 
     def delete(self, seq: int) -> None:
-        if isinstance(self.store, SqliteStore):
+        if self._is_sql:
             self._sql("DELETE FROM events WHERE seq = ?", (seq,))
         else:
             del self.store._events[seq - 1]
 
     def truncate(self, after: int) -> None:
         """Delete every event after ``after`` (the book's tail)."""
-        if isinstance(self.store, SqliteStore):
+        if self._is_sql:
             self._sql("DELETE FROM events WHERE seq > ?", (after,))
         else:
             del self.store._events[after:]
 
     def update_case(self, case_id: str, **columns: Any) -> None:
-        if isinstance(self.store, SqliteStore):
+        if self._is_sql:
             sets = ", ".join(f"{name} = ?" for name in columns)
             self._sql(f"UPDATE cases SET {sets} WHERE case_id = ?", (*columns.values(), case_id))
         else:
@@ -120,14 +126,14 @@ class Tamper:
             self.store._cases[case_id] = tuple(record)  # type: ignore[assignment]
 
     def delete_case(self, case_id: str) -> None:
-        if isinstance(self.store, SqliteStore):
+        if self._is_sql:
             self._sql("DELETE FROM cases WHERE case_id = ?", (case_id,))
         else:
             del self.store._cases[case_id]
 
     def copy_case(self, case_id: str, new_id: str) -> None:
         """A projection row for ``new_id``, a case without events, copied from ``case_id``."""
-        if isinstance(self.store, SqliteStore):
+        if self._is_sql:
             columns = ", ".join(CASE_COLUMNS[1:])
             self._sql(
                 f"INSERT INTO cases (case_id, {columns}) "
@@ -138,8 +144,21 @@ class Tamper:
             record = self.store._cases[case_id]
             self.store._cases[new_id] = (new_id, *record[1:])
 
+    @property
+    def _is_sql(self) -> bool:
+        return not isinstance(self.store, MemoryStore)
+
     def _sql(self, sql: str, params: tuple[Any, ...]) -> None:
-        assert isinstance(self.store, SqliteStore)
-        with sqlite3.connect(self.store.path) as db:
-            db.execute(sql, params)
-        db.close()
+        """Run ``sql`` (written for SQLite, tables ``events`` and ``cases``) on the store's
+        database, behind its back: in PostgreSQL with foreign keys off, as an attacker."""
+        if isinstance(self.store, SqliteStore):
+            with sqlite3.connect(self.store.path) as db:
+                db.execute(sql, params)
+            db.close()
+            return
+        import psycopg
+
+        statement = re.sub(r"\b(events|cases)\b", r"creditflow_\1", sql.replace("?", "%s"))
+        with psycopg.connect(self.store._conninfo, autocommit=True) as pg:
+            pg.execute("SET session_replication_role = replica")
+            pg.execute(statement, params)

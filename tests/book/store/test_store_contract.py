@@ -10,7 +10,7 @@ import attrs
 import pytest
 from storekit import DAY, START, Store, Tamper, Ticker, case_row, fire, new_event, snapshot
 
-from creditflow.book import sqlite_store
+from creditflow.book import postgres_store, sqlite_store
 from creditflow.book._records import encode_case
 from creditflow.book.encoding import projection_digest
 from creditflow.book.memory_store import MemoryStore
@@ -287,6 +287,7 @@ def test_open_or_keeps_open_rows_and_only_the_closed_rows_it_names(store: Store)
 
 def test_long_results_are_read_page_by_page(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite_store, "_PAGE", 3)
+    monkeypatch.setattr(postgres_store, "_PAGE", 3)
     for number in range(10):
         fire(store, f"C{number:02}", 2)
     assert [e.seq for e in store.events()] == list(range(1, 21))

@@ -532,9 +532,9 @@ class PostgresStore:
         check_versions(batch.expected, dict(db.execute(_VERSIONS, (list(batch.expected),))))
         stored, records = seal(batch, _head(db), utc_now(self._clock))
         sealed[:] = stored
-        with db.cursor() as cursor:
-            cursor.executemany(_UPSERT_CASE, batch.cases)
+        with db.cursor() as cursor:  # events first: the case rows' foreign key is deferred
             cursor.executemany(_INSERT_EVENT, records)
+            cursor.executemany(_UPSERT_CASE, batch.cases)
         return stored
 
     def _resolve(self, stored: list[StoredEvent], cause: psycopg.Error) -> list[StoredEvent]:

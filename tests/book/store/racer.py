@@ -1,6 +1,7 @@
 """A writer for the two-process test: races other writers at the same few cases.
 
-Usage: ``python racer.py BOOK SEED ROUNDS``. It prints ``ready`` once the book is open and
+Usage: ``python racer.py BOOK SEED ROUNDS`` (BOOK: a SQLite file or a PostgreSQL URL).
+It prints ``ready`` once the book is open and
 waits for a line on stdin; then, ROUNDS times, reads the versions of one or two random cases,
 pauses briefly (so that another writer can move them) and appends one event per case with
 those versions expected. A :class:`Conflict` is counted and checked; any other error ends the
@@ -10,6 +11,7 @@ successful appends and the conflicts: ``{"successes": {case: n}, "appends": n, "
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import random
@@ -17,15 +19,16 @@ import sys
 import time
 from collections import Counter
 
+from creditflow.book.locations import open_store
 from creditflow.book.rows import CaseRow, NewEvent
-from creditflow.book.sqlite_store import SqliteStore
+from creditflow.book.store import EventStore
 from creditflow.errors import Conflict
 
 CASES = ["A", "B", "C"]
 DAY = dt.date(2026, 6, 1)
 
 
-def attempt(store: SqliteStore, rng: random.Random, name: str) -> tuple[list[str], bool]:
+def attempt(store: EventStore, rng: random.Random, name: str) -> tuple[list[str], bool]:
     """One read-then-append; the cases and whether it went through."""
     chosen = rng.sample(CASES, rng.choice([1, 1, 2]))
     versions = {case_id: _version(store, case_id) for case_id in chosen}
@@ -43,7 +46,7 @@ def attempt(store: SqliteStore, rng: random.Random, name: str) -> tuple[list[str
     return chosen, True
 
 
-def _version(store: SqliteStore, case_id: str) -> int:
+def _version(store: EventStore, case_id: str) -> int:
     row = store.case(case_id)
     return 0 if row is None else row.version
 
@@ -53,7 +56,8 @@ def main() -> None:
     rng = random.Random(seed)
     successes: Counter[str] = Counter()
     appends = conflicts = 0
-    with SqliteStore.open(path) as store:
+    store = open_store(path)
+    with contextlib.closing(store):
         print("ready", flush=True)
         sys.stdin.readline()
         for _ in range(rounds):

@@ -6,8 +6,12 @@ Imported by name (``from storekit import ...``): the fixtures live in ``conftest
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -162,3 +166,18 @@ class Tamper:
         with psycopg.connect(self.store._conninfo, autocommit=True) as pg:
             pg.execute("SET session_replication_role = replica")
             pg.execute(statement, params)
+
+
+def spawn(script: str, *args: object) -> subprocess.Popen[str]:
+    """Start ``python <script> args...`` (a script of this directory) with pipes, creditflow's
+    sources and the tests' helpers on its path."""
+    here = Path(__file__).parent
+    paths = [str(here.parents[2] / "src"), str(here.parents[1]), os.environ.get("PYTHONPATH", "")]
+    return subprocess.Popen(
+        [sys.executable, str(here / script), *map(str, args)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+    )

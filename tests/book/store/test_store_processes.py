@@ -1,7 +1,9 @@
-"""Several processes on one SQLite book: a writer killed at random, two writers racing."""
+"""Several processes on one book (a SQLite file, a PostgreSQL database): a writer killed at
+random, two writers racing."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -11,7 +13,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from creditflow.book.sqlite_store import SqliteStore
+import pytest
+
+from creditflow.book.locations import open_store
 
 HERE = Path(__file__).parent
 SRC = HERE.parents[2] / "src"
@@ -38,9 +42,19 @@ def _acknowledged(output: str) -> dict[int, str]:
     return {int(seq): digest for seq, digest in (line.split() for line in lines if line != "ready")}
 
 
-def _check_book(path: Path, acknowledged: dict[int, str]) -> int:
+@pytest.fixture(params=["sqlite", "postgres"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the book is: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "book.sqlite")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def _check_book(path: str, acknowledged: dict[int, str]) -> int:
     """The book verifies, holds every acknowledged event, and its rows match its events."""
-    with SqliteStore.open(path) as store:
+    store = open_store(path)
+    with contextlib.closing(store):
         report = store.verify()
         assert report.ok, report
         hashes = {event.seq: event.hash for event in store.events()}
@@ -53,10 +67,10 @@ def _check_book(path: Path, acknowledged: dict[int, str]) -> int:
 
 
 def test_a_killed_writer_leaves_every_acknowledged_event_and_a_consistent_book(
-    tmp_path: Path,
+    target: str,
 ) -> None:
     rng = random.Random(20260601)
-    path = tmp_path / "book.sqlite"
+    path = target
     acknowledged: dict[int, str] = {}
     for round_ in range(15):
         writer = _spawn("crash_writer.py", path, round_)
@@ -73,9 +87,9 @@ def test_a_killed_writer_leaves_every_acknowledged_event_and_a_consistent_book(
     assert len(acknowledged) > 100
 
 
-def test_two_writers_get_conflicts_and_never_lose_an_update(tmp_path: Path) -> None:
-    path = tmp_path / "book.sqlite"
-    SqliteStore.open(path).close()
+def test_two_writers_get_conflicts_and_never_lose_an_update(target: str) -> None:
+    path = target
+    open_store(path).close()
     racers = [_spawn("racer.py", path, seed, 150) for seed in (1, 2)]
     for racer in racers:
         assert racer.stdout is not None and racer.stdout.readline() == "ready\n"
@@ -93,7 +107,8 @@ def test_two_writers_get_conflicts_and_never_lose_an_update(tmp_path: Path) -> N
     assert conflicts > 0
     assert all(result["appends"] + result["conflicts"] == 150 for result in results)
     assert all(result["appends"] > 0 for result in results)
-    with SqliteStore.open(path) as store:
+    store = open_store(path)
+    with contextlib.closing(store):
         assert store.verify().ok
         assert {row.case_id: row.version for row in store.cases()} == dict(successes)
         assert store.head()[0] == sum(successes.values())

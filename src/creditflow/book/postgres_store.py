@@ -139,7 +139,12 @@ _UPSERT_CASE = f"{_INSERT_CASE} ON CONFLICT (case_id) DO UPDATE SET " + ", ".joi
     f"{column} = excluded.{column}" for column in CASE_COLUMNS[1:]
 )
 _HEAD = "SELECT seq, hash FROM creditflow_events ORDER BY seq DESC LIMIT 1"
-_VERSIONS = "SELECT case_id, version FROM creditflow_cases WHERE case_id = ANY(%s)"
+_BEGIN_LOCKED = f"BEGIN; SELECT pg_advisory_xact_lock({CHAIN_LOCK})"  # one round trip
+_HEAD_AND_VERSIONS = (
+    "(SELECT seq, hash, NULL::text, NULL::integer FROM creditflow_events "
+    "ORDER BY seq DESC LIMIT 1) UNION ALL "
+    "SELECT NULL, NULL, case_id, version FROM creditflow_cases WHERE case_id = ANY(%s)"
+)
 _LAST_VERSIONS = "SELECT case_id, max(version) FROM creditflow_events GROUP BY case_id"
 _EVENTS_AFTER = (
     f"SELECT {_EVENT_FIELDS} FROM creditflow_events WHERE seq <= %s AND seq > %s "
@@ -272,7 +277,7 @@ class PostgresStore:
         committed: list[StoredEvent] = []
         try:
             return self._run(
-                lambda db: self._write(db, lambda: self._append(db, batch, committed)),
+                lambda db: self._append(db, batch, committed),
                 raw=(_CommitLost, psycopg.IntegrityError),
             )
         except _CommitLost as lost:
@@ -528,13 +533,31 @@ class PostgresStore:
         return result
 
     def _append(self, db: Connection, batch: Batch, sealed: list[StoredEvent]) -> list[StoredEvent]:
-        db.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
-        check_versions(batch.expected, dict(db.execute(_VERSIONS, (list(batch.expected),))))
-        stored, records = seal(batch, _head(db), utc_now(self._clock))
+        """The append in three round trips: begin and lock; read; write and commit."""
+        try:
+            db.execute(_BEGIN_LOCKED)
+            read = db.execute(_HEAD_AND_VERSIONS, (list(batch.expected),)).fetchall()
+            head = next(((row[0], row[1]) for row in read if row[0] is not None), (0, GENESIS))
+            check_versions(batch.expected, {row[2]: row[3] for row in read if row[0] is None})
+            stored, records = seal(batch, head, utc_now(self._clock))
+        except BaseException:
+            if not db.broken and not db.closed:
+                db.execute("ROLLBACK")
+            raise
         sealed[:] = stored
-        with db.cursor() as cursor:  # events first: the case rows' foreign key is deferred
-            cursor.executemany(_INSERT_EVENT, records)
-            cursor.executemany(_UPSERT_CASE, batch.cases)
+        try:
+            with db.pipeline():
+                with db.cursor() as cursor:  # events first: the rows' foreign key is deferred
+                    cursor.executemany(_INSERT_EVENT, records)
+                    cursor.executemany(_UPSERT_CASE, batch.cases)
+                db.execute("COMMIT")
+        except BaseException as exc:
+            if db.broken or db.closed:
+                if isinstance(exc, psycopg.Error):
+                    raise _CommitLost(exc) from exc
+                raise
+            db.execute("ROLLBACK")
+            raise
         return stored
 
     def _resolve(self, stored: list[StoredEvent], cause: psycopg.Error) -> list[StoredEvent]:

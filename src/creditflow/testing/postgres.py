@@ -58,9 +58,15 @@ def find_program(name: str) -> str | None:
 class PostgresCluster:
     """A PostgreSQL cluster in a temporary directory, for tests. Start it with :meth:`start`
     (or as a context manager), stop it with :meth:`stop`; :meth:`crash` kills it as a power
-    loss would (``pg_ctl stop -m immediate``) and :meth:`start` brings it back."""
+    loss would (``pg_ctl stop -m immediate``) and :meth:`start` brings it back.
 
-    def __init__(self) -> None:
+    ``durable=True`` keeps PostgreSQL's defaults (``fsync`` and full-page writes on), as a
+    benchmark against SQLite's durable commits needs."""
+
+    def __init__(self, *, durable: bool = False) -> None:
+        self._settings = dict(_SETTINGS)
+        if durable:
+            del self._settings["fsync"], self._settings["full_page_writes"]
         self._initdb = _required("initdb")
         self._pg_ctl = _required("pg_ctl")
         self._as: list[str] = []
@@ -90,7 +96,7 @@ class PostgresCluster:
         if self._running:
             return
         self.port = self.port or _free_port()
-        options = " ".join(f"-c {key}={value}" for key, value in _SETTINGS.items())
+        options = " ".join(f"-c {key}={value}" for key, value in self._settings.items())
         options += f" -c port={self.port} -c unix_socket_directories={self.directory}"
         self._run([self._pg_ctl, "-D", str(self.data), "-l", str(self.directory / "server.log"),
                    "-w", "-t", "60", "-o", options, "start"])  # fmt: skip

@@ -12,19 +12,19 @@ checks: one event per (case, version), one event per idempotency key, one event 
 ``prev_hash`` (no fork of the chain). Readers never wait for writers (MVCC); ``verify`` reads
 in one ``REPEATABLE READ`` snapshot.
 
-Every psycopg error is turned into a typed error at one place (:func:`_typed`):
+Every psycopg error is turned into a typed error at one place (``_postgres_connect.typed``):
 :class:`~creditflow.errors.Conflict` for a stale version or a used key,
 :class:`~creditflow.errors.BookUnavailable` for a lost connection, a server shutting down, a
 lock timeout or a read-only replica, :class:`~creditflow.errors.InvalidInput` for a value
 PostgreSQL cannot hold. The schema's versions are rows of ``creditflow_migrations``. All SQL
-of the PostgreSQL store lives in this module; psycopg is imported only when it is used.
+of the store's queries lives in this module, the schema in ``_postgres_schema``; psycopg is
+imported only when the store is.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
@@ -43,15 +43,29 @@ from creditflow.book._chain import (
     utc_now,
     verify,
 )
+from creditflow.book._postgres_connect import (
+    Connection,
+    conninfo_of,
+    display,
+    first_line,
+    milliseconds,
+    positive,
+    typed,
+)
+from creditflow.book._postgres_schema import (
+    CHAIN_LOCK,
+    SCHEMA_VERSION,
+    migrate,
+    schema_version,
+    upgrade,
+)
 from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, decode_case, decode_event
-from creditflow.book.locations import is_postgres_url
 from creditflow.book.rows import GENESIS, CaseRow, ClosedRows, NewEvent, StoredEvent
 from creditflow.book.store import ChainReport
 from creditflow.errors import BookCorrupt, BookUnavailable, Conflict, InvalidInput, MissingExtra
 
 try:
     import psycopg
-    from psycopg import conninfo as _conninfo
     from psycopg import sql as _sql
 except ModuleNotFoundError as _missing:  # pragma: no cover - the postgres extra is absent
     raise MissingExtra("postgres", "psycopg", "the PostgreSQL store") from _missing
@@ -68,62 +82,8 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-Connection = psycopg.Connection[tuple[Any, ...]]
-
-CHAIN_LOCK: Final = 0x43464C57_00000001
-"""The key of the advisory lock that serialises appends on one database ("CFLW", 1)."""
 
 _PAGE: Final = 2000  # rows fetched per query when iterating
-
-_MIGRATIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
-    (
-        "the event log, the case projection and their indexes",
-        (
-            """CREATE TABLE creditflow_cases (
-                case_id text COLLATE "C" PRIMARY KEY,
-                machine text COLLATE "C" NOT NULL,
-                kind text COLLATE "C" NOT NULL,
-                subject_id text COLLATE "C" NOT NULL,
-                state text COLLATE "C" NOT NULL,
-                version integer NOT NULL CHECK (version > 0),
-                closed smallint NOT NULL CHECK (closed IN (0, 1)),
-                last_on text COLLATE "C" NOT NULL,
-                body text NOT NULL
-            )""",
-            """CREATE TABLE creditflow_events (
-                seq bigint PRIMARY KEY CHECK (seq > 0),
-                case_id text COLLATE "C" NOT NULL REFERENCES creditflow_cases (case_id)
-                    DEFERRABLE INITIALLY DEFERRED,
-                version integer NOT NULL CHECK (version > 0),
-                event text COLLATE "C" NOT NULL,
-                on_date text COLLATE "C" NOT NULL,
-                actor text COLLATE "C" NOT NULL,
-                data text NOT NULL,
-                idempotency_key text COLLATE "C"
-                    CONSTRAINT creditflow_events_key UNIQUE,
-                recorded_at text COLLATE "C" NOT NULL,
-                prev_hash text COLLATE "C" NOT NULL
-                    CONSTRAINT creditflow_events_link UNIQUE,
-                projection text COLLATE "C",
-                hash text COLLATE "C" NOT NULL,
-                CONSTRAINT creditflow_events_version UNIQUE (case_id, version)
-            )""",
-            "CREATE INDEX creditflow_cases_by_subject ON creditflow_cases (subject_id, case_id)",
-            "CREATE INDEX creditflow_cases_by_machine "
-            "ON creditflow_cases (machine, closed, case_id)",
-            "CREATE INDEX creditflow_events_by_date ON creditflow_events (on_date)",
-        ),
-    ),
-)
-
-SCHEMA_VERSION: Final = len(_MIGRATIONS)
-"""The schema version this creditflow writes; older databases are migrated when opened."""
-
-_MIGRATIONS_TABLE: Final = """CREATE TABLE IF NOT EXISTS creditflow_migrations (
-    version integer PRIMARY KEY,
-    description text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-)"""
 
 _EVENT_FIELDS = ", ".join(EVENT_COLUMNS)
 _CASE_FIELDS = ", ".join(CASE_COLUMNS)
@@ -159,19 +119,6 @@ _CASE = f"SELECT {_CASE_FIELDS} FROM creditflow_cases WHERE case_id = %s"
 _ALL_EVENTS = f"SELECT {_EVENT_FIELDS} FROM creditflow_events ORDER BY seq"
 _ALL_CASES = f"SELECT {_CASE_FIELDS} FROM creditflow_cases ORDER BY case_id"
 _EARLIEST = "SELECT min(on_date) FROM creditflow_events"
-
-# SQLSTATEs that mean "try again later" and what to say about them.
-_UNAVAILABLE: Final = {
-    "25006": "the server is read-only (a standby replica, or a read-only transaction)",
-    "55P03": "the chain lock stayed taken by another writer longer than lock_timeout",
-    "57014": "the statement was cancelled (statement_timeout or a cancel request)",
-    "57P01": "the server is shutting down, or an administrator ended the connection",
-    "57P02": "the server crashed",
-    "57P03": "the server is starting up or shutting down and accepts no connection",
-    "40001": "a serialisation failure",
-    "40P01": "a deadlock",
-    "53300": "the server has too many connections",
-}
 
 
 class PostgresStore:
@@ -210,12 +157,12 @@ class PostgresStore:
         connect_timeout: float = 10.0,
         migrate: bool = True,
     ) -> None:
-        self._conninfo = _conninfo_of(url)
-        self._where = _display(self._conninfo)
+        self._conninfo = conninfo_of(url)
+        self._where = display(self._conninfo)
         self._clock = clock
         self._read_only = read_only
-        self._lock_ms = _milliseconds(lock_timeout, "lock_timeout")
-        self._connect_timeout = max(1, round(_positive(connect_timeout, "connect_timeout")))
+        self._lock_ms = milliseconds(lock_timeout, "lock_timeout")
+        self._connect_timeout = max(1, round(positive(connect_timeout, "connect_timeout")))
         self._db: Connection | None = None
         self._pool: ConnectionPool[Connection] | None = None
         self._closed = False
@@ -429,9 +376,9 @@ class PostgresStore:
         except raw:
             raise
         except _CommitLost as lost:
-            raise _typed(lost.cause, self._where) from lost.cause
+            raise typed(lost.cause, self._where) from lost.cause
         except psycopg.Error as exc:
-            raise _typed(exc, self._where) from exc
+            raise typed(exc, self._where) from exc
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[Connection]:
@@ -509,7 +456,7 @@ class PostgresStore:
                     f"{self._where} holds a book of schema version {version}, not "
                     f"{SCHEMA_VERSION}, and it is {why}: run creditflow book migrate first"
                 )
-            _upgrade(db, self._where)
+            upgrade(db, self._where)
 
         return check
 
@@ -576,7 +523,7 @@ class PostgresStore:
         except BookUnavailable as again:
             error = BookUnavailable(self._where, f"{cause}".strip())
             error.message = (
-                f"the book {self._where} became unavailable while committing ({_first_line(cause)})"
+                f"the book {self._where} became unavailable while committing ({first_line(cause)})"
                 f" and cannot be reached to learn whether the change was written "
                 f"({again.reason}): retry it with the same idempotency key"
             )
@@ -584,7 +531,7 @@ class PostgresStore:
             raise error from cause
         if last is not None and found is not None and found[0] == last.hash:
             return stored
-        reason = f"the connection was lost: {_first_line(cause)}"
+        reason = f"the connection was lost: {first_line(cause)}"
         raise BookUnavailable(self._where, reason) from cause
 
     def _integrity_conflict(self, batch: Batch, exc: psycopg.IntegrityError) -> Exception:
@@ -605,7 +552,7 @@ class PostgresStore:
             for case_id in sorted(batch.expected):
                 if stored.get(case_id, 0) != batch.expected[case_id]:
                     return Conflict(case_id, batch.expected[case_id], stored.get(case_id, 0))
-        return _typed(exc, self._where)
+        return typed(exc, self._where)
 
     def _event_records(self, case_id: str | None, after: int) -> Iterator[tuple[Any, ...]]:
         bound = self.head()[0]
@@ -634,61 +581,6 @@ class _CommitLost(Exception):
         self.cause = cause
 
 
-def schema_version(db: Connection) -> int:
-    """The schema version of the book in the database ``db`` is connected to (0: none)."""
-    if db.execute("SELECT to_regclass('creditflow_migrations')").fetchone() == (None,):
-        return 0
-    found = db.execute("SELECT max(version) FROM creditflow_migrations").fetchone()
-    return 0 if found is None or found[0] is None else int(found[0])
-
-
-def migrate(url: str, *, connect_timeout: float = 10.0) -> tuple[int, int]:
-    """Bring the book at ``url`` to :data:`SCHEMA_VERSION`; ``(version before, after)``.
-
-    Run it as a role that may create tables (the owner): the application's role then needs
-    only the grants docs/postgres.md lists. Safe to run several times and from several
-    hosts at once (the migration takes the chain lock).
-    """
-    conninfo = _conninfo_of(url)
-    where = _display(conninfo)
-    timeout = max(1, round(_positive(connect_timeout, "connect_timeout")))
-    try:
-        with psycopg.connect(conninfo, autocommit=True, connect_timeout=timeout) as db:
-            before = schema_version(db)
-            if before > SCHEMA_VERSION:
-                raise InvalidInput(
-                    f"{where} holds a book of schema version {before}, newer than this "
-                    f"creditflow reads (up to {SCHEMA_VERSION}): use a newer creditflow"
-                )
-            _upgrade(db, where)
-            return before, schema_version(db)
-    except psycopg.Error as exc:
-        raise _typed(exc, where) from exc
-
-
-def _upgrade(db: Connection, where: str) -> None:
-    """Apply the missing migrations in one transaction, holding the chain lock."""
-    try:
-        with db.transaction():
-            db.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
-            db.execute(_MIGRATIONS_TABLE)
-            found = schema_version(db)  # again: another host may have migrated meanwhile
-            for version in range(found + 1, SCHEMA_VERSION + 1):
-                description, statements = _MIGRATIONS[version - 1]
-                for statement in statements:
-                    db.execute(statement)  # constant SQL
-                db.execute(
-                    "INSERT INTO creditflow_migrations (version, description) VALUES (%s, %s)",
-                    (version, description),
-                )
-    except psycopg.errors.InsufficientPrivilege as exc:
-        raise BookUnavailable(
-            where,
-            f"this role may not create the book's tables ({_first_line(exc)}): run "
-            "creditflow book migrate URL as the owner of the schema, then open it again",
-        ) from exc
-
-
 def _head(db: Connection) -> tuple[int, str]:
     row = db.execute(_HEAD).fetchone()
     return (0, GENESIS) if row is None else (row[0], row[1])
@@ -700,80 +592,6 @@ def _streamed(db: Connection, sql: str, name: str) -> Iterator[tuple[Any, ...]]:
         cursor.itersize = _PAGE
         cursor.execute(sql)  # constant SQL
         yield from cursor
-
-
-def _typed(exc: psycopg.Error, where: str) -> Exception:
-    """The creditflow error for a psycopg one (the only place that decides it)."""
-    if isinstance(exc, psycopg.DataError):
-        return InvalidInput(f"PostgreSQL cannot store a value given: {_first_line(exc)}")
-    known = _UNAVAILABLE.get(exc.sqlstate or "")
-    if known is not None:
-        return BookUnavailable(where, f"{known}: {_first_line(exc)}")
-    if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
-        return BookUnavailable(where, f"the connection failed or was lost: {_first_line(exc)}")
-    return BookUnavailable(where, f"the database failed: {_first_line(exc)}")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _conninfo_of(url: str) -> str:
-    """The libpq connection string of a book URL; ``postgresql+unix://user@/dir/db`` names a
-    socket directory and a database."""
-    if not is_postgres_url(url):
-        raise InvalidInput(f"{url!r} is not a PostgreSQL URL (postgresql://...)")
-    if not url.startswith("postgresql+unix://"):
-        try:
-            _conninfo.conninfo_to_dict(url)
-        except psycopg.ProgrammingError as exc:
-            raise InvalidInput(f"the URL cannot be read: {_first_line(exc)}") from None
-        return url
-    parts = urllib.parse.urlsplit(url)
-    directory, _, database = parts.path.rpartition("/")
-    if not directory or not database or parts.hostname:
-        raise InvalidInput(
-            f"{_display_url(url)} must be postgresql+unix://[user@]/SOCKET/DIRECTORY/DATABASE"
-        )
-    params: dict[str, Any] = dict(urllib.parse.parse_qsl(parts.query))
-    params.update(host=urllib.parse.unquote(directory), dbname=urllib.parse.unquote(database))
-    if parts.username:
-        params["user"] = urllib.parse.unquote(parts.username)
-    if parts.password:
-        params["password"] = urllib.parse.unquote(parts.password)
-    return _conninfo.make_conninfo("", **params)
-
-
-def _display(conninfo: str) -> str:
-    """A connection string as a URL without its password, for messages."""
-    try:
-        params = _conninfo.conninfo_to_dict(conninfo)
-    except psycopg.ProgrammingError:
-        return "postgresql://?"
-    user = f"{params['user']}@" if params.get("user") else ""
-    host = str(params.get("host") or "")
-    port = f":{params['port']}" if params.get("port") else ""
-    if host.startswith("/"):
-        host, port = urllib.parse.quote(host, safe=""), ""
-    return f"postgresql://{user}{host}{port}/{params.get('dbname') or ''}"
-
-
-def _display_url(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    return url.replace(f":{parts.password}@", ":***@", 1)
-
-
-def _milliseconds(seconds: float, name: str) -> int:
-    return max(1, round(_positive(seconds, name) * 1000))
-
-
-def _positive(value: float, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise InvalidInput(f"{name} must be a positive number of seconds, got {value!r}")
-    return float(value)
 
 
 def _case_filter(

@@ -501,3 +501,14 @@ def test_recorded_dates_survive_the_round_trip(store: PostgresStore) -> None:
     fire(store, "C1")
     [event] = store.events()
     assert event.on == DAY and event.recorded_at.tzinfo == dt.UTC
+
+
+def test_verify_reads_a_postgresql_book(postgres_url: str) -> None:
+    with PostgresStore.open(postgres_url) as store:
+        fire(store, "C1", 2)
+        seq, head = store.head()
+    done = _run_cli("verify", "--db", postgres_url, "--anchor", f"{seq}:{head}")
+    assert (done.returncode, done.stdout) == (
+        0,
+        f"ok: 2 events, 1 projections, 1 anchor; head 2:{head}\n",
+    ), done.stderr

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -512,3 +513,37 @@ def test_verify_reads_a_postgresql_book(postgres_url: str) -> None:
         0,
         f"ok: 2 events, 1 projections, 1 anchor; head 2:{head}\n",
     ), done.stderr
+
+
+@pytest.mark.parametrize("committed", [True, False])
+def test_a_commit_whose_connection_is_lost_is_looked_up(
+    store: PostgresStore, monkeypatch: pytest.MonkeyPatch, committed: bool
+) -> None:
+    """The connection drops at COMMIT: the store reconnects and finds out. Committed, the
+    append returns its events; not, BookUnavailable, and a retry writes it once."""
+    fire(store, "C1")
+    db = store._db
+    assert db is not None
+    execute = db.execute
+
+    def failing(query: Any, *args: Any, **kwargs: Any) -> Any:
+        if query == "COMMIT":
+            if committed:
+                execute(query, *args, **kwargs)
+                assert db._pipeline is not None  # the append commits in a pipeline: send it
+                db._pipeline.sync()
+            db.close()
+            raise psycopg.OperationalError("the connection was closed (test)")
+        return execute(query, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute", failing)
+    append = ([new_event("C1", 2, key="k2")], [case_row("C1", 2)], {"C1": 1})
+    if committed:
+        [stored] = store.append(append[0], append[1], expected=append[2])
+        assert store.by_idempotency_key("k2") == stored
+    else:
+        with pytest.raises(BookUnavailable, match="connection was lost"):
+            store.append(append[0], append[1], expected=append[2])
+        assert store.by_idempotency_key("k2") is None
+        store.append(append[0], append[1], expected=append[2])
+    assert store.head()[0] == 2 and store.verify().ok

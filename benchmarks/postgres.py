@@ -10,10 +10,10 @@ Without ``--url`` it starts a PostgreSQL cluster of its own (:class:`PostgresClu
 ``durable=True``: fsync and full-page writes on, as SQLite's ``synchronous="FULL"``), on this
 machine, and removes it at the end. First, one writer in this process: appends per second
 with one event per append and in batches of 1000 events of many cases, for both stores. Then,
-for each store and 1, 4 and 8 writer processes (each appending one event per append to its own
-cases for ``--seconds``), the total appends per second, while this process runs
-``creditflow.check()`` on a book of ``--subjects`` subjects and records its latency (p50,
-p99). Ratios are against SQLite measured in the same run. Targets (issue 15): PostgreSQL
+for each store and 0 (the baseline), 1, 4 and 8 writer processes (each appending one event
+per append to its own cases for ``--seconds``), the total appends per second, while this
+process runs ``creditflow.check()`` on a book of ``--subjects`` subjects and records its
+latency (p50, p99). Ratios are against SQLite measured in the same run. Targets (issue 15): PostgreSQL
 batched appends at least half of SQLite's single-writer rate; with 8 writers, total
 throughput at least that of 1 writer; check() p99 under 5 ms at 8 writers.
 """
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import multiprocessing
+import os
 import random
 import statistics
 import tempfile
@@ -41,7 +42,9 @@ from creditflow.book.store import EventStore
 
 def single_writer(label: str, opener: Callable[[], EventStore], size: int, count: int) -> float:
     """Appends per second of one writer in this process."""
-    appends = list(Workload(cases=max(1000, size * 10), seed=size).batches(size, count))
+    workload = Workload(cases=max(1000, size * 10), seed=size)
+    workload.ids = [f"{label[:6]}{size}-{case_id}" for case_id in workload.ids]  # one --url db
+    appends = list(workload.batches(size, count))
     store = opener()
     try:
         rate = appends_per_second(store, appends)
@@ -118,10 +121,12 @@ def percentile(values: list[float], share: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", help="an empty PostgreSQL database (default: a server of its own)")
+    parser.add_argument("--url", help="a PostgreSQL database (default: a server of its own)")
     parser.add_argument("--seconds", type=float, default=4.0, help="seconds per writer count")
     parser.add_argument("--subjects", type=int, default=2000, help="subjects in the checked book")
     args = parser.parse_args()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average before the run: {load} (the machine may be shared)")
     with tempfile.TemporaryDirectory() as name:
         directory = Path(name)
         cluster = None
@@ -177,11 +182,11 @@ def run(directory: Path, args: argparse.Namespace, cluster: object) -> None:
         print(f"\n{store}: a book of {args.subjects:,} subjects built in {built:.1f} s; "
               "each writer appends one event per append")  # fmt: skip
         results[store] = {}
-        for writers in (1, 4, 8):
+        for writers in (0, 1, 4, 8):
             rate, latencies = under_load(target, writers, args.seconds, args.subjects)
             results[store][writers] = (rate, latencies)
             p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
-            print(f"  {writers} writer{'s' if writers > 1 else ' '}: {rate:>8,.0f} appends/s "
+            print(f"  {writers} writer{' ' if writers == 1 else 's'}: {rate:>8,.0f} appends/s "
                   f"total   check() p50 {p50:5.2f} ms  p99 {p99:6.2f} ms  "
                   f"({len(latencies):,} checks)")  # fmt: skip
     print("\nratios")
@@ -193,7 +198,9 @@ def run(directory: Path, args: argparse.Namespace, cluster: object) -> None:
               "   (target >= 1 for PostgreSQL)")  # fmt: skip
     print(f"  PostgreSQL check() p99 at 8 writers: "
           f"{percentile(results['PostgreSQL'][8][1], 0.99):.2f} ms   (target < 5 ms)")  # fmt: skip
-    print(f"({dt.date.today()}, {multiprocessing.cpu_count()} cores)")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    cores = multiprocessing.cpu_count()
+    print(f"({dt.date.today()}, {cores} cores, load average after the run {load})")
 
 
 if __name__ == "__main__":

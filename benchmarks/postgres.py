@@ -13,9 +13,9 @@ with one event per append and in batches of 1000 events of many cases, for both 
 for each store and 0 (the baseline), 1, 4 and 8 writer processes (each appending one event
 per append to its own cases for ``--seconds``), the total appends per second, while this
 process runs ``creditflow.check()`` on a book of ``--subjects`` subjects and records its
-latency (p50, p99). Ratios are against SQLite measured in the same run. Targets (issue 15): PostgreSQL
-batched appends at least half of SQLite's single-writer rate; with 8 writers, total
-throughput at least that of 1 writer; check() p99 under 5 ms at 8 writers.
+latency (p50, p99). Ratios are against SQLite measured in the same run. Targets (issue 15):
+PostgreSQL batched appends at least half of SQLite's single-writer rate; with 8 writers,
+total throughput at least that of 1 writer; check() p99 under 5 ms at 8 writers.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     ├── TransitionRefused               (ValueError)  a workflow event is not allowed now
     │   └── NotPermitted                  (PermissionError too) the actor may not fire it
     ├── Conflict                        (RuntimeError) a stale expected_version
-    ├── BookUnavailable                 (RuntimeError) the book's file stays locked or fails
+    ├── BookUnavailable                 (RuntimeError) the book's file or server is locked or fails
     ├── BookCorrupt                     (RuntimeError) a stored event or projection cannot be read
     ├── MissingExtra                    (ImportError) an optional part needs its extra installed
     └── EngineFailure                   (RuntimeError) durable_rules failed or answered nonsense
@@ -468,9 +468,11 @@ class Conflict(CreditflowError, RuntimeError):
 
 class BookUnavailable(CreditflowError, RuntimeError):
     """The book's store could not do a change: its file stayed locked by another writer past
-    the retries, or the database failed (disk full or failing, a broken migration). Nothing
-    was written; the change may be tried again. ``path`` is the store's file, ``reason`` what
-    the database said (the original error is chained as ``__cause__``)."""
+    the retries, or the database failed (disk full or failing, a broken migration; for
+    PostgreSQL also a lost connection, a server shutting down, a lock timeout, a read-only
+    replica). Nothing was written; the change may be tried again. ``path`` is the store's
+    file or URL (without its password), ``reason`` what the database said (the original error
+    is chained as ``__cause__``)."""
 
     code = "book_unavailable"
 

@@ -17,6 +17,7 @@ local connections and skips ``fsync`` (a test server: nothing outlives it), but 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import itertools
@@ -83,6 +84,7 @@ class PostgresCluster:
         self._template: str | None = None
         if self._owner is not None:
             os.chown(self.directory, self._owner, -1)
+        atexit.register(self.remove)  # a session ended by Ctrl-C leaves no server behind
         self._run([self._initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust",
                    "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"])  # fmt: skip
 
@@ -115,11 +117,12 @@ class PostgresCluster:
         self._run([self._pg_ctl, "-D", str(self.data), "-w", "-m", "immediate", "stop"])
 
     def remove(self) -> None:
-        """Stop the server and delete its directory."""
+        """Stop the server and delete its directory (idempotent)."""
         try:
             self.stop()
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
+            atexit.unregister(self.remove)
 
     def url(self, database: str = "postgres") -> str:
         """The URL of ``database`` on this server (user ``postgres``, over loopback TCP)."""

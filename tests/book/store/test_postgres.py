@@ -547,3 +547,22 @@ def test_a_commit_whose_connection_is_lost_is_looked_up(
         assert store.by_idempotency_key("k2") is None
         store.append(append[0], append[1], expected=append[2])
     assert store.head()[0] == 2 and store.verify().ok
+
+
+def test_a_pooled_store_recovers_after_a_server_restart(
+    postgres_cluster: PostgresCluster, postgres_url: str
+) -> None:
+    """Each pooled connection the restart broke fails once, typed, and is replaced."""
+    with PostgresStore.open(postgres_url, pool_size=2) as store:
+        fire(store, "C1")
+        postgres_cluster.crash()
+        postgres_cluster.start()
+        failures = 0
+        for _ in range(4):
+            try:
+                fire(store, "C1")
+                break
+            except BookUnavailable:
+                failures += 1
+        assert failures <= 2
+        assert store.head()[0] == 2 and store.verify().ok

@@ -1,10 +1,10 @@
 """What a check reads is tamper-evident: a credit book edited behind creditflow's back.
 
 A bureau's book on SQLite or PostgreSQL is changed with plain SQL, as an insider or an attacker
-with the file or the owner's role would: projections edited, deleted or invented, events edited, deleted, reordered, the
-tail cut off, history re-hashed. Every change is found by ``verify()`` (the chain and the
-projections) or by ``verify(anchors=...)`` (a head published earlier), and ``creditflow
-verify`` prints which.
+with the file or the owner's role would: projections edited, deleted or invented, events
+edited, deleted, reordered, the tail cut off, history re-hashed. Every change is found by
+``verify()`` (the chain and the projections) or by ``verify(anchors=...)`` (a head published
+earlier), and ``creditflow verify`` prints which.
 """
 
 from __future__ import annotations

@@ -119,6 +119,7 @@ _CASE = f"SELECT {_CASE_FIELDS} FROM creditflow_cases WHERE case_id = %s"
 _ALL_EVENTS = f"SELECT {_EVENT_FIELDS} FROM creditflow_events ORDER BY seq"
 _ALL_CASES = f"SELECT {_CASE_FIELDS} FROM creditflow_cases ORDER BY case_id"
 _EARLIEST = "SELECT min(on_date) FROM creditflow_events"
+_HASH_AT = "SELECT hash FROM creditflow_events WHERE seq = %s"
 
 
 class PostgresStore:
@@ -509,30 +510,23 @@ class PostgresStore:
 
     def _resolve(self, stored: list[StoredEvent], cause: psycopg.Error) -> list[StoredEvent]:
         """After a COMMIT whose connection was lost: the events if they were written."""
-        last = stored[-1] if stored else None
+        lost = BookUnavailable(self._where, f"the connection was lost: {first_line(cause)}")
+        if not stored:
+            raise lost from cause
+        last = stored[-1]
         try:
-            found = (
-                None
-                if last is None
-                else self._run(
-                    lambda db: db.execute(
-                        "SELECT hash FROM creditflow_events WHERE seq = %s", (last.seq,)
-                    ).fetchone()
-                )
-            )
+            found = self._run(lambda db: db.execute(_HASH_AT, (last.seq,)).fetchone())
         except BookUnavailable as again:
-            error = BookUnavailable(self._where, f"{cause}".strip())
-            error.message = (
-                f"the book {self._where} became unavailable while committing ({first_line(cause)})"
-                f" and cannot be reached to learn whether the change was written "
-                f"({again.reason}): retry it with the same idempotency key"
+            lost.message = (
+                f"the book {self._where} became unavailable while committing "
+                f"({first_line(cause)}) and cannot be reached to learn whether the change was "
+                f"written ({again.reason}): retry it with the same idempotency key"
             )
-            error.args = (error.message,)
-            raise error from cause
-        if last is not None and found is not None and found[0] == last.hash:
+            lost.args = (lost.message,)
+            raise lost from cause
+        if found is not None and found[0] == last.hash:
             return stored
-        reason = f"the connection was lost: {first_line(cause)}"
-        raise BookUnavailable(self._where, reason) from cause
+        raise lost from cause
 
     def _integrity_conflict(self, batch: Batch, exc: psycopg.IntegrityError) -> Exception:
         """The typed error of a constraint the database enforced during an append."""

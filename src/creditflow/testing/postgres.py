@@ -173,7 +173,12 @@ class PostgresCluster:
     def _run(self, command: list[str]) -> None:
         with contextlib.suppress(FileNotFoundError):
             done = subprocess.run(
-                [*self._as, *command], capture_output=True, text=True, check=False, timeout=120
+                [*self._as, *command],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=120,
+                cwd=self.directory,  # a directory the server's user may enter
             )
             if done.returncode == 0:
                 return

@@ -36,8 +36,8 @@ import creditflow
 from book_store import Workload, appends_per_second
 from check import CHECK_ON, PURPOSES, ROAD, history, subject
 from creditflow.book.book import CreditBook
-from creditflow.book.locations import open_store
 from creditflow.book.store import EventStore
+from creditflow.book.stores import open_store
 
 
 def single_writer(label: str, opener: Callable[[], EventStore], size: int, count: int) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any, Final
 
-from creditflow.book.locations import is_postgres_url
+from creditflow.book.stores import is_postgres_url
 from creditflow.errors import BookUnavailable, InvalidInput, MissingExtra
 
 try:

@@ -395,13 +395,23 @@ class PostgresStore:
         yield self._db
 
     def _connect(self) -> Connection:
-        db = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=self._connect_timeout)
+        db = psycopg.connect(self._conninfo, **self._connection_options())
         try:
             self._configure(db)
         except BaseException:
             db.close()
             raise
         return db
+
+    def _connection_options(self) -> dict[str, Any]:
+        # No server-side prepared statements: a pipeline aborted by a constraint left
+        # psycopg's cache naming statements the server never prepared (seen in the race test),
+        # and a pooler in transaction mode does not keep them either.
+        return {
+            "autocommit": True,
+            "connect_timeout": self._connect_timeout,
+            "prepare_threshold": None,
+        }
 
     def _configure(self, db: Connection) -> None:
         db.execute(_sql.SQL("SET lock_timeout = {}").format(_sql.Literal(f"{self._lock_ms}ms")))
@@ -419,7 +429,7 @@ class PostgresStore:
             self._conninfo,
             min_size=1,
             max_size=size,
-            kwargs={"autocommit": True, "connect_timeout": self._connect_timeout},
+            kwargs=self._connection_options(),
             configure=self._configure,
             timeout=self._connect_timeout,
             open=False,

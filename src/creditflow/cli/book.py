@@ -48,7 +48,7 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 def run_migrate(args: argparse.Namespace) -> int:
     """Migrate the book's schema; print the versions."""
-    from creditflow.book.locations import is_postgres_url
+    from creditflow.book.stores import is_postgres_url
 
     if is_postgres_url(args.book):
         from creditflow.book.postgres_store import migrate
@@ -67,7 +67,7 @@ def run_migrate(args: argparse.Namespace) -> int:
 def run_copy(args: argparse.Namespace) -> int:
     """Copy SRC into DST and verify it; 0 if it verifies with SRC's head."""
     from creditflow.book.copying import adopting, copy_book
-    from creditflow.book.locations import open_store
+    from creditflow.book.stores import open_store
 
     def progress(done: int, last: int) -> None:
         sys.stderr.write(f"copied up to event {done} of {last}\n")

@@ -18,21 +18,22 @@ from typing import Any
 
 import psycopg
 import pytest
-from storekit import DAY, Ticker, case_row, fire, new_event, spawn
+from _spawn import spawn
 
 from _people import ME, SUBJECT
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook, EventStore
 from creditflow.book.postgres_store import CHAIN_LOCK, SCHEMA_VERSION, PostgresStore, migrate
 from creditflow.book.sqlite_store import SqliteStore
 from creditflow.errors import BookUnavailable, Conflict, InvalidInput
 from creditflow.testing.postgres import PostgresCluster
+from creditflow.testing.store_contract import DAY, ContractClock, case_row, fire, new_event
 
 SRC = Path(__file__).parents[3] / "src"
 
 
 @pytest.fixture
 def store(postgres_url: str) -> Iterator[PostgresStore]:
-    with PostgresStore.open(postgres_url, clock=Ticker()) as opened:
+    with PostgresStore.open(postgres_url, clock=ContractClock()) as opened:
         yield opened
 
 
@@ -44,7 +45,7 @@ def _admin(url: str) -> psycopg.Connection[tuple[object, ...]]:
 
 
 def test_the_same_appends_give_the_same_hashes_as_sqlite(postgres_url: str, tmp_path: Path) -> None:
-    def write(store: SqliteStore | PostgresStore) -> list[object]:
+    def write(store: EventStore) -> list[object]:
         fire(store, "C1", 2)
         store.append(
             [new_event("C2", 1, data={"名称": "运输公司", "n": 2**53 - 1, "f": 0.1, "e": "\u2028"},
@@ -55,9 +56,9 @@ def test_the_same_appends_give_the_same_hashes_as_sqlite(postgres_url: str, tmp_
         fire(store, "C1", closed=True)
         return [*store.events(), *store.cases(), store.head(), store.verify()]
 
-    with SqliteStore.open(tmp_path / "b.sqlite", clock=Ticker()) as sqlite:
+    with SqliteStore.open(tmp_path / "b.sqlite", clock=ContractClock()) as sqlite:
         expected = write(sqlite)
-    with PostgresStore.open(postgres_url, clock=Ticker()) as postgres:
+    with PostgresStore.open(postgres_url, clock=ContractClock()) as postgres:
         assert write(postgres) == expected
 
 

@@ -1,39 +1,18 @@
-"""Several processes on one book (a SQLite file, a PostgreSQL database): a writer killed at
-random, two writers racing."""
+"""A writer killed at random on a SQLite book and on a PostgreSQL one (writers racing: the
+store contract)."""
 
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import random
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from _spawn import spawn
 
-from creditflow.book.locations import open_store
-
-HERE = Path(__file__).parent
-SRC = HERE.parents[2] / "src"
-
-
-def _spawn(script: str, *args: object) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-    }
-    return subprocess.Popen(
-        [sys.executable, str(HERE / script), *map(str, args)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+from creditflow.book.stores import open_store
 
 
 def _acknowledged(output: str) -> dict[int, str]:
@@ -73,7 +52,7 @@ def test_a_killed_writer_leaves_every_acknowledged_event_and_a_consistent_book(
     path = target
     acknowledged: dict[int, str] = {}
     for round_ in range(15):
-        writer = _spawn("crash_writer.py", path, round_)
+        writer = spawn("crash_writer.py", path, round_)
         if rng.random() < 0.8:  # otherwise the kill may land in start-up or in opening the book
             assert writer.stdout is not None
             assert writer.stdout.readline() == "ready\n", writer.communicate()[1]
@@ -85,32 +64,3 @@ def test_a_killed_writer_leaves_every_acknowledged_event_and_a_consistent_book(
         stored = _check_book(path, acknowledged)
         assert stored >= len(acknowledged)
     assert len(acknowledged) > 100
-
-
-def test_two_writers_get_conflicts_and_never_lose_an_update(target: str) -> None:
-    path = target
-    open_store(path).close()
-    racers = [_spawn("racer.py", path, seed, 150) for seed in (1, 2)]
-    for racer in racers:
-        assert racer.stdout is not None and racer.stdout.readline() == "ready\n"
-    for racer in racers:
-        assert racer.stdin is not None
-        racer.stdin.write("go\n")
-        racer.stdin.flush()
-    outputs = [racer.communicate(timeout=60) for racer in racers]
-    for racer, (_, errors) in zip(racers, outputs, strict=True):
-        assert racer.returncode == 0, errors
-    results = [json.loads(output) for output, _ in outputs]
-
-    successes = sum((Counter(result["successes"]) for result in results), Counter())
-    conflicts = sum(result["conflicts"] for result in results)
-    assert conflicts > 0
-    assert all(result["appends"] + result["conflicts"] == 150 for result in results)
-    assert all(result["appends"] > 0 for result in results)
-    store = open_store(path)
-    with contextlib.closing(store):
-        assert store.verify().ok
-        assert {row.case_id: row.version for row in store.cases()} == dict(successes)
-        assert store.head()[0] == sum(successes.values())
-        for case_id, count in successes.items():
-            assert [e.version for e in store.events(case_id=case_id)] == list(range(1, count + 1))

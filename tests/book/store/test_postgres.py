@@ -567,3 +567,18 @@ def test_a_pooled_store_recovers_after_a_server_restart(
                 failures += 1
         assert failures <= 2
         assert store.head()[0] == 2 and store.verify().ok
+
+
+def test_appends_after_refused_ones_keep_working(store: PostgresStore) -> None:
+    """A key conflict aborts the append's pipelined writes; the connection goes on serving
+    (every statement used more than five times, when psycopg would prepare it)."""
+    store.append([new_event("K", 1, key="used")], [case_row("K", 1)], expected={"K": 0})
+    for number in range(12):
+        fire(store, "C1")
+        with pytest.raises(Conflict, match="already used"):
+            store.append(
+                [new_event(f"D{number}", 1, key="used")],
+                [case_row(f"D{number}", 1)],
+                expected={f"D{number}": 0},
+            )
+    assert store.head()[0] == 13 and store.verify().ok

@@ -152,6 +152,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("WorkdayCalendar.china", WorkdayCalendar.china, {"published_through": value(2026)}),
     Entry("WorkdayCalendar.is_published", calendar_method("is_published"), {"year": value(2026)}),
     Entry(
+        "WorkdayCalendar.prepare",
+        calendar_method("prepare"),
+        {"first": value(2025), "last": value(2027)},
+    ),
+    Entry(
         "WorkdayCalendar.is_workday",
         calendar_method("is_workday"),
         {"d": ON, "provisional": value(False)},
@@ -386,6 +391,11 @@ ENTRIES: tuple[Entry, ...] = (
         },
     ),
     Entry(
+        "find_commitment",
+        creditflow.find_commitment,
+        {"book": w.book, "approval_id": value("A-1"), "subject_id": value(None)},
+    ),
+    Entry(
         "overdue_commitments",
         licensing.overdue_commitments,
         {"book": w.book, "on": ON, "kind": value("approval_substitute")},
@@ -602,7 +612,9 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "StoredEvent",
             "Stratum",
             "Trace",
-            "Verification",
+            "CommitmentVerification",
+            "Overdue",
+            "PlanVerification",
             "WorkdayCount",
         ),
         "a result type: built by creditflow, not from a caller's input",

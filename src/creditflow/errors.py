@@ -23,8 +23,9 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     ├── TransitionRefused               (ValueError)  a workflow event is not allowed now
     │   └── NotPermitted                              the actor may not fire it (not an OSError)
     ├── Conflict                        (RuntimeError) a stale expected_version
-    ├── BookUnavailable                 (RuntimeError) the book's file stays locked or fails
+    ├── BookUnavailable                 (RuntimeError) the book's file or server is locked or fails
     ├── BookCorrupt                     (RuntimeError) a stored event or projection cannot be read
+    ├── MissingExtra                    (ImportError) an optional part needs its extra installed
     └── EngineFailure                   (RuntimeError) durable_rules failed or answered nonsense
 
 Messages are stable English text meant for logs and audit trails; user-facing
@@ -57,6 +58,7 @@ __all__ = [
     "InvalidInput",
     "InvalidPeriod",
     "InvalidRow",
+    "MissingExtra",
     "NoPolicyInForce",
     "NotPermitted",
     "PolicyAnalysisError",
@@ -472,9 +474,11 @@ class Conflict(CreditflowError, RuntimeError):
 
 class BookUnavailable(CreditflowError, RuntimeError):
     """The book's store could not do a change: its file stayed locked by another writer past
-    the retries, or the database failed (disk full or failing, a broken migration). Nothing
-    was written; the change may be tried again. ``path`` is the store's file, ``reason`` what
-    the database said (the original error is chained as ``__cause__``)."""
+    the retries, or the database failed (disk full or failing, a broken migration; for
+    PostgreSQL also a lost connection, a server shutting down, a lock timeout, a read-only
+    replica). Nothing was written; the change may be tried again. ``path`` is the store's
+    file or URL (without its password), ``reason`` what the database said (the original error
+    is chained as ``__cause__``)."""
 
     code = "book_unavailable"
 
@@ -497,6 +501,24 @@ class BookCorrupt(CreditflowError, RuntimeError):
         self.seq = seq
         self.case_id = case_id
         self.reason = reason
+
+
+class MissingExtra(CreditflowError, ImportError):
+    """An optional part of creditflow needs a library from an extra that is not installed.
+
+    ``extra`` names the extra (``pip install 'creditflow[<extra>]'``), ``module`` the missing
+    library and ``feature`` what needed it."""
+
+    code = "missing_extra"
+
+    def __init__(self, extra: str, module: str, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs {module}, which is not installed: pip install 'creditflow[{extra}]'"
+        )
+        self.extra = extra
+        self.module = module
+        self.feature = feature
+        self.name = module
 
 
 class EngineFailure(CreditflowError, RuntimeError):

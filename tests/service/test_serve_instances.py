@@ -1,14 +1,12 @@
 """Several instances, one book: two server processes share no memory, only the book. Concurrent
 fires on the same cases give 409 or 412 (or 422 once the case moved), never a lost update.
 
-Parametrised over the store. SQLite serves several processes on one machine; the PostgreSQL
-case joins (``postgresql``) once creditflow's PostgreSQL store exists: it then needs the
-``postgresql_url`` fixture of the store's tests, which starts a server.
+Parametrised over the store: SQLite serves several processes on one machine, PostgreSQL
+several hosts (the plugin's ``postgres_url`` fixture starts a server of the test's own).
 """
 
 from __future__ import annotations
 
-import importlib.util
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,17 +16,10 @@ from _server import Server, write_auth
 CASES = 6
 
 
-def stores() -> list[str]:
-    found = ["sqlite"]
-    if importlib.util.find_spec("creditflow.book.postgres_store") is not None:
-        found.append("postgresql")
-    return found
-
-
-@pytest.fixture(params=stores())
+@pytest.fixture(params=["sqlite", "postgresql"])
 def book_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "postgresql":
-        return str(request.getfixturevalue("postgresql_url"))
+        return str(request.getfixturevalue("postgres_url"))
     return str(tmp_path / "book.sqlite")
 
 

@@ -74,9 +74,11 @@ class CreditBook:
         clock: Callable[[], dt.datetime] | None = None,
         read_only: bool = False,
     ) -> CreditBook:
-        """A book on a SQLite file (created if absent). ``read_only=True`` opens an existing
-        book without writing to its file (see :class:`~creditflow.SqliteStore`): reads,
-        :meth:`verify` and :meth:`replay` work, every change is refused."""
+        """A book on a SQLite file (created if absent), or in the PostgreSQL database of a
+        ``postgresql://`` URL (see :class:`~creditflow.book.postgres_store.PostgresStore`).
+        ``read_only=True`` opens an existing book without writing to it (see
+        :class:`~creditflow.SqliteStore`): reads, :meth:`verify` and :meth:`replay` work,
+        every change is refused."""
         store = open_store(path, clock=clock, read_only=read_only)
         return cls(store, policy=policy, calendar=calendar)
 

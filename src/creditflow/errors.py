@@ -10,6 +10,7 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     │   ├── InvalidPeriod                             "3 months", "5 workdays" could not be read
     │   ├── InvalidFacts                              facts for a decision are malformed
     │   ├── InvalidRow                                a row of an input file, named by source/line
+    │   ├── IdempotencyKeyReused                      a retry's key was used for another act
     │   └── DateBeforeBook                            a date before the book's first event
     ├── UnknownName                     (LookupError) a domain, grade, list kind, flag or pack
     │   ├── UnknownPolicy                             no built-in pack of that name
@@ -51,6 +52,7 @@ __all__ = [
     "CreditflowError",
     "DateBeforeBook",
     "EngineFailure",
+    "IdempotencyKeyReused",
     "InfeasiblePlan",
     "InvalidDate",
     "InvalidFacts",
@@ -187,6 +189,24 @@ class InvalidRow(InvalidInput):
         self.line = line
         self.field = field
         self.reason = reason
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """An idempotency key already stored was given for another act: another event, another
+    case, or another subject's case. ``key`` is the key; ``case_id`` and ``event`` name the act
+    it was used for. Nothing is written: a retry must repeat its act, a new act needs a new key.
+    """
+
+    code = "idempotency_key_reused"
+
+    def __init__(self, key: str, case_id: str, event: str) -> None:
+        super().__init__(
+            f"idempotency key {key!r} was used for {event!r} on case {case_id}, not for this "
+            "act: use a new key for a new act"
+        )
+        self.key = key
+        self.case_id = case_id
+        self.event = event
 
 
 class UnknownName(CreditflowError, LookupError):

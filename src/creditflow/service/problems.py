@@ -75,6 +75,7 @@ _STATUS: tuple[tuple[type[errors.CreditflowError], int], ...] = (
     (errors.NotPermitted, 403),
     (errors.TransitionRefused, 422),
     (errors.InfeasiblePlan, 422),
+    (errors.IdempotencyKeyReused, 422),
     (errors.UnknownCase, 404),
     (errors.UnknownSubject, 404),
     (errors.UnknownName, 400),

@@ -25,7 +25,8 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     ├── Conflict                        (RuntimeError) a stale expected_version
     ├── BookUnavailable                 (RuntimeError) the book's file stays locked or fails
     ├── BookCorrupt                     (RuntimeError) a stored event or projection cannot be read
-    └── EngineFailure                   (RuntimeError) durable_rules failed or answered nonsense
+    ├── EngineFailure                   (RuntimeError) durable_rules failed or answered nonsense
+    └── MissingExtra                    (ImportError) an optional library is not installed
 
 Messages are stable English text meant for logs and audit trails; user-facing
 Chinese text comes from a pack's labels, never from exception messages. A message never shows a
@@ -60,6 +61,7 @@ __all__ = [
     "InvalidInput",
     "InvalidPeriod",
     "InvalidRow",
+    "MissingExtra",
     "NoPolicyInForce",
     "NotPermitted",
     "PolicyAnalysisError",
@@ -497,3 +499,20 @@ class EngineFailure(CreditflowError, RuntimeError):
     """durable_rules failed, or answered something a decision cannot be read from."""
 
     code = "engine_failure"
+
+
+class MissingExtra(CreditflowError, ImportError):
+    """An optional library is not installed: ``package`` (import name) of the ``extra``.
+
+    The message says what to run: ``pip install 'creditflow[<extra>]'``.
+    """
+
+    code = "missing_extra"
+
+    def __init__(self, package: str, extra: str, purpose: str) -> None:
+        super().__init__(
+            f"{purpose} needs {package}, which is not installed: pip install 'creditflow[{extra}]'"
+        )
+        self.package = package
+        self.extra = extra
+        self.purpose = purpose

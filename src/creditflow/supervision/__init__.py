@@ -34,7 +34,9 @@ from creditflow.supervision.plan import Inspection, InspectionPlan, InspectorLoa
 from creditflow.supervision.readers import (
     INSPECTOR_COLUMNS,
     POPULATION_COLUMNS,
+    PopulationFiles,
     read_inspectors,
+    read_partitions,
     read_population,
 )
 from creditflow.supervision.strata import Stratum, round_count
@@ -54,6 +56,7 @@ __all__ = [
     "PlanCount",
     "PlanSettings",
     "PopulationEntry",
+    "PopulationFiles",
     "Stratum",
     "Verification",
     "check_entry",
@@ -68,6 +71,7 @@ __all__ = [
     "plan_to_json",
     "public_subject",
     "read_inspectors",
+    "read_partitions",
     "read_population",
     "render_notice",
     "round_count",

@@ -35,9 +35,10 @@ from creditflow.supervision.partitions import (
 )
 from creditflow.supervision.plan import InspectionPlan
 from creditflow.supervision.selection import select
+from creditflow.supervision.verify import Verification, verify_with
 from creditflow.supervision.strata import StratumDraw
 
-__all__ = ["Progress", "draw_plan"]
+__all__ = ["Progress", "draw_plan", "verify_plan"]
 
 Progress = Callable[[int, int, int], None]
 """Called as partitions are scanned: partitions done, partitions in all, rows read so far."""
@@ -83,6 +84,35 @@ def draw_plan(
         keep_all = short  # a second pass keeping every key of these strata, as one process
     picked = {name: kept or [] for name, kept in chosen.items()}
     return finish_plan(setup, engine, selection, picked, allow_over_cap, _assigner(client))
+
+
+def verify_plan(
+    plan: InspectionPlan,
+    population: object,
+    inspectors: Iterable[Inspector],
+    *,
+    engine: Engine | None = None,
+    client: Any = None,
+    progress: Progress | None = None,
+) -> Verification:
+    """:func:`creditflow.supervision.verify_plan` with the plan drawn again on Dask from a
+    partitioned population (a plan drawn in one process is verified the same way)."""
+    directory = list(inspectors)
+
+    def again(engine: Engine, quarters: bool) -> InspectionPlan:
+        return draw_plan(
+            population,
+            engine=engine,
+            period=plan.year,
+            seed=plan.seed,
+            inspectors=directory,
+            quarters=quarters,
+            allow_over_cap=bool(plan.notes),
+            client=client,
+            progress=progress,
+        )
+
+    return verify_with(plan, engine, again)
 
 
 def _client(client: Any) -> Any:

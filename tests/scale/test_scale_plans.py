@@ -25,12 +25,16 @@ from creditflow.supervision import (
 SEED = "20260105"
 
 
-def one_process(population: Any, inspectors: Path, engine: creditflow.Engine, **kw: Any) -> InspectionPlan:
+def one_process(
+    population: Any, inspectors: Path, engine: creditflow.Engine, **kw: Any
+) -> InspectionPlan:
     return draw_plan(population, engine=engine, period=2026, seed=SEED,
                      inspectors=read_inspectors(inspectors), **kw)  # fmt: skip
 
 
-def on_dask(population: Any, inspectors: Path, engine: creditflow.Engine, client: Any, **kw: Any) -> InspectionPlan:
+def on_dask(
+    population: Any, inspectors: Path, engine: creditflow.Engine, client: Any, **kw: Any
+) -> InspectionPlan:
     return draw_on_dask(population, engine=engine, period=2026, seed=SEED,
                         inspectors=read_inspectors(inspectors), client=client, **kw)  # fmt: skip
 
@@ -165,7 +169,9 @@ def _error(call: Any) -> InvalidRow:
     return caught.value
 
 
-def _same_error(folder: Path, inspectors: Path, engine: creditflow.Engine, client: Any) -> InvalidRow:
+def _same_error(
+    folder: Path, inspectors: Path, engine: creditflow.Engine, client: Any
+) -> InvalidRow:
     single = _error(lambda: one_process(read_partitions(folder), inspectors, engine))
     spread = _error(lambda: on_dask(folder, inspectors, engine, client))
     assert (spread.source, spread.line, spread.field, str(spread)) == (

@@ -19,13 +19,14 @@ Dask: the libraries are imported when a function needs them, and a missing one r
 
 from creditflow.scale.clusters import local_client
 from creditflow.scale.plans import Progress, draw_plan, verify_plan
-from creditflow.scale.tables import TableResult, decide_table, write_parquet
+from creditflow.scale.tables import TableResult, decide_table, grade_table, write_parquet
 
 __all__ = [
     "Progress",
     "TableResult",
     "decide_table",
     "draw_plan",
+    "grade_table",
     "local_client",
     "verify_plan",
     "write_parquet",

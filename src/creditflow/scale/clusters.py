@@ -21,7 +21,9 @@ def local_client(workers: int | None = None, scheduler: str | None = None) -> It
     distributed = need("distributed", "running on Dask")
     if scheduler is not None:
         if not isinstance(scheduler, str) or "://" not in scheduler:
-            raise InvalidInput(f"scheduler must be an address like tcp://host:8786, got {shown(scheduler)}")
+            raise InvalidInput(
+                f"scheduler must be an address like tcp://host:8786, got {shown(scheduler)}"
+            )
         with distributed.Client(scheduler) as client:
             yield client
         return

@@ -35,8 +35,8 @@ from creditflow.supervision.partitions import (
 )
 from creditflow.supervision.plan import InspectionPlan
 from creditflow.supervision.selection import select
-from creditflow.supervision.verify import Verification, verify_with
 from creditflow.supervision.strata import StratumDraw
+from creditflow.supervision.verify import Verification, verify_with
 
 __all__ = ["Progress", "draw_plan", "verify_plan"]
 
@@ -230,9 +230,14 @@ def _assigner(
         batches = _batches(tasks, 2 * max(1, len(client.scheduler_info()["workers"])))
         futures = [
             client.submit(
-                _draw_groups, _Opaque(batch), count, setup.seed, settings.load_tolerance,
-                settings.inspectors_per_inspection, pure=False,
-            )  # fmt: skip
+                _draw_groups,
+                _Opaque(batch),
+                count,
+                setup.seed,
+                settings.load_tolerance,
+                settings.inspectors_per_inspection,
+                pure=False,
+            )
             for batch in batches
         ]
         results: dict[int, tuple[list[list[int]], dict[int, int]]] = {}
@@ -257,9 +262,7 @@ def _batches(
     return batches
 
 
-def _draw_groups(
-    batch: _Opaque, count: int, seed: str, tolerance: int, per: int
-) -> _Opaque:
+def _draw_groups(batch: _Opaque, count: int, seed: str, tolerance: int, per: int) -> _Opaque:
     """On a worker: draw the inspectors of each group of the batch."""
     return _Opaque(
         {group: draw_group(items, count, seed, tolerance, per) for group, items in batch.value}

@@ -21,9 +21,20 @@ from creditflow.supervision.readers import (
     population_entries,
     read_partitions,
     read_population,
+    read_rows,
+    table_rows,
 )
 
-__all__ = ["FilePart", "FramePart", "Partitions", "frame_entries", "partitions_of", "population_of"]
+__all__ = [
+    "FilePart",
+    "FramePart",
+    "Partitions",
+    "frame_entries",
+    "part_name",
+    "partitions_of",
+    "population_of",
+    "rows_of",
+]
 
 
 @attrs.frozen
@@ -83,7 +94,7 @@ def partitions_of(population: object, name: str = "<dataframe>") -> Partitions:
             "population must be a directory, a list of files or a Dask DataFrame, "
             f"got {shown(population)}"
         )
-    files = read_partitions(population)  # type: ignore[arg-type]
+    files = read_partitions(population)
     return Partitions(tuple(FilePart(str(p), _size(p)) for p in files.paths))
 
 
@@ -109,9 +120,28 @@ def population_of(part: FilePart | FramePart, frame: Any = None) -> Iterable[Pop
 def frame_entries(frame: Any, part: FramePart) -> Iterator[PopulationEntry]:
     """The entries of a pandas DataFrame's rows, checked as a file's rows are; missing values
     (NaN, None, NA) are empty, dates are dates."""
-    columns: Sequence[str] = [str(c) for c in frame.columns]
+    return population_entries(part_name(part), *_frame_rows(frame))
+
+
+def part_name(part: FilePart | FramePart) -> str:
+    """How errors name the partition: its path, or ``<name> partition <i>``."""
+    return part.path if isinstance(part, FilePart) else f"{part.name} partition {part.index}"
+
+
+def rows_of(
+    part: FilePart | FramePart, frame: Any, columns: Sequence[str]
+) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of a partition with these columns: each row's line and values in order."""
+    if isinstance(part, FilePart):
+        return read_rows(part.path, columns)
+    header, rows = _frame_rows(frame)
+    return table_rows(part_name(part), header, columns, rows, lambda n, v: (n, list(v)))
+
+
+def _frame_rows(frame: Any) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    columns = [str(c) for c in frame.columns]
     rows = (tuple(_plain(v) for v in row) for row in frame.itertuples(index=False, name=None))
-    return population_entries(f"{part.name} partition {part.index}", columns, rows)
+    return columns, rows
 
 
 def _plain(value: Any) -> Any:

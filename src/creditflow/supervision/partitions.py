@@ -35,10 +35,10 @@ import attrs
 
 from creditflow.core.facts import Facts
 from creditflow.errors import CreditflowError, InvalidInput, UnknownName
+from creditflow.rules.decision import Decision
 from creditflow.rules.engine import Engine
 from creditflow.supervision.assignment import Draw
 from creditflow.supervision.draw import PlanSetup
-from creditflow.rules.decision import Decision
 from creditflow.supervision.entries import PopulationEntry, check_entry, check_token, row_error
 from creditflow.supervision.pools import Pools
 from creditflow.supervision.selection import Selection, new_draw, select
@@ -49,8 +49,8 @@ __all__ = [
     "GroupTask",
     "PartitionScan",
     "StratumPart",
-    "draw_group",
     "decide_partition",
+    "draw_group",
     "group_tasks",
     "id_hashes",
     "inspector_groups",
@@ -276,7 +276,9 @@ lists, flags and measures as sorted arrays)."""
 _FIELDS = {"domain": "domain", "grade": "grade", "list kind": "lists", "flag": "flags"}
 
 
-def decide_partition(population: Iterable[PopulationEntry], engine: Engine) -> dict[str, list[object]]:
+def decide_partition(
+    population: Iterable[PopulationEntry], engine: Engine
+) -> dict[str, list[object]]:
     """The decision of every entry of a partition, as columns (:data:`DECISION_COLUMNS`).
 
     Each decision is :meth:`Engine.decide_many <creditflow.Engine.decide_many>`'s for the

@@ -51,11 +51,12 @@ __all__ = [
     "PopulationFiles",
     "PopulationRows",
     "Source",
-    "table_rows",
     "population_entries",
     "read_inspectors",
     "read_partitions",
     "read_population",
+    "read_rows",
+    "table_rows",
 ]
 
 POPULATION_COLUMNS = (
@@ -167,19 +168,37 @@ def read_partitions(
     """
     if isinstance(source, str | os.PathLike):
         folder = Path(source)
-        if not folder.is_dir():
-            raise InvalidInput(f"{folder}: not a directory of population files")
-        paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in _SUFFIXES)
+        try:
+            paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in _SUFFIXES)
+        except (OSError, ValueError):  # ValueError: a NUL in the path
+            raise InvalidInput(f"{shown(source)}: not a directory of population files") from None
         if not paths:
             known = ", ".join(_SUFFIXES)
             raise InvalidInput(f"{folder}: no population file in it (suffixes {known})")
     elif isinstance(source, bytes | bytearray) or not isinstance(source, Iterable):
         raise InvalidInput(f"source must be a directory or paths, got {shown(source)}")
     else:
-        paths = [Path(os.fspath(p)) for p in source]
+        paths = []
+        for item in source:
+            if not isinstance(item, str | os.PathLike):
+                raise InvalidInput(f"a population file must be a path, got {shown(item)}")
+            paths.append(Path(item))
     for path in paths:
         _format(str(path), format)
     return PopulationFiles(tuple(paths), format)
+
+
+def read_rows(
+    source: Source, columns: Sequence[str], *, format: Format | None = None
+) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of a CSV, JSON lines or Parquet file with these columns (every one present,
+    in any order), as their line and their values in the order of ``columns``."""
+    name = _name(source)
+    return _READERS[_format(name, format)](source, name, columns, _numbered)
+
+
+def _numbered(line: int, values: Sequence[Any]) -> tuple[int, list[Any]]:
+    return line, list(values)
 
 
 def population_entries(
@@ -256,9 +275,7 @@ def _format(name: str, format: Format | None) -> Format:
     kind = format or _SUFFIXES.get(Path(name).suffix.lower())
     if kind == "csv" or kind == "jsonl" or kind == "parquet":
         return kind
-    raise InvalidInput(
-        f"cannot tell the format of {name}: pass format='csv', 'jsonl' or 'parquet'"
-    )
+    raise InvalidInput(f"cannot tell the format of {name}: pass format='csv', 'jsonl' or 'parquet'")
 
 
 @contextlib.contextmanager
@@ -414,7 +431,7 @@ def table_rows(
     its columns are checked as a CSV header is (an unknown or missing column names line 1)."""
     pick = _picker(name, [str(c) for c in header], columns)
     for line, row in enumerate(rows, start=1):
-        yield make(line, [_frozen(v) for v in pick(row)])
+        yield make(line, [_frozen(v) for v in pick(list(row))])
 
 
 _PARQUET_BATCH = 65_536

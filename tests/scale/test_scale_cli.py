@@ -29,8 +29,21 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _plan(folder: Path, inspectors: Path, out: Path, *extra: str) -> tuple[int, str, str]:
-    return run("plan", "--population", str(folder), "--inspectors", str(inspectors),
-               "--seed", "20260105", "--period", "2026", "--quarters", "-o", str(out), *extra)  # fmt: skip
+    return run(
+        "plan",
+        "--population",
+        str(folder),
+        "--inspectors",
+        str(inspectors),
+        "--seed",
+        "20260105",
+        "--period",
+        "2026",
+        "--quarters",
+        "-o",
+        str(out),
+        *extra,
+    )
 
 
 def digest(out: Path) -> str:
@@ -43,8 +56,9 @@ def test_workers_draw_the_plan_of_one_process_with_progress(
     population, inspectors = files
     code, summary, _ = _plan(population, inspectors, tmp_path / "one")
     assert code == 0
-    code, spread, err = _plan(population, inspectors, tmp_path / "two", "--workers", "2",
-                              "--progress")  # fmt: skip
+    code, spread, err = _plan(
+        population, inspectors, tmp_path / "two", "--workers", "2", "--progress"
+    )
     assert code == 0
     assert digest(tmp_path / "two") == digest(tmp_path / "one")
     assert spread.replace("two", "one") == summary
@@ -59,11 +73,27 @@ def test_a_scheduler_draws_and_verifies(
     address = client.scheduler.address
     code, _, _ = _plan(population, inspectors, tmp_path / "p", "--scheduler", address)
     assert code == 0
-    code, out, _ = run("plan", "--verify", str(tmp_path / "p" / "plan.json"), "--population",
-                       str(population), "--inspectors", str(inspectors), "--scheduler", address)  # fmt: skip
+    code, out, _ = run(
+        "plan",
+        "--verify",
+        str(tmp_path / "p" / "plan.json"),
+        "--population",
+        str(population),
+        "--inspectors",
+        str(inspectors),
+        "--scheduler",
+        address,
+    )
     assert (code, out.startswith("confirmed:")) == (0, True)
-    code, out, _ = run("plan", "--verify", str(tmp_path / "p" / "plan.json"), "--population",
-                       str(population), "--inspectors", str(inspectors))  # fmt: skip
+    code, out, _ = run(
+        "plan",
+        "--verify",
+        str(tmp_path / "p" / "plan.json"),
+        "--population",
+        str(population),
+        "--inspectors",
+        str(inspectors),
+    )
     assert (code, out.startswith("confirmed:")) == (0, True)
 
 

@@ -31,13 +31,19 @@ from creditflow.core.identifiers import (
 )
 from creditflow.demo.population import DOMAINS
 from creditflow.errors import InvalidInput
+from creditflow.licensing.batches import GRADE_INPUT_COLUMNS
 from creditflow.supervision.readers import INSPECTOR_COLUMNS, POPULATION_COLUMNS
 
 __all__ = [
     "MAX_SUBJECTS",
     "REGIONS",
+    "enterprise_id",
+    "grade_rows",
     "inspector_rows",
+    "person_id",
+    "plate",
     "population_rows",
+    "write_grade_files",
     "write_population_files",
 ]
 
@@ -101,6 +107,28 @@ def population_rows(first: int, count: int, seed: int) -> Iterator[list[str]]:
         yield [subject_id, kind, name, region, domain, grade, lists, flags, last]
 
 
+def grade_rows(first: int, count: int, seed: int) -> Iterator[list[str]]:
+    """Rows to grade (:data:`~creditflow.licensing.batches.GRADE_INPUT_COLUMNS`) for the
+    enterprises and persons among subjects ``first`` to ``first + count - 1`` (vehicles are
+    not evaluated): this year's score and last year's, a few on the serious list, a few with
+    a serious record, a few new subjects with or without records."""
+    rng = random.Random(f"creditflow-grades|{seed}|{first}")
+    for number in range(first, first + count):
+        draw = rng.random()
+        if draw >= 0.95:
+            continue
+        subject_id = enterprise_id(number) if draw < 0.85 else person_id(number)
+        domain = DOMAINS[rng.randrange(len(DOMAINS))]
+        new = rng.random() < 0.05
+        score = "" if new else str(rng.randint(50, 100))
+        previous = "" if new or rng.random() < 0.1 else str(rng.randint(50, 100))
+        evaluated = "" if new else f"2026-03-{rng.randint(1, 28):02d}"
+        since, until = ("2026-05-01", "2029-04-30") if rng.random() < 0.01 else ("", "")
+        record = f"2026-{rng.randint(1, 11):02d}-10" if rng.random() < 0.02 else ""
+        records = str(rng.randint(1, 3)) if new and rng.random() < 0.5 else ""
+        yield [subject_id, domain, score, evaluated, previous, since, until, record, records]
+
+
 def inspector_rows(count: int, subjects: int, seed: int) -> Iterator[list[str]]:
     """``count`` inspectors evenly over the counties, two domains each in turn (every domain
     of a county has two once ``count`` reaches 500), a few declared conflicts each."""
@@ -147,6 +175,27 @@ def write_population_files(
     path = root / "inspectors.csv"
     _write(path, INSPECTOR_COLUMNS, inspector_rows(officers, subjects, seed), "csv")
     return [*paths, path]
+
+
+def write_grade_files(
+    folder: str | os.PathLike[str],
+    subjects: int,
+    *,
+    seed: int = 2026,
+    rows_per_file: int = 100_000,
+    format: FileFormat = "csv",
+) -> list[Path]:
+    """Write rows to grade for the subjects of :func:`write_population_files` (the same
+    numbers and seed) under ``folder/grades``, a file per ``rows_per_file`` subjects."""
+    parts = Path(folder) / "grades"
+    parts.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index, first in enumerate(range(0, subjects, rows_per_file)):
+        rows = grade_rows(first, min(rows_per_file, subjects - first), seed)
+        path = parts / f"part-{index:05d}.{format}"
+        _write(path, GRADE_INPUT_COLUMNS, rows, format)
+        paths.append(path)
+    return paths
 
 
 def _write(path: Path, columns: tuple[str, ...], rows: Iterator[list[str]], format: str) -> None:

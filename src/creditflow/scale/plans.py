@@ -149,6 +149,7 @@ def _scan(
     rows = 0
     for done, future in enumerate(distributed.as_completed(futures), start=1):
         scan = future.result()
+        future.release()  # the worker forgets the scan: its memory holds one at a time
         scans[order[future.key]] = scan
         rows += scan.size
         if progress is not None:
@@ -199,19 +200,17 @@ def _raise_first_error(
 
 
 def _duplicate_partitions(scans: Sequence[PartitionScan]) -> list[int]:
-    """For every hash of ``domain|subject_id`` met in two partitions, the second partition."""
+    """The partitions that hold a hash of ``domain|subject_id`` also met in another one (so
+    far none in real data: the sort finds no two equal, and that is the end of it)."""
     numpy = need("numpy", "drawing a plan on Dask")
     hashes = [numpy.frombuffer(scan.ids, dtype=numpy.uint64) for scan in scans]
     if not hashes:
         return []
-    values = numpy.concatenate(hashes)
-    owners = numpy.concatenate(
-        [numpy.full(len(h), index, dtype=numpy.int64) for index, h in enumerate(hashes)]
-    )
-    order = numpy.lexsort((owners, values))
-    values, owners = values[order], owners[order]
-    same = numpy.flatnonzero(values[1:] == values[:-1])
-    return sorted({int(owners[i + 1]) for i in same})
+    values = numpy.sort(numpy.concatenate(hashes))
+    repeated = values[1:][values[1:] == values[:-1]]
+    if not len(repeated):
+        return []
+    return [index for index, h in enumerate(hashes) if numpy.isin(h, repeated).any()]
 
 
 # ---------------------------------------------------------------- inspectors by group

@@ -187,20 +187,37 @@ def write_parquet(columns: Mapping[str, Sequence[object]], path: str | os.PathLi
     parquet = need("pyarrow.parquet", "writing Parquet")
     if not isinstance(columns, Mapping) or not all(isinstance(k, str) for k in columns):
         raise InvalidInput(f"columns must map names to values, got {shown(columns)}")
-    lists = {}
     for name, values in columns.items():
         if isinstance(values, str | bytes) or not isinstance(values, Sequence):
             raise InvalidInput(f"column {shown(name)} must be a sequence, got {shown(values)}")
-        lists[name] = list(values)
     if not isinstance(path, str | os.PathLike):
         raise InvalidInput(f"path must be a path, got {shown(path)}")
     target = Path(path)
     partial = target.with_name(f".{target.name}.partial")
     try:
-        parquet.write_table(pyarrow.table(lists), os.fspath(partial))
+        arrays = {name: _array(pyarrow, values) for name, values in columns.items()}
+        parquet.write_table(pyarrow.table(arrays), os.fspath(partial))
         partial.replace(target)
     except (TypeError, ValueError, OSError) as error:  # pyarrow's errors subclass these
         with contextlib.suppress(OSError, ValueError):
             partial.unlink(missing_ok=True)
         raise InvalidInput(f"cannot write {target} as Parquet: {error}") from None
     return target
+
+
+def _array(pyarrow: Any, values: Sequence[object]) -> Any:
+    """A column as an Arrow array; a column of lists from its distinct list objects taken by
+    index (the rows of one decision share their lists: converting each once is much faster).
+    The column holds every list while their ids are compared."""
+    if not values or not isinstance(values[0], list):
+        return pyarrow.array(list(values))
+    where: dict[int, int] = {}
+    distinct: list[object] = []
+    indices = []
+    for value in values:
+        index = where.get(id(value))
+        if index is None:
+            index = where[id(value)] = len(distinct)
+            distinct.append(value)
+        indices.append(index)
+    return pyarrow.array(distinct).take(pyarrow.array(indices, type=pyarrow.int32()))

@@ -15,7 +15,9 @@ from creditflow.core import is_valid_resident_id, is_valid_uscc
 from creditflow.core.subjects import PLATE_PATTERN
 from creditflow.demo.files import enterprise_id, person_id, plate, write_population_files
 from creditflow.errors import InvalidInput
+from creditflow.licensing.batches import GRADE_INPUT_COLUMNS
 from creditflow.supervision import read_inspectors, read_partitions
+from creditflow.supervision.readers import read_rows
 
 BENCHMARKS = Path(__file__).parents[2] / "benchmarks"
 FAR = (0, 1, 2_399_999, 2_400_000, 3_650_000, 9_999_999, 49_999_999)
@@ -80,8 +82,12 @@ def test_the_command_writes_the_files(tmp_path: Path) -> None:
     out = io.StringIO()
     with redirect_stdout(out):
         code = main(["demo", "population", "--subjects", "1200", "--rows-per-file", "500",
-                     "-o", str(tmp_path / "p"), "--seed", "9"])  # fmt: skip
+                     "-o", str(tmp_path / "p"), "--seed", "9", "--grades"])  # fmt: skip
     assert code == 0
     assert "1,200 subjects in 3 files" in out.getvalue()
+    assert "rows to grade in 3 files" in out.getvalue()
+    graded = list(read_rows(tmp_path / "p" / "grades" / "part-00000.csv", GRADE_INPUT_COLUMNS))
+    assert 400 < len(graded) < 500  # no vehicles
+    assert {is_valid_uscc(r[0]) or is_valid_resident_id(r[0]) for _, r in graded} == {True}
     files = write_population_files(tmp_path / "q", 1_200, seed=9, rows_per_file=500)
     assert (tmp_path / "p" / "population" / "part-00002.csv").read_bytes() == files[2].read_bytes()

@@ -84,6 +84,9 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         metavar="K",
         help="officers in inspectors.csv (default: one per 200 subjects, at least 1000)",
     )
+    files.add_argument(
+        "--grades", action="store_true", help="also write rows to grade under DIR/grades"
+    )
     files.add_argument("-o", "--output", required=True, metavar="DIR", help="where to write")
     files.set_defaults(handler=run_population)
 
@@ -92,7 +95,8 @@ POPULATION_HELP = "write a synthetic population as partitioned files, for plans 
 POPULATION_DESCRIPTION = """\
 Write a synthetic population of N subjects (85 % enterprises, 10 % persons, 5 % vehicles in
 five domains and 100 counties) as DIR/population/part-00000.csv (or .parquet) and on, and an
-inspector directory DIR/inspectors.csv. The same --seed gives the same files. Draw a plan
+inspector directory DIR/inspectors.csv (with --grades, rows to grade under DIR/grades). The
+same --seed gives the same files. Draw a plan
 from them with: creditflow plan --population DIR/population --inspectors DIR/inspectors.csv
 (add --workers N to draw on a local Dask cluster). See docs/scale.md.
 """
@@ -100,7 +104,7 @@ from them with: creditflow plan --population DIR/population --inspectors DIR/ins
 
 def run_population(args: argparse.Namespace) -> int:
     """Write the population files and say where."""
-    from creditflow.demo.files import write_population_files
+    from creditflow.demo.files import write_grade_files, write_population_files
 
     paths = write_population_files(
         args.output,
@@ -114,6 +118,15 @@ def run_population(args: argparse.Namespace) -> int:
         f"wrote {args.subjects:,} subjects in {len(paths) - 1} files under "
         f"{Path(args.output) / 'population'} and {paths[-1]}\n"
     )
+    if args.grades:
+        grades = write_grade_files(
+            args.output,
+            args.subjects,
+            seed=args.seed,
+            rows_per_file=args.rows_per_file,
+            format=args.format,
+        )
+        sys.stdout.write(f"wrote rows to grade in {len(grades)} files under {grades[0].parent}\n")
     return EXIT_OK
 
 

@@ -25,7 +25,7 @@ def slow_part(path: str) -> Any:
     """A partition that takes a while to read: the window in which a worker is killed."""
     import pandas
 
-    time.sleep(0.6)
+    time.sleep(0.5)
     return pandas.read_parquet(path)
 
 
@@ -35,12 +35,12 @@ def test_a_worker_killed_mid_draw_leaves_the_plan_unchanged(
     import dask
     import dask.dataframe as dd
 
-    table = rows(30_000, seed=5)
+    table = rows(12_000, seed=5)
     population = write_csv(tmp_path / "population.csv", POPULATION_COLUMNS, table)
-    inspectors = write_inspectors(tmp_path / "inspectors.csv", 1_000, 30_000, seed=5)
+    inspectors = write_inspectors(tmp_path / "inspectors.csv", 1_000, 12_000, seed=5)
     expected = draw_plan(read_population(population), engine=engine, period=2026, seed="k",
                          inspectors=read_inspectors(inspectors), quarters=True)  # fmt: skip
-    folder = write_parts(tmp_path / "parts", table, 8, fmt="parquet")
+    folder = write_parts(tmp_path / "parts", table, 6, fmt="parquet")
     paths = sorted(str(p) for p in folder.iterdir())
     frame = dd.from_delayed([dask.delayed(slow_part)(p) for p in paths], verify_meta=False)
     with local_client(2) as client:

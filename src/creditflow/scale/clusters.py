@@ -34,7 +34,7 @@ def local_client(workers: int | None = None, scheduler: str | None = None) -> It
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: never a clash with another cluster
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

@@ -75,6 +75,7 @@ def _error_cases() -> dict[str, Callable[[], errors.CreditflowError]]:
         "BookUnavailable": lambda: errors.BookUnavailable(f"/books/{PERSON}.sqlite", PERSON),
         "BookCorrupt": lambda: errors.BookCorrupt(f"bad {PERSON}", case_id=f"c-{PERSON}"),
         "EngineFailure": lambda: errors.EngineFailure(f"subject {PERSON}"),
+        "MissingExtra": lambda: errors.MissingExtra(PERSON, "dask", f"grading {PERSON}"),
     }
 
 

@@ -109,3 +109,15 @@ def test_a_bad_grade_row_is_named(tmp_path: Path, engine: creditflow.Engine, cli
                     output=tmp_path / "graded", client=client)  # fmt: skip
     assert (caught.value.line, caught.value.field) == (5, "evaluated_on")
     assert "evaluated_on" in str(caught.value)
+
+
+def test_a_dask_dataframe_is_decided_as_its_files(
+    tmp_path: Path, engine: creditflow.Engine, client: Any
+) -> None:
+    import dask.dataframe as dd
+
+    folder = write_parts(tmp_path / "parts", rows(4_000, seed=8), 2, fmt="parquet")
+    from_files = decide_table(folder, engine=engine, output=tmp_path / "a", client=client)
+    frame = dd.read_parquet(str(folder))
+    from_frame = decide_table(frame, engine=engine, output=tmp_path / "b", client=client)
+    assert read_back(from_frame.files) == read_back(from_files.files)

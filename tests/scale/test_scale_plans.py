@@ -48,7 +48,9 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list
     return population, write_inspectors(folder / "inspectors.csv", 1_000, 20_000), table
 
 
-@pytest.mark.parametrize(("parts", "quarters"), [(1, True), (3, False), (16, True)])
+@pytest.mark.parametrize(
+    ("parts", "quarters", "on_workers"), [(1, True, False), (3, False, True), (16, True, True)]
+)
 def test_any_partitioning_in_any_order_draws_the_plan_of_one_process(
     province: tuple[Path, Path, list[list[str]]],
     tmp_path: Path,
@@ -56,11 +58,14 @@ def test_any_partitioning_in_any_order_draws_the_plan_of_one_process(
     client: Any,
     parts: int,
     quarters: bool,
+    on_workers: bool,
 ) -> None:
     population, inspectors, table = province
     expected = one_process(read_population(population), inspectors, engine, quarters=quarters)
     folder = write_parts(tmp_path / "parts", table, parts, shuffle=parts)
-    plan = on_dask(folder, inspectors, engine, client, quarters=quarters)
+    plan = on_dask(
+        folder, inspectors, engine, client, quarters=quarters, inspectors_on_workers=on_workers
+    )
     assert plan.digest == expected.digest
     # what the draw exercised: recusal, low-risk subjects left out, several visits
     assert any(s.exempt for s in plan.strata)
@@ -79,7 +84,7 @@ def test_a_province_of_200000_in_16_shuffled_partitions_draws_the_same_plan(
     inspectors = write_inspectors(tmp_path / "inspectors.csv", 2_000, 200_000, seed=11)
     expected = one_process(read_population(population), inspectors, engine, quarters=True)
     folder = write_parts(tmp_path / "parts", table, 16, shuffle=3, fmt="parquet")
-    plan = on_dask(folder, inspectors, engine, client, quarters=True)
+    plan = on_dask(folder, inspectors, engine, client, quarters=True, inspectors_on_workers=True)
     assert plan.digest == expected.digest
     assert plan.population_size == 200_000
 
@@ -207,3 +212,17 @@ def test_a_subject_twice_across_partitions_raises_as_in_one_process(
     folder = write_parts(tmp_path / "parts", twice, 3, shuffle=None)
     error = _same_error(folder, inspectors, engine, client)
     assert error.source.endswith("part-02.csv") and "duplicate subject id" in str(error)
+
+
+def test_the_inspectors_fall_into_groups_that_share_no_inspection(
+    province: tuple[Path, Path, list[list[str]]], engine: creditflow.Engine
+) -> None:
+    from creditflow.supervision.draw import setup_plan
+    from creditflow.supervision.partitions import inspector_groups
+
+    _, inspectors, _ = province
+    setup = setup_plan(engine, 2026, SEED, read_inspectors(inspectors), True)
+    groups = inspector_groups(setup.pools)
+    assert len(set(groups)) > 1  # the draw really is split
+    for cell in setup.pools.cells.values():
+        assert len({groups[i] for i in cell}) == 1

@@ -2,10 +2,10 @@
 
 Each partition of the population is scanned on a worker (:func:`~creditflow.supervision.
 partitions.scan_partition`); the client merges the scans (:func:`~creditflow.supervision.
-partitions.merge_scans`), checks the pools and the cap, plans the visits, and sends each
-group of inspectors' inspections to a worker (:func:`~creditflow.supervision.partitions.
-draw_group`). The plan is put together in plan order, as :func:`creditflow.supervision.
-draw_plan` makes it.
+partitions.merge_scans`), checks the pools and the cap, plans the visits and draws the
+inspectors, itself or, asked to, each group of inspectors on a worker
+(:func:`~creditflow.supervision.partitions.draw_group`). The plan is put together in plan
+order, as :func:`creditflow.supervision.draw_plan` makes it.
 """
 
 from __future__ import annotations

@@ -153,6 +153,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("WorkdayCalendar.china", WorkdayCalendar.china, {"published_through": value(2026)}),
     Entry("WorkdayCalendar.is_published", calendar_method("is_published"), {"year": value(2026)}),
     Entry(
+        "WorkdayCalendar.prepare",
+        calendar_method("prepare"),
+        {"first": value(2025), "last": value(2027)},
+    ),
+    Entry(
         "WorkdayCalendar.is_workday",
         calendar_method("is_workday"),
         {"d": ON, "provisional": value(False)},
@@ -387,6 +392,11 @@ ENTRIES: tuple[Entry, ...] = (
         },
     ),
     Entry(
+        "find_commitment",
+        creditflow.find_commitment,
+        {"book": w.book, "approval_id": value("A-1"), "subject_id": value(None)},
+    ),
+    Entry(
         "overdue_commitments",
         licensing.overdue_commitments,
         {"book": w.book, "on": ON, "kind": value("approval_substitute")},
@@ -572,6 +582,7 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "CalendarDate",
             "Case",
             "CaseRow",
+            "ClosedRows",
             "ChainReport",
             "Change",
             "CommitmentApproval",
@@ -609,7 +620,9 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "StoredEvent",
             "Stratum",
             "Trace",
-            "Verification",
+            "CommitmentVerification",
+            "Overdue",
+            "PlanVerification",
             "WorkdayCount",
         ),
         "a result type: built by creditflow, not from a caller's input",
@@ -652,8 +665,10 @@ NOT_ENTRY_POINTS: dict[str, str] = {
         "inputs and rows included, on a LocalCluster (and draw_plan, verify_plan of "
         "supervision are fuzzed here)",
     ),
+    "open_store": "opens or creates a database file: its arguments are checked in "
+    "tests/book/test_stores.py, as write_plan's are through the CLI",
     "SqliteStore": "store internals are the lead's (issue 13); its filters are fuzzed through "
-    "CreditBook and MemoryStore and tested in tests/workflows/test_argument_types.py",
+    "CreditBook and MemoryStore and tested in tests/book/test_argument_types.py",
     "MemoryStore": "its cases/events are entries; its other methods take rows from the book",
     "WorkdayCalendar": "built by china() (an entry); from_days takes the holiday data itself",
     "run_demo": "runs for seconds per call; DemoSettings is fuzzed, and the demo by tests/demo",

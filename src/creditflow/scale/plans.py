@@ -44,7 +44,7 @@ from creditflow.supervision.partitions import (
 from creditflow.supervision.plan import InspectionPlan
 from creditflow.supervision.selection import select
 from creditflow.supervision.strata import StratumDraw
-from creditflow.supervision.verify import Verification, verify_with
+from creditflow.supervision.verify import PlanVerification, verify_with
 
 __all__ = ["Progress", "draw_plan", "verify_plan"]
 
@@ -112,7 +112,7 @@ def verify_plan(
     engine: Engine | None = None,
     client: Any = None,
     progress: Progress | None = None,
-) -> Verification:
+) -> PlanVerification:
     """:func:`creditflow.supervision.verify_plan` with the plan drawn again on Dask from a
     partitioned population (a plan drawn in one process is verified the same way)."""
     ensure_iterable(inspectors, "inspectors")

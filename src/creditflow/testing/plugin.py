@@ -29,10 +29,12 @@ from creditflow.rules.loading import load_policy
 from creditflow.testing.coverage import Coverage, record_coverage
 
 __all__ = [
+    "CALENDAR_YEARS",
     "FIXED_TIME",
     "creditflow_policy",
     "fixed_clock",
     "memory_book",
+    "prepare_calendars",
     "pytest_addoption",
     "pytest_configure",
     "pytest_terminal_summary",
@@ -70,10 +72,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """With ``--creditflow-coverage``, start counting decisions for the whole session."""
+    """Build the China calendar once for the session (see :func:`prepare_calendars`); with
+    ``--creditflow-coverage``, start counting decisions for the whole session."""
+    prepare_calendars()
     if config.getoption("creditflow_coverage", default=False):
         stack = contextlib.ExitStack()
         config.stash[_COVERAGE] = (stack, stack.enter_context(record_coverage()))
+
+
+CALENDAR_YEARS = (2001, 2040)
+"""The years whose working-day tables the plugin builds before the first test."""
+
+
+def prepare_calendars() -> None:
+    """Build the shared China calendars (the default one and :func:`workday_calendar`'s) for
+    :data:`CALENDAR_YEARS`, once: the first ``CreditBook.memory()`` of a session would
+    otherwise spend 100-200 ms loading the ``holidays`` package inside some test, enough to
+    break Hypothesis' 200 ms deadline on a slow machine."""
+    for calendar in (WorkdayCalendar.china(), WorkdayCalendar.china(published_through=2030)):
+        calendar.prepare(*CALENDAR_YEARS)
 
 
 def pytest_terminal_summary(

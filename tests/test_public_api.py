@@ -21,6 +21,7 @@ PACKAGES = [
     "creditflow.supervision",
     "creditflow.licensing",
     "creditflow.testing",
+    "creditflow.scale",
     "creditflow.service",
 ]
 

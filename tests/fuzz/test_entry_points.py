@@ -31,6 +31,7 @@ PACKAGES = (
     "creditflow.licensing",
     "creditflow.policy",
     "creditflow.rules",
+    "creditflow.scale",
     "creditflow.supervision",
     "creditflow.workflows",
     "creditflow.cli",

@@ -20,6 +20,13 @@ new case value with its data copied, the canonical JSON of the event's data and 
 its chained record; per transaction, the canonical JSON of each changed case's projection. No
 check, guard, deadline, effect or call of the API. ``book/floor`` is how many times the floor
 the book takes; the floor's own rate is a ceiling no implementation can pass.
+
+The second baseline is the pure transition (issue 20): ``workflows.transition.apply`` on the
+contexts of the same lifecycles, recorded while the memory book ran them and re-applied with
+the clock running (best of 3). ``fire/pure`` is the book's time per transition over the pure
+function's time for the transitions it fired (4 per lifecycle); ``with follow-ups`` counts
+the pure time of the record each publication opens as well. Target: ``fire/pure`` at most
+3x in memory.
 """
 
 from __future__ import annotations
@@ -34,12 +41,15 @@ from pathlib import Path
 from types import MappingProxyType
 
 import creditflow
+from creditflow.book import _unit
 from creditflow.book.book import CreditBook
 from creditflow.book.encoding import canonical_json, event_digest
 from creditflow.book.memory_store import MemoryStore
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
 from creditflow.core.identifiers import organisation_code_check_character, uscc_check_character
 from creditflow.workflows import Actor, Case
+from creditflow.workflows.context import TransitionContext
+from creditflow.workflows.transition import apply
 
 OFFICER = Actor("officer", {"case_officer"})
 OFFICIAL = Actor("official", {"approving_official"})
@@ -151,6 +161,36 @@ def floor_seconds(appends: Sequence[tuple[Sequence[NewEvent], Sequence[Case]]]) 
     return time.perf_counter() - start
 
 
+def pure_seconds(
+    policy: creditflow.Policy, cases: int, *, batch: int | None = None
+) -> tuple[int, float, float]:
+    """The transitions of ``cases`` lifecycles, and the seconds ``apply`` takes on their
+    contexts: for the transitions fired, and for those with their follow-ups."""
+    applied: list[tuple[TransitionContext, str]] = []
+
+    def recording(ctx: TransitionContext, case_id: str, *, replay: bool = False) -> object:
+        applied.append((ctx, case_id))
+        return apply(ctx, case_id, replay=replay)
+
+    _unit.apply = recording  # type: ignore[assignment]
+    try:
+        done = run(CreditBook.memory(policy=policy), subjects(cases), batch)
+    finally:
+        _unit.apply = apply
+    fired = [(c, i) for c, i in applied if c.actor.id != "system"]
+
+    def best(items: Sequence[tuple[TransitionContext, str]]) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            for ctx, case_id in items:
+                apply(ctx, case_id)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return done, best(fired), best(applied)
+
+
 def replay_and_verify_seconds(
     make: Callable[[], CreditBook], events: int
 ) -> tuple[int, float, float]:
@@ -192,7 +232,8 @@ def main() -> None:
     def sqlite() -> CreditBook:
         return CreditBook.open(folder / f"book-{time.perf_counter_ns()}.sqlite", policy=policy)
 
-    print(f"{'path':<40}{'transitions/s':>15}{'floor/s':>10}{'book/floor':>12}")
+    header = f"{'path':<40}{'transitions/s':>15}{'floor/s':>10}{'book/floor':>12}"
+    print(f"{header}{'fire/pure':>11}{'with follow-ups':>17}")
     for name, make, cases, batch in (
         ("memory, one transaction each", memory, args.cases, None),
         ("memory, batches of 1,000 transitions", memory, args.cases, 250),
@@ -202,7 +243,12 @@ def main() -> None:
         rate = transitions_per_second(make, cases, batch=batch)
         if make is memory:
             floor = floor_per_second(policy, cases, batch=batch)
-            print(f"{name:<40}{rate:>15,.0f}{floor:>10,.0f}{floor / rate:>11.1f}x")
+            done, fired, everything = pure_seconds(policy, cases, batch=batch)
+            per = done / rate
+            print(
+                f"{name:<40}{rate:>15,.0f}{floor:>10,.0f}{floor / rate:>11.1f}x"
+                f"{per / fired:>10.1f}x{per / everything:>16.1f}x"
+            )
         else:
             print(f"{name:<40}{rate:>15,.0f}")
     for name, make in (("memory store", memory), ("SQLite", sqlite)):

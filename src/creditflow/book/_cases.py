@@ -58,7 +58,7 @@ def row_of(case: Case) -> CaseRow:
     )  # fmt: skip
 
 
-_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_quote = json.encoder.encode_basestring
 
 
 class Projection(EncodedBody):

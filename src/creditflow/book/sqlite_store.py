@@ -94,6 +94,14 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "ALTER TABLE events ADD COLUMN projection TEXT",
         "CREATE INDEX events_by_date ON events (on_date)",
     ),
+    # 4: a subject's cases that bear on a status on a date, found by index seeks whatever the
+    # length of its history: the open ones, those closed after the date, and those closed
+    # by then of some machines or in some states (issue 20: checks flat in history).
+    (
+        "CREATE INDEX cases_bearing_by_date ON cases (subject_id, closed, last_on)",
+        "CREATE INDEX cases_bearing_by_machine ON cases (subject_id, closed, machine, last_on)",
+        "CREATE INDEX cases_bearing_by_state ON cases (subject_id, closed, state, last_on)",
+    ),
 )
 
 _CHAINED_PROJECTIONS: Final = 3
@@ -525,6 +533,31 @@ def _versions(db: sqlite3.Connection, case_ids: Iterable[str]) -> dict[str, int]
     return found
 
 
+def _bearing(subject_id: str, open_or: ClosedRows) -> tuple[str, list[Any]]:
+    """The ids of a subject's cases an ``open_or`` filter keeps, in four disjoint index seeks
+    (schema 4), and their parameters: a long history of closed cases that bear on nothing is
+    never read."""
+    after = open_or.after.isoformat()
+    machines, states = sorted(open_or.machines), sorted(open_or.states)
+    in_machines = ", ".join("?" for _ in machines) or "NULL"
+    in_states = ", ".join("?" for _ in states) or "NULL"
+    sql = " UNION ALL ".join(
+        f"SELECT case_id FROM cases WHERE subject_id = ? AND {branch}"
+        for branch in (
+            "closed = 0",
+            "closed = 1 AND last_on > ?",
+            f"closed = 1 AND last_on <= ? AND machine IN ({in_machines})",
+            f"closed = 1 AND last_on <= ? AND state IN ({in_states})"
+            f" AND machine NOT IN ({in_machines})",
+        )
+    )
+    params = [
+        subject_id, subject_id, after, subject_id, after, *machines, subject_id, after,
+        *states, *machines,
+    ]  # fmt: skip
+    return sql, params
+
+
 def _case_filter(
     subject_id: str | None,
     machine: str | None,
@@ -534,11 +567,15 @@ def _case_filter(
     """The WHERE clause (ending in the paging condition) and parameters of a case query.
 
     A subject has few cases, a machine very many: given both, ``+machine`` keeps SQLite on the
-    subject index.
+    subject index. A subject's cases under ``open_or`` are found by :func:`_bearing` alone.
     """
     terms: list[str] = []
     params: list[Any] = []
-    if subject_id is not None:
+    if subject_id is not None and open_or is not None:
+        bearing, more = _bearing(subject_id, open_or)
+        terms.append(f"case_id IN ({bearing})")
+        params.extend(more)
+    elif subject_id is not None:
         terms.append("subject_id = ?")
         params.append(subject_id)
     if machine is not None:
@@ -546,7 +583,7 @@ def _case_filter(
         params.append(machine)
     if open_only:
         terms.append("closed = 0")
-    if open_or is not None:
+    if open_or is not None and subject_id is None:
         machines = ", ".join("?" for _ in open_or.machines)
         states = ", ".join("?" for _ in open_or.states)
         terms.append(

@@ -219,6 +219,9 @@ def _keeper(open_or: ClosedRows | None) -> Callable[[CaseRecord], bool]:
     if open_or is None:
         return lambda record: True
     after, machines, states = open_or.after.isoformat(), open_or.machines, open_or.states
+    opened = open_or.open_machines
     return lambda record: (
-        not record[6] or record[7] > after or record[1] in machines or record[4] in states
+        (opened is None or record[1] in opened)
+        if not record[6]
+        else (record[7] > after or record[1] in machines or record[4] in states)
     )

@@ -533,18 +533,25 @@ def _versions(db: sqlite3.Connection, case_ids: Iterable[str]) -> dict[str, int]
     return found
 
 
+def _marks(values: list[str]) -> str:
+    """The placeholders of an ``IN (...)`` list of ``values`` (``NULL``, matching nothing,
+    for none)."""
+    return ", ".join("?" for _ in values) or "NULL"
+
+
 def _bearing(subject_id: str, open_or: ClosedRows) -> tuple[str, list[Any]]:
     """The ids of a subject's cases an ``open_or`` filter keeps, in four disjoint index seeks
     (schema 4), and their parameters: a long history of closed cases that bear on nothing is
     never read."""
     after = open_or.after.isoformat()
     machines, states = sorted(open_or.machines), sorted(open_or.states)
-    in_machines = ", ".join("?" for _ in machines) or "NULL"
-    in_states = ", ".join("?" for _ in states) or "NULL"
+    in_machines, in_states = _marks(machines), _marks(states)
+    opened = None if open_or.open_machines is None else sorted(open_or.open_machines)
+    in_opened = "" if opened is None else f" AND machine IN ({_marks(opened)})"
     sql = " UNION ALL ".join(
         f"SELECT case_id FROM cases WHERE subject_id = ? AND {branch}"
         for branch in (
-            "closed = 0",
+            f"closed = 0{in_opened}",
             "closed = 1 AND last_on > ?",
             f"closed = 1 AND last_on <= ? AND machine IN ({in_machines})",
             f"closed = 1 AND last_on <= ? AND state IN ({in_states})"
@@ -552,8 +559,8 @@ def _bearing(subject_id: str, open_or: ClosedRows) -> tuple[str, list[Any]]:
         )
     )
     params = [
-        subject_id, subject_id, after, subject_id, after, *machines, subject_id, after,
-        *states, *machines,
+        subject_id, *(opened or ()), subject_id, after, subject_id, after, *machines, subject_id,
+        after, *states, *machines,
     ]  # fmt: skip
     return sql, params
 
@@ -586,6 +593,10 @@ def _case_filter(
     if open_or is not None and subject_id is None:
         machines = ", ".join("?" for _ in open_or.machines)
         states = ", ".join("?" for _ in open_or.states)
+        opened = open_or.open_machines
+        if opened is not None:
+            terms.append(f"(closed = 1 OR machine IN ({', '.join('?' for _ in opened)}))")
+            params.extend(sorted(opened))
         terms.append(
             f"(closed = 0 OR last_on > ? OR machine IN ({machines}) OR state IN ({states}))"
         )

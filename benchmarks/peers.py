@@ -41,6 +41,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 import creditflow
 from book import DECISION, OFFICER, OFFICIAL, ON, lifecycle, subjects
 from creditflow.book.book import CreditBook
@@ -218,8 +220,15 @@ class Recorder(MemoryStore):
     def append(
         self, events: Sequence[NewEvent], cases: Sequence[CaseRow], *, expected: Mapping[str, int]
     ) -> list[CreditEvent]:
-        self.appends.append((list(events), list(cases), dict(expected)))
+        self.appends.append((list(events), [_fresh(row) for row in cases], dict(expected)))
         return super().append(events, cases, expected=expected)
+
+
+def _fresh(row: CaseRow) -> CaseRow:
+    """``row`` with a body not yet encoded, as the book hands it to an append (a body keeps
+    its text once made)."""
+    case = getattr(row.body, "case", None)
+    return row if case is None else attrs.evolve(row, body=type(row.body)(case))
 
 
 def store_rates(policy: creditflow.Policy, cases: int) -> tuple[float, float, float]:

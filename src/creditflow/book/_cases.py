@@ -91,6 +91,11 @@ class Projection(EncodedBody):
             f'"version":{int(c.version)}}}'
         )
 
+    @property
+    def case(self) -> Case:
+        """The case whose projection this is."""
+        return self._case
+
     def build(self) -> dict[str, Any]:
         return self._case.to_body()
 

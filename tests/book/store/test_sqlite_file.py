@@ -142,12 +142,8 @@ def test_a_subjects_bearing_cases_are_found_by_index_seeks(tmp_path: Path) -> No
         found = [row.case_id for row in store.cases(subject_id="S1", open_or=filter_)]
         assert found == ["C1", "C3", "C4", "C5"]
         assert found == [row.case_id for row in memory.cases(subject_id="S1", open_or=filter_)]
-        where, params = sqlite_store._case_filter("S1", None, False, filter_)
-        plan = (
-            store._connection()
-            .execute(f"EXPLAIN QUERY PLAN SELECT case_id FROM cases WHERE {where}", (*params, ""))
-            .fetchall()
-        )
+        sql, params = sqlite_store._bearing("S1", filter_)
+        plan = store._connection().execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
         details = " | ".join(row[-1] for row in plan)
         assert "cases_by_subject" not in details
         assert "SCAN" not in details

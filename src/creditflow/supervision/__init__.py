@@ -34,11 +34,13 @@ from creditflow.supervision.plan import Inspection, InspectionPlan, InspectorLoa
 from creditflow.supervision.readers import (
     INSPECTOR_COLUMNS,
     POPULATION_COLUMNS,
+    PopulationFiles,
     read_inspectors,
+    read_partitions,
     read_population,
 )
 from creditflow.supervision.strata import Stratum, round_count
-from creditflow.supervision.verify import Verification, first_difference, verify_plan
+from creditflow.supervision.verify import PlanVerification, first_difference, verify_plan
 
 __all__ = [
     "CSV_COLUMNS",
@@ -53,9 +55,10 @@ __all__ = [
     "InspectorLoad",
     "PlanCount",
     "PlanSettings",
+    "PlanVerification",
     "PopulationEntry",
+    "PopulationFiles",
     "Stratum",
-    "Verification",
     "check_entry",
     "check_subject_id",
     "draw_plan",
@@ -68,6 +71,7 @@ __all__ = [
     "plan_to_json",
     "public_subject",
     "read_inspectors",
+    "read_partitions",
     "read_population",
     "render_notice",
     "round_count",
@@ -75,3 +79,6 @@ __all__ = [
     "write_csv",
     "write_plan",
 ]
+
+Verification = PlanVerification
+"""Deprecated name of :class:`PlanVerification` (kept for existing imports)."""

@@ -47,9 +47,11 @@ _KINDS: dict[str, tuple[Callable[[object], bool], str]] = {
 
 FIELD_KINDS: Mapping[str, str] = {
     "approval_id": "text",
+    "authority": "text",
     "basis": "text",
     "cause": "case",
     "commitment_case": "case?",
+    "document_number": "text",
     "grounds": "text",
     "materials": "names",
     "measures": "names",
@@ -62,6 +64,7 @@ FIELD_KINDS: Mapping[str, str] = {
     "repair_case": "case",
     "restart": "flag",
     "source_case": "case",
+    "subject_name": "text",
     "summary": "text",
     "target": "case",
     "window": "text",

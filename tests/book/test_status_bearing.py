@@ -39,10 +39,15 @@ def _repair(book: CreditBook, target: str, on: dt.date) -> str:
     return repair.case_id
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EventStore]:
     """An empty store of each kind, for a test that also reads it directly."""
-    opened = MemoryStore() if request.param == "memory" else open_store(tmp_path / "b.sqlite")
+    if request.param == "postgres":
+        opened: EventStore = open_store(request.getfixturevalue("postgres_url"))
+    elif request.param == "memory":
+        opened = MemoryStore()
+    else:
+        opened = open_store(tmp_path / "b.sqlite")
     try:
         yield opened
     finally:

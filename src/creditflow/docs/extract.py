@@ -11,6 +11,8 @@ from creditflow.core.grades import Grade
 from creditflow.core.labels import Label
 from creditflow.docs.labels import term
 from creditflow.docs.model import (
+    CatalogueEntry,
+    CatalogueKindEntry,
     Cited,
     CommitmentEntry,
     DeadlineEntry,
@@ -21,6 +23,7 @@ from creditflow.docs.model import (
     Handbook,
     ListEntry,
     MachineEntry,
+    PenaltySeverityEntry,
     PurposeEntry,
     PurposeRuleEntry,
     RepairEntry,
@@ -85,7 +88,44 @@ def extract_handbook(policy: Policy) -> Handbook:
         inspection=_settings(policy.inspection),
         evaluation=() if policy.evaluation is None else _settings(policy.evaluation),
         purposes=tuple(_purpose(policy, p) for p in policy.purposes.values()),
+        catalogue=_catalogue(policy),
     )
+
+
+def _catalogue(policy: Policy) -> CatalogueEntry | None:
+    c = policy.catalogue
+    if c is None:
+        return None
+    kinds = tuple(
+        CatalogueKindEntry(
+            k.name,
+            k.label,
+            k.dual_publication,
+            tuple(f.name for f in k.fields if f.required),
+            tuple(f.name for f in k.fields if f.published),
+        )
+        for k in c.kinds.values()
+    )
+    rows: list[PenaltySeverityEntry] = []
+    if c.severity is not None:
+        label = {s: policy.severities[s].label for s in policy.severities}
+        rows = [
+            PenaltySeverityEntry(
+                r.rule_id,
+                r.categories,
+                (_amount(r.min_amount), _amount(r.max_amount)),
+                _cite(label[r.severity], r.basis),
+            )
+            for r in c.severity.rows
+        ]
+        default = c.severity.default
+        rows.append(PenaltySeverityEntry("default", (), (None, None),
+                                         _cite(label[default.value], default.basis)))  # fmt: skip
+    return CatalogueEntry(_provision(c.publication_deadline), kinds, tuple(rows))
+
+
+def _amount(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _cite(value: T, basis: Basis) -> Cited[T]:

@@ -53,6 +53,7 @@ def _rules_page(h: Handbook, lang: Language) -> Page:
         _inspection,
         _evaluation,
         _purposes,
+        _catalogue,
     )
     for section in sections:
         blocks += section(h, lang)
@@ -259,6 +260,53 @@ def _inspection(h: Handbook, lang: Language) -> list[Block]:
 
 def _evaluation(h: Handbook, lang: Language) -> list[Block]:
     return _settings("evaluation", h.evaluation, lang)
+
+
+def _catalogue(h: Handbook, lang: Language) -> list[Block]:
+    """The credit information catalogue: the 双公示 deadline, the record kinds, and how a
+    penalty's severity follows from its category and amount (see docs/disclosure.md)."""
+    c = h.catalogue
+    if c is None:
+        return []
+    notes = Notes(lang)
+    deadline = _period(notes, c.publication_deadline, lang)
+    rows = tuple(
+        (
+            f"{k.label.get(lang)} ({k.name})",
+            text("yes" if k.dual_publication else "no", lang),
+            ", ".join(k.required),
+            ", ".join(k.published),
+        )
+        for k in c.kinds
+    )
+    severities = tuple(
+        (
+            r.rule_id,
+            ", ".join(r.categories) or "-",
+            _amounts(r.amounts),
+            notes.cite(r.severity.value.get(lang), r.severity),
+        )
+        for r in c.severities
+    )
+    keys = ("catalogue.kind", "catalogue.dual", "catalogue.required", "catalogue.published")
+    blocks: list[Block] = [
+        Heading(2, text("catalogue", lang)),
+        Paragraph(f"{text('catalogue.deadline', lang)}: {deadline}"),
+        Table(_header(keys, lang), rows),
+    ]
+    if severities:
+        header = _header(("rule", "catalogue.categories", "catalogue.amount", "severity"), lang)
+        blocks.append(Table(header, severities))
+    return [*blocks, *notes.blocks()]
+
+
+def _amounts(bounds: tuple[str | None, str | None]) -> str:
+    low, high = bounds
+    if low is None and high is None:
+        return "-"
+    if low is None:
+        return f"< {high}"
+    return f">= {low}" if high is None else f"{low} - < {high}"
 
 
 def _purposes(h: Handbook, lang: Language) -> list[Block]:

@@ -225,6 +225,38 @@ class MachineEntry:
 
 
 @attrs.frozen
+class CatalogueKindEntry:
+    """A record kind of the catalogue: whether it is published under 双公示, its required and
+    its published fields."""
+
+    name: str
+    label: Label
+    dual_publication: bool
+    required: tuple[str, ...]
+    published: tuple[str, ...]
+
+
+@attrs.frozen
+class PenaltySeverityEntry:
+    """A row of the catalogue's penalty severity rules (``default`` for the fallback): the
+    categories and amount range it covers and the severity it gives, cited."""
+
+    rule_id: str
+    categories: tuple[str, ...]
+    amounts: tuple[str | None, str | None]
+    severity: Cited[Label]
+
+
+@attrs.frozen
+class CatalogueEntry:
+    """The credit information catalogue: the 双公示 deadline, the kinds, penalty severities."""
+
+    publication_deadline: Cited[Period]
+    kinds: tuple[CatalogueKindEntry, ...]
+    severities: tuple[PenaltySeverityEntry, ...]
+
+
+@attrs.frozen
 class Handbook:
     """Everything the handbook of one policy version shows."""
 
@@ -248,3 +280,4 @@ class Handbook:
     evaluation: tuple[SettingEntry, ...] = ()
     purposes: tuple[PurposeEntry, ...] = ()
     flags: tuple[FlagEntry, ...] = ()
+    catalogue: CatalogueEntry | None = None

@@ -16,6 +16,7 @@ from creditflow.core.grades import Grade, GradeScale, score_text, to_fraction
 from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
 from creditflow.errors import InvalidInput, PolicyError, PolicyProblem
+from creditflow.policy.catalogue import read_catalogue
 from creditflow.policy.conditions import FieldSpec, check_condition
 from creditflow.policy.duties import read_permissions, read_roles, read_separations
 from creditflow.policy.model import (
@@ -82,6 +83,7 @@ _TOP = (
     "purposes",
     "evaluation",
     "transition",
+    "catalogue",
 )
 _T = TypeVar("_T")
 
@@ -167,6 +169,7 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     )
     evaluation = read_evaluation(r, data, domains)
     transition = read_transition(r, data)
+    catalogue = read_catalogue(r, data)
     title = r.label(pack, "pack", "title") if "title" in pack else None
     if r.problems:
         raise PolicyError(source, r.problems)
@@ -194,6 +197,7 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
         "purposes": purposes,
         "evaluation": evaluation,
         "transition": transition,
+        "catalogue": catalogue,
     }
     return Policy(**values, origin=source)
 

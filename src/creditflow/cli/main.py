@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 
 from creditflow import __version__
-from creditflow.cli import check, decide, demo, docs, plan, policies, verify
+from creditflow.cli import check, decide, demo, disclosure, docs, plan, policies, verify
 from creditflow.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_ERROR,
@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     per_command = argparse.ArgumentParser(add_help=False)
     _add_global_options(per_command, default=argparse.SUPPRESS)
     commands = parser.add_subparsers(title="commands", dest="command", required=True)
-    for command in (decide, check, policies, plan, docs, demo, verify):
+    for command in (decide, check, policies, plan, docs, demo, verify, disclosure):
         command.add_parser(commands, [per_command])
     return parser
 

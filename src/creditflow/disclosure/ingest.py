@@ -255,7 +255,7 @@ class _Run:
                                        f"{key} is also on line {first}"),)  # fmt: skip
                 checked = None
         if checked is None:
-            self._reject(line, raw, record_kind, problems)
+            self._reject(line, raw, record_kind, problems, frozenset(catalogue.units))
             return None
         return checked, policy
 
@@ -278,14 +278,17 @@ class _Run:
         raw: Mapping[str, object],
         kind: RecordKind | None,
         problems: tuple[RowProblem, ...],
+        units: frozenset[str] = frozenset(),
     ) -> None:
+        """Keep a rejected row; its unit only if it is one of ``units`` (else ``""``)."""
+        unit = _plain(raw.get("unit"))
         problems = tuple(attrs.evolve(p, line=line) if p.line == 0 else p for p in problems)
         required = [f.name for f in kind.fields if f.required] if kind else []
         present = [f for f in required if _filled(raw.get(f))]
         key = _plain(raw.get(kind.key)) if kind else ""
         self.rejected.append(
             RejectedRow(
-                self.name, line, self.kind, mask_resident_ids(key), _plain(raw.get("unit")),
+                self.name, line, self.kind, mask_resident_ids(key), unit if unit in units else "",
                 _date(raw.get("decided_on")) or self.today, len(required), len(present),
                 problems,
             )
@@ -341,12 +344,10 @@ class _Run:
 
     def _refused(self, row: CheckedRow, field: str, rule: str, message: str) -> None:
         problem = RowProblem(self.name, row.line, field, rule, mask_resident_ids(message))
-        self._reject(row.line, row.values, self._kind_of(row), (problem,))
-
-    def _kind_of(self, row: CheckedRow) -> RecordKind:
-        policy = self.book.policy_on(dt.date.fromisoformat(row.values["decided_on"]))
-        assert policy.catalogue is not None
-        return policy.catalogue.kinds[self.kind]
+        catalogue = self.book.policy_on(dt.date.fromisoformat(row.values["decided_on"])).catalogue
+        assert catalogue is not None
+        kind, units = catalogue.kinds[self.kind], frozenset(catalogue.units)
+        self._reject(row.line, row.values, kind, (problem,), units)
 
 
 def _case(

@@ -59,10 +59,12 @@ def test_the_published_fields_are_those_of_the_local_notice() -> None:
         name: {f.name for f in catalogue.kinds[name].fields if f.published}
         for name in ("licensing", "penalty")
     }
-    assert published["licensing"] >= {"document_number", "item", "category", "content", "party",
-                                      "party_name", "decided_on", "valid_until", "authority"}  # fmt: skip
-    assert published["penalty"] >= {"document_number", "title", "category", "grounds", "basis",
-                                    "party", "result", "decided_on", "authority"}  # fmt: skip
+    licensing = {"document_number", "item", "category", "content", "party", "party_name",
+                 "decided_on", "valid_until", "authority"}  # fmt: skip
+    penalty = {"document_number", "title", "category", "grounds", "basis", "party", "result",
+               "decided_on", "authority"}  # fmt: skip
+    assert published["licensing"] >= licensing
+    assert published["penalty"] >= penalty
 
 
 @pytest.mark.parametrize(
@@ -99,60 +101,134 @@ def test_a_pack_without_a_catalogue_loads_and_keeps_its_digest() -> None:
 @pytest.mark.parametrize(
     ("change", "where", "says"),
     [
-        (lambda d: d["catalogue"].pop("publication_deadline"), "catalogue.publication_deadline",
-         "missing"),
-        (lambda d: d["catalogue"].update(publication_deadline="7 wrkdays"),
-         "catalogue.publication_deadline", "unit"),
+        (
+            lambda d: d["catalogue"].pop("publication_deadline"),
+            "catalogue.publication_deadline",
+            "missing",
+        ),
+        (
+            lambda d: d["catalogue"].update(publication_deadline="7 wrkdays"),
+            "catalogue.publication_deadline",
+            "unit",
+        ),
         (lambda d: d["catalogue"].pop("basis"), "catalogue.basis", "missing"),
         (lambda d: d["catalogue"].update(colour="red"), "catalogue.colour", "unknown key"),
-        (lambda d: d["catalogue"]["units"].update(Bad={"label": {"zh": "x", "en": "x"}}),
-         "catalogue.units.Bad", "not a name"),
-        (lambda d: d["catalogue"]["units"]["bureau"].pop("label"), "catalogue.units.bureau.label",
-         "missing"),
-        (lambda d: d["catalogue"]["kinds"]["penalty"].pop("key"), "catalogue.kinds.penalty.key",
-         "missing"),
-        (lambda d: d["catalogue"]["kinds"]["penalty"].update(key="nothing"),
-         "catalogue.kinds.penalty.key", "not one of the kind's fields"),
-        (lambda d: field(d, "document_number").update(required=False),
-         "catalogue.kinds.penalty.key", "must be required"),
-        (lambda d: d["catalogue"]["kinds"]["penalty"].update(dual_publication="yes"),
-         "catalogue.kinds.penalty.dual_publication", "boolean"),
-        (lambda d: field(d, "title").update(type="money"),
-         "catalogue.kinds.penalty.fields[1].type", "not one of"),
-        (lambda d: field(d, "title").pop("published"),
-         "catalogue.kinds.penalty.fields[1].published", "missing"),
-        (lambda d: field(d, "title").update(values=["a"]),
-         "catalogue.kinds.penalty.fields[1].values", "only an enum"),
-        (lambda d: field(d, "category").update(values=[]),
-         "catalogue.kinds.penalty.fields[2].values", "at least one value"),
-        (lambda d: field(d, "document_number").pop("pattern"),
-         "catalogue.kinds.penalty.fields[0].pattern", "missing"),
-        (lambda d: field(d, "document_number").update(pattern="(["),
-         "catalogue.kinds.penalty.fields[0].pattern", "not a regular expression"),
-        (lambda d: field(d, "decided_on").update(pattern="x"),
-         "catalogue.kinds.penalty.fields[9].pattern", "only a document_number or text"),
-        (lambda d: field(d, "title").update(max_length=0),
-         "catalogue.kinds.penalty.fields[1].max_length", "at least 1"),
-        (lambda d: penalty_fields(d).append(dict(field(d, "title"))),
-         "catalogue.kinds.penalty.fields", "repeat"),
-        (lambda d: penalty_fields(d).append("title"), "catalogue.kinds.penalty.fields[13]",
-         "must be a table"),
-        (lambda d: d["catalogue"]["severity"].update(category_field="title"),
-         "catalogue.severity.category_field", "not an enum field"),
-        (lambda d: d["catalogue"]["severity"].update(amount_field="category"),
-         "catalogue.severity.amount_field", "not an amount field"),
-        (lambda d: d["catalogue"]["severity"].update(default="grave"),
-         "catalogue.severity.default", "not a severity"),
-        (lambda d: d["catalogue"]["severity"]["rules"][0].update(categories=["scolding"]),
-         "catalogue.severity.rules[0].categories[0]", "not declared"),
-        (lambda d: d["catalogue"]["severity"]["rules"][1].update(max_amount="-5"),
-         "catalogue.severity.rules[1].max_amount", "amount in yuan"),
-        (lambda d: d["catalogue"]["severity"]["rules"][1].update(min_amount="5000"),
-         "catalogue.severity.rules[1].max_amount", "above min_amount"),
-        (lambda d: d["catalogue"]["severity"]["rules"][1].update(id="warning"),
-         "catalogue.severity.rules", "repeat"),
-        (lambda d: d["catalogue"]["kinds"].pop("penalty"), "catalogue.severity",
-         "penalty kind"),
+        (
+            lambda d: d["catalogue"]["units"].update(Bad={"label": {"zh": "x", "en": "x"}}),
+            "catalogue.units.Bad",
+            "not a name",
+        ),
+        (
+            lambda d: d["catalogue"]["units"]["bureau"].pop("label"),
+            "catalogue.units.bureau.label",
+            "missing",
+        ),
+        (
+            lambda d: d["catalogue"]["kinds"]["penalty"].pop("key"),
+            "catalogue.kinds.penalty.key",
+            "missing",
+        ),
+        (
+            lambda d: d["catalogue"]["kinds"]["penalty"].update(key="nothing"),
+            "catalogue.kinds.penalty.key",
+            "not one of the kind's fields",
+        ),
+        (
+            lambda d: field(d, "document_number").update(required=False),
+            "catalogue.kinds.penalty.key",
+            "must be required",
+        ),
+        (
+            lambda d: d["catalogue"]["kinds"]["penalty"].update(dual_publication="yes"),
+            "catalogue.kinds.penalty.dual_publication",
+            "boolean",
+        ),
+        (
+            lambda d: field(d, "title").update(type="money"),
+            "catalogue.kinds.penalty.fields[1].type",
+            "not one of",
+        ),
+        (
+            lambda d: field(d, "title").pop("published"),
+            "catalogue.kinds.penalty.fields[1].published",
+            "missing",
+        ),
+        (
+            lambda d: field(d, "title").update(values=["a"]),
+            "catalogue.kinds.penalty.fields[1].values",
+            "only an enum",
+        ),
+        (
+            lambda d: field(d, "category").update(values=[]),
+            "catalogue.kinds.penalty.fields[2].values",
+            "at least one value",
+        ),
+        (
+            lambda d: field(d, "document_number").pop("pattern"),
+            "catalogue.kinds.penalty.fields[0].pattern",
+            "missing",
+        ),
+        (
+            lambda d: field(d, "document_number").update(pattern="(["),
+            "catalogue.kinds.penalty.fields[0].pattern",
+            "not a regular expression",
+        ),
+        (
+            lambda d: field(d, "decided_on").update(pattern="x"),
+            "catalogue.kinds.penalty.fields[9].pattern",
+            "only a document_number or text",
+        ),
+        (
+            lambda d: field(d, "title").update(max_length=0),
+            "catalogue.kinds.penalty.fields[1].max_length",
+            "at least 1",
+        ),
+        (
+            lambda d: penalty_fields(d).append(dict(field(d, "title"))),
+            "catalogue.kinds.penalty.fields",
+            "repeat",
+        ),
+        (
+            lambda d: penalty_fields(d).append("title"),
+            "catalogue.kinds.penalty.fields[13]",
+            "must be a table",
+        ),
+        (
+            lambda d: d["catalogue"]["severity"].update(category_field="title"),
+            "catalogue.severity.category_field",
+            "not an enum field",
+        ),
+        (
+            lambda d: d["catalogue"]["severity"].update(amount_field="category"),
+            "catalogue.severity.amount_field",
+            "not an amount field",
+        ),
+        (
+            lambda d: d["catalogue"]["severity"].update(default="grave"),
+            "catalogue.severity.default",
+            "not a severity",
+        ),
+        (
+            lambda d: d["catalogue"]["severity"]["rules"][0].update(categories=["scolding"]),
+            "catalogue.severity.rules[0].categories[0]",
+            "not declared",
+        ),
+        (
+            lambda d: d["catalogue"]["severity"]["rules"][1].update(max_amount="-5"),
+            "catalogue.severity.rules[1].max_amount",
+            "amount in yuan",
+        ),
+        (
+            lambda d: d["catalogue"]["severity"]["rules"][1].update(min_amount="5000"),
+            "catalogue.severity.rules[1].max_amount",
+            "above min_amount",
+        ),
+        (
+            lambda d: d["catalogue"]["severity"]["rules"][1].update(id="warning"),
+            "catalogue.severity.rules",
+            "repeat",
+        ),
+        (lambda d: d["catalogue"]["kinds"].pop("penalty"), "catalogue.severity", "penalty kind"),
     ],
 )
 def test_every_catalogue_mistake_is_named_where_it_is(change: Any, where: str, says: str) -> None:

@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from _decisions import (
-    LICENCE_COLUMNS,
     PENALTY_COLUMNS,
     PERSON,
     licence,
@@ -18,6 +16,7 @@ from _decisions import (
     write_csv,
     write_jsonl,
 )
+
 from creditflow.book.book import CreditBook
 from creditflow.disclosure import IngestReport, RejectedRow, ingest, read_rejected
 from creditflow.errors import InvalidInput
@@ -48,7 +47,9 @@ def test_penalties_become_records_of_the_packs_severity(book: CreditBook, tmp_pa
     ]
     report = ingest(book, penalties(tmp_path, rows), kind="penalty", on=ON)
     assert (report.rows, report.entered, report.already, report.rejected) == (4, 4, 0, ())
-    cases = sorted(book.cases(machine="record"), key=lambda c: c.data["decision"]["document_number"])
+    cases = sorted(
+        book.cases(machine="record"), key=lambda c: c.data["decision"]["document_number"]
+    )
     assert [c.kind for c in cases] == ["general", "minor", "serious", "serious"]
     first = cases[0]
     assert first.data["decided_on"] == "2026-09-28" and first.opened_on == dt.date(2026, 9, 28)
@@ -195,7 +196,7 @@ def test_with_chunks_a_failure_leaves_whole_chunks_and_a_rerun_completes(tmp_pat
             return real(*args, **kwargs)
 
         book.open_case = failing  # type: ignore[method-assign]
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match="disk full"):
             ingest(book, path, kind="penalty", on=ON, chunk=3)
         assert len(list(book.cases())) == 3
         book.open_case = real  # type: ignore[method-assign]
@@ -215,7 +216,9 @@ def test_rejected_rows_round_trip_through_json_lines_with_persons_masked(
     assert isinstance(report, IngestReport) and isinstance(report.rejected[0], RejectedRow)
 
 
-def test_only_licensing_and_penalty_decisions_are_ingested(book: CreditBook, tmp_path: Path) -> None:
+def test_only_licensing_and_penalty_decisions_are_ingested(
+    book: CreditBook, tmp_path: Path
+) -> None:
     with pytest.raises(InvalidInput, match="only licensing, penalty"):
         ingest(book, penalties(tmp_path, [penalty(1)]), kind="repair")
     with pytest.raises(InvalidInput, match="cannot tell the format"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _decisions import FIRM, PERSON, licence, penalty
 
 import creditflow
-from _decisions import FIRM, PERSON, licence, penalty
 from creditflow.disclosure import check_row
 from creditflow.policy.catalogue import Catalogue
 
@@ -65,8 +65,12 @@ def test_an_optional_field_may_be_left_out_and_a_person_may_be_the_party() -> No
         ("penalty", {"published_on": "2026-09-27"}, "published_on", "order"),
         ("penalty", {"published_on": "soon"}, "published_on", "type.date"),
         ("licensing", {"valid_until": "2026-09-01", "valid_from": ""}, "valid_until", "order"),
-        ("licensing", {"valid_until": "2027-01-01", "valid_from": "2027-02-01"}, "valid_until",
-         "order"),
+        (
+            "licensing",
+            {"valid_until": "2027-01-01", "valid_from": "2027-02-01"},
+            "valid_until",
+            "order",
+        ),
         ("licensing", {"category": "special"}, "category", "type.enum"),
         ("licensing", {"item": ""}, "item", "required"),
     ],

@@ -11,7 +11,7 @@ from typing import Any
 
 from creditflow.cli.common import EXIT_OK, EXIT_PROBLEMS, positive_int
 
-__all__ = ["add_parser", "run_feed", "run_ingest", "run_rates"]
+__all__ = ["add_parser", "run_assess", "run_feed", "run_ingest", "run_rates"]
 
 INGEST_HELP = "check licensing or penalty decisions against the catalogue and enter them"
 INGEST_DESCRIPTION = """\
@@ -38,6 +38,15 @@ reporting unit, each as numerator/denominator with the rows that fail it: --popu
 the region's subjects (subject_id, optional unit), --rejected the rows refused at ingest.
 Timeliness is judged on --on (default: the period's last day). The book is opened read-only.
 Exit 0 when every rate with a denominator is 100 %, 1 otherwise.
+"""
+
+ASSESS_HELP = "self-assessment by the pack's indicator table (信用交通市), md or html"
+ASSESS_DESCRIPTION = """\
+Score the computable items of the assessment table of --policy (a pack with [assessment], such
+as ziyang-transport) for --period from the book, the rates (--population, --rejected), the log
+of credit checks (--checks, JSON lines with purpose, domain, on) and dated evidence (--evidence,
+JSON lines with item, on, evidence, officer); list the attested items with their evidence. The
+book is opened read-only. See docs/disclosure.md.
 """
 
 
@@ -71,6 +80,17 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     rates.add_argument("--format", choices=("md", "html", "json"), default="md")
     _output(rates)
     rates.set_defaults(handler=run_rates)
+    assess = commands.add_parser("assess", help=ASSESS_HELP, description=ASSESS_DESCRIPTION,
+                                 parents=parents)  # fmt: skip
+    _book(assess)
+    assess.add_argument("--period", required=True, metavar="PERIOD")
+    assess.add_argument("--population", required=True, metavar="FILE")
+    assess.add_argument("--rejected", action="append", default=[], metavar="FILE")
+    assess.add_argument("--evidence", metavar="FILE", help="dated evidence (JSON lines)")
+    assess.add_argument("--checks", metavar="FILE", help="the credit checks made (JSON lines)")
+    assess.add_argument("--format", choices=("md", "html"), default="md")
+    _output(assess)
+    assess.set_defaults(handler=run_assess)
 
 
 def _book(parser: argparse.ArgumentParser) -> None:
@@ -149,3 +169,25 @@ def run_rates(args: argparse.Namespace) -> int:
     _write(args, text)
     short = any(r.value is not None and r.value < 1 for u in report.units for r in u.rates.values())
     return EXIT_PROBLEMS if short else EXIT_OK
+
+
+def run_assess(args: argparse.Namespace) -> int:
+    """Print the self-assessment report."""
+    from creditflow.book.book import CreditBook
+    from creditflow.disclosure import read_population_units, read_rejected
+    from creditflow.disclosure.assessment import assess, read_credit_checks, read_evidence
+    from creditflow.disclosure.periods import ReportingPeriod
+    from creditflow.docs.disclosure_pages import assessment_page, render
+    from creditflow.rules.loading import load_policy
+
+    period = ReportingPeriod.parse(args.period)
+    policy = load_policy(getattr(args, "policy", None), on=getattr(args, "on", None) or period.end)
+    population = read_population_units(args.population)
+    rejected = [row for file in args.rejected for row in read_rejected(file)]
+    evidence = read_evidence(args.evidence) if args.evidence else []
+    checks = read_credit_checks(args.checks) if args.checks else []
+    with CreditBook.open(args.book, read_only=True) as book:  # the book's own pack by date
+        report = assess(book, policy, period, population=population, rejected=rejected,
+                        evidence=evidence, checks=checks)  # fmt: skip
+    _write(args, render(assessment_page(report, args.lang), args.format, args.lang))
+    return EXIT_OK

@@ -12,13 +12,22 @@ from html import escape as html_escape
 
 from creditflow.core.labels import Label, Language
 from creditflow.core.privacy import mask_resident_ids
+from creditflow.disclosure.assessment import AssessmentReport, ItemResult
 from creditflow.disclosure.feed import Feed
 from creditflow.disclosure.rates import RATE_NAMES, Rate, RatesReport
 from creditflow.docs.document import Block, Heading, Page, Paragraph, Table
 from creditflow.docs.html import page_html
 from creditflow.docs.markdown import page_markdown
 
-__all__ = ["FAILING_SHOWN", "feed_page", "rates_html", "rates_markdown", "rates_page", "render"]
+__all__ = [
+    "FAILING_SHOWN",
+    "assessment_page",
+    "feed_page",
+    "rates_html",
+    "rates_markdown",
+    "rates_page",
+    "render",
+]
 
 FAILING_SHOWN = 200
 """Failing rows listed per unit and rate in a rates page (the JSON output lists them all)."""
@@ -61,6 +70,24 @@ _TEXT: dict[str, Label] = {
         "subjects; compliance = rows passing the catalogue / rows submitted; completeness = "
         "required fields present / required fields; timeliness = disclosed in time / due.",
     ),
+    "assess.intro": Label(
+        "自评期{period}（{start}至{end}），依据{pack}；账本锚点：{anchor}。可计算项得分{score}/{max}；"
+        "证明类项目共{attested}分，由评估组依所列证明材料评分。",
+        "Period {period} ({start} to {end}), by {pack}; book anchor: {anchor}. Computed items: "
+        "{score} of {max} points; attested items ({attested} points) are scored by the "
+        "assessors from the evidence listed.",
+    ),
+    "assess.computed": Label("可计算项目", "Computed items"),
+    "assess.attested": Label("证明类项目", "Attested items"),
+    "group": Label("指标", "Group"),
+    "item": Label("评测内容及标准", "Item and target"),
+    "responsible": Label("责任单位", "Responsible units"),
+    "measure": Label("计算方式", "Measured by"),
+    "found": Label("实际", "Found"),
+    "score": Label("得分/分值", "Score / points"),
+    "points": Label("分值", "Points"),
+    "evidence": Label("证明材料", "Evidence"),
+    "no_evidence": Label("尚无证明材料", "No evidence yet"),
 }
 
 
@@ -179,3 +206,51 @@ def _chart(report: RatesReport, lang: Language) -> str:
 def render(page: Page, form: str, lang: Language) -> str:
     """``page`` as ``md`` or ``html``."""
     return page_markdown(page) if form == "md" else page_html(page, lang=lang)
+
+
+def _points(value: object) -> str:
+    from fractions import Fraction
+
+    if isinstance(value, Fraction) and value.denominator != 1:
+        return f"{float(value):.2f}".rstrip("0")
+    return str(value)
+
+
+def _evidence(result: ItemResult, lang: Language) -> str:
+    if not result.evidence:
+        return _t("no_evidence", lang)
+    return "; ".join(f"{e.on.isoformat()} {e.officer}: {e.text}" for e in result.evidence)
+
+
+def assessment_page(report: AssessmentReport, lang: Language) -> Page:
+    """The self-assessment report: the computed items with their scores, then the attested
+    items with their evidence."""
+    p = report.period
+    title = f"{report.title.get(lang)} ({p.label})"
+    intro = _t("assess.intro", lang, period=p.label, start=p.start.isoformat(),
+               end=p.end.isoformat(), pack=report.policy_key, anchor=report.anchor,
+               score=_points(report.score), max=report.computable_points,
+               attested=report.attested_points)  # fmt: skip
+    computed = tuple(
+        (r.item.group.get(lang), r.item.item.get(lang), r.item.responsible.get(lang),
+         r.item.measure, r.found, f"{_points(r.score)}/{r.item.points.value}")
+        for r in report.results if r.item.computed
+    )  # fmt: skip
+    attested = tuple(
+        (r.item.group.get(lang), r.item.item.get(lang), r.item.responsible.get(lang),
+         str(r.item.points.value), _evidence(r, lang))
+        for r in report.results if not r.item.computed
+    )  # fmt: skip
+    keys = ("group", "item", "responsible", "measure", "found", "score")
+    blocks: list[Block] = [
+        Heading(1, title),
+        Paragraph(intro),
+        Heading(2, _t("assess.computed", lang)),
+        Table(tuple(_t(k, lang) for k in keys), computed),
+        Heading(2, _t("assess.attested", lang)),
+        Table(
+            tuple(_t(k, lang) for k in ("group", "item", "responsible", "points", "evidence")),
+            attested,
+        ),
+    ]
+    return Page("assessment", title, tuple(blocks))

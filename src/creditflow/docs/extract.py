@@ -11,6 +11,7 @@ from creditflow.core.grades import Grade
 from creditflow.core.labels import Label
 from creditflow.docs.labels import term
 from creditflow.docs.model import (
+    AssessmentItemEntry,
     CatalogueEntry,
     CatalogueKindEntry,
     Cited,
@@ -89,6 +90,16 @@ def extract_handbook(policy: Policy) -> Handbook:
         evaluation=() if policy.evaluation is None else _settings(policy.evaluation),
         purposes=tuple(_purpose(policy, p) for p in policy.purposes.values()),
         catalogue=_catalogue(policy),
+        assessment=_assessment(policy),
+    )
+
+
+def _assessment(policy: Policy) -> tuple[AssessmentItemEntry, ...]:
+    if policy.assessment is None:
+        return ()
+    return tuple(
+        AssessmentItemEntry(i.item_id, i.item, i.responsible, i.measure, _provision(i.points))
+        for i in policy.assessment.items
     )
 
 

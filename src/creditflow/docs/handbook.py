@@ -54,6 +54,7 @@ def _rules_page(h: Handbook, lang: Language) -> Page:
         _evaluation,
         _purposes,
         _catalogue,
+        _assessment,
     )
     for section in sections:
         blocks += section(h, lang)
@@ -298,6 +299,35 @@ def _catalogue(h: Handbook, lang: Language) -> list[Block]:
         header = _header(("rule", "catalogue.categories", "catalogue.amount", "severity"), lang)
         blocks.append(Table(header, severities))
     return [*blocks, *notes.blocks()]
+
+
+def _assessment(h: Handbook, lang: Language) -> list[Block]:
+    """The assessment table (评价指标): every item with its points and how it is measured."""
+    if not h.assessment:
+        return []
+    notes = Notes(lang)
+    rows = tuple(
+        (
+            a.item_id,
+            a.item.get(lang),
+            a.responsible.get(lang),
+            a.measure,
+            notes.cite(str(a.points.value), a.points),
+        )
+        for a in h.assessment
+    )
+    keys = (
+        "rule",
+        "assessment.item",
+        "assessment.responsible",
+        "assessment.measure",
+        "assessment.points",
+    )
+    return [
+        Heading(2, text("assessment", lang)),
+        Table(_header(keys, lang), rows),
+        *notes.blocks(),
+    ]
 
 
 def _amounts(bounds: tuple[str | None, str | None]) -> str:

@@ -128,6 +128,11 @@ TEXT: dict[str, Label] = {
     "catalogue.published": Label("公示项", "Published fields"),
     "catalogue.categories": Label("处罚类别", "Penalty categories"),
     "catalogue.amount": Label("罚款金额（元）", "Fine (yuan)"),
+    "assessment": Label("评价指标", "Assessment indicators"),
+    "assessment.item": Label("评测内容及标准", "Item and target"),
+    "assessment.responsible": Label("责任单位", "Responsible units"),
+    "assessment.measure": Label("计算方式", "Measured by"),
+    "assessment.points": Label("分值", "Points"),
     "default_grade": Label("新设主体默认等级（无不良记录）", "Default grade (no bad record)"),
     "default_grade_with_record": Label(
         "新设主体默认等级（有不良记录）", "Default grade (with a bad record)"

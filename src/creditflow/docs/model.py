@@ -257,6 +257,18 @@ class CatalogueEntry:
 
 
 @attrs.frozen
+class AssessmentItemEntry:
+    """An indicator of the assessment table: what it asks, who answers for it, how it is
+    measured, and its points, cited."""
+
+    item_id: str
+    item: Label
+    responsible: Label
+    measure: str
+    points: Cited[int]
+
+
+@attrs.frozen
 class Handbook:
     """Everything the handbook of one policy version shows."""
 
@@ -281,3 +293,4 @@ class Handbook:
     purposes: tuple[PurposeEntry, ...] = ()
     flags: tuple[FlagEntry, ...] = ()
     catalogue: CatalogueEntry | None = None
+    assessment: tuple[AssessmentItemEntry, ...] = ()

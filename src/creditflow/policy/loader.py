@@ -16,6 +16,7 @@ from creditflow.core.grades import Grade, GradeScale, score_text, to_fraction
 from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
 from creditflow.errors import InvalidInput, PolicyError, PolicyProblem
+from creditflow.policy.assessment import read_assessment
 from creditflow.policy.catalogue import read_catalogue
 from creditflow.policy.conditions import FieldSpec, check_condition
 from creditflow.policy.duties import read_permissions, read_roles, read_separations
@@ -84,6 +85,7 @@ _TOP = (
     "evaluation",
     "transition",
     "catalogue",
+    "assessment",
 )
 _T = TypeVar("_T")
 
@@ -170,6 +172,15 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     evaluation = read_evaluation(r, data, domains)
     transition = read_transition(r, data)
     catalogue = read_catalogue(r, data)
+    assessment = read_assessment(
+        r,
+        data,
+        {
+            "domains": _declared(data, "domains"),
+            "purposes": _declared(data, "purposes"),
+            "lists": _declared(data, "lists"),
+        },
+    )
     title = r.label(pack, "pack", "title") if "title" in pack else None
     if r.problems:
         raise PolicyError(source, r.problems)
@@ -198,6 +209,7 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
         "evaluation": evaluation,
         "transition": transition,
         "catalogue": catalogue,
+        "assessment": assessment,
     }
     return Policy(**values, origin=source)
 

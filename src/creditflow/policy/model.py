@@ -53,6 +53,7 @@ __all__ = [
 T = TypeVar("T")
 
 if TYPE_CHECKING:
+    from creditflow.policy.assessment import Assessment
     from creditflow.policy.catalogue import Catalogue
 
 
@@ -402,6 +403,8 @@ class Policy:
     transition: TransitionSettings | None = None
     catalogue: Catalogue | None = None
     """The credit information catalogue (信用信息目录), see :mod:`creditflow.policy.catalogue`."""
+    assessment: Assessment | None = None
+    """The assessment table (评价指标), see :mod:`creditflow.policy.assessment`."""
     origin: str = attrs.field(default="<memory>")
     _digest: str = attrs.field(init=False, repr=False)
     _hash: int = attrs.field(init=False, repr=False)  # policies key many caches

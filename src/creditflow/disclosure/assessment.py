@@ -27,6 +27,7 @@ from fractions import Fraction
 import attrs
 
 from creditflow._repr import shown
+from creditflow._validation import ensure_instance, ensure_iterable
 from creditflow.book.book import CreditBook
 from creditflow.core.labels import Label
 from creditflow.errors import InvalidInput, InvalidRow
@@ -118,11 +119,19 @@ def assess(
     checks: Iterable[CreditCheckEntry] = (),
 ) -> AssessmentReport:
     """Score ``policy``'s assessment table for ``period`` (see the module docstring)."""
+    ensure_instance(book, CreditBook, "book")
+    ensure_instance(policy, Policy, "policy")
+    evidence = [
+        ensure_instance(e, Evidence, "evidence") for e in ensure_iterable(evidence, "evidence")
+    ]
+    checks = [
+        ensure_instance(c, CreditCheckEntry, "check") for c in ensure_iterable(checks, "checks")
+    ]
     table = policy.assessment
     if table is None:
         raise InvalidInput(f"{policy.key} has no [assessment] table; use a pack that has one "
                            "(ziyang-transport)")  # fmt: skip
-    if isinstance(period, str):
+    if not isinstance(period, ReportingPeriod):
         period = ReportingPeriod.parse(period)
     known = {item.item_id for item in table.items}
     given = [e for e in evidence if e.on in period]

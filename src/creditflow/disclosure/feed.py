@@ -23,6 +23,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from creditflow._validation import ensure_date, ensure_instance
 from creditflow.book.book import CreditBook
 from creditflow.core.identifiers import is_valid_uscc
 from creditflow.core.labels import Label
@@ -78,6 +79,8 @@ class Feed:
 def dual_publication_feed(book: CreditBook, *, on: dt.date) -> Feed:
     """The 双公示 feed of ``book`` on ``on`` (see the module docstring), licences first, each
     kind in order of decision date and case id."""
+    ensure_instance(book, CreditBook, "book")
+    on = ensure_date(on, "on")
     anchor = str(book.anchor())
     entries: list[FeedEntry] = []
     for machine in ("licence", "record"):

@@ -30,6 +30,7 @@ from typing import Any, Literal
 import attrs
 
 from creditflow._repr import shown
+from creditflow._validation import ensure_date, ensure_instance
 from creditflow.book.book import CreditBook
 from creditflow.core.privacy import mask_resident_ids
 from creditflow.core.severity import Severity
@@ -129,6 +130,8 @@ def read_rows(
     Parquet the row number). A file that cannot be read raises
     :class:`~creditflow.errors.InvalidInput` naming it and the line."""
     name = _name(source)
+    if format is not None and format not in ("csv", "jsonl", "parquet"):
+        raise InvalidInput(f"format {shown(format)}: one of csv, jsonl, parquet")
     kind = format or _SUFFIXES.get(Path(name).suffix.lower())
     if kind == "csv":
         return _csv_rows(source, name)
@@ -201,8 +204,13 @@ def ingest(
     """Check every row of ``source`` (decisions of record ``kind``: ``licensing`` or
     ``penalty``) and enter the valid ones into ``book`` (see the module docstring). ``on`` is
     the ingest date (default today): a row whose date cannot be read is counted on it."""
-    if kind not in INGESTED_KINDS:
+    ensure_instance(book, CreditBook, "book")
+    ensure_instance(actor, Actor, "actor")
+    on = None if on is None else ensure_date(on, "on")
+    if not isinstance(kind, str) or kind not in INGESTED_KINDS:
         raise InvalidInput(f"kind {shown(kind)}: only {', '.join(INGESTED_KINDS)} are ingested")
+    if format is not None and format not in ("csv", "jsonl", "parquet"):
+        raise InvalidInput(f"format {shown(format)}: one of csv, jsonl, parquet")
     if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1):
         raise InvalidInput(f"chunk must be a whole number >= 1 or None, got {shown(chunk)}")
     name = _name(source)
@@ -382,11 +390,19 @@ def _case(
 
 def penalty_severity(catalogue: Catalogue, values: Mapping[str, str]) -> Severity:
     """The severity of a checked penalty row by the catalogue's rules (general without any)."""
+    ensure_instance(catalogue, Catalogue, "catalogue")
+    if not isinstance(values, Mapping):
+        raise InvalidInput(f"values must be a mapping, got {shown(values)}")
     rules = catalogue.severity
     if rules is None:
         return Severity.GENERAL
-    amount = Decimal(values.get(rules.amount_field) or "0")
-    return rules.severity(values.get(rules.category_field, ""), amount)[0]
+    try:
+        amount = Decimal(str(values.get(rules.amount_field) or "0"))
+    except ArithmeticError:
+        raise InvalidInput(f"amount {shown(values.get(rules.amount_field))} is no amount") from None
+    if not amount.is_finite():
+        raise InvalidInput(f"amount {shown(values.get(rules.amount_field))} is no amount")
+    return rules.severity(str(values.get(rules.category_field, "")), amount)[0]
 
 
 def _date(value: object) -> dt.date | None:

@@ -29,6 +29,7 @@ from typing import Literal
 import attrs
 
 from creditflow._repr import shown
+from creditflow._validation import ensure_date, ensure_instance, ensure_iterable, ensure_str
 from creditflow.book.book import CreditBook
 from creditflow.core.identifiers import subject_id as checked_subject_id
 from creditflow.core.privacy import public_id
@@ -109,7 +110,7 @@ class RatesReport:
     units: tuple[UnitRates, ...]
 
     def unit(self, name: str) -> UnitRates:
-        """The rates of unit ``name`` (``""`` for the region)."""
+        """The rates of unit ``name`` (``""`` for the region); ``InvalidInput`` if none."""
         for rates in self.units:
             if rates.unit == name:
                 return rates
@@ -216,9 +217,13 @@ def compute_rates(
     """The rates of ``period`` per reporting unit (see the module docstring). ``population``
     maps each subject of the region to its unit (``""`` when none); ``rejected`` are the rows
     refused at ingest; ``on`` (default: the period's end) is the date timeliness is judged on."""
-    if isinstance(period, str):
+    ensure_instance(book, CreditBook, "book")
+    population = _population(population)
+    if not isinstance(period, ReportingPeriod):
         period = ReportingPeriod.parse(period)
-    on = on or period.end
+    on = period.end if on is None else ensure_date(on, "on")
+    rejected = [ensure_instance(r, RejectedRow, "rejected row")
+                for r in ensure_iterable(rejected, "rejected")]  # fmt: skip
     anchor = str(book.anchor())
     covered: set[str] = set()
     decisions: list[_Decision] = []
@@ -240,6 +245,15 @@ def compute_rates(
                         [r for r in refused if r.unit == unit], on)
         )  # fmt: skip
     return RatesReport(period, on, anchor, tuple(report))
+
+
+def _population(population: object) -> dict[str, str]:
+    if not isinstance(population, Mapping):
+        raise InvalidInput(f"population must map subject ids to units, got {shown(population)}")
+    for subject, unit in population.items():
+        ensure_str(subject, "population subject")
+        ensure_instance(unit, str, "population unit")
+    return dict(population)
 
 
 def _decision(

@@ -16,8 +16,10 @@ from decimal import Decimal, InvalidOperation
 import attrs
 
 from creditflow._repr import shown
+from creditflow._validation import ensure_instance, ensure_int, ensure_iterable, ensure_str
 from creditflow.core.identifiers import is_valid_resident_id, is_valid_uscc
 from creditflow.core.privacy import mask_resident_ids
+from creditflow.errors import InvalidInput
 from creditflow.policy.catalogue import CatalogueField, RecordKind
 
 __all__ = ["INGEST_COLUMNS", "CheckedRow", "RowProblem", "check_row"]
@@ -64,6 +66,12 @@ def check_row(
     domains: frozenset[str],
 ) -> tuple[CheckedRow | None, tuple[RowProblem, ...]]:
     """The checked row, or None and every problem of ``row`` (see the module docstring)."""
+    ensure_instance(kind, RecordKind, "kind")
+    if not isinstance(row, Mapping):
+        raise InvalidInput(f"row must be a mapping of field names to values, got {shown(row)}")
+    ensure_str(source, "source")
+    ensure_int(line, "line")
+    units, domains = _names(units, "units"), _names(domains, "domains")
     problems: list[RowProblem] = []
 
     def problem(field: str, rule: str, message: str) -> None:
@@ -71,7 +79,7 @@ def check_row(
 
     known = {f.name for f in kind.fields} | set(INGEST_COLUMNS)
     for name in row:
-        if name not in known:
+        if not isinstance(name, str) or name not in known:
             problem(str(name), "unknown_field", f"not a field of {kind.name}")
     values: dict[str, str] = {}
     for field in kind.fields:
@@ -94,14 +102,23 @@ def check_row(
     return CheckedRow(line, values, published), ()
 
 
+def _names(value: object, name: str) -> frozenset[str]:
+    names = list(ensure_iterable(value, name))
+    for item in names:
+        ensure_str(item, name)
+    return frozenset(str(item) for item in names)
+
+
 def _text(value: object) -> str | None:
     """A field's value as stripped text ('' when empty or absent); None if it is no scalar."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, int):
         return str(value)
+    if isinstance(value, float | Decimal):
+        return str(value) if value == value and abs(value) != float("inf") else None
     return value.strip() if isinstance(value, str) else None
 
 

@@ -63,6 +63,8 @@ class DemoReport:
     grades_after: dict[str, int]
     invariants: tuple[Invariant, ...]
     seconds: float = 0.0
+    sections: tuple[str, ...] = ()
+    """More sections of text, printed before the anchor (collection and disclosure)."""
 
     @property
     def anchor(self) -> str:
@@ -99,6 +101,7 @@ class DemoReport:
         lines += [f"  {name:<40} {n:>7}" for name, n in sorted(self.tally.items())]
         lines += ["", "Invariants:"]
         lines += [f"  [{'ok' if i.ok else 'FAILED'}] {i.name}: {i.detail}" for i in self.invariants]
+        lines += list(self.sections)
         lines += [
             "",
             f"Book anchor (账本锚点): {self.anchor}",

@@ -242,8 +242,9 @@ def test_the_report_shows_the_rates_the_overdue_publications_and_the_assessment(
     assert "Self-assessment (信用交通市自评, ziyang-transport):" in section
     assert section.index("Self-assessment") < text.index("Book anchor")
     folder = out / "disclosure"
-    for name in ("rates-2026.zh.html", "rates-2026.en.md", "assessment-2026.zh.md",
-                 "assessment-2026.en.html", "dual-publication.jsonl", "rejected.jsonl"):  # fmt: skip
+    names = ("rates-2026.zh.html", "rates-2026.en.md", "assessment-2026.zh.md",
+             "assessment-2026.en.html", "dual-publication.jsonl", "rejected.jsonl")  # fmt: skip
+    for name in names:
         assert (folder / name).is_file(), name
     assert report.anchor in (folder / "rates-2026.zh.md").read_text("utf-8")
     with CreditBook.open(db, read_only=True) as book:

@@ -8,7 +8,8 @@ import pytest
 
 from _people import ME, OFFICER, OFFICIAL, OTHER, REVIEWER, SUBJECT, D, published_listing
 from creditflow.book.book import CreditBook
-from creditflow.book.status import derive_status
+from creditflow.book.rows import ClosedRows
+from creditflow.book.status import BEARING_MACHINES, BEARING_STATES, derive_status
 from creditflow.core import Subject
 from creditflow.errors import InvalidIdentifier
 
@@ -56,7 +57,8 @@ def test_the_status_equals_the_status_of_every_case(book: CreditBook) -> None:
         assert book.status(SUBJECT, on=on) == derive_status(
             policy, SUBJECT, everything, on, book._add
         )
-    bearing = {r.case_id for r in book._store.cases(subject_id=SUBJECT, bearing_on=D(2026, 8, 4))}
+    open_or = ClosedRows(D(2026, 8, 4), BEARING_MACHINES, BEARING_STATES)
+    bearing = {r.case_id for r in book._store.cases(subject_id=SUBJECT, open_or=open_or)}
     # not the fulfilled commitment-1 nor the withdrawn commitment-3, nor the objection
     # dismissed by then; the repair rejected after that date, and the revoked one, do
     assert bearing == {"commitment-5", "commitment-6", "commitment-6.record", listing,

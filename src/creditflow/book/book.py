@@ -25,8 +25,8 @@ from creditflow._validation import (
 from creditflow.book._chain import system_clock
 from creditflow.book.anchors import Anchor, anchor_map
 from creditflow.book.encoding import canonical_json
-from creditflow.book.rows import PACK_KEY, CaseRow, NewEvent, StoredEvent
-from creditflow.book.status import CreditStatus, derive_status
+from creditflow.book.rows import PACK_KEY, CaseRow, ClosedRows, NewEvent, StoredEvent
+from creditflow.book.status import BEARING_MACHINES, BEARING_STATES, CreditStatus, derive_status
 from creditflow.book.store import ChainReport, EventStore
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
@@ -349,7 +349,7 @@ class CreditBook:
         on = ensure_date(on, "on")
         subject_id = _subject_id(subject_id)
         policy = self.policy_on(on)
-        rows = self._store.cases(subject_id=subject_id, bearing_on=on)
+        rows = self._store.cases(subject_id=subject_id, open_or=_bearing_on(on))
         cases = [_case_of(row) for row in rows]
         return derive_status(policy, subject_id, cases, on, self._add, self._policy_at)
 
@@ -785,3 +785,9 @@ def _check_policy(policy: Policy) -> None:
     report = analyse_policy(policy)
     if not report.ok:
         raise PolicyAnalysisError(policy.origin, report)
+
+
+def _bearing_on(on: dt.date) -> ClosedRows:
+    """The closed cases that can still bear on a status on ``on``: closed after it, records,
+    listings, breached commitments and revoked repairs."""
+    return ClosedRows(after=on, machines=BEARING_MACHINES, states=BEARING_STATES)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Self
 
@@ -27,8 +27,8 @@ from creditflow.book._chain import (
     verify,
 )
 from creditflow.book._records import CaseRecord, EventRecord, decode_case, decode_event
-from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
-from creditflow.book.store import BEARING_MACHINES, BEARING_STATES, ChainReport
+from creditflow.book.rows import GENESIS, CaseRow, ClosedRows, NewEvent, StoredEvent
+from creditflow.book.store import ChainReport
 from creditflow.errors import InvalidInput
 
 __all__ = ["MemoryStore"]
@@ -90,19 +90,19 @@ class MemoryStore:
         subject_id: str | None = None,
         machine: str | None = None,
         open_only: bool = False,
-        bearing_on: dt.date | None = None,
+        open_or: ClosedRows | None = None,
     ) -> Iterator[CaseRow]:
         """Case projections matching every filter given, in case id order; see
-        :meth:`creditflow.book.store.EventStore.cases` for ``bearing_on``."""
+        :meth:`creditflow.book.store.EventStore.cases` for ``open_or``."""
         check_case_filters(subject_id, machine, open_only)
         self._check_open()
-        after = bearing_on.isoformat() if bearing_on is not None else None
+        keeps = _keeper(open_or)
         for _, record in sorted(self._cases.items()):
             if (
                 (subject_id is None or record[3] == subject_id)
                 and (machine is None or record[1] == machine)
                 and not (open_only and record[6])
-                and not (after is not None and not _bears(record, after))
+                and keeps(record)
             ):
                 yield decode_case(record)
 
@@ -194,12 +194,11 @@ class MemoryStore:
             self._by_key[record[7]] = record
 
 
-def _bears(record: CaseRecord, on: str) -> bool:
-    """True if a case record can bear on a status on ``on`` (an ISO date; see
-    ``EventStore.cases``)."""
-    return (
-        not record[6]
-        or record[7] > on
-        or record[1] in BEARING_MACHINES
-        or record[4] in BEARING_STATES
+def _keeper(open_or: ClosedRows | None) -> Callable[[CaseRecord], bool]:
+    """The row test of an ``open_or`` filter (everything passes without one)."""
+    if open_or is None:
+        return lambda record: True
+    after, machines, states = open_or.after.isoformat(), open_or.machines, open_or.states
+    return lambda record: (
+        not record[6] or record[7] > after or record[1] in machines or record[4] in states
     )

@@ -19,6 +19,7 @@ __all__ = [
     "GENESIS",
     "PACK_KEY",
     "CaseRow",
+    "ClosedRows",
     "NewEvent",
     "StoredEvent",
     "canonical_json",
@@ -28,6 +29,20 @@ __all__ = [
 PACK_KEY = "_pack"
 """The key of an event's data that names the pack that governed it, as
 ``name@version#`` and its content digest (64 hex digits)."""
+
+
+@attrs.frozen
+class ClosedRows:
+    """Which closed case rows a query keeps besides the open ones: those whose last event is
+    after ``after``, those of a machine in ``machines`` and those in a state in ``states``.
+
+    A store evaluates it on the row's columns (``closed``, ``last_on``, ``machine``,
+    ``state``) and decodes nothing else; what the names mean is the caller's business.
+    """
+
+    after: dt.date
+    machines: frozenset[str] = frozenset()
+    states: frozenset[str] = frozenset()
 
 
 @masked_repr

@@ -39,8 +39,8 @@ from creditflow.book._chain import (
     verify,
 )
 from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, decode_case, decode_event
-from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
-from creditflow.book.store import BEARING_MACHINES, BEARING_STATES, ChainReport
+from creditflow.book.rows import GENESIS, CaseRow, ClosedRows, NewEvent, StoredEvent
+from creditflow.book.store import ChainReport
 from creditflow.errors import BookCorrupt, BookUnavailable, Conflict, InvalidInput
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
@@ -238,12 +238,12 @@ class SqliteStore:
         subject_id: str | None = None,
         machine: str | None = None,
         open_only: bool = False,
-        bearing_on: dt.date | None = None,
+        open_or: ClosedRows | None = None,
     ) -> Iterator[CaseRow]:
         """Case projections matching every filter given, in case id order; see
-        :meth:`creditflow.book.store.EventStore.cases` for ``bearing_on``."""
+        :meth:`creditflow.book.store.EventStore.cases` for ``open_or``."""
         check_case_filters(subject_id, machine, open_only)
-        where, params = _case_filter(subject_id, machine, open_only, bearing_on)
+        where, params = _case_filter(subject_id, machine, open_only, open_or)
         sql = f"SELECT {_CASE_FIELDS} FROM cases WHERE {where} ORDER BY case_id LIMIT ?"
         return map(decode_case, self._pages(sql, params, ""))
 
@@ -529,7 +529,7 @@ def _case_filter(
     subject_id: str | None,
     machine: str | None,
     open_only: bool,
-    bearing_on: dt.date | None = None,
+    open_or: ClosedRows | None = None,
 ) -> tuple[str, tuple[Any, ...]]:
     """The WHERE clause (ending in the paging condition) and parameters of a case query.
 
@@ -546,13 +546,13 @@ def _case_filter(
         params.append(machine)
     if open_only:
         terms.append("closed = 0")
-    if bearing_on is not None:
-        machines = ", ".join("?" for _ in BEARING_MACHINES)
-        states = ", ".join("?" for _ in BEARING_STATES)
+    if open_or is not None:
+        machines = ", ".join("?" for _ in open_or.machines)
+        states = ", ".join("?" for _ in open_or.states)
         terms.append(
             f"(closed = 0 OR last_on > ? OR machine IN ({machines}) OR state IN ({states}))"
         )
-        params.append(bearing_on.isoformat())
-        params.extend(sorted(BEARING_MACHINES) + sorted(BEARING_STATES))
+        params.append(open_or.after.isoformat())
+        params.extend(sorted(open_or.machines) + sorted(open_or.states))
     terms.append("case_id > ?")
     return " AND ".join(terms), tuple(params)

@@ -30,6 +30,13 @@ _WITHDRAWN = "no_commit_and_approve"  # the breach consequence the flag stands f
 
 __all__ = ["ActiveListing", "CreditStatus", "PublishedRecord", "RepairEligibility"]
 
+BEARING_MACHINES = frozenset({"listing", "record"})
+"""Machines whose cases bear on a status even when closed (an ended record, a removed listing)."""
+
+BEARING_STATES = frozenset({"breached", "revoked"})
+"""Final states that bear on a status: a breached commitment (its flag), a repair revoked for
+false materials (the fraud ban)."""
+
 
 @masked_repr
 @attrs.frozen

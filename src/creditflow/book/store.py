@@ -8,16 +8,9 @@ from typing import Protocol
 
 import attrs
 
-from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
+from creditflow.book.rows import CaseRow, ClosedRows, NewEvent, StoredEvent
 
-__all__ = ["BEARING_MACHINES", "BEARING_STATES", "ChainReport", "EventStore"]
-
-BEARING_MACHINES = frozenset({"listing", "record"})
-"""Machines whose cases bear on a status even when closed (an ended record, a removed listing)."""
-
-BEARING_STATES = frozenset({"breached", "revoked"})
-"""Final states that bear on a status: a breached commitment (its flag), a repair revoked for
-false materials (the fraud ban)."""
+__all__ = ["ChainReport", "EventStore"]
 
 
 @attrs.frozen
@@ -78,14 +71,12 @@ class EventStore(Protocol):
         subject_id: str | None = None,
         machine: str | None = None,
         open_only: bool = False,
-        bearing_on: dt.date | None = None,
+        open_or: ClosedRows | None = None,
     ) -> Iterator[CaseRow]:
         """Case projections matching every filter given, in case id order.
 
-        ``bearing_on`` keeps the cases that can bear on a status on that date: open ones,
-        those closed after it, records, listings, breached commitments and revoked repairs
-        (commitments fulfilled or withdrawn, repairs rejected or denied, and objections
-        decided by that date are left out, and never decoded).
+        ``open_or`` keeps the open cases and only the closed ones it names (closed after a
+        date, of some machines, in some states); the others are left out and never decoded.
         """
         ...
 

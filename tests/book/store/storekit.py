@@ -57,10 +57,13 @@ def case_row(
     machine: str = "commitment",
     closed: bool = False,
     on: dt.date = DAY,
+    last_on: dt.date | None = None,
+    state: str = "made",
 ) -> CaseRow:
-    """A projection of ``case_id`` at ``version``."""
-    body = {"state": "made", "events": version, "deadlines": {"due": "2026-06-10"}}
-    return CaseRow(case_id, machine, "voluntary", subject, "made", version, closed, on, body)
+    """A projection of ``case_id`` at ``version`` (``last_on`` defaults to ``on``)."""
+    body = {"state": state, "events": version, "deadlines": {"due": "2026-06-10"}}
+    last = on if last_on is None else last_on
+    return CaseRow(case_id, machine, "voluntary", subject, state, version, closed, last, body)
 
 
 def fire(store: Store, case_id: str, count: int = 1, **row: Any) -> list[StoredEvent]:

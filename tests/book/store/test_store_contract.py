@@ -14,7 +14,7 @@ from creditflow.book import sqlite_store
 from creditflow.book._records import encode_case
 from creditflow.book.encoding import projection_digest
 from creditflow.book.memory_store import MemoryStore
-from creditflow.book.rows import GENESIS, CaseRow, canonical_json, event_hash
+from creditflow.book.rows import GENESIS, CaseRow, ClosedRows, canonical_json, event_hash
 from creditflow.book.sqlite_store import SqliteStore
 from creditflow.errors import Conflict, InvalidDate, InvalidInput
 
@@ -264,6 +264,25 @@ def test_cases_filter_by_subject_machine_and_open_state(store: Store) -> None:
     assert ids(open_only=True) == ["C3", "L2"]
     assert ids(subject_id="S2", machine="commitment", open_only=True) == ["C3"]
     assert ids(subject_id="S9") == []
+
+
+def test_open_or_keeps_open_rows_and_only_the_closed_rows_it_names(store: Store) -> None:
+    on = dt.date(2026, 3, 10)
+    fire(store, "A-open", last_on=dt.date(2026, 1, 1))
+    fire(store, "B-closed-before", closed=True, last_on=dt.date(2026, 3, 9))
+    fire(store, "C-closed-on", closed=True, last_on=on)
+    fire(store, "D-closed-after", closed=True, last_on=dt.date(2026, 3, 11))
+    fire(store, "E-kept-machine", machine="listing", closed=True, last_on=dt.date(2026, 1, 1))
+    fire(store, "F-kept-state", state="breached", closed=True, last_on=dt.date(2026, 1, 1))
+    fire(store, "G-other-subject", subject="S9", last_on=dt.date(2026, 1, 1))
+
+    def ids(open_or: ClosedRows) -> list[str]:
+        return [row.case_id for row in store.cases(subject_id="S1", open_or=open_or)]
+
+    assert ids(ClosedRows(after=on)) == ["A-open", "D-closed-after"]
+    assert ids(ClosedRows(after=on, machines=frozenset({"listing"}),
+                          states=frozenset({"breached"}))) == [
+        "A-open", "D-closed-after", "E-kept-machine", "F-kept-state"]  # fmt: skip
 
 
 def test_long_results_are_read_page_by_page(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:

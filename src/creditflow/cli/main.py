@@ -27,7 +27,8 @@ exit codes:
   0    success; for check, the pack is sound
   1    check found problems in the pack (an invalid or unreadable file included);
        plan --verify refuted the plan; verify found a broken link, projection or
-       anchor; demo failed an invariant
+       anchor; demo failed an invariant; ingest rejected a row; rates found a rate
+       below 100 %
   2    error: bad usage, a bad input line, an unknown pack or name, an unsound pack
   130  interrupted (Ctrl-C)
   141  standard output closed early (e.g. piped into head); nothing is reported

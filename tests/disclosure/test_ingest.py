@@ -236,3 +236,13 @@ def test_parquet_without_pyarrow_names_the_extra(
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     with pytest.raises(InvalidInput, match=r"pip install 'creditflow\[dask\]'"):
         ingest(book, tmp_path / "p.parquet", kind="penalty")
+
+
+def test_a_decision_before_any_pack_is_a_problem_of_its_line(
+    book: CreditBook, tmp_path: Path
+) -> None:
+    old = penalty(2, decided_on="2018-05-07", document_number="资交罚〔2018〕2号")
+    report = ingest(book, penalties(tmp_path, [penalty(1), old]), kind="penalty", on=ON)
+    assert report.entered == 1
+    [problem] = report.problems
+    assert (problem.line, problem.field, problem.rule) == (3, "decided_on", "no_policy")

@@ -59,6 +59,7 @@ IngestFormat = Literal["csv", "jsonl", "parquet"]
 _SUFFIXES: dict[str, IngestFormat] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
                                       ".parquet": "parquet"}  # fmt: skip
 _INGESTER = Actor("disclosure-ingest", frozenset({"system"}))
+_UNREADABLE = "\x00unreadable"  # the key of a row the reader could not split into fields
 
 
 @attrs.frozen
@@ -157,7 +158,8 @@ def _csv_rows(source: Source, name: str) -> Iterator[tuple[int, dict[str, object
                 if not row:
                     continue
                 if len(row) != len(header):
-                    yield reader.line_num, {"": f"{len(row)} fields, the header has {len(header)}"}
+                    width = f"{len(row)} fields, the header has {len(header)}"
+                    yield reader.line_num, {_UNREADABLE: width}
                     continue
                 yield reader.line_num, dict(zip(header, row, strict=True))
         except csv.Error as error:
@@ -172,9 +174,9 @@ def _json_rows(source: Source, name: str) -> Iterator[tuple[int, dict[str, objec
             try:
                 data = json.loads(text)
             except json.JSONDecodeError as error:
-                yield line, {"": f"invalid JSON: {error.msg} at column {error.colno}"}
+                yield line, {_UNREADABLE: f"invalid JSON: {error.msg} at column {error.colno}"}
                 continue
-            yield line, data if isinstance(data, dict) else {"": "expected a JSON object"}
+            yield line, data if isinstance(data, dict) else {_UNREADABLE: "expected a JSON object"}
 
 
 def _parquet_rows(source: Source, name: str) -> Iterator[tuple[int, dict[str, object]]]:
@@ -241,11 +243,11 @@ class _Run:
         self.rejected: list[RejectedRow] = []
 
     def check(self, line: int, raw: dict[str, object]) -> tuple[CheckedRow, Policy] | None:
-        if "" in raw:  # a row the reader could not split into fields
-            self._reject(line, raw, None, (RowProblem(self.name, line, "", "format",
-                                                      str(raw[""])),))  # fmt: skip
+        if _UNREADABLE in raw:
+            problem = RowProblem(self.name, line, "", "format", str(raw[_UNREADABLE]))
+            self._reject(line, raw, None, (problem,))
             return None
-        policy = self._policy(raw)
+        policy = self._policy(line, raw)
         if policy is None:
             return None
         catalogue = policy.catalogue
@@ -267,14 +269,14 @@ class _Run:
             return None
         return checked, policy
 
-    def _policy(self, raw: Mapping[str, object]) -> Policy | None:
+    def _policy(self, line: int, raw: Mapping[str, object]) -> Policy | None:
         """The pack in force on the row's decision date (today's if unreadable)."""
         decided = _date(raw.get("decided_on")) or self.today
         try:
             policy = self.book.policy_on(decided)
         except NoPolicyInForce as error:
-            self._reject(0, raw, None, (RowProblem(self.name, 0, "decided_on", "no_policy",
-                                                   str(error)),))  # fmt: skip
+            problem = RowProblem(self.name, line, "decided_on", "no_policy", str(error))
+            self._reject(line, raw, None, (problem,))
             return None
         if policy.catalogue is None or self.kind not in policy.catalogue.kinds:
             raise InvalidInput(f"{policy.key} has no catalogue kind {self.kind!r}")
@@ -290,7 +292,6 @@ class _Run:
     ) -> None:
         """Keep a rejected row; its unit only if it is one of ``units`` (else ``""``)."""
         unit = _plain(raw.get("unit"))
-        problems = tuple(attrs.evolve(p, line=line) if p.line == 0 else p for p in problems)
         required = [f.name for f in kind.fields if f.required] if kind else []
         present = [f for f in required if _filled(raw.get(f))]
         key = _plain(raw.get(kind.key)) if kind else ""

@@ -28,6 +28,7 @@ from creditflow.policy.reader import Reader
 
 __all__ = [
     "FIELD_TYPES",
+    "INGESTED_FIELDS",
     "Catalogue",
     "CatalogueField",
     "FieldType",
@@ -55,6 +56,15 @@ FIELD_TYPES: tuple[FieldType, ...] = (
 """Every field type a catalogue may declare (see :data:`FieldType`)."""
 
 _T = TypeVar("_T")
+
+INGESTED_FIELDS: dict[str, dict[str, str]] = {
+    "licensing": {"document_number": "document_number", "item": "text", "category": "enum",
+                  "party": "party", "decided_on": "date", "unit": "unit", "domain": "domain"},
+    "penalty": {"document_number": "document_number", "party": "party", "decided_on": "date",
+                "unit": "unit", "domain": "domain"},
+}  # fmt: skip
+"""The required fields (and their types) the kinds ``licensing`` and ``penalty`` must have:
+ingest enters their rows into the book by them (docs/disclosure.md)."""
 
 _FIELD_KEYS = ("name", "label", "type", "required", "published", "values", "pattern",
                "max_length")  # fmt: skip
@@ -241,6 +251,11 @@ def _kind(
         return None
     if None in (label, basis, dual, key) or None in fields:
         return None
+    for needed, wanted in INGESTED_FIELDS.get(name, {}).items():
+        found = next((f for f in fields if f is not None and f.name == needed), None)
+        if found is None or found.type != wanted or not found.required:
+            r.problem(f"{path}.fields", f"a {name} kind needs a required {wanted} field {needed!r}")
+            return None
     return RecordKind(name, label, dual, key, tuple(f for f in fields if f), basis)  # type: ignore[arg-type]
 
 

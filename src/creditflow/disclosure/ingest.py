@@ -239,6 +239,7 @@ class _Run:
     def __init__(self, book: CreditBook, name: str, kind: str, actor: Actor, today: dt.date):
         self.book, self.name, self.kind, self.actor, self.today = book, name, kind, actor, today
         self.seen: dict[str, int] = {}
+        self.names: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self.entered = self.already = self.disclosed = 0
         self.rejected: list[RejectedRow] = []
 
@@ -253,10 +254,9 @@ class _Run:
         catalogue = policy.catalogue
         assert catalogue is not None  # _policy refuses a pack without one
         record_kind = catalogue.kinds[self.kind]
-        checked, problems = check_row(
-            record_kind, raw, source=self.name, line=line, units=frozenset(catalogue.units),
-            domains=frozenset(policy.domains),
-        )  # fmt: skip
+        units, domains = self._names(policy)
+        checked, problems = check_row(record_kind, raw, source=self.name, line=line, units=units,
+                                      domains=domains)  # fmt: skip
         if checked is not None:
             key = checked.values[record_kind.key]
             first = self.seen.setdefault(key, line)
@@ -265,9 +265,18 @@ class _Run:
                                        f"{key} is also on line {first}"),)  # fmt: skip
                 checked = None
         if checked is None:
-            self._reject(line, raw, record_kind, problems, frozenset(catalogue.units))
+            self._reject(line, raw, record_kind, problems, units)
             return None
         return checked, policy
+
+    def _names(self, policy: Policy) -> tuple[frozenset[str], frozenset[str]]:
+        """The reporting units and domains of ``policy``, kept per version."""
+        names = self.names.get(policy.digest)
+        if names is None:
+            assert policy.catalogue is not None
+            names = frozenset(policy.catalogue.units), frozenset(policy.domains)
+            self.names[policy.digest] = names
+        return names
 
     def _policy(self, line: int, raw: Mapping[str, object]) -> Policy | None:
         """The pack in force on the row's decision date (today's if unreadable)."""

@@ -24,6 +24,7 @@ The fixture (2026-Q3; population: FIRM and OTHER_FIRM of ``enforcement``, PERSON
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -172,3 +173,19 @@ def test_the_population_file_gives_units_and_checks_ids(tmp_path: Path) -> None:
     jsonl = tmp_path / "pop.jsonl"
     jsonl.write_text(f'{{"subject_id": "{FIRM}", "unit": "highway"}}\n', "utf-8")
     assert read_population_units(jsonl) == {FIRM: "highway"}
+
+
+def test_the_rates_pages_escape_what_the_rows_bring(tmp_path: Path) -> None:
+    from creditflow.disclosure import ingest as run_ingest
+    from creditflow.docs.disclosure_pages import rates_html, rates_markdown
+
+    hostile = "<img src=x onerror=alert(1)>"
+    row = penalty(1, document_number=hostile, party=PERSON, party_name="张三")
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps({**row, hostile: "x"}, ensure_ascii=False) + "\n", "utf-8")
+    with CreditBook.memory(policy="national-transport") as book:
+        rejected = run_ingest(book, path, kind="penalty").rejected
+        report = compute_rates(book, {PERSON: "enforcement"}, "2026-Q3", rejected=rejected)
+    for page in (rates_markdown(report, "zh"), rates_html(report, "en")):
+        assert "<img" not in page and PERSON not in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page

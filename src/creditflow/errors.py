@@ -21,7 +21,7 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     │   └── PolicyAnalysisError                       table has gaps, overlaps or order violations
     ├── InfeasiblePlan                  (ValueError)  an inspection plan cannot honour the rules
     ├── TransitionRefused               (ValueError)  a workflow event is not allowed now
-    │   └── NotPermitted                  (PermissionError too) the actor may not fire it
+    │   └── NotPermitted                              the actor may not fire it (not an OSError)
     ├── Conflict                        (RuntimeError) a stale expected_version
     ├── BookUnavailable                 (RuntimeError) the book's file stays locked or fails
     ├── BookCorrupt                     (RuntimeError) a stored event or projection cannot be read
@@ -38,12 +38,9 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from creditflow._repr import a_type, shown
-
-if TYPE_CHECKING:
-    from creditflow.rules.analysis import AnalysisReport
 
 __all__ = [
     "BookCorrupt",
@@ -348,7 +345,7 @@ class PolicyProblem:
         return hash((self.source, self.key, self.reason))
 
 
-class PolicyError(InvalidInput):
+class PolicyError(CreditflowError, ValueError):
     """A policy pack is invalid. ``problems`` lists every problem found, not only the first."""
 
     code = "policy_error"
@@ -363,6 +360,12 @@ class PolicyError(InvalidInput):
         self.problems = tuple(problems)
 
 
+class _Report(Protocol):
+    """What this module needs of an analysis report (core names no type of the rules layer)."""
+
+    def problems(self, source: str) -> Sequence[PolicyProblem]: ...
+
+
 class PolicyAnalysisError(PolicyError):
     """A pack fails the one soundness check: its decision table has gaps, unresolved overlaps,
     grade-order or direction violations, or the pack has a period that is not positive, a blank
@@ -373,7 +376,7 @@ class PolicyAnalysisError(PolicyError):
 
     code = "policy_analysis_error"
 
-    def __init__(self, source: str, report: AnalysisReport) -> None:
+    def __init__(self, source: str, report: _Report) -> None:
         super().__init__(source, report.problems(source))
         self.report = report
 
@@ -443,8 +446,11 @@ class TransitionRefused(CreditflowError, ValueError):
         self.path = path
 
 
-class NotPermitted(TransitionRefused, PermissionError):
-    """The actor's roles do not allow the event, or separation of duties forbids it."""
+class NotPermitted(TransitionRefused):
+    """The actor's roles do not allow the event, or separation of duties forbids it.
+
+    A refusal, not a system error: it is no :class:`PermissionError` (an ``OSError``), so an
+    ``except OSError`` around a book's input and output never catches it."""
 
     code = "not_permitted"
 

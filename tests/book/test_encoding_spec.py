@@ -19,9 +19,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from creditflow.book.book import CreditBook
-from creditflow.book.memory_store import MemoryStore
-from creditflow.book.rows import CaseRow, NewEvent
+from creditflow.book import CaseRow, CreditBook, MemoryStore, NewEvent
 
 # -- the page, as code --------------------------------------------------------------------------
 

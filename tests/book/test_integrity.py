@@ -22,10 +22,8 @@ import attrs
 import pytest
 
 from _people import OFFICER, SUBJECT, published_listing
-from creditflow.book.anchors import Anchor
-from creditflow.book.book import CreditBook
+from creditflow.book import Anchor, CaseRow, CreditBook, NewEvent, SqliteStore
 from creditflow.book.encoding import event_digest
-from creditflow.book.rows import CaseRow, NewEvent
 from creditflow.cli import main
 from creditflow.errors import BookCorrupt, InvalidInput
 from creditflow.workflows import Actor
@@ -255,7 +253,8 @@ def test_deep_verify_finds_a_projection_the_events_do_not_give(
         row = CaseRow(wrong.case_id, "listing", "watch", SUBJECT, "published", 2, False,
                       D(2026, 6, 1), wrong.to_body())  # fmt: skip
         event = NewEvent(proposed.case_id, 2, "notify", D(2026, 6, 1), "officer-1", {})
-        book._store.append([event], [row], expected={proposed.case_id: 1})
+        with SqliteStore.open(path) as store:  # a writer that is not creditflow's book
+            store.append([event], [row], expected={proposed.case_id: 1})
         assert book.verify().ok
         report = book.verify(deep=True)
     assert (report.ok, report.case_id) == (False, proposed.case_id)
@@ -344,12 +343,12 @@ NOT_JSON = [
 
 @pytest.mark.parametrize(("value", "message"), NOT_JSON)
 def test_event_data_that_is_not_portable_json_is_refused_by_the_store(
-    book: CreditBook, value: object, message: str
+    book: CreditBook, path: Path, value: object, message: str
 ) -> None:
-    store, head = book._store, book.head()
+    head = book.head()
     event = NewEvent("C1", 1, "e", D(2026, 6, 3), "a", {"x": value})
     row = CaseRow("C1", "m", "k", SUBJECT, "s", 1, False, D(2026, 6, 3), {})
-    with pytest.raises(InvalidInput, match=message):
+    with SqliteStore.open(path) as store, pytest.raises(InvalidInput, match=message):
         store.append([event], [row], expected={"C1": 0})
     assert book.head() == head
 

@@ -93,3 +93,22 @@ def test_the_plugin_and_the_checks_work_without_hypothesis() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "needs Hypothesis: pip install 'creditflow[test]'" in out.stdout
+
+
+def test_the_store_contract_names_the_extra_it_needs() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['pytest'] = None  # as if the test extra were not installed\n"
+        "import creditflow.testing\n"
+        "try:\n"
+        "    import creditflow.testing.store_contract\n"
+        "except ModuleNotFoundError as error:\n"
+        "    print(error.name, error)\n"
+    )
+    env = {"PYTHONPATH": str(ROOT / "src"), "HYPOTHESIS_NO_PLUGINS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("pytest creditflow.testing.store_contract needs pytest: ")
+    assert "pip install 'creditflow[test]'" in out.stdout

@@ -3,10 +3,11 @@
 from creditflow.book.anchors import Anchor
 from creditflow.book.book import SYSTEM, CreditBook
 from creditflow.book.memory_store import MemoryStore
-from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
+from creditflow.book.rows import CaseRow, ClosedRows, NewEvent, StoredEvent
 from creditflow.book.sqlite_store import SqliteStore
 from creditflow.book.status import ActiveListing, CreditStatus, PublishedRecord, RepairEligibility
 from creditflow.book.store import ChainReport, EventStore
+from creditflow.book.stores import open_store
 
 __all__ = [
     "SYSTEM",
@@ -14,6 +15,7 @@ __all__ = [
     "Anchor",
     "CaseRow",
     "ChainReport",
+    "ClosedRows",
     "CreditBook",
     "CreditStatus",
     "EventStore",
@@ -23,4 +25,5 @@ __all__ = [
     "RepairEligibility",
     "SqliteStore",
     "StoredEvent",
+    "open_store",
 ]

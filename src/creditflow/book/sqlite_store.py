@@ -216,10 +216,10 @@ class SqliteStore:
         batch = prepare(events, cases, expected)
         try:
             return self._write(lambda db: self._append(db, batch))
-        except sqlite3.IntegrityError:
+        except sqlite3.IntegrityError as exc:
             conflict = self._key_conflict(batch)
-            if conflict is None:
-                raise
+            if conflict is None:  # a constraint the book did not expect: the database failed
+                raise BookUnavailable(self._path, str(exc)) from exc
             raise conflict from None
 
     def by_idempotency_key(self, key: str) -> StoredEvent | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import cast
 
 from creditflow.errors import PolicyAnalysisError, PolicyError
 from creditflow.policy.model import Policy
@@ -48,7 +49,7 @@ def check_policy(source: Source = None, *, on: dt.date | None = None) -> Analysi
         policy = read_policy(source, on=on)
         return _analyse(policy)
     except PolicyAnalysisError as error:
-        return error.report
+        return cast(AnalysisReport, error.report)  # errors (core) cannot name the type
     except PolicyError as error:
         return AnalysisReport(
             source=error.source, policy_key=None, signatures=0, schema_problems=error.problems

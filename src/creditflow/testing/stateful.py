@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from creditflow.book.book import SYSTEM, CreditBook
+from creditflow.book.memory_store import MemoryStore
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.severity import Severity
 from creditflow.errors import CreditflowError
@@ -59,7 +60,8 @@ class BookStateMachine(RuleBasedStateMachine):
     ``max_days_per_step``, ``event_data`` (the payload each event is fired with) and
     ``machines`` (the workflows whose events are fired; the per-workflow bases below set it).
     Built-in invariants: :meth:`chain_verifies` and :meth:`projections_equal_the_replay`;
-    every refused event is checked to write nothing.
+    every refused event is checked to write nothing. ``self.book`` is the book under test and
+    ``self.store`` its :class:`~creditflow.book.MemoryStore`, for invariants on the rows.
     """
 
     policy: ClassVar[Policy | str | None] = None
@@ -85,7 +87,8 @@ class BookStateMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         calendar = WorkdayCalendar.china(published_through=2030)
-        self.book = CreditBook.memory(policy=self.policy, calendar=calendar)
+        self.store = MemoryStore()
+        self.book = CreditBook(self.store, policy=self.policy, calendar=calendar)
         self.on = self.start_on
         self.case_ids: list[str] = []
 

@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
-from storekit import Ticker, case_row, fire, new_event
 
 from creditflow.book import sqlite_store
 from creditflow.book._records import EVENT_COLUMNS as _EVENT_COLUMNS
 from creditflow.book.memory_store import MemoryStore
 from creditflow.book.sqlite_store import SCHEMA_VERSION, SqliteStore
 from creditflow.errors import BookUnavailable, Conflict, InvalidInput
+from creditflow.testing.store_contract import ContractClock, case_row, fire, new_event
 
 
 def _pragma(store: SqliteStore, name: str) -> object:
@@ -40,7 +40,7 @@ def test_normal_sync_is_an_option_and_nothing_else_is(tmp_path: Path) -> None:
 
 def test_a_reopened_book_holds_the_same_events_and_cases(tmp_path: Path) -> None:
     path = tmp_path / "book.sqlite"
-    with SqliteStore.open(path, clock=Ticker()) as store:
+    with SqliteStore.open(path, clock=ContractClock()) as store:
         fire(store, "C1", 3)
         fire(store, "C2")
         events, cases, head = list(store.events()), list(store.cases()), store.head()
@@ -101,7 +101,7 @@ def test_an_empty_version_1_file_is_migrated_when_opened(tmp_path: Path) -> None
 def test_an_older_file_with_events_is_refused_and_left_alone(tmp_path: Path, version: int) -> None:
     """Its hashes do not cover its projections; re-hashing them would rewrite history."""
     path = tmp_path / "old.sqlite"
-    source = MemoryStore(clock=Ticker())
+    source = MemoryStore(clock=ContractClock())
     fire(source, "C1", 2)
     _book_at_version(path, version, source)
     before = path.read_bytes()
@@ -224,3 +224,49 @@ def test_a_batch_of_many_cases_checks_versions_in_chunks(tmp_path: Path) -> None
         with pytest.raises(Conflict, match="case C1100 is at version 2, not the expected 1"):
             store.append(events, [case_row(i, 2) for i in ids], expected=dict.fromkeys(ids, 1))
         assert store.head()[0] == 1201
+
+
+def test_long_results_are_read_page_by_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_PAGE", 3)
+    with SqliteStore.open(tmp_path / "book.sqlite") as store:
+        for number in range(10):
+            fire(store, f"C{number:02}", 2)
+        assert [e.seq for e in store.events()] == list(range(1, 21))
+        assert [e.seq for e in store.events(after=5)] == list(range(6, 21))
+        assert [e.seq for e in store.events(case_id="C04")] == [9, 10]
+        assert [row.case_id for row in store.cases()] == [f"C{n:02}" for n in range(10)]
+        assert store.verify().events == 20
+
+
+def test_both_stores_are_context_managers(tmp_path: Path) -> None:
+    with MemoryStore() as memory:
+        fire(memory, "C1")
+    with SqliteStore.open(tmp_path / "b.sqlite") as sqlite:
+        fire(sqlite, "C1")
+    for closed in (memory, sqlite):
+        with pytest.raises(InvalidInput, match="closed"):
+            closed.head()
+
+
+def test_a_constraint_the_book_did_not_expect_is_book_unavailable(tmp_path: Path) -> None:
+    """A failure inside the append (here a trigger added to the file) leaves nothing half
+    written and is typed, never a raw sqlite3 error."""
+    path = tmp_path / "book.sqlite"
+    with SqliteStore.open(path) as store:
+        fire(store, "C1")
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.seq = 3 "
+                "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
+            )
+        db.close()
+        events = [new_event("C2", 1), new_event("C1", 2)]
+        with pytest.raises(BookUnavailable, match="refused by a trigger") as caught:
+            store.append(events, [case_row("C1", 2), case_row("C2", 1)],
+                         expected={"C1": 1, "C2": 0})  # fmt: skip
+        assert isinstance(caught.value.__cause__, sqlite3.IntegrityError)
+        assert store.head()[0] == 1
+        assert store.case("C2") is None
+        assert store.verify().ok

@@ -10,9 +10,7 @@ from typing import Any
 import pytest
 
 from _people import ME, OFFICER, SUBJECT, published_listing, repair_application
-from creditflow.book.book import CreditBook
-from creditflow.book.memory_store import MemoryStore
-from creditflow.book.sqlite_store import SqliteStore
+from creditflow.book import CreditBook, MemoryStore, SqliteStore
 from creditflow.errors import InvalidInput
 
 D = dt.date

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 
 
 @pytest.fixture(params=["memory", "sqlite"])

@@ -7,12 +7,22 @@ top.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import invariant
 
 from _people import SUBJECT
+from creditflow.calendar import Period, WorkdayCalendar
 from creditflow.core.severity import Severity
 from creditflow.testing import BookStateMachine
+
+_CALENDAR = WorkdayCalendar.china(published_through=2030)  # the calendar of BookStateMachine
+
+
+def _add(day: dt.date, period: Period) -> dt.date:
+    """``day`` plus ``period`` on the book's calendar, as the book counts it."""
+    return _CALENDAR.add_period(day, period, provisional=True).date
 
 
 class BookHistories(BookStateMachine):
@@ -30,7 +40,7 @@ class BookHistories(BookStateMachine):
                 restarts = kind.restarts_on_restore is not None and kind.restarts_on_restore.value
                 starts = entry.event == "decide" or (entry.event == "restore" and restarts)
                 if starts and kind.early_removal_after is not None:
-                    minimum_ends = self.book._add(entry.on, kind.early_removal_after.value)
+                    minimum_ends = _add(entry.on, kind.early_removal_after.value)
                 if entry.event == "remove_early":
                     repair = self.book.get(str(entry.data["repair_case"]))
                     approved = [h for h in repair.history if h.event == "approve"]
@@ -51,7 +61,7 @@ class BookHistories(BookStateMachine):
             window = policy.severities[Severity(record.severity)].publication_max
             if case.data.get("window") == "repair.fraud_publication":
                 window = policy.repair.fraud_publication
-            assert record.publication_ends == self.book._add(start, window.value)
+            assert record.publication_ends == _add(start, window.value)
             assert record.decided_on <= self.on <= record.publication_ends
 
 

@@ -17,7 +17,7 @@ from _people import (
     published_listing,
     repair_application,
 )
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 
 
 def _breach(book: CreditBook, kind: str) -> str:

@@ -15,7 +15,7 @@ from _people import (
     proposed_listing,
     repair_application,
 )
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.errors import InvalidInput, TransitionRefused
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from _people import ME, OFFICER, OFFICIAL, OTHER, REVIEWER, SUBJECT, D, published_listing
-from creditflow.book.book import CreditBook
-from creditflow.book.rows import ClosedRows
+from creditflow.book import ClosedRows, CreditBook, EventStore, MemoryStore, open_store
 from creditflow.book.status import BEARING_MACHINES, BEARING_STATES, derive_status
+from creditflow.calendar import Period, WorkdayCalendar
 from creditflow.core import Subject
 from creditflow.errors import InvalidIdentifier
 
@@ -36,7 +38,23 @@ def _repair(book: CreditBook, target: str, on: dt.date) -> str:
     return repair.case_id
 
 
-def test_the_status_equals_the_status_of_every_case(book: CreditBook) -> None:
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EventStore]:
+    """An empty store of each kind, for a test that also reads it directly."""
+    opened = MemoryStore() if request.param == "memory" else open_store(tmp_path / "b.sqlite")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def _add(day: dt.date, period: Period) -> dt.date:
+    """``day`` plus ``period`` on the book's default calendar, as the book counts it."""
+    return WorkdayCalendar.china().add_period(day, period, provisional=True).date
+
+
+def test_the_status_equals_the_status_of_every_case(store: EventStore) -> None:
+    book = CreditBook(store, policy="national-transport")
     for end in ("fulfil", "withdraw", None, "breach"):
         _commitment(book, D(2026, 5, 6), end)
     listing = published_listing(book, "watch")  # listing-9, decided 2026-05-20
@@ -54,11 +72,9 @@ def test_the_status_equals_the_status_of_every_case(book: CreditBook) -> None:
     for on in [D(2026, month, day) for month, day in days] + [D(2027, 6, 1)]:
         everything = list(book.cases(subject_id=SUBJECT))
         policy = book.policy_on(on)
-        assert book.status(SUBJECT, on=on) == derive_status(
-            policy, SUBJECT, everything, on, book._add
-        )
+        assert book.status(SUBJECT, on=on) == derive_status(policy, SUBJECT, everything, on, _add)
     open_or = ClosedRows(D(2026, 8, 4), BEARING_MACHINES, BEARING_STATES)
-    bearing = {r.case_id for r in book._store.cases(subject_id=SUBJECT, open_or=open_or)}
+    bearing = {r.case_id for r in store.cases(subject_id=SUBJECT, open_or=open_or)}
     # not the fulfilled commitment-1 nor the withdrawn commitment-3, nor the objection
     # dismissed by then; the repair rejected after that date, and the revoked one, do
     assert bearing == {"commitment-5", "commitment-6", "commitment-6.record", listing,

@@ -1,0 +1,73 @@
+"""The book's queries: cases, a case's history, a subject's status, overdue deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from creditflow._validation import check_case_filters, ensure_date
+from creditflow.book._cases import case_of, entry, subject_id_of, with_history
+from creditflow.book._repository import Repository
+from creditflow.book._transitions import Transitions
+from creditflow.book.rows import ClosedRows
+from creditflow.book.status import BEARING_MACHINES, BEARING_STATES, CreditStatus, derive_status
+from creditflow.core.subjects import Subject
+from creditflow.workflows.case import Case, DeadlineState
+
+__all__ = ["Queries", "bearing_on"]
+
+
+class Queries:
+    """``get``, ``cases``, ``knows``, ``status`` and ``overdue`` (see
+    :class:`~creditflow.CreditBook` for their contract): reads of the projections."""
+
+    def __init__(self, repository: Repository, transitions: Transitions) -> None:
+        self.repository = repository
+        self.transitions = transitions
+
+    def get(self, case_id: str) -> Case:
+        case = self.repository.case(case_id)
+        history = tuple(entry(e) for e in self.repository.store.events(case_id=case_id))
+        return with_history(case, history)
+
+    def cases(
+        self,
+        *,
+        subject_id: Subject | str | None = None,
+        machine: str | None = None,
+        open_only: bool = False,
+    ) -> Iterator[Case]:
+        if subject_id is not None:
+            subject_id = subject_id_of(subject_id)
+        check_case_filters(subject_id, machine, open_only)
+        return self.repository.cases(subject_id, machine, open_only)
+
+    def knows(self, subject_id: Subject | str) -> bool:
+        subject_id = subject_id_of(subject_id)
+        pending = self.repository.pending
+        cases = pending.cases.values() if pending else ()
+        return any(c.subject_id == subject_id for c in cases) or (
+            self.repository.store.has_cases(subject_id)
+        )
+
+    def status(self, subject_id: Subject | str, *, on: dt.date) -> CreditStatus:
+        on = ensure_date(on, "on")
+        subject_id = subject_id_of(subject_id)
+        transitions = self.transitions
+        policy = transitions.policy_on(on)
+        rows = self.repository.store.cases(subject_id=subject_id, open_or=bearing_on(on))
+        cases = [case_of(row) for row in rows]
+        return derive_status(policy, subject_id, cases, on, transitions.add, transitions.policy_at)
+
+    def overdue(self, *, on: dt.date) -> list[tuple[Case, DeadlineState]]:
+        on = ensure_date(on, "on")
+        found = []
+        for case in self.repository.cases():
+            found += [(case, d) for d in case.overdue(on)]
+        return sorted(found, key=lambda item: (item[1].last_day, item[0].case_id))
+
+
+def bearing_on(on: dt.date) -> ClosedRows:
+    """The closed cases that can still bear on a status on ``on``: closed after it, records,
+    listings, breached commitments and revoked repairs."""
+    return ClosedRows(after=on, machines=BEARING_MACHINES, states=BEARING_STATES)

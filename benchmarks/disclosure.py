@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.core.identifiers import organisation_code_check_character, uscc_check_character
 from creditflow.disclosure import compute_rates, ingest, read_rows
 from creditflow.disclosure.ingest import penalty_severity

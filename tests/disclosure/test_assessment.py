@@ -33,7 +33,7 @@ from _decisions import FIRM, PENALTY_COLUMNS, penalty, write_csv
 
 import creditflow
 from _people import OFFICER, OFFICIAL, SUBJECT, published_listing, repair_application
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.cli.main import main
 from creditflow.disclosure import ingest
 from creditflow.disclosure.assessment import (

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from _decisions import LICENCE_COLUMNS, PENALTY_COLUMNS, licence, penalty, write_csv
 
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.disclosure import ingest
 
 

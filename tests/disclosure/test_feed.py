@@ -16,7 +16,7 @@ from _decisions import (
 )
 
 from _people import ME, OFFICER, OFFICIAL, SUBJECT
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.disclosure import ingest
 from creditflow.disclosure.feed import dual_publication_feed
 from creditflow.docs.disclosure_pages import feed_page, render

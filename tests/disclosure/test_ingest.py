@@ -17,7 +17,7 @@ from _decisions import (
     write_jsonl,
 )
 
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.disclosure import IngestReport, RejectedRow, ingest, read_rejected
 from creditflow.errors import InvalidInput
 

@@ -41,7 +41,7 @@ from _decisions import (
     write_csv,
 )
 
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.disclosure import (
     RejectedRow,
     ReportingPeriod,

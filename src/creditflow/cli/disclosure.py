@@ -112,7 +112,7 @@ def _write(args: argparse.Namespace, text: str) -> None:
 
 def run_ingest(args: argparse.Namespace) -> int:
     """Ingest every file; 0 if no row was rejected, 1 otherwise."""
-    from creditflow.book.book import CreditBook
+    from creditflow.book import CreditBook
     from creditflow.disclosure import ingest
 
     rejected = 0
@@ -135,7 +135,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 def run_feed(args: argparse.Namespace) -> int:
     """Print the feed."""
-    from creditflow.book.book import CreditBook
+    from creditflow.book import CreditBook
     from creditflow.disclosure.feed import dual_publication_feed
     from creditflow.docs.disclosure_pages import feed_page, render
 
@@ -151,7 +151,7 @@ def run_feed(args: argparse.Namespace) -> int:
 
 def run_rates(args: argparse.Namespace) -> int:
     """Print the rates; 0 if every rate with a denominator is 100 %, 1 otherwise."""
-    from creditflow.book.book import CreditBook
+    from creditflow.book import CreditBook
     from creditflow.disclosure import compute_rates, read_population_units, read_rejected
     from creditflow.docs.disclosure_pages import rates_html, rates_markdown
 
@@ -173,7 +173,7 @@ def run_rates(args: argparse.Namespace) -> int:
 
 def run_assess(args: argparse.Namespace) -> int:
     """Print the self-assessment report."""
-    from creditflow.book.book import CreditBook
+    from creditflow.book import CreditBook
     from creditflow.disclosure import read_population_units, read_rejected
     from creditflow.disclosure.assessment import assess, read_credit_checks, read_evidence
     from creditflow.disclosure.periods import ReportingPeriod

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import attrs
 
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.labels import LANGUAGES
 from creditflow.core.subjects import SubjectKind

@@ -28,7 +28,7 @@ import attrs
 
 from creditflow._repr import shown
 from creditflow._validation import ensure_instance, ensure_iterable
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.core.labels import Label
 from creditflow.errors import InvalidInput, InvalidRow
 from creditflow.policy.assessment import AssessmentItem

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 import attrs
 
 from creditflow._validation import ensure_date, ensure_instance
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.core.identifiers import is_valid_uscc
 from creditflow.core.labels import Label
 from creditflow.core.privacy import mask_name, mask_resident_ids, public_id

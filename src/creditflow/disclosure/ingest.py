@@ -31,7 +31,7 @@ import attrs
 
 from creditflow._repr import shown
 from creditflow._validation import ensure_date, ensure_instance
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.core.privacy import mask_resident_ids
 from creditflow.core.severity import Severity
 from creditflow.errors import InvalidInput, NoPolicyInForce, TransitionRefused

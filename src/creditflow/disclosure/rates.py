@@ -30,7 +30,7 @@ import attrs
 
 from creditflow._repr import shown
 from creditflow._validation import ensure_date, ensure_instance, ensure_iterable, ensure_str
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.core.identifiers import subject_id as checked_subject_id
 from creditflow.core.privacy import public_id
 from creditflow.errors import InvalidInput, InvalidRow, NoPolicyInForce

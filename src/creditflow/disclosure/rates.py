@@ -24,7 +24,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
 
@@ -194,8 +194,7 @@ def read_rejected(source: Source) -> list[RejectedRow]:
     return rows
 
 
-@attrs.frozen
-class _Decision:
+class _Decision(NamedTuple):
     """An ingested decision in the book, as the rates read it."""
 
     case_id: str
@@ -235,15 +234,17 @@ def compute_rates(
         if decision is not None and decision.decided_on in period:
             decisions.append(decision)
     refused = [r for r in rejected if r.decided_on in period]
-    units = sorted({*population.values(), *(d.unit for d in decisions), *(r.unit for r in refused)}
-                   - {ALL_UNITS})  # fmt: skip
+    by_unit: dict[str, tuple[dict[str, str], list[_Decision], list[RejectedRow]]] = {}
+    for subject, unit in population.items():
+        by_unit.setdefault(unit, ({}, [], []))[0][subject] = unit
+    for decision in decisions:
+        by_unit.setdefault(decision.unit, ({}, [], []))[1].append(decision)
+    for row in refused:
+        by_unit.setdefault(row.unit, ({}, [], []))[2].append(row)
     report = [_unit_rates(ALL_UNITS, population, covered, decisions, refused, on)]
-    for unit in units:
-        mine = {s: u for s, u in population.items() if u == unit}
-        report.append(
-            _unit_rates(unit, mine, covered, [d for d in decisions if d.unit == unit],
-                        [r for r in refused if r.unit == unit], on)
-        )  # fmt: skip
+    for unit in sorted(set(by_unit) - {ALL_UNITS}):
+        mine, decided, refused_here = by_unit[unit]
+        report.append(_unit_rates(unit, mine, covered, decided, refused_here, on))
     return RatesReport(period, on, anchor, tuple(report))
 
 

@@ -9,8 +9,8 @@ The baseline, measured in the same run, is the book's own batch rate: the same p
 entered with ``CreditBook.open_case`` (and ``fire("disclose")`` where published) in
 ``CreditBook.batch`` blocks of the same size, on a SQLite book, with the rows already parsed
 and checked and the packs of every decision date loaded. ``ingest/book`` is the share of that
-rate the ingest keeps while it also reads the CSV, checks every row against the catalogue, keys it by document number and finds its
-severity. Then :func:`~creditflow.disclosure.compute_rates` runs over the whole ingested book
+rate the ingest keeps while it also reads the CSV, checks every row against the catalogue,
+keys it by document number and finds its severity. Then :func:`~creditflow.disclosure.compute_rates` runs over the whole ingested book
 for the year (target: under 30 s for 1,000,000 rows, issue 18), against the book's own scan of
 its cases (``book.cases()``, which the rates cannot avoid: every decision is a case).
 """
@@ -57,11 +57,12 @@ def write_rows(path: Path, rows: int, subjects: list[str], prefix: str) -> None:
                 decided -= dt.timedelta(days=decided.weekday() - 4)
             published = "" if n % 50 == 0 else (decided + dt.timedelta(days=2)).isoformat()
             amount = (1000, 5000, 20000, 150000)[n % 4]
+            number = f"{prefix}{n // 500_000}〔2026〕{n % 500_000 + 1}号"
+            party = subjects[n % len(subjects)]
             writer.writerow((
-                f"{prefix}{n // 500_000}〔2026〕{n % 500_000 + 1}号", "罚款", "fine", "超限运输",
-                "《公路安全保护条例》", subjects[n % len(subjects)], "某运输有限公司", f"罚款{amount}元", amount,
-                decided.isoformat(), "某市交通运输局", UNITS[n % len(UNITS)], "road_transport",
-                published,
+                number, "罚款", "fine", "超限运输", "《公路安全保护条例》", party, "某运输有限公司",
+                f"罚款{amount}元", amount, decided.isoformat(), "某市交通运输局",
+                UNITS[n % len(UNITS)], "road_transport", published,
             ))  # fmt: skip
 
 

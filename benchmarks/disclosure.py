@@ -12,7 +12,8 @@ and checked and the packs of every decision date loaded. ``ingest/book`` is the 
 rate the ingest keeps while it also reads the CSV, checks every row against the catalogue,
 keys it by document number and finds its severity. Then
 :func:`~creditflow.disclosure.compute_rates` runs over the whole ingested book for the year
-(target: under 30 s for 1,000,000 rows, issue 18), against the book's own scan of its cases (``book.cases()``, which the rates cannot avoid: every decision is a case).
+(target: under 30 s for 1,000,000 rows, issue 18), against the book's own scan of its cases
+(``book.cases()``, which the rates cannot avoid: every decision is a case).
 """
 
 from __future__ import annotations

@@ -32,8 +32,9 @@ HOSTILE = (
 ONE_LINE = " ".join(text.replace("\n", " ") for text in HOSTILE)
 
 ALLOWED_TAGS = frozenset(
-    {"h1", "h2", "h3", "p", "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "code", "pre"}
-)
+    {"h1", "h2", "h3", "p", "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "code", "pre",
+     "strong"}  # the title of a published entry
+)  # fmt: skip
 
 
 class _Reader(HTMLParser):

@@ -22,6 +22,7 @@ PACKAGES = [
     "creditflow.licensing",
     "creditflow.disclosure",
     "creditflow.testing",
+    "creditflow.service",
 ]
 
 
@@ -64,6 +65,7 @@ def test_every_error_is_a_creditflow_error_and_a_builtin() -> None:
             continue
         assert issubclass(error, errors.CreditflowError)
         assert error is errors.CreditflowError or any(
-            issubclass(error, b) for b in (ValueError, LookupError, TypeError, RuntimeError)
+            issubclass(error, b)
+            for b in (ValueError, LookupError, TypeError, RuntimeError, ImportError)
         ), name
         assert error.code, name

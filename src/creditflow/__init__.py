@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         accept_with_missing_documents,
         approve_on_commitment,
         check,
+        find_commitment,
         grade_on,
         verify_commitment,
     )
@@ -60,6 +61,7 @@ _LAZY = {
     "accept_with_missing_documents": "creditflow.licensing",
     "approve_on_commitment": "creditflow.licensing",
     "check": "creditflow.licensing",
+    "find_commitment": "creditflow.licensing",
     "grade_on": "creditflow.licensing",
     "verify_commitment": "creditflow.licensing",
 }
@@ -110,6 +112,7 @@ __all__ = [
     "check",
     "check_policy",
     "errors",
+    "find_commitment",
     "grade_on",
     "is_valid_resident_id",
     "is_valid_uscc",

@@ -10,6 +10,7 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     │   ├── InvalidPeriod                             "3 months", "5 workdays" could not be read
     │   ├── InvalidFacts                              facts for a decision are malformed
     │   ├── InvalidRow                                a row of an input file, named by source/line
+    │   ├── IdempotencyKeyReused                      a retry's key was used for another act
     │   └── DateBeforeBook                            a date before the book's first event
     ├── UnknownName                     (LookupError) a domain, grade, list kind, flag or pack
     │   ├── UnknownPolicy                             no built-in pack of that name
@@ -23,8 +24,9 @@ Every error subclasses :class:`CreditflowError` *and* the builtin it resembles, 
     ├── TransitionRefused               (ValueError)  a workflow event is not allowed now
     │   └── NotPermitted                              the actor may not fire it (not an OSError)
     ├── Conflict                        (RuntimeError) a stale expected_version
-    ├── BookUnavailable                 (RuntimeError) the book's file stays locked or fails
+    ├── BookUnavailable                 (RuntimeError) the book's file or server is locked or fails
     ├── BookCorrupt                     (RuntimeError) a stored event or projection cannot be read
+    ├── MissingExtra                    (ImportError) an optional part needs its extra installed
     └── EngineFailure                   (RuntimeError) durable_rules failed or answered nonsense
 
 Messages are stable English text meant for logs and audit trails; user-facing
@@ -50,6 +52,7 @@ __all__ = [
     "CreditflowError",
     "DateBeforeBook",
     "EngineFailure",
+    "IdempotencyKeyReused",
     "InfeasiblePlan",
     "InvalidDate",
     "InvalidFacts",
@@ -57,6 +60,7 @@ __all__ = [
     "InvalidInput",
     "InvalidPeriod",
     "InvalidRow",
+    "MissingExtra",
     "NoPolicyInForce",
     "NotPermitted",
     "PolicyAnalysisError",
@@ -185,6 +189,24 @@ class InvalidRow(InvalidInput):
         self.line = line
         self.field = field
         self.reason = reason
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """An idempotency key already stored was given for another act: another event, another
+    case, or another subject's case. ``key`` is the key; ``case_id`` and ``event`` name the act
+    it was used for. Nothing is written: a retry must repeat its act, a new act needs a new key.
+    """
+
+    code = "idempotency_key_reused"
+
+    def __init__(self, key: str, case_id: str, event: str) -> None:
+        super().__init__(
+            f"idempotency key {key!r} was used for {event!r} on case {case_id}, not for this "
+            "act: use a new key for a new act"
+        )
+        self.key = key
+        self.case_id = case_id
+        self.event = event
 
 
 class UnknownName(CreditflowError, LookupError):
@@ -472,9 +494,11 @@ class Conflict(CreditflowError, RuntimeError):
 
 class BookUnavailable(CreditflowError, RuntimeError):
     """The book's store could not do a change: its file stayed locked by another writer past
-    the retries, or the database failed (disk full or failing, a broken migration). Nothing
-    was written; the change may be tried again. ``path`` is the store's file, ``reason`` what
-    the database said (the original error is chained as ``__cause__``)."""
+    the retries, or the database failed (disk full or failing, a broken migration; for
+    PostgreSQL also a lost connection, a server shutting down, a lock timeout, a read-only
+    replica). Nothing was written; the change may be tried again. ``path`` is the store's
+    file or URL (without its password), ``reason`` what the database said (the original error
+    is chained as ``__cause__``)."""
 
     code = "book_unavailable"
 
@@ -497,6 +521,24 @@ class BookCorrupt(CreditflowError, RuntimeError):
         self.seq = seq
         self.case_id = case_id
         self.reason = reason
+
+
+class MissingExtra(CreditflowError, ImportError):
+    """An optional part of creditflow needs a library from an extra that is not installed.
+
+    ``extra`` names the extra (``pip install 'creditflow[<extra>]'``), ``module`` the missing
+    library and ``feature`` what needed it."""
+
+    code = "missing_extra"
+
+    def __init__(self, extra: str, module: str, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs {module}, which is not installed: pip install 'creditflow[{extra}]'"
+        )
+        self.extra = extra
+        self.module = module
+        self.feature = feature
+        self.name = module
 
 
 class EngineFailure(CreditflowError, RuntimeError):

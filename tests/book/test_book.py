@@ -25,10 +25,11 @@ from _people import (
     published_listing,
     repair_application,
 )
-from creditflow.book import SYSTEM, CreditBook
+from creditflow.book import SYSTEM, CreditBook, Overdue
 from creditflow.calendar.periods import Period
 from creditflow.errors import (
     Conflict,
+    IdempotencyKeyReused,
     InvalidDate,
     InvalidIdentifier,
     InvalidInput,
@@ -351,6 +352,9 @@ def test_commitments_fulfilled_withdrawn_and_overdue(book: CreditBook) -> None:
         (late.case_id, "verification", D(2026, 7, 1)),
     ]
     assert book.overdue(on=D(2026, 7, 1)) == []
+    (item,) = overdue  # a named record that still unpacks as the pair it used to be
+    assert isinstance(item, Overdue) and item == (item.case, item.deadline)
+    assert (item.case.case_id, item.deadline.name) == (late.case_id, "verification")
 
 
 def test_overdue_on_a_past_date_lists_what_was_overdue_that_day(book: CreditBook) -> None:
@@ -836,6 +840,37 @@ def test_idempotent_fire_returns_the_same_case_without_a_second_event(book: Cred
     assert book.verify().head == head
     assert (again.state, again.version) == (first.state, first.version)
     assert [h.event for h in again.history] == ["propose", "notify"]
+
+
+def test_a_key_used_for_another_act_is_refused_and_nothing_is_written(book: CreditBook) -> None:
+    def listing(subject: str = SUBJECT, key: str | None = None) -> creditflow.Case:
+        return book.open_case("listing.serious", subject, on=D(2026, 5, 6), actor=OFFICER,
+                              idempotency_key=key, domain="road_transport", grounds="g",
+                              basis="b")  # fmt: skip
+
+    case, other = listing(key="open-1"), listing()
+    book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER, idempotency_key="n-1")
+    head = book.head()
+    with pytest.raises(IdempotencyKeyReused) as reused:  # another case
+        book.fire(other.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER, idempotency_key="n-1")
+    assert (reused.value.key, reused.value.case_id, reused.value.event) == (
+        "n-1", case.case_id, "notify")  # fmt: skip
+    assert reused.value.code == "idempotency_key_reused"
+    with pytest.raises(IdempotencyKeyReused, match="'propose' on case listing-1"):
+        book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER,
+                  idempotency_key="open-1")  # fmt: skip  # an opening, not this event
+    with pytest.raises(IdempotencyKeyReused):  # a case of another kind
+        book.open_case("commitment.voluntary", SUBJECT, on=D(2026, 5, 6), actor=ME,
+                       idempotency_key="open-1", domain="road_transport", summary="s")  # fmt: skip
+    with pytest.raises(IdempotencyKeyReused):  # another subject's case
+        listing(OTHER, key="open-1")
+    with book.batch():  # a key used earlier in the same unit of work
+        listing(key="open-2")
+        with pytest.raises(IdempotencyKeyReused):
+            book.fire(other.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER,
+                      idempotency_key="open-2")  # fmt: skip
+    assert book.head()[0] == head[0] + 1  # only the batch's opening
+    assert listing(key="open-1").case_id == case.case_id  # the same act, retried
 
 
 def test_a_stale_expected_version_conflicts(book: CreditBook) -> None:

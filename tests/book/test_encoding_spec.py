@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from creditflow.book import CaseRow, CreditBook, MemoryStore, NewEvent
@@ -160,7 +160,7 @@ def test_canonical_json_is_the_pages(value: Any) -> None:
 
 
 @given(st.lists(st.dictionaries(texts, values, max_size=4), min_size=1, max_size=4))
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)  # durable commits: one fsync took 1 s on a busy machine
 def test_the_page_recomputes_every_hash_of_a_store(tmp_path_factory: Any, data: list[Any]) -> None:
     path = tmp_path_factory.mktemp("spec") / "book.sqlite"
     from creditflow.book.sqlite_store import SqliteStore
@@ -172,6 +172,33 @@ def test_the_page_recomputes_every_hash_of_a_store(tmp_path_factory: Any, data: 
             row = CaseRow(case_id, "m", "k", "s", "st", version, False, dt.date(2026, 6, 1),
                           {"data": item, "n": index})  # fmt: skip
             store.append([event], [row], expected={case_id: version - 1})
+    assert verify_file(path) == len(data)
+
+
+@given(st.lists(st.dictionaries(texts, values, max_size=4), min_size=1, max_size=4))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_the_page_recomputes_every_hash_of_a_postgresql_book(
+    tmp_path_factory: Any, postgres_cluster: Any, data: list[Any]
+) -> None:
+    """The text PostgreSQL gives back is the text that was hashed: copied out to a file, the
+    page's own verifier recomputes every hash from it."""
+    from creditflow.book.copying import copy_book
+    from creditflow.book.postgres_store import PostgresStore
+    from creditflow.book.sqlite_store import SqliteStore
+
+    url = postgres_cluster.create_database()
+    path = tmp_path_factory.mktemp("spec") / "book.sqlite"
+    with PostgresStore.open(url) as store, SqliteStore.open(path) as copy:
+        for index, item in enumerate(data):
+            case_id, version = f"C{index % 2}", index // 2 + 1
+            event = NewEvent(case_id, version, "e", dt.date(2026, 6, 1), "a", item, None)
+            row = CaseRow(case_id, "m", "k", "s", "st", version, False, dt.date(2026, 6, 1),
+                          {"data": item, "n": index})  # fmt: skip
+            store.append([event], [row], expected={case_id: version - 1})
+        assert copy_book(store, copy).ok
+    postgres_cluster.drop_database(url)
     assert verify_file(path) == len(data)
 
 

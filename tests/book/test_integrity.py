@@ -1,28 +1,32 @@
 """What a check reads is tamper-evident: a credit book edited behind creditflow's back.
 
-A bureau's book on SQLite is changed with plain SQL, as an insider or an attacker with the
-file would: projections edited, deleted or invented, events edited, deleted, reordered, the
-tail cut off, history re-hashed. Every change is found by ``verify()`` (the chain and the
-projections) or by ``verify(anchors=...)`` (a head published earlier), and ``creditflow
-verify`` prints which.
+A bureau's book on SQLite or PostgreSQL is changed with plain SQL, as an insider or an attacker
+with the file or the owner's role would: projections edited, deleted or invented, events
+edited, deleted, reordered, the tail cut off, history re-hashed. Every change is found by
+``verify()`` (the chain and the projections) or by ``verify(anchors=...)`` (a head published
+earlier), and ``creditflow verify`` prints which.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import functools
 import json
 import math
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
+import psycopg
 import pytest
 
 from _people import OFFICER, SUBJECT, published_listing
-from creditflow.book import Anchor, CaseRow, CreditBook, NewEvent, SqliteStore
+from creditflow.book import Anchor, CaseRow, CreditBook, NewEvent, open_store
 from creditflow.book.encoding import event_digest
 from creditflow.cli import main
 from creditflow.errors import BookCorrupt, InvalidInput
@@ -31,46 +35,76 @@ from creditflow.workflows import Actor
 D = dt.date
 
 
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
+def _build(target: str) -> str:
     """A book holding a published serious listing (with its record) and a proposed one."""
-    file = tmp_path / "book.sqlite"
-    with CreditBook.open(file, policy="national-transport") as book:
+    with CreditBook.open(target, policy="national-transport") as book:
         published_listing(book)
         proposed = book.open_case(
             "listing.watch", SUBJECT, on=D(2026, 6, 1), actor=OFFICER,
             domain="road_transport", grounds="g", basis="b",
         )  # fmt: skip
         assert proposed.case_id
-    return file
+    return target
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def path(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The book of :func:`_build` in a SQLite file or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return _build(str(tmp_path / "book.sqlite"))
+    return _build(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture
-def book(path: Path) -> Iterator[CreditBook]:
+def book(path: str) -> Iterator[CreditBook]:
     with CreditBook.open(path, policy="national-transport") as opened:
         yield opened
 
 
-def sql(path: Path, statement: str, *params: object) -> None:
-    """Run ``statement`` on the file as an attacker would: no foreign keys, no CHECKs."""
-    with sqlite3.connect(path) as db:
-        db.execute("PRAGMA ignore_check_constraints = ON")
-        db.execute(statement, params)
-    db.close()
+def sql(path: str, statement: str, *params: object) -> None:
+    """Run ``statement`` on the book as an attacker would: no foreign keys, no CHECKs (in
+    PostgreSQL, an attacker with the owner's rights: CHECK and UNIQUE constraints dropped)."""
+    if not path.startswith("postgresql://"):
+        with sqlite3.connect(path) as db:
+            db.execute("PRAGMA ignore_check_constraints = ON")
+            db.execute(statement, params)
+        db.close()
+        return
+    # smallint holds no text: the attacker writes 2, neither 0 nor 1 either
+    statement = _postgres_sql(statement.replace("closed = ''", "closed = 2"))
+    with psycopg.connect(path, autocommit=True) as pg:
+        pg.execute(_DROP_CONSTRAINTS)
+        pg.execute("SET session_replication_role = replica")  # no foreign keys
+        pg.execute(statement, params)
 
 
-def rows(path: Path, statement: str, *params: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as db:
-        found = db.execute(statement, params).fetchall()
-    db.close()
-    return found
+def rows(path: str, statement: str, *params: object) -> list[tuple[object, ...]]:
+    if not path.startswith("postgresql://"):
+        with sqlite3.connect(path) as db:
+            found = db.execute(statement, params).fetchall()
+        db.close()
+        return found
+    with psycopg.connect(path, autocommit=True) as pg:
+        return pg.execute(_postgres_sql(statement), params).fetchall()
+
+
+def _postgres_sql(statement: str) -> Any:
+    return re.sub(r"\b(events|cases)\b", r"creditflow_\1", statement.replace("?", "%s"))
+
+
+_DROP_CONSTRAINTS = """DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
+             WHERE conrelid IN ('creditflow_events'::regclass, 'creditflow_cases'::regclass)
+             AND contype IN ('c', 'u') LOOP
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);
+    END LOOP; END $$"""
 
 
 def listing_id(book: CreditBook) -> str:
     return next(c.case_id for c in book.cases(machine="listing") if c.state == "published")
 
 
-def verify_cli(path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+def verify_cli(path: str | Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     """``creditflow verify --db path *args`` in-process: its exit code and stdout (stderr is
     kept in ``capsys.last_err``)."""
     code = main(["verify", "--db", str(path), *args])
@@ -83,7 +117,7 @@ def verify_cli(path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tu
 
 
 def test_a_listing_edited_to_removed_is_found(
-    path: Path, book: CreditBook, capsys: pytest.CaptureFixture[str]
+    path: str, book: CreditBook, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The review's attack: the listing vanishes from checks while verify said ok."""
     case_id = listing_id(book)
@@ -125,7 +159,7 @@ def test_a_listing_edited_to_removed_is_found(
     ],
 )
 def test_every_projection_edit_is_found(
-    path: Path, book: CreditBook, capsys: pytest.CaptureFixture[str], statement: str
+    path: str, book: CreditBook, capsys: pytest.CaptureFixture[str], statement: str
 ) -> None:
     sql(path, statement)
     report = book.verify()
@@ -149,7 +183,7 @@ def test_every_projection_edit_is_found(
     ids=["actor", "data", "projection digest", "deleted", "reordered"],
 )
 def test_every_event_edit_is_found(
-    path: Path,
+    path: str,
     book: CreditBook,
     capsys: pytest.CaptureFixture[str],
     statement: str,
@@ -168,7 +202,7 @@ def test_every_event_edit_is_found(
 
 
 def test_a_cut_tail_is_found_by_its_projections_or_else_by_an_anchor(
-    path: Path, capsys: pytest.CaptureFixture[str]
+    path: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with CreditBook.open(path, policy="national-transport") as book:
         published = book.anchor()  # printed on the notice made today
@@ -195,7 +229,7 @@ def test_a_cut_tail_is_found_by_its_projections_or_else_by_an_anchor(
 
 
 def test_an_anchor_beyond_a_cut_head_is_found(
-    path: Path, capsys: pytest.CaptureFixture[str]
+    path: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with CreditBook.open(path, policy="national-transport") as book:
         published = book.anchor()
@@ -208,7 +242,7 @@ def test_an_anchor_beyond_a_cut_head_is_found(
 
 
 def test_history_rehashed_from_an_event_on_is_found_by_an_anchor(
-    path: Path, capsys: pytest.CaptureFixture[str]
+    path: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Every hash and digest recomputed after a forged event: only an anchor can tell."""
     with CreditBook.open(path, policy="national-transport") as book:
@@ -232,7 +266,7 @@ def test_history_rehashed_from_an_event_on_is_found_by_an_anchor(
     assert out.startswith(f"broken at seq {published.seq}: the anchor {published} does not hold")
 
 
-def test_verify_reports_what_it_checked(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_reports_what_it_checked(path: str, capsys: pytest.CaptureFixture[str]) -> None:
     with CreditBook.open(path, policy="national-transport") as book:
         anchor, cases = book.anchor(), len(list(book.cases()))
     code, out = verify_cli(path, capsys, "--anchor", str(anchor), "--anchor", f"0:{'0' * 64}")
@@ -244,7 +278,7 @@ def test_verify_reports_what_it_checked(path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_deep_verify_finds_a_projection_the_events_do_not_give(
-    path: Path, capsys: pytest.CaptureFixture[str]
+    path: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A writer that hashed a wrong projection: the digests agree, the replay does not."""
     with CreditBook.open(path, policy="national-transport") as book:
@@ -253,7 +287,8 @@ def test_deep_verify_finds_a_projection_the_events_do_not_give(
         row = CaseRow(wrong.case_id, "listing", "watch", SUBJECT, "published", 2, False,
                       D(2026, 6, 1), wrong.to_body())  # fmt: skip
         event = NewEvent(proposed.case_id, 2, "notify", D(2026, 6, 1), "officer-1", {})
-        with SqliteStore.open(path) as store:  # a writer that is not creditflow's book
+        store = open_store(path)  # a writer that is not creditflow's book
+        with contextlib.closing(store):
             store.append([event], [row], expected={proposed.case_id: 1})
         assert book.verify().ok
         report = book.verify(deep=True)
@@ -264,7 +299,7 @@ def test_deep_verify_finds_a_projection_the_events_do_not_give(
     assert code == 1 and out.startswith(f"broken at case {proposed.case_id}: ")
 
 
-def test_deep_verify_of_a_sound_book(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_deep_verify_of_a_sound_book(path: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = verify_cli(path, capsys, "--deep", "--policy", "national-transport")
     assert code == 0 and ", replayed; head " in out
 
@@ -273,7 +308,7 @@ def test_deep_verify_of_a_sound_book(path: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_replay_and_status_on_a_damaged_book_raise_book_corrupt(
-    path: Path, book: CreditBook
+    path: str, book: CreditBook
 ) -> None:
     sql(path, "UPDATE events SET data = '{\"_kind\":' WHERE seq = 1")
     with pytest.raises(BookCorrupt, match="event 1") as raised:
@@ -288,9 +323,8 @@ def test_replay_and_status_on_a_damaged_book_raise_book_corrupt(
 # -- never writing ------------------------------------------------------------------------------
 
 
-def test_verify_never_writes(
-    tmp_path: Path, path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_verify_never_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = Path(_build(str(tmp_path / "book.sqlite")))
     empty = tmp_path / "empty.sqlite"
     empty.touch()
     assert verify_cli(empty, capsys)[0] == 2
@@ -320,7 +354,7 @@ def test_verify_never_writes(
 
 @pytest.mark.parametrize("text", ["5", "5:abc", "-1:" + "0" * 64, "x:" + "0" * 64, "1:" + "A" * 64])
 def test_a_malformed_anchor_is_an_error(
-    path: Path, capsys: pytest.CaptureFixture[str], text: str
+    path: str, capsys: pytest.CaptureFixture[str], text: str
 ) -> None:
     assert verify_cli(path, capsys, "--anchor", text)[0] == 2
     with pytest.raises(InvalidInput, match="SEQ:HASH"):
@@ -343,12 +377,13 @@ NOT_JSON = [
 
 @pytest.mark.parametrize(("value", "message"), NOT_JSON)
 def test_event_data_that_is_not_portable_json_is_refused_by_the_store(
-    book: CreditBook, path: Path, value: object, message: str
+    book: CreditBook, path: str, value: object, message: str
 ) -> None:
     head = book.head()
     event = NewEvent("C1", 1, "e", D(2026, 6, 3), "a", {"x": value})
     row = CaseRow("C1", "m", "k", SUBJECT, "s", 1, False, D(2026, 6, 3), {})
-    with SqliteStore.open(path) as store, pytest.raises(InvalidInput, match=message):
+    store = open_store(path)
+    with contextlib.closing(store), pytest.raises(InvalidInput, match=message):
         store.append([event], [row], expected={"C1": 0})
     assert book.head() == head
 
@@ -379,7 +414,7 @@ def test_a_lone_surrogate_is_named_where_it_is(book: CreditBook) -> None:
 
 @pytest.mark.parametrize("seq", [0, -1])
 def test_an_event_slipped_in_before_the_first_is_found(
-    path: Path, book: CreditBook, capsys: pytest.CaptureFixture[str], seq: int
+    path: str, book: CreditBook, capsys: pytest.CaptureFixture[str], seq: int
 ) -> None:
     """A row no page of the chain starts from would still be read by other queries."""
     sql(path, "INSERT INTO events (seq, case_id, version, event, on_date, actor, data, "

@@ -419,3 +419,16 @@ def test_a_calendar_is_frozen_and_safe_to_share_between_threads() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda d: local.add_workdays(d, 300).date, starts))
     assert results == [_naive_add(local, d, 300) for d in starts]
+
+
+def test_prepare_builds_the_tables_and_changes_no_result() -> None:
+    calendar = WorkdayCalendar.from_days(
+        holidays=[dt.date(2026, 10, 1)], make_up_days=[], known_years=(2026, 2026)
+    )
+    calendar.prepare(2025, 2027)
+    assert {2025, 2026, 2027} <= set(calendar._tables)
+    assert not calendar.is_workday(dt.date(2026, 10, 1))
+    with pytest.raises(InvalidInput, match="first=2027, last=2025"):
+        calendar.prepare(2027, 2025)
+    with pytest.raises(InvalidInput, match="at most 200"):
+        calendar.prepare(1, 9999)

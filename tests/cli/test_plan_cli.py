@@ -119,6 +119,22 @@ def test_plan_verify_confirms_and_refutes(files: Path) -> None:
     assert forged.stdout.startswith("refuted: plan.inspections[0].")
 
 
+def test_a_published_plan_is_not_overwritten_without_force(files: Path) -> None:
+    first = run_cli(*DRAW, "--seed", "s1", "--period", "2026", "-o", "out", cwd=files)
+    assert first.returncode == 0, first.stderr
+    published = (files / "out" / "plan.json").read_bytes()
+    again = run_cli(*DRAW, "--seed", "s2", "--period", "2026", "-o", "out", cwd=files)
+    assert again.returncode == 2
+    assert again.stderr.splitlines() == [
+        "creditflow: error: out already holds a plan (plan.json, plan.csv, notice.md): a "
+        "published plan is not replaced; choose another -o folder or use --force to replace it"
+    ]
+    assert (files / "out" / "plan.json").read_bytes() == published
+    forced = run_cli(*DRAW, "--seed", "s2", "--period", "2026", "-o", "out", "--force", cwd=files)
+    assert forced.returncode == 0, forced.stderr
+    assert json.loads((files / "out" / "plan.json").read_text(encoding="utf-8"))["seed"] == "s2"
+
+
 def test_a_bad_row_is_one_error_line_naming_it(files: Path) -> None:
     with (files / "population.csv").open("a", encoding="utf-8", newline="") as out:
         out.write(f"{uscc(99)[:-1]}0,enterprise,坏,230123,road_transport,B,\n")
@@ -183,5 +199,5 @@ def test_progress_goes_to_stderr_when_asked(
     shown = capsys.readouterr().err
     assert "\rreading population.csv [" in shown
     assert "30 lines" in shown
-    assert main(args) == 0  # stderr is not a terminal here: silent
+    assert main([*args, "--force"]) == 0  # stderr is not a terminal here: silent
     assert capsys.readouterr().err == ""

@@ -72,9 +72,13 @@ def _error_cases() -> dict[str, Callable[[], errors.CreditflowError]]:
         ),
         "NotPermitted": lambda: errors.NotPermitted(f"actor {PERSON} may not", case_id="c-1"),
         "Conflict": lambda: errors.Conflict(f"c-{PERSON}", 1, 2),
+        "IdempotencyKeyReused": lambda: errors.IdempotencyKeyReused(
+            f"key-{PERSON}", f"c-{PERSON}", "notify"
+        ),
         "BookUnavailable": lambda: errors.BookUnavailable(f"/books/{PERSON}.sqlite", PERSON),
         "BookCorrupt": lambda: errors.BookCorrupt(f"bad {PERSON}", case_id=f"c-{PERSON}"),
         "EngineFailure": lambda: errors.EngineFailure(f"subject {PERSON}"),
+        "MissingExtra": lambda: errors.MissingExtra("postgres", "psycopg", f"the book of {PERSON}"),
     }
 
 

@@ -197,6 +197,14 @@ def test_demo_and_verify_on_the_command_line(
     assert "use --force" in again.stderr
 
 
+def test_demo_refuses_policy_and_on_rather_than_ignore_them(tmp_path: Path) -> None:
+    for args in (("demo", "--policy", "national-transport@2019.1"), ("--on", "2026-01-01", "demo")):
+        ran = creditflow(*args, "--subjects", "20", cwd=tmp_path)
+        assert ran.returncode == 2
+        assert "cannot be used: the demo runs national-transport" in ran.stderr
+    assert not (tmp_path / "creditflow-demo.sqlite").exists()
+
+
 def test_verify_names_the_broken_link_of_a_tampered_book(
     demo: tuple[DemoReport, Path, Path], tmp_path: Path
 ) -> None:
@@ -250,3 +258,70 @@ def test_the_report_shows_the_rates_the_overdue_publications_and_the_assessment(
     with CreditBook.open(db, read_only=True) as book:
         late = [d for _, d in book.overdue(on=YEAR_END) if d.name == "disclosure"]
     assert late  # some publications were late on purpose
+
+
+# ---------------------------------------------------------------- the report for people
+
+
+def test_the_report_names_things_in_chinese_and_english_not_code_keys(
+    demo: tuple[DemoReport, Path, Path],
+) -> None:
+    report, _, _ = demo
+    text = report.to_text()
+    for key in report.tally:  # the simulation's keys, e.g. licensing.restricted.False
+        assert key not in text, key
+    for key in report.deadlines:  # commitment.verification
+        assert key not in text, key
+    assert "已践诺 fulfilled" in text and "信用承诺·核查期 Commitment: verification" in text
+    assert "核查发现限制 checks with restrictions" in text
+    assert "行政处罚·一般失信 penalty: General" in text
+
+
+def test_the_report_tables_are_aligned_by_display_width(
+    demo: tuple[DemoReport, Path, Path],
+) -> None:
+    from creditflow.demo.report_text import width
+
+    report, _, _ = demo
+    text = report.to_text()
+    block = text.split("Grades per domain after the evaluation:\n")[1].split("\n\n")[0]
+    lines = block.splitlines()
+    assert len(lines) == 1 + len(report.grades_by_domain)
+    assert len({width(line) for line in lines}) == 1  # numbers right-aligned to one edge
+    header = lines[0].split()
+    order = ["AA", "A", "B", "C", "D"]
+    assert header == [g for g in order if g in header]  # scale order, not alphabetical
+
+
+def test_the_demo_writes_the_html_site_with_the_report_and_its_charts(
+    demo: tuple[DemoReport, Path, Path],
+) -> None:
+    _, _, out = demo
+    site = out / "site"
+    for page in ("report", "index", "workflows", "notices"):
+        assert (site / f"{page}.html").is_file(), page
+    report = (site / "report.html").read_text(encoding="utf-8")
+    for chart in ("grades", "listings", "deadlines", "inspections"):
+        path = site / "charts" / f"{chart}.svg"
+        assert path.read_text(encoding="utf-8").lstrip().startswith("<?xml"), chart
+        assert f'src="charts/{chart}.svg"' in report
+    assert "<svg" in (site / "workflows.html").read_text(encoding="utf-8")  # drawn diagrams
+    assert 'type="search"' in (site / "notices.html").read_text(encoding="utf-8")
+
+
+def test_without_matplotlib_the_demo_writes_everything_but_the_charts(tmp_path: Path) -> None:
+    """matplotlib made unimportable in a fresh interpreter: the demo says so and goes on."""
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "from creditflow.cli import main; raise SystemExit(main(sys.argv[1:]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PYTHONIOENCODING": "utf-8"}
+    ran = subprocess.run(
+        [sys.executable, "-c", code, "demo", "--subjects", "60", "--seed", "3"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert "pip install 'creditflow[demo]'" in ran.stderr
+    site = tmp_path / "creditflow-demo" / "site"
+    assert "pip install &#x27;creditflow[demo]&#x27;" in (site / "report.html").read_text("utf-8")
+    assert not (site / "charts").exists()

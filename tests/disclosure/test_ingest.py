@@ -104,6 +104,13 @@ def test_a_known_document_number_with_other_content_is_a_problem(
     [problem] = report.problems
     assert (problem.line, problem.field, problem.rule) == (2, "document_number", "changed")
     assert book.head() == head
+    other_party = penalties(tmp_path, [penalty(1, party=PERSON, party_name="张三")], "o.csv")
+    [problem] = ingest(book, other_party, kind="penalty", on=ON).problems
+    assert problem.rule == "changed" and PERSON not in problem.message
+    other_kind = penalties(tmp_path, [penalty(1, amount="200000")], "serious.csv")
+    [problem] = ingest(book, other_kind, kind="penalty", on=ON).problems
+    assert problem.rule == "changed"
+    assert book.head() == head
 
 
 def test_bad_rows_are_reported_with_file_line_field_rule_and_the_rest_entered(

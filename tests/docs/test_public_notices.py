@@ -9,6 +9,7 @@ from _docbook import FIRM, PERSON, PERSON_MASKED, D, sample_book
 
 from creditflow.book.book import CreditBook
 from creditflow.docs import extract_notices, notice_page, page_html, page_markdown
+from creditflow.docs.html import STYLESHEET as FILTER_STYLES
 
 LAST_DAY = D(2029, 5, 20)  # decided 2026-05-20, serious list for 3 years
 
@@ -100,3 +101,94 @@ def test_the_notice_names_the_exact_pack(book: CreditBook) -> None:
     en = page_markdown(notice_page(notices, "en"))
     assert f"- 规则包摘要（SHA-256）: {policy.digest}\n" in zh
     assert f"- Policy digest (SHA-256): {policy.digest}\n" in en
+
+
+def _regulator_book() -> tuple[CreditBook, str, str]:
+    """A firm and a person listed with names, a document number and an authority; the firm's
+    listing then repaired."""
+    from _docbook import OFFICER, OFFICIAL
+
+    from creditflow.workflows import Actor
+
+    book = CreditBook.memory(policy="national-transport")
+    cases = {}
+    for subject, name in ((FIRM, "福州华华运输有限公司"), (PERSON, "张三丰")):
+        case = book.open_case(
+            "listing.serious", subject, on=D(2026, 5, 6), actor=OFFICER,
+            domain="road_transport", grounds="多次严重违法", basis="交政研发〔2018〕181号",
+            subject_name=name,
+        )  # fmt: skip
+        book.fire(case.case_id, "notify", on=D(2026, 5, 6), actor=OFFICER)
+        book.fire(
+            case.case_id, "decide", on=D(2026, 5, 20), actor=OFFICIAL,
+            measures=["key_supervision", "no_commit_and_approve"],
+            removal_conditions="期满3年自动移出；满1年可申请信用修复",
+            remedies="可在60日内申请行政复议或6个月内提起行政诉讼",
+            document_number="闽交信决〔2026〕7号", authority="福州市交通运输局",
+        )  # fmt: skip
+        book.fire(case.case_id, "publish", on=D(2026, 5, 21), actor=OFFICER)
+        cases[subject] = case.case_id
+    me = Actor(FIRM, {"subject"})
+    promise = book.open_case(
+        "commitment.repair", FIRM, on=D(2027, 5, 20), actor=me, domain="road_transport",
+        summary="信用修复承诺",
+    )  # fmt: skip
+    repair = book.open_case(
+        "repair", FIRM, on=D(2027, 5, 20), actor=me, target=cases[FIRM],
+        materials=["correction_proof", "commitment_letter"], obligations_fulfilled=True,
+        commitment_case=promise.case_id,
+    ).case_id  # fmt: skip
+    book.fire(repair, "accept", on=D(2027, 5, 21), actor=OFFICER)
+    book.fire(repair, "approve", on=D(2027, 5, 21), actor=OFFICIAL)
+    return book, cases[FIRM], repair
+
+
+def test_a_listing_notice_states_what_a_listing_decision_must_state() -> None:
+    """国办发〔2020〕49号: grounds, basis, measures, removal conditions and procedure, remedies;
+    the party by name (masked for a person) and code, the document and authority, the dates."""
+    book, _, _ = _regulator_book()
+    notices = extract_notices(book, D(2026, 6, 1))
+    firm, person = sorted(notices.listings, key=lambda n: n.subject != FIRM)
+    assert (firm.name, person.name, person.subject) == (
+        "福州华华运输有限公司",
+        "张**",
+        PERSON_MASKED,
+    )
+    page = page_markdown(notice_page(notices, "zh"))
+    for shown in ("福州华华运输有限公司（91350100M000100Y43）", "列入事由: 多次严重违法",
+                  "依据: 交政研发〔2018〕181号", "惩戒措施: 重点监管", "不适用告知承诺",
+                  "决定文书号: 闽交信决〔2026〕7号", "决定机关: 福州市交通运输局",
+                  "决定日期: 2026-05-20", "公示日期: 2026-05-21", "公示截止日期: 2029-05-20",
+                  "移出条件和程序: 期满3年自动移出；满1年可申请信用修复",
+                  "救济途径: 可在60日内申请行政复议或6个月内提起行政诉讼"):  # fmt: skip
+        assert shown in page, shown
+    assert "张三丰" not in page and "张\\*\\*" in page and PERSON not in page
+
+
+def test_a_repair_is_published_by_the_party_s_name_not_by_case_ids() -> None:
+    book, listing, repair = _regulator_book()
+    notices = extract_notices(book, D(2027, 5, 21))
+    (done,) = notices.repairs
+    assert (done.name, done.repaired.zh) == ("福州华华运输有限公司", "严重失信主体名单")
+    for lang in ("zh", "en"):
+        page = page_markdown(notice_page(notices, lang))
+        assert "福州华华运输有限公司" in page.split("## ")[-1]
+        assert listing not in page and repair not in page
+
+
+def test_commitment_states_are_in_the_page_language(book: CreditBook) -> None:
+    notices = extract_notices(book, D(2026, 6, 1))
+    assert "状态: 已承诺" in page_markdown(notice_page(notices, "zh"))
+    assert "State: made" in page_markdown(notice_page(notices, "en"))
+
+
+def test_the_html_notice_page_has_search_and_filters_and_every_entry_without_script() -> None:
+    book, _, _ = _regulator_book()
+    html = page_html(notice_page(extract_notices(book, D(2026, 6, 1)), "zh"), lang="zh")
+    form = html.split('<form class="filters"')[1].split("</form>")[0]
+    assert " hidden>" in form and 'type="search"' in form  # shown by the script only
+    assert '<select data-facet="kind"><option value="">全部</option>' in form
+    assert '<option value="道路运输">道路运输</option>' in form and 'type="date"' in form
+    assert html.count('<article class="entry" data-kind="严重失信主体名单"') == 2
+    assert "<noscript>" in html and "<script>" in html and "src=" not in html
+    assert "@media print" in FILTER_STYLES

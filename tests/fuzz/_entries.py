@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import tempfile
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -20,7 +22,17 @@ import _world as w
 import creditflow
 from _people import OFFICER, OFFICIAL, SUBJECT
 from creditflow import book as cbook
-from creditflow import core, demo, disclosure, docs, licensing, rules, supervision, workflows
+from creditflow import (
+    core,
+    demo,
+    disclosure,
+    docs,
+    licensing,
+    rules,
+    service,
+    supervision,
+    workflows,
+)
 from creditflow.calendar import Period, WorkdayCalendar
 from creditflow.core import GradeScale, Label, ResidentId, Severity, Subject, Uscc
 
@@ -72,6 +84,22 @@ def evaluation() -> Any:
 
 def scale() -> GradeScale:
     return w.policy().domains["road_transport"].scale
+
+
+def auth_file() -> str:
+    """An auth file with one officer's token (written once per process)."""
+    global _AUTH
+    if _AUTH is None:
+        handle, _AUTH = tempfile.mkstemp(suffix=".toml")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(
+                f'[[tokens]]\nactor = "officer-1"\nroles = ["case_officer"]\n'
+                f'sha256 = "{service.hash_token("cf_token")}"\n'
+            )
+    return _AUTH
+
+
+_AUTH: str | None = None
 
 
 def read(reader: Callable[..., Any]) -> Callable[..., Any]:
@@ -151,6 +179,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("Period.years", Period.years, {"amount": value(3)}),
     Entry("WorkdayCalendar.china", WorkdayCalendar.china, {"published_through": value(2026)}),
     Entry("WorkdayCalendar.is_published", calendar_method("is_published"), {"year": value(2026)}),
+    Entry(
+        "WorkdayCalendar.prepare",
+        calendar_method("prepare"),
+        {"first": value(2025), "last": value(2027)},
+    ),
     Entry(
         "WorkdayCalendar.is_workday",
         calendar_method("is_workday"),
@@ -384,6 +417,11 @@ ENTRIES: tuple[Entry, ...] = (
             "on": ON,
             "actor": value(OFFICER),
         },
+    ),
+    Entry(
+        "find_commitment",
+        creditflow.find_commitment,
+        {"book": w.book, "approval_id": value("A-1"), "subject_id": value(None)},
     ),
     Entry(
         "overdue_commitments",
@@ -628,6 +666,12 @@ ENTRIES: tuple[Entry, ...] = (
             "checks": value(()),
         },
     ),
+    # ---------------------------------------------------------------- service
+    Entry("hash_token", service.hash_token, {"token": value("cf_token")}),
+    Entry("new_token", service.new_token, {}),
+    Entry("read_auth_file", service.read_auth_file, {"path": auth_file}),
+    Entry("openapi_document", service.openapi_document, {}),
+    Entry("openapi_text", service.openapi_text, {}),
     # ---------------------------------------------------------------- demo
     Entry(
         "DemoSettings",
@@ -685,7 +729,9 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "StoredEvent",
             "Stratum",
             "Trace",
-            "Verification",
+            "CommitmentVerification",
+            "Overdue",
+            "PlanVerification",
             "WorkdayCount",
             "AssessmentReport",
             "CheckedRow",
@@ -748,5 +794,13 @@ NOT_ENTRY_POINTS: dict[str, str] = {
     "write_plan": "writes files: test_cli_fuzz drives it through `creditflow plan`",
     "write_site": "writes files: test_cli_fuzz drives it through `creditflow docs`",
     "main": "fuzzed apart with argv and files (test_cli_fuzz.py)",
+    "AuthFile": "a result type: read_auth_file builds it (an entry)",
+    "Principal": "a result type: read_auth_file builds it (an entry)",
+    "JwtSettings": "a result type: read_auth_file builds it from the [jwt] table (an entry)",
+    "ServiceSettings": "plain settings that create_app reads; tests/service drive every value "
+    "through `creditflow serve` and schemathesis",
+    "create_app": "starts nothing until served; tests/service serve it on loopback and fuzz "
+    "every operation with schemathesis",
+    "serve": "runs a server until interrupted: tests/service start it as `creditflow serve`",
 }
 """Public callables that are not fuzzed as entry points, and why."""

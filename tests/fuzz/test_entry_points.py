@@ -35,6 +35,7 @@ PACKAGES = (
     "creditflow.supervision",
     "creditflow.workflows",
     "creditflow.cli",
+    "creditflow.service",
 )
 """The packages whose ``__all__`` the suite covers. ``creditflow.testing`` is a test kit: its
 checks raise ``AssertionError`` by design and its strategies take the test author's objects."""

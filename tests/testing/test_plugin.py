@@ -63,3 +63,20 @@ def test_the_example_reports_its_coverage() -> None:
     head = "riverside-transport@2026.1 (digest "
     line = next(line for line in result.stdout.splitlines() if line.startswith(head))
     assert "10 of 10 rules hit" in line
+
+
+def test_the_calendar_is_built_before_the_first_test(tmp_path: Path) -> None:
+    """The plugin builds the China calendar once per session, before any test runs, so that
+    no Hypothesis example pays for it under its deadline (110-200 ms on a slow machine)."""
+    (tmp_path / "test_first.py").write_text(
+        "import creditflow.calendar.workdays as w\n"
+        "def test_first():\n"
+        "    for calendar in (w.WorkdayCalendar.china(),\n"
+        "                     w.WorkdayCalendar.china(published_through=2030)):\n"
+        "        assert set(range(2001, 2041)) <= set(calendar._tables)\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    command = [*PYTEST, "--rootdir", str(tmp_path), str(tmp_path)]
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -3,6 +3,7 @@
 from creditflow.book.anchors import Anchor
 from creditflow.book.book import SYSTEM, CreditBook
 from creditflow.book.memory_store import MemoryStore
+from creditflow.book.overdue import Overdue
 from creditflow.book.rows import CaseRow, ClosedRows, NewEvent, StoredEvent
 from creditflow.book.sqlite_store import SqliteStore
 from creditflow.book.status import ActiveListing, CreditStatus, PublishedRecord, RepairEligibility
@@ -21,6 +22,7 @@ __all__ = [
     "EventStore",
     "MemoryStore",
     "NewEvent",
+    "Overdue",
     "PublishedRecord",
     "RepairEligibility",
     "SqliteStore",

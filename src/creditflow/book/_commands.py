@@ -12,7 +12,7 @@ from creditflow.book._repository import Repository
 from creditflow.book._transitions import Transitions
 from creditflow.book._unit import Step, UnitOfWork
 from creditflow.core.subjects import Subject
-from creditflow.errors import Conflict, UnknownCase, UnknownName
+from creditflow.errors import Conflict, IdempotencyKeyReused, UnknownCase, UnknownName
 from creditflow.workflows.case import Actor, Case
 from creditflow.workflows.definitions import MACHINES
 
@@ -42,14 +42,14 @@ class Commands:
         machine, case_kind = self._kind(kind, data)
         subject_id = subject_id_of(subject)
         check_actor(actor)
+        opening = MACHINES[machine].opening.event
         if idempotency_key is not None and (done := self._replayed(idempotency_key)) is not None:
-            return done
+            return _same_act(idempotency_key, done, opening, machine=machine, subject=subject_id)
         store, pending = self.repository.store, self.repository.pending
         for _ in range(_RETRIES):
             waiting = len(pending.events) if pending else 0
             case_id = f"{machine}-{store.head()[0] + waiting + 1}"
             try:
-                opening = MACHINES[machine].opening.event
                 step = Step(machine, case_kind, subject_id, case_id, opening, on, actor, data)
                 return self._commit(step, idempotency_key, expected_version=0)
             except Conflict:
@@ -74,7 +74,7 @@ class Commands:
         if expected_version is not None:
             ensure_seq(expected_version, "expected_version")
         if idempotency_key is not None and (done := self._replayed(idempotency_key)) is not None:
-            return done
+            return _same_act(idempotency_key, done, event, case_id=case_id)
         repository = self.repository
         remembered = (
             repository.pending is None and isinstance(case_id, str) and case_id in repository.recent
@@ -120,12 +120,12 @@ class Commands:
             self.repository.save(unit)
         case = with_effects(outcome.case, unit.reported[mark[1] :])
         if key is not None:
-            unit.keyed[key] = case
+            unit.keyed[key] = (step.event, case)
         return case
 
-    def _replayed(self, key: str) -> Case | None:
-        """The case as the event stored under ``key`` left it, with its history so far (or,
-        for a key used earlier in the pending unit of work, as that change returned it)."""
+    def _replayed(self, key: str) -> tuple[str, Case] | None:
+        """The event stored under ``key`` and the case as it left it, with its history so far
+        (or, for a key used earlier in the pending unit of work, as that change returned it)."""
         repository = self.repository
         if repository.pending is not None and key in repository.pending.keyed:
             return repository.pending.keyed[key]
@@ -138,7 +138,7 @@ class Commands:
         lookup, subject_cases = repository.lookup(cases), repository.subject_cases(cases)
         for event in history:
             case = self.transitions.replay(event, cases, lookup, subject_cases)
-        return with_history(case, tuple(entry(e) for e in history))
+        return stored.event, with_history(case, tuple(entry(e) for e in history))
 
     def _kind(self, kind: object, data: Mapping[str, Any]) -> tuple[str, str]:
         text = ensure_str(kind, "kind")
@@ -151,3 +151,24 @@ class Commands:
                 raise UnknownCase(data.get("target"))
             case_kind = target.machine
         return machine, case_kind
+
+
+def _same_act(
+    key: str,
+    done: tuple[str, Case],
+    event: str,
+    *,
+    case_id: object = None,
+    machine: str | None = None,
+    subject: str | None = None,
+) -> Case:
+    """The case a retried act left, once it is sure the key was used for this act."""
+    done_event, case = done
+    if (
+        done_event != event
+        or (case_id is not None and case.case_id != case_id)
+        or (machine is not None and case.machine != machine)
+        or (subject is not None and case.subject_id != subject)
+    ):
+        raise IdempotencyKeyReused(key, case.case_id, done_event)
+    return case

@@ -9,10 +9,11 @@ from creditflow._validation import check_case_filters, ensure_date
 from creditflow.book._cases import case_of, entry, subject_id_of, with_history
 from creditflow.book._repository import Repository
 from creditflow.book._transitions import Transitions
+from creditflow.book.overdue import Overdue
 from creditflow.book.rows import ClosedRows
 from creditflow.book.status import BEARING_MACHINES, BEARING_STATES, CreditStatus, derive_status
 from creditflow.core.subjects import Subject
-from creditflow.workflows.case import Case, DeadlineState
+from creditflow.workflows.case import Case
 
 __all__ = ["Queries", "bearing_on"]
 
@@ -59,12 +60,12 @@ class Queries:
         cases = [case_of(row) for row in rows]
         return derive_status(policy, subject_id, cases, on, transitions.add, transitions.policy_at)
 
-    def overdue(self, *, on: dt.date) -> list[tuple[Case, DeadlineState]]:
+    def overdue(self, *, on: dt.date) -> list[Overdue]:
         on = ensure_date(on, "on")
         found = []
         for case in self.repository.cases():
-            found += [(case, d) for d in case.overdue(on)]
-        return sorted(found, key=lambda item: (item[1].last_day, item[0].case_id))
+            found += [Overdue(case, d) for d in case.overdue(on)]
+        return sorted(found, key=lambda item: (item.deadline.last_day, item.case.case_id))
 
 
 def bearing_on(on: dt.date) -> ClosedRows:

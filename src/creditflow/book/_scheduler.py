@@ -8,7 +8,8 @@ from typing import Any
 
 from creditflow.book._cases import SYSTEM
 from creditflow.book._repository import Repository
-from creditflow.workflows.case import Case, DeadlineState
+from creditflow.book.overdue import Overdue
+from creditflow.workflows.case import Case
 from creditflow.workflows.definitions import MACHINES
 
 __all__ = ["AUTOMATIC", "Scheduler"]
@@ -25,7 +26,7 @@ class Scheduler:
     def __init__(
         self,
         repository: Repository,
-        overdue: Callable[..., list[tuple[Case, DeadlineState]]],
+        overdue: Callable[..., list[Overdue]],
         fire: Callable[..., Case],
     ) -> None:
         self.repository = repository

@@ -57,7 +57,7 @@ class UnitOfWork:
         self.expected: dict[str, int] = {}
         self.events: list[NewEvent] = []
         self.reported: list[Effect] = []
-        self.keyed: dict[str, Case] = {}  # what each idempotency key's change returned
+        self.keyed: dict[str, tuple[str, Case]] = {}  # each idempotency key's event and case
         self._undo: list[tuple[str, Case | None, int | None]] = []
         self.lookup = repository.lookup(self.cases)
         self.subject_cases = repository.subject_cases(self.cases)

@@ -27,6 +27,7 @@ from creditflow.book._scheduler import Scheduler
 from creditflow.book._transitions import Transitions
 from creditflow.book._unit import batch
 from creditflow.book.anchors import Anchor
+from creditflow.book.overdue import Overdue
 from creditflow.book.rows import StoredEvent
 from creditflow.book.status import CreditStatus
 from creditflow.book.store import ChainReport, EventStore
@@ -34,7 +35,7 @@ from creditflow.book.stores import open_store
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.subjects import Subject
 from creditflow.policy.model import Policy
-from creditflow.workflows.case import Actor, Case, DeadlineState
+from creditflow.workflows.case import Actor, Case
 
 __all__ = ["SYSTEM", "CreditBook"]
 
@@ -73,9 +74,11 @@ class CreditBook:
         clock: Callable[[], dt.datetime] | None = None,
         read_only: bool = False,
     ) -> CreditBook:
-        """A book on a SQLite file (created if absent). ``read_only=True`` opens an existing
-        book without writing to its file (see :class:`~creditflow.SqliteStore`): reads,
-        :meth:`verify` and :meth:`replay` work, every change is refused."""
+        """A book on a SQLite file (created if absent), or in the PostgreSQL database of a
+        ``postgresql://`` URL (see :class:`~creditflow.book.postgres_store.PostgresStore`).
+        ``read_only=True`` opens an existing book without writing to it (see
+        :class:`~creditflow.SqliteStore`): reads, :meth:`verify` and :meth:`replay` work,
+        every change is refused."""
         store = open_store(path, clock=clock, read_only=read_only)
         return cls(store, policy=policy, calendar=calendar)
 
@@ -203,7 +206,7 @@ class CreditBook:
         code or resident ID (checked), or a :class:`~creditflow.Subject` of any kind."""
         return self._queries.status(subject_id, on=on)
 
-    def overdue(self, *, on: dt.date) -> list[tuple[Case, DeadlineState]]:
+    def overdue(self, *, on: dt.date) -> list[Overdue]:
         """Every due deadline overdue on ``on``, as it stood that day: not met by its last
         day, nor by ``on`` (one met late is listed for the days it was overdue)."""
         return self._queries.overdue(on=on)

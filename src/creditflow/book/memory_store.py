@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Self
 
 from creditflow._validation import check_case_filters, check_event_filters
+from creditflow.book._adopt import adopted_cases, adopted_records
 from creditflow.book._chain import (
     Batch,
     Clock,
@@ -153,6 +154,17 @@ class MemoryStore:
         last = {case_id: records[-1][2] for case_id, records in self._by_case.items()}
         records = check_rebuild(cases, last)
         self._cases = {record[0]: record for record in records}
+
+    def adopt(self, events: Sequence[StoredEvent], cases: Sequence[CaseRow]) -> None:
+        """Append events another book hashed, keeping their hashes, and upsert ``cases``
+        (``creditflow book copy``; see
+        :meth:`creditflow.book.postgres_store.PostgresStore.adopt`)."""
+        self._check_open()
+        records = adopted_records(self.head(), events)
+        rows = adopted_cases(cases)
+        for record in records:
+            self._add(record)
+        self._cases.update((row[0], row) for row in rows)
 
     def close(self) -> None:
         """Mark the store closed (idempotent); its contents are dropped."""

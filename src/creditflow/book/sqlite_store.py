@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any, Final, Self, TypeVar
 
 from creditflow._validation import check_case_filters, check_event_filters, ensure_int
+from creditflow.book._adopt import adopted_cases, adopted_records
 from creditflow.book._chain import (
     Batch,
     Clock,
@@ -297,6 +298,18 @@ class SqliteStore:
             db.executemany(_INSERT_CASE, records)
 
         self._write(replace)
+
+    def adopt(self, events: Sequence[StoredEvent], cases: Sequence[CaseRow]) -> None:
+        """Append events another book hashed, keeping their hashes, and upsert ``cases``
+        (``creditflow book copy``; see
+        :meth:`creditflow.book.postgres_store.PostgresStore.adopt`)."""
+
+        def work(db: sqlite3.Connection) -> None:
+            records = adopted_records(_head(db), events)
+            db.executemany(_UPSERT_CASE, adopted_cases(cases))
+            db.executemany(_INSERT_EVENT, records)
+
+        self._write(work)
 
     def close(self) -> None:
         """Close the connection (idempotent); a closed store refuses every call."""

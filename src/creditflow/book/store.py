@@ -1,4 +1,4 @@
-"""The store interface the book talks to; SQLite, memory and (later) PostgreSQL implement it."""
+"""The store interface the book talks to; SQLite, memory and PostgreSQL implement it."""
 
 from __future__ import annotations
 

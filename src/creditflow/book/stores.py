@@ -1,4 +1,5 @@
-"""Opening a store by where it lives: the one place :meth:`CreditBook.open` asks."""
+"""Opening a store by where it lives (a SQLite file's path or a PostgreSQL URL): the one place
+:meth:`CreditBook.open` asks."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ from creditflow.book._chain import system_clock
 from creditflow.book.store import EventStore
 from creditflow.errors import InvalidInput
 
-__all__ = ["open_store"]
+__all__ = ["is_postgres_url", "open_store"]
+
+_SCHEMES = ("postgresql://", "postgres://", "postgresql+unix://")
+
+
+def is_postgres_url(target: object) -> bool:
+    """True if ``target`` is a PostgreSQL URL (``postgresql://``, ``postgres://`` or
+    ``postgresql+unix://``) rather than the path of a SQLite file."""
+    return isinstance(target, str) and target.startswith(_SCHEMES)
 
 
 def open_store(
@@ -21,14 +30,20 @@ def open_store(
     clock: Callable[[], dt.datetime] | None = None,
     read_only: bool = False,
 ) -> EventStore:
-    """The store at ``target``: a SQLite file's path (created if absent, see
-    :meth:`~creditflow.SqliteStore.open`). ``clock`` gives the recorded time of appends
-    (timezone-aware; the system clock by default); ``read_only=True`` opens an existing book
-    without writing to it."""
-    from creditflow.book.sqlite_store import SqliteStore
-
+    """The store at ``target``: a PostgreSQL URL (see
+    :class:`~creditflow.book.postgres_store.PostgresStore`; psycopg is imported only then, and
+    without the ``postgres`` extra this is :class:`~creditflow.errors.MissingExtra`) or a
+    SQLite file's path (created if absent, see :meth:`~creditflow.SqliteStore.open`).
+    ``clock`` gives the recorded time of appends (timezone-aware; the system clock by
+    default); ``read_only=True`` opens an existing book without writing to it."""
     path = _path(target)
     read_only = ensure_bool(read_only, "read_only")
+    if is_postgres_url(path):
+        from creditflow.book.postgres_store import PostgresStore
+
+        return PostgresStore.open(path, clock=clock or system_clock, read_only=read_only)
+    from creditflow.book.sqlite_store import SqliteStore
+
     return SqliteStore.open(path, clock=clock or system_clock, read_only=read_only)
 
 

@@ -125,6 +125,20 @@ class WorkdayCalendar:
         _check_make_up(off, make_up)
         return cls(years, days_of=functools.partial(_pick_year, off, make_up))
 
+    def prepare(self, first: int, last: int) -> None:
+        """Build the tables of the years ``first`` to ``last`` now, rather than on their first
+        use (a year's table costs a few milliseconds, the first one far more: it loads the
+        ``holidays`` package). Test sessions call it once, so that no single test (say, a
+        Hypothesis example under its deadline) pays for it. Results do not change."""
+        first, last = ensure_int(first, "first"), ensure_int(last, "last")
+        if not (dt.MINYEAR <= first <= last <= dt.MAXYEAR and last - first < _PREPARE_SPAN):
+            raise InvalidInput(
+                f"Cannot have first={first}, last={last}: years must rise within "
+                f"{dt.MINYEAR}..{dt.MAXYEAR}, at most {_PREPARE_SPAN} of them"
+            )
+        for year in range(first, last + 1):
+            self._table(dt.date(year, 1, 1), provisional=True)
+
     def is_published(self, year: int) -> bool:
         """Whether the holiday schedule of ``year`` is known (published)."""
         first, last = self.known_years
@@ -282,6 +296,10 @@ def _shift(day: dt.date, period: Period) -> dt.date:
             f"{day.isoformat()} + {period} runs past the range of datetime.date (years 1-9999)"
         ) from None
     return result
+
+
+_PREPARE_SPAN = 200
+"""The most years :meth:`WorkdayCalendar.prepare` builds in one call."""
 
 
 @functools.cache

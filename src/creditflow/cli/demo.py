@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from creditflow.cli.common import EXIT_OK, EXIT_PROBLEMS
+from creditflow.errors import InvalidInput
 
 __all__ = ["add_parser", "run"]
 
@@ -20,7 +21,7 @@ write the documentation site, the public notices and the plans to the output fol
 demo never appends to a book: an existing --db file is refused unless --force, which
 replaces it. The same --seed gives the same book (the same chain head). Exit code 1 if an
 invariant of the report fails. The policy is national-transport as in force at the end of
-2026 (--policy and --on do not apply).
+2026: --policy and --on are refused (exit 2) rather than silently ignored.
 """
 
 
@@ -62,6 +63,13 @@ def run(args: argparse.Namespace) -> int:
     """Run the demo, print its report; 0 if every invariant holds, else 1."""
     from creditflow.demo import DemoSettings, run_demo
     from creditflow.demo.progress import ProgressBar
+
+    given = [o for o in ("policy", "on") if getattr(args, o, None) is not None]
+    if given:
+        raise InvalidInput(
+            f"demo: {', '.join('--' + o for o in given)} cannot be used: the demo runs "
+            "national-transport as in force at the end of 2026 (see docs/cli.md)"
+        )
 
     settings = DemoSettings(
         subjects=args.subjects,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar, cast
 
 from creditflow.cli.common import EXIT_OK, EXIT_PROBLEMS, engine_for
+from creditflow.errors import InvalidInput
 from creditflow.supervision import (
     InspectionPlan,
     draw_plan,
@@ -18,7 +19,7 @@ from creditflow.supervision import (
     verify_plan,
     write_plan,
 )
-from creditflow.supervision.exports import load_plan_json
+from creditflow.supervision.exports import PLAN_FILES, load_plan_json
 
 __all__ = ["Progress", "add_parser", "run"]
 
@@ -27,7 +28,9 @@ DESCRIPTION = """\
 Draw the inspection plan (双随机、一公开) of a year: the subjects of the population file drawn
 per stratum with the sampling ratio the policy decides for each, and for each inspection the
 inspectors drawn from the directory, never one who must withdraw (回避). Writes plan.json
-(with its digest), plan.csv and notice.md (persons masked) into the output directory.
+(with its digest), plan.csv and notice.md (persons masked) into the output directory; a
+folder that already holds a plan is refused unless --force (a published plan is not
+replaced by accident).
 
 With --verify PLAN.json, draw the plan again from its seed and the same files and compare:
 exit 0 if it is confirmed, 1 with the first difference if not.
@@ -73,6 +76,9 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         "--lang", choices=("zh", "en"), default="zh", help="language of notice.md (default zh)"
     )
     parser.add_argument("-o", "--output", metavar="DIR", type=Path, help="where to write")
+    parser.add_argument(
+        "--force", action="store_true", help="replace a plan already written in the -o folder"
+    )
     parser.add_argument("--verify", metavar="PLAN", type=Path, help="verify a plan.json instead")
     parser.add_argument(
         "--progress",
@@ -94,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
     ]
     if missing:
         parser.error(f"drawing a plan needs {', '.join(missing)}")
+    _refuse_published(args.output, args.force)
     engine = engine_for(args)
     progress = Progress(args.population, sys.stderr, args.progress or sys.stderr.isatty())
     with progress:
@@ -109,6 +116,16 @@ def run(args: argparse.Namespace) -> int:
     paths = write_plan(plan, args.output, policy=engine.policy, lang=args.lang)
     sys.stdout.write(_summary(plan) + f"\nwrote {', '.join(str(p) for p in paths)}\n")
     return EXIT_OK
+
+
+def _refuse_published(folder: Path, force: bool) -> None:
+    """A published plan is not overwritten by accident: its files are refused unless --force."""
+    found = [f for f in PLAN_FILES if (folder / f).exists()]
+    if found and not force:
+        raise InvalidInput(
+            f"{folder} already holds a plan ({', '.join(found)}): a published plan is not "
+            "replaced; choose another -o folder or use --force to replace it"
+        )
 
 
 def _summary(plan: InspectionPlan) -> str:

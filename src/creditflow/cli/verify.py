@@ -11,7 +11,7 @@ from creditflow.cli.common import EXIT_OK, EXIT_PROBLEMS
 
 __all__ = ["add_parser", "run"]
 
-HELP = "verify a SQLite credit book: hash chain, projections, published anchors"
+HELP = "verify a credit book (SQLite or PostgreSQL): hash chain, projections, published anchors"
 DESCRIPTION = """\
 Check the book without writing to it (it is opened read-only; a missing, empty or foreign file
 is an error, exit 2). Every event's hash and link is recomputed, every case projection is
@@ -28,7 +28,9 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "verify", help=HELP, description=DESCRIPTION, parents=parents
     )
-    parser.add_argument("--db", required=True, metavar="FILE", help="a SQLite credit book")
+    parser.add_argument(
+        "--db", required=True, metavar="BOOK", help="a SQLite file or a PostgreSQL URL"
+    )
     parser.add_argument(
         "--anchor",
         action="append",

@@ -25,7 +25,16 @@ from creditflow.licensing import (
 )
 from creditflow.workflows import Actor
 
-__all__ = ["DECISION", "OFFICER", "OFFICIAL", "REVIEWER", "Bureau", "subject_actor"]
+__all__ = [
+    "AUTHORITY",
+    "DECISION",
+    "OFFICER",
+    "OFFICIAL",
+    "REVIEWER",
+    "Bureau",
+    "decision",
+    "subject_actor",
+]
 
 OFFICER = Actor("officer-01", {"case_officer"})
 REVIEWER = Actor("reviewer-01", {"reviewer"})
@@ -35,7 +44,15 @@ DECISION: dict[str, Any] = {
     "removal_conditions": "期满移出或信用修复后提前移出",
     "remedies": "可依法申请行政复议或提起行政诉讼",
 }
+AUTHORITY = "演示市交通运输局"
+"""The authority that decides the demo's listings (a made-up city's transport bureau)."""
 _BASIS = {"serious": "交政研发〔2018〕181号", "watch": "交政研发〔2018〕181号", "red": "守信激励"}
+
+
+def decision(case_id: str, day: dt.date) -> dict[str, Any]:
+    """The data of a listing decision: :data:`DECISION`, its document number and authority."""
+    number = f"交信用决字〔{day.year}〕{case_id.rsplit('-', 1)[-1]}号"
+    return {**DECISION, "document_number": number, "authority": AUTHORITY}
 
 
 def subject_actor(member: Member) -> Actor:
@@ -165,7 +182,7 @@ class Bureau:
         case = self.book.open_case(
             f"listing.{kind}", member.subject.id, on=day, actor=OFFICER, domain=member.domain,
             grounds="多次受到行政处罚" if kind != "red" else "连续三年信用评价AA级",
-            basis=_BASIS[kind],
+            basis=_BASIS[kind], subject_name=member.subject.name,
         )  # fmt: skip
         self.tally[f"listing.proposed.{kind}"] += 1
         if kind == "red":
@@ -207,7 +224,7 @@ class Bureau:
 
     def _decide(self, case_id: str, day: dt.date) -> None:
         if not self.attempt("listing.decide", lambda: self.book.fire(
-                case_id, "decide", on=day, actor=OFFICIAL, **DECISION)):  # fmt: skip
+                case_id, "decide", on=day, actor=OFFICIAL, **decision(case_id, day))):  # fmt: skip
             return
         late = self.rng.random() < 0.04
         low, high = (21, 25) if late else (1, 5)
@@ -224,7 +241,8 @@ class Bureau:
         follow, most on time, some refused."""
         actor = subject_actor(member)
         promise = self.book.open_case("commitment.repair", member.subject.id, on=day, actor=actor,
-                                      domain=member.domain, summary="信用修复承诺")  # fmt: skip
+                                      domain=member.domain, summary="信用修复承诺",
+                                      subject_name=member.subject.name)  # fmt: skip
         complete = self.rng.random() < 0.9
         materials = ["correction_proof", "commitment_letter"] if complete else ["correction_proof"]
         repair = self.book.open_case(

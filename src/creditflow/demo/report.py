@@ -15,10 +15,10 @@ from fractions import Fraction
 import attrs
 
 from creditflow.book.book import CreditBook
+from creditflow.core.labels import Label
 from creditflow.demo.simulation import Outcome
 from creditflow.docs import extract_notices
 from creditflow.policy.model import Policy
-from creditflow.rules.decision import format_ratio
 from creditflow.workflows import Case
 
 __all__ = ["DemoReport", "GradeRow", "Invariant", "build_report", "check_invariants"]
@@ -63,6 +63,18 @@ class DemoReport:
     grades_after: dict[str, int]
     invariants: tuple[Invariant, ...]
     seconds: float = 0.0
+    grades_by_domain: dict[str, dict[str, int]] = attrs.field(factory=dict)
+    """After the year-end evaluation: per domain, subjects per grade in scale order."""
+    monthly: dict[str, tuple[int, ...]] = attrs.field(factory=dict)
+    """Twelve counts per series: ``listings_published``, ``listings_removed``,
+    ``repairs_approved``, ``deadlines_met``, ``deadlines_missed`` (by the month of the last
+    day)."""
+    quarters: tuple[tuple[str, int, int], ...] = ()
+    """Per quarter: its label, the subjects its plan drew and the inspections in it."""
+    labels: dict[str, Label] = attrs.field(factory=dict)
+    """The policy's labels of what the report names: ``domain.<name>``, ``grade.<name>``,
+    ``list.<kind>``, ``commitment.<kind>``, ``severity.<severity>``."""
+    year: int = 2026
     sections: tuple[str, ...] = ()
     """More sections of text, printed before the anchor (collection and disclosure)."""
 
@@ -77,39 +89,11 @@ class DemoReport:
         return all(i.ok for i in self.invariants)
 
     def to_text(self) -> str:
-        """The report for people, in English with the Chinese terms."""
-        lines = [f"creditflow demo: {self.subjects} subjects, seed {self.seed}, "
-                 f"{self.events} events in {self.seconds:.1f} s"]  # fmt: skip
-        lines += ["", "Cases per state (案件状态):"]
-        for machine, states in self.states.items():
-            shown = ", ".join(f"{state} {n}" for state, n in sorted(states.items()))
-            lines.append(f"  {machine:<11} {shown}")
-        lines += ["", "Deadlines (时限)       met   missed  open"]
-        for name, (met, missed, pending) in sorted(self.deadlines.items()):
-            lines.append(f"  {name:<19} {met:>6} {missed:>7} {pending:>5}")
-        lines += ["", "Inspections per grade (抽查), Q4 plan against the policy's ratios:"]
-        for row in self.grades:
-            share = row.drawn / row.subjects if row.subjects else 0.0
-            ratios = "/".join(format_ratio(r) for r in row.ratios)
-            lines.append(f"  {row.grade:<3} {row.subjects:>6} subjects  {row.drawn:>5} drawn  "
-                         f"{share:>6.1%}  (policy {ratios})")  # fmt: skip
-        lines += ["", "Grades (信用等级) before -> after the year-end evaluation:"]
-        for grade in dict.fromkeys([*self.grades_before, *self.grades_after]):
-            before, after = self.grades_before.get(grade, 0), self.grades_after.get(grade, 0)
-            lines.append(f"  {grade:<3} {before:>6} -> {after:>6}")
-        lines += ["", "Activity:"]
-        lines += [f"  {name:<40} {n:>7}" for name, n in sorted(self.tally.items())]
-        lines += ["", "Invariants:"]
-        lines += [f"  [{'ok' if i.ok else 'FAILED'}] {i.name}: {i.detail}" for i in self.invariants]
-        lines += list(self.sections)
-        lines += [
-            "",
-            f"Book anchor (账本锚点): {self.anchor}",
-            f"  the head of the book this report was made from ({self.events} events); anyone "
-            "can later check",
-            f"  that the book still contains it: creditflow verify --anchor {self.anchor}",
-        ]
-        return "\n".join(lines)
+        """The report for people, labels in Chinese and English, tables aligned
+        (:func:`creditflow.demo.report_text.report_text`)."""
+        from creditflow.demo.report_text import report_text
+
+        return report_text(self)
 
 
 def build_report(
@@ -119,7 +103,8 @@ def build_report(
     cases = list(book.cases())
     invariants = check_invariants(book, cases, outcome)
     events, head = book.head()  # read last: the anchor covers everything reported
-    order = _grade_order(book.policy_on(outcome.last_day))
+    policy = book.policy_on(outcome.last_day)
+    order = _grade_order(policy)
     return DemoReport(
         subjects=subjects,
         seed=seed,
@@ -135,7 +120,69 @@ def build_report(
         grades_after={g: outcome.grades_after[g] for g in sorted(outcome.grades_after, key=order)},
         invariants=invariants,
         seconds=seconds,
+        grades_by_domain=_by_domain(outcome, order, policy),
+        monthly=_monthly(book, cases, outcome.year),
+        quarters=tuple((p.label, p.plan.drawn, len(p.this_quarter())) for p in outcome.plans),
+        labels=_labels(policy),
+        year=outcome.year,
     )
+
+
+def _labels(policy: Policy) -> dict[str, Label]:
+    labels = {f"domain.{name}": d.label for name, d in policy.domains.items()}
+    labels |= {f"list.{name}": k.label for name, k in policy.lists.items()}
+    labels |= {f"commitment.{name}": k.label for name, k in policy.commitments.items()}
+    labels |= {f"severity.{s.value}": rule.label for s, rule in policy.severities.items()}
+    for domain in policy.domains.values():
+        for grade in domain.scale.grades:
+            labels.setdefault(f"grade.{grade.name}", grade.label)
+    return labels
+
+
+def _by_domain(
+    outcome: Outcome, order: Callable[[str], tuple[int, str]], policy: Policy
+) -> dict[str, dict[str, int]]:
+    counts = outcome.grades_by_domain
+    return {
+        domain: {
+            g: counts[domain, g] for g in sorted({g for d, g in counts if d == domain}, key=order)
+        }
+        for domain in policy.domains
+        if any(d == domain for d, _ in counts)
+    }
+
+
+_REMOVED = frozenset({"expire", "remove_early", "revoke", "annul"})
+
+
+def _monthly(book: CreditBook, cases: list[Case], year: int) -> dict[str, tuple[int, ...]]:
+    """Twelve counts per series, read from the events and the deadlines of the book."""
+    machine = {case.case_id: case.machine for case in cases}
+    series: dict[str, list[int]] = {
+        k: [0] * 12
+        for k in ("listings_published", "listings_removed", "repairs_approved",
+                  "deadlines_met", "deadlines_missed")
+    }  # fmt: skip
+    for event in book.events():
+        if event.on.year != year:
+            continue
+        kind = machine.get(event.case_id)
+        if kind == "listing" and event.event == "publish":
+            series["listings_published"][event.on.month - 1] += 1
+        elif kind == "listing" and event.event in _REMOVED:
+            series["listings_removed"][event.on.month - 1] += 1
+        elif kind == "repair" and event.event == "approve":
+            series["repairs_approved"][event.on.month - 1] += 1
+    end = dt.date(year, 12, 31)
+    for case in cases:
+        for d in case.deadlines:
+            if d.kind != "due" or d.name in _AUTOMATIC or d.last_day.year != year:
+                continue
+            if d.met_on is not None and d.met_on <= d.last_day:
+                series["deadlines_met"][d.last_day.month - 1] += 1
+            elif d.met_on is not None or d.overdue(end):
+                series["deadlines_missed"][d.last_day.month - 1] += 1
+    return {name: tuple(counts) for name, counts in series.items()}
 
 
 def _states(cases: list[Case]) -> dict[str, dict[str, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 import time
 from pathlib import Path
 
@@ -11,11 +12,15 @@ import attrs
 
 from creditflow.book.book import CreditBook
 from creditflow.demo.agenda import SimulatedClock
+from creditflow.demo.charts import draw_charts
 from creditflow.demo.disclosure import run_disclosure
 from creditflow.demo.population import build_population
 from creditflow.demo.report import DemoReport, build_report
+from creditflow.demo.report_labels import both, label
+from creditflow.demo.report_page import report_page
 from creditflow.demo.simulation import Outcome, Progress, Simulation
 from creditflow.docs import extract_notices, notice_page, page_markdown, site_pages, write_site
+from creditflow.docs.document import Page
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import Policy
 from creditflow.rules import load_policy
@@ -56,12 +61,29 @@ def run_demo(settings: DemoSettings, progress: Progress | None = None) -> DemoRe
         outcome = simulation.run(progress)
         disclosure = run_disclosure(book, members, seed=settings.seed, year=YEAR,
                                     out=settings.out)  # fmt: skip
-        _write_outputs(book, policy, outcome, settings.out)
+        pages = _write_outputs(book, policy, outcome, settings.out)
         report = build_report(book, outcome, subjects=settings.subjects, seed=settings.seed,
                               seconds=time.perf_counter() - started)  # fmt: skip
         report = attrs.evolve(report, sections=(disclosure.to_text(),))
     (settings.out / "report.txt").write_text(report.to_text() + "\n", encoding="utf-8")
+    _write_report_site(report, pages, settings.out / "site")
     return report
+
+
+def _write_report_site(report: DemoReport, pages: list[Page], site: Path) -> None:
+    """The HTML site: the report page with its charts first, then the handbook and notices.
+
+    Without matplotlib (the ``demo`` extra) the charts are left out, said on stderr and on
+    the page, and everything else is written."""
+    try:
+        charts = [f"charts/{p.name}" for p in draw_charts(report, site / "charts")]
+        note = ""
+    except ModuleNotFoundError as error:
+        if error.name != "matplotlib":
+            raise
+        charts, note = [], both(label("notes.charts_missing"))
+        sys.stderr.write(f"creditflow: note: {error}\n")
+    write_site([report_page(report, charts, note), *pages], site, "html", "zh")
 
 
 def _make_room(db: Path, force: bool) -> None:
@@ -74,10 +96,12 @@ def _make_room(db: Path, force: bool) -> None:
         path.unlink(missing_ok=True)
 
 
-def _write_outputs(book: CreditBook, policy: Policy, outcome: Outcome, out: Path) -> None:
-    """The documentation site with the book's notices, the notices alone, and the plans."""
+def _write_outputs(book: CreditBook, policy: Policy, outcome: Outcome, out: Path) -> list[Page]:
+    """The documentation site (Markdown) with the book's notices, the notices alone, and the
+    plans; the pages, for the HTML site."""
     on = outcome.last_day
-    write_site(site_pages(policy, "zh", book=book, on=on), out / "site", "md", "zh")
+    pages = list(site_pages(policy, "zh", book=book, on=on))
+    write_site(pages, out / "site", "md", "zh")
     notices = extract_notices(book, on)
     (out / "notices").mkdir(parents=True, exist_ok=True)
     for lang in ("zh", "en"):
@@ -85,3 +109,4 @@ def _write_outputs(book: CreditBook, policy: Policy, outcome: Outcome, out: Path
         path.write_text(page_markdown(notice_page(notices, lang)), encoding="utf-8")
     for drawn in outcome.plans:
         write_plan(drawn.plan, out / "plans" / drawn.label, policy=policy)
+    return pages

@@ -20,7 +20,7 @@ import attrs
 from creditflow.book.book import CreditBook
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.demo.agenda import Agenda, SimulatedClock
-from creditflow.demo.flows import DECISION, OFFICER, OFFICIAL, Bureau
+from creditflow.demo.flows import OFFICER, OFFICIAL, Bureau, decision
 from creditflow.demo.inspections import DrawnPlan, build_inspectors, draw_quarter, entries_on
 from creditflow.demo.population import Member
 from creditflow.licensing import Evaluation, Evaluations, grade_on
@@ -49,6 +49,8 @@ class Outcome:
     plans: list[DrawnPlan] = attrs.field(factory=list)
     grades_before: Counter[str] = attrs.field(factory=Counter)
     grades_after: Counter[str] = attrs.field(factory=Counter)
+    grades_by_domain: Counter[tuple[str, str]] = attrs.field(factory=Counter)
+    """After the year-end evaluation: subjects per (domain, grade)."""
 
     @property
     def last_day(self) -> dt.date:
@@ -122,12 +124,14 @@ class Simulation:
         self.clock.day = proposed
         case = self.book.open_case(f"listing.{kind}", member.subject.id, on=proposed,
                                    actor=OFFICER, domain=member.domain, grounds="上年度失信行为",
-                                   basis="交政研发〔2018〕181号")  # fmt: skip
+                                   basis="交政研发〔2018〕181号",
+                                   subject_name=member.subject.name)  # fmt: skip
         if kind != "red":
             self.book.fire(case.case_id, "notify", on=proposed, actor=OFFICER)
         decided = self.agenda.workdays_after(proposed, 8)
         self.clock.day = decided
-        self.book.fire(case.case_id, "decide", on=decided, actor=OFFICIAL, **DECISION)
+        self.book.fire(case.case_id, "decide", on=decided, actor=OFFICIAL,
+                       **decision(case.case_id, decided))  # fmt: skip
         published = self.agenda.workdays_after(decided, 2)
         self.clock.day = published
         self.book.fire(case.case_id, "publish", on=published, actor=OFFICER)
@@ -247,6 +251,7 @@ class Simulation:
                                             Fraction(score), on))  # fmt: skip
             after = grade_on(self.policy, status, self.evaluations, domain=member.domain, on=on)
             self.outcome.grades_after[after.grade] += 1
+            self.outcome.grades_by_domain[member.domain, after.grade] += 1
 
 
 def _previous_evaluations(members: Sequence[Member], year: int) -> list[Evaluation]:

@@ -34,7 +34,12 @@ from creditflow._validation import ensure_date, ensure_instance
 from creditflow.book import CreditBook
 from creditflow.core.privacy import mask_resident_ids
 from creditflow.core.severity import Severity
-from creditflow.errors import InvalidInput, NoPolicyInForce, TransitionRefused
+from creditflow.errors import (
+    IdempotencyKeyReused,
+    InvalidInput,
+    NoPolicyInForce,
+    TransitionRefused,
+)
 from creditflow.policy.catalogue import Catalogue, RecordKind
 from creditflow.policy.model import Policy
 from creditflow.supervision.readers import Source, _lines, _name
@@ -349,6 +354,9 @@ class _Run:
             else:
                 self.already += 1
             self._disclose(case, row, key)
+        except IdempotencyKeyReused:  # the key is in the book for another party or kind
+            other = f"{values[record_kind.key]} is in the book with other content"
+            self._refused(row, record_kind.key, "changed", other)
         except TransitionRefused as error:
             self._refused(row, error.guard or "", "refused", str(error))
 

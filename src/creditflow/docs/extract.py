@@ -9,7 +9,8 @@ import attrs
 from creditflow._validation import ensure_instance
 from creditflow.core.grades import Grade
 from creditflow.core.labels import Label
-from creditflow.docs.labels import term
+from creditflow.core.severity import Severity
+from creditflow.docs.labels import TEXT, term
 from creditflow.docs.model import (
     AssessmentItemEntry,
     CatalogueEntry,
@@ -18,6 +19,7 @@ from creditflow.docs.model import (
     CommitmentEntry,
     DeadlineEntry,
     DomainEntry,
+    EventEntry,
     FlagEntry,
     GradeDecision,
     GradeEntry,
@@ -50,8 +52,8 @@ from creditflow.policy.model import (
 from creditflow.rules.decision import format_ratio
 from creditflow.rules.table import compile_table
 from creditflow.workflows.definitions import MACHINES
-from creditflow.workflows.machine import Machine
-from creditflow.workflows.render import address_rows, deadline_rows, event_rows, mermaid
+from creditflow.workflows.machine import Machine, Transition
+from creditflow.workflows.render import address_rows
 from creditflow.workflows.settings import case_kinds, resolve
 
 __all__ = ["extract_handbook"]
@@ -316,22 +318,48 @@ def _machines(policy: Policy) -> list[MachineEntry]:
     return [
         MachineEntry(
             name=m.name,
-            mermaid=mermaid(m),
-            events=tuple(event_rows(m, policy)),
+            states=m.states,
+            finals=tuple(s for s in m.states if s in m.finals),
+            events=tuple(_event(policy, m, t) for t in m.transitions),
             deadlines=tuple(_deadlines(policy, m)),
+            kinds=tuple((k, _kind_label(policy, m, k)) for k in case_kinds(policy, m.kinds)),
         )
         for m in MACHINES.values()
     ]
 
 
+def _event(policy: Policy, machine: Machine, t: Transition) -> EventEntry:
+    roles = tuple(sorted(policy.permissions.roles(machine.name, t.event)))
+    return EventEntry(t.event, t.sources, t.target, roles, t.guards, t.effects, t.required,
+                      t.optional)  # fmt: skip
+
+
+def _kind_label(policy: Policy, machine: Machine, kind: str) -> Label:
+    """A case kind's label: the pack's for a list or commitment kind or a severity, the
+    catalogue's for a repair or objection target."""
+    if machine.kinds == "lists":
+        return policy.lists[kind].label
+    if machine.kinds == "commitments":
+        return policy.commitments[kind].label
+    if machine.kinds == "severities":
+        return policy.severities[Severity(kind)].label
+    if machine.kinds == "licence_categories":  # a pack's own categories: their names
+        return TEXT.get(f"licence_category.{kind}", Label(kind, kind))
+    return TEXT[f"target.{kind}"]
+
+
 def _deadlines(policy: Policy, machine: Machine) -> list[DeadlineEntry]:
     """Each deadline with its length for every case kind, cited by that setting's basis."""
     entries = []
-    for rule, row in zip(machine.deadlines, deadline_rows(machine, policy), strict=True):
+    for rule in machine.deadlines:
         lengths = tuple(
             (kind, _optional(resolve(policy, rule.setting, kind)))
             for kind in case_kinds(policy, machine.kinds)
         )
-        cells = (row[0], row[1], row[2], row[3])
-        entries.append(DeadlineEntry(cells, lengths, rule.setting_field))
+        entries.append(
+            DeadlineEntry(
+                rule.name, rule.kind, rule.rolls, rule.starts, rule.until, lengths,
+                rule.setting_field, rule.reopened_by, rule.restarted_by, rule.restarted_if,
+            )
+        )  # fmt: skip
     return entries

@@ -9,19 +9,39 @@ from creditflow._validation import ensure_instance
 from creditflow.calendar.periods import Period
 from creditflow.core.labels import Label, Language
 from creditflow.docs.citations import Notes, source_mark
-from creditflow.docs.document import Block, Bullets, Diagram, Heading, Page, Paragraph, Table
-from creditflow.docs.labels import TEXT, period_text, text
-from creditflow.docs.model import Cited, DeadlineEntry, Handbook, MachineEntry, SettingEntry
+from creditflow.docs.diagrams import machine_diagram
+from creditflow.docs.document import (
+    Block,
+    Bullets,
+    Code,
+    Heading,
+    Page,
+    Paragraph,
+    Rich,
+    Table,
+    Text,
+)
+from creditflow.docs.labels import TEXT, join_labels, period_text, text, word
+from creditflow.docs.model import (
+    Cited,
+    DeadlineEntry,
+    EventEntry,
+    Handbook,
+    MachineEntry,
+    SettingEntry,
+)
 from creditflow.policy.model import Source
 from creditflow.rules.decision import format_ratio
 
 __all__ = ["frequency_text", "handbook_pages"]
 
 
-def handbook_pages(handbook: Handbook, lang: Language) -> tuple[Page, Page]:
-    """The rules page (``index``) and the workflows page (``workflows``)."""
+def handbook_pages(handbook: Handbook, lang: Language, *, draw: bool = True) -> tuple[Page, Page]:
+    """The rules page (``index``) and the workflows page (``workflows``); with ``draw``, the
+    state diagrams are drawn as SVG by Graphviz (:mod:`creditflow.docs.diagrams`; where
+    ``dot`` is absent, said once on stderr, they stay Mermaid source)."""
     ensure_instance(handbook, Handbook, "handbook")
-    return _rules_page(handbook, lang), _workflows_page(handbook, lang)
+    return _rules_page(handbook, lang), _workflows_page(handbook, lang, draw)
 
 
 def frequency_text(frequency: tuple[int, int | None], lang: Language) -> str:
@@ -32,13 +52,18 @@ def frequency_text(frequency: tuple[int, int | None], lang: Language) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
+def _named(label: str, name: str) -> Rich:
+    """A label for people followed by its identifier as code: ``道路运输 `road_transport` ``."""
+    return Rich((f"{label} ", Code(name)))
+
+
 def _names(labels: Iterable[Label], lang: Language) -> str:
-    return ("、" if lang == "zh" else ", ").join(x.get(lang) for x in labels) or "-"
+    return join_labels(labels, lang)
 
 
 def _rules_page(h: Handbook, lang: Language) -> Page:
     title = f"{h.title.get(lang)} ({h.key})"
-    blocks: list[Block] = [Heading(1, title)]
+    blocks: list[Block] = [Heading(1, _named(h.title.get(lang), h.key))]
     sections = (
         _overview,
         _domains,
@@ -67,7 +92,7 @@ def _overview(h: Handbook, lang: Language) -> list[Block]:
     until = end.isoformat() if end else text("open_end", lang)
     dates = notes.cite(f"{start.isoformat()} - {until}", h.effective)
     items = (
-        f"{text('policy', lang)}: {h.key}",
+        Rich((f"{text('policy', lang)}: ", Code(h.key))),
         f"{text('effective', lang)}: {dates}",
         text("generated", lang),
         text("sources_intro", lang),
@@ -81,7 +106,7 @@ def _domains(h: Handbook, lang: Language) -> list[Block]:
     for d in h.domains:
         notes = Notes(lang)
         scale = notes.cite(d.scale.value.get(lang), d.scale)
-        blocks.append(Heading(3, f"{d.label.get(lang)} ({d.name}): {scale}"))
+        blocks.append(Heading(3, Rich((f"{d.label.get(lang)} ", Code(d.name), f": {scale}"))))
         rows = tuple(
             (f"{g.name} {g.label.get(lang)}", notes.cite(g.min_score, d.grades))
             for g in d.grades.value
@@ -100,7 +125,7 @@ def _decisions(h: Handbook, lang: Language) -> list[Block]:
             notes.cite(d.ratio.value, d.ratio),
             notes.cite(frequency_text(d.frequency.value, lang), d.frequency),
             _names(d.measures, lang),
-            d.rule_id,
+            Rich((Code(d.rule_id),)),
         )
         for d in h.grade_decisions
     )
@@ -108,7 +133,7 @@ def _decisions(h: Handbook, lang: Language) -> list[Block]:
     rule_keys = ("rule", "reason", "ratio", "frequency", "measures")
     rule_rows = tuple(
         (
-            r.rule_id,
+            Rich((Code(r.rule_id),)),
             r.reason.get(lang) if r.reason else "-",
             rule_notes.cite(r.ratio.value, r.ratio),
             rule_notes.cite(frequency_text(r.frequency.value, lang), r.frequency),
@@ -158,7 +183,7 @@ def _lists(h: Handbook, lang: Language) -> list[Block]:
     )
     rows = tuple(
         (
-            f"{k.label.get(lang)} ({k.name})",
+            _named(k.label.get(lang), k.name),
             notes.cite(k.severity.value.get(lang), k.severity) if k.severity else "-",
             _period(notes, k.statement_period, lang),
             _period(notes, k.objection_window, lang),
@@ -185,7 +210,7 @@ def _flags(h: Handbook, lang: Language) -> list[Block]:
         return []
     notes = Notes(lang)
     rows = tuple(
-        (f"{f.label.get(lang)} ({f.name})", _direction(notes, f.direction, lang)) for f in h.flags
+        (_named(f.label.get(lang), f.name), _direction(notes, f.direction, lang)) for f in h.flags
     )
     header = _header(("flag", "direction"), lang)
     return [Heading(2, text("flags", lang)), Table(header, rows), *notes.blocks()]
@@ -273,17 +298,17 @@ def _catalogue(h: Handbook, lang: Language) -> list[Block]:
     deadline = _period(notes, c.publication_deadline, lang)
     rows = tuple(
         (
-            f"{k.label.get(lang)} ({k.name})",
+            _named(k.label.get(lang), k.name),
             text("yes" if k.dual_publication else "no", lang),
-            ", ".join(k.required),
-            ", ".join(k.published),
+            _codes(k.required),
+            _codes(k.published),
         )
         for k in c.kinds
     )
     severities = tuple(
         (
-            r.rule_id,
-            ", ".join(r.categories) or "-",
+            Rich((Code(r.rule_id),)),
+            _codes(r.categories),
             _amounts(r.amounts),
             notes.cite(r.severity.value.get(lang), r.severity),
         )
@@ -301,6 +326,14 @@ def _catalogue(h: Handbook, lang: Language) -> list[Block]:
     return [*blocks, *notes.blocks()]
 
 
+def _codes(names: Iterable[str]) -> Rich | str:
+    """Identifiers as code, separated by commas (``-`` for none)."""
+    parts: list[str | Code] = []
+    for name in names:
+        parts += [", ", Code(name)] if parts else [Code(name)]
+    return Rich(tuple(parts)) if parts else "-"
+
+
 def _assessment(h: Handbook, lang: Language) -> list[Block]:
     """The assessment table (评价指标): every item with its points and how it is measured."""
     if not h.assessment:
@@ -308,10 +341,10 @@ def _assessment(h: Handbook, lang: Language) -> list[Block]:
     notes = Notes(lang)
     rows = tuple(
         (
-            a.item_id,
+            Rich((Code(a.item_id),)),
             a.item.get(lang),
             a.responsible.get(lang),
-            a.measure,
+            Rich((Code(a.measure),)),
             notes.cite(str(a.points.value), a.points),
         )
         for a in h.assessment
@@ -349,7 +382,7 @@ def _purposes(h: Handbook, lang: Language) -> list[Block]:
         notes = Notes(lang)
         rows = tuple(
             (
-                r.rule_id,
+                Rich((Code(r.rule_id),)),
                 f"{text(f'trigger.{r.trigger}', lang)}: {r.trigger_label.get(lang)}",
                 text(f"effect.{r.effect}", lang),
                 notes.cite(r.measure.value.get(lang), r.measure),
@@ -358,7 +391,7 @@ def _purposes(h: Handbook, lang: Language) -> list[Block]:
             for r in purpose.rules
         )
         blocks += [
-            Heading(3, f"{purpose.label.get(lang)} ({purpose.name})"),
+            Heading(3, _named(purpose.label.get(lang), purpose.name)),
             Table(_header(keys, lang), rows),
             *notes.blocks(),
         ]
@@ -378,8 +411,8 @@ def _transition(h: Handbook, lang: Language) -> list[Block]:
         blocks.append(Bullets(tuple(text(f"transition.lighter.{i}", lang) for i in items)))
     if t.reading:
         blocks.append(Paragraph(text("transition.reading", lang)))
-    rule = notes.cite(t.rule.value, t.rule)
-    return [*blocks, Paragraph(f"{text('transition.rule', lang)}: {rule}"), *notes.blocks()]
+    rule = Rich((f"{text('transition.rule', lang)}: ", Code(t.rule.value), notes.cite("", t.rule)))
+    return [*blocks, Paragraph(rule), *notes.blocks()]
 
 
 def _commitments(h: Handbook, lang: Language) -> list[Block]:
@@ -387,7 +420,7 @@ def _commitments(h: Handbook, lang: Language) -> list[Block]:
     keys = ("commitment_kind", "verification_period", "breach_severity", "breach_consequences")
     rows = tuple(
         (
-            f"{c.label.get(lang)} ({c.name})",
+            _named(c.label.get(lang), c.name),
             _period(notes, c.verification_period, lang),
             notes.cite(c.breach_severity.value.get(lang), c.breach_severity),
             notes.cite(_names(c.breach_consequences.value, lang), c.breach_consequences),
@@ -401,21 +434,24 @@ def _commitments(h: Handbook, lang: Language) -> list[Block]:
     ]
 
 
-def _workflows_page(h: Handbook, lang: Language) -> Page:
+def _workflows_page(h: Handbook, lang: Language, draw: bool) -> Page:
     title = f"{text('workflows', lang)} ({h.key})"
-    blocks: list[Block] = [Heading(1, title), Paragraph(text("workflows_intro", lang))]
+    heading = _named(text("workflows", lang), h.key)
+    blocks: list[Block] = [Heading(1, heading), Paragraph(text("workflows_intro", lang))]
     for machine in h.machines:
-        blocks += _machine(machine, lang)
+        blocks += _machine(machine, lang, draw)
     blocks += _addresses(h, lang)
     return Page("workflows", title, tuple(blocks))
 
 
 def _addresses(h: Handbook, lang: Language) -> list[Block]:
-    """Every guard, deadline and effect at its policy setting path, with its basis."""
+    """Every guard, deadline and effect at its policy setting path, with its basis: a table
+    for developers, its identifiers in code."""
     keys = ("path", "workflow", "part", "name", "event", "code", "basis")
     rows = tuple(
-        (path, machine, text(f"part.{part}", lang), name, events, code,
-         _marked(basis, Source(source), lang))
+        (Rich((Code(path),)), text(f"machine.{machine}", lang), text(f"part.{part}", lang),
+         _word_code(part, name, lang), _words("event", events.split(", "), lang),
+         Rich((Code(code),)), _marked(basis, Source(source), lang))
         for path, machine, part, name, events, code, basis, source in h.addresses
     )  # fmt: skip
     return [
@@ -431,26 +467,77 @@ def _marked(basis: str, source: Source, lang: Language) -> str:
     return text("basis_marked", lang).format(basis=basis, mark=mark) if mark else basis
 
 
-def _machine(m: MachineEntry, lang: Language) -> list[Block]:
+def _sep(lang: Language) -> str:
+    return "、" if lang == "zh" else ", "
+
+
+def _words(kind: str, names: Iterable[str], lang: Language) -> str:
+    """Workflow words joined for a cell (``-`` for none)."""
+    return _sep(lang).join(word(kind, n, lang) for n in names if n) or "-"
+
+
+def _word_code(kind: str, name: str, lang: Language) -> Text:
+    """A workflow word followed by its identifier as code: ``作出承诺 `make` `` (the word
+    alone where it is the identifier: ``make``)."""
+    shown = word(kind, name, lang)
+    return shown if shown == name else Rich((f"{shown} ", Code(name)))
+
+
+def _machine(m: MachineEntry, lang: Language, draw: bool) -> list[Block]:
     events = ("event", "from", "to", "roles", "guards", "effects", "data")
     deadlines = ("deadline", "deadline_kind", "starts", "ends", "length")
     blocks: list[Block] = [
-        Heading(2, f"{text(f'machine.{m.name}', lang)} ({m.name})"),
-        Diagram(m.mermaid),
-        Table(_header(events, lang), m.events),
+        Heading(2, Rich((f"{text(f'machine.{m.name}', lang)} ", Code(m.name)))),
+        machine_diagram(m, lang, draw=draw),
+        Table(_header(events, lang), tuple(_event_row(e, lang) for e in m.events)),
     ]
     if m.deadlines:
         notes = Notes(lang)
-        rows = tuple((*d.cells, _lengths(notes, d, lang)) for d in m.deadlines)
+        rows = tuple((*_deadline_cells(d, lang), _lengths(notes, m, d, lang)) for d in m.deadlines)
         blocks += [Table(_header(deadlines, lang), rows), *notes.blocks()]
     return blocks
 
 
-def _lengths(notes: Notes, deadline: DeadlineEntry, lang: Language) -> str:
-    """``serious: 3年（注2，可配置）; red: -``: the length for each case kind, cited."""
-    lengths = "; ".join(
-        f"{kind}: {_period(notes, length, lang)}" for kind, length in deadline.lengths
+def _event_row(e: EventEntry, lang: Language) -> tuple[Text, ...]:
+    optional = [text("optional", lang).format(name=word("field", o, lang)) for o in e.optional]
+    data = _sep(lang).join([*(word("field", r, lang) for r in e.required), *optional]) or "-"
+    return (
+        _word_code("event", e.event, lang),
+        _words("state", e.sources, lang) if e.sources else text("opens", lang),
+        word("state", e.target, lang) if e.target else text("same", lang),
+        _words("role", e.roles, lang),
+        _words("guard", e.guards, lang),
+        _words("effect", e.effects, lang),
+        data,
+    )
+
+
+def _deadline_cells(d: DeadlineEntry, lang: Language) -> tuple[Text, ...]:
+    kind = text(f"deadline_kind.{d.kind}", lang)
+    if not d.rolls:
+        kind += _sep(lang) + text("deadline_kind.length", lang)
+    starts = word("event", d.starts, lang)
+    if d.reopened_by:
+        again = text("runs_again", lang).format(events=_words("event", d.reopened_by, lang))
+        starts += ("；" if lang == "zh" else "; ") + again
+        if d.restarted_by:
+            starts += text("anew_where", lang).format(what=word("field", d.restarted_by, lang))
+        if d.restarted_if:
+            starts += text("anew_where", lang).format(what=text("restarts_setting", lang))
+    return (_word_code("deadline", d.name, lang), kind, starts, _words("event", d.until, lang))
+
+
+def _lengths(notes: Notes, m: MachineEntry, deadline: DeadlineEntry, lang: Language) -> str:
+    """``严重失信主体名单：3年（注2，可配置）；守信激励名单：无``: the length for each case
+    kind, cited."""
+    labels = dict(m.kinds)
+    sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
+    lengths = sep.join(
+        f"{labels[kind].get(lang) if kind in labels else kind}{colon}"
+        f"{_period(notes, length, lang) if length else text('none_for_kind', lang)}"
+        for kind, length in deadline.lengths
     )
     if deadline.setting_field:
-        lengths += "; " + text("length_field", lang).format(field=deadline.setting_field)
+        field = word("field", deadline.setting_field, lang)
+        lengths += sep + text("length_field", lang).format(field=field)
     return lengths

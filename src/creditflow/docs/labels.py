@@ -6,10 +6,13 @@ it -- headings, column names, units -- live here and only here, so no text is ty
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from creditflow.calendar.periods import Period
 from creditflow.core.labels import Label, Language
+from creditflow.docs.workflow_words import WORKFLOW_WORDS
 
-__all__ = ["TEXT", "UNITS", "period_text", "term", "text"]
+__all__ = ["TEXT", "UNITS", "join_labels", "period_text", "term", "text", "word"]
 
 TEXT: dict[str, Label] = {
     "handbook": Label("信用监管规则手册", "Credit supervision handbook"),
@@ -186,7 +189,8 @@ TEXT: dict[str, Label] = {
     "part.guard": Label("条件", "Guard"),
     "part.deadline": Label("期限", "Deadline"),
     "part.effect": Label("效果", "Effect"),
-    "length_field": Label("或依 {field} 所指的规定", "or the setting that {field} names"),
+    "length_field": Label("或依“{field}”所指的规定", "or the setting that {field} names"),
+    "restarts_setting": Label("规则包规定重新起算", "the pack restarts it"),
     "machine.commitment": Label("信用承诺", "Commitment"),
     "machine.listing": Label("名单列入与移出", "Listing"),
     "machine.repair": Label("信用修复", "Repair"),
@@ -196,18 +200,18 @@ TEXT: dict[str, Label] = {
     "transition": Label("新旧规则的适用", "Transitional rule between versions"),
     "transition.rule": Label("过渡规则", "Rule"),
     "transition.new": Label(
-        "按较早版本作出决定的信用记录和名单，在本版本施行期间一律适用本版本的规定（new）。",
+        "按较早版本作出决定的信用记录和名单，在本版本施行期间一律适用本版本的规定。",
         "A record or listing decided under an older version is judged by this version's "
         "rules on every date it is in force (new).",
     ),
     "transition.old": Label(
-        "按较早版本作出决定的信用记录和名单，始终适用作出决定时施行的版本的规定（old）。",
+        "按较早版本作出决定的信用记录和名单，始终适用作出决定时施行的版本的规定。",
         "A record or listing decided under an older version keeps the rules of the version "
         "in force on its decision date (old).",
     ),
     "transition.old_unless_lighter": Label(
         "从旧兼从轻：按较早版本作出决定的信用记录和名单，逐项适用作出决定时施行的版本的规定，"
-        "但本版本的规定对当事人较轻的，适用本版本的规定（old_unless_lighter）。较轻是指：",
+        "但本版本的规定对当事人较轻的，适用本版本的规定。较轻是指：",
         "A record or listing decided under an older version keeps the old version's rules, "
         "item by item, unless this version's are lighter for the party (old unless "
         "lighter, Administrative Penalty Law Art. 37; old_unless_lighter). Lighter means:",
@@ -230,7 +234,7 @@ TEXT: dict[str, Label] = {
         "ones stay.",
     ),
     "transition.none": Label(
-        "未设置过渡规则：信用记录和名单在各日期一律按当日施行的版本判断（new）。",
+        "未设置过渡规则：信用记录和名单在各日期一律按当日施行的版本判断。",
         "No transitional rule is set: every record and listing is judged by the version in "
         "force on each date (new).",
     ),
@@ -242,6 +246,31 @@ TEXT: dict[str, Label] = {
     "diff": Label("规则变更对照", "Changes between policy versions"),
     "diff_intro": Label("自 {old} 至 {new} 的变更：", "What changed from {old} to {new}:"),
     "diff_none": Label("两版规则内容相同。", "The two versions have the same content."),
+    "diff_notes_left_out": Label(
+        "规则包中供开发人员参考的英文注释的变更未列入本页，见英文版。",
+        "Changes to the pack's developer notes are listed too (the Chinese page leaves them out).",
+    ),
+    "source.full.short": Label("法规全文", "full text"),
+    "setting_words": Label("事项", "Setting"),
+    "path.lists": Label("名单", "lists"),
+    "path.domains": Label("业务领域", "domains"),
+    "path.commitments": Label("信用承诺", "commitments"),
+    "path.measures": Label("监管措施", "measures"),
+    "path.severities": Label("失信程度", "severities"),
+    "path.scales": Label("等级标准", "grade scales"),
+    "path.purposes": Label("信用核查", "credit checks"),
+    "path.flags": Label("特别情形", "flags"),
+    "path.source": Label("来源", "source"),
+    "path.text": Label("文字", "text"),
+    "path.note": Label("注释", "note"),
+    "path.title": Label("名称", "title"),
+    "path.label": Label("名称", "label"),
+    "path.zh": Label("中文", "Chinese"),
+    "path.en": Label("英文", "English"),
+    "path.value": Label("内容", "value"),
+    "path.effective_from": Label("施行日期", "in force from"),
+    "path.effective_to": Label("废止日期", "in force until"),
+    "path.decisions": Label("分级分类监管规则", "decision rules"),
     "path": Label("事项路径", "Setting"),
     "old": Label("原规定", "Before"),
     "new": Label("新规定", "After"),
@@ -263,6 +292,30 @@ TEXT: dict[str, Label] = {
     "approved_on": Label("修复日期", "Repaired on"),
     "target": Label("修复对象", "Repaired"),
     "nothing": Label("（无）", "(none)"),
+    "search": Label("搜索", "Search"),
+    "all": Label("全部", "all"),
+    "date_from": Label("自", "from"),
+    "date_to": Label("至", "to"),
+    "shown": Label("显示", "Shown"),
+    "noscript": Label(
+        "未启用JavaScript：以下列出全部公示信息，搜索和筛选不可用。",
+        "JavaScript is off: every entry is listed below; search and filters need it.",
+    ),
+    "party": Label("当事人", "Party"),
+    "party_name": Label("名称", "Name"),
+    "party_code": Label("统一社会信用代码或身份证号码", "Code"),
+    "grounds": Label("列入事由", "Grounds"),
+    "measures_taken": Label("惩戒措施", "Measures"),
+    "document_number": Label("决定文书号", "Decision document"),
+    "authority": Label("决定机关", "Authority"),
+    "removal_conditions": Label("移出条件和程序", "Removal conditions and procedure"),
+    "remedies": Label("救济途径", "Remedies"),
+    "unknown": Label("（账本未记载）", "(not in the book)"),
+    "repaired": Label("修复事项", "Repaired"),
+    "notice_footer": Label(
+        "本公示于 {on} 依据规则包 {policy} 由信用账本生成，账本锚点 {anchor}。",
+        "Generated on {on} under the pack {policy} from the credit book at anchor {anchor}.",
+    ),
     "masking": Label(
         "自然人的身份证号码只显示前6位和后4位；已过公示期的信息不予公示。",
         "Resident IDs of persons show their first 6 and last 4 characters only; "
@@ -277,9 +330,6 @@ TEXT: dict[str, Label] = {
         "this notice was made from; anyone can later run creditflow verify --anchor {anchor} "
         "to check that the book still contains what was published.",
     ),
-    "state.made": Label("已承诺", "made"),
-    "state.fulfilled": Label("已践诺", "fulfilled"),
-    "state.breached": Label("已违诺", "breached"),
     "contents": Label("目录", "Contents"),
     "term.credit_record": Label("记入信用记录", "a credit record"),
     "term.no_commit_and_approve": Label("不再适用告知承诺", "no more commit-and-approve"),
@@ -290,6 +340,7 @@ TEXT: dict[str, Label] = {
     "term.commitment_letter": Label("信用承诺书", "commitment letter"),
     "term.repair_training": Label("信用修复培训", "credit repair training"),
     "term.credit_report": Label("信用报告", "credit report"),
+    **WORKFLOW_WORDS,
 }
 """Fixed texts by key; :func:`text` picks a language."""
 
@@ -306,6 +357,23 @@ UNITS: dict[str, Label] = {
 def text(key: str, lang: Language) -> str:
     """The fixed text ``key`` in ``lang`` (a KeyError names a missing key)."""
     return TEXT[key].get(lang)
+
+
+def word(kind: str, name: str, lang: Language) -> str:
+    """The workflow word ``kind.name`` (``word("event", "make", "zh")`` -> ``作出承诺``) in
+    ``lang``; a name the catalogue does not know shows as it is (a test keeps none such)."""
+    label = TEXT.get(f"{kind}.{name}")
+    return name if label is None else label.get(lang)
+
+
+def join_labels(labels: Iterable[Label], lang: Language) -> str:
+    """Labels joined for one cell: by ", " in English; in Chinese by "、", or by "；" where a
+    label itself holds a "、" (``提高抽查比例、频次；绿色通道``), so the reader sees where each
+    ends; ``-`` for none."""
+    shown = [x.get(lang) for x in labels]
+    if lang == "en":
+        return ", ".join(shown) or "-"
+    return ("；" if any("、" in x for x in shown) else "、").join(shown) or "-"
 
 
 def term(name: str) -> Label:

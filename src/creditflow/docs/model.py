@@ -21,6 +21,7 @@ __all__ = [
     "CommitmentEntry",
     "DeadlineEntry",
     "DomainEntry",
+    "EventEntry",
     "FlagEntry",
     "GradeDecision",
     "GradeEntry",
@@ -205,23 +206,52 @@ class PurposeEntry:
 
 @attrs.frozen
 class DeadlineEntry:
-    """A deadline of a workflow: its name, kind, starting and ending events (``cells``), its
-    length for each case kind, cited (None: no such step for that kind), and the data field
-    that may name another setting for the length."""
+    """A deadline of a workflow (see :class:`~creditflow.workflows.machine.DeadlineRule`): its
+    name, kind (``due`` or ``wait``; ``rolls`` False for a length that does not move off a
+    holiday), the event that starts it and those that end it, the events that make it run
+    again (anew where ``restarted_by`` names a true data field or ``restarted_if`` a true
+    setting), its length for each case kind, cited (None: no such step for that kind), and the
+    data field that may name another setting for the length."""
 
-    cells: tuple[str, str, str, str]
+    name: str
+    kind: str
+    rolls: bool
+    starts: str
+    until: tuple[str, ...]
     lengths: tuple[tuple[str, Cited[Period] | None], ...]
     setting_field: str | None = None
+    reopened_by: tuple[str, ...] = ()
+    restarted_by: str | None = None
+    restarted_if: str | None = None
+
+
+@attrs.frozen
+class EventEntry:
+    """A transition as the handbook shows it: the event, the states it fires from (none: it
+    opens the case), the state it leads to (None: the same), the roles that may fire it under
+    the policy, its guards and effects, and the data it needs and may take."""
+
+    event: str
+    sources: tuple[str, ...]
+    target: str | None
+    roles: tuple[str, ...]
+    guards: tuple[str, ...]
+    effects: tuple[str, ...]
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
 
 
 @attrs.frozen
 class MachineEntry:
-    """A workflow: its Mermaid diagram, transition rows and deadlines."""
+    """A workflow: its states (``finals`` among them), its transitions and deadlines, and the
+    label of each case kind (a list kind, a commitment kind, a severity...)."""
 
     name: str
-    mermaid: str
-    events: tuple[tuple[str, ...], ...]
+    states: tuple[str, ...]
+    finals: tuple[str, ...]
+    events: tuple[EventEntry, ...]
     deadlines: tuple[DeadlineEntry, ...]
+    kinds: tuple[tuple[str, Label], ...] = ()
 
 
 @attrs.frozen

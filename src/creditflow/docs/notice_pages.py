@@ -1,86 +1,135 @@
-"""The public notice page of a :class:`~creditflow.docs.notices.Notices`, in one language."""
+"""The public notice page of a :class:`~creditflow.docs.notices.Notices`, in one language.
+
+Each listing is published as 国办发〔2020〕49号 has a listing decision state it: the party, the
+list, grounds, basis, measures, the decision document and authority, the dates, the removal
+conditions and the remedies; completed repairs name the party and what was repaired. Every
+entry is searchable by text and filtered by list (or kind), domain and date on the HTML page.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from creditflow._validation import ensure_instance
 from creditflow.core.labels import Language
-from creditflow.docs.document import Block, Bullets, Heading, Page, Paragraph, Table
-from creditflow.docs.labels import text
-from creditflow.docs.notices import Notices
+from creditflow.docs.document import (
+    Block,
+    Bullets,
+    Entries,
+    Entry,
+    Heading,
+    Page,
+    Paragraph,
+    Text,
+)
+from creditflow.docs.labels import join_labels, text
+from creditflow.docs.notices import CommitmentNotice, ListingNotice, Notices, RepairNotice
 
 __all__ = ["notice_page"]
 
 
 def notice_page(notices: Notices, lang: Language) -> Page:
-    """Listings in publication, commitments made public and completed repairs, and the book
-    anchor the notices were made from."""
+    """Listings in publication, commitments made public and completed repairs, and the date,
+    pack and book anchor the notices were made from (on top and at the foot)."""
     ensure_instance(notices, Notices, "notices")
-    title = f"{text('notices', lang)} ({notices.on.isoformat()})"
+    on = notices.on.isoformat()
+    title = f"{text('notices', lang)} ({on})"
     blocks: list[Block] = [
         Heading(1, title),
         Bullets(
             (
-                f"{text('notice_date', lang)}: {notices.on.isoformat()}",
+                f"{text('notice_date', lang)}: {on}",
                 f"{text('policy', lang)}: {notices.policy_key}",
                 *((f"{text('policy_digest', lang)}: {d}",) if (d := notices.policy_digest) else ()),
                 f"{text('anchor', lang)}: {notices.anchor}",
             )
         ),
     ]
-    blocks += _section("notice_listings", _listing_header(lang), _listing_rows(notices, lang), lang)
-    blocks += _section(
-        "notice_commitments", _commitment_header(lang), _commitment_rows(notices, lang), lang
-    )
-    repair_rows = [(r.subject, r.target, r.approved_on.isoformat()) for r in notices.repairs]
-    repair_header = tuple(text(k, lang) for k in ("subject", "target", "approved_on"))
-    blocks += _section("notice_repairs", repair_header, repair_rows, lang)
+    facets = (("kind", text("list_kind", lang)), ("domain", text("domain", lang)))
+    dated = (("date", text("published_on", lang)),)
+    blocks += _section("notice_listings", [_listing(n, lang) for n in notices.listings],
+                       (*facets, *dated), lang)  # fmt: skip
+    kinds = (("kind", text("commitment_kind", lang)), facets[1], ("date", text("made_on", lang)))
+    blocks += _section("notice_commitments", [_commitment(n, lang) for n in notices.commitments],
+                       kinds, lang)  # fmt: skip
+    repaired = (("date", text("approved_on", lang)),)
+    blocks += _section("notice_repairs", [_repair(n, lang) for n in notices.repairs], repaired,
+                       lang)  # fmt: skip
     blocks.append(Paragraph(text("masking", lang)))
     blocks.append(Paragraph(text("anchor_note", lang).format(anchor=notices.anchor)))
+    footer = text("notice_footer", lang).format(
+        on=on, policy=notices.policy_key, anchor=notices.anchor
+    )
+    blocks.append(Paragraph(footer))
     return Page("notices", title, tuple(blocks))
 
 
 def _section(
-    key: str, header: tuple[str, ...], rows: Sequence[tuple[str, ...]], lang: Language
+    key: str, entries: Sequence[Entry], facets: tuple[tuple[str, str], ...], lang: Language
 ) -> list[Block]:
-    body: Block = Table(header, tuple(rows)) if rows else Paragraph(text("nothing", lang))
+    body: Block = Entries(tuple(entries), facets) if entries else Paragraph(text("nothing", lang))
     return [Heading(2, text(key, lang)), body]
 
 
-def _listing_header(lang: Language) -> tuple[str, ...]:
-    keys = ("subject", "list_kind", "domain", "decided_on", "published_on", "last_day", "basis")
-    return tuple(text(k, lang) for k in keys)
+def _party(name: str, code: str, lang: Language) -> Text:
+    """``某某运输有限公司（91350100M000100Y43）``; the code alone where no name is known."""
+    return f"{name}（{code}）" if name and lang == "zh" else f"{name} ({code})" if name else code
 
 
-def _listing_rows(notices: Notices, lang: Language) -> list[tuple[str, ...]]:
-    return [
-        (
-            n.subject,
-            n.kind.get(lang),
-            n.domain.get(lang),
-            n.decided_on.isoformat(),
-            n.published_on.isoformat(),
-            n.last_day.isoformat(),
-            n.basis,
-        )
-        for n in notices.listings
-    ]
+_LISTING_FIELDS = (
+    "party_name", "party_code", "list_kind", "domain", "grounds", "basis", "measures_taken",
+    "document_number", "authority", "decided_on", "published_on", "last_day",
+    "removal_conditions", "remedies",
+)  # fmt: skip
 
 
-def _commitment_header(lang: Language) -> tuple[str, ...]:
-    keys = ("subject", "commitment_kind", "domain", "made_on", "state")
-    return tuple(text(k, lang) for k in keys)
+@functools.cache
+def _field_names(lang: Language) -> tuple[str, ...]:
+    return tuple(text(k, lang) for k in _LISTING_FIELDS)
 
 
-def _commitment_rows(notices: Notices, lang: Language) -> list[tuple[str, ...]]:
-    return [
-        (
-            n.subject,
-            n.kind.get(lang),
-            n.domain.get(lang),
-            n.made_on.isoformat(),
-            text(f"state.{n.state}", lang),
-        )
-        for n in notices.commitments
-    ]
+def _listing(n: ListingNotice, lang: Language) -> Entry:
+    kind, domain = n.kind.get(lang), n.domain.get(lang)
+    unknown = text("unknown", lang)
+    values: tuple[Text, ...] = (
+        n.name or unknown,
+        n.subject,
+        kind,
+        domain,
+        n.grounds or unknown,
+        n.basis or unknown,
+        join_labels(n.measures, lang),
+        n.document_number or unknown,
+        n.authority or unknown,
+        n.decided_on.isoformat(),
+        n.published_on.isoformat(),
+        n.last_day.isoformat(),
+        n.removal_conditions or unknown,
+        n.remedies or unknown,
+    )
+    fields = tuple(zip(_field_names(lang), values, strict=True))
+    facets = (("kind", kind), ("domain", domain), ("date", n.published_on.isoformat()))
+    return Entry(_party(n.name, n.subject, lang), fields, facets)
+
+
+def _commitment(n: CommitmentNotice, lang: Language) -> Entry:
+    kind, domain = n.kind.get(lang), n.domain.get(lang)
+    fields: tuple[tuple[str, Text], ...] = (
+        (text("party_code", lang), n.subject),
+        (text("commitment_kind", lang), kind),
+        (text("domain", lang), domain),
+        (text("made_on", lang), n.made_on.isoformat()),
+        (text("state", lang), text(f"state.{n.state}", lang)),
+    )
+    facets = (("kind", kind), ("domain", domain), ("date", n.made_on.isoformat()))
+    return Entry(_party(n.name, n.subject, lang), fields, facets)
+
+
+def _repair(n: RepairNotice, lang: Language) -> Entry:
+    fields: tuple[tuple[str, Text], ...] = (
+        (text("party_code", lang), n.subject),
+        (text("repaired", lang), n.repaired.get(lang) or text("unknown", lang)),
+        (text("approved_on", lang), n.approved_on.isoformat()),
+    )
+    return Entry(_party(n.name, n.subject, lang), fields, (("date", n.approved_on.isoformat()),))

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from creditflow._gc import gc_paused
 from creditflow._validation import ensure_date, ensure_instance
 from creditflow.book.book import CreditBook
 from creditflow.book.encoding import GENESIS
@@ -22,18 +23,24 @@ from creditflow.book.status import ActiveListing, derive_status
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.labels import Label
-from creditflow.core.privacy import mask_resident_ids, public_id
+from creditflow.core.privacy import mask_name, mask_resident_ids, public_id
+from creditflow.errors import UnknownCase
 from creditflow.policy.model import Policy
 from creditflow.workflows.case import Case
 
 __all__ = ["CommitmentNotice", "ListingNotice", "Notices", "RepairNotice", "extract_notices"]
 
 _SHOWN_COMMITMENTS = frozenset({"made", "fulfilled", "breached"})
+_NONE = Label("", "")
 
 
 @attrs.frozen
 class ListingNotice:
-    """A listing in publication: subject (masked if a person), kind, domain and dates."""
+    """A listing in publication, as 国办发〔2020〕49号 has a listing decision state it: the
+    party (``name`` and code ``subject``, both masked for a person), the list, the domain, the
+    grounds (事由), basis (依据) and measures (惩戒措施), the decision's document number and
+    authority where the book has them (else ""), the decision and publication dates, the last
+    day of publication, the removal conditions and procedure, and the remedies."""
 
     case_id: str
     subject: str
@@ -43,11 +50,19 @@ class ListingNotice:
     published_on: dt.date
     last_day: dt.date
     basis: str
+    name: str = ""
+    grounds: str = ""
+    measures: tuple[Label, ...] = ()
+    removal_conditions: str = ""
+    remedies: str = ""
+    document_number: str = ""
+    authority: str = ""
 
 
 @attrs.frozen
 class CommitmentNotice:
-    """A commitment made public (信用承诺公示) and its state on the date of the notice."""
+    """A commitment made public (信用承诺公示) and its state on the date of the notice; the
+    party's ``name`` (masked for a person) where the book has it."""
 
     case_id: str
     subject: str
@@ -55,16 +70,21 @@ class CommitmentNotice:
     domain: Label
     made_on: dt.date
     state: str
+    name: str = ""
 
 
 @attrs.frozen
 class RepairNotice:
-    """A completed (approved) credit repair and the case it repaired."""
+    """A completed (approved) credit repair: the party (``name`` and code, masked for a person)
+    and what was repaired (``repaired``: the list or the record's severity), not case ids;
+    ``target`` is the repaired case's id, for developers."""
 
     case_id: str
     subject: str
     target: str
     approved_on: dt.date
+    name: str = ""
+    repaired: Label = attrs.field(factory=lambda: _NONE)
 
 
 @attrs.frozen
@@ -98,18 +118,48 @@ def extract_notices(
     """The notices of ``book`` on ``on``, under the policy in force that day."""
     ensure_instance(book, CreditBook, "book")
     on = ensure_date(on, "on")
+    with gc_paused():  # many small acyclic objects: a full collection would walk them all
+        return _extract(book, on, calendar)
+
+
+def _extract(book: CreditBook, on: dt.date, calendar: WorkdayCalendar | None) -> Notices:
     policy = book.policy_on(on)
     by_machine: dict[str, list[Case]] = defaultdict(list)
     for case in book.cases():
         if case.opened_on <= on:
             by_machine[case.machine].append(case)
     days = calendar or WorkdayCalendar.china()
-    listings = tuple(_listings(policy, by_machine["listing"], on, days))
-    commitments = tuple(_commitments(policy, by_machine["commitment"], on))
-    repairs = tuple(_repairs(by_machine["repair"], on))
+    names = _Names(by_machine.values())
+    listings = tuple(_listings(policy, by_machine["listing"], on, days, names))
+    commitments = tuple(_commitments(policy, by_machine["commitment"], on, names))
+    repairs = tuple(_repairs(policy, book, by_machine["repair"], on, names))
     # read last: the anchor covers every event the notices were made from
     head = book.head()
     return Notices(on, policy.key, listings, commitments, repairs, head, policy.digest)
+
+
+class _Names:
+    """The party's name by subject, from the ``subject_name`` any of its cases was given,
+    masked for a person (:func:`creditflow.core.privacy.mask_name`)."""
+
+    def __init__(self, cases: Iterable[Iterable[Case]]) -> None:
+        self._names: dict[str, str] = {}
+        for group in cases:
+            for case in group:
+                name = case.data.get("subject_name")
+                if isinstance(name, str) and name.strip():
+                    self._names.setdefault(case.subject_id, name.strip())
+
+    def of(self, subject_id: str) -> str:
+        name = self._names.get(subject_id, "")
+        if name and public_id(subject_id) != subject_id:  # a person: the ID was masked
+            return mask_name(name)
+        return mask_resident_ids(name)
+
+
+def _text(case: Case, field: str) -> str:
+    """A text field of the case's data, persons masked ("" when absent)."""
+    return mask_resident_ids(str(case.data.get(field, "") or ""))
 
 
 def _label(labels: dict[str, Label], name: str) -> Label:
@@ -121,7 +171,7 @@ def _domains(policy: Policy) -> dict[str, Label]:
 
 
 def _listings(
-    policy: Policy, cases: list[Case], on: dt.date, days: WorkdayCalendar
+    policy: Policy, cases: list[Case], on: dt.date, days: WorkdayCalendar, names: _Names
 ) -> list[ListingNotice]:
     def add(day: dt.date, period: Period) -> dt.date:
         return days.add_period(day, period, provisional=True).date
@@ -133,12 +183,14 @@ def _listings(
     found = []
     for subject_id, subject_cases in by_subject.items():
         status = derive_status(policy, subject_id, subject_cases, on, add)
-        found += [_listing(policy, by_id[x.case_id], x) for x in status.listings]
+        found += [_listing(policy, by_id[x.case_id], x, names) for x in status.listings]
     return sorted(found, key=lambda n: (n.published_on, n.case_id))
 
 
-def _listing(policy: Policy, case: Case, active: ActiveListing) -> ListingNotice:
+def _listing(policy: Policy, case: Case, active: ActiveListing, names: _Names) -> ListingNotice:
     kinds = {name: k.label for name, k in policy.lists.items()}
+    measures = {name: m.label for name, m in policy.measures.items()}
+    chosen = case.data.get("measures") or ()
     return ListingNotice(
         case_id=case.case_id,
         subject=public_id(case.subject_id),
@@ -147,11 +199,20 @@ def _listing(policy: Policy, case: Case, active: ActiveListing) -> ListingNotice
         decided_on=active.decided_on,
         published_on=dt.date.fromisoformat(str(case.data["published_on"])),
         last_day=active.last_day,
-        basis=mask_resident_ids(str(case.data.get("basis", ""))),
+        basis=_text(case, "basis"),
+        name=names.of(case.subject_id),
+        grounds=_text(case, "grounds"),
+        measures=tuple(_label(measures, str(m)) for m in chosen),
+        removal_conditions=_text(case, "removal_conditions"),
+        remedies=_text(case, "remedies"),
+        document_number=_text(case, "document_number"),
+        authority=_text(case, "authority"),
     )
 
 
-def _commitments(policy: Policy, cases: Iterable[Case], on: dt.date) -> list[CommitmentNotice]:
+def _commitments(
+    policy: Policy, cases: Iterable[Case], on: dt.date, names: _Names
+) -> list[CommitmentNotice]:
     """Commitments made by ``on``; a commitment changed after ``on`` was still ``made``."""
     kinds = {name: k.label for name, k in policy.commitments.items()}
     domains = _domains(policy)
@@ -167,21 +228,41 @@ def _commitments(policy: Policy, cases: Iterable[Case], on: dt.date) -> list[Com
                     domain=_label(domains, str(case.data.get("domain", ""))),
                     made_on=case.opened_on,
                     state=state,
+                    name=names.of(case.subject_id),
                 )
             )
     return sorted(found, key=lambda n: (n.made_on, n.case_id))
 
 
-def _repairs(cases: Iterable[Case], on: dt.date) -> list[RepairNotice]:
+def _repairs(
+    policy: Policy, book: CreditBook, cases: Iterable[Case], on: dt.date, names: _Names
+) -> list[RepairNotice]:
     """Repairs approved by ``on`` and not revoked since (approval is their last event)."""
-    found = [
-        RepairNotice(
-            case_id=case.case_id,
-            subject=public_id(case.subject_id),
-            target=mask_resident_ids(str(case.data.get("target", ""))),
-            approved_on=case.last_on,
+    found = []
+    for case in cases:
+        if case.state != "approved" or case.last_on > on:
+            continue
+        target = str(case.data.get("target", ""))
+        found.append(
+            RepairNotice(
+                case_id=case.case_id,
+                subject=public_id(case.subject_id),
+                target=mask_resident_ids(target),
+                approved_on=case.last_on,
+                name=names.of(case.subject_id),
+                repaired=_repaired(policy, book, target),
+            )
         )
-        for case in cases
-        if case.state == "approved" and case.last_on <= on
-    ]
     return sorted(found, key=lambda n: (n.approved_on, n.case_id))
+
+
+def _repaired(policy: Policy, book: CreditBook, target: str) -> Label:
+    """What a repair repaired, for people: the list, or the severity of the credit record."""
+    try:
+        case = book.get(target)
+    except UnknownCase:
+        return _NONE
+    if case.machine == "listing" and case.kind in policy.lists:
+        return policy.lists[case.kind].label
+    severities = {s.value: rule.label for s, rule in policy.severities.items()}
+    return severities.get(case.kind, Label(case.kind, case.kind))

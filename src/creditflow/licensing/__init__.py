@@ -9,9 +9,10 @@ See ``docs/licensing.md``.
 from creditflow.licensing.check import Consequence, CreditCheck, check
 from creditflow.licensing.commitments import (
     CommitmentApproval,
-    Verification,
+    CommitmentVerification,
     accept_with_missing_documents,
     approve_on_commitment,
+    find_commitment,
     overdue_commitments,
     verify_commitment,
 )
@@ -20,17 +21,21 @@ from creditflow.licensing.grades import GradeInForce, grade_on, score_grade
 
 __all__ = [
     "CommitmentApproval",
+    "CommitmentVerification",
     "Consequence",
     "CreditCheck",
     "Evaluation",
     "Evaluations",
     "GradeInForce",
-    "Verification",
     "accept_with_missing_documents",
     "approve_on_commitment",
     "check",
+    "find_commitment",
     "grade_on",
     "overdue_commitments",
     "score_grade",
     "verify_commitment",
 ]
+
+Verification = CommitmentVerification
+"""Deprecated name of :class:`CommitmentVerification` (kept for existing imports)."""

@@ -10,17 +10,19 @@ import attrs
 from creditflow._repr import shown
 from creditflow._validation import ensure_instance, ensure_str
 from creditflow.book.book import CreditBook
-from creditflow.errors import InvalidInput, TransitionRefused
+from creditflow.book.overdue import Overdue
+from creditflow.errors import InvalidInput, TransitionRefused, UnknownName
 from creditflow.licensing.check import CreditCheck, check
 from creditflow.licensing.evaluations import Evaluations
 from creditflow.policy.model import Basis
-from creditflow.workflows.case import Actor, Case, DeadlineState, Effect
+from creditflow.workflows.case import Actor, Case, Effect
 
 __all__ = [
     "CommitmentApproval",
-    "Verification",
+    "CommitmentVerification",
     "accept_with_missing_documents",
     "approve_on_commitment",
+    "find_commitment",
     "overdue_commitments",
     "verify_commitment",
 ]
@@ -43,7 +45,7 @@ class CommitmentApproval:
 
 
 @attrs.frozen
-class Verification:
+class CommitmentVerification:
     """The outcome of :func:`verify_commitment`: the case and what the licensing system must do.
 
     ``revoke_approval`` is the approval to revoke (a breach of commit-and-approve), else None;
@@ -181,11 +183,11 @@ def verify_commitment(
     summary: str = "",
     expected_version: int | None = None,
     idempotency_key: str | None = None,
-) -> Verification:
+) -> CommitmentVerification:
     """Record the verification: ``fulfil`` (践诺) or ``breach`` (违诺, needs a ``summary``).
 
     A breach of commit-and-approve reports ``revoke_approval``: the licensing system must
-    revoke the approval named in :attr:`Verification.revoke_approval`.
+    revoke the approval named in :attr:`CommitmentVerification.revoke_approval`.
     """
     ensure_instance(book, CreditBook, "book")
     if not isinstance(fulfilled, bool):
@@ -195,7 +197,7 @@ def verify_commitment(
     case = book.fire(case_id, event, on=on, actor=actor, expected_version=expected_version,
                      idempotency_key=idempotency_key, **data)  # fmt: skip
     approval = _to_revoke(book, case)
-    return Verification(case.case_id, case.state, case.effects, approval)
+    return CommitmentVerification(case.case_id, case.state, case.effects, approval)
 
 
 def _to_revoke(book: CreditBook, case: Case) -> str | None:
@@ -207,17 +209,39 @@ def _to_revoke(book: CreditBook, case: Case) -> str | None:
     return str(case.data["approval_id"]) if "revoke_approval" in kind.breach_consequences else None
 
 
-def overdue_commitments(
-    book: CreditBook, *, on: dt.date, kind: str | None = None
-) -> list[tuple[Case, DeadlineState]]:
+def overdue_commitments(book: CreditBook, *, on: dt.date, kind: str | None = None) -> list[Overdue]:
     """Commitments open after their verification deadline on ``on``, as they stood that day
-    (see :meth:`CreditBook.overdue`; ``kind`` narrows them, e.g. ``"missing_documents"``:
-    documents not supplied in time)."""
+    (see :meth:`CreditBook.overdue`: ``Overdue(case, deadline)`` records; ``kind`` narrows
+    them, e.g. ``"missing_documents"``: documents not supplied in time)."""
     ensure_instance(book, CreditBook, "book")
     if kind is not None:
         ensure_str(kind, "kind")
     return [
-        (case, deadline)
-        for case, deadline in book.overdue(on=on)
-        if case.machine == "commitment" and (kind is None or case.kind == kind)
+        item
+        for item in book.overdue(on=on)
+        if item.case.machine == "commitment" and (kind is None or item.case.kind == kind)
     ]
+
+
+def find_commitment(book: CreditBook, approval_id: str, *, subject_id: str | None = None) -> Case:
+    """The commitment made for ``approval_id`` (the approval or application id given to
+    :func:`approve_on_commitment` or :func:`accept_with_missing_documents`), read from the
+    book: a licensing system keeps no map of its own, and a restarted one finds it again.
+
+    With ``subject_id`` only that subject's cases are read (an indexed query); without, every
+    commitment of the book is. Raises :class:`~creditflow.errors.UnknownName` when the book
+    holds no commitment for the id.
+    """
+    ensure_instance(book, CreditBook, "book")
+    approval_id = ensure_str(approval_id, "approval_id")
+    if not approval_id:
+        raise InvalidInput("approval_id must not be empty")
+    found = [
+        case
+        for case in book.cases(subject_id=subject_id, machine="commitment")
+        if case.data.get("approval_id") == approval_id
+    ]
+    if not found:
+        where = "the commitments of the book" + (f" of {subject_id}" if subject_id else "")
+        raise UnknownName("approval id", approval_id, (), where=where)
+    return max(found, key=lambda case: (case.opened_on, case.case_id))

@@ -38,7 +38,7 @@ from creditflow.supervision.readers import (
     read_population,
 )
 from creditflow.supervision.strata import Stratum, round_count
-from creditflow.supervision.verify import Verification, first_difference, verify_plan
+from creditflow.supervision.verify import PlanVerification, first_difference, verify_plan
 
 __all__ = [
     "CSV_COLUMNS",
@@ -53,9 +53,9 @@ __all__ = [
     "InspectorLoad",
     "PlanCount",
     "PlanSettings",
+    "PlanVerification",
     "PopulationEntry",
     "Stratum",
-    "Verification",
     "check_entry",
     "check_subject_id",
     "draw_plan",
@@ -75,3 +75,6 @@ __all__ = [
     "write_csv",
     "write_plan",
 ]
+
+Verification = PlanVerification
+"""Deprecated name of :class:`PlanVerification` (kept for existing imports)."""

@@ -28,12 +28,16 @@ from creditflow.supervision.plan import InspectionPlan
 
 __all__ = [
     "CSV_COLUMNS",
+    "PLAN_FILES",
     "plan_from_json",
     "plan_to_csv",
     "plan_to_json",
     "write_csv",
     "write_plan",
 ]
+
+PLAN_FILES = ("plan.json", "plan.csv", "notice.md")
+"""The files :func:`write_plan` writes into its folder."""
 
 CSV_COLUMNS = (
     "period",
@@ -143,7 +147,8 @@ def write_plan(
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = (folder / "plan.json", folder / "plan.csv", folder / "notice.md")
+    json_path, csv_path, notice_path = (folder / name for name in PLAN_FILES)
+    paths = (json_path, csv_path, notice_path)
     paths[0].write_text(plan_to_json(plan) + "\n", encoding="utf-8")
     with paths[1].open("w", encoding="utf-8", newline="") as out:
         write_csv(plan, out)

@@ -21,11 +21,11 @@ from creditflow.supervision.entries import Inspector, PopulationEntry
 from creditflow.supervision.periods import period_labels
 from creditflow.supervision.plan import InspectionPlan
 
-__all__ = ["Verification", "first_difference", "verify_plan"]
+__all__ = ["PlanVerification", "first_difference", "verify_plan"]
 
 
 @attrs.frozen
-class Verification:
+class PlanVerification:
     """The outcome of :func:`verify_plan`: ``confirmed``, or the first ``difference`` found.
 
     ``digest`` is the digest of the plan drawn again (None when it could not be drawn). A
@@ -46,7 +46,7 @@ def verify_plan(
     inspectors: Iterable[Inspector],
     *,
     engine: Engine | None = None,
-) -> Verification:
+) -> PlanVerification:
     """Re-draw ``plan`` from its seed, year and periods with these inputs, and compare.
 
     ``engine`` defaults to the built-in pack the plan names (``policy_key``); a plan drawn
@@ -58,10 +58,12 @@ def verify_plan(
     ensure_instance(plan, InspectionPlan, "plan")
     engine = engine if engine is not None else Engine(load_policy(plan.policy_key))
     if engine.policy.digest != plan.policy_digest:
-        return Verification(False, _policy_difference(plan, engine))
+        return PlanVerification(False, _policy_difference(plan, engine))
     quarters = plan.periods == period_labels(plan.year, True)
     if not quarters and plan.periods != period_labels(plan.year, False):
-        return Verification(False, f"periods: {list(plan.periods)} are not a year or its quarters")
+        return PlanVerification(
+            False, f"periods: {list(plan.periods)} are not a year or its quarters"
+        )
     try:
         again = draw_plan(
             population,
@@ -73,9 +75,9 @@ def verify_plan(
             allow_over_cap=bool(plan.notes),
         )
     except InfeasiblePlan as error:
-        return Verification(False, f"the plan cannot be drawn again: {error}")
+        return PlanVerification(False, f"the plan cannot be drawn again: {error}")
     difference = first_difference(plan.to_data(), again.to_data())
-    return Verification(difference is None, difference, again.digest)
+    return PlanVerification(difference is None, difference, again.digest)
 
 
 def first_difference(published: object, drawn: object, path: str = "plan") -> str | None:

@@ -4,8 +4,11 @@ Installed through the ``pytest11`` entry point (or ``-p creditflow.testing.plugi
 
     pytest --creditflow-policy packs/my-region.toml
 
-Fixtures: ``creditflow_policy``, ``memory_book``, ``sqlite_book``, ``workday_calendar`` and
-``fixed_clock``. The books use the policy, the calendar and the clock.
+Fixtures: ``creditflow_policy``, ``memory_book``, ``sqlite_book``, ``postgres_book``,
+``workday_calendar`` and ``fixed_clock``. The books use the policy, the calendar and the clock.
+``postgres_cluster`` is a throwaway PostgreSQL server started once per session (and stopped at
+its end, also after a failure); ``postgres_url`` a fresh, empty book database on it per test
+(:mod:`creditflow.testing.postgres`).
 
 ``--creditflow-coverage`` counts every decision the session's engines make and prints, at
 the end, the rules of each pack that decided, those that never did and the signatures never
@@ -27,12 +30,18 @@ from creditflow.errors import CreditflowError
 from creditflow.policy.model import Policy
 from creditflow.rules.loading import load_policy
 from creditflow.testing.coverage import Coverage, record_coverage
+from creditflow.testing.postgres import PostgresCluster
 
 __all__ = [
+    "CALENDAR_YEARS",
     "FIXED_TIME",
     "creditflow_policy",
     "fixed_clock",
     "memory_book",
+    "postgres_book",
+    "postgres_cluster",
+    "postgres_url",
+    "prepare_calendars",
     "pytest_addoption",
     "pytest_configure",
     "pytest_terminal_summary",
@@ -70,10 +79,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """With ``--creditflow-coverage``, start counting decisions for the whole session."""
+    """Build the China calendar once for the session (see :func:`prepare_calendars`); with
+    ``--creditflow-coverage``, start counting decisions for the whole session."""
+    prepare_calendars()
     if config.getoption("creditflow_coverage", default=False):
         stack = contextlib.ExitStack()
         config.stash[_COVERAGE] = (stack, stack.enter_context(record_coverage()))
+
+
+CALENDAR_YEARS = (2001, 2040)
+"""The years whose working-day tables the plugin builds before the first test."""
+
+
+def prepare_calendars() -> None:
+    """Build the shared China calendars (the default one and :func:`workday_calendar`'s) for
+    :data:`CALENDAR_YEARS`, once: the first ``CreditBook.memory()`` of a session would
+    otherwise spend 100-200 ms loading the ``holidays`` package inside some test, enough to
+    break Hypothesis' 200 ms deadline on a slow machine."""
+    for calendar in (WorkdayCalendar.china(), WorkdayCalendar.china(published_through=2030)):
+        calendar.prepare(*CALENDAR_YEARS)
 
 
 def pytest_terminal_summary(
@@ -160,5 +184,37 @@ def sqlite_book(
         policy=creditflow_policy,
         calendar=workday_calendar,
         clock=fixed_clock,
+    ) as book:
+        yield book
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A PostgreSQL server of the session's own (initdb in a temporary directory, a free
+    loopback port), stopped and removed at the end of the session."""
+    with PostgresCluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: PostgresCluster) -> Iterator[str]:
+    """The URL of a fresh database holding an empty book (dropped after the test)."""
+    postgres_cluster.start()  # a test may have crashed it
+    url = postgres_cluster.create_database()
+    yield url
+    if postgres_cluster.running:
+        postgres_cluster.drop_database(url)
+
+
+@pytest.fixture
+def postgres_book(
+    creditflow_policy: Policy,
+    workday_calendar: WorkdayCalendar,
+    fixed_clock: Callable[[], dt.datetime],
+    postgres_url: str,
+) -> Iterator[CreditBook]:
+    """An empty credit book on a fresh PostgreSQL database, closed after the test."""
+    with CreditBook.open(
+        postgres_url, policy=creditflow_policy, calendar=workday_calendar, clock=fixed_clock
     ) as book:
         yield book

@@ -27,7 +27,7 @@ COMMITMENT = Machine(
             "made",
             guards=("known_domain", "approval_named"),
             required=("domain", "summary"),
-            optional=("approval_id",),
+            optional=("approval_id", "subject_name"),
         ),
         T("fulfil", ("made",), "fulfilled", optional=("summary",)),
         T(
@@ -61,7 +61,7 @@ LISTING = Machine(
             "proposed",
             guards=("known_domain",),
             required=("domain", "grounds", "basis"),
-            optional=("summary",),
+            optional=("summary", "subject_name"),
         ),
         T("notify", ("proposed",), "notified", guards=("statement_required",)),
         T("waive", ("notified",), None, effects=("mark_waived",), optional=("summary",)),
@@ -81,6 +81,7 @@ LISTING = Machine(
             guards=("statement_done",),
             effects=("mark_decided",),
             required=("measures", "removal_conditions", "remedies"),
+            optional=("document_number", "authority"),
         ),
         T("publish", ("decided",), "published", effects=("mark_published", "listing_record")),
         T(

@@ -63,6 +63,7 @@ _KINDS: dict[str, tuple[Callable[[object], bool], str]] = {
 
 FIELD_KINDS: Mapping[str, str] = {
     "approval_id": "text",
+    "authority": "text",
     "basis": "text",
     "cause": "case",
     "commitment_case": "case?",
@@ -82,6 +83,7 @@ FIELD_KINDS: Mapping[str, str] = {
     "repair_case": "case",
     "restart": "flag",
     "source_case": "case",
+    "subject_name": "text",
     "summary": "text",
     "target": "case",
     "url": "text",

@@ -1,6 +1,7 @@
 """A writer for the crash test: appends to a book until it is killed.
 
-Usage: ``python crash_writer.py BOOK SEED``. It prints ``ready`` once the book is open, then
+Usage: ``python crash_writer.py BOOK SEED`` (BOOK: a SQLite file or a PostgreSQL URL).
+It prints ``ready`` once the book is open, then
 ``<seq> <hash>`` for every event of every append that returned (acknowledged), flushed at
 once. Each append touches one to three cases with one or two events each, and some data is
 large enough to span several database pages.
@@ -13,13 +14,14 @@ import random
 import sys
 
 from creditflow.book.rows import CaseRow, NewEvent
-from creditflow.book.sqlite_store import SqliteStore
+from creditflow.book.store import EventStore
+from creditflow.book.stores import open_store
 
 CASES = [f"C{n:02}" for n in range(12)]
 DAY = dt.date(2026, 6, 1)
 
 
-def one_append(store: SqliteStore, rng: random.Random) -> list[str]:
+def one_append(store: EventStore, rng: random.Random) -> list[str]:
     """Append events to a few random cases after their stored versions; the ack lines."""
     chosen = rng.sample(CASES, rng.randint(1, 3))
     versions = {case_id: _version(store, case_id) for case_id in chosen}
@@ -38,7 +40,7 @@ def one_append(store: SqliteStore, rng: random.Random) -> list[str]:
     return [f"{event.seq} {event.hash}\n" for event in stored]
 
 
-def _version(store: SqliteStore, case_id: str) -> int:
+def _version(store: EventStore, case_id: str) -> int:
     row = store.case(case_id)
     return 0 if row is None else row.version
 
@@ -46,7 +48,7 @@ def _version(store: SqliteStore, case_id: str) -> int:
 def main() -> None:
     path, seed = sys.argv[1], int(sys.argv[2])
     rng = random.Random(seed)
-    store = SqliteStore.open(path)
+    store = open_store(path)
     print("ready", flush=True)
     while True:
         sys.stdout.write("".join(one_append(store, rng)))

@@ -1,34 +1,18 @@
-"""A writer killed at random on a SQLite book (writers racing: the store contract)."""
+"""A writer killed at random on a SQLite book and on a PostgreSQL one (writers racing: the
+store contract)."""
 
 from __future__ import annotations
 
-import os
+import contextlib
 import random
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from creditflow.book.sqlite_store import SqliteStore
+import pytest
+from _spawn import spawn
 
-HERE = Path(__file__).parent
-SRC = HERE.parents[2] / "src"
-
-
-def _spawn(script: str, *args: object) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-    }
-    return subprocess.Popen(
-        [sys.executable, str(HERE / script), *map(str, args)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+from creditflow.book.stores import open_store
 
 
 def _acknowledged(output: str) -> dict[int, str]:
@@ -37,9 +21,19 @@ def _acknowledged(output: str) -> dict[int, str]:
     return {int(seq): digest for seq, digest in (line.split() for line in lines if line != "ready")}
 
 
-def _check_book(path: Path, acknowledged: dict[int, str]) -> int:
+@pytest.fixture(params=["sqlite", "postgres"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the book is: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "book.sqlite")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def _check_book(path: str, acknowledged: dict[int, str]) -> int:
     """The book verifies, holds every acknowledged event, and its rows match its events."""
-    with SqliteStore.open(path) as store:
+    store = open_store(path)
+    with contextlib.closing(store):
         report = store.verify()
         assert report.ok, report
         hashes = {event.seq: event.hash for event in store.events()}
@@ -52,13 +46,13 @@ def _check_book(path: Path, acknowledged: dict[int, str]) -> int:
 
 
 def test_a_killed_writer_leaves_every_acknowledged_event_and_a_consistent_book(
-    tmp_path: Path,
+    target: str,
 ) -> None:
     rng = random.Random(20260601)
-    path = tmp_path / "book.sqlite"
+    path = target
     acknowledged: dict[int, str] = {}
     for round_ in range(15):
-        writer = _spawn("crash_writer.py", path, round_)
+        writer = spawn("crash_writer.py", path, round_)
         if rng.random() < 0.8:  # otherwise the kill may land in start-up or in opening the book
             assert writer.stdout is not None
             assert writer.stdout.readline() == "ready\n", writer.communicate()[1]

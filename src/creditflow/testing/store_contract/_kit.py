@@ -105,37 +105,40 @@ class Tamper(Protocol):
 class SqlTamper:
     """A :class:`Tamper` for a database reached through DB-API: ``connect()`` opens a new
     connection (closed after each change), ``placeholder`` is the driver's parameter mark
-    (``"?"`` for sqlite3, ``"%s"`` for psycopg)."""
+    (``"?"`` for sqlite3, ``"%s"`` for psycopg), ``events`` and ``cases`` name the tables
+    (the PostgreSQL store's are ``creditflow_events`` and ``creditflow_cases``)."""
 
     connect: Callable[[], Any]
     placeholder: str = "?"
+    events: str = "events"
+    cases: str = "cases"
 
     def update(self, seq: int, **columns: Any) -> None:
-        self._set("events", "seq", seq, columns)
+        self._set(self.events, "seq", seq, columns)
 
     def delete(self, seq: int) -> None:
-        self._run(f"DELETE FROM events WHERE seq = {self.placeholder}", (seq,))
+        self._run(f"DELETE FROM {self.events} WHERE seq = {self.placeholder}", (seq,))
 
     def truncate(self, after: int) -> None:
-        self._run(f"DELETE FROM events WHERE seq > {self.placeholder}", (after,))
+        self._run(f"DELETE FROM {self.events} WHERE seq > {self.placeholder}", (after,))
 
     def update_case(self, case_id: str, **columns: Any) -> None:
-        self._set("cases", "case_id", case_id, columns)
+        self._set(self.cases, "case_id", case_id, columns)
 
     def delete_case(self, case_id: str) -> None:
-        self._run(f"DELETE FROM cases WHERE case_id = {self.placeholder}", (case_id,))
+        self._run(f"DELETE FROM {self.cases} WHERE case_id = {self.placeholder}", (case_id,))
 
     def copy_case(self, case_id: str, new_id: str) -> None:
         columns = ", ".join(CASE_COLUMNS[1:])
         mark = self.placeholder
         self._run(
-            f"INSERT INTO cases (case_id, {columns}) SELECT {mark}, {columns} FROM cases "
-            f"WHERE case_id = {mark}",
+            f"INSERT INTO {self.cases} (case_id, {columns}) SELECT {mark}, {columns} "
+            f"FROM {self.cases} WHERE case_id = {mark}",
             (new_id, case_id),
         )
 
     def _set(self, table: str, key: str, value: object, columns: Mapping[str, Any]) -> None:
-        known = EVENT_COLUMNS if table == "events" else CASE_COLUMNS
+        known = EVENT_COLUMNS if table == self.events else CASE_COLUMNS
         unknown = set(columns) - set(known)
         if unknown:
             raise ValueError(f"no column {sorted(unknown)} in {table}")

@@ -1,0 +1,623 @@
+"""The PostgreSQL event store: one credit book shared by several application servers.
+
+Every column holds exactly the text the SQLite store holds (dates and times as ISO text, data
+and bodies as canonical JSON), so a book's hashes and projection digests are the same bytes on
+both stores and ``creditflow book copy`` keeps them. Text columns compare with the ``"C"``
+collation: case ids sort by code point, as in every store.
+
+One global hash chain: an append takes the transaction-scoped advisory lock
+:data:`CHAIN_LOCK` (``pg_advisory_xact_lock``), reads the head and the versions of its cases,
+writes, and commits; the lock is released at commit. The database enforces what the code
+checks: one event per (case, version), one event per idempotency key, one event per
+``prev_hash`` (no fork of the chain). Readers never wait for writers (MVCC); ``verify`` reads
+in one ``REPEATABLE READ`` snapshot.
+
+Every psycopg error is turned into a typed error at one place (``_postgres_connect.typed``):
+:class:`~creditflow.errors.Conflict` for a stale version or a used key,
+:class:`~creditflow.errors.BookUnavailable` for a lost connection, a server shutting down, a
+lock timeout or a read-only replica, :class:`~creditflow.errors.InvalidInput` for a value
+PostgreSQL cannot hold. The schema's versions are rows of ``creditflow_migrations``. All SQL
+of the store's queries lives in this module, the schema in ``_postgres_schema``; psycopg is
+imported only when the store is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
+
+from creditflow._validation import check_case_filters, check_event_filters, ensure_int
+from creditflow.book._adopt import adopted_cases, adopted_records
+from creditflow.book._chain import (
+    Batch,
+    Clock,
+    check_rebuild,
+    check_versions,
+    key_conflict,
+    prepare,
+    seal,
+    system_clock,
+    utc_now,
+    verify,
+)
+from creditflow.book._postgres_connect import (
+    Connection,
+    conninfo_of,
+    display,
+    first_line,
+    milliseconds,
+    positive,
+    typed,
+)
+from creditflow.book._postgres_schema import (
+    CHAIN_LOCK,
+    SCHEMA_VERSION,
+    migrate,
+    schema_version,
+    upgrade,
+)
+from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, decode_case, decode_event
+from creditflow.book.rows import GENESIS, CaseRow, ClosedRows, NewEvent, StoredEvent
+from creditflow.book.store import ChainReport
+from creditflow.errors import BookCorrupt, BookUnavailable, Conflict, InvalidInput, MissingExtra
+
+try:
+    import psycopg
+    from psycopg import sql as _sql
+except ModuleNotFoundError as _missing:  # pragma: no cover - the postgres extra is absent
+    raise MissingExtra("postgres", "psycopg", "the PostgreSQL store") from _missing
+
+if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
+
+__all__ = [
+    "CHAIN_LOCK",
+    "SCHEMA_VERSION",
+    "PostgresStore",
+    "migrate",
+    "schema_version",
+]
+
+_T = TypeVar("_T")
+
+_PAGE: Final = 2000  # rows fetched per query when iterating
+
+_EVENT_FIELDS = ", ".join(EVENT_COLUMNS)
+_CASE_FIELDS = ", ".join(CASE_COLUMNS)
+_INSERT_EVENT = (
+    f"INSERT INTO creditflow_events ({_EVENT_FIELDS}) "
+    f"VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))})"
+)
+_INSERT_CASE = (
+    f"INSERT INTO creditflow_cases ({_CASE_FIELDS}) "
+    f"VALUES ({', '.join(['%s'] * len(CASE_COLUMNS))})"
+)
+_UPSERT_CASE = f"{_INSERT_CASE} ON CONFLICT (case_id) DO UPDATE SET " + ", ".join(
+    f"{column} = excluded.{column}" for column in CASE_COLUMNS[1:]
+)
+_HEAD = "SELECT seq, hash FROM creditflow_events ORDER BY seq DESC LIMIT 1"
+_BEGIN_LOCKED = f"BEGIN; SELECT pg_advisory_xact_lock({CHAIN_LOCK})"  # one round trip
+_HEAD_AND_VERSIONS = (
+    "(SELECT seq, hash, NULL::text, NULL::integer FROM creditflow_events "
+    "ORDER BY seq DESC LIMIT 1) UNION ALL "
+    "SELECT NULL, NULL, case_id, version FROM creditflow_cases WHERE case_id = ANY(%s)"
+)
+_LAST_VERSIONS = "SELECT case_id, max(version) FROM creditflow_events GROUP BY case_id"
+_EVENTS_AFTER = (
+    f"SELECT {_EVENT_FIELDS} FROM creditflow_events WHERE seq <= %s AND seq > %s "
+    "ORDER BY seq LIMIT %s"
+)
+_CASE_EVENTS_AFTER = (
+    f"SELECT {_EVENT_FIELDS} FROM creditflow_events "
+    "WHERE case_id = %s AND seq <= %s AND seq > %s ORDER BY seq LIMIT %s"
+)
+_EVENT_BY_KEY = f"SELECT {_EVENT_FIELDS} FROM creditflow_events WHERE idempotency_key = %s"
+_CASE = f"SELECT {_CASE_FIELDS} FROM creditflow_cases WHERE case_id = %s"
+_ALL_EVENTS = f"SELECT {_EVENT_FIELDS} FROM creditflow_events ORDER BY seq"
+_ALL_CASES = f"SELECT {_CASE_FIELDS} FROM creditflow_cases ORDER BY case_id"
+_EARLIEST = "SELECT min(on_date) FROM creditflow_events"
+_HASH_AT = "SELECT hash FROM creditflow_events WHERE seq = %s"
+
+
+class PostgresStore:
+    """An :class:`~creditflow.book.store.EventStore` in a PostgreSQL database.
+
+    ``PostgresStore.open(url)`` connects and creates the schema on first use (when the role
+    may create tables; otherwise run ``creditflow book migrate URL`` as one that may), or
+    applies the forward migrations an older schema lacks. ``url`` is a libpq connection
+    string: ``postgresql://user@host:5432/db``, ``postgresql://`` (everything from the
+    ``PG*`` environment variables), or ``postgresql+unix://user@/run/postgresql/db`` (a
+    Unix-socket directory, then the database name). Options:
+
+    - ``pool_size``: share a :class:`psycopg_pool.ConnectionPool` of up to that many
+      connections between the threads of a server (one connection, reopened after a loss,
+      when None). The store owns the pool and closes it.
+    - ``lock_timeout``: seconds an append waits for the chain lock before
+      :class:`~creditflow.errors.BookUnavailable`.
+    - ``connect_timeout``: seconds to wait for the server when connecting.
+    - ``clock``: the source of ``recorded_at`` (default: the system clock in UTC).
+    - ``read_only=True``: every session is read-only and every write is refused; the schema
+      must be the current one (nothing is migrated).
+    - ``migrate=False``: refuse a database without the current schema instead of migrating.
+
+    Without a pool one instance serves one thread; with a pool it serves many. Close it, or
+    use it as a context manager.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        clock: Clock = system_clock,
+        read_only: bool = False,
+        pool_size: int | None = None,
+        lock_timeout: float = 5.0,
+        connect_timeout: float = 10.0,
+        migrate: bool = True,
+    ) -> None:
+        self._conninfo = conninfo_of(url)
+        self._where = display(self._conninfo)
+        self._clock = clock
+        self._read_only = read_only
+        self._lock_ms = milliseconds(lock_timeout, "lock_timeout")
+        self._connect_timeout = max(1, round(positive(connect_timeout, "connect_timeout")))
+        self._db: Connection | None = None
+        self._pool: ConnectionPool[Connection] | None = None
+        self._closed = False
+        try:
+            if pool_size is not None:
+                self._pool = self._open_pool(pool_size)
+            self._run(self._check_schema(migrate))
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        *,
+        clock: Clock = system_clock,
+        read_only: bool = False,
+        pool_size: int | None = None,
+        lock_timeout: float = 5.0,
+        connect_timeout: float = 10.0,
+        migrate: bool = True,
+    ) -> PostgresStore:
+        """Connect to the book at ``url``; the options are those of the class."""
+        return cls(
+            url,
+            clock=clock,
+            read_only=read_only,
+            pool_size=pool_size,
+            lock_timeout=lock_timeout,
+            connect_timeout=connect_timeout,
+            migrate=migrate,
+        )
+
+    @property
+    def where(self) -> str:
+        """The book's address as a URL, without its password."""
+        return self._where
+
+    # -- the EventStore protocol -----------------------------------------------------------
+
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        cases: Sequence[CaseRow],
+        *,
+        expected: Mapping[str, int],
+    ) -> list[StoredEvent]:
+        """Append ``events`` after the head and upsert ``cases`` in one transaction.
+
+        See :meth:`creditflow.book.store.EventStore.append`. If the connection is lost while
+        committing, the store reconnects once to learn whether the commit happened: it
+        returns the events if it did, and raises :class:`BookUnavailable` if not or if the
+        server cannot be reached (then retry with the same idempotency key: a retry of an
+        append that was written finds its key).
+        """
+        batch = prepare(events, cases, expected)
+        self._check_writable()
+        committed: list[StoredEvent] = []
+        try:
+            return self._run(
+                lambda db: self._append(db, batch, committed),
+                raw=(_CommitLost, psycopg.IntegrityError),
+            )
+        except _CommitLost as lost:
+            return self._resolve(committed, lost.cause)
+        except psycopg.IntegrityError as exc:
+            raise self._integrity_conflict(batch, exc) from None
+
+    def by_idempotency_key(self, key: str) -> StoredEvent | None:
+        """The event appended with ``key``, if any."""
+        record = self._run(lambda db: db.execute(_EVENT_BY_KEY, (key,)).fetchone())
+        return None if record is None else decode_event(record)
+
+    def case(self, case_id: str) -> CaseRow | None:
+        """The projection of one case."""
+        record = self._run(lambda db: db.execute(_CASE, (case_id,)).fetchone())
+        return None if record is None else decode_case(record)
+
+    def cases(
+        self,
+        *,
+        subject_id: str | None = None,
+        machine: str | None = None,
+        open_only: bool = False,
+        open_or: ClosedRows | None = None,
+    ) -> Iterator[CaseRow]:
+        """Case projections matching every filter given, in case id order; see
+        :meth:`creditflow.book.store.EventStore.cases` for ``open_or``."""
+        check_case_filters(subject_id, machine, open_only)
+        self._check_open()
+        where, params = _case_filter(subject_id, machine, open_only, open_or)
+        sql = f"SELECT {_CASE_FIELDS} FROM creditflow_cases WHERE {where} ORDER BY case_id LIMIT %s"
+        return map(decode_case, self._pages(sql, params, ""))
+
+    def has_cases(self, subject_id: str) -> bool:
+        """True if any case of the subject is stored (answered from the subject index)."""
+        sql = "SELECT 1 FROM creditflow_cases WHERE subject_id = %s LIMIT 1"
+        return self._run(lambda db: db.execute(sql, (subject_id,)).fetchone()) is not None
+
+    def events(self, *, case_id: str | None = None, after: int = 0) -> Iterator[StoredEvent]:
+        """Events in ``seq`` order, those of one case if ``case_id`` is given, after ``after``.
+
+        The events are those up to the head when the iteration starts; they are read a page
+        at a time, holding no transaction between pages.
+        """
+        check_event_filters(case_id, after)
+        self._check_open()
+        return map(decode_event, self._event_records(case_id, after))
+
+    def head(self) -> tuple[int, str]:
+        """The last ``seq`` and its hash (``(0, GENESIS)`` for an empty book)."""
+        return self._run(_head)
+
+    def verify(self, *, anchors: Mapping[int, str] | None = None) -> ChainReport:
+        """Recompute every hash and link, check ``anchors`` and every projection, in one
+        ``REPEATABLE READ`` snapshot; report the first problem (see
+        :meth:`creditflow.book.store.EventStore.verify`)."""
+
+        def check(db: Connection) -> ChainReport:
+            db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                return verify(
+                    _streamed(db, _ALL_EVENTS, "creditflow_verify_events"),
+                    lambda: _streamed(db, _ALL_CASES, "creditflow_verify_cases"),
+                    anchors or {},
+                )
+            finally:
+                if not db.broken:
+                    db.execute("COMMIT")
+
+        return self._run(check)
+
+    def earliest_on(self) -> dt.date | None:
+        """The earliest business date of any event (None for an empty book), from an index."""
+        found = self._run(lambda db: db.execute(_EARLIEST).fetchone())
+        value = None if found is None else found[0]
+        try:
+            return None if value is None else dt.date.fromisoformat(value)
+        except (TypeError, ValueError) as exc:
+            raise BookCorrupt(f"an event's date {value!r} cannot be read: {exc}") from None
+
+    def replace_cases(self, cases: Sequence[CaseRow]) -> None:
+        """Replace every projection at once (a rebuild from the events), atomically.
+
+        The rows must be one per case with events, each at the version of its last event;
+        :class:`~creditflow.errors.InvalidInput` otherwise, and nothing changes.
+        """
+        self._check_writable()
+
+        def replace(db: Connection) -> None:
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
+            records = check_rebuild(cases, dict(db.execute(_LAST_VERSIONS).fetchall()))
+            db.execute("DELETE FROM creditflow_cases")
+            with db.cursor() as cursor:
+                cursor.executemany(_INSERT_CASE, records)
+
+        self._run(lambda db: self._write(db, lambda: replace(db)))
+
+    def adopt(self, events: Sequence[StoredEvent], cases: Sequence[CaseRow]) -> None:
+        """Append events another book hashed, keeping their hashes, and upsert ``cases``.
+
+        Used by ``creditflow book copy``: each event's hash is recomputed and must match,
+        and the events must continue this book's chain (:class:`InvalidInput` if not;
+        nothing is written). ``cases`` are the source's rows of the cases touched; the copy
+        checks them with :meth:`verify` when every event is in.
+        """
+        self._check_writable()
+
+        def work(db: Connection) -> None:
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
+            records = adopted_records(_head(db), events)
+            with db.cursor() as cursor:
+                cursor.executemany(_UPSERT_CASE, adopted_cases(cases))
+                cursor.executemany(_INSERT_EVENT, records)
+
+        self._run(lambda db: self._write(db, lambda: work(db)))
+
+    def close(self) -> None:
+        """Close the connection or the pool (idempotent); a closed store refuses every call."""
+        self._closed = True
+        db, self._db = self._db, None
+        pool, self._pool = self._pool, None
+        if db is not None:
+            db.close()
+        if pool is not None:
+            pool.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- connections and errors -------------------------------------------------------------
+
+    def _run(
+        self, work: Callable[[Connection], _T], *, raw: tuple[type[Exception], ...] = ()
+    ) -> _T:
+        """``work`` on a connection; every psycopg error becomes a typed one, here, but those
+        of the ``raw`` types, which the caller resolves knowing what it wrote."""
+        self._check_open()
+        try:
+            with self._connection() as db:
+                return work(db)
+        except raw:
+            raise
+        except _CommitLost as lost:
+            raise typed(lost.cause, self._where) from lost.cause
+        except psycopg.Error as exc:
+            raise typed(exc, self._where) from exc
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        if self._pool is not None:
+            with self._pool.connection() as pooled:
+                yield pooled
+            return
+        if self._db is None or self._db.closed or self._db.broken:
+            if self._db is not None:
+                self._db.close()
+            self._db = None
+            self._db = self._connect()
+        yield self._db
+
+    def _connect(self) -> Connection:
+        db = psycopg.connect(self._conninfo, **self._connection_options())
+        try:
+            self._configure(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _connection_options(self) -> dict[str, Any]:
+        # No server-side prepared statements: once, in the contract's race, a connection whose
+        # pipelined append a key conflict had aborted named a prepared statement the server did
+        # not have. Unprepared, a check() costs about 0.25 ms more (measured); a pooler in
+        # transaction mode then needs nothing either.
+        return {
+            "autocommit": True,
+            "connect_timeout": self._connect_timeout,
+            "prepare_threshold": None,
+        }
+
+    def _configure(self, db: Connection) -> None:
+        db.execute(_sql.SQL("SET lock_timeout = {}").format(_sql.Literal(f"{self._lock_ms}ms")))
+        if self._read_only:
+            db.execute("SET default_transaction_read_only = on")
+
+    def _open_pool(self, size: int) -> ConnectionPool[Connection]:
+        if ensure_int(size, "pool_size") < 1:
+            raise InvalidInput(f"pool_size must be 1 or more, got {size}")
+        try:
+            from psycopg_pool import ConnectionPool
+        except ModuleNotFoundError as missing:
+            raise MissingExtra("postgres", "psycopg_pool", "a pooled PostgreSQL store") from missing
+        pool: ConnectionPool[Connection] = ConnectionPool(
+            self._conninfo,
+            min_size=1,
+            max_size=size,
+            kwargs=self._connection_options(),
+            configure=self._configure,
+            timeout=self._connect_timeout,
+            open=False,
+            name="creditflow",
+        )
+        try:
+            pool.open(wait=True, timeout=self._connect_timeout)
+        except BaseException as exc:
+            pool.close()
+            raise BookUnavailable(self._where, f"the pool could not connect: {exc}") from exc
+        return pool
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise InvalidInput("the store is closed")
+
+    def _check_writable(self) -> None:
+        self._check_open()
+        if self._read_only:
+            raise InvalidInput(f"the book {self._where} is open read-only: nothing was written")
+
+    def _check_schema(self, migrate: bool) -> Callable[[Connection], None]:
+        def check(db: Connection) -> None:
+            version = schema_version(db)
+            if version > SCHEMA_VERSION:
+                raise InvalidInput(
+                    f"{self._where} holds a book of schema version {version}, newer than this "
+                    f"creditflow reads (up to {SCHEMA_VERSION}): use a newer creditflow"
+                )
+            if version == SCHEMA_VERSION:
+                return
+            if self._read_only or not migrate:
+                why = "open read-only" if self._read_only else "opened with migrate=False"
+                raise InvalidInput(
+                    f"{self._where} holds a book of schema version {version}, not "
+                    f"{SCHEMA_VERSION}, and it is {why}: run creditflow book migrate first"
+                )
+            upgrade(db, self._where)
+
+        return check
+
+    @staticmethod
+    def _write(db: Connection, work: Callable[[], _T]) -> _T:
+        """``work()`` in a transaction; a failed COMMIT on a lost connection is
+        :class:`_CommitLost` (whether it committed is unknown)."""
+        db.execute("BEGIN")
+        try:
+            result = work()
+        except BaseException:
+            if not db.broken and not db.closed:
+                db.execute("ROLLBACK")
+            raise
+        try:
+            db.execute("COMMIT")
+        except psycopg.OperationalError as exc:
+            if db.broken or db.closed:
+                raise _CommitLost(exc) from exc
+            raise
+        return result
+
+    def _append(self, db: Connection, batch: Batch, sealed: list[StoredEvent]) -> list[StoredEvent]:
+        """The append in three round trips: begin and lock; read; write and commit."""
+        try:
+            db.execute(_BEGIN_LOCKED)
+            read = db.execute(_HEAD_AND_VERSIONS, (list(batch.expected),)).fetchall()
+            head = next(((row[0], row[1]) for row in read if row[0] is not None), (0, GENESIS))
+            check_versions(batch.expected, {row[2]: row[3] for row in read if row[0] is None})
+            stored, records = seal(batch, head, utc_now(self._clock))
+        except BaseException:
+            if not db.broken and not db.closed:
+                db.execute("ROLLBACK")
+            raise
+        sealed[:] = stored
+        try:
+            with db.pipeline():
+                with db.cursor() as cursor:  # events first: the rows' foreign key is deferred
+                    cursor.executemany(_INSERT_EVENT, records)
+                    cursor.executemany(_UPSERT_CASE, batch.cases)
+                db.execute("COMMIT")
+        except BaseException as exc:
+            if db.broken or db.closed:
+                if isinstance(exc, psycopg.Error):
+                    raise _CommitLost(exc) from exc
+                raise
+            db.execute("ROLLBACK")
+            raise
+        return stored
+
+    def _resolve(self, stored: list[StoredEvent], cause: psycopg.Error) -> list[StoredEvent]:
+        """After a COMMIT whose connection was lost: the events if they were written."""
+        lost = BookUnavailable(self._where, f"the connection was lost: {first_line(cause)}")
+        if not stored:
+            raise lost from cause
+        last = stored[-1]
+        try:
+            found = self._run(lambda db: db.execute(_HASH_AT, (last.seq,)).fetchone())
+        except BookUnavailable as again:
+            lost.message = (
+                f"the book {self._where} became unavailable while committing "
+                f"({first_line(cause)}) and cannot be reached to learn whether the change was "
+                f"written ({again.reason}): retry it with the same idempotency key"
+            )
+            lost.args = (lost.message,)
+            raise lost from cause
+        if found is not None and found[0] == last.hash:
+            return stored
+        raise lost from cause
+
+    def _integrity_conflict(self, batch: Batch, exc: psycopg.IntegrityError) -> Exception:
+        """The typed error of a constraint the database enforced during an append."""
+        constraint = exc.diag.constraint_name
+        if constraint == "creditflow_events_key":
+            for event in batch.events:
+                if event.idempotency_key is not None:
+                    existing = self.by_idempotency_key(event.idempotency_key)
+                    if existing is not None:
+                        return key_conflict(event, existing)
+        if constraint == "creditflow_events_version":
+            stored = {
+                case_id: row.version
+                for case_id in batch.expected
+                if (row := self.case(case_id)) is not None
+            }
+            for case_id in sorted(batch.expected):
+                if stored.get(case_id, 0) != batch.expected[case_id]:
+                    return Conflict(case_id, batch.expected[case_id], stored.get(case_id, 0))
+        return typed(exc, self._where)
+
+    def _event_records(self, case_id: str | None, after: int) -> Iterator[tuple[Any, ...]]:
+        bound = self.head()[0]
+        if case_id is None:
+            yield from self._pages(_EVENTS_AFTER, (bound,), after)
+        else:
+            yield from self._pages(_CASE_EVENTS_AFTER, (case_id, bound), after)
+
+    def _pages(self, sql: str, params: tuple[Any, ...], start: Any) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``sql`` (ending ``... > %s ORDER BY <first column> LIMIT %s``) by page."""
+        last = start
+        while True:
+            bound = (*params, last, _PAGE)
+            rows = self._run(lambda db: db.execute(sql, bound).fetchall())  # noqa: B023
+            yield from rows
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1][0]
+
+
+class _CommitLost(Exception):
+    """The connection broke during COMMIT: the transaction may or may not have committed."""
+
+    def __init__(self, cause: psycopg.Error) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _head(db: Connection) -> tuple[int, str]:
+    row = db.execute(_HEAD).fetchone()
+    return (0, GENESIS) if row is None else (row[0], row[1])
+
+
+def _streamed(db: Connection, sql: str, name: str) -> Iterator[tuple[Any, ...]]:
+    """Every row of ``sql`` through a server-side cursor (inside the caller's transaction)."""
+    with db.cursor(name=name) as cursor:
+        cursor.itersize = _PAGE
+        cursor.execute(sql)  # constant SQL
+        yield from cursor
+
+
+def _case_filter(
+    subject_id: str | None,
+    machine: str | None,
+    open_only: bool,
+    open_or: ClosedRows | None,
+) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause (ending in the paging condition) and parameters of a case query."""
+    terms: list[str] = []
+    params: list[Any] = []
+    if subject_id is not None:
+        terms.append("subject_id = %s")
+        params.append(subject_id)
+    if machine is not None:
+        terms.append("machine = %s")
+        params.append(machine)
+    if open_only:
+        terms.append("closed = 0")
+    if open_or is not None:
+        terms.append("(closed = 0 OR last_on > %s OR machine = ANY(%s) OR state = ANY(%s))")
+        params.extend([open_or.after.isoformat(), sorted(open_or.machines), sorted(open_or.states)])
+    terms.append("case_id > %s")
+    return " AND ".join(terms), tuple(params)

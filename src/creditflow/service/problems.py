@@ -1,0 +1,147 @@
+"""Errors as RFC 9457 problem details: a stable ``code``, the right status, the error's fields.
+
+A problem is JSON with ``type`` (``urn:creditflow:problem:<code>``), ``title``, ``status``,
+``detail`` (the error's masked message), ``code`` and the structured fields the error carries
+(``case_id``, ``event``, ``state``, ``guard``, ``rule``, ``basis``, ...). Never a stack trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+from creditflow import errors
+
+__all__ = [
+    "FIELDS",
+    "PROBLEM_TYPE",
+    "STATUS_TITLES",
+    "ServiceProblem",
+    "problem_of",
+    "status_of",
+]
+
+PROBLEM_TYPE = "urn:creditflow:problem:"
+"""The prefix of every problem's ``type``; the code follows it."""
+
+STATUS_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+"""The title of each status a problem may have."""
+
+FIELDS = (
+    "case_id",
+    "event",
+    "state",
+    "guard",
+    "on",
+    "rule",
+    "basis",
+    "path",  # refusals
+    "expected",
+    "actual",  # Conflict
+    "kind",
+    "name",
+    "known",
+    "where",  # unknown names
+    "reason",
+    "position",
+    "field",
+    "line",
+    "index",
+    "first",  # bad input
+    "seq",
+    "stratum",
+    "versions",
+)
+"""The structured fields a problem may carry, copied from the error when it has them."""
+
+# The most specific class first: a subclass is mapped before its parent.
+_STATUS: tuple[tuple[type[errors.CreditflowError], int], ...] = (
+    (errors.NotPermitted, 403),
+    (errors.TransitionRefused, 422),
+    (errors.InfeasiblePlan, 422),
+    (errors.IdempotencyKeyReused, 422),
+    (errors.UnknownCase, 404),
+    (errors.UnknownSubject, 404),
+    (errors.UnknownName, 400),
+    (errors.NoPolicyInForce, 400),
+    (errors.CalendarUnknown, 400),
+    (errors.InvalidInput, 400),
+    (errors.Conflict, 409),
+    (errors.BookUnavailable, 503),
+)
+
+
+class ServiceProblem(Exception):
+    """A problem the service itself finds (no token, a role missing, a rate exceeded, a bad
+    header): its ``status``, stable ``code``, ``detail`` and extra ``fields``."""
+
+    def __init__(self, status: int, code: str, detail: str, **fields: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.fields = fields
+
+
+def status_of(error: errors.CreditflowError) -> int:
+    """The HTTP status of a library error: 400 bad input, 404 unknown case or subject, 403 not
+    permitted, 409 conflict, 422 refused, 503 book unavailable, 500 otherwise."""
+    for kind, status in _STATUS:
+        if isinstance(error, kind):
+            return status
+    return 500
+
+
+def problem_of(error: BaseException, *, status: int | None = None) -> dict[str, Any]:
+    """The problem details of ``error`` (``status`` overrides the mapped one)."""
+    if isinstance(error, ServiceProblem):
+        return _problem(error.status, error.code, error.detail, error.fields)
+    if isinstance(error, errors.BookUnavailable):  # the server's file path stays inside
+        detail = f"the book is unavailable, nothing was written: {error.reason}"
+        return _problem(status or 503, error.code, detail, {"reason": error.reason})
+    if isinstance(error, errors.CreditflowError):
+        fields = {name: getattr(error, name) for name in FIELDS if hasattr(error, name)}
+        return _problem(status or status_of(error), error.code, error.message, fields)
+    return _problem(500, "internal_error", "the service failed; the error is logged", {})
+
+
+def _problem(status: int, code: str, detail: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    problem: dict[str, Any] = {
+        "type": PROBLEM_TYPE + code,
+        "title": STATUS_TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    for name, value in fields.items():
+        if value is not None and name not in problem:
+            problem[name] = _plain(value)
+    return problem
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return _plain(value.value)
+    if isinstance(value, list | tuple | frozenset | set):
+        return [_plain(item) for item in value]
+    return str(value)

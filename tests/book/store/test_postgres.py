@@ -1,0 +1,584 @@
+"""The PostgreSQL store on a real server of the tests' own: URLs, schema and grants, the same
+hashes as SQLite, and faults: a killed backend, a held lock, a read-only server, a crash."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from _spawn import spawn
+
+from _people import ME, SUBJECT
+from creditflow.book import CreditBook, EventStore
+from creditflow.book.postgres_store import CHAIN_LOCK, SCHEMA_VERSION, PostgresStore, migrate
+from creditflow.book.sqlite_store import SqliteStore
+from creditflow.errors import BookUnavailable, Conflict, InvalidInput
+from creditflow.testing.postgres import PostgresCluster
+from creditflow.testing.store_contract import DAY, ContractClock, case_row, fire, new_event
+
+SRC = Path(__file__).parents[3] / "src"
+
+
+@pytest.fixture
+def store(postgres_url: str) -> Iterator[PostgresStore]:
+    with PostgresStore.open(postgres_url, clock=ContractClock()) as opened:
+        yield opened
+
+
+def _admin(url: str) -> psycopg.Connection[tuple[object, ...]]:
+    return psycopg.connect(url, autocommit=True)
+
+
+# -- the same bytes as SQLite -------------------------------------------------------------------
+
+
+def test_the_same_appends_give_the_same_hashes_as_sqlite(postgres_url: str, tmp_path: Path) -> None:
+    def write(store: EventStore) -> list[object]:
+        fire(store, "C1", 2)
+        store.append(
+            [new_event("C2", 1, data={"名称": "运输公司", "n": 2**53 - 1, "f": 0.1, "e": "\u2028"},
+                       key="请求-1")],
+            [case_row("C2", 1, subject="91110000MA01ABCD2X", state="已公示")],
+            expected={"C2": 0},
+        )  # fmt: skip
+        fire(store, "C1", closed=True)
+        return [*store.events(), *store.cases(), store.head(), store.verify()]
+
+    with SqliteStore.open(tmp_path / "b.sqlite", clock=ContractClock()) as sqlite:
+        expected = write(sqlite)
+    with PostgresStore.open(postgres_url, clock=ContractClock()) as postgres:
+        assert write(postgres) == expected
+
+
+# -- URLs -----------------------------------------------------------------------------------
+
+
+def test_every_url_form_opens_the_book(
+    postgres_cluster: PostgresCluster, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = postgres_url.rsplit("/", 1)[1]
+    with CreditBook.open(postgres_url, policy="national-transport") as book:
+        book.open_case("commitment.voluntary", SUBJECT, on=DAY, actor=ME,
+                       domain="road_transport", summary="主动公示")  # fmt: skip
+        head = book.head()
+    port = postgres_cluster.port
+    socket_dir = postgres_cluster.directory
+    forms = [
+        postgres_url.replace("postgresql://", "postgres://"),
+        f"postgresql+unix://postgres@{socket_dir}/{database}?port={port}",
+        f"postgresql:///{database}?host={socket_dir}&port={port}&user=postgres",
+    ]
+    for url in forms:
+        with CreditBook.open(url, read_only=True) as book:
+            assert book.head() == head, url
+    monkeypatch.setenv("PGHOST", "127.0.0.1")
+    monkeypatch.setenv("PGPORT", str(port))
+    monkeypatch.setenv("PGUSER", "postgres")
+    monkeypatch.setenv("PGDATABASE", database)
+    with CreditBook.open("postgresql://", read_only=True) as book:
+        assert book.head() == head
+
+
+def test_a_password_never_shows_in_an_error(postgres_cluster: PostgresCluster) -> None:
+    url = f"postgresql://someone:s3cret@127.0.0.1:{postgres_cluster.port}/nowhere"
+    with pytest.raises(BookUnavailable) as caught:
+        PostgresStore.open(url, connect_timeout=2)
+    assert "s3cret" not in str(caught.value)
+    assert caught.value.path == f"postgresql://someone@127.0.0.1:{postgres_cluster.port}/nowhere"
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql+unix://u@host/db", "postgresql+unix://u@/onlyone", "postgresql://a b c"]
+)
+def test_a_malformed_url_is_invalid_input(url: str) -> None:
+    with pytest.raises(InvalidInput):
+        PostgresStore.open(url)
+
+
+def test_a_server_that_is_not_there_is_unavailable() -> None:
+    with pytest.raises(BookUnavailable, match="connection"):
+        PostgresStore.open("postgresql://postgres@127.0.0.1:1/none", connect_timeout=1)
+
+
+def test_without_psycopg_opening_a_url_names_the_extra() -> None:
+    code = (
+        "import sys; sys.modules['psycopg'] = None\n"
+        "import creditflow\n"
+        "from creditflow.book.book import CreditBook\n"
+        "from creditflow.errors import MissingExtra\n"
+        "try:\n"
+        "    CreditBook.open('postgresql://')\n"
+        "except MissingExtra as e:\n"
+        "    print(e.extra, e.module, '|', e)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.stdout.startswith("postgres psycopg |"), done.stderr
+    assert "pip install 'creditflow[postgres]'" in done.stdout
+    check = "import sys, creditflow, creditflow.book; print('psycopg' in sys.modules)"
+    imported = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, env=env
+    )
+    assert imported.stdout.strip() == "False", imported.stderr
+
+
+# -- schema, migrations, roles ----------------------------------------------------------------
+
+
+def test_the_schema_is_created_on_first_open_and_recorded(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    url = postgres_cluster.create_database(with_schema=False)
+    with pytest.raises(InvalidInput, match="schema version 0.*read-only"):
+        PostgresStore.open(url, read_only=True)
+    with pytest.raises(InvalidInput, match="migrate=False"):
+        PostgresStore.open(url, migrate=False)
+    with PostgresStore.open(url) as store:
+        fire(store, "C1")
+    with _admin(url) as db:
+        rows = db.execute("SELECT version, description FROM creditflow_migrations").fetchall()
+    assert [row[0] for row in rows] == list(range(1, SCHEMA_VERSION + 1))
+    assert migrate(url) == (SCHEMA_VERSION, SCHEMA_VERSION)
+
+
+def test_a_newer_schema_is_refused(postgres_url: str) -> None:
+    with _admin(postgres_url) as db:
+        db.execute("INSERT INTO creditflow_migrations VALUES (99, 'from the future')")
+    with pytest.raises(InvalidInput, match="schema version 99, newer"):
+        PostgresStore.open(postgres_url)
+    with pytest.raises(InvalidInput, match="newer"):
+        migrate(postgres_url)
+
+
+def test_a_role_without_create_is_told_to_migrate_and_works_with_the_documented_grants(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    url = postgres_cluster.create_database(with_schema=False)
+    clerk = f"clerk_{os.getpid()}"
+    with _admin(postgres_cluster.url()) as db:
+        db.execute(f"DROP ROLE IF EXISTS {clerk}")
+        db.execute(f"CREATE ROLE {clerk} LOGIN")
+    clerk_url = url.replace("postgres@", f"{clerk}@")
+    with pytest.raises(BookUnavailable, match="creditflow book migrate"):
+        PostgresStore.open(clerk_url)
+    assert migrate(url) == (0, SCHEMA_VERSION)
+    with _admin(url) as db:  # the grants of docs/postgres.md
+        db.execute(f"GRANT SELECT ON creditflow_migrations TO {clerk}")
+        db.execute(f"GRANT SELECT, INSERT ON creditflow_events TO {clerk}")
+        db.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON creditflow_cases TO {clerk}")
+    with PostgresStore.open(clerk_url) as store:
+        fire(store, "C1", 2)
+        assert store.verify().ok
+    with _admin(clerk_url) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute("UPDATE creditflow_events SET actor = 'forger'")
+
+
+# -- constraints behind the code ------------------------------------------------------------
+
+
+def test_the_database_refuses_a_stale_version_the_code_missed(
+    store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from creditflow.book import postgres_store
+
+    fire(store, "C1")
+    monkeypatch.setattr(postgres_store, "check_versions", lambda expected, stored: None)
+    with pytest.raises(Conflict) as caught:
+        store.append([new_event("C1", 1)], [case_row("C1", 1)], expected={"C1": 0})
+    assert (caught.value.case_id, caught.value.expected, caught.value.actual) == ("C1", 0, 1)
+    assert store.head()[0] == 1
+
+
+def test_the_database_refuses_a_fork_of_the_chain(store: PostgresStore) -> None:
+    fire(store, "C1")
+    with _admin(store._conninfo) as db, pytest.raises(psycopg.errors.UniqueViolation):
+        db.execute(
+            "INSERT INTO creditflow_events SELECT seq + 1, case_id, version + 1, event, on_date, "
+            "actor, data, NULL, recorded_at, prev_hash, projection, hash FROM creditflow_events"
+        )
+
+
+def test_a_value_postgresql_cannot_hold_is_invalid_input(store: PostgresStore) -> None:
+    with pytest.raises(InvalidInput, match="NUL"):
+        store.case("C\x001")
+
+
+# -- read-only ------------------------------------------------------------------------------
+
+
+def test_a_read_only_store_reads_and_refuses_every_write(postgres_url: str) -> None:
+    with PostgresStore.open(postgres_url) as store:
+        fire(store, "C1")
+    with PostgresStore.open(postgres_url, read_only=True) as reader:
+        assert reader.verify().ok and reader.head()[0] == 1
+        with pytest.raises(InvalidInput, match="read-only"):
+            fire(reader, "C1")
+        with pytest.raises(InvalidInput, match="read-only"):
+            reader.replace_cases([])
+
+
+def test_a_read_only_server_is_unavailable(store: PostgresStore, postgres_url: str) -> None:
+    """A hot standby refuses writes as a read-only transaction does (SQLSTATE 25006)."""
+    fire(store, "C1")
+    name = postgres_url.rsplit("/", 1)[1]
+    with _admin(postgres_url) as db:
+        db.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    with PostgresStore.open(postgres_url) as replica:
+        assert replica.head()[0] == 1
+        with pytest.raises(BookUnavailable, match="read-only"):
+            fire(replica, "C1")
+
+
+# -- locks and killed backends --------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _chain_locked(url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    with _admin(url) as db:
+        db.execute("SELECT pg_advisory_lock(%s)", (CHAIN_LOCK,))
+        yield db
+
+
+def _waiting_backend(db: psycopg.Connection[tuple[object, ...]], kind: str) -> int:
+    for _ in range(200):
+        found = db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = %s "
+            "AND datname = current_database()",
+            (kind,),
+        ).fetchone()
+        if found:
+            return int(str(found[0]))
+        time.sleep(0.02)
+    raise AssertionError("no backend waits")
+
+
+def test_a_writer_waits_for_the_chain_lock_and_gives_up_typed(postgres_url: str) -> None:
+    with PostgresStore.open(postgres_url, lock_timeout=0.2) as store:
+        fire(store, "C1")
+        with _chain_locked(postgres_url):
+            assert store.head()[0] == 1  # readers never wait
+            with pytest.raises(BookUnavailable, match="lock_timeout"):
+                fire(store, "C1")
+        fire(store, "C1")
+        assert store.head()[0] == 2
+
+
+def _in_thread(work: object) -> tuple[threading.Thread, dict[str, BaseException]]:
+    caught: dict[str, BaseException] = {}
+
+    def run() -> None:
+        try:
+            work()  # type: ignore[operator]
+        except BaseException as exc:
+            caught["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, caught
+
+
+def test_a_backend_killed_mid_transaction_is_unavailable_and_writes_nothing(
+    store: PostgresStore, postgres_url: str
+) -> None:
+    """The append has written its event and waits on the case row (held by another
+    transaction) when its backend is terminated: BookUnavailable, nothing half-written."""
+    fire(store, "C1")
+    before = (list(store.events()), list(store.cases()), store.head())
+    with _admin(postgres_url) as db:
+        db.execute("BEGIN")
+        db.execute("SELECT 1 FROM creditflow_cases WHERE case_id = 'C1' FOR UPDATE")
+        thread, caught = _in_thread(lambda: fire(store, "C1"))
+        pid = _waiting_backend(db, "transactionid")
+        db.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        thread.join(20)
+        db.execute("ROLLBACK")
+    assert isinstance(caught.get("error"), BookUnavailable), caught
+    assert "administrator" in str(caught["error"]) or "lost" in str(caught["error"])
+    assert (list(store.events()), list(store.cases()), store.head()) == before
+    fire(store, "C1")  # the store reconnects
+    assert store.head()[0] == 2 and store.verify().ok
+
+
+# -- a pool for servers -----------------------------------------------------------------------
+
+
+def test_a_pooled_store_serves_many_threads(postgres_url: str) -> None:
+    with PostgresStore.open(postgres_url, pool_size=4) as store:
+        errors: list[BaseException] = []
+
+        def work(number: int) -> None:
+            try:
+                for _ in range(10):
+                    fire(store, f"T{number}")
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert errors == []
+        assert store.head()[0] == 60 and store.verify().ok
+
+
+# -- many processes, crashes ----------------------------------------------------------------
+
+
+def test_four_processes_with_two_books_each_lose_no_update(postgres_url: str) -> None:
+    with CreditBook.open(postgres_url, policy="national-transport") as book:
+        cases = [
+            book.open_case("commitment.missing_documents", SUBJECT, on=DAY, actor=ME,
+                           domain="road_transport", summary="补齐材料").case_id
+            for _ in range(12)
+        ]  # fmt: skip
+    racers = [spawn("book_racer.py", postgres_url, seed, 40, *cases) for seed in range(4)]
+    for racer in racers:
+        assert racer.stdout is not None
+        assert racer.stdout.readline() == "ready\n", racer.communicate()[1]
+    for racer in racers:
+        assert racer.stdin is not None
+        racer.stdin.write("go\n")
+        racer.stdin.flush()
+    outputs = [racer.communicate(timeout=180) for racer in racers]
+    for racer, (_, errors) in zip(racers, outputs, strict=True):
+        assert racer.returncode == 0, errors
+    results = [json.loads(output) for output, _ in outputs]
+    ended = Counter(case for result in results for case in result["ended"])
+    assert max(ended.values()) == 1  # no case ended twice: no update lost
+    assert sum(result["conflicts"] + result["refused"] for result in results) > 0
+    with CreditBook.open(postgres_url, policy="national-transport") as book:
+        assert book.verify(deep=True).ok
+        for case_id in cases:
+            versions = [event.version for event in book.events(case_id=case_id)]
+            assert versions == list(range(1, len(versions) + 1))  # no version twice
+            assert len(versions) == 1 + ended[case_id]
+    states = {"fulfil": "fulfilled", "withdraw": "withdrawn"}
+    with CreditBook.open(postgres_url, policy="national-transport") as book:
+        for result in results:
+            for case_id, (event, version) in result["ended"].items():
+                assert (book.get(case_id).state, book.get(case_id).version) == (
+                    states[event], version)  # fmt: skip
+
+
+def _read_acks(process: subprocess.Popen[str], acks: dict[str, tuple[int, str]], want: int) -> int:
+    """Read ack lines until ``want`` more keys are acknowledged; the 'unavailable' lines."""
+    assert process.stdout is not None
+    unavailable = 0
+    start = len(acks)
+    while len(acks) < start + want:
+        line = process.stdout.readline()
+        assert line, process.stderr.read() if process.stderr else ""
+        if line.startswith("unavailable"):
+            unavailable += 1
+        elif line != "ready\n":
+            seq, digest, key = line.split()
+            acks[key] = (int(seq), digest)
+    return unavailable
+
+
+def test_a_server_crash_under_load_keeps_every_acknowledged_event(
+    postgres_cluster: PostgresCluster, postgres_url: str
+) -> None:
+    writers = [spawn("keyed_writer.py", postgres_url, name) for name in ("w1", "w2")]
+    acks: dict[str, tuple[int, str]] = {}
+    try:
+        for writer in writers:
+            _read_acks(writer, acks, 20)
+        postgres_cluster.crash()  # pg_ctl stop -m immediate, writers in full flight
+        time.sleep(0.5)
+        postgres_cluster.start()
+        unavailable = sum(_read_acks(writer, acks, 20) for writer in writers)
+    finally:
+        for writer in writers:
+            writer.kill()
+            writer.communicate(timeout=30)
+    assert unavailable > 0
+    with PostgresStore.open(postgres_url) as store:
+        assert store.verify().ok
+        stored = {event.idempotency_key: (event.seq, event.hash) for event in store.events()}
+        assert {key: stored.get(key) for key in acks} == acks  # every acknowledged event
+        numbers = Counter(key.rsplit("-", 1)[0] for key in stored if key)
+        for name in ("w1", "w2"):  # each key once, and no gap: retries were safe
+            keys = sorted(int(k.rsplit("-", 1)[1]) for k in stored if k and k.startswith(name))
+            assert keys == list(range(1, numbers[name] + 1))
+        rows = {row.case_id: row.version for row in store.cases()}
+        assert rows == dict(Counter(event.case_id for event in store.events()))
+
+
+# -- book copy ------------------------------------------------------------------------------
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    return subprocess.run(
+        [sys.executable, "-m", "creditflow", *args], capture_output=True, text=True, env=env,
+        timeout=300,
+    )  # fmt: skip
+
+
+def _sqlite_book(path: Path, events: int) -> tuple[int, str]:
+    """A SQLite book of 50 cases and at least 200 events (``events`` if more)."""
+    with SqliteStore.open(path, synchronous="NORMAL") as store:
+        for number in range(50):
+            case_id = f"C{number}"
+            store.append([new_event(case_id, version) for version in (1, 2, 3, 4)],
+                         [case_row(case_id, 4)], expected={case_id: 0})  # fmt: skip
+        while (seq := store.head()[0]) < events:
+            fire(store, f"C{seq % 50}", closed=seq % 3 == 0)
+        return store.head()
+
+
+def test_book_copy_keeps_every_hash_both_ways(postgres_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "source.sqlite"
+    head = _sqlite_book(source, 300)
+    done = _run_cli("book", "copy", str(source), postgres_url, "--chunk", "64")
+    assert done.returncode == 0, done.stderr
+    assert f"source head      {head[0]}:{head[1]}" in done.stdout
+    assert f"destination head {head[0]}:{head[1]}" in done.stdout
+    assert "ok: 300 events, 50 projections" in done.stdout
+    back = tmp_path / "back.sqlite"
+    done = _run_cli("book", "copy", postgres_url, str(back))
+    assert done.returncode == 0, done.stderr
+    with SqliteStore.open(source) as a, SqliteStore.open(back) as b:
+        assert list(a.events()) == list(b.events()) and list(a.cases()) == list(b.cases())
+    again = _run_cli("book", "copy", str(source), postgres_url)
+    assert again.returncode == 0 and "copied 0 events (resumed after event 300)" in again.stdout
+
+
+def test_an_interrupted_copy_resumes_to_the_same_head(postgres_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "source.sqlite"
+    head = _sqlite_book(source, 2000)
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    copying = subprocess.Popen(
+        [sys.executable, "-m", "creditflow", "book", "copy", str(source), postgres_url,
+         "--chunk", "50"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    assert copying.stderr is not None
+    for _ in range(3):
+        assert copying.stderr.readline().startswith("copied up to event")
+    copying.kill()  # SIGKILL, mid-copy
+    copying.communicate(timeout=30)
+    with PostgresStore.open(postgres_url) as partial:
+        reached = partial.head()[0]
+    assert 150 <= reached < 2000
+    done = _run_cli("book", "copy", str(source), postgres_url)
+    assert done.returncode == 0, done.stderr
+    assert f"(resumed after event {reached})" in done.stdout
+    assert f"destination head {head[0]}:{head[1]}" in done.stdout
+
+
+def test_a_copy_into_another_book_is_refused(postgres_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "source.sqlite"
+    _sqlite_book(source, 8)
+    with PostgresStore.open(postgres_url) as other:
+        fire(other, "X", 3)
+    done = _run_cli("book", "copy", str(source), postgres_url)
+    assert done.returncode == 2
+    assert "the destination holds another book" in done.stderr
+
+
+def test_book_migrate_creates_and_reports_the_schema(postgres_cluster: PostgresCluster) -> None:
+    url = postgres_cluster.create_database(with_schema=False)
+    first = _run_cli("book", "migrate", url)
+    assert (first.returncode, first.stdout) == (0, f"schema version 0 -> {SCHEMA_VERSION}\n")
+    again = _run_cli("book", "migrate", url)
+    assert again.stdout == f"schema version {SCHEMA_VERSION} (already current)\n"
+
+
+def test_recorded_dates_survive_the_round_trip(store: PostgresStore) -> None:
+    fire(store, "C1")
+    [event] = store.events()
+    assert event.on == DAY and event.recorded_at.tzinfo == dt.UTC
+
+
+def test_verify_reads_a_postgresql_book(postgres_url: str) -> None:
+    with PostgresStore.open(postgres_url) as store:
+        fire(store, "C1", 2)
+        seq, head = store.head()
+    done = _run_cli("verify", "--db", postgres_url, "--anchor", f"{seq}:{head}")
+    assert (done.returncode, done.stdout) == (
+        0,
+        f"ok: 2 events, 1 projections, 1 anchor; head 2:{head}\n",
+    ), done.stderr
+
+
+@pytest.mark.parametrize("committed", [True, False])
+def test_a_commit_whose_connection_is_lost_is_looked_up(
+    store: PostgresStore, monkeypatch: pytest.MonkeyPatch, committed: bool
+) -> None:
+    """The connection drops at COMMIT: the store reconnects and finds out. Committed, the
+    append returns its events; not, BookUnavailable, and a retry writes it once."""
+    fire(store, "C1")
+    db = store._db
+    assert db is not None
+    execute = db.execute
+
+    def failing(query: Any, *args: Any, **kwargs: Any) -> Any:
+        if query == "COMMIT":
+            if committed:
+                execute(query, *args, **kwargs)
+                assert db._pipeline is not None  # the append commits in a pipeline: send it
+                db._pipeline.sync()
+            db.close()
+            raise psycopg.OperationalError("the connection was closed (test)")
+        return execute(query, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute", failing)
+    append = ([new_event("C1", 2, key="k2")], [case_row("C1", 2)], {"C1": 1})
+    if committed:
+        [stored] = store.append(append[0], append[1], expected=append[2])
+        assert store.by_idempotency_key("k2") == stored
+    else:
+        with pytest.raises(BookUnavailable, match="connection was lost"):
+            store.append(append[0], append[1], expected=append[2])
+        assert store.by_idempotency_key("k2") is None
+        store.append(append[0], append[1], expected=append[2])
+    assert store.head()[0] == 2 and store.verify().ok
+
+
+def test_a_pooled_store_recovers_after_a_server_restart(
+    postgres_cluster: PostgresCluster, postgres_url: str
+) -> None:
+    """Each pooled connection the restart broke fails once, typed, and is replaced."""
+    with PostgresStore.open(postgres_url, pool_size=2) as store:
+        fire(store, "C1")
+        postgres_cluster.crash()
+        postgres_cluster.start()
+        failures = 0
+        for _ in range(4):
+            try:
+                fire(store, "C1")
+                break
+            except BookUnavailable:
+                failures += 1
+        assert failures <= 2
+        assert store.head()[0] == 2 and store.verify().ok
+
+
+def test_appends_after_refused_ones_keep_working(store: PostgresStore) -> None:
+    """A key conflict aborts the append's pipelined writes; the connection goes on serving
+    (every statement used more than five times, when psycopg would prepare it)."""
+    store.append([new_event("K", 1, key="used")], [case_row("K", 1)], expected={"K": 0})
+    for number in range(12):
+        fire(store, "C1")
+        with pytest.raises(Conflict, match="already used"):
+            store.append(
+                [new_event(f"D{number}", 1, key="used")],
+                [case_row(f"D{number}", 1)],
+                expected={f"D{number}": 0},
+            )
+    assert store.head()[0] == 13 and store.verify().ok

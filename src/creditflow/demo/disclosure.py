@@ -135,6 +135,7 @@ def run_disclosure(
         ingest(book, _write(folder / f"penalties-{year}.csv", _PENALTY_COLUMNS, penalties),
                kind="penalty", on=last_day),
     ]  # fmt: skip
+    book.run_due(on=last_day)  # the scheduler's year-end run: windows ended before the ingest
     rejected = tuple(row for report in reports for row in report.rejected)
     for report in reports:
         report.write_rejected(folder / "rejected.jsonl")

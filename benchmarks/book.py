@@ -1,6 +1,8 @@
 """Book speed: transitions per second in memory and on SQLite, and replay of many events.
 
-Run on demand (not in CI)::
+Run on demand (not in CI). The memory paths, the baselines and replay are timed in CPU time
+of this process (``time.process_time``: the machine is shared, and wall time there measures
+the neighbours); the SQLite paths in wall time, since they wait on the disk::
 
     python benchmarks/book.py                      # 20,000 transitions, replay of 1,000,000
     python benchmarks/book.py --cases 2000 --replay 100000
@@ -20,6 +22,40 @@ new case value with its data copied, the canonical JSON of the event's data and 
 its chained record; per transaction, the canonical JSON of each changed case's projection. No
 check, guard, deadline, effect or call of the API. ``book/floor`` is how many times the floor
 the book takes; the floor's own rate is a ceiling no implementation can pass.
+
+The second baseline is the pure transition (issue 20): ``workflows.transition.apply`` on the
+contexts of the same lifecycles, recorded while the memory book ran them and re-applied with
+the clock running (best of 3). ``fire/pure`` is the book's time per transition over the pure
+function's time for the transitions it fired (4 per lifecycle); ``with follow-ups`` counts
+the pure time of the record each publication opens as well. Target: ``fire/pure`` at most
+3x in memory.
+
+Profile (pyinstrument 5.1, 3,000 lifecycles one transaction each in memory; share of the
+run) before issue 20's changes, which guided them::
+
+    CreditBook.fire                         82 %
+      MemoryStore.append                    39 %
+        prepare                             28 %
+          _row_records -> to_json           11 %   (canonical JSON of the whole projection)
+          _checked_event -> check_json       8 %   (event data checked and encoded)
+          projection digests                 3 %
+        seal (event hash, StoredEvent)       6 %
+      UnitOfWork.rows -> Case.to_body        7 %   (date.isoformat of every deadline)
+      UnitOfWork.run -> apply               15 %   (+7 % the follow-up's)
+    CreditBook.open_case                    17 %
+
+and after them (projection text made from the case, deadline texts shared)::
+
+    CreditBook.fire                         81 %
+      MemoryStore.append                    43 %
+        prepare                             28 %
+          _row_records -> Projection.text   10 %
+          _checked_event -> check_json       8 %
+          projection digests                 3 %
+        seal (event hash, StoredEvent)       7 %
+      UnitOfWork.rows -> row_of              4 %
+      UnitOfWork.run -> apply               12 %
+    CreditBook.open_case                    18 %
 """
 
 from __future__ import annotations
@@ -34,12 +70,15 @@ from pathlib import Path
 from types import MappingProxyType
 
 import creditflow
+from creditflow.book import _unit
 from creditflow.book.book import CreditBook
 from creditflow.book.encoding import canonical_json, event_digest
 from creditflow.book.memory_store import MemoryStore
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, StoredEvent
 from creditflow.core.identifiers import organisation_code_check_character, uscc_check_character
 from creditflow.workflows import Actor, Case
+from creditflow.workflows.context import TransitionContext
+from creditflow.workflows.transition import apply
 
 OFFICER = Actor("officer", {"case_officer"})
 OFFICIAL = Actor("official", {"approving_official"})
@@ -95,14 +134,15 @@ def run(book: CreditBook, ids: Sequence[str], batch: int | None) -> int:
 
 
 def transitions_per_second(
-    make: Callable[[], CreditBook], cases: int, *, batch: int | None = None
+    make: Callable[[], CreditBook], cases: int, *, batch: int | None = None, on_disk: bool = False
 ) -> float:
     """Lifecycles one transaction each, or ``batch`` lifecycles per ``CreditBook.batch()``."""
     ids = subjects(cases)  # built before the clock starts
     with make() as book:
-        start = time.perf_counter()
+        clock = time.perf_counter if on_disk else time.process_time
+        start = clock()
         done = run(book, ids, batch)
-        return done / (time.perf_counter() - start)
+        return done / (clock() - start)
 
 
 class RecordingStore(MemoryStore):
@@ -131,7 +171,7 @@ def floor_seconds(appends: Sequence[tuple[Sequence[NewEvent], Sequence[Case]]]) 
     """The time the floor's work takes on ``appends`` (events and the cases they changed)."""
     recorded_at = "2026-11-23T00:00:00+00:00"
     seq, prev_hash = 0, GENESIS
-    start = time.perf_counter()
+    start = time.process_time()
     for events, changed in appends:
         by_id = {case.case_id: case for case in changed}
         for event in events:
@@ -148,7 +188,37 @@ def floor_seconds(appends: Sequence[tuple[Sequence[NewEvent], Sequence[Case]]]) 
             )  # fmt: skip
         for case in changed:
             canonical_json(case.to_body())  # the projection
-    return time.perf_counter() - start
+    return time.process_time() - start
+
+
+def pure_seconds(
+    policy: creditflow.Policy, cases: int, *, batch: int | None = None
+) -> tuple[int, float, float]:
+    """The transitions of ``cases`` lifecycles, and the seconds ``apply`` takes on their
+    contexts: for the transitions fired, and for those with their follow-ups."""
+    applied: list[tuple[TransitionContext, str]] = []
+
+    def recording(ctx: TransitionContext, case_id: str, *, replay: bool = False) -> object:
+        applied.append((ctx, case_id))
+        return apply(ctx, case_id, replay=replay)
+
+    _unit.apply = recording  # type: ignore[assignment]
+    try:
+        done = run(CreditBook.memory(policy=policy), subjects(cases), batch)
+    finally:
+        _unit.apply = apply
+    fired = [(c, i) for c, i in applied if c.actor.id != "system"]
+
+    def best(items: Sequence[tuple[TransitionContext, str]]) -> float:
+        times = []
+        for _ in range(3):
+            start = time.process_time()
+            for ctx, case_id in items:
+                apply(ctx, case_id)
+            times.append(time.process_time() - start)
+        return min(times)
+
+    return done, best(fired), best(applied)
 
 
 def replay_and_verify_seconds(
@@ -163,12 +233,13 @@ def replay_and_verify_seconds(
                 for subject_id in ids:
                     lifecycle(book, subject_id)
         count = book.head()[0]
-        start = time.perf_counter()
+        clock = time.process_time
+        start = clock()
         book.replay()
-        replayed = time.perf_counter() - start
-        start = time.perf_counter()
+        replayed = clock() - start
+        start = clock()
         assert book.verify().ok
-        return count, replayed, time.perf_counter() - start
+        return count, replayed, clock() - start
 
 
 def main() -> None:
@@ -192,17 +263,23 @@ def main() -> None:
     def sqlite() -> CreditBook:
         return CreditBook.open(folder / f"book-{time.perf_counter_ns()}.sqlite", policy=policy)
 
-    print(f"{'path':<40}{'transitions/s':>15}{'floor/s':>10}{'book/floor':>12}")
+    header = f"{'path':<40}{'transitions/s':>15}{'floor/s':>10}{'book/floor':>12}"
+    print(f"{header}{'fire/pure':>11}{'with follow-ups':>17}")
     for name, make, cases, batch in (
         ("memory, one transaction each", memory, args.cases, None),
         ("memory, batches of 1,000 transitions", memory, args.cases, 250),
         ("SQLite FULL, one transaction each", sqlite, max(args.cases // 5, 100), None),
         ("SQLite FULL, batches of 1,000", sqlite, args.cases, 250),
     ):
-        rate = transitions_per_second(make, cases, batch=batch)
+        rate = transitions_per_second(make, cases, batch=batch, on_disk=make is sqlite)
         if make is memory:
             floor = floor_per_second(policy, cases, batch=batch)
-            print(f"{name:<40}{rate:>15,.0f}{floor:>10,.0f}{floor / rate:>11.1f}x")
+            done, fired, everything = pure_seconds(policy, cases, batch=batch)
+            per = done / rate
+            print(
+                f"{name:<40}{rate:>15,.0f}{floor:>10,.0f}{floor / rate:>11.1f}x"
+                f"{per / fired:>10.1f}x{per / everything:>16.1f}x"
+            )
         else:
             print(f"{name:<40}{rate:>15,.0f}")
     for name, make in (("memory store", memory), ("SQLite", sqlite)):

@@ -49,6 +49,7 @@ GRADES, GRADE_WEIGHTS = ("AA", "A", "B", "C", "D"), (0.10, 0.40, 0.35, 0.10, 0.0
 REGIONS = tuple(f"23{i // 10:02d}{i % 10 + 21:02d}" for i in range(100))
 SEED = "2026-bench"
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O
+PROVINCES = "黑吉辽京津沪渝冀豫云湘皖鲁新苏浙赣鄂桂甘晋蒙陕闽贵粤青藏川宁琼"
 
 
 # ---------------------------------------------------------------- the input files
@@ -66,9 +67,12 @@ def uscc(number: int) -> str:
 
 
 def resident_id(number: int) -> str:
-    """A valid resident ID born in the 1980s, unique per ``number`` below 3,650,000."""
-    born = dt.date(1980, 1, 1) + dt.timedelta(days=number % 3650)
-    first = f"230123{born:%Y%m%d}{number // 3650:03d}"
+    """A valid resident ID born in the 1980s, unique per ``number``: 3,650,000 of them in each
+    county from 230123 (then 230198, 230197, ...)."""
+    block, rest = divmod(number, 3_650_000)
+    county = "230123" if block == 0 else f"2301{99 - block:02d}"
+    born = dt.date(1980, 1, 1) + dt.timedelta(days=rest % 3650)
+    first = f"{county}{born:%Y%m%d}{rest // 3650:03d}"
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     return first + "10X98765432"[sum(int(c) * w for c, w in zip(first, weights, strict=True)) % 11]
 
@@ -80,8 +84,13 @@ def subject(number: int, rng: random.Random) -> tuple[str, str, str]:
         return "enterprise", uscc(number), f"运输企业{number}"
     if draw < 0.95:
         return "person", resident_id(number), f"张{number}"
-    plate = f"黑{PLATE_LETTERS[number // 100_000]}{number % 100_000:05d}"  # unique below 2.4 M
-    return "vehicle", plate, f"车辆{number}"
+    return "vehicle", plate(number), f"车辆{number}"
+
+
+def plate(number: int) -> str:
+    """A plate unique per ``number``: 2,400,000 under each province, 黑 first."""
+    province, rest = divmod(number, 2_400_000)
+    return f"{PROVINCES[province]}{PLATE_LETTERS[rest // 100_000]}{rest % 100_000:05d}"
 
 
 def write_population(path: Path, count: int, seed: int) -> None:

@@ -22,6 +22,7 @@ PACKAGES = [
     "creditflow.licensing",
     "creditflow.disclosure",
     "creditflow.testing",
+    "creditflow.scale",
     "creditflow.service",
 ]
 

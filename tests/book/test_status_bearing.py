@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 from _people import ME, OFFICER, OFFICIAL, OTHER, REVIEWER, SUBJECT, D, published_listing
@@ -38,10 +39,15 @@ def _repair(book: CreditBook, target: str, on: dt.date) -> str:
     return repair.case_id
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EventStore]:
     """An empty store of each kind, for a test that also reads it directly."""
-    opened = MemoryStore() if request.param == "memory" else open_store(tmp_path / "b.sqlite")
+    if request.param == "postgres":
+        opened: EventStore = open_store(request.getfixturevalue("postgres_url"))
+    elif request.param == "memory":
+        opened = MemoryStore()
+    else:
+        opened = open_store(tmp_path / "b.sqlite")
     try:
         yield opened
     finally:
@@ -73,6 +79,11 @@ def test_the_status_equals_the_status_of_every_case(store: EventStore) -> None:
         everything = list(book.cases(subject_id=SUBJECT))
         policy = book.policy_on(on)
         assert book.status(SUBJECT, on=on) == derive_status(policy, SUBJECT, everything, on, _add)
+        full, narrow = book.status(SUBJECT, on=on), book.status(SUBJECT, on=on, open_cases=False)
+        assert narrow == attrs.evolve(full, open_cases=narrow.open_cases)
+        assert narrow.open_cases == tuple(
+            c for c in full.open_cases if c.machine in BEARING_MACHINES
+        )
     open_or = ClosedRows(D(2026, 8, 4), BEARING_MACHINES, BEARING_STATES)
     bearing = {r.case_id for r in store.cases(subject_id=SUBJECT, open_or=open_or)}
     # not the fulfilled commitment-1 nor the withdrawn commitment-3, nor the objection
@@ -80,6 +91,27 @@ def test_the_status_equals_the_status_of_every_case(store: EventStore) -> None:
     assert bearing == {"commitment-5", "commitment-6", "commitment-6.record", listing,
                        f"{listing}.record", "commitment-17", rejected, "commitment-20", revoked,
                        f"{revoked}.fraud"}  # fmt: skip
+
+
+def test_open_machines_narrows_the_open_rows_kept(store: EventStore) -> None:
+    """``ClosedRows.open_machines``: the open rows of other machines are left out (a check
+    reads the status so, whatever the number of the subject's open commitments)."""
+    book = CreditBook(store, policy="national-transport")
+    for _ in range(3):
+        _commitment(book, D(2026, 5, 6), None)
+    breached = _commitment(book, D(2026, 5, 6), "breach")
+    listing = published_listing(book, "watch")
+    narrow = ClosedRows(D(2026, 8, 4), BEARING_MACHINES, BEARING_STATES, BEARING_MACHINES)
+    found = {r.case_id for r in store.cases(subject_id=SUBJECT, open_or=narrow)}
+    assert found == {breached, f"{breached}.record", listing, f"{listing}.record"}
+    assert {r.case_id for r in store.cases(open_or=narrow)} == found
+    full = book.status(SUBJECT, on=D(2026, 9, 1))
+    narrow_status = book.status(SUBJECT, on=D(2026, 9, 1), open_cases=False)
+    assert sum(c.machine == "commitment" for c in full.open_cases) == 3
+    assert narrow_status.open_cases == tuple(
+        c for c in full.open_cases if c.machine in BEARING_MACHINES
+    )
+    assert narrow_status == attrs.evolve(full, open_cases=narrow_status.open_cases)
 
 
 def test_the_book_knows_a_subject_by_any_case(book: CreditBook) -> None:

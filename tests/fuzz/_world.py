@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+from pathlib import Path
 from typing import Any
 
 import creditflow
@@ -95,6 +96,32 @@ def page() -> Any:
 @functools.cache
 def notices() -> Any:
     return extract_notices(_status_book(), ON)
+
+
+@functools.cache
+def _folder() -> Path:
+    """A directory for the run's files, removed at exit."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="creditflow-fuzz-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def population_folder() -> str:
+    """A directory holding the population as one CSV file."""
+    folder = _folder() / "population"
+    if not folder.exists():
+        folder.mkdir()
+        (folder / "part-0.csv").write_text(population_csv().getvalue(), encoding="utf-8")
+    return str(folder)
+
+
+def parquet_path() -> str:
+    """A path for a Parquet file."""
+    return str(_folder() / "out.parquet")
 
 
 def population_csv() -> io.StringIO:

@@ -32,6 +32,7 @@ PACKAGES = (
     "creditflow.disclosure",
     "creditflow.policy",
     "creditflow.rules",
+    "creditflow.scale",
     "creditflow.supervision",
     "creditflow.workflows",
     "creditflow.cli",

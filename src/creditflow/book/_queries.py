@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from creditflow._validation import check_case_filters, ensure_date
+from creditflow._validation import check_case_filters, ensure_bool, ensure_date
 from creditflow.book._cases import case_of, entry, subject_id_of, with_history
 from creditflow.book._repository import Repository
 from creditflow.book._transitions import Transitions
@@ -51,13 +51,19 @@ class Queries:
             self.repository.store.has_cases(subject_id)
         )
 
-    def status(self, subject_id: Subject | str, *, on: dt.date) -> CreditStatus:
+    def status(
+        self, subject_id: Subject | str, *, on: dt.date, open_cases: bool = True
+    ) -> CreditStatus:
         on = ensure_date(on, "on")
         subject_id = subject_id_of(subject_id)
+        ensure_bool(open_cases, "open_cases")
         transitions = self.transitions
         policy = transitions.policy_on(on)
-        rows = self.repository.store.cases(subject_id=subject_id, open_or=bearing_on(on))
+        bearing = bearing_on(on, open_cases=open_cases)
+        rows = self.repository.store.cases(subject_id=subject_id, open_or=bearing)
         cases = [case_of(row) for row in rows]
+        if not open_cases:  # a store may keep every open row (ClosedRows.open_machines)
+            cases = [c for c in cases if c.machine in BEARING_MACHINES or _closed_by(c, on)]
         return derive_status(policy, subject_id, cases, on, transitions.add, transitions.policy_at)
 
     def overdue(self, *, on: dt.date) -> list[Overdue]:
@@ -68,7 +74,13 @@ class Queries:
         return sorted(found, key=lambda item: (item.deadline.last_day, item.case.case_id))
 
 
-def bearing_on(on: dt.date) -> ClosedRows:
+def _closed_by(case: Case, on: dt.date) -> bool:
+    return case.closed and case.last_on <= on
+
+
+def bearing_on(on: dt.date, *, open_cases: bool = True) -> ClosedRows:
     """The closed cases that can still bear on a status on ``on``: closed after it, records,
-    listings, breached commitments and revoked repairs."""
-    return ClosedRows(after=on, machines=BEARING_MACHINES, states=BEARING_STATES)
+    listings, breached commitments and revoked repairs; with every open case, or
+    (``open_cases=False``) only the open records and listings."""
+    opened = None if open_cases else BEARING_MACHINES
+    return ClosedRows(on, BEARING_MACHINES, BEARING_STATES, opened)

@@ -9,9 +9,10 @@ records in lists; the SQLite store keeps them in rows of the same column order.
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from creditflow.book.encoding import canonical_json, event_digest
@@ -22,6 +23,7 @@ __all__ = [
     "CASE_COLUMNS",
     "EVENT_COLUMNS",
     "CaseRecord",
+    "EncodedBody",
     "EventRecord",
     "decode_case",
     "decode_event",
@@ -48,9 +50,51 @@ CaseRecord = tuple[str, str, str, str, str, int, int, str, str]
 """A case row as stored: :data:`CASE_COLUMNS` (``closed`` as 0 or 1)."""
 
 
+class EncodedBody(Mapping[str, Any], abc.ABC):
+    """A row body that comes with its canonical JSON (``text``), made once by its maker.
+
+    The book's projections are such bodies (issue 20: a projection is encoded once per
+    transaction, and that text is what the store keeps and its digest covers); the mapping
+    itself is built only when read. Any store that encodes the mapping instead gets the same
+    text.
+    """
+
+    __slots__ = ("_mapping",)
+
+    def __init__(self) -> None:
+        self._mapping: dict[str, Any] | None = None
+
+    @property
+    @abc.abstractmethod
+    def text(self) -> str:
+        """The canonical JSON of the mapping."""
+
+    @abc.abstractmethod
+    def build(self) -> dict[str, Any]:
+        """The mapping, built when first read."""
+
+    def _built(self) -> dict[str, Any]:
+        if self._mapping is None:
+            self._mapping = self.build()
+        return self._mapping
+
+    def __getitem__(self, key: str) -> Any:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+
 def to_json(value: Mapping[str, Any], name: str) -> str:
-    """The canonical JSON of ``value``; :class:`InvalidInput` naming ``name`` if it has none."""
+    """The canonical JSON of ``value``; :class:`InvalidInput` naming ``name`` if it has none.
+
+    An :class:`EncodedBody` gives its own text."""
     try:
+        if isinstance(value, EncodedBody):
+            return value.text
         return canonical_json(value if isinstance(value, dict) else dict(value))
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"{name} must be JSON-ready data: {exc}") from exc

@@ -61,10 +61,12 @@ class Transitions:
         data: Mapping[str, Any],
         lookup: CaseLookup,
         subject_cases: SubjectCases,
+        policy: Policy | None = None,
     ) -> TransitionContext:
-        """The context of ``event`` on ``case`` (None: the case opens), dated ``on``."""
+        """The context of ``event`` on ``case`` (None: the case opens), dated ``on``, under
+        ``policy`` (default: the one in force on ``on``, which the caller may have already)."""
         return TransitionContext(  # positional, in field order (once per event: it counts)
-            self.policy_on(on),
+            policy or self.policy_on(on),
             self.calendar,
             machine,
             kind,

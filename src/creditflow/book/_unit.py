@@ -89,7 +89,7 @@ class UnitOfWork:
             raise UnknownName(f"{step.machine} kind", step.kind, kinds)
         ctx = self.transitions.context(
             step.machine, step.kind, step.subject_id, before, step.event, step.on, step.actor,
-            step.data, self.lookup, self.subject_cases,
+            step.data, self.lookup, self.subject_cases, policy,
         )  # fmt: skip
         outcome = apply(ctx, step.case_id)
         case_id = step.case_id

@@ -201,10 +201,17 @@ class CreditBook:
         """True if the book holds any case of the subject (pending batch changes included)."""
         return self._queries.knows(subject_id)
 
-    def status(self, subject_id: Subject | str, *, on: dt.date) -> CreditStatus:
+    def status(
+        self, subject_id: Subject | str, *, on: dt.date, open_cases: bool = True
+    ) -> CreditStatus:
         """The subject's credit status on ``on``: ``subject_id`` is a unified social credit
-        code or resident ID (checked), or a :class:`~creditflow.Subject` of any kind."""
-        return self._queries.status(subject_id, on=on)
+        code or resident ID (checked), or a :class:`~creditflow.Subject` of any kind.
+
+        ``open_cases=False`` leaves out of ``open_cases`` the open cases other than records
+        and listings (commitments, repairs, objections), which bear on nothing else of the
+        status: its records, listings, flags and repair are the same, and its cost does not
+        grow with the subject's open cases. :func:`creditflow.check` reads it so."""
+        return self._queries.status(subject_id, on=on, open_cases=open_cases)
 
     def overdue(self, *, on: dt.date) -> list[Overdue]:
         """Every due deadline overdue on ``on``, as it stood that day: not met by its last

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Self
 
@@ -49,6 +49,7 @@ class MemoryStore:
         self._by_case: dict[str, list[EventRecord]] = {}
         self._by_key: dict[str, EventRecord] = {}
         self._cases: dict[str, CaseRecord] = {}
+        self._by_subject: dict[str, set[str]] = {}  # case ids by subject: a status reads few
         self._earliest: str | None = None
         self._closed = False
 
@@ -70,7 +71,7 @@ class MemoryStore:
         stored, records = seal(batch, self.head(), utc_now(self._clock))
         for record in records:
             self._add(record)
-        self._cases.update((record[0], record) for record in batch.cases)
+        self._keep_cases(batch.cases)
         return stored
 
     def by_idempotency_key(self, key: str) -> StoredEvent | None:
@@ -98,7 +99,11 @@ class MemoryStore:
         check_case_filters(subject_id, machine, open_only)
         self._check_open()
         keeps = _keeper(open_or)
-        for _, record in sorted(self._cases.items()):
+        if subject_id is None:
+            records = [record for _, record in sorted(self._cases.items())]
+        else:
+            records = sorted(self._subject_records(subject_id))
+        for record in records:
             if (
                 (subject_id is None or record[3] == subject_id)
                 and (machine is None or record[1] == machine)
@@ -110,7 +115,7 @@ class MemoryStore:
     def has_cases(self, subject_id: str) -> bool:
         """True if any case of the subject is stored."""
         self._check_open()
-        return any(record[3] == subject_id for record in self._cases.values())
+        return any(record[3] == subject_id for record in self._subject_records(subject_id))
 
     def events(self, *, case_id: str | None = None, after: int = 0) -> Iterator[StoredEvent]:
         """Events in ``seq`` order, those of one case if ``case_id`` is given, after ``after``.
@@ -153,7 +158,8 @@ class MemoryStore:
         self._check_open()
         last = {case_id: records[-1][2] for case_id, records in self._by_case.items()}
         records = check_rebuild(cases, last)
-        self._cases = {record[0]: record for record in records}
+        self._cases, self._by_subject = {}, {}
+        self._keep_cases(records)
 
     def adopt(self, events: Sequence[StoredEvent], cases: Sequence[CaseRow]) -> None:
         """Append events another book hashed, keeping their hashes, and upsert ``cases``
@@ -170,6 +176,7 @@ class MemoryStore:
         """Mark the store closed (idempotent); its contents are dropped."""
         self._closed = True
         self._events, self._by_case, self._by_key, self._cases = [], {}, {}, {}
+        self._by_subject = {}
         self._earliest = None
 
     def __enter__(self) -> Self:
@@ -197,6 +204,19 @@ class MemoryStore:
             if key is not None and key in self._by_key:
                 raise key_conflict(event, decode_event(self._by_key[key]))
 
+    def _subject_records(self, subject_id: str) -> Iterator[CaseRecord]:
+        """The records of the case ids kept for ``subject_id`` (the caller tests the subject)."""
+        for case_id in self._by_subject.get(subject_id, ()):
+            record = self._cases.get(case_id)
+            if record is not None:
+                yield record
+
+    def _keep_cases(self, records: Iterable[CaseRecord]) -> None:
+        """Upsert case records and index them by subject."""
+        for record in records:
+            self._cases[record[0]] = record
+            self._by_subject.setdefault(record[3], set()).add(record[0])
+
     def _add(self, record: EventRecord) -> None:
         self._events.append(record)
         if self._earliest is None or record[4] < self._earliest:
@@ -211,6 +231,9 @@ def _keeper(open_or: ClosedRows | None) -> Callable[[CaseRecord], bool]:
     if open_or is None:
         return lambda record: True
     after, machines, states = open_or.after.isoformat(), open_or.machines, open_or.states
+    opened = open_or.open_machines
     return lambda record: (
-        not record[6] or record[7] > after or record[1] in machines or record[4] in states
+        (opened is None or record[1] in opened)
+        if not record[6]
+        else (record[7] > after or record[1] in machines or record[4] in states)
     )

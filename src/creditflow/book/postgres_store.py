@@ -617,6 +617,9 @@ def _case_filter(
     if open_only:
         terms.append("closed = 0")
     if open_or is not None:
+        if open_or.open_machines is not None:
+            terms.append("(closed = 1 OR machine = ANY(%s))")
+            params.append(sorted(open_or.open_machines))
         terms.append("(closed = 0 OR last_on > %s OR machine = ANY(%s) OR state = ANY(%s))")
         params.extend([open_or.after.isoformat(), sorted(open_or.machines), sorted(open_or.states)])
     terms.append("case_id > %s")

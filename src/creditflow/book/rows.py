@@ -36,6 +36,11 @@ class ClosedRows:
     """Which closed case rows a query keeps besides the open ones: those whose last event is
     after ``after``, those of a machine in ``machines`` and those in a state in ``states``.
 
+    ``open_machines`` (optional, added in schema 4) narrows the open rows kept to those of
+    these machines; None keeps every open row. A store that does not know it may keep every
+    open row: callers that give it filter what they read (a credit check reads only the open
+    listings and records, whatever the number of a subject's other open cases).
+
     A store evaluates it on the row's columns (``closed``, ``last_on``, ``machine``,
     ``state``) and decodes nothing else; what the names mean is the caller's business.
     """
@@ -43,6 +48,7 @@ class ClosedRows:
     after: dt.date
     machines: frozenset[str] = frozenset()
     states: frozenset[str] = frozenset()
+    open_machines: frozenset[str] | None = None
 
 
 @masked_repr

@@ -16,6 +16,7 @@ SQL of creditflow lives in this module.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import pathlib
 import random
@@ -94,6 +95,14 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     (
         "ALTER TABLE events ADD COLUMN projection TEXT",
         "CREATE INDEX events_by_date ON events (on_date)",
+    ),
+    # 4: a subject's cases that bear on a status on a date, found by index seeks whatever the
+    # length of its history: the open ones, those closed after the date, and those closed
+    # by then of some machines or in some states (issue 20: checks flat in history).
+    (
+        "CREATE INDEX cases_bearing_by_date ON cases (subject_id, closed, last_on)",
+        "CREATE INDEX cases_bearing_by_machine ON cases (subject_id, closed, machine, last_on)",
+        "CREATE INDEX cases_bearing_by_state ON cases (subject_id, closed, state, last_on)",
     ),
 )
 
@@ -244,6 +253,9 @@ class SqliteStore:
         """Case projections matching every filter given, in case id order; see
         :meth:`creditflow.book.store.EventStore.cases` for ``open_or``."""
         check_case_filters(subject_id, machine, open_only)
+        if subject_id is not None and open_or is not None and machine is None and not open_only:
+            sql, values = _bearing(subject_id, open_or)  # a status: a subject's rows are few
+            return map(decode_case, self._connection().execute(sql, values).fetchall())
         where, params = _case_filter(subject_id, machine, open_only, open_or)
         sql = f"SELECT {_CASE_FIELDS} FROM cases WHERE {where} ORDER BY case_id LIMIT ?"
         return map(decode_case, self._pages(sql, params, ""))
@@ -538,6 +550,46 @@ def _versions(db: sqlite3.Connection, case_ids: Iterable[str]) -> dict[str, int]
     return found
 
 
+def _marks(count: int) -> str:
+    """The placeholders of an ``IN (...)`` list of ``count`` values (``NULL``, matching
+    nothing, for none)."""
+    return ", ".join("?" * count) or "NULL"
+
+
+def _bearing(subject_id: str, open_or: ClosedRows) -> tuple[str, tuple[Any, ...]]:
+    """The query of a subject's cases an ``open_or`` filter keeps, in case id order, and its
+    parameters: four disjoint index seeks (schema 4), so that a long history of closed cases
+    that bear on nothing is never read."""
+    after = open_or.after.isoformat()
+    machines, states = tuple(sorted(open_or.machines)), tuple(sorted(open_or.states))
+    opened = None if open_or.open_machines is None else tuple(sorted(open_or.open_machines))
+    params = (
+        subject_id, *(opened or ()), subject_id, after, subject_id, after, *machines, subject_id,
+        after, *states, *machines,
+    )  # fmt: skip
+    return _bearing_sql(len(machines), len(states), None if opened is None else len(opened)), params
+
+
+@functools.lru_cache(maxsize=64)
+def _bearing_sql(machines: int, states: int, opened: int | None) -> str:
+    """The text of :func:`_bearing`'s query for IN lists of these lengths."""
+    in_machines, in_states = _marks(machines), _marks(states)
+    in_opened = "" if opened is None else f" AND machine IN ({_marks(opened)})"
+    branches = (  # each on the index that seeks it (SQLite would rather walk the subject's)
+        ("cases_bearing_by_machine" if in_opened else "cases_bearing_by_date",
+         f"closed = 0{in_opened}"),
+        ("cases_bearing_by_date", "closed = 1 AND last_on > ?"),
+        ("cases_bearing_by_machine", f"closed = 1 AND last_on <= ? AND machine IN ({in_machines})"),
+        ("cases_bearing_by_state", f"closed = 1 AND last_on <= ? AND state IN ({in_states})"
+         f" AND machine NOT IN ({in_machines})"),
+    )  # fmt: skip
+    selects = (
+        f"SELECT {_CASE_FIELDS} FROM cases INDEXED BY {index} WHERE subject_id = ? AND {branch}"
+        for index, branch in branches
+    )
+    return " UNION ALL ".join(selects) + " ORDER BY case_id"
+
+
 def _case_filter(
     subject_id: str | None,
     machine: str | None,
@@ -562,6 +614,10 @@ def _case_filter(
     if open_or is not None:
         machines = ", ".join("?" for _ in open_or.machines)
         states = ", ".join("?" for _ in open_or.states)
+        opened = open_or.open_machines
+        if opened is not None:
+            terms.append(f"(closed = 1 OR machine IN ({_marks(len(opened))}))")
+            params.extend(sorted(opened))
         terms.append(
             f"(closed = 0 OR last_on > ? OR machine IN ({machines}) OR state IN ({states}))"
         )

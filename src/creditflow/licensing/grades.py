@@ -85,6 +85,7 @@ def _calendar() -> WorkdayCalendar:
     return WorkdayCalendar.china()
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of its arguments; grading batches repeats them
 def _last_day(start: dt.date, period: Period) -> dt.date:
     return _calendar().add_period(start, period, provisional=True).date
 

@@ -34,7 +34,9 @@ from creditflow.supervision.plan import Inspection, InspectionPlan, InspectorLoa
 from creditflow.supervision.readers import (
     INSPECTOR_COLUMNS,
     POPULATION_COLUMNS,
+    PopulationFiles,
     read_inspectors,
+    read_partitions,
     read_population,
 )
 from creditflow.supervision.strata import Stratum, round_count
@@ -55,6 +57,7 @@ __all__ = [
     "PlanSettings",
     "PlanVerification",
     "PopulationEntry",
+    "PopulationFiles",
     "Stratum",
     "check_entry",
     "check_subject_id",
@@ -68,6 +71,7 @@ __all__ = [
     "plan_to_json",
     "public_subject",
     "read_inspectors",
+    "read_partitions",
     "read_population",
     "render_notice",
     "round_count",

@@ -9,8 +9,10 @@ the periods (:mod:`.periods`); the inspectors are drawn (:mod:`.assignment`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
+
+import attrs
 
 from creditflow._repr import shown
 from creditflow._validation import ensure_iterable
@@ -26,7 +28,16 @@ from creditflow.supervision.pools import Pools
 from creditflow.supervision.selection import Selection, select
 from creditflow.supervision.strata import Kept, Stratum, StratumDraw
 
-__all__ = ["LEGAL_MINIMUM_INSPECTORS", "draw_plan"]
+__all__ = [
+    "LEGAL_MINIMUM_INSPECTORS",
+    "Assigner",
+    "PlanSetup",
+    "assign_inspectors",
+    "chosen_of",
+    "draw_plan",
+    "finish_plan",
+    "setup_plan",
+]
 
 LEGAL_MINIMUM_INSPECTORS = 2
 """Law-enforcement inspections are carried out by at least two officers (国发〔2019〕5号)."""
@@ -68,22 +79,71 @@ def draw_plan(
     unless ``allow_over_cap`` is true: then the plan is drawn in full and a note records it.
     """
     ensure_iterable(population, "population")
+    setup = setup_plan(engine, period, seed, inspectors, quarters)
+    selection, chosen = _select(population, engine, setup)
+    return finish_plan(setup, engine, selection, chosen, allow_over_cap, assign_inspectors)
+
+
+@attrs.frozen
+class PlanSetup:
+    """What a draw starts from, checked: the seed, the year, its periods, the pack's
+    settings and the inspector pools."""
+
+    seed: str
+    year: int
+    labels: tuple[str, ...]
+    settings: PlanSettings
+    pools: Pools
+
+
+# Draws the inspectors of the inspections planned, in plan order: their indexes and the loads.
+Assigner = Callable[
+    [list["_Planned"], list[StratumDraw], PlanSetup], tuple[Iterable[list[int]], list[int]]
+]
+
+
+def setup_plan(
+    engine: Engine,
+    period: int | str,
+    seed: str | int,
+    inspectors: Iterable[Inspector],
+    quarters: bool,
+) -> PlanSetup:
+    """Check the arguments of a draw and read the inspector directory into its pools."""
     ensure_iterable(inspectors, "inspectors")
     if not isinstance(engine, Engine):
         raise InvalidInput(f"engine must be a creditflow.Engine, got {shown(engine)}")
-    seed, year = check_seed(seed), read_year(period)
+    checked, year = check_seed(seed), read_year(period)
     labels = period_labels(year, bool(quarters))
     settings = PlanSettings.of(engine.policy.inspection)
     _check_settings(settings)
-    pools = Pools(inspectors, engine.policy)
-    selection, chosen = _select(population, engine, seed, year, pools, settings)
+    return PlanSetup(checked, year, labels, settings, Pools(inspectors, engine.policy))
+
+
+def chosen_of(draws: list[StratumDraw], settings: PlanSettings) -> dict[str, list[Kept] | None]:
+    """The subjects each stratum draws, smallest key first; None where too few keys were kept."""
+    return {d.name: d.selected(d.count(settings.rounding)) for d in draws}
+
+
+def finish_plan(
+    setup: PlanSetup,
+    engine: Engine,
+    selection: Selection,
+    chosen: _Chosen,
+    allow_over_cap: bool,
+    assign: Assigner,
+) -> InspectionPlan:
+    """The plan from the pass over the population: the pools checked, the overall cap, the
+    visits spread on the periods, and the inspectors drawn by ``assign``."""
+    settings, labels, pools = setup.settings, setup.labels, setup.pools
     pools.check(selection, settings.inspectors_per_inspection)
     notes = _cap_notes(settings, selection.size, chosen, allow_over_cap)
     planned = _planned(chosen, selection.draws, len(labels), pools.conflicted_ids)
-    inspections, draw = _assign(planned, selection.draws, pools, seed, labels, settings)
+    picks, loads = assign(planned, selection.draws, setup)
+    inspections = _inspections(planned, selection.draws, labels, pools, picks)
     return InspectionPlan(
-        seed=seed,
-        year=year,
+        seed=setup.seed,
+        year=setup.year,
         periods=labels,
         policy_key=engine.policy.key,
         policy_digest=engine.policy.digest,
@@ -93,7 +153,7 @@ def draw_plan(
         inspections=tuple(inspections),
         inspectors=tuple(
             InspectorLoad(i.inspector_id, i.name, load)
-            for i, load in zip(draw.inspectors, draw.loads, strict=True)
+            for i, load in zip(pools.inspectors, loads, strict=True)
         ),
         notes=notes,
     )
@@ -114,19 +174,15 @@ def _check_settings(settings: PlanSettings) -> None:
 
 
 def _select(
-    population: Iterable[PopulationEntry],
-    engine: Engine,
-    seed: str,
-    year: int,
-    pools: Pools,
-    settings: PlanSettings,
+    population: Iterable[PopulationEntry], engine: Engine, setup: PlanSetup
 ) -> tuple[Selection, _Chosen]:
     """The pass over the population, and a second one, keeping everything, for any stratum
     whose running bound kept too few keys (a chance under 2e-14 per stratum, by Chernoff)."""
     keep_all: frozenset[str] = frozenset()
+    conflicted = setup.pools.conflicted_ids
     while True:
-        selection = select(population, engine, seed, year, pools.conflicted_ids, keep_all)
-        chosen = {d.name: d.selected(d.count(settings.rounding)) for d in selection.draws}
+        selection = select(population, engine, setup.seed, setup.year, conflicted, keep_all)
+        chosen = chosen_of(selection.draws, setup.settings)
         short = frozenset(name for name, picked in chosen.items() if picked is None)
         if not short:
             return selection, {name: picked or [] for name, picked in chosen.items()}
@@ -176,31 +232,48 @@ def _planned(
     return planned
 
 
-def _assign(
+def assign_inspectors(
+    planned: list[_Planned], draws: list[StratumDraw], setup: PlanSetup
+) -> tuple[Iterable[list[int]], list[int]]:
+    """Draw the inspectors of each inspection in plan order, in this process: the indexes of
+    those drawn (lazily, in plan order) and every inspector's load once they are all drawn."""
+    draw = Draw(setup.pools.inspectors, setup.seed, setup.settings.load_tolerance)
+    return _picks(planned, draws, setup, draw), draw.loads
+
+
+def _picks(
+    planned: list[_Planned], draws: list[StratumDraw], setup: PlanSetup, draw: Draw
+) -> Iterator[list[int]]:
+    count, labels = setup.settings.inspectors_per_inspection, setup.labels
+    eligible = setup.pools.eligible
+    domains = [d.decision.facts.domain for d in draws]
+    take = draw.take
+    for index, _, _, visit, (_, subject_id, _, _, region), number in planned:
+        domain = domains[number]
+        yield take(eligible(region, domain, subject_id), count, labels[index], domain,
+                   subject_id, visit)  # fmt: skip
+
+
+def _inspections(
     planned: list[_Planned],
     draws: list[StratumDraw],
-    pools: Pools,
-    seed: str,
     labels: tuple[str, ...],
-    settings: PlanSettings,
-) -> tuple[list[Inspection], Draw]:
-    """Draw the inspectors of each inspection in plan order."""
-    draw = Draw(pools.inspectors, seed, settings.load_tolerance)
-    count = settings.inspectors_per_inspection
+    pools: Pools,
+    picks: Iterable[list[int]],
+) -> list[Inspection]:
+    """The inspections of the plan, in plan order, with the inspectors ``picks`` drew."""
     inspections = []
     ids = [i.inspector_id for i in pools.inspectors]
     strata = [(d.decision.facts.domain, d.decision.facts.grade, d.name) for d in draws]
-    for index, _, key, visit, (_, subject_id, kind, name, region), number in planned:
+    for item, chosen in zip(planned, picks, strict=True):
+        index, _, key, visit, (_, subject_id, kind, name, region), number = item
         domain, grade, stratum = strata[number]
-        period = labels[index]
-        eligible = pools.eligible(region, domain, subject_id)
-        chosen = draw.take(eligible, count, period, domain, subject_id, visit)
         inspectors = tuple([ids[i] for i in chosen])
         inspections.append(
             _new_inspection(
                 Inspection,
                 (
-                    period,
+                    labels[index],
                     subject_id,
                     kind,
                     name,
@@ -214,4 +287,4 @@ def _assign(
                 ),
             )
         )
-    return inspections, draw
+    return inspections

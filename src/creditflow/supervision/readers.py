@@ -30,7 +30,7 @@ from creditflow._limits import json_line_problem
 from creditflow._repr import a_type, shown
 from creditflow.core.facts import Facts
 from creditflow.core.subjects import SubjectKind
-from creditflow.errors import CreditflowError, InvalidInput, InvalidRow
+from creditflow.errors import CreditflowError, InvalidInput, InvalidRow, MissingExtra
 from creditflow.supervision.entries import (
     Inspector,
     PopulationEntry,
@@ -48,10 +48,15 @@ __all__ = [
     "CsvTable",
     "Format",
     "PopulationFile",
+    "PopulationFiles",
     "PopulationRows",
     "Source",
+    "population_entries",
     "read_inspectors",
+    "read_partitions",
     "read_population",
+    "read_rows",
+    "table_rows",
 ]
 
 POPULATION_COLUMNS = (
@@ -69,10 +74,15 @@ POPULATION_COLUMNS = (
 INSPECTOR_COLUMNS = ("inspector_id", "name", "regions", "domains", "conflicts")
 """The columns or keys of an inspector row; ``conflicts`` is optional."""
 
-Format = Literal["csv", "jsonl"]
+Format = Literal["csv", "jsonl", "parquet"]
 Source = str | os.PathLike[str] | IO[str]
 _OPTIONAL = frozenset({"lists", "flags", "last_inspected", "conflicts"})
-_SUFFIXES: dict[str, Format] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_SUFFIXES: dict[str, Format] = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+}
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _KINDS = {kind.value: kind for kind in SubjectKind}
 _CACHED = 4096  # distinct raw facts kept; real files repeat a few hundred
@@ -85,9 +95,11 @@ _Make = Callable[[int, Sequence[Any]], _T]
 def read_population(source: Source, *, format: Format | None = None) -> Iterator[PopulationEntry]:
     """The entries of a population file, one per row (检查对象名录库), read lazily.
 
-    ``source`` is a path or an open text stream; ``format`` is ``"csv"`` or ``"jsonl"``, by
-    default told from the file name (``.csv``, ``.jsonl``, ``.ndjson``). In CSV, ``lists`` and
+    ``source`` is a path or an open text stream; ``format`` is ``"csv"``, ``"jsonl"`` or
+    ``"parquet"`` (a path only; the ``dask`` extra's pyarrow reads it), by default told from
+    the file name (``.csv``, ``.jsonl``, ``.ndjson``, ``.parquet``). In CSV, ``lists`` and
     ``flags`` hold names separated by ``;``; ``last_inspected`` is ``YYYY-MM-DD`` or empty.
+    A Parquet row's "line" is its number in the file, from 1.
     """
     name = _name(source)
     return PopulationFile(source, name, _format(name, format))
@@ -142,6 +154,85 @@ class PopulationFile(Iterator[PopulationEntry]):
             yield None if table is None else PopulationRows(table, _EntryParser(self.name))
 
 
+def read_partitions(
+    source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    format: Format | None = None,
+) -> PopulationFiles:
+    """The population of several files (partitions), one after the other, re-readable.
+
+    ``source`` is a directory, whose population files (``.csv``, ``.jsonl``, ``.ndjson``,
+    ``.parquet``) are taken sorted by name, or the paths of the files in their order. Drawn in
+    one process, a plan from these files is the plan of their rows one after the other; the
+    errors name the file and line, as for one file.
+    """
+    if isinstance(source, str | os.PathLike):
+        folder = Path(source)
+        try:
+            paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in _SUFFIXES)
+        except (OSError, ValueError):  # ValueError: a NUL in the path
+            raise InvalidInput(f"{shown(source)}: not a directory of population files") from None
+        if not paths:
+            known = ", ".join(_SUFFIXES)
+            raise InvalidInput(f"{folder}: no population file in it (suffixes {known})")
+    elif isinstance(source, bytes | bytearray) or not isinstance(source, Iterable):
+        raise InvalidInput(f"source must be a directory or paths, got {shown(source)}")
+    else:
+        paths = []
+        for item in source:
+            if not isinstance(item, str | os.PathLike):
+                raise InvalidInput(f"a population file must be a path, got {shown(item)}")
+            paths.append(Path(item))
+    for path in paths:
+        _format(str(path), format)
+    return PopulationFiles(tuple(paths), format)
+
+
+def read_rows(
+    source: Source, columns: Sequence[str], *, format: Format | None = None
+) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of a CSV, JSON lines or Parquet file with these columns (every one present,
+    in any order), as their line and their values in the order of ``columns``."""
+    name = _name(source)
+    return _READERS[_format(name, format)](source, name, columns, _numbered)
+
+
+def _numbered(line: int, values: Sequence[Any]) -> tuple[int, list[Any]]:
+    return line, list(values)
+
+
+def population_entries(
+    name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Iterator[PopulationEntry]:
+    """The entries of population rows given as values under ``header`` (a data frame's
+    partition, say), checked as a file's rows are; errors name ``name`` and the row from 1."""
+    return table_rows(name, header, POPULATION_COLUMNS, rows, _EntryParser(name))
+
+
+class PopulationFiles(Iterable[PopulationEntry]):
+    """Population files read one after the other: what :func:`read_partitions` returns.
+
+    Iterated (as often as needed), it gives the entries of every file in order; :meth:`parts`
+    gives each file as :func:`read_population` reads it.
+    """
+
+    def __init__(self, paths: tuple[Path, ...], format: Format | None = None) -> None:
+        self.paths = paths
+        self.format = format
+
+    def parts(self) -> Iterator[PopulationFile]:
+        """Each file, read lazily, in order."""
+        for path in self.paths:
+            yield PopulationFile(path, str(path), _format(str(path), self.format))
+
+    def __iter__(self) -> Iterator[PopulationEntry]:
+        for part in self.parts():
+            yield from part
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
 class PopulationRows:
     """The rows of a CSV population file, read by the caller, and the entry of any row.
 
@@ -182,9 +273,9 @@ def _name(source: Source) -> str:
 
 def _format(name: str, format: Format | None) -> Format:
     kind = format or _SUFFIXES.get(Path(name).suffix.lower())
-    if kind == "csv" or kind == "jsonl":
+    if kind == "csv" or kind == "jsonl" or kind == "parquet":
         return kind
-    raise InvalidInput(f"cannot tell the format of {name}: pass format='csv' or 'jsonl'")
+    raise InvalidInput(f"cannot tell the format of {name}: pass format='csv', 'jsonl' or 'parquet'")
 
 
 @contextlib.contextmanager
@@ -306,7 +397,45 @@ def _json_rows(source: Source, name: str, columns: Sequence[str], make: _Make[_T
                 yield make(line, _json_values(name, line, text, columns))
 
 
-_READERS = {"csv": _csv_rows, "jsonl": _json_rows}
+def _parquet_rows(
+    source: Source, name: str, columns: Sequence[str], make: _Make[_T]
+) -> Iterator[_T]:
+    """The rows of a Parquet file, a batch of columns at a time; a row's line is its number."""
+    if not isinstance(source, str | os.PathLike):
+        raise InvalidInput(f"{name}: a Parquet file is read from a path, not a stream")
+    try:
+        import pyarrow.parquet as parquet
+    except ModuleNotFoundError:
+        raise MissingExtra("dask", "pyarrow", "reading Parquet") from None
+    try:
+        table = parquet.ParquetFile(source)
+    except (OSError, ValueError) as error:
+        raise InvalidInput(f"{name}: cannot read as Parquet: {error}") from None
+    with table:
+        names = table.schema_arrow.names
+        batches = (
+            zip(*(b.column(c).to_pylist() for c in names), strict=True)
+            for b in table.iter_batches(batch_size=_PARQUET_BATCH, columns=names)
+        )
+        yield from table_rows(name, names, columns, (r for rows in batches for r in rows), make)
+
+
+def table_rows(
+    name: str,
+    header: Sequence[str],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    make: _Make[_T],
+) -> Iterator[_T]:
+    """The rows of a table with named columns (Parquet, a data frame), lines counted from 1;
+    its columns are checked as a CSV header is (an unknown or missing column names line 1)."""
+    pick = _picker(name, [str(c) for c in header], columns)
+    for line, row in enumerate(rows, start=1):
+        yield make(line, [_frozen(v) for v in pick(list(row))])
+
+
+_PARQUET_BATCH = 65_536
+_READERS = {"csv": _csv_rows, "jsonl": _json_rows, "parquet": _parquet_rows}
 
 
 def _json_values(name: str, line: int, text: str, columns: Sequence[str]) -> list[Any]:
@@ -372,6 +501,8 @@ def _kind(value: Any) -> SubjectKind:
 def _day(value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
+    if type(value) is dt.date:  # a Parquet date column
+        return value
     if isinstance(value, str) and _DAY.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)

@@ -20,13 +20,14 @@ import attrs
 from creditflow.core.facts import Facts
 from creditflow.core.subjects import SubjectKind
 from creditflow.errors import InvalidInput, InvalidRow, UnknownName
+from creditflow.rules.decision import Decision
 from creditflow.rules.engine import Engine
 from creditflow.supervision.entries import PopulationEntry, check_entry, check_token, row_error
 from creditflow.supervision.ids import BULK_CHECKS, FAST_CHECKS, check_subject_id
-from creditflow.supervision.readers import PopulationFile, PopulationRows
+from creditflow.supervision.readers import PopulationFile, PopulationFiles, PopulationRows
 from creditflow.supervision.strata import StratumDraw, stratum_name
 
-__all__ = ["Selection", "select"]
+__all__ = ["Selection", "new_draw", "select"]
 
 _BY_ID = 4096  # Facts objects remembered by id
 _FIELDS = {"domain": "domain", "grade": "grade", "list kind": "lists", "flag": "flags"}
@@ -40,12 +41,14 @@ _Slot = tuple[StratumDraw, set[str], dict[str, PopulationEntry]]
 @attrs.define
 class Selection:
     """What the pass found: the entries read, the strata, the regions of each domain with their
-    first entry, and the entries whose subject some inspector declared a conflict with."""
+    first entry, the entries whose subject some inspector declared a conflict with, and the
+    subject ids read in each domain."""
 
     size: int
     draws: list[StratumDraw]
     regions: dict[str, dict[str, PopulationEntry]]
     conflicted: list[PopulationEntry]
+    ids: dict[str, set[str]] = attrs.field(factory=dict)
 
 
 class _Strata:
@@ -81,14 +84,23 @@ class _Strata:
         name = stratum_name(decision)
         draw = self.by_name.get(name)
         if draw is None:
-            low = self._low_risk is not None and decision.sampling_ratio <= self._low_risk.value
-            keep_all = name in self._keep_all
-            draw = StratumDraw(decision, self._seed, self._year, low, keep_all=keep_all)
+            draw = new_draw(self._engine, decision, self._seed, self._year, self._keep_all)
             self.by_name[name] = draw
         domain = entry.facts.domain
         slot = (draw, self.ids.setdefault(domain, set()), self.regions.setdefault(domain, {}))
         self.slots[entry.facts] = slot
         return slot
+
+
+def new_draw(
+    engine: Engine, decision: Decision, seed: str, year: int, keep_all: frozenset[str]
+) -> StratumDraw:
+    """The empty draw of the decision's stratum: low risk if its ratio is at or below the
+    pack's ``low_risk_ratio``; keeping every key if its name is in ``keep_all``."""
+    low_risk = engine.policy.inspection.low_risk_ratio
+    low = low_risk is not None and decision.sampling_ratio <= low_risk.value
+    keep = stratum_name(decision) in keep_all
+    return StratumDraw(decision, seed, year, low, keep_all=keep)
 
 
 def _region(entry: PopulationEntry) -> str:
@@ -113,6 +125,17 @@ def select(
     subject is kept (the second pass after a shortfall).
     """
     state = _Pass(_Strata(engine, seed, year, keep_all), year, conflicted_ids)
+    parts = population.parts() if isinstance(population, PopulationFiles) else (population,)
+    for part in parts:
+        _add_part(state, part)
+    strata = state.strata
+    return Selection(
+        state.size, list(strata.by_name.values()), strata.regions, state.conflicted, strata.ids
+    )
+
+
+def _add_part(state: _Pass, population: Iterable[PopulationEntry]) -> None:
+    """The pass over one population: a CSV file's rows read here, else its entries."""
     rows = population.rows() if isinstance(population, PopulationFile) else None
     with rows or contextlib.nullcontext() as table:
         if table is not None:
@@ -121,8 +144,6 @@ def select(
             add = state.add
             for entry in population:
                 add(entry)
-    strata = state.strata
-    return Selection(state.size, list(strata.by_name.values()), strata.regions, state.conflicted)
 
 
 class _Pass:

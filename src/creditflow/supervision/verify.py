@@ -7,7 +7,7 @@ where it departs from the draw the rules give.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
 
@@ -21,7 +21,7 @@ from creditflow.supervision.entries import Inspector, PopulationEntry
 from creditflow.supervision.periods import period_labels
 from creditflow.supervision.plan import InspectionPlan
 
-__all__ = ["PlanVerification", "first_difference", "verify_plan"]
+__all__ = ["PlanVerification", "first_difference", "verify_plan", "verify_with"]
 
 
 @attrs.frozen
@@ -55,6 +55,28 @@ def verify_plan(
     """
     ensure_iterable(population, "population")
     ensure_iterable(inspectors, "inspectors")
+
+    def again(engine: Engine, quarters: bool) -> InspectionPlan:
+        return draw_plan(
+            population,
+            engine=engine,
+            period=plan.year,
+            seed=plan.seed,
+            inspectors=inspectors,
+            quarters=quarters,
+            allow_over_cap=bool(plan.notes),
+        )
+
+    return verify_with(plan, engine, again)
+
+
+def verify_with(
+    plan: InspectionPlan,
+    engine: Engine | None,
+    draw: Callable[[Engine, bool], InspectionPlan],
+) -> PlanVerification:
+    """:func:`verify_plan` with the plan drawn again by ``draw(engine, quarters)`` (in this
+    process, or on a cluster: :func:`creditflow.scale.verify_plan`)."""
     ensure_instance(plan, InspectionPlan, "plan")
     engine = engine if engine is not None else Engine(load_policy(plan.policy_key))
     if engine.policy.digest != plan.policy_digest:
@@ -65,15 +87,7 @@ def verify_plan(
             False, f"periods: {list(plan.periods)} are not a year or its quarters"
         )
     try:
-        again = draw_plan(
-            population,
-            engine=engine,
-            period=plan.year,
-            seed=plan.seed,
-            inspectors=inspectors,
-            quarters=quarters,
-            allow_over_cap=bool(plan.notes),
-        )
+        again = draw(engine, quarters)
     except InfeasiblePlan as error:
         return PlanVerification(False, f"the plan cannot be drawn again: {error}")
     difference = first_difference(plan.to_data(), again.to_data())

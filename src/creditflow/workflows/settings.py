@@ -17,10 +17,11 @@ _MISSING = object()
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def resolve(policy: Policy, path: str, kind: str) -> Provision[Any] | None:
     """The provision at ``path`` for a case of ``kind``; None where the pack sets no such step
     (a red list has no statement period). Raises ``LookupError`` for a path that does not
-    exist in the policy model at all."""
+    exist in the policy model at all. Kept per policy version: a policy is immutable."""
     value: Any = policy
     for part in path.format(kind=kind).split("."):
         value = _child(value, part)
@@ -64,8 +65,9 @@ def _child(value: Any, part: str) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=1024)
 def case_kinds(policy: Policy, kinds: str) -> tuple[str, ...]:
-    """The kinds a machine's cases may have under ``policy``."""
+    """The kinds a machine's cases may have under ``policy`` (kept per policy version)."""
     if kinds == "commitments":
         return tuple(policy.commitments)
     if kinds == "lists":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import threading
 import time
@@ -12,6 +13,7 @@ import pytest
 from creditflow.book import sqlite_store
 from creditflow.book._records import EVENT_COLUMNS as _EVENT_COLUMNS
 from creditflow.book.memory_store import MemoryStore
+from creditflow.book.rows import ClosedRows
 from creditflow.book.sqlite_store import SCHEMA_VERSION, SqliteStore
 from creditflow.errors import BookUnavailable, Conflict, InvalidInput
 from creditflow.testing.store_contract import ContractClock, case_row, fire, new_event
@@ -87,14 +89,64 @@ def test_an_empty_version_1_file_is_migrated_when_opened(tmp_path: Path) -> None
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
 
     with SqliteStore.open(path) as store:
-        assert _pragma(store, "user_version") == SCHEMA_VERSION == 3
+        assert _pragma(store, "user_version") == SCHEMA_VERSION == 4
         indexes = {row[0] for row in store._connection().execute(
             "SELECT name FROM sqlite_master WHERE type = 'index'")}  # fmt: skip
         assert {"cases_by_subject", "cases_by_machine", "events_by_date"} <= indexes
+        assert {"cases_bearing_by_date", "cases_bearing_by_machine",
+                "cases_bearing_by_state"} <= indexes  # fmt: skip
         fire(store, "C1", 2, subject="S1")
         fire(store, "C2", subject="S2")
         assert [row.case_id for row in store.cases(subject_id="S2")] == ["C2"]
         assert store.verify().ok
+
+
+def test_a_version_3_book_with_events_is_migrated_and_keeps_its_chain(tmp_path: Path) -> None:
+    """Schema 4 only adds indexes: the events, hashes and projections are left as they are."""
+    path = tmp_path / "v3.sqlite"
+    source = MemoryStore(clock=ContractClock())
+    fire(source, "C1", 2)
+    fire(source, "C2", closed=True, state="kept")
+    db = sqlite3.connect(path, isolation_level=None)
+    sqlite_store._transaction(db, lambda db: sqlite_store._upgrade(db, str(path), 3))
+    db.executemany(sqlite_store._INSERT_CASE, source._cases.values())
+    db.executemany(sqlite_store._INSERT_EVENT, source._events)
+    db.close()
+    with SqliteStore.open(path) as store:
+        assert _pragma(store, "user_version") == 4
+        assert list(store.events()) == list(source.events())
+        assert store.head() == source.head()
+        assert store.verify().ok
+
+
+def test_a_subjects_bearing_cases_are_found_by_index_seeks(tmp_path: Path) -> None:
+    """A status reads the cases that bear on its date without walking the subject's whole
+    history (issue 20): no scan of the subject index, and the same rows as the memory store."""
+    day = dt.date(2026, 6, 1)
+    later = dt.date(2026, 9, 1)
+    rows = [
+        ("C1", {}),  # open
+        ("C2", {"closed": True, "state": "kept"}),  # closed before: bears on nothing
+        ("C3", {"closed": True, "state": "kept", "last_on": later}),  # closed after the date
+        ("C4", {"closed": True, "state": "ended", "machine": "record"}),
+        ("C5", {"closed": True, "state": "breached"}),
+        ("C6", {"closed": True, "state": "kept", "subject": "S2"}),
+    ]
+    filter_ = ClosedRows(after=day, machines=frozenset({"record"}),
+                         states=frozenset({"breached"}))  # fmt: skip
+    memory = MemoryStore(clock=ContractClock())
+    with SqliteStore.open(tmp_path / "book.sqlite", clock=ContractClock()) as store:
+        for store_ in (memory, store):
+            for case_id, row in rows:
+                fire(store_, case_id, **row)
+        found = [row.case_id for row in store.cases(subject_id="S1", open_or=filter_)]
+        assert found == ["C1", "C3", "C4", "C5"]
+        assert found == [row.case_id for row in memory.cases(subject_id="S1", open_or=filter_)]
+        sql, params = sqlite_store._bearing("S1", filter_)
+        plan = store._connection().execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+        details = " | ".join(row[-1] for row in plan)
+        assert "cases_by_subject" not in details
+        assert "SCAN" not in details
 
 
 @pytest.mark.parametrize("version", [1, 2])

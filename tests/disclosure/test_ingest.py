@@ -19,7 +19,7 @@ from _decisions import (
 
 from creditflow.book import CreditBook
 from creditflow.disclosure import IngestReport, RejectedRow, ingest, read_rejected
-from creditflow.errors import InvalidInput
+from creditflow.errors import InvalidInput, MissingExtra
 
 ON = dt.date(2026, 10, 20)
 
@@ -241,8 +241,9 @@ def test_parquet_without_pyarrow_names_the_extra(
 
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
-    with pytest.raises(InvalidInput, match=r"pip install 'creditflow\[dask\]'"):
+    with pytest.raises(MissingExtra, match=r"pip install 'creditflow\[dask\]'") as info:
         ingest(book, tmp_path / "p.parquet", kind="penalty")
+    assert (info.value.extra, info.value.module) == ("dask", "pyarrow")
 
 
 def test_a_decision_before_any_pack_is_a_problem_of_its_line(
@@ -253,3 +254,15 @@ def test_a_decision_before_any_pack_is_a_problem_of_its_line(
     assert report.entered == 1
     [problem] = report.problems
     assert (problem.line, problem.field, problem.rule) == (3, "decided_on", "no_policy")
+
+
+def test_parquet_is_read_with_the_dask_extra(book: CreditBook, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [penalty(1), penalty(2, amount="abc")]
+    table = pa.table({column: [row[column] for row in rows] for column in PENALTY_COLUMNS})
+    pq.write_table(table, tmp_path / "p.parquet")
+    report = ingest(book, tmp_path / "p.parquet", kind="penalty", on=ON)
+    assert (report.rows, report.entered) == (2, 1)
+    assert [(p.line, p.field, p.rule) for p in report.problems] == [(2, "amount", "type.amount")]

@@ -37,6 +37,7 @@ from creditflow.core.severity import Severity
 from creditflow.errors import (
     IdempotencyKeyReused,
     InvalidInput,
+    MissingExtra,
     NoPolicyInForce,
     TransitionRefused,
 )
@@ -188,9 +189,7 @@ def _parquet_rows(source: Source, name: str) -> Iterator[tuple[int, dict[str, ob
     try:
         import pyarrow.parquet as pq  # type: ignore[import-not-found,import-untyped,unused-ignore]
     except ImportError:
-        raise InvalidInput(
-            f"{name}: reading Parquet needs pyarrow: pip install 'creditflow[dask]'"
-        ) from None
+        raise MissingExtra("dask", "pyarrow", f"reading the Parquet file {name}") from None
     line = 0
     for batch in pq.ParquetFile(source).iter_batches():
         for row in batch.to_pylist():

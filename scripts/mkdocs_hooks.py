@@ -14,7 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-PACKS = ("national-transport@2026.1", "national-transport@2019.1", "lindian-transport@2026.1")
+PACKS = (
+    "national-transport@2026.1",
+    "national-transport@2019.1",
+    "lindian-transport@2026.1",
+    "ziyang-transport@2026.1",
+)
 
 
 def on_pre_build(config: Any, **_: Any) -> None:

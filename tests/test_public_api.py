@@ -20,6 +20,7 @@ PACKAGES = [
     "creditflow.workflows",
     "creditflow.supervision",
     "creditflow.licensing",
+    "creditflow.disclosure",
     "creditflow.testing",
     "creditflow.scale",
     "creditflow.service",

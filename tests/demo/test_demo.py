@@ -47,7 +47,9 @@ def test_every_invariant_of_the_report_holds(demo: tuple[DemoReport, Path, Path]
 
 def test_the_year_exercises_every_workflow(demo: tuple[DemoReport, Path, Path]) -> None:
     report, _, _ = demo
-    assert set(report.states) == {"commitment", "listing", "objection", "record", "repair"}
+    assert set(report.states) == {
+        "commitment", "licence", "listing", "objection", "record", "repair",
+    }  # fmt: skip
     assert report.states["commitment"].keys() >= {"fulfilled", "breached"}
     assert report.states["listing"].keys() >= {"published", "removed"}
     assert report.states["record"].keys() >= {"published", "ended"}
@@ -231,6 +233,31 @@ def test_the_report_lists_grades_in_scale_order_and_ratios_as_percents(
     assert "(policy 1%/5%)" in text or "AA" not in rows
     evaluated = text.split("before -> after")[1].splitlines()[1:3]
     assert [line.split()[0] for line in evaluated] == order[:2]
+
+
+def test_the_report_shows_the_rates_the_overdue_publications_and_the_assessment(
+    demo: tuple[DemoReport, Path, Path],
+) -> None:
+    report, db, out = demo
+    text = report.to_text()
+    section = text.split("Collection and disclosure (归集与双公示):")[1]
+    assert "5 rejected" in section.splitlines()[1]  # the bad rows planted on purpose
+    for rule in ("valid_until: order", "unit: type.unit", "amount: type.amount",
+                 "grounds: required", "document_number: pattern"):  # fmt: skip
+        assert rule in section
+    assert "Rates (三率与及时率)" in section and "2026-Q4" in section
+    assert "Overdue publications (逾期未公示) on the last day:" in section
+    assert "Self-assessment (信用交通市自评, ziyang-transport):" in section
+    assert section.index("Self-assessment") < text.index("Book anchor")
+    folder = out / "disclosure"
+    names = ("rates-2026.zh.html", "rates-2026.en.md", "assessment-2026.zh.md",
+             "assessment-2026.en.html", "dual-publication.jsonl", "rejected.jsonl")  # fmt: skip
+    for name in names:
+        assert (folder / name).is_file(), name
+    assert report.anchor in (folder / "rates-2026.zh.md").read_text("utf-8")
+    with CreditBook.open(db, read_only=True) as book:
+        late = [d for _, d in book.overdue(on=YEAR_END) if d.name == "disclosure"]
+    assert late  # some publications were late on purpose
 
 
 # ---------------------------------------------------------------- the report for people

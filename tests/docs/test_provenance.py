@@ -79,6 +79,19 @@ def figures(policy: Policy, lang: Language) -> Iterator[tuple[str, str, Basis]]:
         yield from _provisions("evaluation", policy.evaluation, lang)
     if policy.transition is not None:
         yield from _provisions("transition", policy.transition, lang)
+    if policy.catalogue is not None:
+        yield from _provisions("catalogue", policy.catalogue, lang)
+        severity = policy.catalogue.severity
+        if severity is not None:
+            for row in severity.rows:
+                where = f"catalogue.severity.rules[{row.rule_id}]"
+                yield where, policy.severities[row.severity].label.get(lang), row.basis
+            label = policy.severities[severity.default.value].label.get(lang)
+            yield "catalogue.severity.default", label, severity.default.basis
+    if policy.assessment is not None:
+        for index, item in enumerate(policy.assessment.items):
+            points = item.points
+            yield f"assessment.items[{index}].points", str(points.value), points.basis
     for name, purpose in policy.purposes.items():
         for row in purpose.rules:
             where = f"purposes.{name}.rules[{row.rule_id}]"

@@ -22,7 +22,17 @@ import _world as w
 import creditflow
 from _people import OFFICER, OFFICIAL, SUBJECT
 from creditflow import book as cbook
-from creditflow import core, demo, docs, licensing, rules, service, supervision, workflows
+from creditflow import (
+    core,
+    demo,
+    disclosure,
+    docs,
+    licensing,
+    rules,
+    service,
+    supervision,
+    workflows,
+)
 from creditflow import scale as cscale
 from creditflow.calendar import Period, WorkdayCalendar
 from creditflow.core import GradeScale, Label, ResidentId, Severity, Subject, Uscc
@@ -581,6 +591,89 @@ ENTRIES: tuple[Entry, ...] = (
         docs.site_pages,
         {"policy": POLICY, "lang": value("zh"), "previous": value(None), "on": ON},
     ),
+    # ---------------------------------------------------------------- disclosure
+    Entry(
+        "ingest",
+        disclosure.ingest,
+        {
+            "book": w.book,
+            "source": w.penalties_csv,
+            "kind": value("penalty"),
+            "format": value("csv"),
+            "on": ON,
+            "chunk": value(None),
+        },
+    ),
+    Entry(
+        "read_rows", read(disclosure.read_rows), {"source": w.penalties_csv, "format": value("csv")}
+    ),
+    Entry(
+        "check_row",
+        disclosure.check_row,
+        {
+            "kind": lambda: w.policy().catalogue.kinds["penalty"],
+            "row": w.penalty_row,
+            "source": value("in.csv"),
+            "line": value(2),
+            "units": value(frozenset({"enforcement"})),
+            "domains": value(frozenset({"road_transport"})),
+        },
+    ),
+    Entry(
+        "penalty_severity",
+        disclosure.penalty_severity,
+        {"catalogue": lambda: w.policy().catalogue, "values": w.penalty_row},
+    ),
+    Entry(
+        "compute_rates",
+        disclosure.compute_rates,
+        {
+            "book": w.book,
+            "population": value({SUBJECT: "enforcement"}),
+            "period": value("2026-Q2"),
+            "rejected": value(()),
+            "on": ON,
+        },
+    ),
+    Entry("ReportingPeriod.parse", disclosure.ReportingPeriod.parse, {"text": value("2026-Q3")}),
+    Entry(
+        "read_population_units",
+        disclosure.read_population_units,
+        {"source": lambda: io.StringIO(f"subject_id,unit\n{SUBJECT},enforcement\n")},
+    ),
+    Entry("read_rejected", disclosure.read_rejected, {"source": lambda: io.StringIO("")}),
+    Entry(
+        "read_evidence",
+        disclosure.read_evidence,
+        {
+            "source": lambda: io.StringIO(
+                '{"item": "news", "on": "2026-01-02", "evidence": "e", "officer": "o"}\n'
+            )
+        },
+    ),
+    Entry(
+        "read_credit_checks",
+        disclosure.read_credit_checks,
+        {
+            "source": lambda: io.StringIO(
+                '{"purpose": "bidding", "domain": "road_transport", "on": "2026-01-02"}\n'
+            )
+        },
+    ),
+    Entry("dual_publication_feed", disclosure.dual_publication_feed, {"book": w.book, "on": ON}),
+    Entry(
+        "assess",
+        disclosure.assess,
+        {
+            "book": w.book,
+            "policy": lambda: creditflow.load_policy("ziyang-transport@2026.1"),
+            "period": value("2026"),
+            "population": value({SUBJECT: ""}),
+            "rejected": value(()),
+            "evidence": value(()),
+            "checks": value(()),
+        },
+    ),
     # ---------------------------------------------------------------- service
     Entry("hash_token", service.hash_token, {"token": value("cf_token")}),
     Entry("new_token", service.new_token, {}),
@@ -648,6 +741,20 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "Overdue",
             "PlanVerification",
             "WorkdayCount",
+            "AssessmentReport",
+            "CheckedRow",
+            "CreditCheckEntry",
+            "Evidence",
+            "FailingRow",
+            "Feed",
+            "FeedEntry",
+            "IngestReport",
+            "ItemResult",
+            "Rate",
+            "RatesReport",
+            "RejectedRow",
+            "RowProblem",
+            "UnitRates",
         ),
         "a result type: built by creditflow, not from a caller's input",
     ),
@@ -676,6 +783,11 @@ NOT_ENTRY_POINTS: dict[str, str] = {
             "Severity",
             "Source",
             "HitPolicy",
+            "Assessment",
+            "AssessmentItem",
+            "Catalogue",
+            "CatalogueField",
+            "RecordKind",
         ),
         "a policy or machine declaration: built and validated by the loader or the module",
     ),

@@ -132,3 +132,22 @@ def population_csv() -> io.StringIO:
 
 
 OFFICER_ACTOR = OFFICER
+
+
+PENALTY_CSV = (
+    "document_number,title,category,grounds,basis,party,party_name,result,amount,decided_on,"
+    "authority,unit,domain,published_on\n"
+    "资交罚〔2026〕1号,超限运输,fine,超限,《公路法》,91350100M000100Y43,某公司,罚款,5000,"
+    "2026-05-06,某局,enforcement,road_transport,2026-05-08\n"
+)
+
+
+def penalties_csv() -> io.StringIO:
+    """A CSV file of one valid penalty decision."""
+    return io.StringIO(PENALTY_CSV)
+
+
+def penalty_row() -> dict[str, str]:
+    """The valid penalty row of :data:`PENALTY_CSV` as a mapping."""
+    header, row = PENALTY_CSV.splitlines()
+    return dict(zip(header.split(","), row.split(","), strict=True))

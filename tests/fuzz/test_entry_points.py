@@ -29,6 +29,7 @@ PACKAGES = (
     "creditflow.demo",
     "creditflow.docs",
     "creditflow.licensing",
+    "creditflow.disclosure",
     "creditflow.policy",
     "creditflow.rules",
     "creditflow.scale",

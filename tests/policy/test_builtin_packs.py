@@ -39,6 +39,7 @@ def test_the_expected_versions_are_built_in() -> None:
         LINDIAN,
         f"{NATIONAL}@2019.1",
         f"{NATIONAL}@2026.1",
+        "ziyang-transport@2026.1",
     ]
 
 
@@ -104,7 +105,7 @@ def test_an_unknown_pack_or_version_is_refused() -> None:
     with pytest.raises(UnknownPolicy) as info:
         creditflow.load_policy("nope")
     assert str(info.value) == (
-        "unknown policy pack 'nope'; known: lindian-transport, national-transport"
+        "unknown policy pack 'nope'; known: lindian-transport, national-transport, ziyang-transport"
     )
     with pytest.raises(UnknownPolicy) as info:
         creditflow.load_policy(f"{NATIONAL}@1999.1")

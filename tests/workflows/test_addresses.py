@@ -193,6 +193,23 @@ def _record_with_fraud_window(book: CreditBook, on: dt.date) -> object:
     return _record(book, on, on, window="repair.fraud_publication")
 
 
+def _licence(book: CreditBook, on: dt.date, **data: Any) -> str:
+    fields = {"domain": "road_transport", "document_number": "资交许〔2026〕1号",
+              "item": "道路运输经营许可", "decided_on": on}  # fmt: skip
+    return book.open_case(
+        "licence.ordinary", SUBJECT, on=on, actor=OFFICER, **(fields | data)
+    ).case_id
+
+
+def _licence_decided_later(book: CreditBook, on: dt.date) -> object:
+    return _licence(book, on, decided_on=on + DAY)
+
+
+def _expire_valid_licence(book: CreditBook, on: dt.date) -> object:
+    licence = _licence(book, on, valid_until=on + 30 * DAY)
+    return book.fire(licence, "expire", on=on + 30 * DAY, actor=OFFICER)
+
+
 SEEDS: dict[tuple[str, str], Callable[[CreditBook, dt.date], object]] = {
     ("known_domain", "domains"): _commitment("nowhere", approval_id="A-1"),
     ("approval_named", "commitments.approval_substitute.breach_consequences"): _commitment(
@@ -214,6 +231,8 @@ SEEDS: dict[tuple[str, str], Callable[[CreditBook, dt.date], object]] = {
     ("extension_available", "repair.max_extensions"): _extend_too_often,
     ("revocation_grounds", "repair"): _system_revokes_without_breach,
     ("objection_target", "objections"): _object_to_a_proposal,
+    ("licence_dates", "catalogue.kinds.licensing"): _licence_decided_later,
+    ("validity_over", "catalogue.kinds.licensing"): _expire_valid_licence,
 }
 
 

@@ -8,7 +8,18 @@ import sys
 from collections.abc import Callable
 
 from creditflow import __version__
-from creditflow.cli import book, check, decide, demo, docs, plan, policies, serve, verify
+from creditflow.cli import (
+    book,
+    check,
+    decide,
+    demo,
+    disclosure,
+    docs,
+    plan,
+    policies,
+    serve,
+    verify,
+)
 from creditflow.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_ERROR,
@@ -28,7 +39,8 @@ exit codes:
   1    check found problems in the pack (an invalid or unreadable file included);
        plan --verify refuted the plan; verify found a broken link, projection or
        anchor; demo failed an invariant; book copy left a destination that does not
-       verify with the source's head
+       verify with the source's head; ingest rejected a row; rates found a rate below
+       100 %
   2    error: bad usage, a bad input line, an unknown pack or name, an unsound pack
   130  interrupted (Ctrl-C)
   141  standard output closed early (e.g. piped into head); nothing is reported
@@ -81,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     per_command = argparse.ArgumentParser(add_help=False)
     _add_global_options(per_command, default=argparse.SUPPRESS)
     commands = parser.add_subparsers(title="commands", dest="command", required=True)
-    for command in (decide, check, policies, plan, docs, demo, verify, book, serve):
+    for command in (decide, check, policies, plan, docs, demo, verify, book, serve, disclosure):
         command.add_parser(commands, [per_command])
     return parser
 

@@ -75,6 +75,8 @@ class DemoReport:
     """The policy's labels of what the report names: ``domain.<name>``, ``grade.<name>``,
     ``list.<kind>``, ``commitment.<kind>``, ``severity.<severity>``."""
     year: int = 2026
+    sections: tuple[str, ...] = ()
+    """More sections of text, printed before the anchor (collection and disclosure)."""
 
     @property
     def anchor(self) -> str:

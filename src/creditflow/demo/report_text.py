@@ -150,6 +150,7 @@ def report_text(report: DemoReport) -> str:
         table = [section.header, *section.rows] if section.header else list(section.rows)
         lines += align(table, section.right)
         lines += [f"  {line}" for line in section.lines]
+    lines += list(r.sections)  # more sections, as text (collection and disclosure)
     lines += [
         "",
         f"Book anchor (账本锚点): {r.anchor}",

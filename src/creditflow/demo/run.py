@@ -13,6 +13,7 @@ import attrs
 from creditflow.book.book import CreditBook
 from creditflow.demo.agenda import SimulatedClock
 from creditflow.demo.charts import draw_charts
+from creditflow.demo.disclosure import run_disclosure
 from creditflow.demo.population import build_population
 from creditflow.demo.report import DemoReport, build_report
 from creditflow.demo.report_labels import both, label
@@ -58,9 +59,12 @@ def run_demo(settings: DemoSettings, progress: Progress | None = None) -> DemoRe
     with CreditBook.open(settings.db, policy=policy, clock=clock) as book:
         simulation = Simulation(book, policy, members, seed=settings.seed, clock=clock, year=YEAR)
         outcome = simulation.run(progress)
+        disclosure = run_disclosure(book, members, seed=settings.seed, year=YEAR,
+                                    out=settings.out)  # fmt: skip
         pages = _write_outputs(book, policy, outcome, settings.out)
         report = build_report(book, outcome, subjects=settings.subjects, seed=settings.seed,
                               seconds=time.perf_counter() - started)  # fmt: skip
+        report = attrs.evolve(report, sections=(disclosure.to_text(),))
     (settings.out / "report.txt").write_text(report.to_text() + "\n", encoding="utf-8")
     _write_report_site(report, pages, settings.out / "site")
     return report

@@ -12,6 +12,9 @@ from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
 from creditflow.docs.labels import TEXT, term
 from creditflow.docs.model import (
+    AssessmentItemEntry,
+    CatalogueEntry,
+    CatalogueKindEntry,
     Cited,
     CommitmentEntry,
     DeadlineEntry,
@@ -23,6 +26,7 @@ from creditflow.docs.model import (
     Handbook,
     ListEntry,
     MachineEntry,
+    PenaltySeverityEntry,
     PurposeEntry,
     PurposeRuleEntry,
     RepairEntry,
@@ -87,7 +91,54 @@ def extract_handbook(policy: Policy) -> Handbook:
         inspection=_settings(policy.inspection),
         evaluation=() if policy.evaluation is None else _settings(policy.evaluation),
         purposes=tuple(_purpose(policy, p) for p in policy.purposes.values()),
+        catalogue=_catalogue(policy),
+        assessment=_assessment(policy),
     )
+
+
+def _assessment(policy: Policy) -> tuple[AssessmentItemEntry, ...]:
+    if policy.assessment is None:
+        return ()
+    return tuple(
+        AssessmentItemEntry(i.item_id, i.item, i.responsible, i.measure, _provision(i.points))
+        for i in policy.assessment.items
+    )
+
+
+def _catalogue(policy: Policy) -> CatalogueEntry | None:
+    c = policy.catalogue
+    if c is None:
+        return None
+    kinds = tuple(
+        CatalogueKindEntry(
+            k.name,
+            k.label,
+            k.dual_publication,
+            tuple(f.name for f in k.fields if f.required),
+            tuple(f.name for f in k.fields if f.published),
+        )
+        for k in c.kinds.values()
+    )
+    rows: list[PenaltySeverityEntry] = []
+    if c.severity is not None:
+        label = {s: policy.severities[s].label for s in policy.severities}
+        rows = [
+            PenaltySeverityEntry(
+                r.rule_id,
+                r.categories,
+                (_amount(r.min_amount), _amount(r.max_amount)),
+                _cite(label[r.severity], r.basis),
+            )
+            for r in c.severity.rows
+        ]
+        default = c.severity.default
+        rows.append(PenaltySeverityEntry("default", (), (None, None),
+                                         _cite(label[default.value], default.basis)))  # fmt: skip
+    return CatalogueEntry(_provision(c.publication_deadline), kinds, tuple(rows))
+
+
+def _amount(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _cite(value: T, basis: Basis) -> Cited[T]:
@@ -292,6 +343,8 @@ def _kind_label(policy: Policy, machine: Machine, kind: str) -> Label:
         return policy.commitments[kind].label
     if machine.kinds == "severities":
         return policy.severities[Severity(kind)].label
+    if machine.kinds == "licence_categories":  # a pack's own categories: their names
+        return TEXT.get(f"licence_category.{kind}", Label(kind, kind))
     return TEXT[f"target.{kind}"]
 
 

@@ -78,6 +78,8 @@ def _rules_page(h: Handbook, lang: Language) -> Page:
         _inspection,
         _evaluation,
         _purposes,
+        _catalogue,
+        _assessment,
     )
     for section in sections:
         blocks += section(h, lang)
@@ -284,6 +286,90 @@ def _inspection(h: Handbook, lang: Language) -> list[Block]:
 
 def _evaluation(h: Handbook, lang: Language) -> list[Block]:
     return _settings("evaluation", h.evaluation, lang)
+
+
+def _catalogue(h: Handbook, lang: Language) -> list[Block]:
+    """The credit information catalogue: the 双公示 deadline, the record kinds, and how a
+    penalty's severity follows from its category and amount (see docs/disclosure.md)."""
+    c = h.catalogue
+    if c is None:
+        return []
+    notes = Notes(lang)
+    deadline = _period(notes, c.publication_deadline, lang)
+    rows = tuple(
+        (
+            _named(k.label.get(lang), k.name),
+            text("yes" if k.dual_publication else "no", lang),
+            _codes(k.required),
+            _codes(k.published),
+        )
+        for k in c.kinds
+    )
+    severities = tuple(
+        (
+            Rich((Code(r.rule_id),)),
+            _codes(r.categories),
+            _amounts(r.amounts),
+            notes.cite(r.severity.value.get(lang), r.severity),
+        )
+        for r in c.severities
+    )
+    keys = ("catalogue.kind", "catalogue.dual", "catalogue.required", "catalogue.published")
+    blocks: list[Block] = [
+        Heading(2, text("catalogue", lang)),
+        Paragraph(f"{text('catalogue.deadline', lang)}: {deadline}"),
+        Table(_header(keys, lang), rows),
+    ]
+    if severities:
+        header = _header(("rule", "catalogue.categories", "catalogue.amount", "severity"), lang)
+        blocks.append(Table(header, severities))
+    return [*blocks, *notes.blocks()]
+
+
+def _codes(names: Iterable[str]) -> Rich | str:
+    """Identifiers as code, separated by commas (``-`` for none)."""
+    parts: list[str | Code] = []
+    for name in names:
+        parts += [", ", Code(name)] if parts else [Code(name)]
+    return Rich(tuple(parts)) if parts else "-"
+
+
+def _assessment(h: Handbook, lang: Language) -> list[Block]:
+    """The assessment table (评价指标): every item with its points and how it is measured."""
+    if not h.assessment:
+        return []
+    notes = Notes(lang)
+    rows = tuple(
+        (
+            Rich((Code(a.item_id),)),
+            a.item.get(lang),
+            a.responsible.get(lang),
+            Rich((Code(a.measure),)),
+            notes.cite(str(a.points.value), a.points),
+        )
+        for a in h.assessment
+    )
+    keys = (
+        "rule",
+        "assessment.item",
+        "assessment.responsible",
+        "assessment.measure",
+        "assessment.points",
+    )
+    return [
+        Heading(2, text("assessment", lang)),
+        Table(_header(keys, lang), rows),
+        *notes.blocks(),
+    ]
+
+
+def _amounts(bounds: tuple[str | None, str | None]) -> str:
+    low, high = bounds
+    if low is None and high is None:
+        return "-"
+    if low is None:
+        return f"< {high}"
+    return f">= {low}" if high is None else f"{low} - < {high}"
 
 
 def _purposes(h: Handbook, lang: Language) -> list[Block]:

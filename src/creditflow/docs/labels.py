@@ -121,6 +121,21 @@ TEXT: dict[str, Label] = {
     "load_tolerance": Label("检查人员任务量最大差额", "Largest difference in inspector loads"),
     "low_risk_ratio": Label("低风险抽查比例上限", "Low-risk ratio (at most)"),
     "evaluation": Label("动态信用评价", "Dynamic evaluation"),
+    "catalogue": Label("信用信息目录与双公示", "Credit information catalogue and dual publication"),
+    "catalogue.deadline": Label(
+        "双公示期限（自决定之日起）", "Dual publication due (from the decision)"
+    ),
+    "catalogue.kind": Label("信息类别", "Record kind"),
+    "catalogue.dual": Label("双公示", "Dual publication"),
+    "catalogue.required": Label("必填项", "Required fields"),
+    "catalogue.published": Label("公示项", "Published fields"),
+    "catalogue.categories": Label("处罚类别", "Penalty categories"),
+    "catalogue.amount": Label("罚款金额（元）", "Fine (yuan)"),
+    "assessment": Label("评价指标", "Assessment indicators"),
+    "assessment.item": Label("评测内容及标准", "Item and target"),
+    "assessment.responsible": Label("责任单位", "Responsible units"),
+    "assessment.measure": Label("计算方式", "Measured by"),
+    "assessment.points": Label("分值", "Points"),
     "default_grade": Label("新设主体默认等级（无不良记录）", "Default grade (no bad record)"),
     "default_grade_with_record": Label(
         "新设主体默认等级（有不良记录）", "Default grade (with a bad record)"
@@ -181,6 +196,7 @@ TEXT: dict[str, Label] = {
     "machine.repair": Label("信用修复", "Repair"),
     "machine.objection": Label("异议处理", "Objection"),
     "machine.record": Label("信用记录公示", "Credit record"),
+    "machine.licence": Label("行政许可", "Licence"),
     "transition": Label("新旧规则的适用", "Transitional rule between versions"),
     "transition.rule": Label("过渡规则", "Rule"),
     "transition.new": Label(

@@ -255,6 +255,50 @@ class MachineEntry:
 
 
 @attrs.frozen
+class CatalogueKindEntry:
+    """A record kind of the catalogue: whether it is published under 双公示, its required and
+    its published fields."""
+
+    name: str
+    label: Label
+    dual_publication: bool
+    required: tuple[str, ...]
+    published: tuple[str, ...]
+
+
+@attrs.frozen
+class PenaltySeverityEntry:
+    """A row of the catalogue's penalty severity rules (``default`` for the fallback): the
+    categories and amount range it covers and the severity it gives, cited."""
+
+    rule_id: str
+    categories: tuple[str, ...]
+    amounts: tuple[str | None, str | None]
+    severity: Cited[Label]
+
+
+@attrs.frozen
+class CatalogueEntry:
+    """The credit information catalogue: the 双公示 deadline, the kinds, penalty severities."""
+
+    publication_deadline: Cited[Period]
+    kinds: tuple[CatalogueKindEntry, ...]
+    severities: tuple[PenaltySeverityEntry, ...]
+
+
+@attrs.frozen
+class AssessmentItemEntry:
+    """An indicator of the assessment table: what it asks, who answers for it, how it is
+    measured, and its points, cited."""
+
+    item_id: str
+    item: Label
+    responsible: Label
+    measure: str
+    points: Cited[int]
+
+
+@attrs.frozen
 class Handbook:
     """Everything the handbook of one policy version shows."""
 
@@ -278,3 +322,5 @@ class Handbook:
     evaluation: tuple[SettingEntry, ...] = ()
     purposes: tuple[PurposeEntry, ...] = ()
     flags: tuple[FlagEntry, ...] = ()
+    catalogue: CatalogueEntry | None = None
+    assessment: tuple[AssessmentItemEntry, ...] = ()

@@ -34,6 +34,9 @@ _STATES = {
     "upheld": Label("异议成立", "upheld"),
     "dismissed": Label("异议不成立", "dismissed"),
     "ended": Label("已终止公示", "ended"),
+    "granted": Label("已许可", "granted"),
+    "amended": Label("已变更", "amended"),
+    "expired": Label("已失效", "expired"),
 }
 
 _EVENTS = {
@@ -67,6 +70,9 @@ _EVENTS = {
     "dismiss": Label("认定异议不成立", "dismiss"),
     "enter": Label("记入信用记录", "enter"),
     "end": Label("终止公示", "end"),
+    "grant": Label("作出许可", "grant"),
+    "amend": Label("变更许可", "amend"),
+    "disclose": Label("上网公示", "disclose"),
 }
 
 _GUARDS = {
@@ -88,6 +94,8 @@ _GUARDS = {
     "statement_done": Label("陈述申辩期已过或已放弃", "statement period over or waived"),
     "statement_required": Label("须告知陈述申辩权利", "statement required"),
     "within_objection_window": Label("在异议期内", "within the objection window"),
+    "licence_dates": Label("许可决定日期与有效期有效", "licence dates valid"),
+    "validity_over": Label("有效期已届满", "validity over"),
 }
 
 _EFFECTS = {
@@ -141,6 +149,11 @@ _FIELDS = {
     "summary": Label("说明", "summary"),
     "target": Label("对象", "target"),
     "window": Label("公示期规定", "window"),
+    "decision": Label("决定信息", "decision"),
+    "dual_publication": Label("双公示", "dual publication"),
+    "item": Label("许可事项", "licensed item"),
+    "url": Label("公示网址", "URL"),
+    "valid_until": Label("有效期至", "valid until"),
 }
 
 _DEADLINES = {
@@ -156,6 +169,7 @@ _DEADLINES = {
     "publication_end": Label("最长公示期", "end of publication"),
     "statement": Label("陈述申辩期", "statement"),
     "verification": Label("核查期", "verification"),
+    "disclosure": Label("双公示期限", "dual publication"),
 }
 
 _OTHER = {
@@ -172,6 +186,12 @@ _OTHER = {
     "optional": Label("{name}（可选）", "{name}?"),
     "diagram_start": Label("开始", "start"),
     "diagram_end": Label("结束", "end"),
+    "licence_category.ordinary": Label("普通许可", "ordinary"),
+    "licence_category.franchise": Label("特许", "franchise"),
+    "licence_category.recognition": Label("认可", "recognition"),
+    "licence_category.approval": Label("核准", "approval"),
+    "licence_category.registration": Label("登记", "registration"),
+    "licence_category.other": Label("其他", "other"),
 }
 
 WORKFLOW_WORDS: dict[str, Label] = {

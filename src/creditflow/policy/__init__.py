@@ -4,6 +4,8 @@ This layer reads and validates packs; :func:`creditflow.load_policy` also analys
 decision table (the rules layer) before a pack is served.
 """
 
+from creditflow.policy.assessment import Assessment, AssessmentItem
+from creditflow.policy.catalogue import Catalogue, CatalogueField, RecordKind
 from creditflow.policy.model import (
     Basis,
     Change,
@@ -28,7 +30,11 @@ from creditflow.policy.sources import DEFAULT_PACK, PackVersion, builtin_version
 
 __all__ = [
     "DEFAULT_PACK",
+    "Assessment",
+    "AssessmentItem",
     "Basis",
+    "Catalogue",
+    "CatalogueField",
     "Change",
     "CommitmentKind",
     "DecisionRule",
@@ -43,6 +49,7 @@ __all__ = [
     "PackVersion",
     "Policy",
     "Provision",
+    "RecordKind",
     "RepairSettings",
     "SeverityRule",
     "Source",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,9 @@ def policy_to_data(policy: Policy) -> dict[str, Any]:
     data.pop("_digest", None)
     data.pop("_hash", None)
     data.pop("digest", None)
+    for optional in ("catalogue", "assessment"):  # absent, so that older packs keep their digest
+        if data.get(optional) is None:
+            data.pop(optional, None)
     return data
 
 
@@ -37,7 +41,7 @@ def _plain(value: object) -> Any:
     """Recursively turn attrs values, enums, fractions and periods into plain data."""
     if value is None or isinstance(value, bool | int | str):
         return value
-    if isinstance(value, Fraction):
+    if isinstance(value, Fraction | Decimal):
         return str(value)
     if isinstance(value, Period):
         return str(value)

@@ -16,6 +16,8 @@ from creditflow.core.grades import Grade, GradeScale, score_text, to_fraction
 from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
 from creditflow.errors import InvalidInput, PolicyError, PolicyProblem
+from creditflow.policy.assessment import read_assessment
+from creditflow.policy.catalogue import read_catalogue
 from creditflow.policy.conditions import FieldSpec, check_condition
 from creditflow.policy.duties import read_permissions, read_roles, read_separations
 from creditflow.policy.model import (
@@ -82,6 +84,8 @@ _TOP = (
     "purposes",
     "evaluation",
     "transition",
+    "catalogue",
+    "assessment",
 )
 _T = TypeVar("_T")
 
@@ -167,6 +171,16 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     )
     evaluation = read_evaluation(r, data, domains)
     transition = read_transition(r, data)
+    catalogue = read_catalogue(r, data)
+    assessment = read_assessment(
+        r,
+        data,
+        {
+            "domains": _declared(data, "domains"),
+            "purposes": _declared(data, "purposes"),
+            "lists": _declared(data, "lists"),
+        },
+    )
     title = r.label(pack, "pack", "title") if "title" in pack else None
     if r.problems:
         raise PolicyError(source, r.problems)
@@ -194,6 +208,8 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
         "purposes": purposes,
         "evaluation": evaluation,
         "transition": transition,
+        "catalogue": catalogue,
+        "assessment": assessment,
     }
     return Policy(**values, origin=source)
 

@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
 
@@ -51,6 +51,10 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from creditflow.policy.assessment import Assessment
+    from creditflow.policy.catalogue import Catalogue
 
 
 class Source(enum.Enum):
@@ -397,6 +401,10 @@ class Policy:
     purposes: Mapping[str, Purpose] = attrs.field(factory=dict)
     evaluation: EvaluationSettings | None = None
     transition: TransitionSettings | None = None
+    catalogue: Catalogue | None = None
+    """The credit information catalogue (信用信息目录), see :mod:`creditflow.policy.catalogue`."""
+    assessment: Assessment | None = None
+    """The assessment table (评价指标), see :mod:`creditflow.policy.assessment`."""
     origin: str = attrs.field(default="<memory>")
     _digest: str = attrs.field(init=False, repr=False)
     _hash: int = attrs.field(init=False, repr=False)  # policies key many caches

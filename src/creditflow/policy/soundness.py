@@ -14,8 +14,10 @@ from typing import Any
 import attrs
 
 from creditflow.calendar.periods import Period
+from creditflow.core.labels import Label
 from creditflow.core.severity import Severity
 from creditflow.errors import PolicyProblem
+from creditflow.policy.catalogue import CatalogueField
 from creditflow.policy.model import Basis, DecisionRule, Policy, Provision
 
 __all__ = ["content_problems"]
@@ -24,6 +26,8 @@ _MAY_BE_ZERO = frozenset({"publication_min"})
 """Periods that may be zero: a minimum (a minor record need not be published at all)."""
 
 _NOT_SETTINGS = frozenset({"origin", "_digest", "_hash"})
+_LEAVES = (Provision, Label, CatalogueField, str)
+"""Values with no provision or basis inside: not walked into (a catalogue has many)."""
 _KEYS = {"separations": "separation"}  # model attribute -> pack key, where they differ
 
 
@@ -66,7 +70,7 @@ def _walk(value: Any, path: str, basis: Basis | None) -> Iterator[tuple[str, Any
     """Every attrs value and provision under ``value``, with its key path in the pack and the
     basis of the table it sits in (which a bare value takes)."""
     yield path, value, basis
-    if isinstance(value, Provision):
+    if isinstance(value, _LEAVES):
         return
     if attrs.has(type(value)):
         own = getattr(value, "basis", None)

@@ -1,4 +1,4 @@
-"""Workflows as data: commitment, listing, repair, objection and record machines.
+"""Workflows as data: commitment, listing, repair, objection, record and licence machines.
 
 The declarations are checked when this package is imported: every state reachable, a path
 to a final state from every state, every guard and effect named exists. What the machines need
@@ -10,6 +10,7 @@ from creditflow.workflows.addresses import Address, addresses
 from creditflow.workflows.case import Actor, Case, DeadlineState, Effect, HistoryEntry
 from creditflow.workflows.definitions import (
     COMMITMENT,
+    LICENCE,
     LISTING,
     MACHINES,
     OBJECTION,
@@ -29,6 +30,7 @@ __all__ = [
     "COMMITMENT",
     "EFFECTS",
     "GUARDS",
+    "LICENCE",
     "LISTING",
     "MACHINES",
     "OBJECTION",

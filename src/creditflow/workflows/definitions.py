@@ -1,7 +1,9 @@
-"""The five workflows of credit supervision, declared as data.
+"""The six workflows of credit supervision, declared as data.
 
-commitment 信用承诺, listing 名单 (serious / watch / red), repair 信用修复, objection 异议, and
-record 信用记录 (the publication of one piece of credit information). The docs render these
+commitment 信用承诺, listing 名单 (serious / watch / red), repair 信用修复, objection 异议,
+record 信用记录 (the publication of one piece of credit information; a penalty decision's
+record is also disclosed under 双公示 within the catalogue's deadline), and licence 行政许可
+(granted, amended, revoked or expired; disclosed under 双公示 like a penalty). The docs render these
 declarations; the book runs them; the checks below run at import.
 """
 
@@ -11,7 +13,7 @@ from creditflow.workflows.machine import DeadlineRule as D
 from creditflow.workflows.machine import Machine
 from creditflow.workflows.machine import Transition as T
 
-__all__ = ["COMMITMENT", "LISTING", "MACHINES", "OBJECTION", "RECORD", "REPAIR"]
+__all__ = ["COMMITMENT", "LICENCE", "LISTING", "MACHINES", "OBJECTION", "RECORD", "REPAIR"]
 
 COMMITMENT = Machine(
     name="commitment",
@@ -247,8 +249,9 @@ RECORD = Machine(
             "published",
             guards=("known_domain", "decision_date", "publication_window"),
             required=("domain", "record_kind", "decided_on", "summary"),
-            optional=("basis", "source_case", "window"),
+            optional=("basis", "source_case", "window", "dual_publication", "decision"),
         ),
+        T("disclose", ("published", "ended"), None, optional=("url",)),
         T(
             "end",
             ("published",),
@@ -280,8 +283,59 @@ RECORD = Machine(
             setting_field="window",
             rolls=False,
         ),
+        D(
+            "disclosure",
+            "enter",
+            "catalogue.publication_deadline",
+            ("disclose",),
+            base="decided_on",
+            when="dual_publication",
+        ),
     ),
 )
 
-MACHINES = {m.name: m for m in (COMMITMENT, LISTING, REPAIR, OBJECTION, RECORD)}
+LICENCE = Machine(
+    name="licence",
+    kinds="licence_categories",
+    states=("granted", "amended", "revoked", "expired"),
+    finals=frozenset({"revoked", "expired"}),
+    transitions=(
+        T(
+            "grant",
+            (),
+            "granted",
+            guards=("known_domain", "licence_dates"),
+            required=("domain", "document_number", "item", "decided_on"),
+            optional=("valid_until", "decision", "summary"),
+        ),
+        T(
+            "amend",
+            ("granted", "amended"),
+            "amended",
+            guards=("licence_dates",),
+            required=("summary",),
+            optional=("valid_until", "decision"),
+        ),
+        T("disclose", ("granted", "amended", "revoked", "expired"), None, optional=("url",)),
+        T(
+            "revoke",
+            ("granted", "amended"),
+            "revoked",
+            required=("summary",),
+            optional=("commitment_case",),
+        ),
+        T("expire", ("granted", "amended"), "expired", guards=("validity_over",)),
+    ),
+    deadlines=(
+        D(
+            "disclosure",
+            "grant",
+            "catalogue.publication_deadline",
+            ("disclose",),
+            base="decided_on",
+        ),
+    ),
+)
+
+MACHINES = {m.name: m for m in (COMMITMENT, LISTING, REPAIR, OBJECTION, RECORD, LICENCE)}
 """Every machine by name."""

@@ -7,6 +7,7 @@ rather than stored and found later by a guard that cannot read it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,12 +38,27 @@ def _names(value: object) -> bool:
     )
 
 
+def _table(value: object) -> bool:
+    return isinstance(value, Mapping) and all(isinstance(k, str) for k in value)
+
+
+def _date(value: object) -> bool:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return True
+    try:
+        return isinstance(value, str) and dt.date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
+
+
 _KINDS: dict[str, tuple[Callable[[object], bool], str]] = {
     "text": (_text, "a str"),
     "case": (_case_id, "a case id (a non-empty str)"),
     "case?": (_optional_case_id, "a case id (a non-empty str) or None"),
     "flag": (_flag, "True or False"),
     "names": (_names, "a list of names (non-empty str)"),
+    "table": (_table, "a dict with str keys"),
+    "date": (_date, "a date (or its YYYY-MM-DD text)"),
 }
 
 FIELD_KINDS: Mapping[str, str] = {
@@ -51,8 +67,11 @@ FIELD_KINDS: Mapping[str, str] = {
     "basis": "text",
     "cause": "case",
     "commitment_case": "case?",
+    "decision": "table",
     "document_number": "text",
+    "dual_publication": "flag",
     "grounds": "text",
+    "item": "text",
     "materials": "names",
     "measures": "names",
     "obligations_fulfilled": "flag",
@@ -67,6 +86,8 @@ FIELD_KINDS: Mapping[str, str] = {
     "subject_name": "text",
     "summary": "text",
     "target": "case",
+    "url": "text",
+    "valid_until": "date",
     "window": "text",
 }
 """The kind of the data fields events of :data:`~creditflow.workflows.MACHINES` take; ``domain``

@@ -109,6 +109,50 @@ def decision_date(ctx: TransitionContext) -> Refusal | None:
     return None
 
 
+@_guard("catalogue.kinds.licensing")
+def licence_dates(ctx: TransitionContext) -> Refusal | None:
+    """A licence (行政许可) is entered on or after its decision date, and its validity, when
+    given, ends on or after that date: both written YYYY-MM-DD."""
+    path = "catalogue.kinds.licensing"
+    given = ctx.value("decided_on")
+    decided = _iso_date(given.isoformat() if isinstance(given, dt.date) else given)
+    if decided is None:
+        return refuse(ctx, path, f"decided_on must be a date (YYYY-MM-DD), got {given!r}")
+    if decided > ctx.on:
+        return refuse(
+            ctx,
+            path,
+            f"the decision ({decided.isoformat()}) is after the entry ({ctx.on.isoformat()})",
+            compared=ctx.on,
+        )
+    until = ctx.value("valid_until")
+    if until is None:
+        return None
+    end = _iso_date(until.isoformat() if isinstance(until, dt.date) else until)
+    if end is None or end < decided:
+        return refuse(
+            ctx, path, f"valid_until must be a date on or after the decision, got {until!r}"
+        )
+    return None
+
+
+@_guard("catalogue.kinds.licensing")
+def validity_over(ctx: TransitionContext) -> Refusal | None:
+    """A licence expires only after the last day of its validity (``valid_until``)."""
+    until = ctx.value("valid_until")
+    end = _iso_date(until.isoformat() if isinstance(until, dt.date) else until)
+    if end is None:
+        return refuse(ctx, "catalogue.kinds.licensing", "the licence has no valid_until date")
+    if ctx.on <= end:
+        return refuse(
+            ctx,
+            "catalogue.kinds.licensing",
+            f"the licence is valid until {end.isoformat()} inclusive",
+            compared=ctx.on,
+        )
+    return None
+
+
 def _iso_date(text: object) -> dt.date | None:
     """``text`` as a date if it is one written YYYY-MM-DD (the form stored), else None."""
     try:

@@ -54,6 +54,9 @@ class DeadlineRule:
     its first last day, or, where the flag at policy path ``restarted_if`` is true, for its
     whole length again from the reopening event's date, as it also does where the reopening
     event's data field ``restarted_by`` is true (a record restarting with its listing).
+    ``when`` names a data field of the starting event: the deadline runs only for a case whose
+    data holds it true (a record entered from a penalty decision published under 双公示 has its
+    publication due; a record entered by a breach has not).
     A time limit for an act ``rolls``: a last day that is not a working day moves to the next
     working day (Civil Code Art. 203). A length of time (how long a listing or a publication
     lasts, a minimum before a step) does not: rolling it would hold the subject longer.
@@ -72,6 +75,7 @@ class DeadlineRule:
     restarted_by: str | None = None
     setting_field: str | None = None
     rolls: bool = True
+    when: str | None = None
 
     def setting_for(self, data: Mapping[str, Any]) -> str:
         """The policy path of the length for a case with ``data``."""

@@ -107,6 +107,8 @@ def addresses_markdown(policy: Policy) -> str:
 
 def _starts(rule: DeadlineRule) -> str:
     """The starting event, and the events that make the deadline run again."""
+    if rule.when:
+        return f"{rule.starts} (where `{rule.when}`)"
     if not rule.reopened_by:
         return rule.starts
     again = f"{rule.starts}; runs again on {', '.join(rule.reopened_by)}"

@@ -74,7 +74,15 @@ def case_kinds(policy: Policy, kinds: str) -> tuple[str, ...]:
         return tuple(policy.lists)
     if kinds == "severities":
         return tuple(s.value for s in Severity)
+    if kinds == "licence_categories":  # the catalogue's approval categories (审批类别)
+        return _licence_categories(policy)
     return ("record", "listing")  # repair and objection targets
+
+
+def _licence_categories(policy: Policy) -> tuple[str, ...]:
+    kind = policy.catalogue.kinds.get("licensing") if policy.catalogue else None
+    field = kind.field("category") if kind else None
+    return field.values if field else ()
 
 
 def setting_problems(policy: Policy, machines: Mapping[str, Any]) -> list[str]:

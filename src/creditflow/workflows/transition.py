@@ -233,6 +233,8 @@ def _reopened(
 def _start(
     rule: DeadlineRule, ctx: TransitionContext, data: Mapping[str, Any]
 ) -> DeadlineState | None:
+    if rule.when is not None and data.get(rule.when) is not True:
+        return None
     path = rule.setting_for(data)
     setting = resolve(ctx.policy, path, ctx.kind)
     if setting is None:

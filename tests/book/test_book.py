@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import attrs
@@ -1208,3 +1210,35 @@ def test_false_materials_are_published_for_the_packs_fraud_window(
         assert book.replay() == {c.case_id: c for c in book.cases()}
         book.run_due(on=D(2032, 6, 2))
         assert book.get(fraud.case_id).state == "ended"
+
+
+def test_a_retry_racing_its_first_try_returns_what_the_first_did(tmp_path: Path) -> None:
+    """Two servers receive the same request (same key) at once: one writes, the other finds
+    the key after its append conflicts and returns the same act, never a Conflict."""
+    path = tmp_path / "book.sqlite"
+    with CreditBook.open(path, policy="national-transport") as book:
+        cases = [proposed_listing(book, "watch") for _ in range(20)]
+    barrier = threading.Barrier(2)
+
+    def server(_: int) -> list[tuple[str, int | str]]:
+        done: list[tuple[str, int | str]] = []
+        with CreditBook.open(path, policy="national-transport") as book:  # its own connection
+            for case_id in cases:
+                barrier.wait()
+                case = book.fire(case_id, "notify", on=D(2026, 5, 6), actor=OFFICER,
+                                 idempotency_key=f"notify-{case_id}")  # fmt: skip
+                done.append((case.state, case.version))
+            barrier.wait()
+            opened = book.open_case("listing.watch", SUBJECT, on=D(2026, 5, 6), actor=OFFICER,
+                                    idempotency_key="open-once", domain="road_transport",
+                                    grounds="g", basis="b")  # fmt: skip
+            done.append((opened.state, opened.case_id))
+        return done
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(server, (1, 2))
+    assert first == second
+    assert first[:-1] == [("notified", 2)] * len(cases)
+    with CreditBook.open(path, policy="national-transport") as book:
+        assert [e.event for e in book.events()].count("notify") == len(cases)
+        assert len(list(book.cases(subject_id=SUBJECT))) == len(cases) + 1

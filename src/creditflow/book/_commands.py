@@ -53,6 +53,9 @@ class Commands:
                 step = Step(machine, case_kind, subject_id, case_id, opening, on, actor, data)
                 return self._commit(step, idempotency_key, expected_version=0)
             except Conflict:
+                if idempotency_key is not None and (done := self._raced(idempotency_key)):
+                    return _same_act(idempotency_key, done, opening, machine=machine,
+                                     subject=subject_id)  # fmt: skip
                 if store.case(case_id) is None:
                     raise
         raise Conflict(case_id, 0, 1)
@@ -82,6 +85,8 @@ class Commands:
         try:
             return self._fire(case_id, event, on, actor, expected_version, idempotency_key, data)
         except Conflict:
+            if idempotency_key is not None and (done := self._raced(idempotency_key)):
+                return _same_act(idempotency_key, done, event, case_id=case_id)
             if not remembered:
                 raise
             repository.recent.pop(case_id, None)
@@ -122,6 +127,13 @@ class Commands:
         if key is not None:
             unit.keyed[key] = (step.event, case)
         return case
+
+    def _raced(self, key: str) -> tuple[str, Case] | None:
+        """After a conflict outside a batch: the act a writer racing with the same key stored
+        (a retry sent twice at once returns what the first did), if any."""
+        if self.repository.pending is not None:
+            return None
+        return self._replayed(key)
 
     def _replayed(self, key: str) -> tuple[str, Case] | None:
         """The event stored under ``key`` and the case as it left it, with its history so far

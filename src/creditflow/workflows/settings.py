@@ -17,7 +17,6 @@ _MISSING = object()
 
 
 @functools.lru_cache(maxsize=4096)
-@functools.lru_cache(maxsize=4096)
 def resolve(policy: Policy, path: str, kind: str) -> Provision[Any] | None:
     """The provision at ``path`` for a case of ``kind``; None where the pack sets no such step
     (a red list has no statement period). Raises ``LookupError`` for a path that does not
@@ -64,7 +63,6 @@ def _child(value: Any, part: str) -> Any:
     return _MISSING
 
 
-@functools.lru_cache(maxsize=256)
 @functools.lru_cache(maxsize=1024)
 def case_kinds(policy: Policy, kinds: str) -> tuple[str, ...]:
     """The kinds a machine's cases may have under ``policy`` (kept per policy version)."""

@@ -5,12 +5,16 @@ and bodies as canonical JSON), so a book's hashes and projection digests are the
 both stores and ``creditflow book copy`` keeps them. Text columns compare with the ``"C"``
 collation: case ids sort by code point, as in every store.
 
-One global hash chain: an append takes the transaction-scoped advisory lock
-:data:`CHAIN_LOCK` (``pg_advisory_xact_lock``), reads the head and the versions of its cases,
-writes, and commits; the lock is released at commit. The database enforces what the code
-checks: one event per (case, version), one event per idempotency key, one event per
-``prev_hash`` (no fork of the chain). Readers never wait for writers (MVCC); ``verify`` reads
-in one ``REPEATABLE READ`` snapshot.
+One global hash chain: an append is one statement in autocommit, a call of the function
+``creditflow_append`` (schema 2), which takes the transaction-scoped advisory lock
+:data:`CHAIN_LOCK` (``pg_advisory_xact_lock``), reads the versions of its cases and the head,
+chains and writes; the server releases the lock at the statement's commit. The client sends
+each event's hash input in pieces around ``prev_hash`` and ``seq`` and recomputes every hash
+the server returns with :func:`~creditflow.book.encoding.event_digest`.
+
+The database enforces what the code checks: one event per (case, version), one event per
+idempotency key, one event per ``prev_hash`` (no fork of the chain). Readers never wait for
+writers (MVCC); ``verify`` reads in one ``REPEATABLE READ`` snapshot.
 
 Every psycopg error is turned into a typed error at one place (``_postgres_connect.typed``):
 :class:`~creditflow.errors.Conflict` for a stale version or a used key,

@@ -17,12 +17,12 @@ from creditflow.book._postgres_connect import (
 )
 from creditflow.errors import BookUnavailable, InvalidInput
 
-__all__ = ["CHAIN_LOCK", "SCHEMA_VERSION", "migrate", "schema_version", "upgrade"]
+__all__ = ["CHAIN_LOCK", "SCHEMA_VERSION", "STALE_VERSION", "migrate", "schema_version", "upgrade"]
 
 CHAIN_LOCK: Final = 0x43464C57_00000001
 """The key of the advisory lock that serialises appends on one database ("CFLW", 1)."""
 
-_MIGRATIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+_VERSION_1: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     (
         "the event log, the case projection and their indexes",
         (
@@ -61,6 +61,82 @@ _MIGRATIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
             "CREATE INDEX creditflow_events_by_date ON creditflow_events (on_date)",
         ),
     ),
+)
+
+STALE_VERSION: Final = "CF409"
+"""The SQLSTATE ``creditflow_append`` raises for a case whose version is not the expected one;
+its DETAIL is the JSON array ``[case_id, expected, actual]``."""
+
+_CASE_SETS: Final = ", ".join(
+    f"{column} = excluded.{column}"
+    for column in ("machine", "kind", "subject_id", "state", "version", "closed", "last_on", "body")
+)
+
+# One append in one statement: the chain lock is taken and released (at the statement's
+# commit, in autocommit) by the server, never held across a round trip of the client. The
+# client sends each event's hash input cut around prev_hash and seq (encoding.
+# event_input_pieces); the function reads the versions and the head after the lock (each
+# statement of a VOLATILE function takes a new snapshot under READ COMMITTED), chains and
+# returns (seq, prev_hash, hash) per event, which the client recomputes with event_digest.
+_APPEND_FUNCTION: Final = f"""CREATE FUNCTION creditflow_append(
+    expected_ids text[], expected_versions integer[],
+    case_ids text[], versions integer[], names text[], on_dates text[], actors text[],
+    data_texts text[], keys text[], recorded text, projections text[],
+    prefixes text[], infixes text[], suffixes text[],
+    row_ids text[], row_machines text[], row_kinds text[], row_subjects text[],
+    row_states text[], row_versions integer[], row_closed smallint[], row_last_on text[],
+    row_bodies text[]
+) RETURNS TABLE (r_seq bigint, r_prev text, r_hash text)
+LANGUAGE plpgsql VOLATILE AS $function$
+DECLARE
+    bad_id text;
+    bad_expected integer;
+    bad_actual integer;
+    head_seq bigint;
+    head_hash text;
+    digest text;
+BEGIN
+    PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
+    SELECT x.id, x.version, coalesce(c.version, 0) INTO bad_id, bad_expected, bad_actual
+        FROM unnest(expected_ids, expected_versions) WITH ORDINALITY AS x (id, version, n)
+        LEFT JOIN creditflow_cases c ON c.case_id = x.id
+        WHERE coalesce(c.version, 0) <> x.version ORDER BY x.n LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = '{STALE_VERSION}',
+            MESSAGE = format('case %s is at version %s, not %s', bad_id, bad_actual, bad_expected),
+            DETAIL = json_build_array(bad_id, bad_expected, bad_actual)::text;
+    END IF;
+    SELECT e.seq, e.hash INTO head_seq, head_hash
+        FROM creditflow_events e ORDER BY e.seq DESC LIMIT 1;
+    IF NOT FOUND THEN
+        head_seq := 0;
+        head_hash := repeat('0', 64);
+    END IF;
+    FOR i IN 1 .. coalesce(array_length(case_ids, 1), 0) LOOP
+        head_seq := head_seq + 1;
+        digest := encode(sha256(convert_to(prefixes[i] || head_hash || infixes[i]
+            || head_seq::text || suffixes[i], 'UTF8')), 'hex');
+        INSERT INTO creditflow_events (seq, case_id, version, event, on_date, actor, data,
+                idempotency_key, recorded_at, prev_hash, projection, hash)
+            VALUES (head_seq, case_ids[i], versions[i], names[i], on_dates[i], actors[i],
+                data_texts[i], keys[i], recorded, head_hash, projections[i], digest);
+        r_seq := head_seq;
+        r_prev := head_hash;
+        r_hash := digest;
+        RETURN NEXT;
+        head_hash := digest;
+    END LOOP;
+    INSERT INTO creditflow_cases (case_id, machine, kind, subject_id, state, version, closed,
+            last_on, body)
+        SELECT * FROM unnest(row_ids, row_machines, row_kinds, row_subjects, row_states,
+            row_versions, row_closed, row_last_on, row_bodies)
+        ON CONFLICT (case_id) DO UPDATE SET {_CASE_SETS};
+END
+$function$"""
+
+_MIGRATIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    *_VERSION_1,
+    ("creditflow_append: an append in one statement, chained by the server", (_APPEND_FUNCTION,)),
 )
 
 SCHEMA_VERSION: Final = len(_MIGRATIONS)

@@ -72,6 +72,27 @@ def event_digest(fields: Sequence[Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def event_input_pieces(fields: Sequence[Any]) -> tuple[str, str, str]:
+    """An event's hash input cut around the two values a server fills in: ``prev_hash``
+    and ``seq``.
+
+    ``fields`` are those of :func:`event_digest` but ``seq`` and ``prev_hash`` (``case_id``,
+    ``version``, ``event``, ``on``, ``actor``, ``data``, ``idempotency_key``, ``recorded_at``,
+    ``projection``). For a ``prev_hash`` of 64 hexadecimal digits (every hash of a book),
+    ``before + prev_hash + between + str(seq) + after`` is the text :func:`event_digest`
+    hashes: the PostgreSQL store lets the server chain events this way, then checks every
+    hash it returns with :func:`event_digest`.
+    """
+    case_id, version, event, on, actor, data, key, recorded_at, projection = fields
+    before = (
+        f'{{"actor":{_quote(actor)},"case_id":{_quote(case_id)},"data":{data},'
+        f'"event":{_quote(event)},"idempotency_key":{_optional(key)},"on":{_quote(on)},'
+        '"prev_hash":"'
+    )
+    between = f'","projection":{_optional(projection)},"recorded_at":{_quote(recorded_at)},"seq":'
+    return before, between, f',"version":{int(version)}}}'
+
+
 def projection_digest(record: Sequence[Any]) -> str:
     """The digest of a stored case projection: SHA-256 (hex) of its canonical JSON.
 

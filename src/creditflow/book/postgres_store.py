@@ -5,12 +5,16 @@ and bodies as canonical JSON), so a book's hashes and projection digests are the
 both stores and ``creditflow book copy`` keeps them. Text columns compare with the ``"C"``
 collation: case ids sort by code point, as in every store.
 
-One global hash chain: an append takes the transaction-scoped advisory lock
-:data:`CHAIN_LOCK` (``pg_advisory_xact_lock``), reads the head and the versions of its cases,
-writes, and commits; the lock is released at commit. The database enforces what the code
-checks: one event per (case, version), one event per idempotency key, one event per
-``prev_hash`` (no fork of the chain). Readers never wait for writers (MVCC); ``verify`` reads
-in one ``REPEATABLE READ`` snapshot.
+One global hash chain: an append is one statement in autocommit, a call of the function
+``creditflow_append`` (schema 2), which takes the transaction-scoped advisory lock
+:data:`CHAIN_LOCK` (``pg_advisory_xact_lock``), reads the versions of its cases and the head,
+chains and writes; the server releases the lock at the statement's commit. The client sends
+each event's hash input in pieces around ``prev_hash`` and ``seq`` and recomputes every hash
+the server returns with :func:`~creditflow.book.encoding.event_digest`.
+
+The database enforces what the code checks: one event per (case, version), one event per
+idempotency key, one event per ``prev_hash`` (no fork of the chain). Readers never wait for
+writers (MVCC); ``verify`` reads in one ``REPEATABLE READ`` snapshot.
 
 Every psycopg error is turned into a typed error at one place (``_postgres_connect.typed``):
 :class:`~creditflow.errors.Conflict` for a stale version or a used key,
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
@@ -35,7 +40,6 @@ from creditflow.book._chain import (
     Batch,
     Clock,
     check_rebuild,
-    check_versions,
     key_conflict,
     prepare,
     seal,
@@ -55,11 +59,13 @@ from creditflow.book._postgres_connect import (
 from creditflow.book._postgres_schema import (
     CHAIN_LOCK,
     SCHEMA_VERSION,
+    STALE_VERSION,
     migrate,
     schema_version,
     upgrade,
 )
 from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, decode_case, decode_event
+from creditflow.book.encoding import event_input_pieces
 from creditflow.book.rows import GENESIS, CaseRow, ClosedRows, NewEvent, StoredEvent
 from creditflow.book.store import ChainReport
 from creditflow.errors import BookCorrupt, BookUnavailable, Conflict, InvalidInput, MissingExtra
@@ -99,11 +105,12 @@ _UPSERT_CASE = f"{_INSERT_CASE} ON CONFLICT (case_id) DO UPDATE SET " + ", ".joi
     f"{column} = excluded.{column}" for column in CASE_COLUMNS[1:]
 )
 _HEAD = "SELECT seq, hash FROM creditflow_events ORDER BY seq DESC LIMIT 1"
-_LOCK = f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})"
-_HEAD_AND_VERSIONS = (
-    "(SELECT seq, hash, NULL::text, NULL::integer FROM creditflow_events "
-    "ORDER BY seq DESC LIMIT 1) UNION ALL "
-    "SELECT NULL, NULL, case_id, version FROM creditflow_cases WHERE case_id = ANY(%s)"
+_APPEND = (
+    "SELECT r_seq, r_prev, r_hash FROM creditflow_append("
+    "%s::text[], %s::integer[], %s::text[], %s::integer[], %s::text[], %s::text[], %s::text[], "
+    "%s::text[], %s::text[], %s::text, %s::text[], %s::text[], %s::text[], %s::text[], "
+    "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::integer[], "
+    "%s::smallint[], %s::text[], %s::text[])"
 )
 _LAST_VERSIONS = "SELECT case_id, max(version) FROM creditflow_events GROUP BY case_id"
 _EVENTS_AFTER = (
@@ -119,7 +126,10 @@ _CASE = f"SELECT {_CASE_FIELDS} FROM creditflow_cases WHERE case_id = %s"
 _ALL_EVENTS = f"SELECT {_EVENT_FIELDS} FROM creditflow_events ORDER BY seq"
 _ALL_CASES = f"SELECT {_CASE_FIELDS} FROM creditflow_cases ORDER BY case_id"
 _EARLIEST = "SELECT min(on_date) FROM creditflow_events"
-_HASH_AT = "SELECT hash FROM creditflow_events WHERE seq = %s"
+_EVENTS_FROM_VERSION = (
+    f"SELECT {_EVENT_FIELDS} FROM creditflow_events WHERE seq >= (SELECT seq FROM "
+    "creditflow_events WHERE case_id = %s AND version = %s) ORDER BY seq LIMIT %s"
+)
 
 
 class PostgresStore:
@@ -222,14 +232,14 @@ class PostgresStore:
         """
         batch = prepare(events, cases, expected)
         self._check_writable()
-        committed: list[StoredEvent] = []
+        recorded_at = utc_now(self._clock)
         try:
             return self._run(
-                lambda db: self._append(db, batch, committed),
+                lambda db: self._append(db, batch, recorded_at),
                 raw=(_CommitLost, psycopg.IntegrityError),
             )
         except _CommitLost as lost:
-            return self._resolve(committed, lost.cause)
+            return self._resolve(batch, recorded_at, lost.cause)
         except psycopg.IntegrityError as exc:
             raise self._integrity_conflict(batch, exc) from None
 
@@ -491,46 +501,66 @@ class PostgresStore:
             raise
         return result
 
-    def _append(self, db: Connection, batch: Batch, sealed: list[StoredEvent]) -> list[StoredEvent]:
-        """The append in two round trips: begin, lock and read; write and commit. The lock is
-        held for one round trip of the client only (the fewer, the less a busy client host
-        stretches it)."""
+    def _append(self, db: Connection, batch: Batch, recorded_at: dt.datetime) -> list[StoredEvent]:
+        """The append in one statement and one round trip: ``creditflow_append`` takes the
+        chain lock, checks the versions, chains, writes and returns each event's ``seq``,
+        ``prev_hash`` and hash; in autocommit the statement is its own transaction, so the
+        server releases the lock at its commit without waiting for this client."""
+        if not batch.events and not batch.expected:
+            return []
         try:
-            with db.pipeline():
-                db.execute("BEGIN")
-                db.execute(_LOCK)
-                read = db.execute(_HEAD_AND_VERSIONS, (list(batch.expected),)).fetchall()
-            head = next(((row[0], row[1]) for row in read if row[0] is not None), (0, GENESIS))
-            check_versions(batch.expected, {row[2]: row[3] for row in read if row[0] is None})
-            stored, records = seal(batch, head, utc_now(self._clock))
-        except BaseException:
-            if not db.broken and not db.closed:
-                db.execute("ROLLBACK")
+            rows = db.execute(_APPEND, _append_arguments(batch, recorded_at)).fetchall()
+        except psycopg.Error as exc:
+            if db.broken or db.closed:  # sent, perhaps committed: the caller finds out
+                raise _CommitLost(exc) from exc
+            if exc.sqlstate == STALE_VERSION:
+                raise _stale(exc, self._where) from None
             raise
-        sealed[:] = stored
-        try:
-            with db.pipeline():
-                with db.cursor() as cursor:  # events first: the rows' foreign key is deferred
-                    cursor.executemany(_INSERT_EVENT, records)
-                    cursor.executemany(_UPSERT_CASE, batch.cases)
-                db.execute("COMMIT")
-        except BaseException as exc:
-            if db.broken or db.closed:
-                if isinstance(exc, psycopg.Error):
-                    raise _CommitLost(exc) from exc
-                raise
-            db.execute("ROLLBACK")
-            raise
+        if not batch.events:
+            return []
+        if len(rows) != len(batch.events) or not rows:
+            raise BookUnavailable(
+                self._where,
+                f"the server returned {len(rows)} events for an append of {len(batch.events)}: "
+                "nothing it returned is trusted; verify the book (creditflow verify)",
+            )
+        return self._checked(batch, recorded_at, [(row[0], row[1], row[2]) for row in rows])
+
+    def _checked(
+        self, batch: Batch, recorded_at: dt.datetime, placed: Sequence[tuple[int, str, str]]
+    ) -> list[StoredEvent]:
+        """The events of ``batch`` as the server placed them (``(seq, prev_hash, hash)``
+        each), every hash recomputed with :func:`~creditflow.book.encoding.event_digest`;
+        :class:`BookCorrupt` on any difference."""
+        first_seq, first_prev, _ = placed[0]
+        stored, _ = seal(batch, (first_seq - 1, first_prev), recorded_at)
+        for event, (seq, prev_hash, digest) in zip(stored, placed, strict=True):
+            if (event.seq, event.prev_hash, event.hash) != (seq, prev_hash, digest):
+                raise BookCorrupt(
+                    f"the server of {self._where} wrote it after {prev_hash} with hash "
+                    f"{digest}, but docs/book.md's encoding gives event {event.seq} after "
+                    f"{event.prev_hash} with hash {event.hash}: nothing it returned is trusted",
+                    seq=seq,
+                )
         return stored
 
-    def _resolve(self, stored: list[StoredEvent], cause: psycopg.Error) -> list[StoredEvent]:
-        """After a COMMIT whose connection was lost: the events if they were written."""
+    def _resolve(
+        self, batch: Batch, recorded_at: dt.datetime, cause: psycopg.Error
+    ) -> list[StoredEvent]:
+        """After the connection was lost during an append: the events if they were written.
+
+        The server placed them, so their ``seq`` is not known here: the append's first event
+        is looked up by its (case, version), and the events from it on must be those of the
+        batch, field by field (``recorded_at`` included, to the microsecond); the append was
+        one transaction, so either all of them are there or none.
+        """
         lost = BookUnavailable(self._where, f"the connection was lost: {first_line(cause)}")
-        if not stored:
+        if not batch.events:
             raise lost from cause
-        last = stored[-1]
+        first = batch.events[0]
+        query = (first.case_id, first.version, len(batch.events))
         try:
-            found = self._run(lambda db: db.execute(_HASH_AT, (last.seq,)).fetchone())
+            found = self._run(lambda db: db.execute(_EVENTS_FROM_VERSION, query).fetchall())
         except BookUnavailable as again:
             lost.message = (
                 f"the book {self._where} became unavailable while committing "
@@ -539,9 +569,17 @@ class PostgresStore:
             )
             lost.args = (lost.message,)
             raise lost from cause
-        if found is not None and found[0] == last.hash:
-            return stored
-        raise lost from cause
+        recorded = recorded_at.isoformat()
+        wanted = [
+            (event.case_id, event.version, event.event, event.on.isoformat(), event.actor, data,
+             event.idempotency_key, recorded, projection)
+            for event, data, projection in zip(
+                batch.events, batch.data, batch.projections, strict=True
+            )
+        ]  # fmt: skip
+        if [(*row[1:9], row[10]) for row in found] != wanted:
+            raise lost from cause
+        return self._checked(batch, recorded_at, [(row[0], row[9], row[11]) for row in found])
 
     def _integrity_conflict(self, batch: Batch, exc: psycopg.IntegrityError) -> Exception:
         """The typed error of a constraint the database enforced during an append."""
@@ -588,6 +626,50 @@ class _CommitLost(Exception):
     def __init__(self, cause: psycopg.Error) -> None:
         super().__init__(str(cause))
         self.cause = cause
+
+
+def _append_arguments(batch: Batch, recorded_at: dt.datetime) -> tuple[Any, ...]:
+    """The arguments of ``creditflow_append`` for ``batch`` (see ``_postgres_schema``)."""
+    recorded = recorded_at.isoformat()
+    expected = sorted(batch.expected.items())
+    events = batch.events
+    ons = [event.on.isoformat() for event in events]
+    pieces = [
+        event_input_pieces(
+            (event.case_id, event.version, event.event, on, event.actor, data,
+             event.idempotency_key, recorded, projection)
+        )
+        for event, on, data, projection in zip(
+            events, ons, batch.data, batch.projections, strict=True
+        )
+    ]  # fmt: skip
+    rows: list[tuple[Any, ...]] = list(zip(*batch.cases, strict=True)) or [()] * 9
+    return (
+        [case_id for case_id, _ in expected],
+        [version for _, version in expected],
+        [event.case_id for event in events],
+        [event.version for event in events],
+        [event.event for event in events],
+        ons,
+        [event.actor for event in events],
+        list(batch.data),
+        [event.idempotency_key for event in events],
+        recorded,
+        list(batch.projections),
+        [piece[0] for piece in pieces],
+        [piece[1] for piece in pieces],
+        [piece[2] for piece in pieces],
+        *(list(column) for column in rows),
+    )
+
+
+def _stale(exc: psycopg.Error, where: str) -> Exception:
+    """The :class:`Conflict` of ``creditflow_append``'s stale-version error."""
+    try:
+        case_id, expected, actual = json.loads(exc.diag.message_detail or "")
+        return Conflict(str(case_id), int(expected), int(actual))
+    except (TypeError, ValueError):
+        return typed(exc, where)
 
 
 def _head(db: Connection) -> tuple[int, str]:

@@ -24,7 +24,7 @@ from _people import ME, SUBJECT
 from creditflow.book import CreditBook, EventStore
 from creditflow.book.postgres_store import CHAIN_LOCK, SCHEMA_VERSION, PostgresStore, migrate
 from creditflow.book.sqlite_store import SqliteStore
-from creditflow.errors import BookUnavailable, Conflict, InvalidInput
+from creditflow.errors import BookCorrupt, BookUnavailable, Conflict, InvalidInput
 from creditflow.testing.postgres import PostgresCluster
 from creditflow.testing.store_contract import DAY, ContractClock, case_row, fire, new_event
 
@@ -153,6 +153,63 @@ def test_the_schema_is_created_on_first_open_and_recorded(
     assert migrate(url) == (SCHEMA_VERSION, SCHEMA_VERSION)
 
 
+def test_a_book_of_schema_1_gets_the_append_function_when_opened(postgres_url: str) -> None:
+    with PostgresStore.open(postgres_url) as store:
+        fire(store, "C1")
+    with _admin(postgres_url) as db:  # back to the schema of creditflow before migration 2
+        db.execute("DROP FUNCTION creditflow_append")
+        db.execute("DELETE FROM creditflow_migrations WHERE version > 1")
+    assert migrate(postgres_url) == (1, SCHEMA_VERSION)
+    with _admin(postgres_url) as db:
+        db.execute("DROP FUNCTION creditflow_append")
+        db.execute("DELETE FROM creditflow_migrations WHERE version > 1")
+    with PostgresStore.open(postgres_url) as store:
+        fire(store, "C2")
+        assert store.head()[0] == 2 and store.verify().ok
+
+
+def test_an_append_is_one_statement(store: PostgresStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One round trip: the chain lock is taken and released by the server, never held while
+    the client computes or waits."""
+    fire(store, "C1")
+    db = store._db
+    assert db is not None
+    sent: list[str] = []
+    execute = db.execute
+
+    def counting(query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(query))
+        return execute(query, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute", counting)
+    monkeypatch.setattr(db, "pipeline", None)  # no pipelined statements either
+    events = [new_event("C1", 2), new_event("C2", 1), new_event("C1", 3)]
+    stored = store.append(
+        events, [case_row("C1", 3), case_row("C2", 1)], expected={"C1": 1, "C2": 0}
+    )
+    assert len(sent) == 1 and "creditflow_append" in sent[0]
+    assert [event.seq for event in stored] == [2, 3, 4]
+    monkeypatch.undo()
+    assert store.verify().ok and list(store.events(after=1)) == stored
+
+
+def test_a_hash_the_server_computed_differently_is_refused(
+    store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client recomputes every hash the server returns with event_digest."""
+    from creditflow.book import postgres_store
+
+    real = postgres_store.event_input_pieces
+
+    def skewed(fields: Any) -> tuple[str, str, str]:
+        before, between, after = real(fields)
+        return before, between, after + " "
+
+    monkeypatch.setattr(postgres_store, "event_input_pieces", skewed)
+    with pytest.raises(BookCorrupt, match="event 1.*encoding gives"):
+        fire(store, "C1")
+
+
 def test_a_newer_schema_is_refused(postgres_url: str) -> None:
     with _admin(postgres_url) as db:
         db.execute("INSERT INTO creditflow_migrations VALUES (99, 'from the future')")
@@ -194,7 +251,12 @@ def test_the_database_refuses_a_stale_version_the_code_missed(
     from creditflow.book import postgres_store
 
     fire(store, "C1")
-    monkeypatch.setattr(postgres_store, "check_versions", lambda expected, stored: None)
+    real = postgres_store._append_arguments
+
+    def unchecked(*args: Any) -> tuple[Any, ...]:  # creditflow_append checks no version
+        return ([], [], *real(*args)[2:])
+
+    monkeypatch.setattr(postgres_store, "_append_arguments", unchecked)
     with pytest.raises(Conflict) as caught:
         store.append([new_event("C1", 1)], [case_row("C1", 1)], expected={"C1": 0})
     assert (caught.value.case_id, caught.value.expected, caught.value.actual) == ("C1", 0, 1)
@@ -516,37 +578,46 @@ def test_verify_reads_a_postgresql_book(postgres_url: str) -> None:
     ), done.stderr
 
 
-@pytest.mark.parametrize("committed", [True, False])
+@pytest.mark.parametrize("outcome", ["committed", "not committed", "another committed"])
 def test_a_commit_whose_connection_is_lost_is_looked_up(
-    store: PostgresStore, monkeypatch: pytest.MonkeyPatch, committed: bool
+    store: PostgresStore, postgres_url: str, monkeypatch: pytest.MonkeyPatch, outcome: str
 ) -> None:
-    """The connection drops at COMMIT: the store reconnects and finds out. Committed, the
-    append returns its events; not, BookUnavailable, and a retry writes it once."""
+    """The connection drops during the append's one statement: the store reconnects and
+    finds out by the first event's (case, version) and fields. Committed, the append returns
+    its events; not, BookUnavailable, and a retry writes it once; another writer's event at
+    that version is not taken for this one."""
     fire(store, "C1")
     db = store._db
     assert db is not None
     execute = db.execute
 
     def failing(query: Any, *args: Any, **kwargs: Any) -> Any:
-        if query == "COMMIT":
-            if committed:
+        if "creditflow_append" in str(query):
+            if outcome == "committed":
                 execute(query, *args, **kwargs)
-                assert db._pipeline is not None  # the append commits in a pipeline: send it
-                db._pipeline.sync()
+            elif outcome == "another committed":
+                with PostgresStore.open(postgres_url) as other:
+                    other.append(
+                        [new_event("C1", 2, key="other")], [case_row("C1", 2)], expected={"C1": 1}
+                    )
             db.close()
             raise psycopg.OperationalError("the connection was closed (test)")
         return execute(query, *args, **kwargs)
 
     monkeypatch.setattr(db, "execute", failing)
     append = ([new_event("C1", 2, key="k2")], [case_row("C1", 2)], {"C1": 1})
-    if committed:
+    if outcome == "committed":
         [stored] = store.append(append[0], append[1], expected=append[2])
         assert store.by_idempotency_key("k2") == stored
     else:
         with pytest.raises(BookUnavailable, match="connection was lost"):
             store.append(append[0], append[1], expected=append[2])
         assert store.by_idempotency_key("k2") is None
-        store.append(append[0], append[1], expected=append[2])
+        if outcome == "another committed":
+            with pytest.raises(Conflict):
+                store.append(append[0], append[1], expected=append[2])
+        else:
+            store.append(append[0], append[1], expected=append[2])
     assert store.head()[0] == 2 and store.verify().ok
 
 

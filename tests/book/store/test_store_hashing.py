@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from hypothesis import given
@@ -10,7 +11,12 @@ from hypothesis import strategies as st
 
 from creditflow.book._chain import prepare, seal
 from creditflow.book._records import to_json
-from creditflow.book.encoding import MAX_INTEGER, event_digest, projection_digest
+from creditflow.book.encoding import (
+    MAX_INTEGER,
+    event_digest,
+    event_input_pieces,
+    projection_digest,
+)
 from creditflow.book.rows import GENESIS, CaseRow, NewEvent, canonical_json, event_hash
 
 texts = st.text(st.characters(exclude_categories=["Cs"]))  # no lone surrogates
@@ -51,3 +57,25 @@ def test_sealed_hashes_are_event_hashes(
         seq + 1, event, recorded_at, stored.prev_hash, stored.projection
     )
     assert stored.computed_hash() == stored.hash == event_digest(record[:11])
+
+
+@given(
+    names, st.integers(1, 10**9), names, st.dates(), names, data, st.none() | names, moments,
+    st.integers(1, 10**12), st.text("0123456789abcdef", min_size=64, max_size=64),
+    st.none() | st.text("0123456789abcdef", min_size=64, max_size=64),
+)  # fmt: skip
+def test_the_hash_input_pieces_put_together_are_the_event_digest_input(
+    case_id: str, version: int, name: str, on: dt.date, actor: str, value: dict[str, Any],
+    key: str | None, recorded_at: dt.datetime, seq: int, prev_hash: str, projection: str | None,
+) -> None:  # fmt: skip
+    """What the PostgreSQL server hashes (pieces around prev_hash and seq) is event_digest's."""
+    text, recorded = canonical_json(value), recorded_at.isoformat()
+    before, between, after = event_input_pieces(
+        (case_id, version, name, on.isoformat(), actor, text, key, recorded, projection)
+    )
+    joined = f"{before}{prev_hash}{between}{seq}{after}"
+    fields = (
+        seq, case_id, version, name, on.isoformat(), actor, text, key, recorded, prev_hash,
+        projection,
+    )  # fmt: skip
+    assert hashlib.sha256(joined.encode()).hexdigest() == event_digest(fields)

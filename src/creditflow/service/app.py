@@ -94,7 +94,7 @@ class _Service:
                 backups=settings.log_backups,
                 instance=settings.instance,
             )
-        self.state = State(book, log, self.register)
+        self.state = State(book, log, self.register, settings.policy)
         try:
             yield
         finally:

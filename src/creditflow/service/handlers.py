@@ -16,7 +16,9 @@ from creditflow.docs import extract_notices
 from creditflow.errors import InvalidInput, UnknownCase
 from creditflow.licensing import overdue_commitments
 from creditflow.policy.model import Policy
+from creditflow.policy.sources import builtin_versions
 from creditflow.rules.engine import Engine
+from creditflow.rules.loading import load_policy
 from creditflow.service.decision_log import DecisionLog
 from creditflow.service.problems import ServiceProblem
 from creditflow.service.requests import Call, Reply, parse_day
@@ -42,11 +44,14 @@ class State:
         book: creditflow.CreditBook,
         log: DecisionLog | None,
         evaluations: creditflow.Evaluations | None = None,
+        policy: str | None = None,
     ) -> None:
         self.book = book
         self.log = log
         self.evaluations = evaluations
+        self.policy = policy
         self._engines: dict[str, Engine] = {}
+        self._packs: dict[str, Policy] = {}
 
     def engine(self, policy: Policy) -> Engine:
         """The engine of ``policy``, built once."""
@@ -54,6 +59,29 @@ class State:
         if engine is None:
             engine = self._engines[policy.digest] = Engine(policy)
         return engine
+
+    def plan_engine(self, key: str) -> Engine:
+        """The engine of the pack a plan names: a built-in ``name@version`` or the server's own
+        ``--policy`` pack. A request never names a file: any other key is unknown."""
+        policy = self._packs.get(key)
+        if policy is None:
+            if self.policy is not None:
+                own = load_policy(self.policy)
+                self._packs[own.key] = own
+            for version in builtin_versions():
+                if version.key == key and key not in self._packs:
+                    self._packs[key] = load_policy(key)
+            policy = self._packs.get(key)
+        if policy is None:
+            known = sorted({v.key for v in builtin_versions()} | set(self._packs))
+            raise ServiceProblem(
+                400,
+                "unknown_policy",
+                "the plan's policy is neither a built-in pack (name@version) nor the "
+                "server's own pack",
+                known=known,
+            )
+        return self.engine(policy)
 
     def decided(
         self,
@@ -461,7 +489,8 @@ def verify_plan_call(state: State, call: Call) -> Reply:
             _rows("body.inspectors", call.items("inspectors", limit=ROWS_LIMIT)), format="jsonl"
         )
     )
-    result = verify_plan(published, population, inspectors)
+    engine = state.plan_engine(published.policy_key)
+    result = verify_plan(published, population, inspectors, engine=engine)
     return Reply(to_json(result))
 
 

@@ -81,6 +81,7 @@ _STATUS: tuple[tuple[type[errors.CreditflowError], int], ...] = (
     (errors.UnknownName, 400),
     (errors.NoPolicyInForce, 400),
     (errors.CalendarUnknown, 400),
+    (errors.PolicyError, 400),
     (errors.InvalidInput, 400),
     (errors.Conflict, 409),
     (errors.BookUnavailable, 503),
@@ -100,8 +101,8 @@ class ServiceProblem(Exception):
 
 
 def status_of(error: errors.CreditflowError) -> int:
-    """The HTTP status of a library error: 400 bad input, 404 unknown case or subject, 403 not
-    permitted, 409 conflict, 422 refused, 503 book unavailable, 500 otherwise."""
+    """The HTTP status of a library error: 400 bad input or pack, 404 unknown case or subject,
+    403 not permitted, 409 conflict, 422 refused, 503 book unavailable, 500 otherwise."""
     for kind, status in _STATUS:
         if isinstance(error, kind):
             return status

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import attrs
-from _server import Server
+from _server import Server, write_auth
 
 from creditflow.supervision.exports import plan_from_json, plan_to_json
 
@@ -35,3 +35,57 @@ def test_a_plan_naming_a_file_does_not_make_the_server_read_it(
         assert response.json()["code"] == "unknown_policy"
         assert "TOP-SECRET" not in response.text and str(tmp_path) not in response.text
         assert "passwd" not in response.text and "root" not in response.text
+
+
+CRASH = """
+import creditflow.service.handlers as handlers
+
+
+def crash(state, call):
+    raise KeyError(call.body["subject_id"])
+
+
+handlers.HANDLERS["subjectStatus"] = crash
+"""
+
+
+def test_an_unexpected_error_is_a_500_and_its_traceback_is_logged_masked(tmp_path: Path) -> None:
+    patch = tmp_path / "patch"
+    patch.mkdir()
+    (patch / "sitecustomize.py").write_text(CRASH, encoding="utf-8")
+    auth = write_auth(tmp_path / "auth.toml")
+    server = Server(str(tmp_path / "book.sqlite"), auth, None, pythonpath=(patch,))
+    try:
+        with server.client("officer") as client:
+            body = {"subject_id": "110101199003074477", "on": "2026-06-01"}
+            response = client.post("/status", json=body)
+    finally:
+        server.stop()
+    assert response.status_code == 500 and response.json()["code"] == "internal_error"
+    assert "KeyError" not in response.text
+    log = server.stderr.read_text(encoding="utf-8")
+    assert "KeyError: '110101********4477'" in log
+    assert "110101199003074477" not in log and "Exception in ASGI application" not in log
+
+
+def test_uvicorn_loggers_mask_what_they_write() -> None:
+    import io
+    import logging
+
+    from creditflow.service.logs import mask_server_logs
+
+    mask_server_logs()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("uvicorn.error")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise KeyError("110101199003074477")
+        except KeyError:
+            logger.exception("Exception in ASGI application for %s", "110101199003074477")
+    finally:
+        logger.removeHandler(handler)
+    assert "110101199003074477" not in stream.getvalue()
+    assert "for 110101********4477" in stream.getvalue()
+    assert "KeyError: '110101********4477'" in stream.getvalue()

@@ -89,3 +89,23 @@ def test_uvicorn_loggers_mask_what_they_write() -> None:
     assert "110101199003074477" not in stream.getvalue()
     assert "for 110101********4477" in stream.getvalue()
     assert "KeyError: '110101********4477'" in stream.getvalue()
+
+
+def test_a_commit_whose_outcome_is_unknown_is_not_said_to_be_unwritten() -> None:
+    from creditflow.errors import BookUnavailable
+    from creditflow.service.problems import problem_of
+
+    lost = BookUnavailable(
+        "postgresql://db.internal:5432/book",
+        "the server cannot be reached to learn whether the change was written",
+    )
+    flagged = BookUnavailable("postgresql://db.internal:5432/book", "role creditflow_rw")
+    flagged.outcome_unknown = True  # type: ignore[attr-defined]
+    for error in (lost, flagged):
+        problem = problem_of(error)
+        assert problem["status"] == 503 and problem["outcome_unknown"] is True
+        assert "nothing was written" not in problem["detail"]
+        assert "same Idempotency-Key" in problem["detail"]
+        assert "db.internal" not in json.dumps(problem) and "role" not in json.dumps(problem)
+    plain = problem_of(BookUnavailable("postgresql://db.internal/book", "host db.internal"))
+    assert plain["outcome_unknown"] is False and "db.internal" not in json.dumps(plain)

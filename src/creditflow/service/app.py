@@ -129,6 +129,8 @@ class _Service:
             except ServiceProblem as problem:
                 return _problem(problem_of(problem), problem.fields.get("retry_after"))
             except errors.CreditflowError as error:
+                if isinstance(error, errors.BookUnavailable):
+                    _LOG.warning("%s", error)  # masked by the loggers' filter
                 status = status_of(error)
                 if isinstance(error, errors.Conflict) and if_match is not None:
                     status = 412
@@ -171,6 +173,7 @@ class _Service:
         except ServiceProblem as problem:
             return _problem(problem_of(problem))
         except errors.CreditflowError as error:
+            _LOG.warning("not ready: %s", error)
             return _problem(problem_of(error, status=503))
         return Response(
             _encode({"status": "ready", "head": f"{seq}:{digest}"}), 200, media_type=_JSON

@@ -109,3 +109,38 @@ def test_a_commit_whose_outcome_is_unknown_is_not_said_to_be_unwritten() -> None
         assert "db.internal" not in json.dumps(problem) and "role" not in json.dumps(problem)
     plain = problem_of(BookUnavailable("postgresql://db.internal/book", "host db.internal"))
     assert plain["outcome_unknown"] is False and "db.internal" not in json.dumps(plain)
+
+
+LISTING = {
+    "kind": "listing.serious",
+    "subject_id": "91350100M000100Y43",
+    "on": "2026-05-06",
+    "data": {
+        "domain": "road_transport",
+        "grounds": "多次严重违法",
+        "basis": "交政研发〔2018〕181号",
+    },
+}
+
+
+def test_an_actor_id_with_a_colon_cannot_reach_another_actor_s_keys(tmp_path: Path) -> None:
+    from creditflow.service import hash_token
+
+    auth = tmp_path / "auth.toml"
+    auth.write_text(
+        "".join(
+            f'[[tokens]]\nactor = "{actor}"\nroles = ["case_officer"]\n'
+            f'sha256 = "{hash_token("token-" + name)}"\n'
+            for name, actor in (("plain", "x"), ("colon", "x:openCase"))
+        ),
+        encoding="utf-8",
+    )
+    server = Server(str(tmp_path / "book.sqlite"), auth, None)
+    try:
+        with server.client("plain") as plain, server.client("colon") as colon:
+            first = plain.post("/cases", json=LISTING, headers={"Idempotency-Key": "openCase:k"})
+            second = colon.post("/cases", json=LISTING, headers={"Idempotency-Key": "k"})
+    finally:
+        server.stop()
+    assert first.status_code == second.status_code == 201, second.text
+    assert first.json()["case_id"] != second.json()["case_id"]

@@ -144,3 +144,52 @@ def test_an_actor_id_with_a_colon_cannot_reach_another_actor_s_keys(tmp_path: Pa
         server.stop()
     assert first.status_code == second.status_code == 201, second.text
     assert first.json()["case_id"] != second.json()["case_id"]
+
+
+def test_a_logged_check_replays_through_the_library(server: Server, tmp_path: Path) -> None:
+    import datetime as dt
+
+    import creditflow
+    from creditflow.service.handlers import _check_result
+    from creditflow.service.values import to_json
+
+    evaluation = {
+        "domain": "road_transport",
+        "year": 2026,
+        "score": 95,
+        "evaluated_on": "2026-05-01",
+    }
+    check = {
+        "subject_id": "91350100M000100Y43",
+        "purpose": "licensing",
+        "on": "2026-06-01",
+        "domain": "road_transport",
+        "evaluations": [evaluation],
+    }
+    with server.client("officer") as officer:
+        assert officer.post("/cases", json=LISTING).status_code == 201
+        assert officer.post("/checks", json=check).status_code == 200
+    server.stop()
+    line = json.loads((tmp_path / "decisions.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    given = line["input"]
+    with creditflow.CreditBook.open(str(tmp_path / "book.sqlite")) as book:
+        assert f"{book.head()[0]}:{book.head()[1]}" == given["head"]
+        subject = given["subject_id"]
+        again = creditflow.check(
+            book,
+            subject,
+            purpose=given["purpose"],
+            on=dt.date.fromisoformat(given["on"]),
+            domain=given["domain"],
+            evaluations=creditflow.Evaluations(
+                creditflow.Evaluation(
+                    subject,
+                    evaluated_on=dt.date.fromisoformat(row.pop("evaluated_on")),
+                    **row,
+                )
+                for row in given["evaluations"]
+            ),
+            new_subject=given["new_subject"],
+        )
+    assert _check_result(to_json(again)) == line["result"]
+    assert line["result"]["grade"] != "no_grade" and given["evaluations"][0]["score"] == 95

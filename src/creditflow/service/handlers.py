@@ -141,6 +141,11 @@ def _case_reply(case: Case, status: int = 200) -> Reply:
 
 
 def _evaluations(state: State, call: Call, subject_id: str) -> creditflow.Evaluations:
+    """:func:`_evaluation_list` as the library's register."""
+    return creditflow.Evaluations(_evaluation_list(state, call, subject_id))
+
+
+def _evaluation_list(state: State, call: Call, subject_id: str) -> list[creditflow.Evaluation]:
     """The service's register for the subject, and the evaluations the request brings: only
     from a token that is not a subject's (a subject does not state its own grade)."""
     domain = call.text("domain")
@@ -173,7 +178,7 @@ def _evaluations(state: State, call: Call, subject_id: str) -> creditflow.Evalua
                 **fields,
             )
         )
-    return creditflow.Evaluations(found)
+    return found
 
 
 def _day(value: object, name: str) -> dt.date:
@@ -186,14 +191,17 @@ def check(state: State, call: Call) -> Reply:
     subject_id = call.text("subject_id")
     _own(call, subject_id)
     on = call.day("on")
+    used = _evaluation_list(state, call, subject_id)
+    new_subject = call.flag("new_subject", False)
+    seq, digest = state.book.head()  # the book the check reads (one call at a time)
     result = creditflow.check(
         state.book,
         subject_id,
         purpose=call.text("purpose"),
         on=on,
         domain=call.text("domain"),
-        evaluations=_evaluations(state, call, subject_id),
-        new_subject=call.flag("new_subject", False),
+        evaluations=creditflow.Evaluations(used),
+        new_subject=new_subject,
     )
     data = to_json(result)
     inputs = {
@@ -201,11 +209,27 @@ def check(state: State, call: Call) -> Reply:
         "purpose": result.purpose,
         "on": on.isoformat(),
         "domain": result.domain,
+        "evaluations": _evaluation_rows(used),
+        "new_subject": new_subject,
+        "head": f"{seq}:{digest}",
     }
     state.decided(
         "creditflow/check", call, state.book.policy_on(on), inputs, _check_result(data), started
     )
     return Reply(data)
+
+
+def _evaluation_rows(evaluations: list[creditflow.Evaluation]) -> list[dict[str, Any]]:
+    """The evaluations a check used, as the request's ``evaluations`` rows (for a replay)."""
+    return [
+        {
+            "domain": e.domain,
+            "year": e.year,
+            "score": int(e.score) if e.score.denominator == 1 else str(e.score),
+            "evaluated_on": e.evaluated_on.isoformat(),
+        }
+        for e in evaluations
+    ]
 
 
 def _check_result(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -276,8 +300,11 @@ def decide_batch(state: State, call: Call) -> Reply:
         "creditflow/decide_many",
         call,
         policy,
-        {"count": len(facts)},
-        {"rule_ids": sorted({d.rule_id for d in decisions})},
+        {"facts": [item["facts"] for item in data]},
+        {
+            "rule_ids": sorted({d.rule_id for d in decisions}),
+            "decisions": [_decision_result(d) for d in decisions],
+        },
         started,
     )
     return Reply({"decisions": data})

@@ -59,6 +59,7 @@ class Server:
         *,
         policy: str | None = None,
         extra: tuple[str, ...] = (),
+        pythonpath: tuple[Path, ...] = (),
     ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -79,7 +80,11 @@ class Server:
         if policy is not None:
             command += ["--policy", policy]
         command += list(extra)
-        env = {**os.environ, "PYTHONPATH": str(SRC), "CREDITFLOW_CACHE": "off"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(map(str, (*pythonpath, SRC))),
+            "CREDITFLOW_CACHE": "off",
+        }
         self.stderr = auth.parent / f"server-{self.port}.err"
         self._err = self.stderr.open("wb")
         self.process = subprocess.Popen(

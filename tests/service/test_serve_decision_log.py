@@ -67,7 +67,13 @@ def test_every_check_and_decision_is_one_line(server: Server, tmp_path: Path) ->
         "purpose": "procurement",
         "on": "2026-06-01",
         "domain": "road_transport",
+        "evaluations": [],
+        "new_subject": True,
+        "head": first["input"]["head"],
     }
+    assert first["input"]["head"].startswith("0:")
+    assert found[2]["input"]["facts"][1]["grade"] == "D"
+    assert [d["rule_ids"] for d in found[2]["result"]["decisions"]] == [["grade-a"], ["grade-d"]]
     assert first["result"]["rule_ids"][0] == checked["decision_rule"]
     assert first["result"]["proceed_normally"] is checked["proceed_normally"]
     version = checked["policy_version"].split("@")[1]

@@ -222,6 +222,10 @@ def test_a_locked_book_is_503_with_retry_after(server: Server, tmp_path: Path) -
     data = problem(response, 503, "book_unavailable")
     assert response.headers["retry-after"] == "1" and "nothing was written" in data["detail"]
     assert str(tmp_path) not in response.text  # the server's file path stays inside
+    # the database's own words (for PostgreSQL: addresses, roles) stay in the server's log
+    assert "reason" not in data and "locked" not in response.text
+    assert data["outcome_unknown"] is False
+    assert "locked" in server.stderr.read_text(encoding="utf-8")
 
 
 def test_a_key_reused_for_another_act_is_422_and_writes_nothing(server: Server) -> None:

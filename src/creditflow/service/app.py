@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -26,6 +25,7 @@ from creditflow.service.auth import AuthFile, Principal, read_auth_file
 from creditflow.service.decision_log import DecisionLog
 from creditflow.service.handlers import HANDLERS, State
 from creditflow.service.limits import RateLimiter
+from creditflow.service.logs import mask_server_logs
 from creditflow.service.openapi import openapi_document
 from creditflow.service.operations import OPERATIONS, Operation
 from creditflow.service.problems import ServiceProblem, problem_of, status_of
@@ -78,6 +78,7 @@ class _Service:
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         settings = self.settings
+        mask_server_logs()  # after uvicorn configured its loggers
         # One thread holds the book and runs every call on it, one at a time: the event loop
         # stays free (a locked book delays its callers, not /health), and a store whose
         # connection belongs to the thread that opened it is only ever used from that thread.
@@ -94,7 +95,7 @@ class _Service:
                 backups=settings.log_backups,
                 instance=settings.instance,
             )
-        self.state = State(book, log, self.register)
+        self.state = State(book, log, self.register, settings.policy)
         try:
             yield
         finally:
@@ -128,10 +129,14 @@ class _Service:
             except ServiceProblem as problem:
                 return _problem(problem_of(problem), problem.fields.get("retry_after"))
             except errors.CreditflowError as error:
+                if isinstance(error, errors.BookUnavailable):
+                    _LOG.warning("%s", error)  # masked by the loggers' filter
                 status = status_of(error)
                 if isinstance(error, errors.Conflict) and if_match is not None:
                     status = 412
                 return _problem(problem_of(error, status=status))
+            except Exception as error:  # here, not in Starlette's middleware, which re-raises
+                return _crashed(error)
             return Response(_encode(reply.data), reply.status, dict(reply.headers), _JSON)
 
         run.__name__ = operation.operation_id
@@ -168,6 +173,7 @@ class _Service:
         except ServiceProblem as problem:
             return _problem(problem_of(problem))
         except errors.CreditflowError as error:
+            _LOG.warning("not ready: %s", error)
             return _problem(problem_of(error, status=503))
         return Response(
             _encode({"status": "ready", "head": f"{seq}:{digest}"}), 200, media_type=_JSON
@@ -184,9 +190,13 @@ class _Service:
         return _problem(problem_of(ServiceProblem(error.status_code, code, text)))
 
     async def crash(self, request: Request, error: Exception) -> Response:
-        text = "".join(traceback.format_exception(error))
-        _LOG.error("internal error: %s", mask_resident_ids(text))
-        return _problem(problem_of(error))
+        return _crashed(error)
+
+
+def _crashed(error: Exception) -> Response:
+    """500 ``internal_error``; the traceback goes to the error log, masked by its filter."""
+    _LOG.error("internal error", exc_info=error)
+    return _problem(problem_of(error))
 
 
 async def _body(request: Request, limit: int) -> dict[str, Any]:
@@ -260,6 +270,7 @@ def serve(settings: ServiceSettings, *, host: str, port: int) -> None:
     """Run the service under uvicorn on ``host``:``port`` until interrupted."""
     import uvicorn
 
+    mask_server_logs()
     uvicorn.run(
         create_app(settings),
         host=host,

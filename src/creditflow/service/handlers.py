@@ -16,7 +16,9 @@ from creditflow.docs import extract_notices
 from creditflow.errors import InvalidInput, UnknownCase
 from creditflow.licensing import overdue_commitments
 from creditflow.policy.model import Policy
+from creditflow.policy.sources import builtin_versions
 from creditflow.rules.engine import Engine
+from creditflow.rules.loading import load_policy
 from creditflow.service.decision_log import DecisionLog
 from creditflow.service.problems import ServiceProblem
 from creditflow.service.requests import Call, Reply, parse_day
@@ -42,11 +44,14 @@ class State:
         book: creditflow.CreditBook,
         log: DecisionLog | None,
         evaluations: creditflow.Evaluations | None = None,
+        policy: str | None = None,
     ) -> None:
         self.book = book
         self.log = log
         self.evaluations = evaluations
+        self.policy = policy
         self._engines: dict[str, Engine] = {}
+        self._packs: dict[str, Policy] = {}
 
     def engine(self, policy: Policy) -> Engine:
         """The engine of ``policy``, built once."""
@@ -54,6 +59,29 @@ class State:
         if engine is None:
             engine = self._engines[policy.digest] = Engine(policy)
         return engine
+
+    def plan_engine(self, key: str) -> Engine:
+        """The engine of the pack a plan names: a built-in ``name@version`` or the server's own
+        ``--policy`` pack. A request never names a file: any other key is unknown."""
+        policy = self._packs.get(key)
+        if policy is None:
+            if self.policy is not None:
+                own = load_policy(self.policy)
+                self._packs[own.key] = own
+            for version in builtin_versions():
+                if version.key == key and key not in self._packs:
+                    self._packs[key] = load_policy(key)
+            policy = self._packs.get(key)
+        if policy is None:
+            known = sorted({v.key for v in builtin_versions()} | set(self._packs))
+            raise ServiceProblem(
+                400,
+                "unknown_policy",
+                "the plan's policy is neither a built-in pack (name@version) nor the "
+                "server's own pack",
+                known=known,
+            )
+        return self.engine(policy)
 
     def decided(
         self,
@@ -113,6 +141,11 @@ def _case_reply(case: Case, status: int = 200) -> Reply:
 
 
 def _evaluations(state: State, call: Call, subject_id: str) -> creditflow.Evaluations:
+    """:func:`_evaluation_list` as the library's register."""
+    return creditflow.Evaluations(_evaluation_list(state, call, subject_id))
+
+
+def _evaluation_list(state: State, call: Call, subject_id: str) -> list[creditflow.Evaluation]:
     """The service's register for the subject, and the evaluations the request brings: only
     from a token that is not a subject's (a subject does not state its own grade)."""
     domain = call.text("domain")
@@ -145,7 +178,7 @@ def _evaluations(state: State, call: Call, subject_id: str) -> creditflow.Evalua
                 **fields,
             )
         )
-    return creditflow.Evaluations(found)
+    return found
 
 
 def _day(value: object, name: str) -> dt.date:
@@ -158,14 +191,17 @@ def check(state: State, call: Call) -> Reply:
     subject_id = call.text("subject_id")
     _own(call, subject_id)
     on = call.day("on")
+    used = _evaluation_list(state, call, subject_id)
+    new_subject = call.flag("new_subject", False)
+    seq, digest = state.book.head()  # the book the check reads (one call at a time)
     result = creditflow.check(
         state.book,
         subject_id,
         purpose=call.text("purpose"),
         on=on,
         domain=call.text("domain"),
-        evaluations=_evaluations(state, call, subject_id),
-        new_subject=call.flag("new_subject", False),
+        evaluations=creditflow.Evaluations(used),
+        new_subject=new_subject,
     )
     data = to_json(result)
     inputs = {
@@ -173,11 +209,27 @@ def check(state: State, call: Call) -> Reply:
         "purpose": result.purpose,
         "on": on.isoformat(),
         "domain": result.domain,
+        "evaluations": _evaluation_rows(used),
+        "new_subject": new_subject,
+        "head": f"{seq}:{digest}",
     }
     state.decided(
         "creditflow/check", call, state.book.policy_on(on), inputs, _check_result(data), started
     )
     return Reply(data)
+
+
+def _evaluation_rows(evaluations: list[creditflow.Evaluation]) -> list[dict[str, Any]]:
+    """The evaluations a check used, as the request's ``evaluations`` rows (for a replay)."""
+    return [
+        {
+            "domain": e.domain,
+            "year": e.year,
+            "score": int(e.score) if e.score.denominator == 1 else str(e.score),
+            "evaluated_on": e.evaluated_on.isoformat(),
+        }
+        for e in evaluations
+    ]
 
 
 def _check_result(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -248,8 +300,11 @@ def decide_batch(state: State, call: Call) -> Reply:
         "creditflow/decide_many",
         call,
         policy,
-        {"count": len(facts)},
-        {"rule_ids": sorted({d.rule_id for d in decisions})},
+        {"facts": [item["facts"] for item in data]},
+        {
+            "rule_ids": sorted({d.rule_id for d in decisions}),
+            "decisions": [_decision_result(d) for d in decisions],
+        },
         started,
     )
     return Reply({"decisions": data})
@@ -461,7 +516,8 @@ def verify_plan_call(state: State, call: Call) -> Reply:
             _rows("body.inspectors", call.items("inspectors", limit=ROWS_LIMIT)), format="jsonl"
         )
     )
-    result = verify_plan(published, population, inspectors)
+    engine = state.plan_engine(published.policy_key)
+    result = verify_plan(published, population, inspectors, engine=engine)
     return Reply(to_json(result))
 
 

@@ -34,6 +34,11 @@ _PROBLEM = {
         "path": {"type": "string"},
         "index": {"type": "integer"},
         "known": {"type": "array", "items": {"type": "string"}},
+        "outcome_unknown": {
+            "type": "boolean",
+            "description": "503 book_unavailable: true when the change may have been written "
+            "(retry with the same Idempotency-Key)",
+        },
     },
 }
 _NOTICES = {

@@ -374,7 +374,10 @@ OPERATIONS: tuple[Operation, ...] = (
         "/plans/verification",
         "Verify a published inspection plan",
         "Draws the plan again from its seed with the population and inspectors given and "
-        "compares (`creditflow.supervision.verify_plan`). At most 100,000 rows each.",
+        "compares (`creditflow.supervision.verify_plan`). At most 100,000 rows each. The plan's "
+        "`policy.key` must be a built-in pack (`name@version`) or the server's own `--policy` "
+        "pack: a request never names a file (400 `unknown_policy`; a pack that cannot be read "
+        "is 400 `policy_error`, never a 5xx).",
         PlanVerification,
         errors=(400, 401, 429),
         request=_body(

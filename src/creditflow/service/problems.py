@@ -19,6 +19,7 @@ __all__ = [
     "PROBLEM_TYPE",
     "STATUS_TITLES",
     "ServiceProblem",
+    "outcome_unknown",
     "problem_of",
     "status_of",
 ]
@@ -81,6 +82,7 @@ _STATUS: tuple[tuple[type[errors.CreditflowError], int], ...] = (
     (errors.UnknownName, 400),
     (errors.NoPolicyInForce, 400),
     (errors.CalendarUnknown, 400),
+    (errors.PolicyError, 400),
     (errors.InvalidInput, 400),
     (errors.Conflict, 409),
     (errors.BookUnavailable, 503),
@@ -100,8 +102,8 @@ class ServiceProblem(Exception):
 
 
 def status_of(error: errors.CreditflowError) -> int:
-    """The HTTP status of a library error: 400 bad input, 404 unknown case or subject, 403 not
-    permitted, 409 conflict, 422 refused, 503 book unavailable, 500 otherwise."""
+    """The HTTP status of a library error: 400 bad input or pack, 404 unknown case or subject,
+    403 not permitted, 409 conflict, 422 refused, 503 book unavailable, 500 otherwise."""
     for kind, status in _STATUS:
         if isinstance(error, kind):
             return status
@@ -112,13 +114,31 @@ def problem_of(error: BaseException, *, status: int | None = None) -> dict[str, 
     """The problem details of ``error`` (``status`` overrides the mapped one)."""
     if isinstance(error, ServiceProblem):
         return _problem(error.status, error.code, error.detail, error.fields)
-    if isinstance(error, errors.BookUnavailable):  # the server's file path stays inside
-        detail = f"the book is unavailable, nothing was written: {error.reason}"
-        return _problem(status or 503, error.code, detail, {"reason": error.reason})
+    if isinstance(error, errors.BookUnavailable):  # its path and reason stay in the log
+        unknown = outcome_unknown(error)
+        detail = UNKNOWN_OUTCOME if unknown else UNAVAILABLE
+        return _problem(status or 503, error.code, detail, {"outcome_unknown": unknown})
     if isinstance(error, errors.CreditflowError):
         fields = {name: getattr(error, name) for name in FIELDS if hasattr(error, name)}
         return _problem(status or status_of(error), error.code, error.message, fields)
     return _problem(500, "internal_error", "the service failed; the error is logged", {})
+
+
+UNAVAILABLE = "the book is unavailable, nothing was written; the change may be tried again"
+"""The detail of a 503 ``book_unavailable`` (the database's own words stay in the log)."""
+UNKNOWN_OUTCOME = (
+    "the book is unavailable and the change may have been written: "
+    "retry with the same Idempotency-Key"
+)
+"""The detail of a 503 ``book_unavailable`` when a commit's outcome is unknown."""
+
+
+def outcome_unknown(error: errors.BookUnavailable) -> bool:
+    """True when the store lost a commit's outcome (the change may have been written)."""
+    flag = getattr(error, "outcome_unknown", None)
+    if isinstance(flag, bool):
+        return flag
+    return "whether the change was written" in str(error)
 
 
 def _problem(status: int, code: str, detail: str, fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -52,7 +52,8 @@ class Call:
         operation, so that one caller's key never returns another's case or another act."""
         if self.idempotency_key is None:
             return None
-        return f"http:{self.principal.actor.id}:{self.operation}:{self.idempotency_key}"
+        actor = self.principal.actor.id  # length-prefixed: an actor's ":" cannot forge a scope
+        return f"http:{len(actor)}:{actor}:{self.operation}:{self.idempotency_key}"
 
     def same_act(self, matches: bool) -> None:
         """A retry must repeat its request: a key that returned another act is refused."""

@@ -48,6 +48,7 @@ from creditflow.disclosure import (
     compute_rates,
     ingest,
     read_population_units,
+    read_rejected,
 )
 from creditflow.errors import InvalidInput, InvalidRow
 
@@ -189,3 +190,22 @@ def test_the_rates_pages_escape_what_the_rows_bring(tmp_path: Path) -> None:
     for page in (rates_markdown(report, "zh"), rates_html(report, "en")):
         assert "<img" not in page and PERSON not in page
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_rejected_row_counts_once_and_not_after_its_correction(tmp_path: Path) -> None:
+    rows = [penalty(1), penalty(2), penalty(3), penalty(4, amount="abc")]
+    source = write_csv(tmp_path / "p.csv", rows, PENALTY_COLUMNS)
+    log = tmp_path / "rejected.jsonl"
+    with CreditBook.open(tmp_path / "book.sqlite", policy="national-transport") as book:
+        for _ in range(2):  # the same file ingested twice: its rejected row is written twice
+            ingest(book, source, kind="penalty").write_rejected(log)
+        rejected = read_rejected(log)
+        assert len(rejected) == 1
+        region = compute_rates(book, {FIRM: "enforcement"}, "2026-Q3", rejected=rejected * 2)
+        assert region.unit("").rates["compliance"].numerator == 3
+        assert region.unit("").rates["compliance"].denominator == 4
+        fixed = write_csv(tmp_path / "fixed.csv", [penalty(4)], PENALTY_COLUMNS)
+        assert ingest(book, fixed, kind="penalty").entered == 1
+        region = compute_rates(book, {FIRM: "enforcement"}, "2026-Q3", rejected=rejected)
+        assert (region.unit("").rates["compliance"].numerator,
+                region.unit("").rates["compliance"].denominator) == (4, 4)  # fmt: skip

@@ -8,7 +8,8 @@ it listed (docs/disclosure.md gives the definitions):
   opened on or before the period's end / subjects of the population (per unit: those the
   population assigns to it);
 - **compliance** (上报合规率): rows of decisions dated in the period that passed every
-  catalogue rule (entered into the book) / every row submitted (entered + rejected);
+  catalogue rule (entered into the book) / every row submitted (entered + rejected; a
+  rejected row counted once, and not at all once its document number is in the book);
 - **completeness** (完整率): required fields present / required fields, over every row
   submitted in the period (an entered row has all of them);
 - **timeliness** (及时率): 双公示 decisions of the period disclosed by their last day /
@@ -180,7 +181,9 @@ def _population_rows(source: Source, name: str) -> Iterator[tuple[int, Mapping[s
 
 
 def read_rejected(source: Source) -> list[RejectedRow]:
-    """The rejected rows written by :meth:`~creditflow.disclosure.IngestReport.write_rejected`."""
+    """The rejected rows written by :meth:`~creditflow.disclosure.IngestReport.write_rejected`,
+    each once: a row written again (the same file ingested again) is the same source, line
+    and key, and is kept once."""
     name = _name(source)
     rows = []
     with _lines(source) as lines:
@@ -191,7 +194,19 @@ def read_rejected(source: Source) -> list[RejectedRow]:
                 rows.append(RejectedRow.from_json(json.loads(text)))
             except (json.JSONDecodeError, InvalidInput) as error:
                 raise InvalidRow(name, line, f"not a rejected row: {error}") from None
-    return rows
+    return _distinct(rows)
+
+
+def _distinct(rows: Iterable[RejectedRow]) -> list[RejectedRow]:
+    """``rows`` without repeats of a (source, line, kind, key), the first kept."""
+    seen: set[tuple[str, int, str, str]] = set()
+    kept = []
+    for row in rows:
+        where = (row.source, row.line, row.kind, row.key)
+        if where not in seen:
+            seen.add(where)
+            kept.append(row)
+    return kept
 
 
 class _Decision(NamedTuple):
@@ -215,7 +230,9 @@ def compute_rates(
 ) -> RatesReport:
     """The rates of ``period`` per reporting unit (see the module docstring). ``population``
     maps each subject of the region to its unit (``""`` when none); ``rejected`` are the rows
-    refused at ingest; ``on`` (default: the period's end) is the date timeliness is judged on."""
+    refused at ingest, each (source, line, kind, key) counted once and none whose document
+    number is now in the book (a corrected resubmission); ``on`` (default: the period's end)
+    is the date timeliness is judged on."""
     ensure_instance(book, CreditBook, "book")
     population = _population(population)
     if not isinstance(period, ReportingPeriod):
@@ -226,14 +243,19 @@ def compute_rates(
     anchor = str(book.anchor())
     covered: set[str] = set()
     decisions: list[_Decision] = []
+    in_book: set[tuple[str, str]] = set()
     required_of: dict[tuple[str, dt.date], int] = {}
     for case in book.cases():
         if case.opened_on <= period.end:
             covered.add(case.subject_id)
         decision = _decision(book, case, required_of)
-        if decision is not None and decision.decided_on in period:
-            decisions.append(decision)
-    refused = [r for r in rejected if r.decided_on in period]
+        if decision is not None:
+            in_book.add(("licensing" if case.machine == "licence" else "penalty", decision.key))
+            if decision.decided_on in period:
+                decisions.append(decision)
+    # a rejected row whose document is now in the book was corrected and resubmitted
+    refused = [r for r in _distinct(rejected)
+               if r.decided_on in period and (r.kind, r.key) not in in_book]  # fmt: skip
     by_unit: dict[str, tuple[dict[str, str], list[_Decision], list[RejectedRow]]] = {}
     for subject, unit in population.items():
         by_unit.setdefault(unit, ({}, [], []))[0][subject] = unit

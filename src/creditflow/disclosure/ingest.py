@@ -6,7 +6,8 @@ checks every row against the catalogue of the pack in force on the row's decisio
 
 - a penalty decision (行政处罚决定) as a credit record (``record.<severity>``) whose severity
   the catalogue's rules give from its category and amount (Order 36 classes), dated on its
-  decision, with its 双公示 publication due within the catalogue's deadline;
+  decision, with its 双公示 publication due within the catalogue's deadline whatever its
+  severity (Order 36's classes govern only how long it stays in publication);
 - a licensing decision (行政许可决定) as a licence (``licence.<category>``), likewise.
 
 A row with ``published_on`` is also disclosed (the ``disclose`` event) on that date. Rows are
@@ -399,7 +400,8 @@ def _case(
         "decided_on": values["decided_on"],
         "summary": values.get("result") or values.get("title", ""),
         "basis": values.get("basis", ""),
-        "dual_publication": policy.severities[severity].published,
+        # every penalty decision is published (双公示) within the deadline, whatever its class
+        "dual_publication": catalogue.kinds[kind].dual_publication,
         "decision": decision,
     }
     return f"record.{severity.value}", data

@@ -290,3 +290,17 @@ def test_parquet_is_read_with_the_dask_extra(book: CreditBook, tmp_path: Path) -
     report = ingest(book, tmp_path / "p.parquet", kind="penalty", on=ON)
     assert (report.rows, report.entered) == (2, 1)
     assert [(p.line, p.field, p.rule) for p in report.problems] == [(2, "amount", "type.amount")]
+
+
+def test_a_date_after_the_ingest_is_a_problem(book: CreditBook, tmp_path: Path) -> None:
+    rows = [
+        penalty(1, decided_on="2026-10-21", published_on=""),  # decided after ON
+        penalty(2, published_on="2026-10-21"),  # published after ON
+        penalty(3, decided_on="2026-10-20", published_on="2026-10-20"),  # on ON: fine
+    ]
+    report = ingest(book, penalties(tmp_path, rows), kind="penalty", on=ON)
+    assert report.entered == 1
+    assert [(p.line, p.field, p.rule) for p in report.problems] == [
+        (2, "decided_on", "future"),
+        (3, "published_on", "future"),
+    ]

@@ -261,7 +261,7 @@ class _Run:
         record_kind = catalogue.kinds[self.kind]
         units, domains = self._names(policy)
         checked, problems = check_row(record_kind, raw, source=self.name, line=line, units=units,
-                                      domains=domains)  # fmt: skip
+                                      domains=domains, on=self.today)  # fmt: skip
         if checked is not None:
             key = checked.values[record_kind.key]
             first = self.seen.setdefault(key, line)

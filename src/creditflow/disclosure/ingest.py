@@ -33,6 +33,7 @@ import attrs
 from creditflow._repr import shown
 from creditflow._validation import ensure_date, ensure_instance
 from creditflow.book import CreditBook
+from creditflow.core.identifiers import is_valid_uscc
 from creditflow.core.privacy import mask_resident_ids
 from creditflow.core.severity import Severity
 from creditflow.errors import (
@@ -421,7 +422,9 @@ def penalty_severity(catalogue: Catalogue, values: Mapping[str, str]) -> Severit
         raise InvalidInput(f"amount {shown(values.get(rules.amount_field))} is no amount") from None
     if not amount.is_finite():
         raise InvalidInput(f"amount {shown(values.get(rules.amount_field))} is no amount")
-    return rules.severity(str(values.get(rules.category_field, "")), amount)[0]
+    party = str(values.get("party", ""))
+    kind = "organisation" if is_valid_uscc(party) else "person" if party else None
+    return rules.severity(str(values.get(rules.category_field, "")), amount, kind)[0]
 
 
 def _date(value: object) -> dt.date | None:

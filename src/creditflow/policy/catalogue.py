@@ -69,8 +69,11 @@ ingest enters their rows into the book by them (docs/disclosure.md)."""
 _FIELD_KEYS = ("name", "label", "type", "required", "published", "values", "pattern",
                "max_length")  # fmt: skip
 _KIND_KEYS = ("label", "dual_publication", "key", "fields", "basis", "source", "note")
-_RULE_KEYS = ("id", "categories", "min_amount", "max_amount", "severity", "basis", "source",
-              "note")  # fmt: skip
+_RULE_KEYS = ("id", "categories", "parties", "min_amount", "max_amount", "severity", "basis",
+              "source", "note")  # fmt: skip
+PARTY_KINDS = ("person", "organisation")
+"""The kinds of party a severity rule may be limited to: a natural person (公民, a resident
+ID) or an organisation (a unified social credit code)."""
 
 
 @attrs.frozen
@@ -118,7 +121,8 @@ class ReportingUnit:
 @attrs.frozen
 class SeverityRuleRow:
     """Penalties of one of ``categories`` with an amount in [``min_amount``, ``max_amount``)
-    (either bound may be None) are of ``severity``."""
+    (either bound may be None) are of ``severity``; with ``parties``, only penalties of a
+    party of one of those kinds (``person``, ``organisation``)."""
 
     rule_id: str
     categories: tuple[str, ...]
@@ -126,10 +130,14 @@ class SeverityRuleRow:
     max_amount: Decimal | None
     severity: Severity
     basis: Basis
+    parties: tuple[str, ...] = ()
 
-    def matches(self, category: str, amount: Decimal) -> bool:
-        """True if a penalty of ``category`` with ``amount`` falls under this row."""
+    def matches(self, category: str, amount: Decimal, party: str | None = None) -> bool:
+        """True if a penalty of ``category`` with ``amount`` on a party of kind ``party``
+        (``person``, ``organisation``, None: unknown) falls under this row."""
         if category not in self.categories:
+            return False
+        if self.parties and party not in self.parties:
             return False
         if self.min_amount is not None and amount < self.min_amount:
             return False
@@ -147,10 +155,13 @@ class SeverityRules:
     default: Provision[Severity]
     basis: Basis
 
-    def severity(self, category: str, amount: Decimal) -> tuple[Severity, str, Basis]:
-        """The severity of a penalty, the id of the row that gave it and its basis."""
+    def severity(
+        self, category: str, amount: Decimal, party: str | None = None
+    ) -> tuple[Severity, str, Basis]:
+        """The severity of a penalty on a party of kind ``party`` (``person``,
+        ``organisation``, None: unknown), the id of the row that gave it and its basis."""
         for row in self.rows:
-            if row.matches(category, amount):
+            if row.matches(category, amount, party):
                 return row.severity, row.rule_id, row.basis
         return self.default.value, "default", self.default.basis
 
@@ -378,15 +389,17 @@ def _rule(
     r.only(row, path, _RULE_KEYS)
     rule_id = r.get(row, path, "id", str)
     names = r.names(row, path, "categories", categories)
+    parties = r.names(row, path, "parties", PARTY_KINDS) if "parties" in row else ()
     low, high = _amount(r, row, path, "min_amount"), _amount(r, row, path, "max_amount")
     if isinstance(low, Decimal) and isinstance(high, Decimal) and high <= low:
         r.problem(f"{path}.max_amount", f"must be above min_amount {low}, got {high}")
         return None
     severity = _severity_reader(r)(f"{path}.severity", row.get("severity"))
     own = r.basis(row, path, default=basis)
-    if None in (rule_id, names, severity, own) or False in (low, high):
+    if None in (rule_id, names, severity, own) or parties is None or False in (low, high):
         return None
-    return SeverityRuleRow(rule_id, names, low, high, severity, own)  # type: ignore[arg-type]
+    return SeverityRuleRow(rule_id, names, low, high, severity, own,  # type: ignore[arg-type]
+                           parties)  # fmt: skip
 
 
 def _amount(r: Reader, row: dict[str, Any], path: str, key: str) -> Decimal | bool | None:

@@ -209,3 +209,20 @@ def test_a_rejected_row_counts_once_and_not_after_its_correction(tmp_path: Path)
         region = compute_rates(book, {FIRM: "enforcement"}, "2026-Q3", rejected=rejected)
         assert (region.unit("").rates["compliance"].numerator,
                 region.unit("").rates["compliance"].denominator) == (4, 4)  # fmt: skip
+
+
+def test_a_provisional_last_day_is_flagged(tmp_path: Path) -> None:
+    from creditflow.calendar import WorkdayCalendar
+
+    last = WorkdayCalendar.china().known_years[1]  # the next year's holidays are unpublished
+    day = f"{last}-12-28"
+    source = write_csv(tmp_path / "p.csv", [penalty(1, decided_on=day, published_on="")],
+                       PENALTY_COLUMNS)  # fmt: skip
+    with CreditBook.open(tmp_path / "book.sqlite", policy="national-transport") as book:
+        ingest(book, source, kind="penalty", on=dt.date(last + 1, 2, 1))
+        report = compute_rates(book, {FIRM: "enforcement"}, str(last), on=dt.date(last + 1, 2, 1))
+        (row,) = report.unit("").rates["timeliness"].failing
+        assert row.provisional and row.reason.endswith("(provisional)")
+        assert report.to_json()["units"][0]["timeliness"]["failing"][0]["provisional"] is True
+        (late,) = [d for _, d in book.overdue(on=dt.date(last + 1, 2, 1)) if d.name == "disclosure"]
+        assert late.provisional and late.last_day.year == last + 1

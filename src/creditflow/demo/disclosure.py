@@ -89,7 +89,7 @@ class DisclosureSection:
     rejected: tuple[RejectedRow, ...]
     year: RatesReport
     quarters: tuple[RatesReport, ...]
-    overdue: tuple[tuple[str, str, dt.date], ...]
+    overdue: tuple[tuple[str, str, dt.date, bool], ...]  # case, number, last day, provisional
     score: str
     folder: Path
 
@@ -108,8 +108,9 @@ class DisclosureSection:
                             ("coverage", "compliance", "completeness", "timeliness"))  # fmt: skip
             lines.append(f"  {report.period.label:<20}{cells}")
         lines += ["", f"Overdue publications (逾期未公示) on the last day: {len(self.overdue)}"]
-        for case_id, number, last_day in self.overdue[:10]:
-            lines.append(f"  {case_id:<16} {number:<22} due by {last_day}")
+        for case_id, number, last_day, provisional in self.overdue[:10]:
+            flag = " (provisional)" if provisional else ""
+            lines.append(f"  {case_id:<16} {number:<22} due by {last_day}{flag}")
         if len(self.overdue) > 10:
             lines.append(f"  ... {len(self.overdue) - 10} more")
         lines += ["", f"Self-assessment (信用交通市自评, ziyang-transport): {self.score}",
@@ -153,7 +154,12 @@ def run_disclosure(
     (folder / "dual-publication.zh.md").write_text(render(feed_page(feed, "zh"), "md", "zh"),
                                                    "utf-8")  # fmt: skip
     overdue = tuple(
-        (case.case_id, str(case.data["decision"]["document_number"]), deadline.last_day)
+        (
+            case.case_id,
+            str(case.data["decision"]["document_number"]),
+            deadline.last_day,
+            deadline.provisional,
+        )
         for case, deadline in book.overdue(on=last_day)
         if deadline.name == "disclosure" and deadline.met_on is None
     )

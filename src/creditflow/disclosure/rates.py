@@ -64,12 +64,15 @@ ALL_UNITS = ""
 @attrs.frozen
 class FailingRow:
     """A row that fails a rate: where to find it (a book case id, or file and line), its key
-    (document number, or the subject for coverage; persons masked), its unit, and why."""
+    (document number, or the subject for coverage; persons masked), its unit, and why;
+    ``provisional`` when the last day it is judged against was counted in a year whose
+    holiday schedule is not yet published (the reason says so too)."""
 
     where: str
     key: str
     unit: str
     reason: str
+    provisional: bool = False
 
 
 @attrs.frozen
@@ -217,7 +220,7 @@ class _Decision(NamedTuple):
     unit: str
     decided_on: dt.date
     required: int
-    disclosure: tuple[dt.date, dt.date | None] | None  # (last day, met on)
+    disclosure: tuple[dt.date, dt.date | None, bool] | None  # (last day, met on, provisional)
 
 
 def compute_rates(
@@ -297,7 +300,9 @@ def _decision(
         required = sum(f.required for f in record_kind.fields) if record_kind else 0
         required_of[kind, decided] = required
     deadline = case.deadline("disclosure")
-    disclosure = None if deadline is None else (deadline.last_day, deadline.met_on)
+    disclosure = (
+        None if deadline is None else (deadline.last_day, deadline.met_on, deadline.provisional)
+    )
     key = str(values.get("document_number") or values.get("reference") or case.case_id)
     return _Decision(case.case_id, key, str(values.get("unit", "")), decided, required, disclosure)
 
@@ -341,17 +346,17 @@ def _timeliness(decisions: list[_Decision], on: dt.date) -> Rate:
     for d in decisions:
         if d.disclosure is None:
             continue
-        last_day, met = d.disclosure
+        last_day, met, provisional = d.disclosure
         met = met if met is not None and met <= on else None
         if met is None and last_day >= on:
             continue  # not due yet
         due += 1
         if met is not None and met <= last_day:
             on_time += 1
-        elif met is not None:
-            failing.append(FailingRow(d.case_id, d.key, d.unit,
-                                      f"disclosed {met}, due by {last_day}"))  # fmt: skip
-        else:
-            failing.append(FailingRow(d.case_id, d.key, d.unit,
-                                      f"not disclosed, due by {last_day}"))  # fmt: skip
+            continue
+        reason = (
+            f"disclosed {met}, due by {last_day}" if met else f"not disclosed, due by {last_day}"
+        )
+        reason += " (provisional)" if provisional else ""
+        failing.append(FailingRow(d.case_id, d.key, d.unit, reason, provisional))
     return Rate("timeliness", on_time, due, tuple(failing))

@@ -136,6 +136,9 @@ def _published(
 ) -> tuple[tuple[str, Label, str], ...]:
     party = str(values.get("party", ""))
     person = bool(party) and not is_valid_uscc(party)
+    # a person's name is masked wherever it appears (grounds, result: "对张三丰罚款")
+    names = [str(values.get(f.name) or "") for f in kind.fields if f.type == "party_name"]
+    names = sorted({n.strip() for n in names if person and n.strip()}, key=len, reverse=True)
     shown = []
     for field in kind.fields:
         if not field.published:
@@ -143,7 +146,8 @@ def _published(
         value = str(values.get(field.name, ""))
         if field.type == "party":
             value = public_id(value, "person" if person else None)
-        elif field.type == "party_name" and person and value:
-            value = mask_name(value)
+        else:
+            for name in names:
+                value = value.replace(name, mask_name(name))
         shown.append((field.name, field.label, mask_resident_ids(value)))
     return tuple(shown)

@@ -8,6 +8,7 @@ bars of block characters in the Markdown table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape as html_escape
 
 from creditflow.core.labels import Label, Language
@@ -114,14 +115,20 @@ def feed_page(feed: Feed, lang: Language) -> Page:
             header += [_t("severity", lang), _t("published_until", lang)]
         rows = []
         for e in entries:
-            row = [value or "-" for _, _, value in e.fields]
+            row = [_word(e.words, name, value, lang) or "-" for name, _, value in e.fields]
             row.append(e.disclosed_on.isoformat())
             if kind == "penalty":
                 until = e.published_until.isoformat() if e.published_until else "-"
-                row += [e.severity or "-", until]
+                row += [_word(e.words, "severity", e.severity or "", lang) or "-", until]
             rows.append(tuple(row))
         blocks.append(Table(tuple(header), tuple(rows)))
     return Page("dual-publication", title, tuple(blocks))
+
+
+def _word(words: Mapping[str, Label], name: str, value: str, lang: Language) -> str:
+    """``value`` of field ``name`` in words when the feed has them, else as it is."""
+    label = words.get(name)
+    return value if label is None else label.get(lang)
 
 
 def _bar(rate: Rate, width: int = 10) -> str:

@@ -21,7 +21,7 @@ import attrs
 
 from creditflow._repr import shown
 from creditflow.calendar.periods import Period
-from creditflow.core.labels import Label
+from creditflow.core.labels import Label, Language
 from creditflow.core.severity import Severity
 from creditflow.policy.model import Basis, Provision
 from creditflow.policy.reader import Reader
@@ -66,8 +66,8 @@ INGESTED_FIELDS: dict[str, dict[str, str]] = {
 """The required fields (and their types) the kinds ``licensing`` and ``penalty`` must have:
 ingest enters their rows into the book by them (docs/disclosure.md)."""
 
-_FIELD_KEYS = ("name", "label", "type", "required", "published", "values", "pattern",
-               "max_length")  # fmt: skip
+_FIELD_KEYS = ("name", "label", "type", "required", "published", "values", "value_labels",
+               "pattern", "max_length")  # fmt: skip
 _KIND_KEYS = ("label", "dual_publication", "key", "fields", "basis", "source", "note")
 _RULE_KEYS = ("id", "categories", "parties", "min_amount", "max_amount", "severity", "basis",
               "source", "note")  # fmt: skip
@@ -89,6 +89,13 @@ class CatalogueField:
     values: tuple[str, ...] = ()
     pattern: str | None = None
     max_length: int | None = None
+    value_labels: Mapping[str, Label] = attrs.field(factory=dict)
+    """An enum field's values in words (``fine`` -> 罚款 / Fine), for the published pages."""
+
+    def shown(self, value: str, lang: Language) -> str:
+        """``value`` in words in ``lang`` when the field labels it, else as it is."""
+        label = self.value_labels.get(value)
+        return value if label is None else label.get(lang)
 
 
 @attrs.frozen
@@ -284,6 +291,7 @@ def _field(r: Reader, row: object, path: str, units: list[str]) -> CatalogueFiel
     required = r.get(row, path, "required", bool)
     published = r.get(row, path, "published", bool)
     values = _values(r, row, path, kind)
+    words = _value_labels(r, row, path, values or ())
     pattern = _pattern(r, row, path, kind)
     max_length = r.get(row, path, "max_length", int, required=False)
     if max_length is not None and max_length < 1:
@@ -294,9 +302,32 @@ def _field(r: Reader, row: object, path: str, units: list[str]) -> CatalogueFiel
         return None
     if None in (name, label, kind, required, published, values) or pattern is False:
         return None
+    if words is None:
+        return None
     shape = str(pattern) if pattern else None
     return CatalogueField(name, label, kind, required, published, values,  # type: ignore[arg-type]
-                          shape, max_length)  # fmt: skip
+                          shape, max_length, words)  # fmt: skip
+
+
+def _value_labels(
+    r: Reader, row: dict[str, Any], path: str, values: tuple[str, ...]
+) -> dict[str, Label] | None:
+    """``value_labels = { fine = { zh, en }, ... }``: words for an enum's values."""
+    if "value_labels" not in row:
+        return {}
+    table = r.table(row, path, "value_labels")
+    if table is None:
+        return None
+    words: dict[str, Label] = {}
+    for value in table:
+        if value not in values:
+            r.problem(f"{path}.value_labels.{value}", f"{shown(value)} is not one of the values")
+            return None
+        label = r.label(table, f"{path}.value_labels", value)
+        if label is None:
+            return None
+        words[value] = label
+    return words
 
 
 def _values(r: Reader, row: dict[str, Any], path: str, kind: str | None) -> tuple[str, ...] | None:

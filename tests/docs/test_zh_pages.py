@@ -128,3 +128,31 @@ def test_the_zh_feed_page_words_categories_and_severities(tmp_path: Path) -> Non
     text = page_markdown(page)
     assert "罚款" in text and "通报批评" in text and "普通许可" in text
     assert "一般失信" in text and "轻微失信" in text
+
+
+def test_the_zh_rates_page_words_units_and_reasons(tmp_path: Path) -> None:
+    from creditflow.disclosure import compute_rates, ingest
+    from creditflow.docs.disclosure_pages import rates_page
+
+    late = {"document_number": "资交罚〔2026〕1号", "title": "超限运输", "category": "fine",
+            "grounds": "车辆超限运输", "basis": "《公路安全保护条例》第六十四条", "party": FIRM,
+            "party_name": "某运输有限公司", "result": "罚款5000元", "amount": "5000",
+            "decided_on": "2026-09-01", "authority": "某市交通运输局", "unit": "enforcement",
+            "domain": "road_transport", "published_on": "2026-09-30"}  # fmt: skip
+    bad = late | {"document_number": "资交罚2026-2", "grounds": "", "published_on": ""}
+    unpublished = late | {"document_number": "资交罚〔2026〕3号", "published_on": ""}
+    policy = load_policy("national-transport@2026.1")
+    with CreditBook.memory(policy=policy) as book:
+        path = tmp_path / "penalties.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                for r in (late, bad, unpublished)), encoding="utf-8")  # fmt: skip
+        report = ingest(book, path, kind="penalty", on=dt.date(2026, 10, 20))
+        rates = compute_rates(book, {FIRM: "enforcement", PERSON: "road_transport"}, "2026-Q3",
+                              rejected=report.rejected, on=dt.date(2026, 10, 20))  # fmt: skip
+    page = rates_page(rates, "zh")
+    assert all(r.failing for r in rates.unit("").rates.values())  # every rate has a failing row
+    assert leaks(page, policy) == []
+    text = page_markdown(page)
+    assert "交通运输综合行政执法机构" in text, text
+    assert "未公示，应于" in text, text
+    assert "未归集信用信息" in text, text

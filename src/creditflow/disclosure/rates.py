@@ -33,6 +33,7 @@ from creditflow._repr import shown
 from creditflow._validation import ensure_date, ensure_instance, ensure_iterable, ensure_str
 from creditflow.book import CreditBook
 from creditflow.core.identifiers import subject_id as checked_subject_id
+from creditflow.core.labels import Label
 from creditflow.core.privacy import public_id
 from creditflow.errors import InvalidInput, InvalidRow, NoPolicyInForce
 from creditflow.supervision.readers import Source, _lines, _name
@@ -57,6 +58,14 @@ RateName = Literal["coverage", "compliance", "completeness", "timeliness"]
 RATE_NAMES: tuple[RateName, ...] = ("coverage", "compliance", "completeness", "timeliness")
 """The rates, in the order reports show them."""
 
+_RULE_ZH = {
+    "required": "必填项缺失", "type": "类型或取值不符", "pattern": "格式不符", "max_length": "超长",
+    "unknown_field": "含目录外字段", "order": "日期先后不符", "future": "日期晚于导入日",
+    "duplicate": "文书号重复", "changed": "文书号已入账且内容不同", "format": "无法解析",
+    "no_policy": "决定日无适用规则", "refused": "入账被拒",
+}  # fmt: skip
+"""The row rules (their first part: ``type.date`` -> ``type``) in Chinese, for the zh pages."""
+
 ALL_UNITS = ""
 """The unit name of the row for the whole region (every unit together)."""
 
@@ -73,6 +82,8 @@ class FailingRow:
     unit: str
     reason: str
     provisional: bool = False
+    zh: str = ""
+    """The reason in Chinese, for the zh pages (``""``: as ``reason``)."""
 
 
 @attrs.frozen
@@ -112,6 +123,8 @@ class RatesReport:
     on: dt.date
     anchor: str
     units: tuple[UnitRates, ...]
+    unit_labels: Mapping[str, Label] = attrs.field(factory=dict)
+    """The reporting units' names in words (the catalogue in force at the period's end)."""
 
     def unit(self, name: str) -> UnitRates:
         """The rates of unit ``name`` (``""`` for the region); ``InvalidInput`` if none."""
@@ -270,7 +283,12 @@ def compute_rates(
     for unit in sorted(set(by_unit) - {ALL_UNITS}):
         mine, decided, refused_here = by_unit[unit]
         report.append(_unit_rates(unit, mine, covered, decided, refused_here, on))
-    return RatesReport(period, on, anchor, tuple(report))
+    try:
+        catalogue = book.policy_on(period.end).catalogue
+    except NoPolicyInForce:
+        catalogue = None
+    labels = {} if catalogue is None else {n: u.label for n, u in catalogue.units.items()}
+    return RatesReport(period, on, anchor, tuple(report), labels)
 
 
 def _population(population: object) -> dict[str, str]:
@@ -319,12 +337,15 @@ def _unit_rates(
     coverage = Rate(
         "coverage", len(population) - len(missing), len(population),
         tuple(FailingRow("population", public_id(s), population[s] or unit,
-                         "no credit information collected") for s in missing),
+                         "no credit information collected", zh="未归集信用信息")
+              for s in missing),
     )  # fmt: skip
     compliance = Rate(
         "compliance", len(decisions), len(decisions) + len(refused),
         tuple(FailingRow(f"{r.source} line {r.line}", r.key, r.unit,
-                         "; ".join(f"{p.field}: {p.rule}" for p in r.problems)) for r in refused),
+                         "; ".join(f"{p.field}: {p.rule}" for p in r.problems),
+                         zh="；".join(_RULE_ZH.get(p.rule.split(".")[0], "不合规")
+                                     for p in r.problems)) for r in refused),
     )  # fmt: skip
     present = sum(d.required for d in decisions) + sum(r.present for r in refused)
     fields = sum(d.required for d in decisions) + sum(r.required for r in refused)
@@ -332,7 +353,8 @@ def _unit_rates(
     completeness = Rate(
         "completeness", present, fields,
         tuple(FailingRow(f"{r.source} line {r.line}", r.key, r.unit,
-                         f"{r.required - r.present} of {r.required} required fields missing")
+                         f"{r.required - r.present} of {r.required} required fields missing",
+                         zh=f"{r.required}项必填项缺{r.required - r.present}项")
               for r in incomplete),
     )  # fmt: skip
     return UnitRates(unit, {"coverage": coverage, "compliance": compliance,
@@ -357,6 +379,8 @@ def _timeliness(decisions: list[_Decision], on: dt.date) -> Rate:
         reason = (
             f"disclosed {met}, due by {last_day}" if met else f"not disclosed, due by {last_day}"
         )
+        zh = f"{met}公示，应于{last_day}前公示" if met else f"未公示，应于{last_day}前公示"
         reason += " (provisional)" if provisional else ""
-        failing.append(FailingRow(d.case_id, d.key, d.unit, reason, provisional))
+        zh += "（期限为暂定）" if provisional else ""
+        failing.append(FailingRow(d.case_id, d.key, d.unit, reason, provisional, zh))
     return Rate("timeliness", on_time, due, tuple(failing))

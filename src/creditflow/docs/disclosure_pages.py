@@ -152,7 +152,7 @@ def rates_page(report: RatesReport, lang: Language, *, bars: bool = True) -> Pag
                on=report.on.isoformat(), anchor=report.anchor)  # fmt: skip
     header = (_t("unit", lang), *(_t(name, lang) for name in RATE_NAMES))
     rows = tuple(
-        (u.unit or _t("all", lang), *(_cell(u.rates[n], bars=bars) for n in RATE_NAMES))
+        (_unit(report, u.unit, lang), *(_cell(u.rates[n], bars=bars) for n in RATE_NAMES))
         for u in report.units
     )
     blocks: list[Block] = [Heading(1, title), Paragraph(intro), Table(header, rows)]
@@ -161,13 +161,23 @@ def rates_page(report: RatesReport, lang: Language, *, bars: bool = True) -> Pag
         failing = region.rates[name].failing
         if not failing:
             continue
-        cells = tuple((f.unit or "-", f.where, f.key, f.reason) for f in failing[:FAILING_SHOWN])
+        cells = tuple((_unit(report, f.unit, lang, "-"), f.where, f.key,
+                       f.zh if lang == "zh" and f.zh else f.reason)
+                      for f in failing[:FAILING_SHOWN])  # fmt: skip
         header = (_t("unit", lang), _t("where", lang), _t("key", lang), _t("reason", lang))
         blocks += [Heading(2, _t("failing", lang, rate=_t(name, lang))), Table(header, cells)]
         if len(failing) > FAILING_SHOWN:
             blocks.append(Paragraph(_t("more", lang, n=len(failing) - FAILING_SHOWN)))
     blocks.append(Paragraph(_t("definitions", lang)))
     return Page("rates", title, tuple(blocks))
+
+
+def _unit(report: RatesReport, unit: str, lang: Language, none: str = "") -> str:
+    """A reporting unit in words (its catalogue label), the region for ``""``."""
+    if not unit:
+        return none or _t("all", lang)
+    label = report.unit_labels.get(unit)
+    return unit if label is None else label.get(lang)
 
 
 def rates_markdown(report: RatesReport, lang: Language) -> str:
@@ -193,7 +203,7 @@ def _chart(report: RatesReport, lang: Language) -> str:
              f'height="{rows + 20}" font-size="11">']  # fmt: skip
     y = 10
     for u in report.units:
-        name = html_escape(mask_resident_ids(u.unit or _t("all", lang)))
+        name = html_escape(mask_resident_ids(_unit(report, u.unit, lang)))
         parts.append(f'<text x="0" y="{y + bar}">{name}</text>')
         for rate_name in RATE_NAMES:
             rate = u.rates[rate_name]

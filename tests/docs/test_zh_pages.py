@@ -156,3 +156,17 @@ def test_the_zh_rates_page_words_units_and_reasons(tmp_path: Path) -> None:
     assert "交通运输综合行政执法机构" in text, text
     assert "未公示，应于" in text, text
     assert "未归集信用信息" in text, text
+
+
+def test_the_zh_assessment_page_words_measures_and_findings() -> None:
+    from creditflow.disclosure import CreditCheckEntry, assess
+    from creditflow.docs.disclosure_pages import assessment_page
+
+    policy = load_policy("ziyang-transport@2026.1")
+    with CreditBook.memory(policy="national-transport") as book:
+        checks = [CreditCheckEntry("licensing", "road_transport", dt.date(2026, 5, 1))]
+        report = assess(book, policy, "2026", population={FIRM: "enforcement"}, checks=checks)
+    page = assessment_page(report, "zh")
+    assert leaks(page, policy) == []
+    text = page_markdown(page)
+    assert "按信用修复数计算" in text and "道路运输" in text and "证明材料" in text

@@ -92,6 +92,17 @@ _TEXT: dict[str, Label] = {
 }
 
 
+_MEASURES: dict[str, Label] = {
+    "attested": Label("证明材料", "attested"),
+    "rate": Label("按比率计算", "rate"),
+    "evidence_count": Label("按材料条数计算", "evidence count"),
+    "repairs": Label("按信用修复数计算", "repairs"),
+    "credit_checks": Label("按信用核查记录计算", "credit checks"),
+    "listings": Label("按名单公示数计算", "listings"),
+}
+"""How an assessment item is measured, in words."""
+
+
 def _t(key: str, lang: Language, **values: object) -> str:
     return _TEXT[key].get(lang).format(**values)
 
@@ -250,7 +261,9 @@ def assessment_page(report: AssessmentReport, lang: Language) -> Page:
                attested=report.attested_points)  # fmt: skip
     computed = tuple(
         (r.item.group.get(lang), r.item.item.get(lang), r.item.responsible.get(lang),
-         r.item.measure, r.found, f"{_points(r.score)}/{r.item.points.value}")
+         _MEASURES[r.item.measure].get(lang) if r.item.measure in _MEASURES else r.item.measure,
+         r.found_zh if lang == "zh" and r.found_zh else r.found,
+         f"{_points(r.score)}/{r.item.points.value}")
         for r in report.results if r.item.computed
     )  # fmt: skip
     attested = tuple(

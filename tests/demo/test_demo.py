@@ -307,6 +307,12 @@ def test_the_demo_writes_the_html_site_with_the_report_and_its_charts(
         assert f'src="charts/{chart}.svg"' in report
     assert "<svg" in (site / "workflows.html").read_text(encoding="utf-8")  # drawn diagrams
     assert 'type="search"' in (site / "notices.html").read_text(encoding="utf-8")
+    # collection and disclosure is a section of the page, its rates and assessment linked
+    assert "归集与双公示" in report and "上报合规率" in report and "逾期未公示" in report
+    assert "信用交通市自评" in report
+    for page in ("rates", "assessment"):
+        assert (site / f"{page}.html").is_file(), page
+        assert f'href="{page}.html"' in report, page
 
 
 def test_without_matplotlib_the_demo_writes_everything_but_the_charts(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ transport records approved. By hand:
 | reward_punishment_cases | 4 published | 2 / 2 |
 | repairs | road_transport 3 of the 4 domains' 3 each | 3 x 1/4 = 0.75 / 3 |
 
-computed: 10.75 of 20; attested: 67 - 20 = 47 points.
+computed: 10.75 of 20; attested: 69 - 20 = 49 points.
 """
 
 from __future__ import annotations
@@ -104,7 +104,11 @@ def test_the_ziyang_table_is_the_seed_s_with_its_points() -> None:
             points["xinyi_documents"].value) == (3, 10, 2, 3)  # fmt: skip
     assert points["repairs"].basis.source.value == "copy"
     assert points["news"].basis.source.value == "configurable"
-    assert sum(p.value for p in points.values()) == 67
+    assert sum(p.value for p in points.values()) == 69
+    assert len(table.items) == 28  # every item of the seed's table, §四 组织实施信用管理工作 too
+    management = next(i for i in table.items if i.item_id == "credit_management")
+    assert "信用信息采集、归集、报送" in management.item.zh and not management.computed
+    assert points["credit_management"].basis.source.value == "configurable"
     assert creditflow.load_policy("national-transport@2026.1").assessment is None
 
 
@@ -118,7 +122,7 @@ def test_the_computed_items_score_what_the_hand_count_gives(book: CreditBook) ->
     report = assess(book, ZIYANG, "2026", population={FIRM: "enforcement"},
                     rejected=book.rejected, evidence=EVIDENCE, checks=CHECKS)  # type: ignore[attr-defined]  # fmt: skip
     assert (report.score, report.computable_points, report.attested_points) == (
-        Fraction(43, 4), 20, 47,
+        Fraction(43, 4), 20, 49,
     )  # fmt: skip
 
 

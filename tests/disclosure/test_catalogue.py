@@ -7,11 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from _decisions import PERSON, penalty
 
 import creditflow
 from _packs import national_data
 from creditflow.calendar.periods import Period
 from creditflow.core.severity import Severity
+from creditflow.disclosure import penalty_severity
 from creditflow.errors import PolicyAnalysisError, PolicyError
 from creditflow.policy.loader import policy_from_data
 from creditflow.policy.model import Source
@@ -85,9 +87,30 @@ def test_the_severity_of_a_penalty_follows_the_first_matching_rule(
 ) -> None:
     rules = creditflow.load_policy("national-transport@2026.1").catalogue.severity  # type: ignore[union-attr]
     assert rules is not None
-    found, rule_id, basis = rules.severity(category, Decimal(amount))
+    found, rule_id, basis = rules.severity(category, Decimal(amount), "organisation")
     assert (found, rule_id) == (severity, rule)
     assert basis.text
+
+
+@pytest.mark.parametrize(
+    ("amount", "severity", "rule"),
+    [
+        ("199", Severity.MINOR, "small-fine-person"),
+        ("200", Severity.GENERAL, "default"),
+        ("2999", Severity.GENERAL, "default"),
+    ],
+)
+def test_a_person_is_fined_small_only_below_the_limit_for_citizens(
+    amount: str, severity: Severity, rule: str
+) -> None:
+    # Administrative Penalty Law Art. 51: 200 yuan for a citizen, 3000 for an organisation
+    policy = creditflow.load_policy("national-transport@2026.1")
+    assert policy.catalogue is not None
+    row = penalty(1, party=PERSON, party_name="张三", amount=amount)
+    assert penalty_severity(policy.catalogue, row) == severity
+    rules = policy.catalogue.severity
+    assert rules is not None
+    assert rules.severity("fine", Decimal(amount), "person")[:2] == (severity, rule)
 
 
 def test_a_pack_without_a_catalogue_loads_and_keeps_its_digest() -> None:

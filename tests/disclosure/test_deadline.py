@@ -77,15 +77,16 @@ def test_a_publication_made_late_is_listed_for_the_days_it_was_late(tmp_path: Pa
     assert late[dt.date(2026, 10, 30)] == ["资交罚〔2026〕3号"]
 
 
-def test_a_minor_penalty_and_a_breach_record_have_no_publication_due(tmp_path: Path) -> None:
+def test_a_minor_penalty_is_due_and_a_breach_record_is_not(tmp_path: Path) -> None:
     rows = [penalty(1, category="warning", amount="", published_on="")]
     with CreditBook.memory(policy="national-transport") as book:
         ingest(book, write_csv(tmp_path / "in.csv", rows, PENALTY_COLUMNS), kind="penalty")
         from _people import OFFICER, SUBJECT
 
-        book.open_case("record.general", SUBJECT, on=dt.date(2026, 6, 1), actor=OFFICER,
-                       domain="road_transport", record_kind="breach", decided_on="2026-06-01",
-                       summary="违诺")  # fmt: skip
-        assert all(c.deadline("disclosure") is None for c in book.cases())
+        breach = book.open_case("record.general", SUBJECT, on=dt.date(2026, 6, 1), actor=OFFICER,
+                                domain="road_transport", record_kind="breach",
+                                decided_on="2026-06-01", summary="违诺")  # fmt: skip
+        assert breach.deadline("disclosure") is None
         overdue = book.overdue(on=dt.date(2026, 12, 31))
-        assert [d.name for _, d in overdue if d.name == "disclosure"] == []
+        late = [c.case_id for c, d in overdue if d.name == "disclosure"]
+        assert late == [c.case_id for c in book.cases() if c.kind == "minor"] and late

@@ -108,3 +108,19 @@ def test_persons_are_masked_and_text_escaped_in_every_form(tmp_path: Path) -> No
     assert "&lt;img src=x onerror=alert(1)&gt; \\*\\*bold\\*\\* \\| cell" in markdown
     html = render(feed_page(feed, "en"), "html", "en")
     assert "&lt;img src=x onerror=alert(1)&gt; **bold** | cell" in html
+
+
+def test_a_persons_name_is_masked_inside_the_other_published_fields(tmp_path: Path) -> None:
+    rows = [
+        penalty(1, party=PERSON, party_name="张三丰", grounds="张三丰驾驶车辆超限运输",
+                result="对张三丰罚款200元", decided_on="2026-05-06", published_on="2026-05-08"),
+        penalty(2, party_name="三丰运输有限公司", grounds="三丰运输有限公司超限运输",
+                decided_on="2026-05-06", published_on="2026-05-08"),
+    ]  # fmt: skip
+    with CreditBook.memory(policy="national-transport") as book:
+        ingest(book, write_csv(tmp_path / "p.csv", rows, PENALTY_COLUMNS), kind="penalty")
+        feed = dual_publication_feed(book, on=dt.date(2026, 6, 1))
+    person, firm = ({n: v for n, _, v in e.fields} for e in feed.entries)
+    assert (person["grounds"], person["result"]) == ("张**驾驶车辆超限运输", "对张**罚款200元")
+    assert "张三丰" not in feed.to_jsonl()
+    assert firm["grounds"] == "三丰运输有限公司超限运输"  # an organisation's name is public

@@ -18,7 +18,13 @@ from _decisions import (
 )
 
 from creditflow.book import CreditBook
-from creditflow.disclosure import IngestReport, RejectedRow, ingest, read_rejected
+from creditflow.disclosure import (
+    IngestReport,
+    RejectedRow,
+    dual_publication_feed,
+    ingest,
+    read_rejected,
+)
 from creditflow.errors import InvalidInput, MissingExtra
 
 ON = dt.date(2026, 10, 20)
@@ -55,10 +61,28 @@ def test_penalties_become_records_of_the_packs_severity(book: CreditBook, tmp_pa
     assert first.data["decided_on"] == "2026-09-28" and first.opened_on == dt.date(2026, 9, 28)
     assert first.data["record_kind"] == "penalty"
     assert first.data["decision"]["unit"] == "enforcement"
-    # Order 36: a minor record is not published, so it has no 双公示 publication due
-    assert cases[1].deadline("disclosure") is None
+    # every penalty decision is published within 7 working days (双公示), a minor one too
+    assert cases[1].deadline("disclosure").met_on == dt.date(2026, 10, 9)  # type: ignore[union-attr]
     assert first.deadline("disclosure").met_on == dt.date(2026, 10, 9)  # type: ignore[union-attr]
-    assert report.disclosed == 3
+    assert report.disclosed == 4
+
+
+def test_a_minor_penalty_is_due_overdue_and_in_the_feed(book: CreditBook, tmp_path: Path) -> None:
+    rows = [
+        penalty(1, category="warning", amount="", result="警告", published_on=""),
+        penalty(2, amount="2000", result="罚款2000元", published_on="2026-10-09"),
+    ]
+    report = ingest(book, penalties(tmp_path, rows), kind="penalty", on=ON)
+    assert report.entered == 2 and report.disclosed == 1
+    late = [case.data["decision"]["document_number"]
+            for case, _ in book.overdue(on=dt.date(2026, 10, 16))]  # fmt: skip
+    assert late == ["资交罚〔2026〕1号"]
+    feed = dual_publication_feed(book, on=dt.date(2026, 10, 16))
+    assert [(e.case_id, e.severity) for e in feed.entries] == [
+        (c.case_id, "minor")
+        for c in book.cases(machine="record")
+        if c.data["decision"].get("amount")
+    ]
 
 
 def test_licences_become_licence_cases_disclosed_on_their_date(
@@ -266,3 +290,17 @@ def test_parquet_is_read_with_the_dask_extra(book: CreditBook, tmp_path: Path) -
     report = ingest(book, tmp_path / "p.parquet", kind="penalty", on=ON)
     assert (report.rows, report.entered) == (2, 1)
     assert [(p.line, p.field, p.rule) for p in report.problems] == [(2, "amount", "type.amount")]
+
+
+def test_a_date_after_the_ingest_is_a_problem(book: CreditBook, tmp_path: Path) -> None:
+    rows = [
+        penalty(1, decided_on="2026-10-21", published_on=""),  # decided after ON
+        penalty(2, published_on="2026-10-21"),  # published after ON
+        penalty(3, decided_on="2026-10-20", published_on="2026-10-20"),  # on ON: fine
+    ]
+    report = ingest(book, penalties(tmp_path, rows), kind="penalty", on=ON)
+    assert report.entered == 1
+    assert [(p.line, p.field, p.rule) for p in report.problems] == [
+        (2, "decided_on", "future"),
+        (3, "published_on", "future"),
+    ]

@@ -48,6 +48,7 @@ from creditflow.disclosure import (
     compute_rates,
     ingest,
     read_population_units,
+    read_rejected,
 )
 from creditflow.errors import InvalidInput, InvalidRow
 
@@ -189,3 +190,39 @@ def test_the_rates_pages_escape_what_the_rows_bring(tmp_path: Path) -> None:
     for page in (rates_markdown(report, "zh"), rates_html(report, "en")):
         assert "<img" not in page and PERSON not in page
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_rejected_row_counts_once_and_not_after_its_correction(tmp_path: Path) -> None:
+    rows = [penalty(1), penalty(2), penalty(3), penalty(4, amount="abc")]
+    source = write_csv(tmp_path / "p.csv", rows, PENALTY_COLUMNS)
+    log = tmp_path / "rejected.jsonl"
+    with CreditBook.open(tmp_path / "book.sqlite", policy="national-transport") as book:
+        for _ in range(2):  # the same file ingested twice: its rejected row is written twice
+            ingest(book, source, kind="penalty").write_rejected(log)
+        rejected = read_rejected(log)
+        assert len(rejected) == 1
+        region = compute_rates(book, {FIRM: "enforcement"}, "2026-Q3", rejected=rejected * 2)
+        assert region.unit("").rates["compliance"].numerator == 3
+        assert region.unit("").rates["compliance"].denominator == 4
+        fixed = write_csv(tmp_path / "fixed.csv", [penalty(4)], PENALTY_COLUMNS)
+        assert ingest(book, fixed, kind="penalty").entered == 1
+        region = compute_rates(book, {FIRM: "enforcement"}, "2026-Q3", rejected=rejected)
+        assert (region.unit("").rates["compliance"].numerator,
+                region.unit("").rates["compliance"].denominator) == (4, 4)  # fmt: skip
+
+
+def test_a_provisional_last_day_is_flagged(tmp_path: Path) -> None:
+    from creditflow.calendar import WorkdayCalendar
+
+    last = WorkdayCalendar.china().known_years[1]  # the next year's holidays are unpublished
+    day = f"{last}-12-28"
+    source = write_csv(tmp_path / "p.csv", [penalty(1, decided_on=day, published_on="")],
+                       PENALTY_COLUMNS)  # fmt: skip
+    with CreditBook.open(tmp_path / "book.sqlite", policy="national-transport") as book:
+        ingest(book, source, kind="penalty", on=dt.date(last + 1, 2, 1))
+        report = compute_rates(book, {FIRM: "enforcement"}, str(last), on=dt.date(last + 1, 2, 1))
+        (row,) = report.unit("").rates["timeliness"].failing
+        assert row.provisional and row.reason.endswith("(provisional)")
+        assert report.to_json()["units"][0]["timeliness"]["failing"][0]["provisional"] is True
+        (late,) = [d for _, d in book.overdue(on=dt.date(last + 1, 2, 1)) if d.name == "disclosure"]
+        assert late.provisional and late.last_day.year == last + 1

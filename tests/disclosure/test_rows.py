@@ -99,3 +99,14 @@ def test_a_problem_never_shows_a_persons_whole_id() -> None:
     assert problems and all(bad not in str(p) for p in problems)
     assert "110105********0025" in problems[0].message
     assert FIRM not in str(problems)
+
+
+def test_a_date_after_the_day_of_the_check_is_in_the_future() -> None:
+    import datetime as dt
+
+    _, problems = check_row(
+        CATALOGUE.kinds["penalty"], penalty(1), source="in.csv", line=2,
+        units=frozenset(CATALOGUE.units), domains=frozenset(POLICY.domains),
+        on=dt.date(2026, 9, 27),
+    )  # fmt: skip
+    assert {p.field: p.rule for p in problems} == {"decided_on": "future", "published_on": "future"}

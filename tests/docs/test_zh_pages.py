@@ -10,7 +10,9 @@ code span or a code block, which are for developers.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 
 import pytest
 from _docbook import FIRM, PERSON, published_listing
@@ -95,3 +97,76 @@ def test_the_zh_diff_page_words_each_setting_and_its_values() -> None:
     assert ".note`" not in page  # the English developer notes are left out, and it says so
     assert "英文注释" in page
     assert "| 施行日期 | `effective_from` | 修改 | 2019-07-01 | 2026-04-01 |" in page
+
+
+def test_the_zh_feed_page_words_categories_and_severities(tmp_path: Path) -> None:
+    from creditflow.disclosure import dual_publication_feed, ingest
+    from creditflow.docs.disclosure_pages import feed_page
+
+    penalty = {"document_number": "资交罚〔2026〕1号", "title": "超限运输", "category": "fine",
+               "grounds": "车辆超限运输", "basis": "《公路安全保护条例》第六十四条", "party": FIRM,
+               "party_name": "某运输有限公司", "result": "罚款5000元", "amount": "5000",
+               "decided_on": "2026-09-28", "authority": "某市交通运输局", "unit": "enforcement",
+               "domain": "road_transport", "published_on": "2026-10-09"}  # fmt: skip
+    warning = penalty | {"document_number": "资交罚〔2026〕2号", "category": "notice_of_criticism",
+                         "amount": "", "result": "通报批评"}  # fmt: skip
+    licence = {"document_number": "资交许〔2026〕1号", "item": "道路货物运输经营许可",
+               "category": "ordinary", "content": "准予从事普通货运", "party": FIRM,
+               "party_name": "某运输有限公司", "decided_on": "2026-09-28",
+               "valid_until": "2030-09-27", "authority": "某市交通运输局",
+               "unit": "road_transport", "domain": "road_transport",
+               "published_on": "2026-09-30"}  # fmt: skip
+    policy = load_policy("national-transport@2026.1")
+    with CreditBook.memory(policy=policy) as book:
+        for kind, rows in (("penalty", [penalty, warning]), ("licensing", [licence])):
+            path = tmp_path / f"{kind}.jsonl"
+            path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                            encoding="utf-8")  # fmt: skip
+            assert not ingest(book, path, kind=kind, on=dt.date(2026, 10, 20)).rejected
+        page = feed_page(dual_publication_feed(book, on=dt.date(2026, 10, 20)), "zh")
+    assert leaks(page, policy) == []
+    text = page_markdown(page)
+    assert "罚款" in text and "通报批评" in text and "普通许可" in text
+    assert "一般失信" in text and "轻微失信" in text
+
+
+def test_the_zh_rates_page_words_units_and_reasons(tmp_path: Path) -> None:
+    from creditflow.disclosure import compute_rates, ingest
+    from creditflow.docs.disclosure_pages import rates_page
+
+    late = {"document_number": "资交罚〔2026〕1号", "title": "超限运输", "category": "fine",
+            "grounds": "车辆超限运输", "basis": "《公路安全保护条例》第六十四条", "party": FIRM,
+            "party_name": "某运输有限公司", "result": "罚款5000元", "amount": "5000",
+            "decided_on": "2026-09-01", "authority": "某市交通运输局", "unit": "enforcement",
+            "domain": "road_transport", "published_on": "2026-09-30"}  # fmt: skip
+    bad = late | {"document_number": "资交罚2026-2", "grounds": "", "published_on": ""}
+    unpublished = late | {"document_number": "资交罚〔2026〕3号", "published_on": ""}
+    policy = load_policy("national-transport@2026.1")
+    with CreditBook.memory(policy=policy) as book:
+        path = tmp_path / "penalties.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                for r in (late, bad, unpublished)), encoding="utf-8")  # fmt: skip
+        report = ingest(book, path, kind="penalty", on=dt.date(2026, 10, 20))
+        rates = compute_rates(book, {FIRM: "enforcement", PERSON: "road_transport"}, "2026-Q3",
+                              rejected=report.rejected, on=dt.date(2026, 10, 20))  # fmt: skip
+    page = rates_page(rates, "zh")
+    assert all(r.failing for r in rates.unit("").rates.values())  # every rate has a failing row
+    assert leaks(page, policy) == []
+    text = page_markdown(page)
+    assert "交通运输综合行政执法机构" in text, text
+    assert "未公示，应于" in text, text
+    assert "未归集信用信息" in text, text
+
+
+def test_the_zh_assessment_page_words_measures_and_findings() -> None:
+    from creditflow.disclosure import CreditCheckEntry, assess
+    from creditflow.docs.disclosure_pages import assessment_page
+
+    policy = load_policy("ziyang-transport@2026.1")
+    with CreditBook.memory(policy="national-transport") as book:
+        checks = [CreditCheckEntry("licensing", "road_transport", dt.date(2026, 5, 1))]
+        report = assess(book, policy, "2026", population={FIRM: "enforcement"}, checks=checks)
+    page = assessment_page(report, "zh")
+    assert leaks(page, policy) == []
+    text = page_markdown(page)
+    assert "按信用修复数计算" in text and "道路运输" in text and "证明材料" in text

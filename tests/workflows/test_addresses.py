@@ -210,6 +210,12 @@ def _expire_valid_licence(book: CreditBook, on: dt.date) -> object:
     return book.fire(licence, "expire", on=on + 30 * DAY, actor=OFFICER)
 
 
+def _revoke_for_no_commitment(book: CreditBook, on: dt.date) -> object:
+    licence = _licence(book, on)
+    return book.fire(licence, "revoke", on=on, actor=OFFICIAL, summary="违诺撤销",
+                     commitment_case="no-such-case")  # fmt: skip
+
+
 SEEDS: dict[tuple[str, str], Callable[[CreditBook, dt.date], object]] = {
     ("known_domain", "domains"): _commitment("nowhere", approval_id="A-1"),
     ("approval_named", "commitments.approval_substitute.breach_consequences"): _commitment(
@@ -233,6 +239,7 @@ SEEDS: dict[tuple[str, str], Callable[[CreditBook, dt.date], object]] = {
     ("objection_target", "objections"): _object_to_a_proposal,
     ("licence_dates", "catalogue.kinds.licensing"): _licence_decided_later,
     ("validity_over", "catalogue.kinds.licensing"): _expire_valid_licence,
+    ("breached_commitment", "catalogue.kinds.licensing"): _revoke_for_no_commitment,
 }
 
 

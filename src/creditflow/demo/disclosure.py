@@ -27,7 +27,11 @@ from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.labels import LANGUAGES
 from creditflow.core.subjects import SubjectKind
 from creditflow.demo.population import Member
+from creditflow.demo.report_labels import both, label
+from creditflow.demo.report_text import Section
 from creditflow.disclosure import (
+    RATE_NAMES,
+    AssessmentReport,
     CreditCheckEntry,
     Evidence,
     RatesReport,
@@ -42,8 +46,10 @@ from creditflow.docs.disclosure_pages import (
     feed_page,
     rates_html,
     rates_markdown,
+    rates_page,
     render,
 )
+from creditflow.docs.document import Page
 from creditflow.rules import load_policy
 
 __all__ = ["UNIT_OF_DOMAIN", "DisclosureSection", "run_disclosure"]
@@ -89,9 +95,36 @@ class DisclosureSection:
     rejected: tuple[RejectedRow, ...]
     year: RatesReport
     quarters: tuple[RatesReport, ...]
-    overdue: tuple[tuple[str, str, dt.date], ...]
+    overdue: tuple[tuple[str, str, dt.date, bool], ...]  # case, number, last day, provisional
     score: str
     folder: Path
+    assessment: AssessmentReport
+
+    def section(self) -> Section:
+        """The section of the HTML report page: the rates of the year and each quarter as a
+        table, then the rejected rows, the overdue publications and the assessment's score."""
+        rows = tuple(
+            (report.period.label, *(report.unit("").rates[n].percent() for n in RATE_NAMES))
+            for report in (self.year, *self.quarters)
+        )
+        lines = [f"{self.rows} decisions read, {self.entered} entered, "
+                 f"{len(self.rejected)} rejected"]  # fmt: skip
+        lines += [
+            f"{Path(r.source).name} line {r.line}: "
+            + "; ".join(f"{p.field}: {p.rule}" for p in r.problems)
+            for r in self.rejected
+        ]
+        lines.append(f"Overdue publications (逾期未公示) on the last day: {len(self.overdue)}")
+        lines += [f"{case_id} {number} due by {last_day}" + (" (provisional)" if prov else "")
+                  for case_id, number, last_day, prov in self.overdue[:10]]  # fmt: skip
+        lines.append(f"Self-assessment (信用交通市自评, ziyang-transport): {self.score}")
+        header = (both(label("disclosure.period")), "coverage 覆盖率", "compliance 上报合规率",
+                  "completeness 完整率", "timeliness 公示及时率")  # fmt: skip
+        return Section("disclosure", header, rows, (False,) + (True,) * 4, tuple(lines))
+
+    def pages(self) -> tuple[Page, ...]:
+        """The rates of the year and the self-assessment as pages of the HTML site (zh)."""
+        return rates_page(self.year, "zh"), assessment_page(self.assessment, "zh")
 
     def to_text(self) -> str:
         """The section of the demo report (English with the Chinese terms)."""
@@ -108,8 +141,9 @@ class DisclosureSection:
                             ("coverage", "compliance", "completeness", "timeliness"))  # fmt: skip
             lines.append(f"  {report.period.label:<20}{cells}")
         lines += ["", f"Overdue publications (逾期未公示) on the last day: {len(self.overdue)}"]
-        for case_id, number, last_day in self.overdue[:10]:
-            lines.append(f"  {case_id:<16} {number:<22} due by {last_day}")
+        for case_id, number, last_day, provisional in self.overdue[:10]:
+            flag = " (provisional)" if provisional else ""
+            lines.append(f"  {case_id:<16} {number:<22} due by {last_day}{flag}")
         if len(self.overdue) > 10:
             lines.append(f"  ... {len(self.overdue) - 10} more")
         lines += ["", f"Self-assessment (信用交通市自评, ziyang-transport): {self.score}",
@@ -153,7 +187,12 @@ def run_disclosure(
     (folder / "dual-publication.zh.md").write_text(render(feed_page(feed, "zh"), "md", "zh"),
                                                    "utf-8")  # fmt: skip
     overdue = tuple(
-        (case.case_id, str(case.data["decision"]["document_number"]), deadline.last_day)
+        (
+            case.case_id,
+            str(case.data["decision"]["document_number"]),
+            deadline.last_day,
+            deadline.provisional,
+        )
         for case, deadline in book.overdue(on=last_day)
         if deadline.name == "disclosure" and deadline.met_on is None
     )
@@ -170,7 +209,7 @@ def run_disclosure(
              f"{assessment.attested_points} attested points left to the assessors")  # fmt: skip
     entered = sum(r.entered for r in reports)
     return DisclosureSection(sum(r.rows for r in reports), entered, rejected, rates, quarters,
-                             overdue, score, folder)  # fmt: skip
+                             overdue, score, folder, assessment)  # fmt: skip
 
 
 def _write(path: Path, columns: Sequence[str], rows: list[dict[str, str]]) -> Path:

@@ -33,6 +33,8 @@ REPORT_TEXT: dict[str, Label] = {
     "activity": Label("年度业务量", "Activity"),
     "count": Label("数量", "count"),
     "charts": Label("图表", "Charts"),
+    "disclosure": Label("归集与双公示", "Collection and disclosure"),
+    "disclosure.period": Label("统计期", "Period"),
     "invariants": Label("一致性检查", "Invariants"),
     "anchor": Label("账本锚点", "Book anchor"),
     "month": Label("月份", "month"),

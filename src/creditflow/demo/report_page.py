@@ -7,15 +7,21 @@ from collections.abc import Sequence
 
 from creditflow.demo.report import DemoReport
 from creditflow.demo.report_labels import both, label
-from creditflow.demo.report_text import report_sections
+from creditflow.demo.report_text import Section, report_sections
 from creditflow.docs.document import Block, Bullets, Figure, Heading, Page, Paragraph, Table
 
 __all__ = ["report_page"]
 
 
-def report_page(report: DemoReport, charts: Sequence[str] = (), note: str = "") -> Page:
+def report_page(
+    report: DemoReport,
+    charts: Sequence[str] = (),
+    note: str = "",
+    more: Sequence[Section] = (),
+) -> Page:
     """The report page; ``charts`` are chart files (``charts/grades.svg``...) relative to the
-    page, ``note`` says why there are none."""
+    page, ``note`` says why there are none; ``more`` are sections after :data:`SECTIONS`
+    (collection and disclosure)."""
     r = report
     title = both(label("title"))
     blocks: list[Block] = [
@@ -26,7 +32,7 @@ def report_page(report: DemoReport, charts: Sequence[str] = (), note: str = "") 
         blocks.append(Heading(2, both(label("charts"))))
         blocks += [Figure(src, both(label(f"chart.{_name(src)}"))) for src in charts]
         blocks += [Paragraph(note)] if note else []
-    for section in report_sections(report):
+    for section in (*report_sections(report), *more):
         blocks.append(Heading(2, both(label(section.title))))
         if section.rows:
             header = section.header or ("",) * len(section.rows[0])

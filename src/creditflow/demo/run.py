@@ -13,7 +13,7 @@ import attrs
 from creditflow.book.book import CreditBook
 from creditflow.demo.agenda import SimulatedClock
 from creditflow.demo.charts import draw_charts
-from creditflow.demo.disclosure import run_disclosure
+from creditflow.demo.disclosure import DisclosureSection, run_disclosure
 from creditflow.demo.population import build_population
 from creditflow.demo.report import DemoReport, build_report
 from creditflow.demo.report_labels import both, label
@@ -66,12 +66,15 @@ def run_demo(settings: DemoSettings, progress: Progress | None = None) -> DemoRe
                               seconds=time.perf_counter() - started)  # fmt: skip
         report = attrs.evolve(report, sections=(disclosure.to_text(),))
     (settings.out / "report.txt").write_text(report.to_text() + "\n", encoding="utf-8")
-    _write_report_site(report, pages, settings.out / "site")
+    _write_report_site(report, pages, settings.out / "site", disclosure)
     return report
 
 
-def _write_report_site(report: DemoReport, pages: list[Page], site: Path) -> None:
-    """The HTML site: the report page with its charts first, then the handbook and notices.
+def _write_report_site(
+    report: DemoReport, pages: list[Page], site: Path, disclosure: DisclosureSection
+) -> None:
+    """The HTML site: the report page with its charts and its disclosure section first, the
+    rates and assessment pages, then the handbook and notices.
 
     Without matplotlib (the ``demo`` extra) the charts are left out, said on stderr and on
     the page, and everything else is written."""
@@ -83,7 +86,8 @@ def _write_report_site(report: DemoReport, pages: list[Page], site: Path) -> Non
             raise
         charts, note = [], both(label("notes.charts_missing"))
         sys.stderr.write(f"creditflow: note: {error}\n")
-    write_site([report_page(report, charts, note), *pages], site, "html", "zh")
+    first = report_page(report, charts, note, more=(disclosure.section(),))
+    write_site([first, *disclosure.pages(), *pages], site, "html", "zh")
 
 
 def _make_room(db: Path, force: bool) -> None:

@@ -79,6 +79,8 @@ class ItemResult:
     score: Fraction | None
     found: str
     evidence: tuple[Evidence, ...] = ()
+    found_zh: str = ""
+    """What was found, in Chinese (for the zh pages; ``""``: as ``found``)."""
 
 
 @attrs.frozen
@@ -143,7 +145,7 @@ def assess(
     in_period = [c for c in checks if c.on in period]
     results = tuple(
         _result(item, period, rates, cases, in_period,
-                tuple(e for e in given if e.item == item.item_id))
+                tuple(e for e in given if e.item == item.item_id), policy)
         for item in table.items
     )  # fmt: skip
     return AssessmentReport(table.title, period, policy.key, rates.anchor, results)
@@ -156,30 +158,39 @@ def _result(
     cases: Sequence[Case],
     checks: Sequence[CreditCheckEntry],
     evidence: tuple[Evidence, ...],
+    policy: Policy,
 ) -> ItemResult:
     points = Fraction(item.points.value)
     if item.measure == "attested":
-        return ItemResult(item, None, f"{len(evidence)} evidence", evidence)
+        return ItemResult(item, None, f"{len(evidence)} evidence", evidence,
+                          f"证明材料{len(evidence)}份")  # fmt: skip
     if item.measure == "rate":
         rate = rates.unit("").rates[item.rate]  # type: ignore[index]
         met = rate.value is not None and item.target is not None and rate.value >= item.target
         found = f"{rate.numerator}/{rate.denominator} = {rate.percent()}"
-        return ItemResult(item, points if met else Fraction(0), found, evidence)
+        return ItemResult(item, points if met else Fraction(0), found, evidence, found)
     if item.measure == "evidence_count":
         return _evidence_count(item, period, evidence, points)
     if item.measure == "repairs":
-        return _repairs(item, period, cases, points, evidence)
+        return _repairs(item, period, cases, points, evidence, policy)
     if item.measure == "credit_checks":
         domains = sorted({c.domain for c in checks if c.purpose in item.purposes}
                          & set(item.domains))  # fmt: skip
         score = min(points, Fraction(item.points_per_domain * len(domains)))
+        zh = f"{len(domains)}个领域：{'、'.join(_domain(policy, d) for d in domains) or '-'}"
         return ItemResult(item, score, f"{len(domains)} domains: {', '.join(domains) or '-'}",
-                          evidence)  # fmt: skip
+                          evidence, zh)  # fmt: skip
     published = [c for c in cases if c.machine == "listing" and c.kind in item.kinds
                  and _met_in(c, "publication", period)]  # fmt: skip
     met = len(published) >= item.min_count
     return ItemResult(item, points if met else Fraction(0), f"{len(published)} published",
-                      evidence)  # fmt: skip
+                      evidence, f"公示{len(published)}个")  # fmt: skip
+
+
+def _domain(policy: Policy, name: str) -> str:
+    """A business domain in Chinese words (its label), else its name."""
+    domain = policy.domains.get(name)
+    return name if domain is None else domain.label.zh
 
 
 def _met_in(case: Case, deadline: str, period: ReportingPeriod) -> bool:
@@ -200,9 +211,11 @@ def _evidence_count(
             day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     met = len(evidence) >= item.min_count and not short
     found = f"{len(evidence)} (at least {item.min_count})"
+    zh = f"{len(evidence)}条（至少{item.min_count}条）"
     if short:
         found += f"; months short: {', '.join(short)}"
-    return ItemResult(item, points if met else Fraction(0), found, evidence)
+        zh += f"；不足的月份：{'、'.join(short)}"
+    return ItemResult(item, points if met else Fraction(0), found, evidence, zh)
 
 
 def _repairs(
@@ -211,6 +224,7 @@ def _repairs(
     cases: Sequence[Case],
     points: Fraction,
     evidence: tuple[Evidence, ...],
+    policy: Policy,
 ) -> ItemResult:
     by_id = {c.case_id: c for c in cases}
     counts: Counter[str] = Counter()
@@ -225,7 +239,8 @@ def _repairs(
     reached = [d for d in item.domains if counts[d] >= item.per_domain]
     score = points * len(reached) / len(item.domains)
     found = ", ".join(f"{d} {counts[d]}" for d in item.domains)
-    return ItemResult(item, score, found, evidence)
+    zh = "；".join(f"{_domain(policy, d)}{counts[d]}条" for d in item.domains)
+    return ItemResult(item, score, found, evidence, zh)
 
 
 def read_evidence(source: Source) -> list[Evidence]:

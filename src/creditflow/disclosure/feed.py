@@ -47,6 +47,9 @@ class FeedEntry:
     fields: tuple[tuple[str, Label, str], ...]
     severity: str | None = None
     published_until: dt.date | None = None
+    words: Mapping[str, Label] = attrs.field(factory=dict)
+    """The words for the values of enum fields and for the severity (key ``severity``), for
+    the pages; the JSON keeps the values."""
 
     def to_json(self, anchor: str) -> dict[str, object]:
         """The entry as a JSON object (field names as keys), with the book's ``anchor``."""
@@ -105,16 +108,23 @@ def _entry(book: CreditBook, case: Case, on: dt.date) -> FeedEntry | None:
     catalogue = policy.catalogue
     if catalogue is None or kind_name not in catalogue.kinds:
         return None
-    fields = _published(catalogue.kinds[kind_name], values)
+    record_kind = catalogue.kinds[kind_name]
+    fields = _published(record_kind, values)
+    words = {f.name: f.value_labels[str(values.get(f.name))] for f in record_kind.fields
+             if f.published and str(values.get(f.name)) in f.value_labels}  # fmt: skip
     if case.machine == "licence":
         if not _licence_in_force(case, values, on):
             return None
-        return FeedEntry(kind_name, case.case_id, decided, disclosure.met_on, fields)
+        return FeedEntry(kind_name, case.case_id, decided, disclosure.met_on, fields,
+                         words=words)  # fmt: skip
     window = case.deadline("publication_end")
     if window is None or window.last_day < on or _ended_before(case, "ended", on):
         return None
+    for level, rule in policy.severities.items():
+        if level.value == case.kind:
+            words["severity"] = rule.label
     return FeedEntry(kind_name, case.case_id, decided, disclosure.met_on, fields,
-                     case.kind, window.last_day)  # fmt: skip
+                     case.kind, window.last_day, words)  # fmt: skip
 
 
 def _licence_in_force(case: Case, values: Mapping[str, object], on: dt.date) -> bool:
@@ -136,6 +146,9 @@ def _published(
 ) -> tuple[tuple[str, Label, str], ...]:
     party = str(values.get("party", ""))
     person = bool(party) and not is_valid_uscc(party)
+    # a person's name is masked wherever it appears (grounds, result: "对张三丰罚款")
+    names = [str(values.get(f.name) or "") for f in kind.fields if f.type == "party_name"]
+    names = sorted({n.strip() for n in names if person and n.strip()}, key=len, reverse=True)
     shown = []
     for field in kind.fields:
         if not field.published:
@@ -143,7 +156,8 @@ def _published(
         value = str(values.get(field.name, ""))
         if field.type == "party":
             value = public_id(value, "person" if person else None)
-        elif field.type == "party_name" and person and value:
-            value = mask_name(value)
+        else:
+            for name in names:
+                value = value.replace(name, mask_name(name))
         shown.append((field.name, field.label, mask_resident_ids(value)))
     return tuple(shown)

@@ -6,7 +6,8 @@ checks every row against the catalogue of the pack in force on the row's decisio
 
 - a penalty decision (行政处罚决定) as a credit record (``record.<severity>``) whose severity
   the catalogue's rules give from its category and amount (Order 36 classes), dated on its
-  decision, with its 双公示 publication due within the catalogue's deadline;
+  decision, with its 双公示 publication due within the catalogue's deadline whatever its
+  severity (Order 36's classes govern only how long it stays in publication);
 - a licensing decision (行政许可决定) as a licence (``licence.<category>``), likewise.
 
 A row with ``published_on`` is also disclosed (the ``disclose`` event) on that date. Rows are
@@ -32,6 +33,7 @@ import attrs
 from creditflow._repr import shown
 from creditflow._validation import ensure_date, ensure_instance
 from creditflow.book import CreditBook
+from creditflow.core.identifiers import is_valid_uscc
 from creditflow.core.privacy import mask_resident_ids
 from creditflow.core.severity import Severity
 from creditflow.errors import (
@@ -260,7 +262,7 @@ class _Run:
         record_kind = catalogue.kinds[self.kind]
         units, domains = self._names(policy)
         checked, problems = check_row(record_kind, raw, source=self.name, line=line, units=units,
-                                      domains=domains)  # fmt: skip
+                                      domains=domains, on=self.today)  # fmt: skip
         if checked is not None:
             key = checked.values[record_kind.key]
             first = self.seen.setdefault(key, line)
@@ -399,7 +401,8 @@ def _case(
         "decided_on": values["decided_on"],
         "summary": values.get("result") or values.get("title", ""),
         "basis": values.get("basis", ""),
-        "dual_publication": policy.severities[severity].published,
+        # every penalty decision is published (双公示) within the deadline, whatever its class
+        "dual_publication": catalogue.kinds[kind].dual_publication,
         "decision": decision,
     }
     return f"record.{severity.value}", data
@@ -419,7 +422,9 @@ def penalty_severity(catalogue: Catalogue, values: Mapping[str, str]) -> Severit
         raise InvalidInput(f"amount {shown(values.get(rules.amount_field))} is no amount") from None
     if not amount.is_finite():
         raise InvalidInput(f"amount {shown(values.get(rules.amount_field))} is no amount")
-    return rules.severity(str(values.get(rules.category_field, "")), amount)[0]
+    party = str(values.get("party", ""))
+    kind = "organisation" if is_valid_uscc(party) else "person" if party else None
+    return rules.severity(str(values.get(rules.category_field, "")), amount, kind)[0]
 
 
 def _date(value: object) -> dt.date | None:

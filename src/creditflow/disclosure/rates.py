@@ -8,7 +8,8 @@ it listed (docs/disclosure.md gives the definitions):
   opened on or before the period's end / subjects of the population (per unit: those the
   population assigns to it);
 - **compliance** (上报合规率): rows of decisions dated in the period that passed every
-  catalogue rule (entered into the book) / every row submitted (entered + rejected);
+  catalogue rule (entered into the book) / every row submitted (entered + rejected; a
+  rejected row counted once, and not at all once its document number is in the book);
 - **completeness** (完整率): required fields present / required fields, over every row
   submitted in the period (an entered row has all of them);
 - **timeliness** (及时率): 双公示 decisions of the period disclosed by their last day /
@@ -32,6 +33,7 @@ from creditflow._repr import shown
 from creditflow._validation import ensure_date, ensure_instance, ensure_iterable, ensure_str
 from creditflow.book import CreditBook
 from creditflow.core.identifiers import subject_id as checked_subject_id
+from creditflow.core.labels import Label
 from creditflow.core.privacy import public_id
 from creditflow.errors import InvalidInput, InvalidRow, NoPolicyInForce
 from creditflow.supervision.readers import Source, _lines, _name
@@ -56,6 +58,14 @@ RateName = Literal["coverage", "compliance", "completeness", "timeliness"]
 RATE_NAMES: tuple[RateName, ...] = ("coverage", "compliance", "completeness", "timeliness")
 """The rates, in the order reports show them."""
 
+_RULE_ZH = {
+    "required": "必填项缺失", "type": "类型或取值不符", "pattern": "格式不符", "max_length": "超长",
+    "unknown_field": "含目录外字段", "order": "日期先后不符", "future": "日期晚于导入日",
+    "duplicate": "文书号重复", "changed": "文书号已入账且内容不同", "format": "无法解析",
+    "no_policy": "决定日无适用规则", "refused": "入账被拒",
+}  # fmt: skip
+"""The row rules (their first part: ``type.date`` -> ``type``) in Chinese, for the zh pages."""
+
 ALL_UNITS = ""
 """The unit name of the row for the whole region (every unit together)."""
 
@@ -63,12 +73,17 @@ ALL_UNITS = ""
 @attrs.frozen
 class FailingRow:
     """A row that fails a rate: where to find it (a book case id, or file and line), its key
-    (document number, or the subject for coverage; persons masked), its unit, and why."""
+    (document number, or the subject for coverage; persons masked), its unit, and why;
+    ``provisional`` when the last day it is judged against was counted in a year whose
+    holiday schedule is not yet published (the reason says so too)."""
 
     where: str
     key: str
     unit: str
     reason: str
+    provisional: bool = False
+    zh: str = ""
+    """The reason in Chinese, for the zh pages (``""``: as ``reason``)."""
 
 
 @attrs.frozen
@@ -108,6 +123,8 @@ class RatesReport:
     on: dt.date
     anchor: str
     units: tuple[UnitRates, ...]
+    unit_labels: Mapping[str, Label] = attrs.field(factory=dict)
+    """The reporting units' names in words (the catalogue in force at the period's end)."""
 
     def unit(self, name: str) -> UnitRates:
         """The rates of unit ``name`` (``""`` for the region); ``InvalidInput`` if none."""
@@ -180,7 +197,9 @@ def _population_rows(source: Source, name: str) -> Iterator[tuple[int, Mapping[s
 
 
 def read_rejected(source: Source) -> list[RejectedRow]:
-    """The rejected rows written by :meth:`~creditflow.disclosure.IngestReport.write_rejected`."""
+    """The rejected rows written by :meth:`~creditflow.disclosure.IngestReport.write_rejected`,
+    each once: a row written again (the same file ingested again) is the same source, line
+    and key, and is kept once."""
     name = _name(source)
     rows = []
     with _lines(source) as lines:
@@ -191,7 +210,19 @@ def read_rejected(source: Source) -> list[RejectedRow]:
                 rows.append(RejectedRow.from_json(json.loads(text)))
             except (json.JSONDecodeError, InvalidInput) as error:
                 raise InvalidRow(name, line, f"not a rejected row: {error}") from None
-    return rows
+    return _distinct(rows)
+
+
+def _distinct(rows: Iterable[RejectedRow]) -> list[RejectedRow]:
+    """``rows`` without repeats of a (source, line, kind, key), the first kept."""
+    seen: set[tuple[str, int, str, str]] = set()
+    kept = []
+    for row in rows:
+        where = (row.source, row.line, row.kind, row.key)
+        if where not in seen:
+            seen.add(where)
+            kept.append(row)
+    return kept
 
 
 class _Decision(NamedTuple):
@@ -202,7 +233,7 @@ class _Decision(NamedTuple):
     unit: str
     decided_on: dt.date
     required: int
-    disclosure: tuple[dt.date, dt.date | None] | None  # (last day, met on)
+    disclosure: tuple[dt.date, dt.date | None, bool] | None  # (last day, met on, provisional)
 
 
 def compute_rates(
@@ -215,7 +246,9 @@ def compute_rates(
 ) -> RatesReport:
     """The rates of ``period`` per reporting unit (see the module docstring). ``population``
     maps each subject of the region to its unit (``""`` when none); ``rejected`` are the rows
-    refused at ingest; ``on`` (default: the period's end) is the date timeliness is judged on."""
+    refused at ingest, each (source, line, kind, key) counted once and none whose document
+    number is now in the book (a corrected resubmission); ``on`` (default: the period's end)
+    is the date timeliness is judged on."""
     ensure_instance(book, CreditBook, "book")
     population = _population(population)
     if not isinstance(period, ReportingPeriod):
@@ -226,14 +259,19 @@ def compute_rates(
     anchor = str(book.anchor())
     covered: set[str] = set()
     decisions: list[_Decision] = []
+    in_book: set[tuple[str, str]] = set()
     required_of: dict[tuple[str, dt.date], int] = {}
     for case in book.cases():
         if case.opened_on <= period.end:
             covered.add(case.subject_id)
         decision = _decision(book, case, required_of)
-        if decision is not None and decision.decided_on in period:
-            decisions.append(decision)
-    refused = [r for r in rejected if r.decided_on in period]
+        if decision is not None:
+            in_book.add(("licensing" if case.machine == "licence" else "penalty", decision.key))
+            if decision.decided_on in period:
+                decisions.append(decision)
+    # a rejected row whose document is now in the book was corrected and resubmitted
+    refused = [r for r in _distinct(rejected)
+               if r.decided_on in period and (r.kind, r.key) not in in_book]  # fmt: skip
     by_unit: dict[str, tuple[dict[str, str], list[_Decision], list[RejectedRow]]] = {}
     for subject, unit in population.items():
         by_unit.setdefault(unit, ({}, [], []))[0][subject] = unit
@@ -245,7 +283,12 @@ def compute_rates(
     for unit in sorted(set(by_unit) - {ALL_UNITS}):
         mine, decided, refused_here = by_unit[unit]
         report.append(_unit_rates(unit, mine, covered, decided, refused_here, on))
-    return RatesReport(period, on, anchor, tuple(report))
+    try:
+        catalogue = book.policy_on(period.end).catalogue
+    except NoPolicyInForce:
+        catalogue = None
+    labels = {} if catalogue is None else {n: u.label for n, u in catalogue.units.items()}
+    return RatesReport(period, on, anchor, tuple(report), labels)
 
 
 def _population(population: object) -> dict[str, str]:
@@ -275,7 +318,9 @@ def _decision(
         required = sum(f.required for f in record_kind.fields) if record_kind else 0
         required_of[kind, decided] = required
     deadline = case.deadline("disclosure")
-    disclosure = None if deadline is None else (deadline.last_day, deadline.met_on)
+    disclosure = (
+        None if deadline is None else (deadline.last_day, deadline.met_on, deadline.provisional)
+    )
     key = str(values.get("document_number") or values.get("reference") or case.case_id)
     return _Decision(case.case_id, key, str(values.get("unit", "")), decided, required, disclosure)
 
@@ -292,12 +337,15 @@ def _unit_rates(
     coverage = Rate(
         "coverage", len(population) - len(missing), len(population),
         tuple(FailingRow("population", public_id(s), population[s] or unit,
-                         "no credit information collected") for s in missing),
+                         "no credit information collected", zh="未归集信用信息")
+              for s in missing),
     )  # fmt: skip
     compliance = Rate(
         "compliance", len(decisions), len(decisions) + len(refused),
         tuple(FailingRow(f"{r.source} line {r.line}", r.key, r.unit,
-                         "; ".join(f"{p.field}: {p.rule}" for p in r.problems)) for r in refused),
+                         "; ".join(f"{p.field}: {p.rule}" for p in r.problems),
+                         zh="；".join(_RULE_ZH.get(p.rule.split(".")[0], "不合规")
+                                     for p in r.problems)) for r in refused),
     )  # fmt: skip
     present = sum(d.required for d in decisions) + sum(r.present for r in refused)
     fields = sum(d.required for d in decisions) + sum(r.required for r in refused)
@@ -305,7 +353,8 @@ def _unit_rates(
     completeness = Rate(
         "completeness", present, fields,
         tuple(FailingRow(f"{r.source} line {r.line}", r.key, r.unit,
-                         f"{r.required - r.present} of {r.required} required fields missing")
+                         f"{r.required - r.present} of {r.required} required fields missing",
+                         zh=f"{r.required}项必填项缺{r.required - r.present}项")
               for r in incomplete),
     )  # fmt: skip
     return UnitRates(unit, {"coverage": coverage, "compliance": compliance,
@@ -319,17 +368,19 @@ def _timeliness(decisions: list[_Decision], on: dt.date) -> Rate:
     for d in decisions:
         if d.disclosure is None:
             continue
-        last_day, met = d.disclosure
+        last_day, met, provisional = d.disclosure
         met = met if met is not None and met <= on else None
         if met is None and last_day >= on:
             continue  # not due yet
         due += 1
         if met is not None and met <= last_day:
             on_time += 1
-        elif met is not None:
-            failing.append(FailingRow(d.case_id, d.key, d.unit,
-                                      f"disclosed {met}, due by {last_day}"))  # fmt: skip
-        else:
-            failing.append(FailingRow(d.case_id, d.key, d.unit,
-                                      f"not disclosed, due by {last_day}"))  # fmt: skip
+            continue
+        reason = (
+            f"disclosed {met}, due by {last_day}" if met else f"not disclosed, due by {last_day}"
+        )
+        zh = f"{met}公示，应于{last_day}前公示" if met else f"未公示，应于{last_day}前公示"
+        reason += " (provisional)" if provisional else ""
+        zh += "（期限为暂定）" if provisional else ""
+        failing.append(FailingRow(d.case_id, d.key, d.unit, reason, provisional, zh))
     return Rate("timeliness", on_time, due, tuple(failing))

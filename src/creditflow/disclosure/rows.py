@@ -16,7 +16,13 @@ from decimal import Decimal, InvalidOperation
 import attrs
 
 from creditflow._repr import shown
-from creditflow._validation import ensure_instance, ensure_int, ensure_iterable, ensure_str
+from creditflow._validation import (
+    ensure_date,
+    ensure_instance,
+    ensure_int,
+    ensure_iterable,
+    ensure_str,
+)
 from creditflow.core.identifiers import is_valid_resident_id, is_valid_uscc
 from creditflow.core.privacy import mask_resident_ids
 from creditflow.errors import InvalidInput
@@ -64,13 +70,17 @@ def check_row(
     line: int,
     units: frozenset[str],
     domains: frozenset[str],
+    on: dt.date | None = None,
 ) -> tuple[CheckedRow | None, tuple[RowProblem, ...]]:
-    """The checked row, or None and every problem of ``row`` (see the module docstring)."""
+    """The checked row, or None and every problem of ``row`` (see the module docstring).
+    ``on`` is the date of the check: a ``decided_on`` or ``published_on`` after it is a
+    problem (rule ``future``); None checks no date against today."""
     ensure_instance(kind, RecordKind, "kind")
     if not isinstance(row, Mapping):
         raise InvalidInput(f"row must be a mapping of field names to values, got {shown(row)}")
     ensure_str(source, "source")
     ensure_int(line, "line")
+    on = None if on is None else ensure_date(on, "on")
     units, domains = _names(units, "units"), _names(domains, "domains")
     problems: list[RowProblem] = []
 
@@ -97,6 +107,8 @@ def check_row(
                 values[field.name] = text
     published = _published(row, values, problem)
     _check_order(values, problem)
+    if on is not None:
+        _check_future(values.get("decided_on", ""), published, on, problem)
     if problems:
         return None, tuple(problems)
     return CheckedRow(line, values, published), ()
@@ -232,6 +244,22 @@ def _published(
     if decided is not None and day < decided:
         problem("published_on", "order", f"published {text}, before the decision {decided}")
     return day
+
+
+def _check_future(
+    decided_text: str,
+    published: dt.date | None,
+    on: dt.date,
+    problem: Callable[[str, str, str], None],
+) -> None:
+    """Neither the decision nor its publication lies after ``on``, the day of the check."""
+    decided = _date(decided_text)
+    if decided is not None and decided > on:
+        problem("decided_on", "future", f"decided {decided}, after the day of the ingest {on}")
+    if published is not None and published > on:
+        problem(
+            "published_on", "future", f"published {published}, after the day of the ingest {on}"
+        )
 
 
 def _check_order(values: Mapping[str, str], problem: Callable[[str, str, str], None]) -> None:

@@ -8,6 +8,7 @@ bars of block characters in the Markdown table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape as html_escape
 
 from creditflow.core.labels import Label, Language
@@ -91,6 +92,17 @@ _TEXT: dict[str, Label] = {
 }
 
 
+_MEASURES: dict[str, Label] = {
+    "attested": Label("证明材料", "attested"),
+    "rate": Label("按比率计算", "rate"),
+    "evidence_count": Label("按材料条数计算", "evidence count"),
+    "repairs": Label("按信用修复数计算", "repairs"),
+    "credit_checks": Label("按信用核查记录计算", "credit checks"),
+    "listings": Label("按名单公示数计算", "listings"),
+}
+"""How an assessment item is measured, in words."""
+
+
 def _t(key: str, lang: Language, **values: object) -> str:
     return _TEXT[key].get(lang).format(**values)
 
@@ -114,14 +126,20 @@ def feed_page(feed: Feed, lang: Language) -> Page:
             header += [_t("severity", lang), _t("published_until", lang)]
         rows = []
         for e in entries:
-            row = [value or "-" for _, _, value in e.fields]
+            row = [_word(e.words, name, value, lang) or "-" for name, _, value in e.fields]
             row.append(e.disclosed_on.isoformat())
             if kind == "penalty":
                 until = e.published_until.isoformat() if e.published_until else "-"
-                row += [e.severity or "-", until]
+                row += [_word(e.words, "severity", e.severity or "", lang) or "-", until]
             rows.append(tuple(row))
         blocks.append(Table(tuple(header), tuple(rows)))
     return Page("dual-publication", title, tuple(blocks))
+
+
+def _word(words: Mapping[str, Label], name: str, value: str, lang: Language) -> str:
+    """``value`` of field ``name`` in words when the feed has them, else as it is."""
+    label = words.get(name)
+    return value if label is None else label.get(lang)
 
 
 def _bar(rate: Rate, width: int = 10) -> str:
@@ -145,7 +163,7 @@ def rates_page(report: RatesReport, lang: Language, *, bars: bool = True) -> Pag
                on=report.on.isoformat(), anchor=report.anchor)  # fmt: skip
     header = (_t("unit", lang), *(_t(name, lang) for name in RATE_NAMES))
     rows = tuple(
-        (u.unit or _t("all", lang), *(_cell(u.rates[n], bars=bars) for n in RATE_NAMES))
+        (_unit(report, u.unit, lang), *(_cell(u.rates[n], bars=bars) for n in RATE_NAMES))
         for u in report.units
     )
     blocks: list[Block] = [Heading(1, title), Paragraph(intro), Table(header, rows)]
@@ -154,13 +172,23 @@ def rates_page(report: RatesReport, lang: Language, *, bars: bool = True) -> Pag
         failing = region.rates[name].failing
         if not failing:
             continue
-        cells = tuple((f.unit or "-", f.where, f.key, f.reason) for f in failing[:FAILING_SHOWN])
+        cells = tuple((_unit(report, f.unit, lang, "-"), f.where, f.key,
+                       f.zh if lang == "zh" and f.zh else f.reason)
+                      for f in failing[:FAILING_SHOWN])  # fmt: skip
         header = (_t("unit", lang), _t("where", lang), _t("key", lang), _t("reason", lang))
         blocks += [Heading(2, _t("failing", lang, rate=_t(name, lang))), Table(header, cells)]
         if len(failing) > FAILING_SHOWN:
             blocks.append(Paragraph(_t("more", lang, n=len(failing) - FAILING_SHOWN)))
     blocks.append(Paragraph(_t("definitions", lang)))
     return Page("rates", title, tuple(blocks))
+
+
+def _unit(report: RatesReport, unit: str, lang: Language, none: str = "") -> str:
+    """A reporting unit in words (its catalogue label), the region for ``""``."""
+    if not unit:
+        return none or _t("all", lang)
+    label = report.unit_labels.get(unit)
+    return unit if label is None else label.get(lang)
 
 
 def rates_markdown(report: RatesReport, lang: Language) -> str:
@@ -186,7 +214,7 @@ def _chart(report: RatesReport, lang: Language) -> str:
              f'height="{rows + 20}" font-size="11">']  # fmt: skip
     y = 10
     for u in report.units:
-        name = html_escape(mask_resident_ids(u.unit or _t("all", lang)))
+        name = html_escape(mask_resident_ids(_unit(report, u.unit, lang)))
         parts.append(f'<text x="0" y="{y + bar}">{name}</text>')
         for rate_name in RATE_NAMES:
             rate = u.rates[rate_name]
@@ -233,7 +261,9 @@ def assessment_page(report: AssessmentReport, lang: Language) -> Page:
                attested=report.attested_points)  # fmt: skip
     computed = tuple(
         (r.item.group.get(lang), r.item.item.get(lang), r.item.responsible.get(lang),
-         r.item.measure, r.found, f"{_points(r.score)}/{r.item.points.value}")
+         _MEASURES[r.item.measure].get(lang) if r.item.measure in _MEASURES else r.item.measure,
+         r.found_zh if lang == "zh" and r.found_zh else r.found,
+         f"{_points(r.score)}/{r.item.points.value}")
         for r in report.results if r.item.computed
     )  # fmt: skip
     attested = tuple(

@@ -96,6 +96,7 @@ _GUARDS = {
     "within_objection_window": Label("在异议期内", "within the objection window"),
     "licence_dates": Label("许可决定日期与有效期有效", "licence dates valid"),
     "validity_over": Label("有效期已届满", "validity over"),
+    "breached_commitment": Label("所撤销许可对应的信用承诺已失信", "commitment named is breached"),
 }
 
 _EFFECTS = {

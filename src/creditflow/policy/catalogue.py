@@ -21,7 +21,7 @@ import attrs
 
 from creditflow._repr import shown
 from creditflow.calendar.periods import Period
-from creditflow.core.labels import Label
+from creditflow.core.labels import Label, Language
 from creditflow.core.severity import Severity
 from creditflow.policy.model import Basis, Provision
 from creditflow.policy.reader import Reader
@@ -66,11 +66,14 @@ INGESTED_FIELDS: dict[str, dict[str, str]] = {
 """The required fields (and their types) the kinds ``licensing`` and ``penalty`` must have:
 ingest enters their rows into the book by them (docs/disclosure.md)."""
 
-_FIELD_KEYS = ("name", "label", "type", "required", "published", "values", "pattern",
-               "max_length")  # fmt: skip
+_FIELD_KEYS = ("name", "label", "type", "required", "published", "values", "value_labels",
+               "pattern", "max_length")  # fmt: skip
 _KIND_KEYS = ("label", "dual_publication", "key", "fields", "basis", "source", "note")
-_RULE_KEYS = ("id", "categories", "min_amount", "max_amount", "severity", "basis", "source",
-              "note")  # fmt: skip
+_RULE_KEYS = ("id", "categories", "parties", "min_amount", "max_amount", "severity", "basis",
+              "source", "note")  # fmt: skip
+PARTY_KINDS = ("person", "organisation")
+"""The kinds of party a severity rule may be limited to: a natural person (公民, a resident
+ID) or an organisation (a unified social credit code)."""
 
 
 @attrs.frozen
@@ -86,6 +89,13 @@ class CatalogueField:
     values: tuple[str, ...] = ()
     pattern: str | None = None
     max_length: int | None = None
+    value_labels: Mapping[str, Label] = attrs.field(factory=dict)
+    """An enum field's values in words (``fine`` -> 罚款 / Fine), for the published pages."""
+
+    def shown(self, value: str, lang: Language) -> str:
+        """``value`` in words in ``lang`` when the field labels it, else as it is."""
+        label = self.value_labels.get(value)
+        return value if label is None else label.get(lang)
 
 
 @attrs.frozen
@@ -118,7 +128,8 @@ class ReportingUnit:
 @attrs.frozen
 class SeverityRuleRow:
     """Penalties of one of ``categories`` with an amount in [``min_amount``, ``max_amount``)
-    (either bound may be None) are of ``severity``."""
+    (either bound may be None) are of ``severity``; with ``parties``, only penalties of a
+    party of one of those kinds (``person``, ``organisation``)."""
 
     rule_id: str
     categories: tuple[str, ...]
@@ -126,10 +137,14 @@ class SeverityRuleRow:
     max_amount: Decimal | None
     severity: Severity
     basis: Basis
+    parties: tuple[str, ...] = ()
 
-    def matches(self, category: str, amount: Decimal) -> bool:
-        """True if a penalty of ``category`` with ``amount`` falls under this row."""
+    def matches(self, category: str, amount: Decimal, party: str | None = None) -> bool:
+        """True if a penalty of ``category`` with ``amount`` on a party of kind ``party``
+        (``person``, ``organisation``, None: unknown) falls under this row."""
         if category not in self.categories:
+            return False
+        if self.parties and party not in self.parties:
             return False
         if self.min_amount is not None and amount < self.min_amount:
             return False
@@ -147,10 +162,13 @@ class SeverityRules:
     default: Provision[Severity]
     basis: Basis
 
-    def severity(self, category: str, amount: Decimal) -> tuple[Severity, str, Basis]:
-        """The severity of a penalty, the id of the row that gave it and its basis."""
+    def severity(
+        self, category: str, amount: Decimal, party: str | None = None
+    ) -> tuple[Severity, str, Basis]:
+        """The severity of a penalty on a party of kind ``party`` (``person``,
+        ``organisation``, None: unknown), the id of the row that gave it and its basis."""
         for row in self.rows:
-            if row.matches(category, amount):
+            if row.matches(category, amount, party):
                 return row.severity, row.rule_id, row.basis
         return self.default.value, "default", self.default.basis
 
@@ -273,6 +291,7 @@ def _field(r: Reader, row: object, path: str, units: list[str]) -> CatalogueFiel
     required = r.get(row, path, "required", bool)
     published = r.get(row, path, "published", bool)
     values = _values(r, row, path, kind)
+    words = _value_labels(r, row, path, values or ())
     pattern = _pattern(r, row, path, kind)
     max_length = r.get(row, path, "max_length", int, required=False)
     if max_length is not None and max_length < 1:
@@ -283,9 +302,32 @@ def _field(r: Reader, row: object, path: str, units: list[str]) -> CatalogueFiel
         return None
     if None in (name, label, kind, required, published, values) or pattern is False:
         return None
+    if words is None:
+        return None
     shape = str(pattern) if pattern else None
     return CatalogueField(name, label, kind, required, published, values,  # type: ignore[arg-type]
-                          shape, max_length)  # fmt: skip
+                          shape, max_length, words)  # fmt: skip
+
+
+def _value_labels(
+    r: Reader, row: dict[str, Any], path: str, values: tuple[str, ...]
+) -> dict[str, Label] | None:
+    """``value_labels = { fine = { zh, en }, ... }``: words for an enum's values."""
+    if "value_labels" not in row:
+        return {}
+    table = r.table(row, path, "value_labels")
+    if table is None:
+        return None
+    words: dict[str, Label] = {}
+    for value in table:
+        if value not in values:
+            r.problem(f"{path}.value_labels.{value}", f"{shown(value)} is not one of the values")
+            return None
+        label = r.label(table, f"{path}.value_labels", value)
+        if label is None:
+            return None
+        words[value] = label
+    return words
 
 
 def _values(r: Reader, row: dict[str, Any], path: str, kind: str | None) -> tuple[str, ...] | None:
@@ -378,15 +420,17 @@ def _rule(
     r.only(row, path, _RULE_KEYS)
     rule_id = r.get(row, path, "id", str)
     names = r.names(row, path, "categories", categories)
+    parties = r.names(row, path, "parties", PARTY_KINDS) if "parties" in row else ()
     low, high = _amount(r, row, path, "min_amount"), _amount(r, row, path, "max_amount")
     if isinstance(low, Decimal) and isinstance(high, Decimal) and high <= low:
         r.problem(f"{path}.max_amount", f"must be above min_amount {low}, got {high}")
         return None
     severity = _severity_reader(r)(f"{path}.severity", row.get("severity"))
     own = r.basis(row, path, default=basis)
-    if None in (rule_id, names, severity, own) or False in (low, high):
+    if None in (rule_id, names, severity, own) or parties is None or False in (low, high):
         return None
-    return SeverityRuleRow(rule_id, names, low, high, severity, own)  # type: ignore[arg-type]
+    return SeverityRuleRow(rule_id, names, low, high, severity, own,  # type: ignore[arg-type]
+                           parties)  # fmt: skip
 
 
 def _amount(r: Reader, row: dict[str, Any], path: str, key: str) -> Decimal | bool | None:

@@ -321,6 +321,7 @@ LICENCE = Machine(
             "revoke",
             ("granted", "amended"),
             "revoked",
+            guards=("breached_commitment",),
             required=("summary",),
             optional=("commitment_case",),
         ),

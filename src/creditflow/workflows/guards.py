@@ -153,6 +153,25 @@ def validity_over(ctx: TransitionContext) -> Refusal | None:
     return None
 
 
+@_guard("catalogue.kinds.licensing")
+def breached_commitment(ctx: TransitionContext) -> Refusal | None:
+    """A licence revoked for a breached commitment names a commitment case of the licence's
+    subject that is breached (信用承诺失信: the licence it was given on is revoked)."""
+    named = ctx.value("commitment_case")
+    if named is None:
+        return None
+    commitment = ctx.lookup(str(named))
+    if commitment is None or commitment.machine != "commitment":
+        reason = f"commitment_case {named!r} is not a commitment case in the book"
+    elif commitment.subject_id != ctx.subject_id:
+        reason = f"commitment {commitment.case_id} is another subject's"
+    elif commitment.state != "breached":
+        reason = f"commitment {commitment.case_id} is {commitment.state}, not breached"
+    else:
+        return None
+    return refuse(ctx, "catalogue.kinds.licensing", reason)
+
+
 def _iso_date(text: object) -> dt.date | None:
     """``text`` as a date if it is one written YYYY-MM-DD (the form stored), else None."""
     try:

@@ -74,8 +74,9 @@ def test_the_published_fields_are_those_of_the_local_notice() -> None:
     [
         ("warning", "0", Severity.MINOR, "warning"),
         ("fine", "2999.99", Severity.MINOR, "small-fine"),
-        ("fine", "3000", Severity.GENERAL, "default"),
-        ("fine", "99999", Severity.GENERAL, "default"),
+        ("fine", "3000", Severity.MINOR, "small-fine"),
+        ("fine", "3000.01", Severity.GENERAL, "default"),
+        ("fine", "99999.99", Severity.GENERAL, "default"),
         ("fine", "100000", Severity.SERIOUS, "very-large-fine"),
         ("confiscation", "0", Severity.GENERAL, "default"),
         ("licence_revocation", "0", Severity.SERIOUS, "licence"),
@@ -96,14 +97,16 @@ def test_the_severity_of_a_penalty_follows_the_first_matching_rule(
     ("amount", "severity", "rule"),
     [
         ("199", Severity.MINOR, "small-fine-person"),
-        ("200", Severity.GENERAL, "default"),
+        ("200", Severity.MINOR, "small-fine-person"),
+        ("200.01", Severity.GENERAL, "default"),
         ("2999", Severity.GENERAL, "default"),
     ],
 )
-def test_a_person_is_fined_small_only_below_the_limit_for_citizens(
+def test_a_person_is_fined_small_only_up_to_the_limit_for_citizens(
     amount: str, severity: Severity, rule: str
 ) -> None:
-    # Administrative Penalty Law Art. 51: 200 yuan for a citizen, 3000 for an organisation
+    # Administrative Penalty Law Art. 51: 二百元以下 for a citizen, 三千元以下 for an
+    # organisation; 以下 includes the amount itself (Civil Code art. 1259)
     policy = creditflow.load_policy("national-transport@2026.1")
     assert policy.catalogue is not None
     row = penalty(1, party=PERSON, party_name="张三", amount=amount)

@@ -156,6 +156,8 @@ def test_the_zh_rates_page_words_units_and_reasons(tmp_path: Path) -> None:
     assert "交通运输综合行政执法机构" in text, text
     assert "未公示，应于" in text, text
     assert "未归集信用信息" in text, text
+    assert "penalties.jsonl 第2行" in text and " line " not in text, text  # where, in Chinese
+    assert "主体名录" in text and "population" not in text, text
 
 
 def test_the_zh_assessment_page_words_measures_and_findings() -> None:

@@ -84,6 +84,8 @@ class FailingRow:
     provisional: bool = False
     zh: str = ""
     """The reason in Chinese, for the zh pages (``""``: as ``reason``)."""
+    where_zh: str = ""
+    """Where to find it in Chinese, for the zh pages (``""``: as ``where``)."""
 
 
 @attrs.frozen
@@ -337,7 +339,8 @@ def _unit_rates(
     coverage = Rate(
         "coverage", len(population) - len(missing), len(population),
         tuple(FailingRow("population", public_id(s), population[s] or unit,
-                         "no credit information collected", zh="未归集信用信息")
+                         "no credit information collected", zh="未归集信用信息",
+                         where_zh="主体名录")
               for s in missing),
     )  # fmt: skip
     compliance = Rate(
@@ -345,7 +348,8 @@ def _unit_rates(
         tuple(FailingRow(f"{r.source} line {r.line}", r.key, r.unit,
                          "; ".join(f"{p.field}: {p.rule}" for p in r.problems),
                          zh="；".join(_RULE_ZH.get(p.rule.split(".")[0], "不合规")
-                                     for p in r.problems)) for r in refused),
+                                     for p in r.problems),
+                         where_zh=f"{r.source} 第{r.line}行") for r in refused),
     )  # fmt: skip
     present = sum(d.required for d in decisions) + sum(r.present for r in refused)
     fields = sum(d.required for d in decisions) + sum(r.required for r in refused)
@@ -354,7 +358,8 @@ def _unit_rates(
         "completeness", present, fields,
         tuple(FailingRow(f"{r.source} line {r.line}", r.key, r.unit,
                          f"{r.required - r.present} of {r.required} required fields missing",
-                         zh=f"{r.required}项必填项缺{r.required - r.present}项")
+                         zh=f"{r.required}项必填项缺{r.required - r.present}项",
+                         where_zh=f"{r.source} 第{r.line}行")
               for r in incomplete),
     )  # fmt: skip
     return UnitRates(unit, {"coverage": coverage, "compliance": compliance,

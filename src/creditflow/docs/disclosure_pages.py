@@ -172,7 +172,8 @@ def rates_page(report: RatesReport, lang: Language, *, bars: bool = True) -> Pag
         failing = region.rates[name].failing
         if not failing:
             continue
-        cells = tuple((_unit(report, f.unit, lang, "-"), f.where, f.key,
+        cells = tuple((_unit(report, f.unit, lang, "-"),
+                       f.where_zh if lang == "zh" and f.where_zh else f.where, f.key,
                        f.zh if lang == "zh" and f.zh else f.reason)
                       for f in failing[:FAILING_SHOWN])  # fmt: skip
         header = (_t("unit", lang), _t("where", lang), _t("key", lang), _t("reason", lang))

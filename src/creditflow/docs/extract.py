@@ -128,6 +128,7 @@ def _catalogue(policy: Policy) -> CatalogueEntry | None:
                 r.categories,
                 (_amount(r.min_amount), _amount(r.max_amount)),
                 _cite(label[r.severity], r.basis),
+                r.parties,
             )
             for r in c.severity.rows
         ]

@@ -309,6 +309,7 @@ def _catalogue(h: Handbook, lang: Language) -> list[Block]:
         (
             Rich((Code(r.rule_id),)),
             _codes(r.categories),
+            _parties(r.parties, lang),
             _amounts(r.amounts),
             notes.cite(r.severity.value.get(lang), r.severity),
         )
@@ -321,7 +322,9 @@ def _catalogue(h: Handbook, lang: Language) -> list[Block]:
         Table(_header(keys, lang), rows),
     ]
     if severities:
-        header = _header(("rule", "catalogue.categories", "catalogue.amount", "severity"), lang)
+        columns = ("rule", "catalogue.categories", "catalogue.parties", "catalogue.amount",
+                   "severity")  # fmt: skip
+        header = _header(columns, lang)
         blocks.append(Table(header, severities))
     return [*blocks, *notes.blocks()]
 
@@ -363,13 +366,19 @@ def _assessment(h: Handbook, lang: Language) -> list[Block]:
     ]
 
 
+def _parties(parties: tuple[str, ...], lang: Language) -> str:
+    """The kinds of party a severity rule is for, by name (``-``: any party)."""
+    separator = "、" if lang == "zh" else ", "
+    return separator.join(text(f"party.{p}", lang) for p in parties) if parties else "-"
+
+
 def _amounts(bounds: tuple[str | None, str | None]) -> str:
     low, high = bounds
     if low is None and high is None:
         return "-"
     if low is None:
-        return f"< {high}"
-    return f">= {low}" if high is None else f"{low} - < {high}"
+        return f"<= {high}"
+    return f">= {low}" if high is None else f"{low} - {high}"
 
 
 def _purposes(h: Handbook, lang: Language) -> list[Block]:

@@ -269,12 +269,14 @@ class CatalogueKindEntry:
 @attrs.frozen
 class PenaltySeverityEntry:
     """A row of the catalogue's penalty severity rules (``default`` for the fallback): the
-    categories and amount range it covers and the severity it gives, cited."""
+    categories, the kinds of party (empty: any) and the amount range (both bounds included)
+    it covers and the severity it gives, cited."""
 
     rule_id: str
     categories: tuple[str, ...]
     amounts: tuple[str | None, str | None]
     severity: Cited[Label]
+    parties: tuple[str, ...] = ()
 
 
 @attrs.frozen

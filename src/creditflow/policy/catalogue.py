@@ -127,9 +127,13 @@ class ReportingUnit:
 
 @attrs.frozen
 class SeverityRuleRow:
-    """Penalties of one of ``categories`` with an amount in [``min_amount``, ``max_amount``)
-    (either bound may be None) are of ``severity``; with ``parties``, only penalties of a
-    party of one of those kinds (``person``, ``organisation``)."""
+    """Penalties of one of ``categories`` with an amount from ``min_amount`` to ``max_amount``,
+    both included (either bound may be None), are of ``severity``; with ``parties``, only
+    penalties of a party of one of those kinds (``person``, ``organisation``).
+
+    Both bounds include the amount because the regulations' 以上 and 以下 do (Civil Code
+    art. 1259: 以上、以下、以内、届满包括本数): a fine of 三千元以下 includes 3000 yuan.
+    """
 
     rule_id: str
     categories: tuple[str, ...]
@@ -148,7 +152,7 @@ class SeverityRuleRow:
             return False
         if self.min_amount is not None and amount < self.min_amount:
             return False
-        return self.max_amount is None or amount < self.max_amount
+        return self.max_amount is None or amount <= self.max_amount
 
 
 @attrs.frozen

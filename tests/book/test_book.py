@@ -27,7 +27,7 @@ from _people import (
     published_listing,
     repair_application,
 )
-from creditflow.book import SYSTEM, CreditBook, Overdue
+from creditflow.book import SYSTEM, CreditBook, MemoryStore, Overdue
 from creditflow.calendar.periods import Period
 from creditflow.errors import (
     Conflict,
@@ -894,8 +894,6 @@ def test_a_stale_expected_version_conflicts(book: CreditBook) -> None:
 def test_a_case_moved_by_another_book_is_read_afresh(store: str, tmp_path: Path) -> None:
     """Each book keeps recent cases decoded; another writer on the same store moves one."""
     if store == "memory":
-        from creditflow.book.memory_store import MemoryStore
-
         shared = MemoryStore()
         first = CreditBook(shared, policy="national-transport")
         second = CreditBook(shared, policy="national-transport")

@@ -19,7 +19,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from creditflow.book import CaseRow, CreditBook, MemoryStore, NewEvent
+from creditflow.book import CaseRow, CreditBook, MemoryStore, NewEvent, SqliteStore
 
 # -- the page, as code --------------------------------------------------------------------------
 
@@ -163,8 +163,6 @@ def test_canonical_json_is_the_pages(value: Any) -> None:
 @settings(max_examples=50, deadline=None)  # durable commits: one fsync took 1 s on a busy machine
 def test_the_page_recomputes_every_hash_of_a_store(tmp_path_factory: Any, data: list[Any]) -> None:
     path = tmp_path_factory.mktemp("spec") / "book.sqlite"
-    from creditflow.book.sqlite_store import SqliteStore
-
     with SqliteStore.open(path) as store:
         for index, item in enumerate(data):
             case_id, version = f"C{index % 2}", index // 2 + 1
@@ -186,7 +184,6 @@ def test_the_page_recomputes_every_hash_of_a_postgresql_book(
     page's own verifier recomputes every hash from it."""
     from creditflow.book.copying import copy_book
     from creditflow.book.postgres_store import PostgresStore
-    from creditflow.book.sqlite_store import SqliteStore
 
     url = postgres_cluster.create_database()
     path = tmp_path_factory.mktemp("spec") / "book.sqlite"

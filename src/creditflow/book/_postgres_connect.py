@@ -27,7 +27,15 @@ __all__ = [
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
-# SQLSTATEs that mean "try again later" and what to say about them.
+# SQLSTATEs of a value the caller gave that PostgreSQL cannot hold (a NUL character in an id,
+# a number out of range): the only database errors that are the caller's to fix.
+_CALLERS_VALUE: Final = {
+    "22021": "a text holds a character PostgreSQL cannot store (a NUL character)",
+    "22003": "a number is out of the range PostgreSQL stores",
+}
+
+# SQLSTATEs that are not the caller's fault, and what to say about them. Most mean "try again
+# later"; the others name what the deployment must fix.
 _UNAVAILABLE: Final = {
     "25006": "the server is read-only (a standby replica, or a read-only transaction)",
     "55P03": "the chain lock stayed taken by another writer longer than lock_timeout",
@@ -38,18 +46,38 @@ _UNAVAILABLE: Final = {
     "40001": "a serialisation failure",
     "40P01": "a deadlock",
     "53300": "the server has too many connections",
+    "53100": "the server's disk is full",
+    "22P05": "the database's encoding cannot hold a character: a book needs a UTF8 database",
+    "42501": "this role lacks a privilege the book needs (docs/postgres.md lists the grants)",
+    "42P01": "a table of the book is missing from this role's search_path (run creditflow book "
+    "migrate URL as the schema's owner, or set the search_path of the book's schema)",
+    "42883": "a function of the book is missing from this role's search_path (run creditflow "
+    "book migrate URL as the schema's owner, or set the search_path of the book's schema)",
+    "XX001": "the server found damaged data",
+    "XX002": "the server found a damaged index",
 }
 
 
 def typed(exc: psycopg.Error, where: str) -> Exception:
-    """The creditflow error for a psycopg one (the only place that decides it)."""
-    if isinstance(exc, psycopg.DataError):
-        return InvalidInput(f"PostgreSQL cannot store a value given: {first_line(exc)}")
-    known = _UNAVAILABLE.get(exc.sqlstate or "")
+    """The creditflow error for a psycopg one (the only place that decides it).
+
+    Only a value the caller gave is :class:`InvalidInput`; everything else, a constraint the
+    code should have kept (another writer outside creditflow's lock, a bug), a missing table
+    or grant, a failing server, is :class:`BookUnavailable`: nothing was written.
+    """
+    state = exc.sqlstate or ""
+    if isinstance(exc, psycopg.DataError) and (state in _CALLERS_VALUE or not state):
+        reason = _CALLERS_VALUE.get(state, "a value given")  # no state: psycopg refused it
+        return InvalidInput(f"PostgreSQL cannot store {reason}: {first_line(exc)}")
+    known = _UNAVAILABLE.get(state)
     if known is not None:
         return BookUnavailable(where, f"{known}: {first_line(exc)}")
     if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
         return BookUnavailable(where, f"the connection failed or was lost: {first_line(exc)}")
+    if isinstance(exc, psycopg.IntegrityError):
+        return BookUnavailable(
+            where, f"a constraint of the book refused the change: {first_line(exc)}"
+        )
     return BookUnavailable(where, f"the database failed: {first_line(exc)}")
 
 
@@ -81,7 +109,10 @@ def conninfo_of(url: str) -> str:
         params["user"] = urllib.parse.unquote(parts.username)
     if parts.password:
         params["password"] = urllib.parse.unquote(parts.password)
-    return _conninfo.make_conninfo("", **params)
+    try:
+        return _conninfo.make_conninfo("", **params)
+    except psycopg.ProgrammingError as exc:  # an unknown option in the query
+        raise InvalidInput(f"{_display_url(url)} cannot be read: {first_line(exc)}") from None
 
 
 def display(conninfo: str) -> str:

@@ -1,5 +1,10 @@
 """The PostgreSQL book's schema: its versioned forward migrations, recorded in
-``creditflow_migrations``, and the advisory lock that serialises the chain and migrations."""
+``creditflow_migrations``, and the advisory lock that serialises the chain and migrations.
+
+The chain lock's key is :data:`CHAIN_KEY_SQL`: ``0x43464C57`` ("CFLW") in the high 32 bits and
+the OID of the schema that holds the book's tables in the low 32, so two books in two schemas
+of one database never wait for each other (an OID names one schema of a database; advisory
+locks are per database)."""
 
 from __future__ import annotations
 
@@ -17,10 +22,27 @@ from creditflow.book._postgres_connect import (
 )
 from creditflow.errors import BookUnavailable, InvalidInput
 
-__all__ = ["CHAIN_LOCK", "SCHEMA_VERSION", "STALE_VERSION", "migrate", "schema_version", "upgrade"]
+__all__ = [
+    "CHAIN_KEY_SQL",
+    "SCHEMA_VERSION",
+    "STALE_VERSION",
+    "check_encoding",
+    "migrate",
+    "schema_version",
+    "upgrade",
+]
 
-CHAIN_LOCK: Final = 0x43464C57_00000001
-"""The key of the advisory lock that serialises appends on one database ("CFLW", 1)."""
+_LEGACY_CHAIN_LOCK: Final = 0x43464C57_00000001
+"""The one key per database of schema 2's ``creditflow_append`` (replaced by schema 3)."""
+
+CHAIN_KEY_SQL: Final = (
+    f"({0x43464C57 << 32}::bigint | coalesce("
+    "(SELECT c.relnamespace FROM pg_class c WHERE c.oid = to_regclass('creditflow_events')), "
+    "(SELECT n.oid FROM pg_namespace n WHERE n.nspname = current_schema()))::bigint)"
+)
+"""The SQL expression of the chain lock's key: "CFLW" and the OID of the schema of
+``creditflow_events`` (of the schema the tables will be created in, before they are). It is
+also the body of the SQL function ``creditflow_chain_key()`` (schema 3)."""
 
 _VERSION_1: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     (
@@ -96,7 +118,7 @@ DECLARE
     head_hash text;
     digest text;
 BEGIN
-    PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
+    PERFORM pg_advisory_xact_lock({_LEGACY_CHAIN_LOCK});
     SELECT x.id, x.version, coalesce(c.version, 0) INTO bad_id, bad_expected, bad_actual
         FROM unnest(expected_ids, expected_versions) WITH ORDINALITY AS x (id, version, n)
         LEFT JOIN creditflow_cases c ON c.case_id = x.id
@@ -134,9 +156,78 @@ BEGIN
 END
 $function$"""
 
+_CHAIN_KEY_FUNCTION: Final = f"""CREATE FUNCTION creditflow_chain_key() RETURNS bigint
+LANGUAGE sql STABLE AS $function$ SELECT {CHAIN_KEY_SQL} $function$"""
+
+# Schema 3: the same arguments and results as schema 2, but the loop only chains (hashes into
+# two arrays) and the rows go in with one set-based INSERT each: a PL/pgSQL INSERT per event
+# cost more than its hash (measured: benchmarks/postgres.py, docs/postgres.md "Speed"). The
+# lock is keyed by the book's schema (creditflow_chain_key), no longer one key per database.
+_SET_APPEND_FUNCTION: Final = f"""CREATE OR REPLACE FUNCTION creditflow_append(
+    expected_ids text[], expected_versions integer[],
+    case_ids text[], versions integer[], names text[], on_dates text[], actors text[],
+    data_texts text[], keys text[], recorded text, projections text[],
+    prefixes text[], infixes text[], suffixes text[],
+    row_ids text[], row_machines text[], row_kinds text[], row_subjects text[],
+    row_states text[], row_versions integer[], row_closed smallint[], row_last_on text[],
+    row_bodies text[]
+) RETURNS TABLE (r_seq bigint, r_prev text, r_hash text)
+LANGUAGE plpgsql VOLATILE AS $function$
+DECLARE
+    bad_id text;
+    bad_expected integer;
+    bad_actual integer;
+    head_seq bigint;
+    head_hash text;
+    prevs text[] := '{{}}';
+    hashes text[] := '{{}}';
+BEGIN
+    PERFORM pg_advisory_xact_lock(creditflow_chain_key());
+    SELECT x.id, x.version, coalesce(c.version, 0) INTO bad_id, bad_expected, bad_actual
+        FROM unnest(expected_ids, expected_versions) WITH ORDINALITY AS x (id, version, n)
+        LEFT JOIN creditflow_cases c ON c.case_id = x.id
+        WHERE coalesce(c.version, 0) <> x.version ORDER BY x.n LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = '{STALE_VERSION}',
+            MESSAGE = format('case %s is at version %s, not %s', bad_id, bad_actual, bad_expected),
+            DETAIL = json_build_array(bad_id, bad_expected, bad_actual)::text;
+    END IF;
+    SELECT e.seq, e.hash INTO head_seq, head_hash
+        FROM creditflow_events e ORDER BY e.seq DESC LIMIT 1;
+    IF NOT FOUND THEN
+        head_seq := 0;
+        head_hash := repeat('0', 64);
+    END IF;
+    FOR i IN 1 .. coalesce(array_length(case_ids, 1), 0) LOOP
+        prevs[i] := head_hash;
+        head_hash := encode(sha256(convert_to(prefixes[i] || head_hash || infixes[i]
+            || (head_seq + i)::text || suffixes[i], 'UTF8')), 'hex');
+        hashes[i] := head_hash;
+    END LOOP;
+    INSERT INTO creditflow_events (seq, case_id, version, event, on_date, actor, data,
+            idempotency_key, recorded_at, prev_hash, projection, hash)
+        SELECT head_seq + x.n, x.case_id, x.version, x.event, x.on_date, x.actor, x.data,
+                x.idempotency_key, recorded, x.prev_hash, x.projection, x.hash
+            FROM unnest(case_ids, versions, names, on_dates, actors, data_texts, keys, prevs,
+                projections, hashes) WITH ORDINALITY AS x (case_id, version, event, on_date,
+                actor, data, idempotency_key, prev_hash, projection, hash, n);
+    INSERT INTO creditflow_cases (case_id, machine, kind, subject_id, state, version, closed,
+            last_on, body)
+        SELECT * FROM unnest(row_ids, row_machines, row_kinds, row_subjects, row_states,
+            row_versions, row_closed, row_last_on, row_bodies)
+        ON CONFLICT (case_id) DO UPDATE SET {_CASE_SETS};
+    RETURN QUERY SELECT head_seq + x.n, x.prev_hash, x.hash
+        FROM unnest(prevs, hashes) WITH ORDINALITY AS x (prev_hash, hash, n) ORDER BY x.n;
+END
+$function$"""
+
 _MIGRATIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     *_VERSION_1,
     ("creditflow_append: an append in one statement, chained by the server", (_APPEND_FUNCTION,)),
+    (
+        "creditflow_append writes set-based; the chain lock is keyed by the book's schema",
+        (_CHAIN_KEY_FUNCTION, _SET_APPEND_FUNCTION),
+    ),
 )
 
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
@@ -147,6 +238,19 @@ _MIGRATIONS_TABLE: Final = """CREATE TABLE IF NOT EXISTS creditflow_migrations (
     description text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
 )"""
+
+
+def check_encoding(db: Connection, where: str) -> None:
+    """:class:`BookUnavailable` unless the database is UTF8: a book holds any Unicode text
+    (names in Chinese), and a database of another encoding cannot store it (psycopg would
+    fail encoding it, before the server is asked)."""
+    encoding = db.info.parameter_status("server_encoding")
+    if encoding != "UTF8":
+        raise BookUnavailable(
+            where,
+            f"the database's encoding is {encoding or 'unknown'}: a book needs a UTF8 database "
+            "(CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0)",
+        )
 
 
 def schema_version(db: Connection) -> int:
@@ -169,6 +273,7 @@ def migrate(url: str, *, connect_timeout: float = 10.0) -> tuple[int, int]:
     timeout = max(1, round(positive(connect_timeout, "connect_timeout")))
     try:
         with psycopg.connect(conninfo, autocommit=True, connect_timeout=timeout) as db:
+            check_encoding(db, where)
             before = schema_version(db)
             if before > SCHEMA_VERSION:
                 raise InvalidInput(
@@ -185,7 +290,7 @@ def upgrade(db: Connection, where: str) -> None:
     """Apply the missing migrations in one transaction, holding the chain lock."""
     try:
         with db.transaction():
-            db.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
+            db.execute(f"SELECT pg_advisory_xact_lock({CHAIN_KEY_SQL})")  # constant SQL
             db.execute(_MIGRATIONS_TABLE)
             found = schema_version(db)  # again: another host may have migrated meanwhile
             for version in range(found + 1, SCHEMA_VERSION + 1):

@@ -45,7 +45,7 @@ from creditflow.book.rows import GENESIS, CaseRow, ClosedRows, NewEvent, StoredE
 from creditflow.book.store import ChainReport
 from creditflow.errors import BookCorrupt, BookUnavailable, Conflict, InvalidInput
 
-__all__ = ["SCHEMA_VERSION", "SqliteStore"]
+__all__ = ["SCHEMA_VERSION", "SqliteStore", "migrate"]
 
 _T = TypeVar("_T")
 
@@ -396,6 +396,41 @@ class SqliteStore:
             if len(rows) < _PAGE:
                 return
             last = rows[-1][0]
+
+
+def migrate(path: str | os.PathLike[str], *, timeout: float = 5.0) -> tuple[int, int]:
+    """Bring the book file at ``path`` to :data:`SCHEMA_VERSION`; ``(version before, after)``.
+
+    The file must exist (:class:`~creditflow.errors.InvalidInput` if not, where
+    :meth:`SqliteStore.open` would create a new book: a mistyped path must not leave an empty
+    book behind); an empty SQLite file gets the schema. A file that is not a creditflow book,
+    or of a newer schema, is refused as :meth:`SqliteStore.open` refuses it. Safe to run again
+    and from several processes at once.
+    """
+    name = os.fspath(path)
+    if not os.path.isfile(name):
+        raise InvalidInput(
+            f"{name}: no such file; creditflow book migrate changes an existing book "
+            "(a new one is created when first opened)"
+        )
+    before = _file_version(name, timeout)
+    SqliteStore.open(name, timeout=timeout).close()
+    return before, _file_version(name, timeout)
+
+
+def _file_version(path: str, timeout: float) -> int:
+    """The schema version of the file at ``path``, read without writing to it."""
+    uri = f"{pathlib.Path(path).absolute().as_uri()}?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise InvalidInput(f"{path} cannot be opened as a book: {exc}") from exc
+    try:
+        return _schema_version(db, path)
+    except sqlite3.DatabaseError as exc:
+        raise InvalidInput(f"{path} cannot be opened as a book: {exc}") from exc
+    finally:
+        db.close()
 
 
 def _rows(db: sqlite3.Connection, sql: str) -> Iterator[tuple[Any, ...]]:

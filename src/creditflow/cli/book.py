@@ -14,9 +14,11 @@ HELP = "manage credit books: migrate a schema, copy a book between SQLite and Po
 BOOK = "a SQLite file or a PostgreSQL URL (postgresql://user@host/db)"
 MIGRATE = """\
 Create the book's schema in BOOK, or apply the forward migrations it lacks, and print the
-schema version before and after. Run it as a role that may create tables (the schema's owner)
-before the application's servers, whose role then needs only the grants in docs/postgres.md.
-Safe to run again, and from several hosts at once.
+schema version before and after. BOOK must exist: a SQLite file (an empty one gets the schema;
+a missing one is an error, exit 2, not a new book) or a PostgreSQL database. On PostgreSQL, run
+it as a role that may create tables (the schema's owner) before the application's servers,
+whose role then needs only the grants in docs/postgres.md. Safe to run again, and from several
+hosts at once.
 """
 COPY = """\
 Copy the book SRC into DST (SQLite -> PostgreSQL, PostgreSQL -> SQLite, ...) event by event
@@ -55,10 +57,9 @@ def run_migrate(args: argparse.Namespace) -> int:
 
         before, after = migrate(args.book)
     else:
-        from creditflow.book.sqlite_store import SCHEMA_VERSION, SqliteStore
+        from creditflow.book.sqlite_store import migrate as migrate_file
 
-        SqliteStore.open(args.book).close()
-        before = after = SCHEMA_VERSION
+        before, after = migrate_file(args.book)
     change = f"{before} -> {after}" if before != after else f"{after} (already current)"
     sys.stdout.write(f"schema version {change}\n")
     return EXIT_OK

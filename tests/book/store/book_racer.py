@@ -17,7 +17,7 @@ import sys
 import time
 
 from _people import ME, OFFICER
-from creditflow.book.book import CreditBook
+from creditflow.book import CreditBook
 from creditflow.errors import Conflict, TransitionRefused
 
 DAY = dt.date(2026, 6, 20)

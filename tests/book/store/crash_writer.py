@@ -13,9 +13,7 @@ import datetime as dt
 import random
 import sys
 
-from creditflow.book.rows import CaseRow, NewEvent
-from creditflow.book.store import EventStore
-from creditflow.book.stores import open_store
+from creditflow.book import CaseRow, EventStore, NewEvent, open_store
 
 CASES = [f"C{n:02}" for n in range(12)]
 DAY = dt.date(2026, 6, 1)

@@ -14,8 +14,8 @@ import itertools
 import sys
 import time
 
+from creditflow.book import CaseRow, NewEvent, StoredEvent
 from creditflow.book.postgres_store import PostgresStore
-from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
 from creditflow.errors import BookUnavailable, Conflict
 
 DAY = dt.date(2026, 6, 1)

@@ -21,9 +21,9 @@ import pytest
 from _spawn import spawn
 
 from _people import ME, SUBJECT
-from creditflow.book import CreditBook, EventStore
-from creditflow.book.postgres_store import CHAIN_LOCK, SCHEMA_VERSION, PostgresStore, migrate
-from creditflow.book.sqlite_store import SqliteStore
+from creditflow.book import CreditBook, EventStore, SqliteStore, _postgres_schema, postgres_store
+from creditflow.book._chain import prepare
+from creditflow.book.postgres_store import SCHEMA_VERSION, PostgresStore, migrate
 from creditflow.errors import BookCorrupt, BookUnavailable, Conflict, InvalidInput
 from creditflow.testing.postgres import PostgresCluster
 from creditflow.testing.store_contract import DAY, ContractClock, case_row, fire, new_event
@@ -100,7 +100,13 @@ def test_a_password_never_shows_in_an_error(postgres_cluster: PostgresCluster) -
 
 
 @pytest.mark.parametrize(
-    "url", ["postgresql+unix://u@host/db", "postgresql+unix://u@/onlyone", "postgresql://a b c"]
+    "url",
+    [
+        "postgresql+unix://u@host/db",
+        "postgresql+unix://u@/onlyone",
+        "postgresql://a b c",
+        "postgresql+unix://u@/run/db?nonsense=1",
+    ],
 )
 def test_a_malformed_url_is_invalid_input(url: str) -> None:
     with pytest.raises(InvalidInput):
@@ -116,7 +122,7 @@ def test_without_psycopg_opening_a_url_names_the_extra() -> None:
     code = (
         "import sys; sys.modules['psycopg'] = None\n"
         "import creditflow\n"
-        "from creditflow.book.book import CreditBook\n"
+        "from creditflow.book import CreditBook\n"
         "from creditflow.errors import MissingExtra\n"
         "try:\n"
         "    CreditBook.open('postgresql://')\n"
@@ -153,19 +159,45 @@ def test_the_schema_is_created_on_first_open_and_recorded(
     assert migrate(url) == (SCHEMA_VERSION, SCHEMA_VERSION)
 
 
+def _back_to_schema(url: str, version: int) -> None:
+    """The database as creditflow of schema ``version`` (1 or 2) left it."""
+    with _admin(url) as db:
+        db.execute("DROP FUNCTION creditflow_append")
+        db.execute("DROP FUNCTION creditflow_chain_key")
+        db.execute("DELETE FROM creditflow_migrations WHERE version > 1")
+        if version == 2:
+            description, (function,) = _postgres_schema._MIGRATIONS[1]
+            db.execute(function)
+            db.execute("INSERT INTO creditflow_migrations VALUES (2, %s)", (description,))
+
+
 def test_a_book_of_schema_1_gets_the_append_function_when_opened(postgres_url: str) -> None:
     with PostgresStore.open(postgres_url) as store:
         fire(store, "C1")
-    with _admin(postgres_url) as db:  # back to the schema of creditflow before migration 2
-        db.execute("DROP FUNCTION creditflow_append")
-        db.execute("DELETE FROM creditflow_migrations WHERE version > 1")
+    _back_to_schema(postgres_url, 1)
     assert migrate(postgres_url) == (1, SCHEMA_VERSION)
-    with _admin(postgres_url) as db:
-        db.execute("DROP FUNCTION creditflow_append")
-        db.execute("DELETE FROM creditflow_migrations WHERE version > 1")
+    _back_to_schema(postgres_url, 1)
     with PostgresStore.open(postgres_url) as store:
         fire(store, "C2")
         assert store.head()[0] == 2 and store.verify().ok
+
+
+def test_a_book_of_schema_2_keeps_its_chain_after_migration_3(postgres_url: str) -> None:
+    """Events chained by schema 2's function (a PL/pgSQL INSERT per event, one lock key per
+    database) are continued by schema 3's, which inserts set-based under the schema's key."""
+    with PostgresStore.open(postgres_url) as store:
+        fire(store, "C1")
+    _back_to_schema(postgres_url, 2)
+    batch = prepare([new_event("C1", 2), new_event("C1", 3)], [case_row("C1", 3)], {"C1": 1})
+    recorded = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    with _admin(postgres_url) as db:  # a batch appended by schema 2's function
+        arguments = postgres_store._append_arguments(batch, recorded)
+        rows = db.execute(postgres_store._APPEND, arguments).fetchall()
+    assert [row[0] for row in rows] == [2, 3]
+    assert migrate(postgres_url) == (2, SCHEMA_VERSION)
+    with PostgresStore.open(postgres_url) as store:
+        fire(store, "C2", 2)
+        assert store.head()[0] == 5 and store.verify().ok
 
 
 def test_an_append_is_one_statement(store: PostgresStore, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -197,7 +229,6 @@ def test_a_hash_the_server_computed_differently_is_refused(
     store: PostgresStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The client recomputes every hash the server returns with event_digest."""
-    from creditflow.book import postgres_store
 
     real = postgres_store.event_input_pieces
 
@@ -248,8 +279,6 @@ def test_a_role_without_create_is_told_to_migrate_and_works_with_the_documented_
 def test_the_database_refuses_a_stale_version_the_code_missed(
     store: PostgresStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from creditflow.book import postgres_store
-
     fire(store, "C1")
     real = postgres_store._append_arguments
 
@@ -275,6 +304,88 @@ def test_the_database_refuses_a_fork_of_the_chain(store: PostgresStore) -> None:
 def test_a_value_postgresql_cannot_hold_is_invalid_input(store: PostgresStore) -> None:
     with pytest.raises(InvalidInput, match="NUL"):
         store.case("C\x001")
+    with pytest.raises(InvalidInput, match="NUL"):
+        store.append([new_event("C\x001", 1)], [case_row("C\x001", 1)], expected={"C\x001": 0})
+    assert store.head()[0] == 0
+
+
+# -- errors that are not the caller's: BookUnavailable, never InvalidInput or psycopg's ---------
+
+
+def test_a_constraint_the_code_does_not_know_is_unavailable_not_invalid_input(
+    store: PostgresStore,
+) -> None:
+    fire(store, "C1")
+    with _admin(store._conninfo) as db:  # a DBA's rule that creditflow knows nothing of
+        db.execute("ALTER TABLE creditflow_events ADD CONSTRAINT no_forger CHECK (actor <> 'x')")
+    with pytest.raises(BookUnavailable, match="constraint of the book.*no_forger"):
+        store.append([new_event("C1", 2, actor="x")], [case_row("C1", 2)], expected={"C1": 1})
+    assert store.head()[0] == 1
+
+
+def test_a_writer_that_skips_the_chain_lock_cannot_fork_the_chain(
+    store: PostgresStore, postgres_url: str
+) -> None:
+    """The constraints back the lock: an event written at the head by a transaction that did
+    not take the chain lock makes the append that meets it fail typed, not fork the chain."""
+    fire(store, "C1")
+    with _admin(postgres_url) as db:
+        db.execute("BEGIN")
+        db.execute(
+            "INSERT INTO creditflow_events SELECT seq + 1, case_id, version + 1, event, on_date, "
+            "actor, data, NULL, recorded_at, hash, projection, repeat('f', 64) "
+            "FROM creditflow_events"
+        )
+        thread, caught = _in_thread(lambda: fire(store, "C2"))
+        _waiting_backend(db, "transactionid")
+        db.execute("COMMIT")
+        thread.join(20)
+    assert isinstance(caught.get("error"), BookUnavailable), caught
+    assert "without waiting for this book's chain lock" in str(caught["error"])
+    assert [event.seq for event in store.events()] == [1, 2]  # the other writer's event
+    assert store.case("C2") is None
+
+
+def test_a_missing_grant_or_table_is_unavailable_and_says_what_to_fix(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    url = postgres_cluster.create_database()
+    clerk = f"reader_{os.getpid()}"
+    with _admin(postgres_cluster.url()) as db:
+        db.execute(f"DROP ROLE IF EXISTS {clerk}")
+        db.execute(f"CREATE ROLE {clerk} LOGIN")
+    with _admin(url) as db:  # reads granted, writes not
+        db.execute(f"GRANT SELECT ON creditflow_migrations, creditflow_events, "
+                   f"creditflow_cases TO {clerk}")  # fmt: skip
+    with PostgresStore.open(url.replace("postgres@", f"{clerk}@")) as store:
+        assert store.head() == (0, "0" * 64)
+        with pytest.raises(BookUnavailable, match="lacks a privilege.*grants"):
+            fire(store, "C1")
+        with _admin(url) as db:
+            db.execute("DROP TABLE creditflow_events")
+        with pytest.raises(BookUnavailable, match="table of the book is missing"):
+            store.head()
+
+
+def test_a_database_that_cannot_hold_unicode_is_refused_at_open(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    """A book holds names in Chinese: a LATIN1 database is refused before anything is
+    written, by the store and by ``migrate``, not failed later with a codec's error."""
+    name = f"latin_{os.getpid()}"
+    with _admin(postgres_cluster.url()) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {name}")
+        db.execute(
+            f"CREATE DATABASE {name} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' "
+            "TEMPLATE template0"
+        )
+    url = postgres_cluster.url(name)
+    with pytest.raises(BookUnavailable, match="encoding is LATIN1: a book needs a UTF8"):
+        PostgresStore.open(url)
+    with pytest.raises(BookUnavailable, match="UTF8 database"):
+        migrate(url)
+    with _admin(url) as db:
+        assert db.execute("SELECT to_regclass('creditflow_events')").fetchone() == (None,)
 
 
 # -- read-only ------------------------------------------------------------------------------
@@ -309,7 +420,7 @@ def test_a_read_only_server_is_unavailable(store: PostgresStore, postgres_url: s
 @contextlib.contextmanager
 def _chain_locked(url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     with _admin(url) as db:
-        db.execute("SELECT pg_advisory_lock(%s)", (CHAIN_LOCK,))
+        db.execute("SELECT pg_advisory_lock(creditflow_chain_key())")
         yield db
 
 
@@ -335,6 +446,31 @@ def test_a_writer_waits_for_the_chain_lock_and_gives_up_typed(postgres_url: str)
                 fire(store, "C1")
         fire(store, "C1")
         assert store.head()[0] == 2
+
+
+def test_books_in_two_schemas_of_one_database_do_not_wait_for_each_other(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    """The chain lock is keyed by the schema that holds the book: a writer of the book in
+    schema ``a`` holding its lock does not stop appends to the book in schema ``b``."""
+    url = postgres_cluster.create_database(with_schema=False)
+    with _admin(url) as db:
+        db.execute("CREATE SCHEMA a")
+        db.execute("CREATE SCHEMA b")
+    url_a, url_b = (f"{url}?options=-csearch_path%3D{schema}" for schema in "ab")
+    with (
+        PostgresStore.open(url_a, lock_timeout=0.3) as in_a,
+        PostgresStore.open(url_b, lock_timeout=0.3) as in_b,
+    ):
+        fire(in_a, "C1")
+        fire(in_b, "C1")
+        with _admin(url_a) as holder:
+            holder.execute("SELECT pg_advisory_lock(creditflow_chain_key())")
+            fire(in_b, "C1")  # not kept waiting by a's lock
+            with pytest.raises(BookUnavailable, match="lock_timeout"):
+                fire(in_a, "C1")
+        assert (in_a.head()[0], in_b.head()[0]) == (1, 2)
+        assert in_a.verify().ok and in_b.verify().ok
 
 
 def _in_thread(work: object) -> tuple[threading.Thread, dict[str, BaseException]]:

@@ -10,11 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from creditflow.book import sqlite_store
+from creditflow.book import ClosedRows, MemoryStore, SqliteStore, sqlite_store
 from creditflow.book._records import EVENT_COLUMNS as _EVENT_COLUMNS
-from creditflow.book.memory_store import MemoryStore
-from creditflow.book.rows import ClosedRows
-from creditflow.book.sqlite_store import SCHEMA_VERSION, SqliteStore
+from creditflow.book.sqlite_store import SCHEMA_VERSION
 from creditflow.errors import BookUnavailable, Conflict, InvalidInput
 from creditflow.testing.store_contract import ContractClock, case_row, fire, new_event
 
@@ -112,6 +110,8 @@ def test_a_version_3_book_with_events_is_migrated_and_keeps_its_chain(tmp_path: 
     db.executemany(sqlite_store._INSERT_CASE, source._cases.values())
     db.executemany(sqlite_store._INSERT_EVENT, source._events)
     db.close()
+    assert sqlite_store.migrate(path) == (3, 4)
+    assert sqlite_store.migrate(path) == (4, 4)
     with SqliteStore.open(path) as store:
         assert _pragma(store, "user_version") == 4
         assert list(store.events()) == list(source.events())

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from _spawn import spawn
 
-from creditflow.book.stores import open_store
+from creditflow.book import open_store
 
 
 def _acknowledged(output: str) -> dict[int, str]:

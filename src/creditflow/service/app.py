@@ -18,10 +18,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from creditflow import errors
-from creditflow.book import CreditBook
 from creditflow.core.privacy import mask_resident_ids
 from creditflow.licensing import Evaluations
 from creditflow.service.auth import AuthFile, Principal, read_auth_file
+from creditflow.service.books import open_book
 from creditflow.service.decision_log import DecisionLog
 from creditflow.service.handlers import HANDLERS, State
 from creditflow.service.limits import RateLimiter
@@ -84,9 +84,7 @@ class _Service:
         # connection belongs to the thread that opened it is only ever used from that thread.
         worker = self.worker = ThreadPoolExecutor(1, thread_name_prefix="creditflow-book")
         loop = asyncio.get_running_loop()
-        book = await loop.run_in_executor(
-            worker, lambda: CreditBook.open(settings.book, policy=settings.policy)
-        )
+        book = await loop.run_in_executor(worker, lambda: open_book(settings))
         log = None
         if settings.decision_log is not None:
             log = DecisionLog(

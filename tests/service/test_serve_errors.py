@@ -278,6 +278,7 @@ def test_a_key_reused_for_another_act_is_422_and_writes_nothing(server: Server) 
         "new_subject": True,
     }
     key = {"Idempotency-Key": "k-1"}
+    vouched = {**key, "Official-Authorization": "Bearer token-officer"}
     with server.client("officer") as officer, server.client("applicant") as applicant:
         officer.post("/cases", json=LISTING, headers=key)
         officer.post("/cases", json={**LISTING, "subject_id": "91110000600037341L"})
@@ -297,10 +298,11 @@ def test_a_key_reused_for_another_act_is_422_and_writes_nothing(server: Server) 
         )
         assert "new key" in data["detail"]
         assert (
-            applicant.post("/commitments/approvals", json=approval, headers=key).status_code == 201
+            applicant.post("/commitments/approvals", json=approval, headers=vouched).status_code
+            == 201
         )
         again = applicant.post(
-            "/commitments/approvals", json={**approval, "approval_id": "XK-2"}, headers=key
+            "/commitments/approvals", json={**approval, "approval_id": "XK-2"}, headers=vouched
         )
         problem(again, 422, "idempotency_key_reused")
     assert head(server).split(":")[0] == str(int(before.split(":")[0]) + 1)

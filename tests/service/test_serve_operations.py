@@ -1,11 +1,13 @@
 """Every operation of the served OpenAPI document, with its documented example, on a real server:
-the examples run in order on an empty book and answer with the documented success status."""
+the examples run in order on an empty book and answer with the documented success status and
+the documented success example, and both hold the response's schema."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+import jsonschema_rs
 from _server import Server
 
 from creditflow.service.operations import OPERATIONS
@@ -54,13 +56,14 @@ def stable(value: Any) -> Any:
     return value
 
 
-def documented_answer(document: dict[str, Any], operation_id: str) -> Any:
-    """The documented success example of an operation."""
+def documented_answer(document: dict[str, Any], operation_id: str) -> tuple[Any, Any]:
+    """The documented success example of an operation, and its schema."""
     for operations in document["paths"].values():
         for operation in operations.values():
             if operation["operationId"] == operation_id:
                 status = next(s for s in operation["responses"] if s.startswith("2"))
-                return operation["responses"][status]["content"]["application/json"]["example"]
+                content = operation["responses"][status]["content"]["application/json"]
+                return content["example"], content["schema"]
     raise KeyError(operation_id)
 
 
@@ -82,8 +85,12 @@ def test_every_operation_has_an_example_and_it_runs(server: Server) -> None:
         assert response.status_code == statuses[operation_id], (operation_id, response.text)
         assert response.headers["content-type"] == "application/json"
         answers[operation_id] = response.json()
-        documented = documented_answer(document, operation_id)
+        documented, schema = documented_answer(document, operation_id)
         assert stable(answers[operation_id]) == stable(documented), operation_id
+        root = {"allOf": [schema], "components": document["components"]}
+        validator = jsonschema_rs.Draft202012Validator(root)
+        for value in (answers[operation_id], documented):
+            assert not [e.message for e in validator.iter_errors(value)], operation_id
     assert answers["openCase"]["state"] == "proposed"
     assert answers["fireEvent"]["state"] == "notified"
     assert [h["event"] for h in answers["getCase"]["history"]] == ["propose", "notify"]

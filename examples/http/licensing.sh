@@ -29,18 +29,23 @@ call() {  # call TOKEN METHOD PATH [JSON] [extra curl args...]
 echo "== is the service ready?"
 curl --silent --show-error --fail-with-body "$URL/ready"; echo
 
-echo "== 1. credit check before deciding (a new applicant)"
+echo "== 1. credit check before deciding (a new applicant: the officer's token says so)"
 call "$OFFICER_TOKEN" POST /checks '{"subject_id": "'$APPLICANT'", "purpose": "licensing",
   "on": "2026-06-01", "domain": "road_transport", "new_subject": true}'
 
 echo "== 2. the applicant commits; the licence is approved on commitment"
+# The commitment is the applicant's own act (its token). That the applicant is new is the
+# licensing authority's fact, not the applicant's: the officer's token vouches for it in
+# Official-Authorization (the applicant's token alone asserting new_subject is 403).
 APPROVAL='{"subject_id": "'$APPLICANT'", "on": "2026-06-01", "approval_id": "XK-2026-001",
   "domain": "road_transport", "new_subject": true}'
 call "$APPLICANT_TOKEN" POST /commitments/approvals "$APPROVAL" \
+  -H "Official-Authorization: Bearer $OFFICER_TOKEN" \
   -H "Idempotency-Key: approve:XK-2026-001"
 
 echo "== 3. the same request retried (a lost answer): the same case, nothing written twice"
 ANSWER=$(call "$APPLICANT_TOKEN" POST /commitments/approvals "$APPROVAL" \
+  -H "Official-Authorization: Bearer $OFFICER_TOKEN" \
   -H "Idempotency-Key: approve:XK-2026-001")
 echo "$ANSWER"
 CASE=$(printf '%s' "$ANSWER" | sed -n 's/.*"case_id":"\([^"]*\)".*/\1/p' | head -n 1)

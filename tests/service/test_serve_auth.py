@@ -94,7 +94,9 @@ def test_commitment_made_only_by_the_subject(server: Server) -> None:
     with server.client("officer") as officer, server.client("applicant") as applicant:
         refused = officer.post("/commitments/approvals", json=body)
         assert refused.status_code == 403 and refused.json()["code"] == "not_permitted"
-        assert applicant.post("/commitments/approvals", json=body).status_code == 201
+        vouched = {"Official-Authorization": "Bearer token-officer"}  # the subject is new
+        made = applicant.post("/commitments/approvals", json=body, headers=vouched)
+        assert made.status_code == 201, made.text
 
 
 def test_separation_of_duties_holds_across_requests(server: Server) -> None:

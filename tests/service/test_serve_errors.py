@@ -3,7 +3,10 @@ code, the error's fields, no stack trace, nothing written by a refused request."
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from _server import Server
+from _server import SRC, Server, write_auth
 
 LISTING = {
     "kind": "listing.serious",
@@ -202,30 +205,68 @@ def test_rate_limit_is_429_with_retry_after(server: Server) -> None:
         assert other.get("/cases/listing-1").status_code == 404
 
 
-def test_a_locked_book_is_503_with_retry_after(server: Server, tmp_path: Path) -> None:
+def _write_while_locked(server: Server, book: Path) -> tuple[httpx.Response, float]:
+    """A write sent while another connection holds the SQLite book's write lock (a real lock,
+    ``BEGIN EXCLUSIVE``): the answer and the seconds it took."""
     with server.client("officer") as officer:
-        officer.post("/cases", json=LISTING)
-        lock = sqlite3.connect(tmp_path / "book.sqlite", timeout=0.1, isolation_level=None)
+        assert officer.post("/cases", json=LISTING).status_code == 201
+        lock = sqlite3.connect(book, timeout=0.1, isolation_level=None)
         try:
             lock.execute("BEGIN EXCLUSIVE")
             with ThreadPoolExecutor(1) as pool:
+                started = time.monotonic()
                 pending = pool.submit(officer.post, "/cases", json=LISTING, timeout=120)
-                time.sleep(0.5)
+                time.sleep(0.3)
                 with server.client() as probe:  # the server answers meanwhile
-                    started = time.monotonic()
+                    before = time.monotonic()
                     assert probe.get("/health").status_code == 200
-                    assert time.monotonic() - started < 1
+                    assert time.monotonic() - before < 1
                 response = pending.result()
+                took = time.monotonic() - started
         finally:
             lock.execute("ROLLBACK")
             lock.close()
+    return response, took
+
+
+def test_a_locked_book_is_503_with_retry_after_within_the_busy_timeout(
+    server: Server, tmp_path: Path
+) -> None:
+    response, took = _write_while_locked(server, tmp_path / "book.sqlite")
     data = problem(response, 503, "book_unavailable")
     assert response.headers["retry-after"] == "1" and "nothing was written" in data["detail"]
+    # the default --busy-timeout (2 s), not the library's five tries of 5 s
+    assert 1.9 <= took < 6, took
     assert str(tmp_path) not in response.text  # the server's file path stays inside
     # the database's own words (for PostgreSQL: addresses, roles) stay in the server's log
     assert "reason" not in data and "locked" not in response.text
     assert data["outcome_unknown"] is False
     assert "locked" in server.stderr.read_text(encoding="utf-8")
+    with server.client("officer") as officer:  # nothing was written; the book serves again
+        assert officer.get("/cases/listing-2").status_code == 404
+        assert officer.post("/cases", json=LISTING).json()["case_id"] == "listing-2"
+
+
+def test_busy_timeout_sets_how_long_a_write_waits_for_a_lock(tmp_path: Path) -> None:
+    auth = write_auth(tmp_path / "auth.toml")
+    book = tmp_path / "book.sqlite"
+    server = Server(str(book), auth, None, extra=("--busy-timeout", "0.5"))
+    try:
+        response, took = _write_while_locked(server, book)
+    finally:
+        server.stop()
+    problem(response, 503, "book_unavailable")
+    assert 0.45 <= took < 2.5, took
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "601", "soon"])
+def test_a_wrong_busy_timeout_stops_the_start(tmp_path: Path, value: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "creditflow", "serve", "--book", str(tmp_path / "b.sqlite"),
+         "--auth", str(write_auth(tmp_path / "auth.toml")), "--busy-timeout", value],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(SRC)}, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and "--busy-timeout" in result.stderr
 
 
 def test_a_key_reused_for_another_act_is_422_and_writes_nothing(server: Server) -> None:
@@ -237,6 +278,7 @@ def test_a_key_reused_for_another_act_is_422_and_writes_nothing(server: Server) 
         "new_subject": True,
     }
     key = {"Idempotency-Key": "k-1"}
+    vouched = {**key, "Official-Authorization": "Bearer token-officer"}
     with server.client("officer") as officer, server.client("applicant") as applicant:
         officer.post("/cases", json=LISTING, headers=key)
         officer.post("/cases", json={**LISTING, "subject_id": "91110000600037341L"})
@@ -256,10 +298,20 @@ def test_a_key_reused_for_another_act_is_422_and_writes_nothing(server: Server) 
         )
         assert "new key" in data["detail"]
         assert (
-            applicant.post("/commitments/approvals", json=approval, headers=key).status_code == 201
+            applicant.post("/commitments/approvals", json=approval, headers=vouched).status_code
+            == 201
         )
         again = applicant.post(
-            "/commitments/approvals", json={**approval, "approval_id": "XK-2"}, headers=key
+            "/commitments/approvals", json={**approval, "approval_id": "XK-2"}, headers=vouched
         )
         problem(again, 422, "idempotency_key_reused")
     assert head(server).split(":")[0] == str(int(before.split(":")[0]) + 1)
+
+
+@pytest.mark.parametrize("value", [0, -1.0, float("nan"), float("inf"), 601, True, "2"])
+def test_service_settings_refuse_a_wrong_busy_timeout(value: object) -> None:
+    from creditflow.errors import InvalidInput
+    from creditflow.service import ServiceSettings
+
+    with pytest.raises(InvalidInput, match="busy_timeout"):
+        ServiceSettings(book="b.sqlite", auth="auth.toml", busy_timeout=value)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+import jsonschema_rs
 from _server import Server
 
 from creditflow.service import openapi_document, openapi_text
@@ -62,3 +63,42 @@ def test_the_importable_package_does_not_import_the_web_stack() -> None:
         check=True,
         env={**os.environ, "PYTHONPATH": str(DOC.parents[1] / "src")},
     )
+
+
+def test_every_operation_documents_its_answers_with_examples_the_schema_holds() -> None:
+    """Success and problem examples for every operation (made by running the code, see
+    creditflow.service.examples), each valid against its response's schema, each problem of
+    its status; the main statuses each have one."""
+    document = openapi_document()
+    components = document["components"]
+    checked = 0
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if operation["operationId"] in ("health", "ready"):
+                continue
+            name = f"{method.upper()} {path}"
+            with_examples = set()
+            for status, response in operation["responses"].items():
+                ((kind, content),) = response["content"].items()
+                found = (
+                    {"success": {"value": content["example"]}}
+                    if "example" in content
+                    else content.get("examples", {})
+                )
+                if found:
+                    with_examples.add(int(status))
+                root = {"allOf": [content["schema"]], "components": components}
+                validator = jsonschema_rs.Draft202012Validator(root)
+                for example_name, example in found.items():
+                    where = (name, status, example_name)
+                    errors = [e.message for e in validator.iter_errors(example["value"])]
+                    assert not errors, (where, errors)
+                    if kind == "application/problem+json":
+                        assert example["value"]["status"] == int(status), where
+                        assert "Traceback" not in json.dumps(example["value"]), where
+                    checked += 1
+            statuses = {int(s) for s in operation["responses"]}
+            success = min(statuses)
+            main = {success, 401, 429} | ({400, 503} & statuses)
+            assert main <= with_examples, (name, sorted(main - with_examples))
+    assert checked >= 80

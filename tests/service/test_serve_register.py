@@ -19,7 +19,6 @@ APPROVAL = {
     "on": "2026-06-01",
     "approval_id": "XK-1",
     "domain": "road_transport",
-    "new_subject": True,
 }
 LOW = {
     "subject_id": APPLICANT,

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+import attrs
+
 from creditflow.cli.common import EXIT_OK, positive_int
 from creditflow.errors import InvalidInput
 
@@ -49,6 +51,13 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--evaluations", metavar="FILE", help="annual evaluations (JSON lines) that checks read"
     )
+    parser.add_argument(
+        "--busy-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="how long a write waits for another writer's lock on the book before it "
+        "answers 503 (default 2)",
+    )
     parser.add_argument("--new-token", metavar="ACTOR", help="print a new token for ACTOR")
     parser.add_argument("--role", action="append", default=[], help="a role of --new-token")
     parser.set_defaults(handler=run)
@@ -80,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
         instance=args.instance,
         evaluations=args.evaluations,
     )
+    if args.busy_timeout is not None:
+        settings = attrs.evolve(settings, busy_timeout=args.busy_timeout)
     try:
         serve(settings, host=args.host, port=args.port)
     except ModuleNotFoundError as error:
@@ -87,3 +98,14 @@ def run(args: argparse.Namespace) -> int:
             raise
         raise InvalidInput(str(error)) from None  # one line on stderr, exit 2
     return EXIT_OK
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a number of seconds in (0, 600]."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 600:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"must be seconds in (0, 600], got {text!r}")
+    return value

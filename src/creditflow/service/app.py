@@ -18,20 +18,26 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from creditflow import errors
-from creditflow.book import CreditBook
-from creditflow.core.privacy import mask_resident_ids
 from creditflow.licensing import Evaluations
 from creditflow.service.auth import AuthFile, Principal, read_auth_file
+from creditflow.service.books import open_book
 from creditflow.service.decision_log import DecisionLog
 from creditflow.service.handlers import HANDLERS, State
 from creditflow.service.limits import RateLimiter
 from creditflow.service.logs import mask_server_logs
 from creditflow.service.openapi import openapi_document
-from creditflow.service.operations import OPERATIONS, Operation
-from creditflow.service.problems import ServiceProblem, problem_of, status_of
+from creditflow.service.operations import OFFICIAL_HEADER, OPERATIONS, Operation
+from creditflow.service.problems import (
+    ServiceProblem,
+    answer_problem,
+    problem_of,
+    rate_limited,
+    unauthenticated,
+)
 from creditflow.service.register import read_evaluations
 from creditflow.service.requests import Call
 from creditflow.service.settings import ServiceSettings
+from creditflow.service.values import json_text
 
 __all__ = ["create_app", "serve"]
 
@@ -73,7 +79,7 @@ class _Service:
         self.limiter = RateLimiter()
         self.state: State | None = None
         self.worker = ThreadPoolExecutor(1)
-        self._openapi = _encode(openapi_document())
+        self._openapi: bytes | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -84,9 +90,7 @@ class _Service:
         # connection belongs to the thread that opened it is only ever used from that thread.
         worker = self.worker = ThreadPoolExecutor(1, thread_name_prefix="creditflow-book")
         loop = asyncio.get_running_loop()
-        book = await loop.run_in_executor(
-            worker, lambda: CreditBook.open(settings.book, policy=settings.policy)
-        )
+        book = await loop.run_in_executor(worker, lambda: open_book(settings))
         log = None
         if settings.decision_log is not None:
             log = DecisionLog(
@@ -121,6 +125,7 @@ class _Service:
                     _idempotency_key(request) if operation.idempotent else None,
                     _expected_version(if_match),
                     operation.operation_id,
+                    self._official(request) if operation.vouched else None,
                 )
                 state = self.state
                 assert state is not None  # the lifespan opened the book
@@ -131,10 +136,7 @@ class _Service:
             except errors.CreditflowError as error:
                 if isinstance(error, errors.BookUnavailable):
                     _LOG.warning("%s", error)  # masked by the loggers' filter
-                status = status_of(error)
-                if isinstance(error, errors.Conflict) and if_match is not None:
-                    status = 412
-                return _problem(problem_of(error, status=status))
+                return _problem(answer_problem(error, conditional=if_match is not None))
             except Exception as error:  # here, not in Starlette's middleware, which re-raises
                 return _crashed(error)
             return Response(_encode(reply.data), reply.status, dict(reply.headers), _JSON)
@@ -146,20 +148,33 @@ class _Service:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ServiceProblem(401, "unauthenticated", "a bearer token is required")
+            raise unauthenticated(known=False)
         principal = self.auth.principal(token.strip())
         if principal is None:
-            raise ServiceProblem(401, "unauthenticated", "the bearer token is not known")
+            raise unauthenticated(known=True)
         wait = self.limiter.take(principal.key, principal.rate, principal.burst)
         if wait > 0:
-            raise ServiceProblem(
-                429,
-                "rate_limited",
-                f"the token's limit is {principal.rate:g} requests a "
-                f"second (burst {principal.burst}); retry later",
-                retry_after=RateLimiter.retry_after(wait),
-            )
+            raise rate_limited(principal.rate, principal.burst, RateLimiter.retry_after(wait))
         return principal
+
+    def _official(self, request: Request) -> Principal | None:
+        """The principal of the ``Official-Authorization`` header (an official's bearer token
+        vouching for a subject's ``new_subject``), None without the header. A token that is
+        not known, or is a subject's, is refused: it vouches for nothing."""
+        header = request.headers.get(OFFICIAL_HEADER)
+        if header is None:
+            return None
+        scheme, _, token = header.partition(" ")
+        found = self.auth.principal(token.strip()) if scheme.lower() == "bearer" else None
+        if found is None or found.is_subject:
+            raise ServiceProblem(
+                403,
+                "not_permitted",
+                f"{OFFICIAL_HEADER} must be 'Bearer ' and the token of an official (not a "
+                "subject's) that the service knows",
+                field="new_subject",
+            )
+        return found
 
     async def health(self, request: Request) -> Response:
         return Response(_encode({"status": "ok"}), 200, media_type=_JSON)
@@ -180,6 +195,9 @@ class _Service:
         )
 
     async def openapi(self, request: Request) -> Response:
+        if self._openapi is None:  # made once, on first request: its examples run the code
+            document = await asyncio.get_running_loop().run_in_executor(None, openapi_document)
+            self._openapi = _encode(document)
         return Response(self._openapi, 200, media_type=_JSON)
 
     async def http_error(self, request: Request, error: Exception) -> Response:
@@ -252,8 +270,7 @@ def _expected_version(if_match: str | None) -> int | None:
 
 def _encode(data: Any) -> bytes:
     """JSON with every resident ID masked, whatever field it is in."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return mask_resident_ids(text).encode("utf-8")
+    return json_text(data).encode("utf-8")
 
 
 def _problem(problem: dict[str, Any], retry_after: str | None = None) -> Response:

@@ -10,15 +10,18 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import attrs
+
 import creditflow
 from creditflow.core.facts import Facts
 from creditflow.docs import extract_notices
-from creditflow.errors import InvalidInput, UnknownCase
+from creditflow.errors import CreditflowError, InvalidInput, UnknownCase
 from creditflow.licensing import overdue_commitments
 from creditflow.policy.model import Policy
 from creditflow.policy.sources import builtin_versions
 from creditflow.rules.engine import Engine
 from creditflow.rules.loading import load_policy
+from creditflow.service.auth import SUBJECT_ROLE
 from creditflow.service.decision_log import DecisionLog
 from creditflow.service.problems import ServiceProblem
 from creditflow.service.requests import Call, Reply, parse_day
@@ -27,7 +30,7 @@ from creditflow.supervision import read_inspectors, read_population, verify_plan
 from creditflow.supervision.exports import plan_from_json
 from creditflow.workflows import Case
 
-__all__ = ["BATCH_LIMIT", "HANDLERS", "ROWS_LIMIT", "State"]
+__all__ = ["BATCH_LIMIT", "HANDLERS", "ROWS_LIMIT", "State", "vouching_roles"]
 
 BATCH_LIMIT = 1000
 """The most facts one batch decision takes."""
@@ -140,11 +143,6 @@ def _case_reply(case: Case, status: int = 200) -> Reply:
     return Reply(to_json(case), status, headers)
 
 
-def _evaluations(state: State, call: Call, subject_id: str) -> creditflow.Evaluations:
-    """:func:`_evaluation_list` as the library's register."""
-    return creditflow.Evaluations(_evaluation_list(state, call, subject_id))
-
-
 def _evaluation_list(state: State, call: Call, subject_id: str) -> list[creditflow.Evaluation]:
     """The service's register for the subject, and the evaluations the request brings: only
     from a token that is not a subject's (a subject does not state its own grade)."""
@@ -192,7 +190,7 @@ def check(state: State, call: Call) -> Reply:
     _own(call, subject_id)
     on = call.day("on")
     used = _evaluation_list(state, call, subject_id)
-    new_subject = call.flag("new_subject", False)
+    new_subject, vouched_by = _new_subject(state, call, on)
     seq, digest = state.book.head()  # the book the check reads (one call at a time)
     result = creditflow.check(
         state.book,
@@ -204,19 +202,78 @@ def check(state: State, call: Call) -> Reply:
         new_subject=new_subject,
     )
     data = to_json(result)
-    inputs = {
-        "subject_id": subject_id,
-        "purpose": result.purpose,
-        "on": on.isoformat(),
-        "domain": result.domain,
-        "evaluations": _evaluation_rows(used),
-        "new_subject": new_subject,
-        "head": f"{seq}:{digest}",
-    }
+    inputs = _check_inputs(result, used, new_subject, (seq, digest), vouched_by)
     state.decided(
         "creditflow/check", call, state.book.policy_on(on), inputs, _check_result(data), started
     )
     return Reply(data)
+
+
+def _check_inputs(
+    result: creditflow.CreditCheck,
+    used: list[creditflow.Evaluation],
+    new_subject: bool,
+    head: tuple[int, str],
+    vouched_by: str | None,
+) -> dict[str, Any]:
+    """What a check used, for its decision-log line: its arguments, the evaluations it read,
+    ``new_subject`` and the ``head`` of the book it read (``SEQ:HASH``), so that it replays;
+    and, when an official vouched for a subject's ``new_subject``, that official's actor."""
+    inputs: dict[str, Any] = {
+        "subject_id": result.subject_id,
+        "purpose": result.purpose,
+        "on": result.on.isoformat(),
+        "domain": result.domain,
+        "evaluations": _evaluation_rows(used),
+        "new_subject": new_subject,
+        "head": f"{head[0]}:{head[1]}",
+    }
+    if vouched_by is not None:
+        inputs["new_subject_vouched_by"] = vouched_by
+    return inputs
+
+
+def _new_subject(state: State, call: Call, on: dt.date) -> tuple[bool, str | None]:
+    """The request's ``new_subject``, and the official who vouched for it on a subject's
+    request. Whether a subject is new is the licensing authority's fact, not the subject's: an
+    official's token asserts it in its own request; a subject's request asserts it only with an
+    official's token in ``Official-Authorization``, whose roles the pack lets verify
+    commitments. Anything else is refused before the book is read or written."""
+    asserted = call.flag("new_subject", False)
+    official = call.official
+    if official is not None and not (asserted and call.principal.is_subject):
+        raise InvalidInput(
+            "the Official-Authorization header vouches for new_subject: true on a subject's "
+            "request only"
+        )
+    if not asserted or not call.principal.is_subject:
+        return asserted, None
+    if official is None:
+        raise ServiceProblem(
+            403,
+            "not_permitted",
+            "a subject's token may not assert new_subject: whether a subject is new is the "
+            "licensing authority's fact; send an official's token in Official-Authorization",
+            field="new_subject",
+        )
+    allowed = vouching_roles(state.book.policy_on(on))
+    if not official.actor.roles & allowed:
+        raise ServiceProblem(
+            403,
+            "not_permitted",
+            "the Official-Authorization token's roles may not vouch for new_subject: it needs "
+            f"one of {sorted(allowed)} (those the pack lets verify commitments)",
+            field="new_subject",
+        )
+    return True, official.actor.id
+
+
+def vouching_roles(policy: Policy) -> frozenset[str]:
+    """The roles that may vouch for a subject's ``new_subject``: those ``policy`` lets verify a
+    commitment (``fulfil`` or ``breach``), the subject's own role aside."""
+    permissions = policy.permissions
+    found = permissions.roles("commitment", "fulfil") | permissions.roles("commitment", "breach")
+    return found - {SUBJECT_ROLE}
 
 
 def _evaluation_rows(evaluations: list[creditflow.Evaluation]) -> list[dict[str, Any]]:
@@ -254,12 +311,17 @@ def _facts(value: object, where: str) -> Facts:
     for name, names in (("lists", lists), ("flags", flags)):
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise InvalidInput(f"{where}.{name} must be a list of names")
-    return Facts(
-        domain=value.get("domain"),
-        grade=value.get("grade"),
-        lists=frozenset(lists),
-        flags=frozenset(flags),
-    )
+    try:
+        return Facts(
+            domain=value.get("domain"),
+            grade=value.get("grade"),
+            lists=frozenset(lists),
+            flags=frozenset(flags),
+        )
+    except CreditflowError as error:
+        error.message = f"{where}: {error.message}"
+        error.args = (error.message,)
+        raise
 
 
 def _decision_result(decision: creditflow.Decision) -> dict[str, Any]:
@@ -293,7 +355,13 @@ def decide_batch(state: State, call: Call) -> Reply:
     started = time.perf_counter_ns()
     policy = state.book.policy_on(call.day("on"))
     rows = call.items("facts", limit=BATCH_LIMIT)
-    facts = [_facts(row, f"body.facts[{index}]") for index, row in enumerate(rows)]
+    facts = []
+    for index, row in enumerate(rows):
+        try:
+            facts.append(_facts(row, f"body.facts[{index}]"))
+        except CreditflowError as error:
+            error.index = index  # as Engine.decide_many names a bad item
+            raise
     decisions = state.engine(policy).decide_many(facts)
     data = [to_json(decision) for decision in decisions]
     state.decided(
@@ -375,12 +443,37 @@ def overdue(state: State, call: Call) -> Reply:
     return Reply({"overdue": items})
 
 
+@attrs.frozen
+class _Approval:
+    """What an approval's check reads, gathered before the library call: the subject, the
+    evaluations, ``new_subject`` and the head of the book (the check reads the book before
+    the commitment is written, one call at a time)."""
+
+    subject_id: str
+    on: dt.date
+    evaluations: list[creditflow.Evaluation]
+    new_subject: bool
+    vouched_by: str | None
+    head: tuple[int, str]
+    started: int
+
+
+def _approval_inputs(state: State, call: Call) -> _Approval:
+    started = time.perf_counter_ns()
+    subject_id = call.text("subject_id")
+    _own(call, subject_id)
+    on = call.day("on")
+    used = _evaluation_list(state, call, subject_id)
+    new_subject, vouched_by = _new_subject(state, call, on)
+    return _Approval(subject_id, on, used, new_subject, vouched_by, state.book.head(), started)
+
+
 def _approval(
     state: State,
     call: Call,
     path: str,
     made: creditflow.licensing.CommitmentApproval,
-    started: int,
+    given: _Approval,
 ) -> Reply:
     case = state.book.get(made.case_id)
     call.same_act(
@@ -388,60 +481,54 @@ def _approval(
         and case.data.get("approval_id") == made.approval_id
     )
     data = to_json(made)
+    inputs = _check_inputs(
+        made.check, given.evaluations, given.new_subject, given.head, given.vouched_by
+    )
     state.decided(
         path,
         call,
         state.book.policy_on(made.check.on),
-        {
-            "subject_id": made.check.subject_id,
-            "purpose": "licensing",
-            "on": made.check.on.isoformat(),
-            "domain": made.check.domain,
-        },
+        inputs,
         _check_result(data["check"]),
-        started,
+        given.started,
     )
     return Reply(data, 201, {"Location": f"/cases/{made.case_id}"})
 
 
 def approve(state: State, call: Call) -> Reply:
     """Approve on commitment (creditflow.approve_on_commitment), as the subject."""
-    started = time.perf_counter_ns()
-    subject_id = call.text("subject_id")
-    _own(call, subject_id)
+    given = _approval_inputs(state, call)
     made = creditflow.approve_on_commitment(
         state.book,
-        subject_id,
-        on=call.day("on"),
+        given.subject_id,
+        on=given.on,
         actor=call.principal.actor,
         approval_id=call.text("approval_id"),
         domain=call.text("domain"),
         summary=call.optional_text("summary", "告知承诺审批") or "告知承诺审批",
-        evaluations=_evaluations(state, call, subject_id),
-        new_subject=call.flag("new_subject", False),
+        evaluations=creditflow.Evaluations(given.evaluations),
+        new_subject=given.new_subject,
         idempotency_key=call.key,
     )
-    return _approval(state, call, "creditflow/commitments/approve", made, started)
+    return _approval(state, call, "creditflow/commitments/approve", made, given)
 
 
 def accept_missing(state: State, call: Call) -> Reply:
     """Accept an application with documents missing (accept_with_missing_documents)."""
-    started = time.perf_counter_ns()
-    subject_id = call.text("subject_id")
-    _own(call, subject_id)
+    given = _approval_inputs(state, call)
     made = creditflow.accept_with_missing_documents(
         state.book,
-        subject_id,
-        on=call.day("on"),
+        given.subject_id,
+        on=given.on,
         actor=call.principal.actor,
         application_id=call.text("application_id"),
         domain=call.text("domain"),
         missing=call.names("missing", required=True),
-        evaluations=_evaluations(state, call, subject_id),
-        new_subject=call.flag("new_subject", False),
+        evaluations=creditflow.Evaluations(given.evaluations),
+        new_subject=given.new_subject,
         idempotency_key=call.key,
     )
-    return _approval(state, call, "creditflow/commitments/missing_documents", made, started)
+    return _approval(state, call, "creditflow/commitments/missing_documents", made, given)
 
 
 def verify_commitment(state: State, call: Call) -> Reply:

@@ -1,17 +1,22 @@
 """The OpenAPI 3.1 document of the service, made from :data:`OPERATIONS` and the library's
-types; ``docs/openapi.json`` is this document (a test fails when they drift)."""
+types, with the response examples the code gives (:mod:`creditflow.service.examples`);
+``docs/openapi.json`` is this document (a test fails when they drift)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from creditflow import __version__
-from creditflow.service.operations import OPERATIONS, Operation
+from creditflow.service.operations import OFFICIAL_HEADER, OPERATIONS, Operation
 from creditflow.service.problems import PROBLEM_TYPE, STATUS_TITLES
 from creditflow.service.values import schema_for
+
+if TYPE_CHECKING:
+    from creditflow.service.examples import Example
 
 __all__ = ["openapi_document", "openapi_text", "plan_example"]
 
@@ -67,13 +72,15 @@ are RFC 9457 problem details (`application/problem+json`) with a stable `code`. 
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of the service, as data."""
     from creditflow.docs.notices import Notices
+    from creditflow.service.examples import response_examples
 
     components: dict[str, Any] = {}
     schema_for(Notices, components)
+    examples = response_examples()
     paths: dict[str, Any] = {}
     for operation in OPERATIONS:
         paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(
-            operation, components
+            operation, components, examples[operation.operation_id]
         )
     paths["/health"] = {"get": _plain("health", "Alive", "The process answers.", _HEALTH)}
     paths["/ready"] = {"get": _plain("ready", "Ready", "The book answers; its head.", _READY)}
@@ -96,13 +103,16 @@ def openapi_text() -> str:
     return json.dumps(openapi_document(), ensure_ascii=False, indent=1) + "\n"
 
 
-def _operation(operation: Operation, components: dict[str, Any]) -> dict[str, Any]:
+def _operation(
+    operation: Operation, components: dict[str, Any], examples: Mapping[int, Mapping[str, Example]]
+) -> dict[str, Any]:
     answer = _NOTICES if operation.answer == "notices" else operation.answer
     schema = answer if isinstance(answer, dict) else schema_for(answer, components)
     schema = _resolve(schema, components)
+    (answered,) = examples[operation.status].values()
     success: dict[str, Any] = {
         "description": operation.summary,
-        "content": {"application/json": {"schema": schema}},
+        "content": {"application/json": {"schema": schema, "example": answered.value}},
     }
     headers = {}
     if operation.etag:
@@ -113,11 +123,15 @@ def _operation(operation: Operation, components: dict[str, Any]) -> dict[str, An
         success["headers"] = headers
     responses: dict[str, Any] = {str(operation.status): success}
     for status in _statuses(operation):
+        content: dict[str, Any] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        if status in examples:
+            content["examples"] = {
+                name: {"summary": example.summary, "value": example.value}
+                for name, example in examples[status].items()
+            }
         responses[str(status)] = {
             "description": STATUS_TITLES[status],
-            "content": {
-                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-            },
+            "content": {"application/problem+json": content},
         }
     data: dict[str, Any] = {
         "operationId": operation.operation_id,
@@ -125,14 +139,16 @@ def _operation(operation: Operation, components: dict[str, Any]) -> dict[str, An
         "description": operation.description,
         "x-example-token": operation.as_,
     }
+    if operation.example_official is not None:
+        data["x-example-official-token"] = operation.example_official
     parameters = _parameters(operation)
     if parameters:
         data["parameters"] = parameters
     if operation.request is not None:
-        example = plan_example() if operation.operation_id == "verifyPlan" else operation.example
+        request = plan_example() if operation.operation_id == "verifyPlan" else operation.example
         data["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": operation.request, "example": example}},
+            "content": {"application/json": {"schema": operation.request, "example": request}},
         }
     data["responses"] = responses
     return data
@@ -190,6 +206,18 @@ def _parameters(operation: Operation) -> list[dict[str, Any]]:
                 "required": False,
                 "description": "a retry with the same key returns the first result",
                 "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+            }
+        )
+    if operation.vouched:
+        found.append(
+            {
+                "name": OFFICIAL_HEADER,
+                "in": "header",
+                "required": False,
+                "description": "Bearer and an official's token vouching for new_subject: true on "
+                "a subject's request (its roles: those the pack lets verify commitments); an "
+                "unknown or subject's token here is 403",
+                "schema": {"type": "string"},
             }
         )
     if operation.if_match:

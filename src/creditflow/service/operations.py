@@ -16,16 +16,28 @@ from creditflow.rules.decision import Decision
 from creditflow.supervision.verify import PlanVerification
 from creditflow.workflows.case import Case, DeadlineState
 
-__all__ = ["EXAMPLE_ACTORS", "OPERATIONS", "Operation"]
+__all__ = ["EXAMPLE_ACTORS", "OFFICIAL_HEADER", "OPERATIONS", "Operation"]
 
 FIRM = "91350100M000100Y43"
 APPLICANT = "91110000600037341L"
 
+NEWCOMER = "91440300708461136T"
+"""A subject the example book never holds."""
+GRADED = "914403001922038216"
+"""A subject the examples' register grades too low for commit-and-approve."""
+
 EXAMPLE_ACTORS: dict[str, tuple[str, tuple[str, ...]]] = {
     "officer": ("officer-1", ("case_officer",)),
+    "official": ("official-1", ("approving_official",)),
+    "reviewer": ("reviewer-1", ("reviewer",)),
     "applicant": (APPLICANT, ("subject",)),
+    "newcomer": (NEWCOMER, ("subject",)),
+    "graded": (GRADED, ("subject",)),
 }
 """The tokens the examples are sent with: actor id and roles."""
+
+OFFICIAL_HEADER = "Official-Authorization"
+"""The header of an official's bearer token vouching for a subject's ``new_subject``."""
 
 _DATE = {"type": "string", "format": "date", "example": "2026-06-01"}
 _TEXT = {"type": "string", "minLength": 1}
@@ -52,6 +64,14 @@ _EVALUATIONS = {
         },
     },
 }
+_NEW_SUBJECT = {
+    "type": "boolean",
+    "default": False,
+    "description": "check the subject as new (no case in the book, no evaluation): a fact of "
+    "the licensing authority, never of the subject. An official's token asserts it; a "
+    "subject's token only with an official's token in the Official-Authorization header "
+    "(else 403 not_permitted, field new_subject)",
+}
 _FACTS = {
     "type": "object",
     "required": ["domain", "grade"],
@@ -75,7 +95,9 @@ def _body(required: list[str], **properties: Any) -> dict[str, Any]:
 class Operation:
     """One operation: ``answer`` is the library type the response holds (its schema is read
     from it) or a JSON Schema; ``example`` runs in order on an empty book (``as_`` names the
-    example token, ``path`` the example path)."""
+    example token, ``path`` the example path). ``vouched``: the request may carry
+    ``new_subject``, and a subject's request an official's token in
+    :data:`OFFICIAL_HEADER` vouching for it (``example_official`` names the example's)."""
 
     operation_id: str
     method: str
@@ -94,6 +116,8 @@ class Operation:
     example_path: str | None = None
     example_query: dict[str, str] | None = None
     as_: str = "officer"
+    vouched: bool = False
+    example_official: str | None = None
 
 
 def _list(name: str, item: Any) -> dict[str, Any]:
@@ -205,7 +229,10 @@ OPERATIONS: tuple[Operation, ...] = (
         "/checks",
         "Credit check for a purpose",
         "May the matter proceed normally, with which restrictions and incentives "
-        "(`creditflow.check`). Logged in the decision log.",
+        "(`creditflow.check`). Logged in the decision log. A subject unknown to the book is "
+        "404 `unknown_subject` unless `new_subject: true`, which an official's token may "
+        "assert; a subject's token only with an official's token in `Official-Authorization` "
+        "(else 403 `not_permitted`, `field: new_subject`).",
         CreditCheck,
         errors=(400, 401, 403, 404, 429, 503),
         request=_body(
@@ -215,8 +242,9 @@ OPERATIONS: tuple[Operation, ...] = (
             on=_DATE,
             domain=_TEXT,
             evaluations=_EVALUATIONS,
-            new_subject={"type": "boolean", "default": False},
+            new_subject=_NEW_SUBJECT,
         ),
+        vouched=True,
         example={
             "subject_id": FIRM,
             "purpose": "licensing",
@@ -262,7 +290,11 @@ OPERATIONS: tuple[Operation, ...] = (
         "Checks eligibility and opens an `approval_substitute` commitment "
         "(`creditflow.approve_on_commitment`) as the subject (a subject's token). 422 when "
         "not eligible, naming the rule and basis. A subject's token may not state "
-        "`evaluations`: they come from the service's register (`--evaluations`).",
+        "`evaluations`: they come from the service's register (`--evaluations`). A subject "
+        "unknown to the book is 404 `unknown_subject` unless `new_subject` is vouched for by "
+        "an official's token in `Official-Authorization` (its roles must be among those the "
+        "pack lets verify commitments); a subject's token asserting it alone is 403 "
+        "`not_permitted` with `field: new_subject`, nothing written.",
         CommitmentApproval,
         status=201,
         errors=(400, 401, 403, 404, 409, 422, 429, 503),
@@ -275,8 +307,9 @@ OPERATIONS: tuple[Operation, ...] = (
             domain=_TEXT,
             summary={"type": "string"},
             evaluations=_EVALUATIONS,
-            new_subject={"type": "boolean", "default": False},
+            new_subject=_NEW_SUBJECT,
         ),
+        vouched=True,
         example={
             "subject_id": APPLICANT,
             "on": "2026-06-01",
@@ -285,6 +318,7 @@ OPERATIONS: tuple[Operation, ...] = (
             "new_subject": True,
         },
         as_="applicant",
+        example_official="officer",
     ),
     Operation(
         "acceptMissingDocuments",
@@ -292,7 +326,9 @@ OPERATIONS: tuple[Operation, ...] = (
         "/commitments/missing-documents",
         "Accept an application with documents missing",
         "Opens a `missing_documents` commitment whose deadline is the last day to supply "
-        "them (`creditflow.accept_with_missing_documents`), as the subject.",
+        "them (`creditflow.accept_with_missing_documents`), as the subject. `new_subject` "
+        "as for `approveOnCommitment`: vouched for by an official's token in "
+        "`Official-Authorization`, never asserted by the subject's token alone (403).",
         CommitmentApproval,
         status=201,
         errors=(400, 401, 403, 404, 409, 422, 429, 503),
@@ -305,8 +341,9 @@ OPERATIONS: tuple[Operation, ...] = (
             domain=_TEXT,
             missing={"type": "array", "items": _TEXT, "minItems": 1},
             evaluations=_EVALUATIONS,
-            new_subject={"type": "boolean", "default": False},
+            new_subject=_NEW_SUBJECT,
         ),
+        vouched=True,
         example={
             "subject_id": APPLICANT,
             "on": "2026-06-02",
@@ -316,6 +353,7 @@ OPERATIONS: tuple[Operation, ...] = (
             "new_subject": True,
         },
         as_="applicant",
+        example_official="officer",
     ),
     Operation(
         "verifyCommitment",

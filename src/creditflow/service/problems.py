@@ -19,9 +19,12 @@ __all__ = [
     "PROBLEM_TYPE",
     "STATUS_TITLES",
     "ServiceProblem",
+    "answer_problem",
     "outcome_unknown",
     "problem_of",
+    "rate_limited",
     "status_of",
+    "unauthenticated",
 ]
 
 PROBLEM_TYPE = "urn:creditflow:problem:"
@@ -122,6 +125,32 @@ def problem_of(error: BaseException, *, status: int | None = None) -> dict[str, 
         fields = {name: getattr(error, name) for name in FIELDS if hasattr(error, name)}
         return _problem(status or status_of(error), error.code, error.message, fields)
     return _problem(500, "internal_error", "the service failed; the error is logged", {})
+
+
+def answer_problem(error: BaseException, *, conditional: bool = False) -> dict[str, Any]:
+    """The problem details a request failing with ``error`` is answered with: a conflict of
+    a ``conditional`` request (``If-Match``) is 412. A ``retry_after`` field is the value of
+    the ``Retry-After`` header, not part of the body."""
+    if isinstance(error, errors.Conflict) and conditional:
+        return problem_of(error, status=412)
+    return problem_of(error)
+
+
+def unauthenticated(*, known: bool) -> ServiceProblem:
+    """401: no bearer token, or (``known``) one the service does not know."""
+    detail = "the bearer token is not known" if known else "a bearer token is required"
+    return ServiceProblem(401, "unauthenticated", detail)
+
+
+def rate_limited(rate: float, burst: int, retry_after: str) -> ServiceProblem:
+    """429: a token over its ``rate`` per second (``burst`` at once); retry after
+    ``retry_after`` seconds."""
+    return ServiceProblem(
+        429,
+        "rate_limited",
+        f"the token's limit is {rate:g} requests a second (burst {burst}); retry later",
+        retry_after=retry_after,
+    )
 
 
 UNAVAILABLE = "the book is unavailable, nothing was written; the change may be tried again"

@@ -45,6 +45,8 @@ class Call:
     idempotency_key: str | None = None
     expected_version: int | None = None
     operation: str = ""
+    official: Principal | None = None
+    """The principal of the ``Official-Authorization`` token, vouching for ``new_subject``."""
 
     @property
     def key(self) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 import types
 import typing
 from collections.abc import Mapping
@@ -18,10 +19,19 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import attrs
 
-__all__ = ["schema_for", "to_json"]
+__all__ = ["json_text", "schema_for", "to_json"]
 
 _DATE = {"type": "string", "format": "date"}
 _RATIO = {"type": "string", "pattern": "^-?[0-9]+(/[0-9]+)?$"}
+
+
+def json_text(data: Any) -> str:
+    """``data`` (JSON-ready) as the compact JSON text of an answer, every resident ID masked
+    whatever field it is in (:func:`~creditflow.core.privacy.mask_resident_ids`)."""
+    from creditflow.core.privacy import mask_resident_ids
+
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return mask_resident_ids(text)
 
 
 def to_json(value: object) -> Any:

@@ -263,6 +263,8 @@ def _stored(record: EventRecord, event: NewEvent, recorded_at: dt.datetime) -> S
 def utc_now(clock: Clock) -> dt.datetime:
     """``clock()`` in UTC; :class:`InvalidInput` if the clock gives a naive datetime."""
     now = clock()
+    if now.tzinfo is dt.UTC:  # the system clock's
+        return now
     if now.tzinfo is None or now.utcoffset() is None:
         raise InvalidInput(f"the store's clock must give aware datetimes, got {now!r}")
     return now.astimezone(dt.UTC)

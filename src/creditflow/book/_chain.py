@@ -77,7 +77,7 @@ def prepare(
     """
     wanted = _checked_expected(expected)
     versions = dict(wanted)
-    data = tuple(_checked_event(i, event, versions) for i, event in enumerate(events))
+    data = tuple([_checked_event(i, event, versions) for i, event in enumerate(events)])
     _check_keys_distinct(events)
     touched = {
         case_id: version for case_id, version in versions.items() if version != wanted[case_id]

@@ -328,7 +328,10 @@ def _plain_data(data: Mapping[str, Any]) -> dict[str, Any]:
     :class:`InvalidInput` naming the part a book does not keep (see
     :func:`creditflow._validation.ensure_json`)."""
     try:
-        return {key: _plain(value, 2) for key, value in data.items()}
+        return {  # ASCII text, most of the data, is kept as it is without a call
+            key: value if type(value) is str and value.isascii() else _plain(value, 2)
+            for key, value in data.items()
+        }
     except _NotJson:
         ensure_json(dict(data), "data", dates=True)  # raises, naming the part
         raise AssertionError("unreachable: ensure_json refuses what _plain refuses") from None

@@ -81,7 +81,7 @@ class Projection(EncodedBody):
 
     def _encode(self) -> str:
         c = self._case
-        deadlines = ",".join([_deadline_json(d) for d in c.deadlines])
+        deadlines = _deadlines_json(c.deadlines)
         return (
             f'{{"case_id":{_quote(c.case_id)},"closed":{"true" if c.closed else "false"},'
             f'"data":{canonical_json(copied(c.data))},"deadlines":[{deadlines}],'
@@ -104,6 +104,12 @@ class Projection(EncodedBody):
 def _iso(day: dt.date) -> str:
     """``day.isoformat()``; business dates repeat, so the text is kept."""
     return day.isoformat()
+
+
+@functools.lru_cache(maxsize=65536)
+def _deadlines_json(deadlines: tuple[DeadlineState, ...]) -> str:
+    """The members of a body's deadline list: a case's versions and many cases share them."""
+    return ",".join([_deadline_json(d) for d in deadlines])
 
 
 @functools.lru_cache(maxsize=65536)

@@ -77,7 +77,7 @@ def prepare(
     """
     wanted = _checked_expected(expected)
     versions = dict(wanted)
-    data = tuple(_checked_event(i, event, versions) for i, event in enumerate(events))
+    data = tuple([_checked_event(i, event, versions) for i, event in enumerate(events)])
     _check_keys_distinct(events)
     touched = {
         case_id: version for case_id, version in versions.items() if version != wanted[case_id]
@@ -263,6 +263,8 @@ def _stored(record: EventRecord, event: NewEvent, recorded_at: dt.datetime) -> S
 def utc_now(clock: Clock) -> dt.datetime:
     """``clock()`` in UTC; :class:`InvalidInput` if the clock gives a naive datetime."""
     now = clock()
+    if now.tzinfo is dt.UTC:  # the system clock's
+        return now
     if now.tzinfo is None or now.utcoffset() is None:
         raise InvalidInput(f"the store's clock must give aware datetimes, got {now!r}")
     return now.astimezone(dt.UTC)

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from creditflow.book._cases import SYSTEM, pack_tag, row_of
 from creditflow.book._repository import Repository
 from creditflow.book._transitions import Transitions
 from creditflow.book.rows import PACK_KEY, CaseRow, NewEvent
 from creditflow.errors import InvalidInput, TransitionRefused, UnknownName
+from creditflow.policy.model import Policy
 from creditflow.workflows.case import Actor, Case, Effect
 from creditflow.workflows.definitions import MACHINES
 from creditflow.workflows.effects import FollowUp
@@ -29,9 +29,9 @@ Mark = tuple[int, int, int]
 """A point of a unit of work to undo to."""
 
 
-@attrs.frozen
-class Step:
-    """One event to apply: its case (machine, kind, subject, id), what, when and by whom."""
+class Step(NamedTuple):
+    """One event to apply: its case (machine, kind, subject, id), what, when and by whom (a
+    tuple: one is made per event)."""
 
     machine: str
     kind: str
@@ -84,7 +84,7 @@ class UnitOfWork:
     def run(self, step: Step, before: Case | None, key: str | None) -> Outcome:
         """Apply one step and its follow-ups to the unit."""
         policy = self.transitions.policy_on(step.on)
-        kinds = case_kinds(policy, MACHINES[step.machine].kinds)
+        kinds = _kinds(policy, step.machine)
         if step.kind not in kinds:
             raise UnknownName(f"{step.machine} kind", step.kind, kinds)
         ctx = self.transitions.context(
@@ -141,6 +141,12 @@ def batch(repository: Repository, transitions: Transitions) -> Iterator[None]:
             repository.save(unit)
     finally:
         repository.pending = None
+
+
+@functools.lru_cache(maxsize=256)
+def _kinds(policy: Policy, machine: str) -> tuple[str, ...]:
+    """The kinds a case of ``machine`` may have under ``policy`` (a policy is immutable)."""
+    return case_kinds(policy, MACHINES[machine].kinds)
 
 
 def _restore(mapping: dict[str, Any], key: str, value: object) -> None:

@@ -26,7 +26,7 @@ from creditflow.workflows.case import Case, DeadlineState, Effect, copied
 from creditflow.workflows.context import TransitionContext
 from creditflow.workflows.definitions import MACHINES
 from creditflow.workflows.effects import CASE_UPDATES, EFFECTS, FollowUp
-from creditflow.workflows.fields import check_fields
+from creditflow.workflows.fields import check_fields, fields_fit
 from creditflow.workflows.guards import GUARDS
 from creditflow.workflows.machine import DeadlineRule, Machine, Transition
 from creditflow.workflows.settings import resolve
@@ -105,10 +105,14 @@ def _check_data(transition: Transition, ctx: TransitionContext, case_id: str) ->
             else []
         )
         raise _refused(ctx, case_id, "; ".join(parts))
-    check_fields(ctx.data, f"{ctx.machine} {ctx.event} ({case_id})")
+    if not fields_fit(ctx.data):
+        check_fields(ctx.data, f"{ctx.machine} {ctx.event} ({case_id})")
     for key, value in ctx.data.items():
         if type(value) is not str and isinstance(value, dt.datetime):
             raise InvalidDate(f"data {key!r}", value)
+
+
+_SUBJECT_ONLY = frozenset({"subject"})
 
 
 def _check_permission(
@@ -125,7 +129,7 @@ def _check_permission(
             f"permissions.{machine.name}.{transition.event}",
             permissions.basis.text,
         )
-    if held == {"subject"} and ctx.actor.id != ctx.subject_id:
+    if held == _SUBJECT_ONLY and ctx.actor.id != ctx.subject_id:
         raise _not_permitted(
             ctx,
             case_id,
@@ -324,7 +328,10 @@ def _plain_data(data: Mapping[str, Any]) -> dict[str, Any]:
     :class:`InvalidInput` naming the part a book does not keep (see
     :func:`creditflow._validation.ensure_json`)."""
     try:
-        return {key: _plain(value, 2) for key, value in data.items()}
+        return {  # ASCII text, most of the data, is kept as it is without a call
+            key: value if type(value) is str and value.isascii() else _plain(value, 2)
+            for key, value in data.items()
+        }
     except _NotJson:
         ensure_json(dict(data), "data", dates=True)  # raises, naming the part
         raise AssertionError("unreachable: ensure_json refuses what _plain refuses") from None

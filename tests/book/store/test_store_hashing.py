@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,6 +39,29 @@ moments = st.datetimes(timezones=st.just(dt.UTC))
 @given(data)
 def test_to_json_is_canonical_json(value: dict[str, Any]) -> None:
     assert to_json(value, "data") == canonical_json(value)
+
+
+_STANDARD = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+
+
+@given(json_values)
+def test_canonical_json_is_what_the_standard_encoder_writes(value: Any) -> None:
+    # canonical_json keeps one C encoder for every call: the same text as a new encoder's
+    assert canonical_json(value) == _STANDARD.encode(value)
+
+
+def test_canonical_json_refuses_a_cycle_and_what_is_not_json() -> None:
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    with pytest.raises(ValueError, match="Circular reference"):
+        canonical_json({"a": cycle})
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        canonical_json({"a": float("nan")})
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        canonical_json({"a": dt.date(2026, 1, 1)})
+    assert canonical_json({"b": [1], "a": None}) == '{"a":null,"b":[1]}'  # usable after
 
 
 @given(

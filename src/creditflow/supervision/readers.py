@@ -84,6 +84,8 @@ _SUFFIXES: dict[str, Format] = {
     ".parquet": "parquet",
 }
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TOKEN = re.compile(r"[^\s|]+")  # as check_token takes a value
+_NAMES = re.compile(r"[^\s|;]+(?:;[^\s|;]+)*")  # names separated by ';', as _names takes them
 _KINDS = {kind.value: kind for kind in SubjectKind}
 _CACHED = 4096  # distinct raw facts kept; real files repeat a few hundred
 _new_entry = tuple.__new__  # PopulationEntry's fields, without a Python-level __new__ call
@@ -569,6 +571,30 @@ class _EntryParser:
 
 
 def _inspector(name: str, line: int, row: dict[str, Any]) -> Inspector:
+    inspector_id, person, regions, domains = (row[c] for c in INSPECTOR_COLUMNS[:4])
+    conflicts = row["conflicts"] or ""
+    if (
+        type(inspector_id) is str
+        and _TOKEN.fullmatch(inspector_id)
+        and type(person) is str
+        and person.strip()
+        and type(regions) is str
+        and _NAMES.fullmatch(regions)
+        and type(domains) is str
+        and _NAMES.fullmatch(domains)
+        and type(conflicts) is str
+        and (not conflicts or _NAMES.fullmatch(conflicts))
+    ):  # a CSV row as the fields below would take it: checked here at once
+        return Inspector._checked(
+            inspector_id,
+            person,
+            frozenset(regions.split(";")),
+            frozenset(domains.split(";")),
+            frozenset(conflicts.split(";")) if conflicts else frozenset(),
+            name,
+            line,
+        )
+
     def get(field: str, convert: Callable[[Any], _T]) -> _T:
         return _field(name, line, field, convert, row[field])
 

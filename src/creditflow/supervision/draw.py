@@ -82,10 +82,23 @@ def draw_plan(
     ensure_iterable(population, "population")
     # Millions of acyclic values live on through the draw (the ids read, the keys kept, the
     # plan): a full collection would walk them all again and again (a quarter of the time).
+    # The one that follows the pause walks only the plan: the rest is freed by then.
     with gc_paused():
-        setup = setup_plan(engine, period, seed, inspectors, quarters)
-        selection, chosen = _select(population, engine, setup)
-        return finish_plan(setup, engine, selection, chosen, allow_over_cap, assign_inspectors)
+        return _draw(population, engine, period, seed, inspectors, quarters, allow_over_cap)
+
+
+def _draw(
+    population: Iterable[PopulationEntry],
+    engine: Engine,
+    period: int | str,
+    seed: str | int,
+    inspectors: Iterable[Inspector],
+    quarters: bool,
+    allow_over_cap: bool,
+) -> InspectionPlan:
+    setup = setup_plan(engine, period, seed, inspectors, quarters)
+    selection, chosen = _select(population, engine, setup)
+    return finish_plan(setup, engine, selection, chosen, allow_over_cap, assign_inspectors)
 
 
 @attrs.frozen

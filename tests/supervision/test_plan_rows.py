@@ -311,3 +311,38 @@ def test_a_field_longer_than_the_csv_limit_is_refused_as_by_the_csv_module(
         csv.field_size_limit(limit)
     assert fast == slow
     assert isinstance(fast, tuple) and "field larger than field limit" in fast[1]
+
+
+@pytest.mark.parametrize("withdrawn", [4, 5])
+def test_a_subject_with_a_conflict_read_the_fast_way_is_checked_for_its_inspectors(
+    tmp_path: Path, engine: creditflow.Engine, withdrawn: int
+) -> None:
+    """Rows like those before take the fast way, a subject with a conflict too: its pool is
+    checked as its entry's would be (6 officers, 2 needed for each inspection)."""
+    rows = [row for _ in range(5) for row in base_rows() if row[1] == "enterprise"]
+    for number, row in enumerate(rows):  # new ids: no duplicates
+        row[0] = uscc(1000 + number)
+    conflicted = rows[len(rows) - 7][0]
+    inspectors = officers(
+        6,
+        regions=("230123", "230124"),
+        conflicts={n: [conflicted] for n in range(withdrawn)},
+    )
+    path = write(tmp_path / "population.csv", HEADER, rows)
+
+    def drawn(population: object) -> object:
+        try:
+            plan = draw_plan(
+                population,  # type: ignore[arg-type]
+                engine=engine,
+                period=2026,
+                seed="rows",
+                inspectors=inspectors,
+            )
+        except CreditflowError as error:
+            return (type(error).__name__, str(error))
+        return plan.digest
+
+    fast = drawn(read_population(path))
+    assert fast == drawn(one_by_one(path))
+    assert isinstance(fast, tuple) == (withdrawn == 5)

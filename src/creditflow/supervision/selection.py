@@ -188,11 +188,12 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
 
     A line without quotes, split at its commas, is the row the ``csv`` module reads. A row
     like those already read (its kind known, its domain, grade, lists and flags met together,
-    its region met in its domain, its date read) with a name, and no duplicate or conflict is
-    counted and hashed here, without making its entry; its id is checked later, with others
-    of its kind (:class:`_Ids`). Any other row is read by the ``csv`` module and goes through
-    :meth:`_Pass.add` as its entry, which checks it field by field and names the row at
-    fault; after it, the rows like it take the way here.
+    its region met in its domain, its date read) with a name and no duplicate is counted and
+    hashed here, without making its entry (but for a subject some inspector declared a
+    conflict with: its entry is kept for the check of the pools); its id is checked later,
+    with others of its kind (:class:`_Ids`). Any other row is read by the ``csv`` module
+    and goes through :meth:`_Pass.add` as its entry, which checks it field by field and
+    names the row at fault; after it, the rows like it take the way here.
     """
     slots: dict[tuple[str, str, str, str], _Slot] = {}
     year, conflicted_ids = state.year, state.conflicted_ids
@@ -229,7 +230,6 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
                     and name.strip()
                     and region in slot[2]
                     and subject_id not in slot[1]
-                    and subject_id not in conflicted_ids
                 ):
                     add_id, add_line = add
                     add_id(subject_id)
@@ -245,8 +245,9 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
                         draw.exempt += 1
                     else:
                         draw.add(subject_id, kind, name, region)
+                    if subject_id in conflicted_ids:
+                        _add_conflicted(state, rows, text, number)
                     continue
-            pending.check()
             row, number = rows.parse(text, number)
             entry = rows.entry(row, number)
             if entry is not None:
@@ -259,6 +260,14 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
         raise
     pending.check()
     state.size += size
+
+
+def _add_conflicted(state: _Pass, rows: PopulationRows, text: str, line: int) -> None:
+    """Keep the entry of a row whose subject some inspector declared a conflict with, as
+    :meth:`_Pass.add` does: the pools are checked for it once the pass is over."""
+    entry = rows.entry(*rows.parse(text, line))
+    assert entry is not None  # the row was read: it is not blank
+    state.conflicted.append(entry)
 
 
 def _ends_in_cr(text: str) -> bool:
@@ -293,8 +302,8 @@ class _Ids:
     """The ids taken the fast way and not checked yet, by kind, with their lines.
 
     :data:`~creditflow.supervision.ids.BULK_CHECKS` checks them (:data:`BATCH` at a time at
-    most), before any other row is made an entry, any error raised, and the end: so a bad id
-    is named with its row before anything that comes after it, as one by one.
+    most), before any error is raised and at the end: so a bad id is named with its row
+    before any fault that comes after it, as one by one.
     """
 
     BATCH = 4096

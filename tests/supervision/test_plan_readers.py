@@ -170,6 +170,44 @@ def test_inspectors_read_from_csv_and_json_lines(tmp_path: Path) -> None:
     assert list(read_inspectors(write(tmp_path, "inspectors.ndjson", json_text))) == [inspector]
 
 
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ("ZF001", "王五", "230123;230124", "road_transport;work_safety", "A1;B2"),
+        ("ZF001", " 王五 ", "230123", "road_transport", ""),
+        ("ZF001", "王五", "230123;230123", "road_transport", "A1;A1"),
+        ("ZF\u00a01", "王五", "230123", "road_transport", ""),
+        ("ZF|1", "王五", "230123", "road_transport", ""),
+        ("ZF1", "\u3000", "230123", "road_transport", ""),
+        ("ZF1", "王五", "230123;", "road_transport", ""),
+        ("ZF1", "王五", ";230123", "road_transport", ""),
+        ("ZF1", "王五", "230123; 230124", "road_transport", ""),
+        ("ZF1", "王五", "230123", "road_transport", "A1;;B2"),
+        ("ZF1", "王五", "230123", "road|transport", ""),
+        ("ZF1", "王五", "230123", "road_transport", "A1\tB2"),
+    ],
+)
+def test_an_inspector_row_reads_as_its_fields_one_by_one(
+    tmp_path: Path, cells: tuple[str, ...]
+) -> None:
+    """A CSV row is checked at once; the same values as JSON arrays, field by field."""
+    csv_path = write(tmp_path, "inspectors.csv", INSPECTOR_HEADER + row(*cells))
+    values = dict(zip(INSPECTOR_HEADER.strip().split(","), cells, strict=True))
+    for field in ("regions", "domains", "conflicts"):
+        text = values[field]
+        values[field] = text.split(";") if text else []  # type: ignore[assignment]
+    json_path = write(tmp_path, "inspectors.jsonl", json.dumps(values) + "\n")
+
+    def outcome(path: Path, line: int) -> object:
+        try:
+            (inspector,) = read_inspectors(path)
+        except InvalidRow as error:
+            return (error.line == line, error.field, error.reason)
+        return (inspector, inspector.where == f"{path} line {line}", hash(inspector))
+
+    assert outcome(csv_path, 2) == outcome(json_path, 1)
+
+
 # ---------------------------------------------------------------- bad rows, named by the reader
 
 

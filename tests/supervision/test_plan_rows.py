@@ -248,3 +248,101 @@ def test_a_stream_and_an_empty_file_draw_as_their_entries(
     empty = tmp_path / "nothing.csv"
     empty.write_text("", encoding="utf-8")
     assert outcome(engine, read_population(empty)) == outcome(engine, [])
+
+
+def text_of(header: Row, rows: list[Row], ending: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator=ending).writerows([header, *rows])
+    return out.getvalue().removesuffix(ending)  # the last line without its end
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+@pytest.mark.parametrize("order", ["in order", "reversed"])
+@pytest.mark.parametrize("name", ["valid", "id check character", "date new", "too few fields"])
+def test_any_line_end_draws_as_the_entries(
+    tmp_path: Path, engine: creditflow.Engine, ending: str, order: str, name: str
+) -> None:
+    header, rows = HEADER, mutated(name, 50)
+    if order == "reversed":
+        header, rows = HEADER[::-1], [row[::-1] for row in rows]
+    path = tmp_path / "population.csv"
+    path.write_text(text_of(header, rows, ending), encoding="utf-8", newline="")
+    fast, slow = outcome(engine, read_population(path)), outcome(engine, one_by_one(path))
+    assert fast == slow
+    if ending != "\r":  # with lone CRs, the name on two lines (a LF) reads otherwise
+        (tmp_path / "lf").mkdir()
+        lf = tmp_path / "lf" / "population.csv"
+        lf.write_text(text_of(header, rows, "\n"), encoding="utf-8", newline="")
+        same = outcome(engine, read_population(lf))
+        assert str(fast) == str(same).replace(str(lf), str(path))
+        assert isinstance(fast, str) == (name in VALID)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda text: text.replace("企业40", "企\r业40"),
+        lambda text: text.replace("企业40", "企业40\r"),
+        lambda text: text.replace("企业40,", "企业40,\r"),
+        lambda text: text.replace("2025-12-31\n", "2025-12-31\r\r\n", 1),
+        lambda text: text.replace("2025-12-31\n", "2025-12-3\r1\n", 1),
+        lambda text: text.replace("2025-12-31\n", "2025-12-31\r", 1),
+        lambda text: text.replace("\n", "\r\n"),
+    ],
+)
+def test_a_carriage_return_anywhere_reads_as_the_csv_module_reads_it(
+    tmp_path: Path, engine: creditflow.Engine, change: Callable[[str], str]
+) -> None:
+    text = change(text_of(HEADER, base_rows(), "\n"))
+    fast = outcome(engine, read_population(io.StringIO(text), format="csv"))
+    assert fast == outcome(engine, (e for e in read_population(io.StringIO(text), format="csv")))
+
+
+def test_a_field_longer_than_the_csv_limit_is_refused_as_by_the_csv_module(
+    tmp_path: Path, engine: creditflow.Engine
+) -> None:
+    rows = base_rows()
+    rows[40][2] = "企" * 200
+    path = write(tmp_path / "population.csv", HEADER, rows)
+    limit = csv.field_size_limit(150)
+    try:
+        fast, slow = outcome(engine, read_population(path)), outcome(engine, one_by_one(path))
+    finally:
+        csv.field_size_limit(limit)
+    assert fast == slow
+    assert isinstance(fast, tuple) and "field larger than field limit" in fast[1]
+
+
+@pytest.mark.parametrize("withdrawn", [4, 5])
+def test_a_subject_with_a_conflict_read_the_fast_way_is_checked_for_its_inspectors(
+    tmp_path: Path, engine: creditflow.Engine, withdrawn: int
+) -> None:
+    """Rows like those before take the fast way, a subject with a conflict too: its pool is
+    checked as its entry's would be (6 officers, 2 needed for each inspection)."""
+    rows = [row for _ in range(5) for row in base_rows() if row[1] == "enterprise"]
+    for number, row in enumerate(rows):  # new ids: no duplicates
+        row[0] = uscc(1000 + number)
+    conflicted = rows[len(rows) - 7][0]
+    inspectors = officers(
+        6,
+        regions=("230123", "230124"),
+        conflicts={n: [conflicted] for n in range(withdrawn)},
+    )
+    path = write(tmp_path / "population.csv", HEADER, rows)
+
+    def drawn(population: object) -> object:
+        try:
+            plan = draw_plan(
+                population,  # type: ignore[arg-type]
+                engine=engine,
+                period=2026,
+                seed="rows",
+                inspectors=inspectors,
+            )
+        except CreditflowError as error:
+            return (type(error).__name__, str(error))
+        return plan.digest
+
+    fast = drawn(read_population(path))
+    assert fast == drawn(one_by_one(path))
+    assert isinstance(fast, tuple) == (withdrawn == 5)

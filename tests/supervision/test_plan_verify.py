@@ -151,6 +151,38 @@ def test_the_digest_is_the_sha256_of_the_canonical_json(plan: InspectionPlan) ->
     assert plan.digest == hashlib.sha256(canonical).hexdigest()
 
 
+def canonical_digest(plan: InspectionPlan) -> str:
+    import hashlib
+
+    text = json.dumps(plan.to_data(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"name": '企业 "引号" \\ 反斜杠\n\t\u0001 é 🚚'},
+        {"visit": True},
+        {"visit": 2.5},
+        {"visit": 2**70},
+        {"name": 7},
+        {"inspectors": ("ZF1", None)},
+        {"inspectors": []},
+        {"inspectors": "AB"},
+    ],
+    ids=repr,
+)
+def test_the_digest_is_hashed_in_batches_as_the_canonical_json_of_any_values(
+    plan: InspectionPlan, changes: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("creditflow.supervision.plan._BATCH", 3)
+    assert len(plan.inspections) > 6  # several batches
+    changed = replace_inspection(plan, 4, **changes)
+    assert changed.digest == canonical_digest(changed)
+    assert (changed.digest == plan.digest) == (not changes)
+
+
 def test_first_difference_walks_keys_then_items() -> None:
     assert first_difference({"a": [1, 2]}, {"a": [1, 2]}) is None
     assert first_difference({"a": [1, 2]}, {"a": [1, 3]}) == "plan.a[1]: 2 published, 3 drawn again"

@@ -14,14 +14,15 @@ from operator import itemgetter
 
 import attrs
 
+from creditflow._gc import gc_paused
 from creditflow._repr import shown
 from creditflow._validation import ensure_iterable
 from creditflow.errors import InfeasiblePlan, InvalidInput
 from creditflow.rules.decision import format_ratio
 from creditflow.rules.engine import Engine
-from creditflow.supervision.assignment import Draw
+from creditflow.supervision.assignment import pick
 from creditflow.supervision.entries import Inspector, PopulationEntry
-from creditflow.supervision.keys import check_seed
+from creditflow.supervision.keys import check_seed, inspection_number
 from creditflow.supervision.periods import period_labels, read_year, schedule
 from creditflow.supervision.plan import Inspection, InspectionPlan, InspectorLoad, PlanSettings
 from creditflow.supervision.pools import Pools
@@ -79,6 +80,22 @@ def draw_plan(
     unless ``allow_over_cap`` is true: then the plan is drawn in full and a note records it.
     """
     ensure_iterable(population, "population")
+    # Millions of acyclic values live on through the draw (the ids read, the keys kept, the
+    # plan): a full collection would walk them all again and again (a quarter of the time).
+    # The one that follows the pause walks only the plan: the rest is freed by then.
+    with gc_paused():
+        return _draw(population, engine, period, seed, inspectors, quarters, allow_over_cap)
+
+
+def _draw(
+    population: Iterable[PopulationEntry],
+    engine: Engine,
+    period: int | str,
+    seed: str | int,
+    inspectors: Iterable[Inspector],
+    quarters: bool,
+    allow_over_cap: bool,
+) -> InspectionPlan:
     setup = setup_plan(engine, period, seed, inspectors, quarters)
     selection, chosen = _select(population, engine, setup)
     return finish_plan(setup, engine, selection, chosen, allow_over_cap, assign_inspectors)
@@ -236,22 +253,36 @@ def assign_inspectors(
     planned: list[_Planned], draws: list[StratumDraw], setup: PlanSetup
 ) -> tuple[Iterable[list[int]], list[int]]:
     """Draw the inspectors of each inspection in plan order, in this process: the indexes of
-    those drawn (lazily, in plan order) and every inspector's load once they are all drawn."""
-    draw = Draw(setup.pools.inspectors, setup.seed, setup.settings.load_tolerance)
-    return _picks(planned, draws, setup, draw), draw.loads
-
-
-def _picks(
-    planned: list[_Planned], draws: list[StratumDraw], setup: PlanSetup, draw: Draw
-) -> Iterator[list[int]]:
-    count, labels = setup.settings.inspectors_per_inspection, setup.labels
-    eligible = setup.pools.eligible
+    those drawn, in plan order, and every inspector's load."""
+    count, tolerance = setup.settings.inspectors_per_inspection, setup.settings.load_tolerance
+    seed, labels = setup.seed, setup.labels
+    cells, conflicted, eligible = (
+        setup.pools.cells,
+        setup.pools.conflicted_ids,
+        setup.pools.eligible,
+    )
     domains = [d.decision.facts.domain for d in draws]
-    take = draw.take
+    loads = [0] * len(setup.pools.inspectors)
+    picks: list[list[int]] = []
+    add = picks.append
     for index, _, _, visit, (_, subject_id, _, _, region), number in planned:
         domain = domains[number]
-        yield take(eligible(region, domain, subject_id), count, labels[index], domain,
-                   subject_id, visit)  # fmt: skip
+        candidates = (
+            eligible(region, domain, subject_id)
+            if subject_id in conflicted
+            else cells.get((region, domain), [])
+        )
+        chosen = pick(
+            candidates,
+            loads,
+            count,
+            tolerance,
+            inspection_number(seed, labels[index], domain, subject_id, visit),
+        )
+        for drawn in chosen:
+            loads[drawn] += 1
+        add(chosen)
+    return picks, loads
 
 
 def _inspections(

@@ -219,6 +219,28 @@ class Inspector:
         """``"<source> line <n>"`` when the inspector was read from a file, else None."""
         return _where(self.source, self.line)
 
+    @classmethod
+    def _checked(
+        cls,
+        inspector_id: str,
+        name: str,
+        regions: frozenset[str],
+        domains: frozenset[str],
+        conflicts: frozenset[str],
+        source: str,
+        line: int,
+    ) -> Inspector:
+        """The inspector of values its reader has checked already as the fields check them
+        (a directory holds thousands: checking each twice took most of the time)."""
+        inspector = object.__new__(cls)
+        values = (inspector_id, name, regions, domains, conflicts, source, line)
+        for field, value in zip(_INSPECTOR_FIELDS, values, strict=True):
+            object.__setattr__(inspector, field, value)
+        return inspector
+
+
+_INSPECTOR_FIELDS = tuple(field.name for field in attrs.fields(Inspector))
+
 
 def row_error(
     item: PopulationEntry | Inspector, reason: str, field: str | None = None

@@ -10,11 +10,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Sequence
 from fractions import Fraction
+from itertools import repeat
+from json.encoder import encode_basestring as _encode
 from typing import Any, NamedTuple
 
 import attrs
 
+from creditflow._gc import gc_paused
 from creditflow._repr import shown
 from creditflow._validation import ensure_instance
 from creditflow.core.privacy import masked_repr
@@ -129,8 +133,11 @@ class InspectionPlan:
 
     @functools.cached_property
     def digest(self) -> str:
-        """SHA-256 (hex) of :func:`canonical_json` of :meth:`to_data`."""
-        return hashlib.sha256(canonical_json(self.to_data())).hexdigest()
+        """SHA-256 (hex) of :func:`canonical_json` of :meth:`to_data`.
+
+        Hashed as it is written, a batch of inspections at a time: the plan's JSON is never
+        held whole (at ten million subjects it would take a gigabyte)."""
+        return _digest(self)
 
     @property
     def drawn(self) -> int:
@@ -139,6 +146,9 @@ class InspectionPlan:
 
     def to_data(self) -> dict[str, Any]:
         """The plan as JSON-ready data: ratios as ``"1/20"``, kinds by value, tuples as lists."""
+        return self._data([_inspection_data(i) for i in self.inspections])
+
+    def _data(self, inspections: list[dict[str, Any]]) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "seed": self.seed,
@@ -148,8 +158,11 @@ class InspectionPlan:
             "settings": _settings_data(self.settings),
             "population_size": self.population_size,
             "strata": [_stratum_data(s) for s in self.strata],
-            "inspections": [_inspection_data(i) for i in self.inspections],
-            "inspectors": [attrs.asdict(i) for i in self.inspectors],
+            "inspections": inspections,
+            "inspectors": [
+                {"inspector_id": i.inspector_id, "name": i.name, "load": i.load}
+                for i in self.inspectors
+            ],
             "notes": list(self.notes),
         }
 
@@ -162,6 +175,51 @@ class InspectionPlan:
             if isinstance(error, InvalidInput):
                 raise
             raise InvalidInput(f"not an inspection plan: {type(error).__name__}: {error}") from None
+
+
+def _digest(plan: InspectionPlan) -> str:
+    """SHA-256 of :func:`canonical_json` of ``plan.to_data()``, fed a batch at a time."""
+    head = canonical_json(plan._data([]))
+    # Sorted, the keys start "format" (a number), "inspections": the first such text is it.
+    start = head.index(b'"inspections":[') + len(b'"inspections":[')
+    state = hashlib.sha256(head[:start])
+    inspections = plan.inspections
+    with gc_paused():
+        for at in range(0, len(inspections), _BATCH):
+            batch = inspections[at : at + _BATCH]
+            state.update(b"," if at else b"")
+            state.update(_inspections_json(batch))
+    state.update(head[start:])
+    return state.hexdigest()
+
+
+_BATCH = 8192
+# One inspection as canonical_json writes _inspection_data of it: keys sorted, no spaces.
+_INSPECTION = (
+    '{"domain":%s,"grade":%s,"inspectors":[%s],"key":%s,"kind":%s,"name":%s,"period":%s,'
+    '"region":%s,"stratum":%s,"subject_id":%s,"visit":%s}'
+)
+
+
+def _inspections_json(batch: Sequence[Inspection]) -> bytes:
+    """The inspections as :func:`canonical_json` writes them in a list, without the brackets.
+
+    Each value is written by the json module's own string encoder, column by column; a
+    batch holding anything but text and an int visit is written by :func:`canonical_json`.
+    """
+    try:
+        periods, ids, kinds, names, regions, domains, grades, strata, visits, keys, drawn = zip(
+            *batch, strict=True
+        )
+        if set(map(type, visits)) == {int}:
+            joined = map(",".join, map(map, repeat(_encode), drawn))
+            columns = (domains, grades, None, keys, kinds, names, periods, regions, strata, ids)
+            values = [joined if c is None else map(_encode, c) for c in columns]
+            values.append(map(int.__repr__, visits))
+            return ",".join(map(_INSPECTION.__mod__, zip(*values, strict=True))).encode()
+    except (TypeError, ValueError):  # not the plain values of a drawn plan: the long way
+        pass
+    return canonical_json([_inspection_data(i) for i in batch])[1:-1]
 
 
 def _ratio(value: Fraction | None) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import itertools
 import json
 import operator
 import os
@@ -84,6 +85,8 @@ _SUFFIXES: dict[str, Format] = {
     ".parquet": "parquet",
 }
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TOKEN = re.compile(r"[^\s|]+")  # as check_token takes a value
+_NAMES = re.compile(r"[^\s|;]+(?:;[^\s|;]+)*")  # names separated by ';', as _names takes them
 _KINDS = {kind.value: kind for kind in SubjectKind}
 _CACHED = 4096  # distinct raw facts kept; real files repeat a few hundred
 _new_entry = tuple.__new__  # PopulationEntry's fields, without a Python-level __new__ call
@@ -236,30 +239,45 @@ class PopulationFiles(Iterable[PopulationEntry]):
 class PopulationRows:
     """The rows of a CSV population file, read by the caller, and the entry of any row.
 
-    ``reader`` gives the rows as lists of fields; :meth:`values` picks a row's values in the
-    order of :data:`POPULATION_COLUMNS` (with ``in_order``, a row of ``width`` fields is its
-    values already); ``days`` holds the dates of the ``last_inspected`` values read so far
-    (only valid ones). :meth:`entry` makes the entry of a row, exactly as iterating the file
-    would, raising for a row that cannot be read.
+    ``lines`` gives the text lines after the header, the ``line`` first of them already read
+    (the header's); :meth:`parse` reads the fields of a row from its first line as the ``csv``
+    module does; :meth:`values` picks a row's values in the order of
+    :data:`POPULATION_COLUMNS` (with ``in_order``, a row of ``width`` fields is its values
+    already); ``days`` holds the dates of the ``last_inspected`` values read so far (only
+    valid ones). :meth:`entry` makes the entry of a row, exactly as iterating the file would,
+    raising for a row that cannot be read.
     """
 
-    __slots__ = ("_parse", "_table", "days", "in_order", "name", "reader", "values", "width")
+    __slots__ = ("_parse", "_table", "days", "in_order", "line", "lines", "name", "values", "width")
 
     def __init__(self, table: CsvTable, parse: _EntryParser) -> None:
         self.name = table.name
         self._table = table
         self._parse = parse
-        self.reader = table.reader
+        self.lines = table.lines
+        self.line = table.reader.line_num
         self.values = table.pick
         self.width = table.width
         self.in_order = table.in_order
         self.days = parse.days
 
-    def entry(self, row: list[str]) -> PopulationEntry | None:
-        """The entry of the row just read, or None for a blank row."""
-        if len(row) != self.width and self._table.is_blank(row):
+    def parse(self, text: str, line: int) -> tuple[list[str], int]:
+        """The fields of the row whose first line is ``text``, line ``line``, as the ``csv``
+        module reads them (a quoted field may go on over the next lines), and the row's last
+        line. A row that is not valid CSV raises InvalidRow naming that line."""
+        reader = csv.reader(itertools.chain((text,), self.lines), strict=True)
+        try:
+            row = next(reader)
+        except csv.Error as error:
+            reason = f"not valid CSV: {error}"
+            raise InvalidRow(self.name, line - 1 + reader.line_num, reason) from None
+        return row, line - 1 + reader.line_num
+
+    def entry(self, row: list[str], line: int) -> PopulationEntry | None:
+        """The entry of the row whose last line is ``line``, or None for a blank row."""
+        if len(row) != self.width and self._table.is_blank(row, line):
             return None
-        return self._parse(self.reader.line_num, self.values(row))
+        return self._parse(line, self.values(row))
 
 
 # ---------------------------------------------------------------- rows from CSV or JSON
@@ -328,10 +346,11 @@ class CsvTable:
     """The rows of a CSV file after its header, as the ``csv`` module reads them.
 
     ``pick`` gives a row's values in the order of the columns asked for (``""`` for an absent
-    optional column); a row is ``width`` fields long unless :meth:`is_blank`.
+    optional column); a row is ``width`` fields long unless :meth:`is_blank`. ``lines`` are
+    the text lines ``reader`` reads.
     """
 
-    __slots__ = ("in_order", "name", "pick", "reader", "width")
+    __slots__ = ("in_order", "lines", "name", "pick", "reader", "width")
 
     def __init__(
         self,
@@ -340,25 +359,29 @@ class CsvTable:
         pick: Callable[[list[str]], Any],
         width: int,
         in_order: bool = False,
+        lines: Iterator[str] | None = None,
     ) -> None:
         self.name = name
+        self.lines = iter(()) if lines is None else lines
         self.reader = reader
         self.pick = pick
         self.width = width
         self.in_order = in_order  # the header is the columns asked for: a row is its values
 
-    def is_blank(self, row: list[str]) -> bool:
-        """For a row not ``width`` fields long: true if it is blank (it is skipped), else raise."""
+    def is_blank(self, row: list[str], line: int | None = None) -> bool:
+        """For a row not ``width`` fields long, ending on ``line`` (by default the reader's
+        line): true if it is blank (it is skipped), else raise."""
         if not row:
             return True
         reason = f"expected {self.width} fields as in the header, got {len(row)}"
-        raise InvalidRow(self.name, self.reader.line_num, reason)
+        raise InvalidRow(self.name, self.reader.line_num if line is None else line, reason)
 
 
 @contextlib.contextmanager
 def _csv_table(source: Source, name: str, columns: Sequence[str]) -> Iterator[CsvTable | None]:
     """The table of a CSV source (None if it is empty); a CSV error in it names its line."""
-    with _lines(source) as lines:
+    with _lines(source) as text:
+        lines = iter(text)
         reader = csv.reader(lines, strict=True)
         try:
             header = next(reader, None)
@@ -366,7 +389,7 @@ def _csv_table(source: Source, name: str, columns: Sequence[str]) -> Iterator[Cs
                 yield None
             else:
                 pick, in_order = _picker(name, header, columns), header == [*columns]
-                yield CsvTable(name, reader, pick, len(header), in_order)
+                yield CsvTable(name, reader, pick, len(header), in_order, lines)
         except csv.Error as error:
             raise InvalidRow(name, reader.line_num, f"not valid CSV: {error}") from None
 
@@ -569,6 +592,30 @@ class _EntryParser:
 
 
 def _inspector(name: str, line: int, row: dict[str, Any]) -> Inspector:
+    inspector_id, person, regions, domains = (row[c] for c in INSPECTOR_COLUMNS[:4])
+    conflicts = row["conflicts"] or ""
+    if (
+        type(inspector_id) is str
+        and _TOKEN.fullmatch(inspector_id)
+        and type(person) is str
+        and person.strip()
+        and type(regions) is str
+        and _NAMES.fullmatch(regions)
+        and type(domains) is str
+        and _NAMES.fullmatch(domains)
+        and type(conflicts) is str
+        and (not conflicts or _NAMES.fullmatch(conflicts))
+    ):  # a CSV row as the fields below would take it: checked here at once
+        return Inspector._checked(
+            inspector_id,
+            person,
+            frozenset(regions.split(";")),
+            frozenset(domains.split(";")),
+            frozenset(conflicts.split(";")) if conflicts else frozenset(),
+            name,
+            line,
+        )
+
     def get(field: str, convert: Callable[[Any], _T]) -> _T:
         return _field(name, line, field, convert, row[field])
 

@@ -13,6 +13,8 @@ and field at fault. A test holds the two ways to the same plans and the same err
 from __future__ import annotations
 
 import contextlib
+import csv
+import datetime as dt
 from collections.abc import Iterable
 
 import attrs
@@ -182,44 +184,56 @@ class _Pass:
 
 
 def _add_rows(state: _Pass, rows: PopulationRows) -> None:
-    """The pass over the rows of a CSV file, as :meth:`_Pass.add` of each row's entry would go.
+    """The pass over the lines of a CSV file, as :meth:`_Pass.add` of each row's entry would go.
 
-    A row like those already read (its kind known, its domain, grade, lists and flags met
-    together, its region met in its domain, its date read) with a name, and no duplicate or
-    conflict is counted and hashed here, without making its entry; its id is checked later,
-    with others of its kind (:class:`_Ids`). Any other row goes through :meth:`_Pass.add` as
-    its entry, which checks it field by field and names the row at fault; after it, the rows
-    like it take the way here.
+    A line without quotes, split at its commas, is the row the ``csv`` module reads. A row
+    like those already read (its kind known, its domain, grade, lists and flags met together,
+    its region met in its domain, its date read) with a name and no duplicate is counted and
+    hashed here, without making its entry (but for a subject some inspector declared a
+    conflict with: its entry is kept for the check of the pools); its id is checked later,
+    with others of its kind (:class:`_Ids`). Any other row is read by the ``csv`` module
+    and goes through :meth:`_Pass.add` as its entry, which checks it field by field and
+    names the row at fault; after it, the rows like it take the way here.
     """
     slots: dict[tuple[str, str, str, str], _Slot] = {}
-    days, year = rows.days, state.year
-    conflicted_ids = state.conflicted_ids
-    reader, values, width, in_order = rows.reader, rows.values, rows.width, rows.in_order
+    year, conflicted_ids = state.year, state.conflicted_ids
+    width, in_order, values = rows.width, rows.in_order, rows.values
+    days = _Days(rows.days, year)
     pending = _Ids(rows.name)
     adders, batch = pending.adders, _Ids.BATCH
     left = batch
     size = 0
+    number = rows.line
+    longest = csv.field_size_limit()  # a longer field is not valid CSV: the csv module says so
     try:
-        for row in reader:
-            if len(row) == width:
-                subject_id, kind, name, region, domain, grade, lists, flags, last = (
-                    row if in_order else values(row)
-                )
+        for text in rows.lines:
+            number += 1
+            if (
+                '"' not in text
+                and len(text) <= longest
+                and ("\r" not in text or _ends_in_cr(text))
+                and len(row := text.split(",")) == width
+            ):
+                if in_order:  # the last value ends with the line: the dates say where
+                    subject_id, kind, name, region, domain, grade, lists, flags, last = row
+                else:
+                    row[-1] = row[-1].rstrip("\r\n")
+                    subject_id, kind, name, region, domain, grade, lists, flags, last = values(row)
                 slot = slots.get((domain, grade, lists, flags))
                 add = adders.get(kind)
+                this_year = days.this_year.get(last)
                 if (
                     slot is not None
                     and add is not None
+                    and this_year is not None
                     and "|" not in subject_id
                     and name.strip()
-                    and (not last or last in days)
                     and region in slot[2]
                     and subject_id not in slot[1]
-                    and subject_id not in conflicted_ids
                 ):
                     add_id, add_line = add
                     add_id(subject_id)
-                    add_line(reader.line_num)
+                    add_line(number)
                     left -= 1
                     if not left:
                         pending.check()
@@ -227,17 +241,20 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
                     draw = slot[0]
                     slot[1].add(subject_id)
                     size += 1
-                    if last and draw.low_risk and days[last].year == year:
+                    if this_year and draw.low_risk:
                         draw.exempt += 1
                     else:
                         draw.add(subject_id, kind, name, region)
+                    if subject_id in conflicted_ids:
+                        _add_conflicted(state, rows, text, number)
                     continue
-            pending.check()
-            entry = rows.entry(row)
+            row, number = rows.parse(text, number)
+            entry = rows.entry(row, number)
             if entry is not None:
                 slot = state.add(entry)
                 _, _, _, _, domain, grade, lists, flags, _ = values(row)
                 slots[domain, grade, lists, flags] = slot
+                days.update()
     except Exception:
         pending.check()  # a bad id before the row at fault is named first
         raise
@@ -245,12 +262,48 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
     state.size += size
 
 
+def _add_conflicted(state: _Pass, rows: PopulationRows, text: str, line: int) -> None:
+    """Keep the entry of a row whose subject some inspector declared a conflict with, as
+    :meth:`_Pass.add` does: the pools are checked for it once the pass is over."""
+    entry = rows.entry(*rows.parse(text, line))
+    assert entry is not None  # the row was read: it is not blank
+    state.conflicted.append(entry)
+
+
+def _ends_in_cr(text: str) -> bool:
+    """Whether the only carriage return of a line is its end (``\\r`` or ``\\r\\n``)."""
+    at = text.find("\r")
+    return at == len(text) - 1 or (at == len(text) - 2 and text[-1] == "\n")
+
+
+class _Days:
+    """For each ``last_inspected`` value read so far, also with the end of its line (a line's
+    last value): whether its date is in the plan's year. An empty value is read: false."""
+
+    ENDS = ("", "\n", "\r\n", "\r")
+
+    def __init__(self, days: dict[str, dt.date], year: int) -> None:
+        self.days = days
+        self.year = year
+        self.this_year: dict[str, bool] = {}
+        self.known = -1
+        self.update()
+
+    def update(self) -> None:
+        """Take the dates read since the last time."""
+        if len(self.days) == self.known:
+            return
+        self.known = len(self.days)
+        dates = [("", False), *((text, day.year == self.year) for text, day in self.days.items())]
+        self.this_year = {text + end: flag for text, flag in dates for end in self.ENDS}
+
+
 class _Ids:
     """The ids taken the fast way and not checked yet, by kind, with their lines.
 
     :data:`~creditflow.supervision.ids.BULK_CHECKS` checks them (:data:`BATCH` at a time at
-    most), before any other row is made an entry, any error raised, and the end: so a bad id
-    is named with its row before anything that comes after it, as one by one.
+    most), before any error is raised and at the end: so a bad id is named with its row
+    before any fault that comes after it, as one by one.
     """
 
     BATCH = 4096

@@ -14,6 +14,7 @@ from creditflow.book.book import CreditBook
 from creditflow.demo.agenda import SimulatedClock
 from creditflow.demo.charts import draw_charts
 from creditflow.demo.disclosure import DisclosureSection, run_disclosure
+from creditflow.demo.inspections import DrawnPlan
 from creditflow.demo.population import build_population
 from creditflow.demo.report import DemoReport, build_report
 from creditflow.demo.report_labels import both, label
@@ -57,7 +58,12 @@ def run_demo(settings: DemoSettings, progress: Progress | None = None) -> DemoRe
     members = build_population(policy, settings.subjects, random.Random(f"pop-{settings.seed}"))
     clock = SimulatedClock(dt.date(YEAR, 1, 1))
     with CreditBook.open(settings.db, policy=policy, clock=clock) as book:
-        simulation = Simulation(book, policy, members, seed=settings.seed, clock=clock, year=YEAR)
+
+        def write(drawn: DrawnPlan) -> None:
+            write_plan(drawn.plan, settings.out / "plans" / drawn.label, policy=policy)
+
+        simulation = Simulation(book, policy, members, seed=settings.seed, clock=clock, year=YEAR,
+                                on_plan=write)  # fmt: skip
         outcome = simulation.run(progress)
         disclosure = run_disclosure(book, members, seed=settings.seed, year=YEAR,
                                     out=settings.out)  # fmt: skip
@@ -101,8 +107,8 @@ def _make_room(db: Path, force: bool) -> None:
 
 
 def _write_outputs(book: CreditBook, policy: Policy, outcome: Outcome, out: Path) -> list[Page]:
-    """The documentation site (Markdown) with the book's notices, the notices alone, and the
-    plans; the pages, for the HTML site."""
+    """The documentation site (Markdown) with the book's notices and the notices alone (the
+    plans were written when drawn); the pages, for the HTML site."""
     on = outcome.last_day
     pages = list(site_pages(policy, "zh", book=book, on=on))
     write_site(pages, out / "site", "md", "zh")
@@ -111,6 +117,4 @@ def _write_outputs(book: CreditBook, policy: Policy, outcome: Outcome, out: Path
     for lang in ("zh", "en"):
         path = out / "notices" / f"notices-{on.isoformat()}.{lang}.md"
         path.write_text(page_markdown(notice_page(notices, lang)), encoding="utf-8")
-    for drawn in outcome.plans:
-        write_plan(drawn.plan, out / "plans" / drawn.label, policy=policy)
     return pages

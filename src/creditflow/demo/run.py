@@ -67,10 +67,13 @@ def run_demo(settings: DemoSettings, progress: Progress | None = None) -> DemoRe
         outcome = simulation.run(progress)
         disclosure = run_disclosure(book, members, seed=settings.seed, year=YEAR,
                                     out=settings.out)  # fmt: skip
+        del simulation, members  # the population is not needed past here: let it go
+        # the report before the pages: the book's verification and the site's pages are the
+        # largest things the run holds, and they are never held at once
+        report = build_report(book, outcome, subjects=settings.subjects, seed=settings.seed)
         pages = _write_outputs(book, policy, outcome, settings.out)
-        report = build_report(book, outcome, subjects=settings.subjects, seed=settings.seed,
-                              seconds=time.perf_counter() - started)  # fmt: skip
-        report = attrs.evolve(report, sections=(disclosure.to_text(),))
+    report = attrs.evolve(report, seconds=time.perf_counter() - started,
+                          sections=(disclosure.to_text(),))  # fmt: skip
     (settings.out / "report.txt").write_text(report.to_text() + "\n", encoding="utf-8")
     _write_report_site(report, pages, settings.out / "site", disclosure)
     return report

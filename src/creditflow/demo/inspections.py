@@ -129,7 +129,8 @@ def directory_on(
     grades = bytearray(len(population))
     marks: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
     for index, member in enumerate(population):
-        status = book.status(member.subject.id, on=on)
+        # open commitments, repairs and objections bear on nothing read here: left out
+        status = book.status(member.subject.id, on=on, open_cases=False)
         grade = grade_on(policy, status, evaluations, domain=member.domain, on=on).grade
         grades[index] = names.setdefault(grade, len(names))
         lists = status.list_kinds & policy.lists.keys()

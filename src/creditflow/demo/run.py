@@ -20,8 +20,9 @@ from creditflow.demo.report import DemoReport, build_report
 from creditflow.demo.report_labels import both, label
 from creditflow.demo.report_page import report_page
 from creditflow.demo.simulation import Outcome, Progress, Simulation
-from creditflow.docs import extract_notices, notice_page, page_markdown, site_pages, write_site
+from creditflow.docs import extract_notices, notice_page, site_pages, write_site
 from creditflow.docs.document import Page
+from creditflow.docs.markdown import page_markdown_parts
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import Policy
 from creditflow.rules import load_policy
@@ -119,5 +120,6 @@ def _write_outputs(book: CreditBook, policy: Policy, outcome: Outcome, out: Path
     (out / "notices").mkdir(parents=True, exist_ok=True)
     for lang in ("zh", "en"):
         path = out / "notices" / f"notices-{on.isoformat()}.{lang}.md"
-        path.write_text(page_markdown(notice_page(notices, lang)), encoding="utf-8")
+        with path.open("w", encoding="utf-8") as file:
+            file.writelines(page_markdown_parts(notice_page(notices, lang)))
     return pages

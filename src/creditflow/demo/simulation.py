@@ -258,7 +258,8 @@ class Simulation:
         """The annual evaluation (年度信用评价): each subject's score for the year from its
         starting score, its records of the year and chance; grades before and after."""
         for member in self.members:
-            status = self.book.status(member.subject.id, on=on)
+            # open commitments, repairs and objections bear on nothing read here: left out
+            status = self.book.status(member.subject.id, on=on, open_cases=False)
             before = grade_on(self.policy, status, self.evaluations, domain=member.domain, on=on)
             self.outcome.grades_before[before.grade] += 1
             penalty = sum({"general": 8, "serious": 25}.get(r.severity, 2) for r in status.records)

@@ -84,6 +84,9 @@ _PENALTIES = (  # category, title, amount range (yuan)
 )
 _AUTHORITY = "某市交通运输局"
 _PARTIES = (SubjectKind.ENTERPRISE, SubjectKind.PERSON)
+_CHUNK = 10_000
+"""Rows entered per transaction: a file whole is one unit of work holding all its cases (the
+same book comes out either way)."""
 
 
 @attrs.frozen
@@ -167,8 +170,8 @@ def run_disclosure(
                        _penalties(parties, rng, calendar, year))  # fmt: skip
     last_day = dt.date(year, 12, 31)
     reports = [
-        ingest(book, licences, kind="licensing", on=last_day),
-        ingest(book, penalties, kind="penalty", on=last_day),
+        ingest(book, licences, kind="licensing", on=last_day, chunk=_CHUNK),
+        ingest(book, penalties, kind="penalty", on=last_day, chunk=_CHUNK),
     ]
     book.run_due(on=last_day)  # the scheduler's year-end run: windows ended before the ingest
     rejected = tuple(row for report in reports for row in report.rejected)

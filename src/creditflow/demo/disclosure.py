@@ -49,6 +49,7 @@ from creditflow.docs.disclosure_pages import (
     render,
 )
 from creditflow.docs.document import Page
+from creditflow.docs.markdown import page_markdown_parts
 from creditflow.rules import load_policy
 
 __all__ = ["UNIT_OF_DOMAIN", "DisclosureSection", "run_disclosure"]
@@ -191,9 +192,10 @@ def run_disclosure(
     site_rates = rates_page(rates, "zh")
     del rates
     feed = dual_publication_feed(book, on=last_day)
-    (folder / "dual-publication.jsonl").write_text(feed.to_jsonl(), "utf-8")
-    (folder / "dual-publication.zh.md").write_text(render(feed_page(feed, "zh"), "md", "zh"),
-                                                   "utf-8")  # fmt: skip
+    with (folder / "dual-publication.jsonl").open("w", encoding="utf-8") as lines:
+        lines.writelines(feed.jsonl_lines())
+    with (folder / "dual-publication.zh.md").open("w", encoding="utf-8") as page:
+        page.writelines(page_markdown_parts(feed_page(feed, "zh")))
     del feed
     overdue = tuple(
         (

@@ -160,7 +160,7 @@ def test_a_refuted_plan_fails_the_report(
         good = check_invariants(book, list(book.cases()), outcome)
     assert all(i.ok for i in good)
     plan = plan_from_json((demo[2] / "plans" / "2026-Q1" / "plan.json").read_text())
-    outcome.plans.append(DrawnPlan(1, dt.date(2026, 1, 5), plan, (), verified=False))
+    outcome.plans.append(DrawnPlan(1, dt.date(2026, 1, 5), plan, verified=False).summary())
     with CreditBook.open(db) as book:
         bad = check_invariants(book, list(book.cases()), outcome)
     assert [i.name for i in bad if not i.ok] == ["inspection plans verify"]

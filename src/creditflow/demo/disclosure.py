@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import attrs
@@ -26,12 +26,11 @@ from creditflow.book import CreditBook
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.labels import LANGUAGES
 from creditflow.core.subjects import SubjectKind
-from creditflow.demo.population import Member
+from creditflow.demo.population import Member, Population
 from creditflow.demo.report_labels import both, label
 from creditflow.demo.report_text import Section
 from creditflow.disclosure import (
     RATE_NAMES,
-    AssessmentReport,
     CreditCheckEntry,
     Evidence,
     RatesReport,
@@ -50,6 +49,7 @@ from creditflow.docs.disclosure_pages import (
     render,
 )
 from creditflow.docs.document import Page
+from creditflow.docs.markdown import page_markdown_parts
 from creditflow.rules import load_policy
 
 __all__ = ["UNIT_OF_DOMAIN", "DisclosureSection", "run_disclosure"]
@@ -84,6 +84,10 @@ _PENALTIES = (  # category, title, amount range (yuan)
     ("licence_suspension", "暂扣许可证件", (0, 0)),
 )
 _AUTHORITY = "某市交通运输局"
+_PARTIES = (SubjectKind.ENTERPRISE, SubjectKind.PERSON)
+_CHUNK = 10_000
+"""Rows entered per transaction: a file whole is one unit of work holding all its cases (the
+same book comes out either way)."""
 
 
 @attrs.frozen
@@ -93,20 +97,20 @@ class DisclosureSection:
     rows: int
     entered: int
     rejected: tuple[RejectedRow, ...]
-    year: RatesReport
-    quarters: tuple[RatesReport, ...]
+    rates: tuple[tuple[str, tuple[str, ...]], ...]
+    """The year's and each quarter's: the period and its rates (:data:`RATE_NAMES`) as
+    percents. The reports themselves, whose failing rows can be most of the population, are
+    written and let go."""
     overdue: tuple[tuple[str, str, dt.date, bool], ...]  # case, number, last day, provisional
     score: str
     folder: Path
-    assessment: AssessmentReport
+    site: tuple[Page, ...] = ()
+    """The rates of the year and the self-assessment as pages of the HTML site (zh)."""
 
     def section(self) -> Section:
         """The section of the HTML report page: the rates of the year and each quarter as a
         table, then the rejected rows, the overdue publications and the assessment's score."""
-        rows = tuple(
-            (report.period.label, *(report.unit("").rates[n].percent() for n in RATE_NAMES))
-            for report in (self.year, *self.quarters)
-        )
+        rows = tuple((period, *percents) for period, percents in self.rates)
         lines = [f"{self.rows} decisions read, {self.entered} entered, "
                  f"{len(self.rejected)} rejected"]  # fmt: skip
         lines += [
@@ -124,7 +128,7 @@ class DisclosureSection:
 
     def pages(self) -> tuple[Page, ...]:
         """The rates of the year and the self-assessment as pages of the HTML site (zh)."""
-        return rates_page(self.year, "zh"), assessment_page(self.assessment, "zh")
+        return self.site
 
     def to_text(self) -> str:
         """The section of the demo report (English with the Chinese terms)."""
@@ -135,11 +139,9 @@ class DisclosureSection:
             rules = "; ".join(f"{p.field}: {p.rule}" for p in row.problems)
             lines.append(f"    {Path(row.source).name} line {row.line}: {rules}")
         lines += ["", "Rates (三率与及时率)   coverage     compliance   completeness timeliness"]
-        for report in (self.year, *self.quarters):
-            region = report.unit("").rates
-            cells = "".join(f" {region[n].percent():>12}" for n in
-                            ("coverage", "compliance", "completeness", "timeliness"))  # fmt: skip
-            lines.append(f"  {report.period.label:<20}{cells}")
+        for period, percents in self.rates:
+            cells = "".join(f" {percent:>12}" for percent in percents)
+            lines.append(f"  {period:<20}{cells}")
         lines += ["", f"Overdue publications (逾期未公示) on the last day: {len(self.overdue)}"]
         for case_id, number, last_day, provisional in self.overdue[:10]:
             flag = " (provisional)" if provisional else ""
@@ -152,40 +154,49 @@ class DisclosureSection:
 
 
 def run_disclosure(
-    book: CreditBook, members: Sequence[Member], *, seed: int, year: int, out: Path
+    book: CreditBook, members: Population, *, seed: int, year: int, out: Path
 ) -> DisclosureSection:
     """Write, ingest, rate and assess a year of decisions (see the module docstring)."""
     folder = out / "disclosure"
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(f"creditflow-demo-{seed}-disclosure")
     calendar = WorkdayCalendar.china()
-    parties = [m for m in members if m.subject.kind in (SubjectKind.ENTERPRISE, SubjectKind.PERSON)]
-    licences = _licences(parties, rng, calendar, year)
-    penalties = _penalties(parties, rng, calendar, year)
+    parties: Sequence[Member] = members
+    if any(members.subject(i).kind not in _PARTIES for i in range(len(members))):
+        parties = [m for m in members if m.subject.kind in _PARTIES]
+    checks: list[CreditCheckEntry] = []
+    licences = _write(folder / f"licensing-{year}.csv", _LICENCE_COLUMNS,
+                      _licences(parties, rng, calendar, year, checks))  # fmt: skip
+    penalties = _write(folder / f"penalties-{year}.csv", _PENALTY_COLUMNS,
+                       _penalties(parties, rng, calendar, year))  # fmt: skip
     last_day = dt.date(year, 12, 31)
     reports = [
-        ingest(book, _write(folder / f"licensing-{year}.csv", _LICENCE_COLUMNS, licences),
-               kind="licensing", on=last_day),
-        ingest(book, _write(folder / f"penalties-{year}.csv", _PENALTY_COLUMNS, penalties),
-               kind="penalty", on=last_day),
-    ]  # fmt: skip
+        ingest(book, licences, kind="licensing", on=last_day, chunk=_CHUNK),
+        ingest(book, penalties, kind="penalty", on=last_day, chunk=_CHUNK),
+    ]
     book.run_due(on=last_day)  # the scheduler's year-end run: windows ended before the ingest
     rejected = tuple(row for report in reports for row in report.rejected)
     for report in reports:
         report.write_rejected(folder / "rejected.jsonl")
-    population = {m.subject.id: UNIT_OF_DOMAIN[m.domain] for m in members}
+    population = {members.subject(i).id: UNIT_OF_DOMAIN[members.domain(i)]
+                  for i in range(len(members))}  # fmt: skip
     rates = compute_rates(book, population, str(year), rejected=rejected, on=last_day)
-    quarters = tuple(
-        compute_rates(book, population, f"{year}-Q{q}", rejected=rejected, on=last_day)
-        for q in range(1, 5)
-    )
     for lang in ("zh", "en"):
         (folder / f"rates-{year}.{lang}.md").write_text(rates_markdown(rates, lang), "utf-8")
         (folder / f"rates-{year}.{lang}.html").write_text(rates_html(rates, lang), "utf-8")
+    percents = [_percents(rates)]
+    for q in range(1, 5):  # one at a time: a quarter's failing rows can be most subjects
+        quarter = compute_rates(book, population, f"{year}-Q{q}", rejected=rejected, on=last_day)
+        percents.append(_percents(quarter))
+        del quarter
+    site_rates = rates_page(rates, "zh")
+    del rates
     feed = dual_publication_feed(book, on=last_day)
-    (folder / "dual-publication.jsonl").write_text(feed.to_jsonl(), "utf-8")
-    (folder / "dual-publication.zh.md").write_text(render(feed_page(feed, "zh"), "md", "zh"),
-                                                   "utf-8")  # fmt: skip
+    with (folder / "dual-publication.jsonl").open("w", encoding="utf-8") as lines:
+        lines.writelines(feed.jsonl_lines())
+    with (folder / "dual-publication.zh.md").open("w", encoding="utf-8") as page:
+        page.writelines(page_markdown_parts(feed_page(feed, "zh")))
+    del feed
     overdue = tuple(
         (
             case.case_id,
@@ -196,8 +207,6 @@ def run_disclosure(
         for case, deadline in book.overdue(on=last_day)
         if deadline.name == "disclosure" and deadline.met_on is None
     )
-    checks = [CreditCheckEntry("licensing", row["domain"], dt.date.fromisoformat(row["decided_on"]))
-              for row in licences]  # fmt: skip
     assessment = assess(book, load_policy("ziyang-transport", on=last_day), str(year),
                         population=population, rejected=rejected,
                         evidence=_evidence(year), checks=checks)  # fmt: skip
@@ -208,11 +217,18 @@ def run_disclosure(
     score = (f"{float(assessment.score):g} of {assessment.computable_points} computed points; "
              f"{assessment.attested_points} attested points left to the assessors")  # fmt: skip
     entered = sum(r.entered for r in reports)
-    return DisclosureSection(sum(r.rows for r in reports), entered, rejected, rates, quarters,
-                             overdue, score, folder, assessment)  # fmt: skip
+    return DisclosureSection(sum(r.rows for r in reports), entered, rejected, tuple(percents),
+                             overdue, score, folder,
+                             (site_rates, assessment_page(assessment, "zh")))  # fmt: skip
 
 
-def _write(path: Path, columns: Sequence[str], rows: list[dict[str, str]]) -> Path:
+def _percents(report: RatesReport) -> tuple[str, tuple[str, ...]]:
+    """The period of ``report`` and its region's rates as percents, in :data:`RATE_NAMES` order."""
+    region = report.unit("").rates
+    return report.period.label, tuple(region[name].percent() for name in RATE_NAMES)
+
+
+def _write(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=columns)
         writer.writeheader()
@@ -240,14 +256,18 @@ def _published(rng: random.Random, calendar: WorkdayCalendar, decided: dt.date) 
 
 
 def _licences(
-    parties: Sequence[Member], rng: random.Random, calendar: WorkdayCalendar, year: int
-) -> list[dict[str, str]]:
+    parties: Sequence[Member],
+    rng: random.Random,
+    calendar: WorkdayCalendar,
+    year: int,
+    checks: list[CreditCheckEntry],
+) -> Iterator[dict[str, str]]:
+    """The year's licences, a row at a time; each implies a credit check, added to ``checks``."""
     count = max(5, int(len(parties) * LICENCES_PER_SUBJECT))
-    rows = []
     for n, day in enumerate(_days(rng, calendar, year, count), start=1):
         member = rng.choice(parties)
         until = day + dt.timedelta(days=4 * 365)  # a four-year licence
-        rows.append({
+        row = {
             "document_number": f"榕交许〔{year}〕{n}号", "item": "道路运输经营许可",
             "category": "ordinary", "content": "准予从事道路运输经营",
             "party": member.subject.id, "party_name": member.subject.name,
@@ -255,22 +275,25 @@ def _licences(
             "valid_until": until.isoformat(), "authority": _AUTHORITY,
             "unit": UNIT_OF_DOMAIN[member.domain], "domain": member.domain,
             "published_on": _published(rng, calendar, day),
-        })  # fmt: skip
-    rows[1]["valid_until"] = "2020-01-01"  # bad on purpose: validity ends before the decision
-    rows[3]["unit"] = "harbour"  # bad on purpose: no such reporting unit
-    return rows
+        }  # fmt: skip
+        if n == 2:
+            row["valid_until"] = "2020-01-01"  # bad on purpose: validity ends before the decision
+        elif n == 4:
+            row["unit"] = "harbour"  # bad on purpose: no such reporting unit
+        checks.append(CreditCheckEntry("licensing", member.domain, day))
+        yield row
 
 
 def _penalties(
     parties: Sequence[Member], rng: random.Random, calendar: WorkdayCalendar, year: int
-) -> list[dict[str, str]]:
+) -> Iterator[dict[str, str]]:
+    """The year's penalties, a row at a time."""
     count = max(5, int(len(parties) * PENALTIES_PER_SUBJECT))
-    rows = []
     for n, day in enumerate(_days(rng, calendar, year, count), start=1):
         member = rng.choice(parties)
         category, title, (low, high) = rng.choice(_PENALTIES)
         amount = rng.randint(low, high) if high else 0
-        rows.append({
+        row = {
             "document_number": f"榕交罚〔{year}〕{n}号", "title": title, "category": category,
             "grounds": "未按规定从事道路运输经营", "basis": "《道路运输条例》",
             "party": member.subject.id, "party_name": member.subject.name,
@@ -278,11 +301,14 @@ def _penalties(
             "amount": str(amount) if amount else "", "decided_on": day.isoformat(),
             "authority": _AUTHORITY, "unit": UNIT_OF_DOMAIN[member.domain],
             "domain": member.domain, "published_on": _published(rng, calendar, day),
-        })  # fmt: skip
-    rows[0]["amount"] = "五千"  # bad on purpose: not a number
-    rows[2]["grounds"] = ""  # bad on purpose: a required field left empty
-    rows[4]["document_number"] = f"榕交罚{year}-5"  # bad on purpose: not 机关代字〔年份〕序号号
-    return rows
+        }  # fmt: skip
+        if n == 1:
+            row["amount"] = "五千"  # bad on purpose: not a number
+        elif n == 3:
+            row["grounds"] = ""  # bad on purpose: a required field left empty
+        elif n == 5:
+            row["document_number"] = f"榕交罚{year}-5"  # bad on purpose: not 机关代字〔年份〕序号号
+        yield row
 
 
 def _evidence(year: int) -> list[Evidence]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator
 
 import attrs
 
 from creditflow.book.book import CreditBook
 from creditflow.core.facts import Facts
-from creditflow.demo.population import DOMAINS, REGIONS, Member
+from creditflow.demo.population import DOMAINS, REGIONS, Population
 from creditflow.licensing import Evaluations, grade_on
 from creditflow.policy.model import Policy
 from creditflow.rules import Engine
@@ -21,21 +21,28 @@ from creditflow.supervision import (
     draw_plan,
     verify_plan,
 )
+from creditflow.supervision.strata import Stratum
 
-__all__ = ["DrawnPlan", "build_inspectors", "draw_quarter"]
+__all__ = [
+    "Directory",
+    "DrawnPlan",
+    "PlanSummary",
+    "build_inspectors",
+    "directory_on",
+    "draw_quarter",
+]
 
 INSPECTORS_PER_REGION = 12
 
 
 @attrs.frozen
 class DrawnPlan:
-    """The plan drawn at the start of a quarter, the entries and inspectors it was drawn from,
-    and whether drawing it again from them gave the same plan."""
+    """The plan drawn at the start of a quarter, and whether drawing it again from the same
+    directory and inspectors gave the same plan."""
 
     quarter: int
     drawn_on: dt.date
     plan: InspectionPlan
-    entries: tuple[PopulationEntry, ...]
     verified: bool
 
     @property
@@ -46,6 +53,24 @@ class DrawnPlan:
     def this_quarter(self) -> list[Inspection]:
         """The inspections of the plan that fall in its own quarter."""
         return [i for i in self.plan.inspections if i.period == self.label]
+
+    def summary(self) -> PlanSummary:
+        """What the report says of the plan, without its inspections."""
+        return PlanSummary(self.quarter, self.label, self.plan.drawn, len(self.this_quarter()),
+                           self.verified, self.plan.strata)  # fmt: skip
+
+
+@attrs.frozen
+class PlanSummary:
+    """A quarter's plan as the report shows it: subjects drawn, inspections in the quarter,
+    whether it verified, and its strata. The plan itself is written out when drawn."""
+
+    quarter: int
+    label: str
+    drawn: int
+    inspections: int
+    verified: bool
+    strata: tuple[Stratum, ...]
 
 
 def build_inspectors() -> tuple[Inspector, ...]:
@@ -61,29 +86,63 @@ def build_inspectors() -> tuple[Inspector, ...]:
     return tuple(inspectors)
 
 
-def entries_on(
+@attrs.frozen
+class Directory:
+    """The subject directory (检查对象名录库) on a day, compact: each member's grade as a byte,
+    the lists and flags of the few members that have any, and the last inspections.
+
+    :meth:`entries` makes the :class:`PopulationEntry` rows one at a time, as often as asked
+    (to draw the plan, then to draw it again), so that they are never all held at once.
+    """
+
+    population: Population
+    grade_names: tuple[str, ...]
+    grades: bytes
+    marks: dict[int, tuple[frozenset[str], frozenset[str]]]
+    last_inspected: dict[str, dt.date]
+
+    def entries(self) -> Iterator[PopulationEntry]:
+        """Each member's entry, with its grade, lists and flags of the day."""
+        population, names, grades = self.population, self.grade_names, self.grades
+        nothing: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+        shared: dict[tuple[str, str, frozenset[str], frozenset[str]], Facts] = {}
+        for index in range(len(population)):
+            member = population[index]
+            key = (member.domain, names[grades[index]], *self.marks.get(index, nothing))
+            facts = shared.get(key)
+            if facts is None:
+                facts = shared[key] = Facts(*key)
+            seen = self.last_inspected.get(member.subject.id)
+            yield PopulationEntry.of(member.subject, facts, member.region, seen)
+
+
+def directory_on(
     book: CreditBook,
     policy: Policy,
-    members: Sequence[Member],
+    population: Population,
     evaluations: Evaluations,
     on: dt.date,
     last_inspected: dict[str, dt.date],
-) -> tuple[PopulationEntry, ...]:
-    """The subject directory on ``on``: each member with its grade, lists and flags that day."""
-    entries = []
-    for member in members:
-        status = book.status(member.subject.id, on=on)
-        grade = grade_on(policy, status, evaluations, domain=member.domain, on=on)
+) -> Directory:
+    """The subject directory on ``on``: each member's grade, lists and flags that day."""
+    names: dict[str, int] = {}
+    grades = bytearray(len(population))
+    marks: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+    for index, member in enumerate(population):
+        # open commitments, repairs and objections bear on nothing read here: left out
+        status = book.status(member.subject.id, on=on, open_cases=False)
+        grade = grade_on(policy, status, evaluations, domain=member.domain, on=on).grade
+        grades[index] = names.setdefault(grade, len(names))
         lists = status.list_kinds & policy.lists.keys()
-        facts = Facts(member.domain, grade.grade, lists, status.flags & policy.flags.keys())
-        seen = last_inspected.get(member.subject.id)
-        entries.append(PopulationEntry.of(member.subject, facts, member.region, seen))
-    return tuple(entries)
+        flags = status.flags & policy.flags.keys()
+        if lists or flags:
+            marks[index] = (frozenset(lists), frozenset(flags))
+    return Directory(population, tuple(names), bytes(grades), marks, dict(last_inspected))
 
 
 def draw_quarter(
     engine: Engine,
-    entries: tuple[PopulationEntry, ...],
+    directory: Directory,
     inspectors: tuple[Inspector, ...],
     *,
     quarter: int,
@@ -91,7 +150,8 @@ def draw_quarter(
     seed: str,
 ) -> DrawnPlan:
     """Draw the year's plan by quarters on the quarter's first working day, and verify it."""
-    plan = draw_plan(entries, engine=engine, period=on.year, seed=f"{seed}-{on.year}Q{quarter}",
-                     inspectors=inspectors, quarters=True, allow_over_cap=True)  # fmt: skip
-    verified = bool(verify_plan(plan, entries, inspectors))
-    return DrawnPlan(quarter, on, plan, entries, verified)
+    plan = draw_plan(directory.entries(), engine=engine, period=on.year,
+                     seed=f"{seed}-{on.year}Q{quarter}", inspectors=inspectors, quarters=True,
+                     allow_over_cap=True)  # fmt: skip
+    verified = bool(verify_plan(plan, directory.entries(), inspectors))
+    return DrawnPlan(quarter, on, plan, verified)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
+from typing import overload
 
 import attrs
 
@@ -15,9 +16,10 @@ from creditflow.core.identifiers import (
     uscc_check_character,
 )
 from creditflow.core.subjects import Subject, SubjectKind
+from creditflow.errors import InvalidInput
 from creditflow.policy.model import Policy
 
-__all__ = ["DOMAINS", "GRADE_SHARES", "REGIONS", "Member", "build_population"]
+__all__ = ["DOMAINS", "GRADE_SHARES", "REGIONS", "Member", "Population", "build_population"]
 
 DOMAINS = (
     "road_transport",
@@ -61,18 +63,102 @@ class Member:
     grade: str
 
 
-def build_population(policy: Policy, size: int, rng: random.Random) -> list[Member]:
+_GRADES = tuple(GRADE_SHARES)
+_SCORES = tuple(Fraction(score) for score in range(101))
+"""Shared score values: a member's score is one byte, its Fraction made once."""
+
+
+class Population(Sequence[Member]):
+    """The demo population, compact: per subject its :class:`Subject` and three bytes (domain,
+    grade, score); a :class:`Member` is made when it is asked for.
+
+    About 250 bytes a subject (the id and name text and the Subject that holds them), against
+    about 1 KB for a list of members: a million subjects fit in some 250 MB.
+    """
+
+    def __init__(self) -> None:
+        self._subjects: list[Subject] = []
+        self._domains = bytearray()
+        self._grades = bytearray()
+        self._scores = bytearray()
+        self._persons: dict[str, int] = {}
+
+    def append(self, subject: Subject, domain: str, score: Fraction, grade: str) -> None:
+        """Add the next subject; its region follows its number (:data:`REGIONS`)."""
+        index = len(self._subjects)
+        self._subjects.append(subject)
+        self._domains.append(DOMAINS.index(domain))
+        self._grades.append(_GRADES.index(grade))
+        self._scores.append(int(score))
+        if subject.kind is SubjectKind.PERSON:
+            self._persons[subject.id] = index
+
+    def __len__(self) -> int:
+        return len(self._subjects)
+
+    @overload
+    def __getitem__(self, index: int) -> Member: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Member]: ...
+
+    def __getitem__(self, index: int | slice) -> Member | Sequence[Member]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        subject = self._subjects[index]  # IndexError as a list's
+        index %= len(self._subjects)
+        return Member(subject, DOMAINS[self._domains[index]], REGIONS[index % len(REGIONS)],
+                      _SCORES[self._scores[index]], _GRADES[self._grades[index]])  # fmt: skip
+
+    def __iter__(self) -> Iterator[Member]:
+        return (self[i] for i in range(len(self._subjects)))
+
+    def subject(self, index: int) -> Subject:
+        """The subject numbered ``index``."""
+        return self._subjects[index]
+
+    def domain(self, index: int) -> str:
+        """The domain of the subject numbered ``index``."""
+        return DOMAINS[self._domains[index]]
+
+    def grade(self, index: int) -> str:
+        """The starting grade of the subject numbered ``index``."""
+        return _GRADES[self._grades[index]]
+
+    def score(self, index: int) -> Fraction:
+        """The starting score of the subject numbered ``index``."""
+        return _SCORES[self._scores[index]]
+
+    def index_of(self, subject_id: str) -> int | None:
+        """The number of the subject ``subject_id``, or None if it is not in the population.
+
+        An enterprise's number is in its code (``M`` and seven digits, :func:`_enterprise`);
+        persons, a few per cent, are looked up."""
+        index = self._persons.get(subject_id)
+        if index is None and subject_id[9:16].isdigit():
+            index = int(subject_id[9:16])
+        if index is None or index >= len(self._subjects):
+            return None
+        return index if self._subjects[index].id == subject_id else None
+
+
+def build_population(policy: Policy, size: int, rng: random.Random) -> Population:
     """``size`` subjects across the five domains, graded by the domains' scales."""
-    domains = rng.choices(DOMAINS, weights=DOMAIN_SHARES, k=size)
-    members: list[Member] = []
-    seen: set[str] = set()
+    if size >= 10_000_000:  # an enterprise's number is seven digits of its code
+        raise InvalidInput(f"the demo population holds at most 9,999,999 subjects, got {size}")
+    domains = rng.choices(range(len(DOMAINS)), weights=DOMAIN_SHARES, k=size)
+    population = Population()
+    seen: set[str] = set()  # persons' ids: an enterprise's is unique by its number
     for index, domain in enumerate(domains):
-        member = _member(policy, index, domain, rng)
-        if member.subject.id in seen:  # two persons born the same day: make it a firm
-            member = attrs.evolve(member, subject=_enterprise(index, member.region, rng))
-        seen.add(member.subject.id)
-        members.append(member)
-    return members
+        member = _member(policy, index, DOMAINS[domain], rng)
+        subject = member.subject
+        if subject.kind is SubjectKind.PERSON:
+            if subject.id in seen:  # two persons born the same day: make it a firm
+                subject = _enterprise(index, member.region, rng)
+            else:
+                seen.add(subject.id)
+        population.append(subject, member.domain, member.score, member.grade)
+    return population
 
 
 def _member(policy: Policy, index: int, domain: str, rng: random.Random) -> Member:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 
 import attrs
@@ -19,7 +19,7 @@ from creditflow.core.labels import Label
 from creditflow.demo.simulation import Outcome
 from creditflow.docs import extract_notices
 from creditflow.policy.model import Policy
-from creditflow.workflows import Case
+from creditflow.workflows import Case, DeadlineState
 
 __all__ = ["DemoReport", "GradeRow", "Invariant", "build_report", "check_invariants"]
 
@@ -99,9 +99,12 @@ class DemoReport:
 def build_report(
     book: CreditBook, outcome: Outcome, *, subjects: int, seed: int, seconds: float = 0.0
 ) -> DemoReport:
-    """The report of a finished simulation, read from ``book``."""
-    cases = list(book.cases())
-    invariants = check_invariants(book, cases, outcome)
+    """The report of a finished simulation, read from ``book`` in one pass over its cases and
+    one over its events: nothing is held per case but the ids of listings and repairs."""
+    totals = _Totals(outcome.year)
+    for case in book.cases():
+        totals.add(case)
+    invariants = check_invariants(book, book.cases(machine="listing"), outcome)
     events, head = book.head()  # read last: the anchor covers everything reported
     policy = book.policy_on(outcome.last_day)
     order = _grade_order(policy)
@@ -110,8 +113,8 @@ def build_report(
         seed=seed,
         events=events,
         head=head,
-        states=_states(cases),
-        deadlines=_deadlines(cases, outcome.last_day),
+        states={machine: dict(totals.states[machine]) for machine in sorted(totals.states)},
+        deadlines={name: (row[0], row[1], row[2]) for name, row in totals.deadlines.items()},
         grades=_grade_rows(outcome, order),
         tally=dict(outcome.tally),
         grades_before={
@@ -121,8 +124,8 @@ def build_report(
         invariants=invariants,
         seconds=seconds,
         grades_by_domain=_by_domain(outcome, order, policy),
-        monthly=_monthly(book, cases, outcome.year),
-        quarters=tuple((p.label, p.plan.drawn, len(p.this_quarter())) for p in outcome.plans),
+        monthly=_monthly(book, totals),
+        quarters=tuple((p.label, p.drawn, p.inspections) for p in outcome.plans),
         labels=_labels(policy),
         year=outcome.year,
     )
@@ -153,59 +156,63 @@ def _by_domain(
 
 
 _REMOVED = frozenset({"expire", "remove_early", "revoke", "annul"})
+_SERIES = ("listings_published", "listings_removed", "repairs_approved", "deadlines_met",
+           "deadlines_missed")  # fmt: skip
 
 
-def _monthly(book: CreditBook, cases: list[Case], year: int) -> dict[str, tuple[int, ...]]:
-    """Twelve counts per series, read from the events and the deadlines of the book."""
-    machine = {case.case_id: case.machine for case in cases}
-    series: dict[str, list[int]] = {
-        k: [0] * 12
-        for k in ("listings_published", "listings_removed", "repairs_approved",
-                  "deadlines_met", "deadlines_missed")
-    }  # fmt: skip
-    for event in book.events():
-        if event.on.year != year:
-            continue
-        kind = machine.get(event.case_id)
-        if kind == "listing" and event.event == "publish":
-            series["listings_published"][event.on.month - 1] += 1
-        elif kind == "listing" and event.event in _REMOVED:
-            series["listings_removed"][event.on.month - 1] += 1
-        elif kind == "repair" and event.event == "approve":
-            series["repairs_approved"][event.on.month - 1] += 1
-    end = dt.date(year, 12, 31)
-    for case in cases:
-        for d in case.deadlines:
-            if d.kind != "due" or d.name in _AUTOMATIC or d.last_day.year != year:
-                continue
-            if d.met_on is not None and d.met_on <= d.last_day:
-                series["deadlines_met"][d.last_day.month - 1] += 1
-            elif d.met_on is not None or d.overdue(end):
-                series["deadlines_missed"][d.last_day.month - 1] += 1
-    return {name: tuple(counts) for name, counts in series.items()}
+class _Totals:
+    """What the report counts of the cases, added one case at a time: cases per state,
+    deadlines met, missed and open, deadlines per month, and the ids of listings and repairs
+    (for counting their events by month)."""
 
+    def __init__(self, year: int) -> None:
+        self.year = year
+        self.end = dt.date(year, 12, 31)
+        self.states: dict[str, Counter[str]] = defaultdict(Counter)
+        self.deadlines: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self.monthly: dict[str, list[int]] = {name: [0] * 12 for name in _SERIES}
+        self.machines: dict[str, set[str]] = {"listing": set(), "repair": set()}
 
-def _states(cases: list[Case]) -> dict[str, dict[str, int]]:
-    found: dict[str, Counter[str]] = defaultdict(Counter)
-    for case in cases:
-        found[case.machine][case.state] += 1
-    return {machine: dict(found[machine]) for machine in sorted(found)}
-
-
-def _deadlines(cases: list[Case], on: dt.date) -> dict[str, tuple[int, int, int]]:
-    """Per ``machine.deadline``: met in time, missed (met late or overdue), still running."""
-    found: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for case in cases:
+    def add(self, case: Case) -> None:
+        """Count ``case``."""
+        self.states[case.machine][case.state] += 1
+        if case.machine in self.machines:
+            self.machines[case.machine].add(case.case_id)
         for deadline in case.deadlines:
             if deadline.kind != "due":
                 continue
-            row = found[f"{case.machine}.{deadline.name}"]
-            if deadline.met_on is not None:
-                late = deadline.met_on > deadline.last_day and deadline.name not in _AUTOMATIC
-                row[1 if late else 0] += 1
-            else:
-                row[1 if deadline.overdue(on) else 2] += 1
-    return {name: (row[0], row[1], row[2]) for name, row in found.items()}
+            self._deadline(f"{case.machine}.{deadline.name}", deadline)
+
+    def _deadline(self, name: str, d: DeadlineState) -> None:
+        """Per ``machine.deadline``: met in time, missed (met late or overdue), still running;
+        and, for those whose last day is in the year, met or missed by month."""
+        row = self.deadlines[name]
+        if d.met_on is not None:
+            row[1 if d.met_on > d.last_day and d.name not in _AUTOMATIC else 0] += 1
+        else:
+            row[1 if d.overdue(self.end) else 2] += 1
+        if d.name in _AUTOMATIC or d.last_day.year != self.year:
+            return
+        if d.met_on is not None and d.met_on <= d.last_day:
+            self.monthly["deadlines_met"][d.last_day.month - 1] += 1
+        elif d.met_on is not None or d.overdue(self.end):
+            self.monthly["deadlines_missed"][d.last_day.month - 1] += 1
+
+
+def _monthly(book: CreditBook, totals: _Totals) -> dict[str, tuple[int, ...]]:
+    """Twelve counts per series, from the events of the book and the deadlines counted."""
+    series, year = totals.monthly, totals.year
+    listings, repairs = totals.machines["listing"], totals.machines["repair"]
+    for event in book.events():
+        if event.on.year != year:
+            continue
+        if event.event == "publish" and event.case_id in listings:
+            series["listings_published"][event.on.month - 1] += 1
+        elif event.event in _REMOVED and event.case_id in listings:
+            series["listings_removed"][event.on.month - 1] += 1
+        elif event.event == "approve" and event.case_id in repairs:
+            series["repairs_approved"][event.on.month - 1] += 1
+    return {name: tuple(counts) for name, counts in series.items()}
 
 
 def _grade_order(policy: Policy) -> Callable[[str], tuple[int, str]]:
@@ -224,10 +231,10 @@ def _ordered(counts: Counter[str], order: Callable[[str], tuple[int, str]]) -> d
 def _grade_rows(outcome: Outcome, order: Callable[[str], tuple[int, str]]) -> tuple[GradeRow, ...]:
     if not outcome.plans:
         return ()
-    plan = outcome.plans[-1].plan
+    last = outcome.plans[-1]
     rows: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     ratios: dict[str, set[Fraction]] = defaultdict(set)
-    for stratum in plan.strata:
+    for stratum in last.strata:
         rows[stratum.grade][0] += stratum.size
         rows[stratum.grade][1] += stratum.drawn
         ratios[stratum.grade].add(stratum.sampling_ratio)
@@ -241,9 +248,10 @@ def _grade_rows(outcome: Outcome, order: Callable[[str], tuple[int, str]]) -> tu
 
 
 def check_invariants(
-    book: CreditBook, cases: list[Case], outcome: Outcome
+    book: CreditBook, cases: Iterable[Case], outcome: Outcome
 ) -> tuple[Invariant, ...]:
-    """The properties the finished book must have."""
+    """The properties the finished book must have; ``cases`` are the book's cases (its
+    listings will do), read once."""
     chain = book.verify()
     plans = [p for p in outcome.plans if not p.verified]
     return (
@@ -266,7 +274,7 @@ def check_invariants(
     )
 
 
-def _early_removals(book: CreditBook, cases: list[Case]) -> Invariant:
+def _early_removals(book: CreditBook, cases: Iterable[Case]) -> Invariant:
     """Every listing removed before its expiry was removed on an approved repair (or revoked)."""
     early, bad = 0, []
     for case in cases:

@@ -14,13 +14,15 @@ from creditflow.book.book import CreditBook
 from creditflow.demo.agenda import SimulatedClock
 from creditflow.demo.charts import draw_charts
 from creditflow.demo.disclosure import DisclosureSection, run_disclosure
+from creditflow.demo.inspections import DrawnPlan
 from creditflow.demo.population import build_population
 from creditflow.demo.report import DemoReport, build_report
 from creditflow.demo.report_labels import both, label
 from creditflow.demo.report_page import report_page
 from creditflow.demo.simulation import Outcome, Progress, Simulation
-from creditflow.docs import extract_notices, notice_page, page_markdown, site_pages, write_site
+from creditflow.docs import extract_notices, notice_page, site_pages, write_site
 from creditflow.docs.document import Page
+from creditflow.docs.markdown import page_markdown_parts
 from creditflow.errors import InvalidInput
 from creditflow.policy.model import Policy
 from creditflow.rules import load_policy
@@ -57,14 +59,22 @@ def run_demo(settings: DemoSettings, progress: Progress | None = None) -> DemoRe
     members = build_population(policy, settings.subjects, random.Random(f"pop-{settings.seed}"))
     clock = SimulatedClock(dt.date(YEAR, 1, 1))
     with CreditBook.open(settings.db, policy=policy, clock=clock) as book:
-        simulation = Simulation(book, policy, members, seed=settings.seed, clock=clock, year=YEAR)
+
+        def write(drawn: DrawnPlan) -> None:
+            write_plan(drawn.plan, settings.out / "plans" / drawn.label, policy=policy)
+
+        simulation = Simulation(book, policy, members, seed=settings.seed, clock=clock, year=YEAR,
+                                on_plan=write)  # fmt: skip
         outcome = simulation.run(progress)
         disclosure = run_disclosure(book, members, seed=settings.seed, year=YEAR,
                                     out=settings.out)  # fmt: skip
+        del simulation, members  # the population is not needed past here: let it go
+        # the report before the pages: the book's verification and the site's pages are the
+        # largest things the run holds, and they are never held at once
+        report = build_report(book, outcome, subjects=settings.subjects, seed=settings.seed)
         pages = _write_outputs(book, policy, outcome, settings.out)
-        report = build_report(book, outcome, subjects=settings.subjects, seed=settings.seed,
-                              seconds=time.perf_counter() - started)  # fmt: skip
-        report = attrs.evolve(report, sections=(disclosure.to_text(),))
+    report = attrs.evolve(report, seconds=time.perf_counter() - started,
+                          sections=(disclosure.to_text(),))  # fmt: skip
     (settings.out / "report.txt").write_text(report.to_text() + "\n", encoding="utf-8")
     _write_report_site(report, pages, settings.out / "site", disclosure)
     return report
@@ -101,8 +111,8 @@ def _make_room(db: Path, force: bool) -> None:
 
 
 def _write_outputs(book: CreditBook, policy: Policy, outcome: Outcome, out: Path) -> list[Page]:
-    """The documentation site (Markdown) with the book's notices, the notices alone, and the
-    plans; the pages, for the HTML site."""
+    """The documentation site (Markdown) with the book's notices and the notices alone (the
+    plans were written when drawn); the pages, for the HTML site."""
     on = outcome.last_day
     pages = list(site_pages(policy, "zh", book=book, on=on))
     write_site(pages, out / "site", "md", "zh")
@@ -110,7 +120,6 @@ def _write_outputs(book: CreditBook, policy: Policy, outcome: Outcome, out: Path
     (out / "notices").mkdir(parents=True, exist_ok=True)
     for lang in ("zh", "en"):
         path = out / "notices" / f"notices-{on.isoformat()}.{lang}.md"
-        path.write_text(page_markdown(notice_page(notices, lang)), encoding="utf-8")
-    for drawn in outcome.plans:
-        write_plan(drawn.plan, out / "plans" / drawn.label, policy=policy)
+        with path.open("w", encoding="utf-8") as file:
+            file.writelines(page_markdown_parts(notice_page(notices, lang)))
     return pages

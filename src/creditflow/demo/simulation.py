@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from fractions import Fraction
@@ -20,10 +21,17 @@ import attrs
 from creditflow.book.book import CreditBook
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.demo.agenda import Agenda, SimulatedClock
+from creditflow.demo.evaluations import MemberEvaluations
 from creditflow.demo.flows import OFFICER, OFFICIAL, Bureau, decision
-from creditflow.demo.inspections import DrawnPlan, build_inspectors, draw_quarter, entries_on
-from creditflow.demo.population import Member
-from creditflow.licensing import Evaluation, Evaluations, grade_on
+from creditflow.demo.inspections import (
+    DrawnPlan,
+    PlanSummary,
+    build_inspectors,
+    directory_on,
+    draw_quarter,
+)
+from creditflow.demo.population import Member, Population
+from creditflow.licensing import Evaluation, grade_on
 from creditflow.policy.model import Policy
 from creditflow.rules import Engine
 
@@ -46,7 +54,8 @@ class Outcome:
 
     year: int
     tally: Counter[str] = attrs.field(factory=Counter)
-    plans: list[DrawnPlan] = attrs.field(factory=list)
+    plans: list[PlanSummary] = attrs.field(factory=list)
+    """Each quarter's plan, summed up (the plans are given to ``on_plan`` when drawn)."""
     grades_before: Counter[str] = attrs.field(factory=Counter)
     grades_after: Counter[str] = attrs.field(factory=Counter)
     grades_by_domain: Counter[tuple[str, str]] = attrs.field(factory=Counter)
@@ -59,31 +68,35 @@ class Outcome:
 
 
 class Simulation:
-    """The simulation of one year on ``book`` for ``members``, fixed by ``seed``."""
+    """The simulation of one year on ``book`` for ``members``, fixed by ``seed``; each
+    quarter's plan is given to ``on_plan`` (to write it) when drawn, and then let go."""
 
     def __init__(
         self,
         book: CreditBook,
         policy: Policy,
-        members: Sequence[Member],
+        members: Population,
         *,
         seed: int,
         clock: SimulatedClock,
         year: int = 2026,
+        on_plan: Callable[[DrawnPlan], object] | None = None,
     ) -> None:
         self.book, self.policy, self.members = book, policy, members
+        self.on_plan = on_plan
         self.seed, self.clock = seed, clock
         self.rng = random.Random(f"creditflow-demo-{seed}-acts")
         self.calendar = WorkdayCalendar.china()
         self.agenda = Agenda(self.calendar)
-        self.evaluations = Evaluations(_previous_evaluations(members, year))
+        self.evaluations = MemberEvaluations(members, year)
         self.outcome = Outcome(year)
         self.bureau = Bureau(book, self.agenda, self.rng, self.evaluations, self.outcome.tally)
         self.inspectors = build_inspectors()
         self.last_inspected: dict[str, dt.date] = {}
-        weights = [_PENALISED.get(m.grade, 1.0) for m in members]
-        self._penalised = list(itertools.accumulate(weights))
-        self._best = [m for m in members if m.grade == "AA"] or list(members)
+        weights = (_PENALISED.get(members.grade(i), 1.0) for i in range(len(members)))
+        self._penalised = array("d", itertools.accumulate(weights))
+        best = array("l", (i for i in range(len(members)) if members.grade(i) == "AA"))
+        self._best: Sequence[int] = best or range(len(members))
 
     def run(self, progress: Progress | None = None) -> Outcome:
         """Carry over last years' cases, simulate every day of the year, evaluate the grades."""
@@ -185,7 +198,7 @@ class Simulation:
             self._penalty(self.rng.choices(self.members, cum_weights=self._penalised)[0], day)
         best = self._best
         for _ in range(self._count(RATES["red"] * len(best) / len(self.members))):
-            self.bureau.propose_listing(self.rng.choice(best), "red", day)
+            self.bureau.propose_listing(self.members[self.rng.choice(best)], "red", day)
 
     def _count(self, per_subject_year: float) -> int:
         expected = per_subject_year * len(self.members) / _WORKDAYS_PER_YEAR
@@ -215,14 +228,17 @@ class Simulation:
 
     def draw(self, day: dt.date) -> None:
         """Draw the quarter's plan from the directory of the day and plan its inspections."""
-        entries = entries_on(self.book, self.policy, self.members, self.evaluations, day,
-                             self.last_inspected)  # fmt: skip
-        drawn = draw_quarter(Engine(self.policy), entries, self.inspectors,
+        directory = directory_on(self.book, self.policy, self.members, self.evaluations, day,
+                                 self.last_inspected)  # fmt: skip
+        drawn = draw_quarter(Engine(self.policy), directory, self.inspectors,
                              quarter=(day.month + 2) // 3, on=day, seed=str(self.seed))  # fmt: skip
-        self.outcome.plans.append(drawn)
-        by_id = {m.subject.id: m for m in self.members}
+        if self.on_plan is not None:
+            self.on_plan(drawn)
+        self.outcome.plans.append(drawn.summary())
         for inspection in drawn.this_quarter():
-            member = by_id[inspection.subject_id]
+            index = self.members.index_of(inspection.subject_id)
+            assert index is not None, "a plan draws from the population only"
+            member = self.members[index]
             when = day + dt.timedelta(days=self.rng.randint(0, 80))
             self.agenda.at(when, self._inspection(member, inspection.grade))
 
@@ -242,7 +258,8 @@ class Simulation:
         """The annual evaluation (年度信用评价): each subject's score for the year from its
         starting score, its records of the year and chance; grades before and after."""
         for member in self.members:
-            status = self.book.status(member.subject.id, on=on)
+            # open commitments, repairs and objections bear on nothing read here: left out
+            status = self.book.status(member.subject.id, on=on, open_cases=False)
             before = grade_on(self.policy, status, self.evaluations, domain=member.domain, on=on)
             self.outcome.grades_before[before.grade] += 1
             penalty = sum({"general": 8, "serious": 25}.get(r.severity, 2) for r in status.records)
@@ -252,9 +269,3 @@ class Simulation:
             after = grade_on(self.policy, status, self.evaluations, domain=member.domain, on=on)
             self.outcome.grades_after[after.grade] += 1
             self.outcome.grades_by_domain[member.domain, after.grade] += 1
-
-
-def _previous_evaluations(members: Sequence[Member], year: int) -> list[Evaluation]:
-    """Last year's evaluations, made on its last day: the grades in force during the year."""
-    on = dt.date(year - 1, 12, 31)
-    return [Evaluation(m.subject.id, m.domain, year - 1, m.score, on) for m in members]

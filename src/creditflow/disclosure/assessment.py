@@ -30,7 +30,7 @@ from creditflow._repr import shown
 from creditflow._validation import ensure_instance, ensure_iterable
 from creditflow.book import CreditBook
 from creditflow.core.labels import Label
-from creditflow.errors import InvalidInput, InvalidRow
+from creditflow.errors import InvalidInput, InvalidRow, UnknownCase
 from creditflow.policy.assessment import AssessmentItem
 from creditflow.policy.model import Policy
 from creditflow.supervision.readers import Source, _lines, _name
@@ -141,7 +141,10 @@ def assess(
         if e.item not in known:
             raise InvalidInput(f"evidence for unknown item {shown(e.item)}; items: {sorted(known)}")
     rates = compute_rates(book, population, period, rejected=rejected)
-    cases = list(book.cases())
+    # the measures read listings and repairs (and what each repair repaired): holding every
+    # case of the book would take GBs at a province's size
+    cases = [c for c in book.cases() if c.machine in ("listing", "repair")]
+    cases += _repaired(book, cases)
     in_period = [c for c in checks if c.on in period]
     results = tuple(
         _result(item, period, rates, cases, in_period,
@@ -185,6 +188,19 @@ def _result(
     met = len(published) >= item.min_count
     return ItemResult(item, points if met else Fraction(0), f"{len(published)} published",
                       evidence, f"公示{len(published)}个")  # fmt: skip
+
+
+def _repaired(book: CreditBook, cases: Sequence[Case]) -> list[Case]:
+    """The cases the repairs among ``cases`` target, other than those in ``cases``."""
+    have = {c.case_id for c in cases}
+    targets = {str(c.data.get("target")) for c in cases if c.machine == "repair"}
+    found = []
+    for case_id in sorted(targets - have):
+        try:
+            found.append(book.get(case_id))
+        except (UnknownCase, InvalidInput):  # no such case: the repair counts for no domain
+            continue
+    return found
 
 
 def _domain(policy: Policy, name: str) -> str:

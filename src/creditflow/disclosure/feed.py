@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import attrs
 
@@ -75,8 +75,14 @@ class Feed:
 
     def to_jsonl(self) -> str:
         """One JSON object per line, each with the anchor; persons masked."""
-        lines = [json.dumps(e.to_json(self.anchor), ensure_ascii=False) for e in self.entries]
-        return "".join(f"{mask_resident_ids(line)}\n" for line in lines)
+        return "".join(self.jsonl_lines())
+
+    def jsonl_lines(self) -> Iterator[str]:
+        """:meth:`to_jsonl` a line at a time (each ending in a newline), to write a large
+        feed without its whole text in memory."""
+        for entry in self.entries:
+            line = json.dumps(entry.to_json(self.anchor), ensure_ascii=False)
+            yield f"{mask_resident_ids(line)}\n"
 
 
 def dual_publication_feed(book: CreditBook, *, on: dt.date) -> Feed:

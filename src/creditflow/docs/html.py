@@ -15,6 +15,7 @@ site needs nothing from the network.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from html import escape as _escape
 
 from creditflow._validation import ensure_instance
@@ -35,7 +36,7 @@ from creditflow.docs.document import (
 )
 from creditflow.docs.labels import text as label_text
 
-__all__ = ["FILTER_SCRIPT", "STYLESHEET", "escape", "page_html", "text_html"]
+__all__ = ["FILTER_SCRIPT", "STYLESHEET", "escape", "page_html", "page_html_parts", "text_html"]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -118,22 +119,33 @@ FILTER_SCRIPT = """\
 
 def page_html(page: Page, *, lang: Language, nav: tuple[tuple[str, str], ...] = ()) -> str:
     """The page as an HTML document; ``nav`` holds ``(file, title)`` links shown on top."""
+    return "".join(page_html_parts(page, lang=lang, nav=nav))
+
+
+def page_html_parts(
+    page: Page, *, lang: Language, nav: tuple[tuple[str, str], ...] = ()
+) -> Iterator[str]:
+    """:func:`page_html` in parts, an entry at a time: a page of a million notices is written
+    without its whole text in memory."""
     ensure_instance(page, Page, "page")
     links = "".join(f'<a href="{escape(f)}">{escape(t)}</a>' for f, t in nav)
-    blocks = []
-    for n, block in enumerate(page.blocks):
-        blocks.append(_entries(block, f"entries-{n}", lang) if isinstance(block, Entries)
-                      else _block(block))  # fmt: skip
-    if any(isinstance(b, Entries) for b in page.blocks):
-        blocks.append(f"<script>\n{FILTER_SCRIPT}</script>")
-    body = "\n".join(blocks)
     html_lang = "zh-CN" if lang == "zh" else "en"
-    return (
+    yield (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(page.title)}</title>\n"
         '<link rel="stylesheet" href="style.css">\n</head>\n<body>\n'
-        f"<nav>{links}</nav>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        f"<nav>{links}</nav>\n<main>\n"
     )
+    for n, block in enumerate(page.blocks):
+        if n:
+            yield "\n"
+        if isinstance(block, Entries):
+            yield from _entries_parts(block, f"entries-{n}", lang)
+        else:
+            yield _block(block)
+    if any(isinstance(b, Entries) for b in page.blocks):
+        yield f"\n<script>\n{FILTER_SCRIPT}</script>"
+    yield "\n</main>\n</body>\n</html>\n"
 
 
 def text_html(text: Text) -> str:
@@ -167,6 +179,11 @@ def _block(block: Block) -> str:
 
 def _entries(block: Entries, anchor: str, lang: Language) -> str:
     """The search form (hidden until the script runs), then one article per entry."""
+    return "".join(_entries_parts(block, anchor, lang))
+
+
+def _entries_parts(block: Entries, anchor: str, lang: Language) -> Iterator[str]:
+    """:func:`_entries` in parts, an article at a time."""
 
     def word(key: str) -> str:
         return escape(label_text(key, lang))
@@ -188,9 +205,11 @@ def _entries(block: Entries, anchor: str, lang: Language) -> str:
         )
     controls.append(f"<span>{word('shown')} <output></output></span>")
     form = f'<form class="filters" data-for="{anchor}" hidden>{"".join(controls)}</form>'
-    articles = "\n".join(_article(e) for e in block.entries)
     note = f'<noscript><p class="noscript">{word("noscript")}</p></noscript>'
-    return f'{form}\n{note}\n<div class="entries" id="{anchor}">\n{articles}\n</div>'
+    yield f'{form}\n{note}\n<div class="entries" id="{anchor}">\n'
+    for n, entry in enumerate(block.entries):
+        yield ("\n" if n else "") + _article(entry)
+    yield "\n</div>"
 
 
 def _article(entry: Entry) -> str:

@@ -11,6 +11,7 @@ declarations and the label catalogue, not from a pack, and are written as they a
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 from creditflow._validation import ensure_instance
 from creditflow.core.escaping import escape_markdown, markdown_code
@@ -30,13 +31,27 @@ from creditflow.docs.document import (
 )
 from creditflow.docs.html import escape as html_escape
 
-__all__ = ["page_markdown"]
+__all__ = ["page_markdown", "page_markdown_parts"]
 
 
 def page_markdown(page: Page) -> str:
     """The page as Markdown text, ending with one newline."""
+    return "".join(page_markdown_parts(page))
+
+
+def page_markdown_parts(page: Page) -> Iterator[str]:
+    """:func:`page_markdown` in parts, an entry at a time: a page of a million notices is
+    written without its whole text in memory."""
     ensure_instance(page, Page, "page")
-    return "\n\n".join(_block(b) for b in page.blocks) + "\n"
+    for n, block in enumerate(page.blocks):
+        if n:
+            yield "\n\n"
+        if isinstance(block, Entries):
+            for m, entry in enumerate(block.entries):
+                yield ("\n\n" if m else "") + _entry(entry)
+        else:
+            yield _block(block)
+    yield "\n"
 
 
 def _block(block: Block) -> str:

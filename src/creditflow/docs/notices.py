@@ -123,16 +123,22 @@ def extract_notices(
 
 
 def _extract(book: CreditBook, on: dt.date, calendar: WorkdayCalendar | None) -> Notices:
+    """One pass over the cases for the names and the few listings and repairs, one over the
+    commitments for their notices: no case is held but listings and repairs, so that a book
+    of millions of cases is extracted in the memory its notices take."""
     policy = book.policy_on(on)
-    by_machine: dict[str, list[Case]] = defaultdict(list)
+    names = _Names()
+    kept: dict[str, list[Case]] = {"listing": [], "repair": []}
     for case in book.cases():
         if case.opened_on <= on:
-            by_machine[case.machine].append(case)
+            names.add(case)
+            if case.machine in kept:
+                kept[case.machine].append(case)
     days = calendar or WorkdayCalendar.china()
-    names = _Names(by_machine.values())
-    listings = tuple(_listings(policy, by_machine["listing"], on, days, names))
-    commitments = tuple(_commitments(policy, by_machine["commitment"], on, names))
-    repairs = tuple(_repairs(policy, book, by_machine["repair"], on, names))
+    listings = tuple(_listings(policy, kept["listing"], on, days, names))
+    made = (c for c in book.cases(machine="commitment") if c.opened_on <= on)
+    commitments = tuple(_commitments(policy, made, on, names))
+    repairs = tuple(_repairs(policy, book, kept["repair"], on, names))
     # read last: the anchor covers every event the notices were made from
     head = book.head()
     return Notices(on, policy.key, listings, commitments, repairs, head, policy.digest)
@@ -140,18 +146,20 @@ def _extract(book: CreditBook, on: dt.date, calendar: WorkdayCalendar | None) ->
 
 class _Names:
     """The party's name by subject, from the ``subject_name`` any of its cases was given,
-    masked for a person (:func:`creditflow.core.privacy.mask_name`)."""
+    masked for a person (:func:`creditflow.core.privacy.mask_name`): the first of its cases
+    of the first workflow seen to give one."""
 
-    def __init__(self, cases: Iterable[Iterable[Case]]) -> None:
-        self._names: dict[str, str] = {}
-        for group in cases:
-            for case in group:
-                name = case.data.get("subject_name")
-                if isinstance(name, str) and name.strip():
-                    self._names.setdefault(case.subject_id, name.strip())
+    def __init__(self) -> None:
+        self._by_machine: dict[str, dict[str, str]] = {}
+
+    def add(self, case: Case) -> None:
+        names = self._by_machine.setdefault(case.machine, {})
+        name = case.data.get("subject_name")
+        if isinstance(name, str) and name.strip():
+            names.setdefault(case.subject_id, name.strip())
 
     def of(self, subject_id: str) -> str:
-        name = self._names.get(subject_id, "")
+        name = next((n[subject_id] for n in self._by_machine.values() if subject_id in n), "")
         if name and public_id(subject_id) != subject_id:  # a person: the ID was masked
             return mask_name(name)
         return mask_resident_ids(name)

@@ -16,8 +16,8 @@ from creditflow.docs.diff import diff_page
 from creditflow.docs.document import Page
 from creditflow.docs.extract import extract_handbook
 from creditflow.docs.handbook import handbook_pages
-from creditflow.docs.html import STYLESHEET, page_html
-from creditflow.docs.markdown import page_markdown
+from creditflow.docs.html import STYLESHEET, page_html_parts
+from creditflow.docs.markdown import page_markdown_parts
 from creditflow.docs.notice_pages import notice_page
 from creditflow.docs.notices import extract_notices
 from creditflow.errors import InvalidInput
@@ -58,9 +58,12 @@ def write_site(pages: Sequence[Page], out: Path, fmt: Format, lang: Language) ->
     nav = tuple((f"{p.slug}.{fmt}", p.title) for p in pages)
     written = []
     for page in pages:
-        body = page_markdown(page) if fmt == "md" else page_html(page, lang=lang, nav=nav)
+        parts = (
+            page_markdown_parts(page) if fmt == "md" else page_html_parts(page, lang=lang, nav=nav)
+        )
         path = out / f"{page.slug}.{fmt}"
-        path.write_text(body, encoding="utf-8")
+        with path.open("w", encoding="utf-8") as file:  # a part at a time: notices can be GBs
+            file.writelines(parts)
         written.append(path)
     if fmt == "html":
         (out / "style.css").write_text(STYLESHEET, encoding="utf-8")

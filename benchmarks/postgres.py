@@ -17,24 +17,23 @@ latency (p50, p99). Ratios are against SQLite measured in the same run. Targets 
 PostgreSQL batched appends at least half of SQLite's single-writer rate; with 8 writers,
 total throughput at least that of 1 writer; check() p99 under 5 ms at 8 writers.
 
-Last run (2026-12-02, schema 3, ``--seconds 6``, the 2-core machine shared with other work:
-load average 10.2 before, 14.9 after; only the ratios compare), printed::
+Last run (2026-12-02, schema 3, ``--seconds 8``, the 2-core machine quiet: load average 1.8
+before, 2.6 after), printed::
 
-    SQLite FULL, one event per append        151 events/s
-    SQLite FULL, batches of 1000           2,725 events/s
-    PostgreSQL, one event per append          88 events/s
-    PostgreSQL, batches of 1000            2,523 events/s
-    ratio PostgreSQL/SQLite, one event per append: 0.58
-    ratio PostgreSQL/SQLite, batches of 1000:      0.93   (target >= 0.5)
-    SQLite      0 / 1 / 4 / 8 writers: 0 / 118 / 111 / 124 appends/s,
-                check() p99 12.61 / 20.51 / 20.55 / 18.90 ms (p50 0.24-0.26 ms)
-    PostgreSQL  0 / 1 / 4 / 8 writers: 0 / 85 / 122 / 115 appends/s,
-                check() p99 21.58 / 25.64 / 24.05 / 25.01 ms (p50 5.61-10.08 ms)
-    PostgreSQL: 8 writers / 1 writer throughput 1.35   (target >= 1)
-    PostgreSQL check() p99 at 8 writers: 25.01 ms      (target < 5 ms; 21.58 ms with no
-                                                         writer: the load, see docs/postgres.md)
+    SQLite FULL, one event per append      1,647 events/s
+    SQLite FULL, batches of 1000           8,352 events/s
+    PostgreSQL, one event per append         596 events/s
+    PostgreSQL, batches of 1000            9,336 events/s
+    ratio PostgreSQL/SQLite, one event per append: 0.36
+    ratio PostgreSQL/SQLite, batches of 1000:      1.12   (target >= 0.5)
+    SQLite      0 / 1 / 4 / 8 writers: 0 / 1,387 / 1,474 / 1,278 appends/s,
+                check() p99 0.47 / 0.64 / 0.64 / 0.66 ms (p50 0.19-0.24 ms)
+    PostgreSQL  0 / 1 / 4 / 8 writers: 0 / 504 / 539 / 490 appends/s,
+                check() p99 1.51 / 2.72 / 4.87 / 5.10 ms (p50 1.06-1.32 ms)
+    PostgreSQL: 8 writers / 1 writer throughput 0.97   (target >= 1)
+    PostgreSQL check() p99 at 8 writers: 5.10 ms   (target < 5 ms; 4.26 ms in the run before)
 
-docs/postgres.md ("Speed") has them as a table, with the quiet machine's earlier figures.
+docs/postgres.md ("Speed") has them as a table, with the run before and earlier figures.
 """
 
 from __future__ import annotations

@@ -21,6 +21,15 @@ printed too (on a shared machine they move less than the time on the clock).
 Target (issue 20, 5): the plan within 5x of the baseline's time at every size from 100,000 to
 2,000,000 subjects, and under 1 GB of peak memory at 2,000,000.
 
+Last run (2026-12-02, the 2-core machine quiet, ``--runs 1``), printed::
+
+      subjects     drawn      baseline s          plan s  ratio  (CPU)  peak MB  digest s
+       100,000    10,230    0.21 ( 0.21)    1.15 ( 1.14)  5.58x  5.54x       72      0.11
+     1,000,000   102,452    2.04 ( 2.04)    8.40 ( 8.38)  4.11x  4.10x      265      0.90
+     2,000,000   204,924    4.62 ( 4.59)   16.58 (16.57)  3.59x  3.61x      483      1.82
+    plan within 5x of the baseline at every size: worst 5.58x, FAIL
+    plan peak memory up to 2,000,000 subjects: 483 MB (< 1024): PASS
+
 Where the time goes at 1,000,000 subjects and 5,000 inspectors: pyinstrument's top rows (a
 wall-clock profile on a saturated shared machine, 402 s for 26.7 s of CPU: read the shares,
 not the seconds), then the CPU seconds of each step (``time.process_time``, same machine)::

@@ -185,27 +185,23 @@ def _day(value: object, name: str) -> dt.date:
 
 def check(state: State, call: Call) -> Reply:
     """A credit check for a purpose (creditflow.check)."""
-    started = time.perf_counter_ns()
-    subject_id = call.text("subject_id")
-    _own(call, subject_id)
-    on = call.day("on")
-    used = _evaluation_list(state, call, subject_id)
-    new_subject, vouched_by = _new_subject(state, call, on)
-    seq, digest = state.book.head()  # the book the check reads (one call at a time)
+    given = _check_arguments(state, call)
     result = creditflow.check(
         state.book,
-        subject_id,
+        given.subject_id,
         purpose=call.text("purpose"),
-        on=on,
+        on=given.on,
         domain=call.text("domain"),
-        evaluations=creditflow.Evaluations(used),
-        new_subject=new_subject,
+        evaluations=creditflow.Evaluations(given.evaluations),
+        new_subject=given.new_subject,
     )
     data = to_json(result)
-    inputs = _check_inputs(result, used, new_subject, (seq, digest), vouched_by)
+    inputs = _check_inputs(result, given.evaluations, given.new_subject, given.head,
+                           given.vouched_by)  # fmt: skip
     state.decided(
-        "creditflow/check", call, state.book.policy_on(on), inputs, _check_result(data), started
-    )
+        "creditflow/check", call, state.book.policy_on(given.on), inputs, _check_result(data),
+        given.started,
+    )  # fmt: skip
     return Reply(data)
 
 
@@ -444,10 +440,10 @@ def overdue(state: State, call: Call) -> Reply:
 
 
 @attrs.frozen
-class _Approval:
-    """What an approval's check reads, gathered before the library call: the subject, the
-    evaluations, ``new_subject`` and the head of the book (the check reads the book before
-    the commitment is written, one call at a time)."""
+class _CheckArguments:
+    """What a check reads (a plain one, or an approval's), gathered before the library call:
+    the subject, the evaluations, ``new_subject`` and the head of the book (the check reads
+    the book before anything is written, one call at a time)."""
 
     subject_id: str
     on: dt.date
@@ -458,14 +454,15 @@ class _Approval:
     started: int
 
 
-def _approval_inputs(state: State, call: Call) -> _Approval:
+def _check_arguments(state: State, call: Call) -> _CheckArguments:
     started = time.perf_counter_ns()
     subject_id = call.text("subject_id")
     _own(call, subject_id)
     on = call.day("on")
     used = _evaluation_list(state, call, subject_id)
     new_subject, vouched_by = _new_subject(state, call, on)
-    return _Approval(subject_id, on, used, new_subject, vouched_by, state.book.head(), started)
+    return _CheckArguments(subject_id, on, used, new_subject, vouched_by, state.book.head(),
+                           started)  # fmt: skip
 
 
 def _approval(
@@ -473,7 +470,7 @@ def _approval(
     call: Call,
     path: str,
     made: creditflow.licensing.CommitmentApproval,
-    given: _Approval,
+    given: _CheckArguments,
 ) -> Reply:
     case = state.book.get(made.case_id)
     call.same_act(
@@ -497,7 +494,7 @@ def _approval(
 
 def approve(state: State, call: Call) -> Reply:
     """Approve on commitment (creditflow.approve_on_commitment), as the subject."""
-    given = _approval_inputs(state, call)
+    given = _check_arguments(state, call)
     made = creditflow.approve_on_commitment(
         state.book,
         given.subject_id,
@@ -515,7 +512,7 @@ def approve(state: State, call: Call) -> Reply:
 
 def accept_missing(state: State, call: Call) -> Reply:
     """Accept an application with documents missing (accept_with_missing_documents)."""
-    given = _approval_inputs(state, call)
+    given = _check_arguments(state, call)
     made = creditflow.accept_with_missing_documents(
         state.book,
         given.subject_id,

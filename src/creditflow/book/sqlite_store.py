@@ -418,13 +418,18 @@ def migrate(path: str | os.PathLike[str], *, timeout: float = 5.0) -> tuple[int,
     return before, _file_version(name, timeout)
 
 
-def _file_version(path: str, timeout: float) -> int:
-    """The schema version of the file at ``path``, read without writing to it."""
+def _open_file_read_only(path: str, timeout: float) -> sqlite3.Connection:
+    """A connection to the existing file at ``path`` in SQLite's read-only mode."""
     uri = f"{pathlib.Path(path).absolute().as_uri()}?mode=ro"
     try:
-        db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+        return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
     except sqlite3.Error as exc:
         raise InvalidInput(f"{path} cannot be opened as a book: {exc}") from exc
+
+
+def _file_version(path: str, timeout: float) -> int:
+    """The schema version of the file at ``path``, read without writing to it."""
+    db = _open_file_read_only(path, timeout)
     try:
         return _schema_version(db, path)
     except sqlite3.DatabaseError as exc:
@@ -493,11 +498,7 @@ def _connect_read_only(path: str, timeout: float) -> sqlite3.Connection:
         raise InvalidInput(f"{path}: no such file")
     if os.path.getsize(path) == 0:
         raise InvalidInput(f"{path} is empty: not a creditflow book")
-    uri = f"{pathlib.Path(path).absolute().as_uri()}?mode=ro"
-    try:
-        db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise InvalidInput(f"{path} cannot be opened as a book: {exc}") from exc
+    db = _open_file_read_only(path, timeout)
     try:
         db.execute("PRAGMA query_only = ON")
         version = _schema_version(db, path)

@@ -231,15 +231,25 @@ class Inspector:
         line: int,
     ) -> Inspector:
         """The inspector of values its reader has checked already as the fields check them
-        (a directory holds thousands: checking each twice took most of the time)."""
-        inspector = object.__new__(cls)
-        values = (inspector_id, name, regions, domains, conflicts, source, line)
-        for field, value in zip(_INSPECTOR_FIELDS, values, strict=True):
-            object.__setattr__(inspector, field, value)
+        (a directory holds thousands: checking each twice took most of the time). The slots
+        are set through their descriptors: a third of the cost of ``object.__setattr__``."""
+        inspector = _new_object(cls)
+        _set_id(inspector, inspector_id)
+        _set_name(inspector, name)
+        _set_regions(inspector, regions)
+        _set_domains(inspector, domains)
+        _set_conflicts(inspector, conflicts)
+        _set_source(inspector, source)
+        _set_line(inspector, line)
         return inspector
 
 
-_INSPECTOR_FIELDS = tuple(field.name for field in attrs.fields(Inspector))
+_new_object = object.__new__
+# Each slot's setter, by name (a frozen class refuses setattr; its slot descriptors do not).
+_set_id, _set_name, _set_regions, _set_domains, _set_conflicts, _set_source, _set_line = (
+    Inspector.__dict__[field].__set__
+    for field in ("inspector_id", "name", "regions", "domains", "conflicts", "source", "line")
+)
 
 
 def row_error(

@@ -87,8 +87,15 @@ _SUFFIXES: dict[str, Format] = {
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TOKEN = re.compile(r"[^\s|]+")  # as check_token takes a value
 _NAMES = re.compile(r"[^\s|;]+(?:;[^\s|;]+)*")  # names separated by ';', as _names takes them
+# An inspector row's id, regions, domains and conflicts (maybe none) joined by '|': no field
+# holds a '|', so this is each field's check (_TOKEN, _NAMES) at once.
+_INSPECTOR_ROW = re.compile(
+    rf"{_TOKEN.pattern}\|{_NAMES.pattern}\|{_NAMES.pattern}\|(?:{_NAMES.pattern})?"
+)
+_NO_NAMES: frozenset[str] = frozenset()
 _KINDS = {kind.value: kind for kind in SubjectKind}
 _CACHED = 4096  # distinct raw facts kept; real files repeat a few hundred
+_checked_inspector = Inspector._checked
 _new_entry = tuple.__new__  # PopulationEntry's fields, without a Python-level __new__ call
 _T = TypeVar("_T")
 # Makes a value from a row: its 1-based line and its values in the order of the columns.
@@ -117,7 +124,7 @@ def read_inspectors(source: Source, *, format: Format | None = None) -> Iterator
     name = _name(source)
 
     def make(line: int, values: Sequence[Any]) -> Inspector:
-        return _inspector(name, line, dict(zip(INSPECTOR_COLUMNS, values, strict=True)))
+        return _inspector(name, line, values)
 
     return _READERS[_format(name, format)](source, name, INSPECTOR_COLUMNS, make)
 
@@ -591,30 +598,28 @@ class _EntryParser:
         return facts
 
 
-def _inspector(name: str, line: int, row: dict[str, Any]) -> Inspector:
-    inspector_id, person, regions, domains = (row[c] for c in INSPECTOR_COLUMNS[:4])
-    conflicts = row["conflicts"] or ""
+def _inspector(name: str, line: int, values: Sequence[Any]) -> Inspector:
+    """The inspector of a row's values in the order of :data:`INSPECTOR_COLUMNS`."""
+    inspector_id, person, regions, domains, conflicts = values
     if (
         type(inspector_id) is str
-        and _TOKEN.fullmatch(inspector_id)
         and type(person) is str
-        and person.strip()
         and type(regions) is str
-        and _NAMES.fullmatch(regions)
         and type(domains) is str
-        and _NAMES.fullmatch(domains)
         and type(conflicts) is str
-        and (not conflicts or _NAMES.fullmatch(conflicts))
-    ):  # a CSV row as the fields below would take it: checked here at once
-        return Inspector._checked(
+        and person.strip()
+        and _INSPECTOR_ROW.fullmatch(f"{inspector_id}|{regions}|{domains}|{conflicts}")
+    ):  # a CSV row as the fields below would take it: checked here at once, in one match
+        return _checked_inspector(
             inspector_id,
             person,
             frozenset(regions.split(";")),
             frozenset(domains.split(";")),
-            frozenset(conflicts.split(";")) if conflicts else frozenset(),
+            frozenset(conflicts.split(";")) if conflicts else _NO_NAMES,
             name,
             line,
         )
+    row = dict(zip(INSPECTOR_COLUMNS, values, strict=True))
 
     def get(field: str, convert: Callable[[Any], _T]) -> _T:
         return _field(name, line, field, convert, row[field])

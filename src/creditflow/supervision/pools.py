@@ -23,19 +23,24 @@ class Pools:
     def __init__(self, inspectors: Iterable[Inspector], policy: Policy) -> None:
         self.inspectors = sorted(_checked(inspectors, policy), key=lambda i: i.inspector_id)
         self.cells: dict[tuple[str, str], list[int]] = {}
+        # By subject id, the inspectors who declared a conflict with it.
+        self.withdrawing: dict[str, set[int]] = {}
         for index, inspector in enumerate(self.inspectors):
             for region in inspector.regions:
                 for domain in inspector.domains:
                     self.cells.setdefault((region, domain), []).append(index)
-        self.conflicted_ids = frozenset().union(*(i.conflicts for i in self.inspectors))
+            for subject_id in inspector.conflicts:
+                self.withdrawing.setdefault(subject_id, set()).add(index)
+        self.conflicted_ids = frozenset(self.withdrawing)
 
     def eligible(self, region: str, domain: str, subject_id: str) -> list[int]:
         """The inspectors qualified for the region and domain who declared no conflict with the
         subject (回避), in id order."""
         pool = self.cells.get((region, domain), [])
-        if subject_id not in self.conflicted_ids:
+        withdrawing = self.withdrawing.get(subject_id)
+        if withdrawing is None:
             return pool
-        return [i for i in pool if subject_id not in self.inspectors[i].conflicts]
+        return [i for i in pool if i not in withdrawing]
 
     def check(self, selection: Selection, needed: int) -> None:
         """Raise InfeasiblePlan, naming a row, if a subject anywhere in the population could not

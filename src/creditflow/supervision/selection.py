@@ -246,7 +246,7 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
                     else:
                         draw.add(subject_id, kind, name, region)
                     if subject_id in conflicted_ids:
-                        _add_conflicted(state, rows, text, number)
+                        _add_conflicted(state, rows, row, number)
                     continue
             row, number = rows.parse(text, number)
             entry = rows.entry(row, number)
@@ -262,10 +262,12 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
     state.size += size
 
 
-def _add_conflicted(state: _Pass, rows: PopulationRows, text: str, line: int) -> None:
+def _add_conflicted(state: _Pass, rows: PopulationRows, row: list[str], line: int) -> None:
     """Keep the entry of a row whose subject some inspector declared a conflict with, as
-    :meth:`_Pass.add` does: the pools are checked for it once the pass is over."""
-    entry = rows.entry(*rows.parse(text, line))
+    :meth:`_Pass.add` does: the pools are checked for it once the pass is over. ``row`` is
+    the line split at its commas, as the ``csv`` module reads it but for the line's end."""
+    row[-1] = row[-1].rstrip("\r\n")
+    entry = rows.entry(row, line)
     assert entry is not None  # the row was read: it is not blank
     state.conflicted.append(entry)
 

@@ -243,8 +243,14 @@ def _add_rows(state: _Pass, rows: PopulationRows) -> None:
                     size += 1
                     if this_year and draw.low_risk:
                         draw.exempt += 1
-                    else:
-                        draw.add(subject_id, kind, name, region)
+                    else:  # draw.add, inlined: the loop's one call a row
+                        key = draw.prefix.copy()
+                        key.update(subject_id.encode())
+                        if (digest := key.digest()) < draw.bound:
+                            draw.kept.append((digest, subject_id, kind, name, region))
+                        draw.size += 1
+                        if draw.size == draw.checkpoint:
+                            draw.shrink()
                     if subject_id in conflicted_ids:
                         _add_conflicted(state, rows, row, number)
                     continue

@@ -145,7 +145,10 @@ class StratumDraw:
         self.checkpoint = 0 if keep_all else _FIRST_CHECKPOINT
 
     def add(self, subject_id: str, kind: str, name: str, region: str) -> None:
-        """Count a subject that may be drawn, and keep it if its key is below the bound."""
+        """Count a subject that may be drawn, and keep it if its key is below the bound.
+
+        The pass over a CSV file's rows does the same inline (``selection._add_rows``): a
+        change here is a change there."""
         self.size += 1
         state = self.prefix.copy()
         state.update(subject_id.encode())

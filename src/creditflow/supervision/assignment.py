@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from creditflow.supervision.entries import Inspector
 from creditflow.supervision.keys import inspection_number
 
-__all__ = ["Draw", "pick"]
+__all__ = ["Draw", "pick", "pick_by_load"]
 
 
 class Draw:
@@ -59,9 +59,15 @@ def pick(
     candidates: Sequence[int], loads: Sequence[int], count: int, tolerance: int, number: int
 ) -> list[int]:
     """``count`` candidates, tier by tier, each at index ``number mod n`` of those left."""
-    values = [loads[i] for i in candidates]
+    return pick_by_load(candidates, [loads[i] for i in candidates], count, tolerance, number)
+
+
+def pick_by_load(
+    candidates: Sequence[int], values: Sequence[int], count: int, tolerance: int, number: int
+) -> list[int]:
+    """:func:`pick` with the candidates' loads given: ``values[k]`` is ``candidates[k]``'s."""
     limit = min(values) + tolerance  # tier 0: loads below it; tier k > 0: loads limit + k - 1
-    left = [i for i in candidates if loads[i] < limit]
+    left = [i for i, load in zip(candidates, values, strict=True) if load < limit]
     chosen: list[int] = []
     while True:
         while left and len(chosen) < count:
@@ -69,5 +75,5 @@ def pick(
             chosen.append(left.pop(at))
         if len(chosen) == count or limit > max(values):
             return chosen
-        left = [i for i in candidates if loads[i] == limit]
+        left = [i for i, load in zip(candidates, values, strict=True) if load == limit]
         limit += 1

@@ -9,7 +9,7 @@ the periods (:mod:`.periods`); the inspectors are drawn (:mod:`.assignment`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 
 import attrs
@@ -20,7 +20,7 @@ from creditflow._validation import ensure_iterable
 from creditflow.errors import InfeasiblePlan, InvalidInput
 from creditflow.rules.decision import format_ratio
 from creditflow.rules.engine import Engine
-from creditflow.supervision.assignment import pick
+from creditflow.supervision.assignment import pick_by_load
 from creditflow.supervision.entries import Inspector, PopulationEntry
 from creditflow.supervision.keys import check_seed, inspection_number
 from creditflow.supervision.periods import period_labels, read_year, schedule
@@ -263,26 +263,35 @@ def assign_inspectors(
     )
     domains = [d.decision.facts.domain for d in draws]
     loads = [0] * len(setup.pools.inspectors)
+    # By cell, its inspectors and a getter of their loads (one call, not a loop, an inspection).
+    getters = {cell: (pool, _loads_of(pool)) for cell, pool in cells.items()}
     picks: list[list[int]] = []
     add = picks.append
-    for index, _, _, visit, (_, subject_id, _, _, region), number in planned:
-        domain = domains[number]
-        candidates = (
-            eligible(region, domain, subject_id)
-            if subject_id in conflicted
-            else cells.get((region, domain), [])
-        )
-        chosen = pick(
-            candidates,
-            loads,
-            count,
-            tolerance,
-            inspection_number(seed, labels[index], domain, subject_id, visit),
-        )
+    for index, _, _, visit, (_, subject_id, _, _, region), stratum in planned:
+        domain = domains[stratum]
+        if subject_id in conflicted:
+            candidates = eligible(region, domain, subject_id)
+            values = [loads[i] for i in candidates]
+        else:
+            candidates, getter = getters.get((region, domain), _NO_POOL)
+            values = getter(loads)
+        number = inspection_number(seed, labels[index], domain, subject_id, visit)
+        chosen = pick_by_load(candidates, values, count, tolerance, number)
         for drawn in chosen:
             loads[drawn] += 1
         add(chosen)
     return picks, loads
+
+
+def _loads_of(pool: list[int]) -> Callable[[list[int]], Sequence[int]]:
+    """A function from every inspector's load to the loads of ``pool``'s, in its order."""
+    if len(pool) == 1:
+        only = pool[0]
+        return lambda loads: [loads[only]]
+    return itemgetter(*pool)  # a tuple of two or more
+
+
+_NO_POOL: tuple[list[int], Callable[[list[int]], Sequence[int]]] = ([], lambda loads: [])
 
 
 def _inspections(

@@ -67,6 +67,7 @@ def _short(entry: PopulationEntry, have: str, needed: int) -> InfeasiblePlan:
 def _checked(inspectors: Iterable[Inspector], policy: Policy) -> list[Inspector]:
     seen: set[str] = set()
     out: list[Inspector] = []
+    known = frozenset(policy.domains)
     for inspector in inspectors:
         if not isinstance(inspector, Inspector):
             raise InvalidInput(f"inspectors must hold Inspector values, got {shown(inspector)}")
@@ -75,8 +76,9 @@ def _checked(inspectors: Iterable[Inspector], policy: Policy) -> list[Inspector]
                 inspector, f"duplicate inspector id {inspector.inspector_id}", "inspector_id"
             )
         seen.add(inspector.inspector_id)
-        for domain in sorted(inspector.domains - policy.domains.keys()):
-            known = ", ".join(sorted(policy.domains))
-            raise row_error(inspector, f"unknown domain {shown(domain)}; known: {known}", "domains")
+        if not inspector.domains <= known:
+            domain = min(inspector.domains - known)
+            names = ", ".join(sorted(known))
+            raise row_error(inspector, f"unknown domain {shown(domain)}; known: {names}", "domains")
         out.append(inspector)
     return out

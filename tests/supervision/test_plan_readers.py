@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 from supervision_builders import officers, resident_id, uscc
 
@@ -168,6 +169,16 @@ def test_inspectors_read_from_csv_and_json_lines(tmp_path: Path) -> None:
         }
     )
     assert list(read_inspectors(write(tmp_path, "inspectors.ndjson", json_text))) == [inspector]
+
+
+def test_an_inspector_read_fast_has_every_field_as_the_class_sets_it(tmp_path: Path) -> None:
+    """A CSV row's inspector is built through the slot setters: every field set, as
+    the class's own constructor sets them (source and line too)."""
+    path = write(tmp_path, "inspectors.csv", INSPECTOR_HEADER + row("ZF1", "王五", "1;2", "d", ""))
+    (inspector,) = read_inspectors(path)
+    built = Inspector("ZF1", "王五", {"1", "2"}, {"d"}, source=str(path), line=2)
+    assert attrs.asdict(inspector) == attrs.asdict(built)
+    assert attrs.evolve(inspector, name="李四").name == "李四"
 
 
 @pytest.mark.parametrize(

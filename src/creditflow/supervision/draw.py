@@ -267,6 +267,7 @@ def assign_inspectors(
     getters = {cell: (pool, _loads_of(pool)) for cell, pool in cells.items()}
     picks: list[list[int]] = []
     add = picks.append
+    values: Sequence[int]
     for index, _, _, visit, (_, subject_id, _, _, region), stratum in planned:
         domain = domains[stratum]
         if subject_id in conflicted:

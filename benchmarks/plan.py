@@ -21,7 +21,8 @@ printed too (on a shared machine they move less than the time on the clock).
 Target (issue 20, 5): the plan within 5x of the baseline's time at every size from 100,000 to
 2,000,000 subjects, and under 1 GB of peak memory at 2,000,000.
 
-Last run (2026-12-02, the 2-core machine quiet, ``--runs 1``), printed::
+Last run on the quiet machine (2026-12-02, ``--runs 1``, before the changes of 2026-12-03
+below), printed::
 
       subjects     drawn      baseline s          plan s  ratio  (CPU)  peak MB  digest s
        100,000    10,230    0.21 ( 0.21)    1.15 ( 1.14)  5.58x  5.54x       72      0.11
@@ -30,26 +31,62 @@ Last run (2026-12-02, the 2-core machine quiet, ``--runs 1``), printed::
     plan within 5x of the baseline at every size: worst 5.58x, FAIL
     plan peak memory up to 2,000,000 subjects: 483 MB (< 1024): PASS
 
-Where the time goes at 1,000,000 subjects and 5,000 inspectors: pyinstrument's top rows (a
-wall-clock profile on a saturated shared machine, 402 s for 26.7 s of CPU: read the shares,
-not the seconds), then the CPU seconds of each step (``time.process_time``, same machine)::
+At 1,000,000 (2026-12-02, a wall-clock profile on a saturated machine, 402 s for 26.7 s of
+CPU: the pass 381.6 s of 400.5, its loop 186.7 and the key 102.1; the directory 10.3; order,
+inspectors drawn and the plan 8.1), in CPU seconds: the pass 6.76, inspectors drawn 1.98,
+plan order 0.21, directory 0.14, pools 0.03; the plan 9.54 against the baseline's 2.23
+(4.3x); the digest 1.10 more. Before that (the issue's run, 4.7x at 1,000,000): the pass
+with the csv module, the cyclic collector walking the ids and keys kept (a quarter of the
+time), the directory checked twice.
 
-    400.5 draw_plan
-    |- 381.6 _select                      the pass over the rows
-    |  `- 381.2 _add_rows
-    |     |- 186.7 [self]                 the loop: split, unpack, the checks
-    |     |- 102.1 StratumDraw.add        the key: SHA-256(seed|year|stratum|id)
-    |     |- 25.7 dict.get                the row's stratum, kind, date
-    |     |- 20.2 str.split
-    |     `- 8.6 _Ids.check               the ids, a few thousand at a time
-    |- 10.3 setup_plan                    the inspector directory
-    `- 8.1 finish_plan                    order, inspectors drawn, the plan
+Where the time goes at 100,000 subjects and 5,000 inspectors, after the changes of
+2026-12-03: pyinstrument's top rows (``-i 0.0005``, a wall-clock profile on a saturated
+shared machine, 9.2 s for about 0.5 s of CPU: read the shares, not the seconds)::
 
-    CPU s: pass 6.76, inspectors drawn 1.98, plan order 0.21, directory 0.14, pools 0.03;
-    the plan 9.54 against the baseline's 2.23 (4.3x); the digest 1.10 more.
+    9.16 draw_plan
+    |- 6.94 _select   76 %                the pass over the rows
+    |  `- 6.90 _add_rows
+    |     |- 3.52 [self]                  the loop: split, unpack, the checks, the counts
+    |     |- 0.80 HASH copy/update/digest the key: SHA-256(seed|year|stratum|id), inline
+    |     |- 0.70 str.split
+    |     |- 0.35 dict.get                the row's stratum, kind, date
+    |     |- 0.19 _Pass.add               the 690 rows that go the entry's way
+    |     |- 0.17 _add_conflicted         the 4,069 rows some inspector withdraws from
+    |     `- 0.16 _Ids.check              the ids, a few thousand at a time
+    |- 1.48 finish_plan   16 %
+    |  |- 0.99 assign_inspectors          11,232 inspections
+    |  |  |- 0.54 pick_by_load
+    |  |  `- 0.22 inspection_number
+    |  |- 0.24 _inspections
+    |  `- 0.12 Pools.check
+    `- 0.57 setup_plan   6 %              the inspector directory (0.43 reading it)
 
-Before (the issue's run, 4.7x at 1,000,000): the pass with the csv module, the cyclic
-collector walking the ids and keys kept (a quarter of the time), the directory checked twice.
+CPU seconds of each step at 100,000 (``time.process_time``, in one process, the fastest of
+7 runs, old and new alternated three times on the shared machine at load 7 to 11; the best
+round of each)::
+
+                        before   after
+    directory + pools    0.045   0.026   a row checked in one match, built by slot setters
+    the pass             0.339   0.316   the key hashed inline, conflicted rows not re-parsed
+    pools checked        0.016   0.008   withdrawals indexed by subject
+    inspectors drawn     0.065   0.066   (the loads read by one getter a pool)
+    plan order, plan     0.069   0.066
+    draw_plan            0.534   0.482   the baseline in the same process: 0.10
+
+The pass is three fifths of the plan at 100,000 and most of it at 1,000,000: its floor is
+reading a line (0.3 us), splitting it (0.4 us) and SHA-256 (1 us) a row. Tried and left out:
+reading blocks of 128 rows a column at a time (the checks as a few calls on whole columns;
+slower, 0.50 s against 0.40 s, since the key is still hashed row by row and a block with one
+row unlike those before goes row by row again); a row split only as far as its facts
+(slower); hashing with ``_sha256`` or from the joined bytes (no faster); ``pick`` through
+``map`` and ``compress`` (slower); per-pool load buckets (an inspector is in two pools, so a
+draw moves it in both: no cheaper than the loop over a pool of 20).
+
+The same day, the benchmark itself, old and new alternated three times (``--runs 3``, the
+shared machine at load 7 to 10, so the clock's ratio means little): ratio in CPU seconds at
+100,000 5.70x / 5.89x / 5.08x before, 4.61x / 5.46x / 4.60x after; at 1,000,000
+(``--runs 1``, twice) 4.39x / 3.21x before, 4.28x / 3.48x after; peak memory unchanged
+(73 and 266 MB).
 """
 
 from __future__ import annotations

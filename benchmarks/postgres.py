@@ -5,15 +5,21 @@ Run on demand (not in CI)::
 
     python benchmarks/postgres.py                       # a throwaway durable server of its own
     python benchmarks/postgres.py --url postgresql://user@host/db --seconds 5
+    python benchmarks/postgres.py --repeat 5 --modes strict,grouped --stores postgresql
 
 Without ``--url`` it starts a PostgreSQL cluster of its own (:class:`PostgresCluster` with
 ``durable=True``: fsync and full-page writes on, as SQLite's ``synchronous="FULL"``), on this
 machine, and removes it at the end. First, one writer in this process: appends per second
-with one event per append and in batches of 1000 events of many cases, for both stores. Then,
-for each store and 0 (the baseline), 1, 4 and 8 writer processes (each appending one event
-per append to its own cases for ``--seconds``), the total appends per second, while this
-process runs ``creditflow.check()`` on a book of ``--subjects`` subjects and records its
-latency (p50, p99). Ratios are against SQLite measured in the same run. Targets (issue 15):
+with one event per append (PostgreSQL in each commit mode of ``--modes``) and in batches of
+1000 events of many cases, for both stores. Then, for each store (and each PostgreSQL commit
+mode: ``strict``, the default, and ``grouped``, docs/postgres.md "Commit modes") and 0 (the
+baseline), 1, 4 and 8 writer processes (each appending one event per append to its own cases
+for ``--seconds``), the total appends per second, while this process runs
+``creditflow.check()`` on a book of ``--subjects`` subjects and records its latency (p50,
+p99). Each writer count runs ``--repeat`` times (the commit modes alternate which goes first
+in each repeat); the median is printed with the spread ``[min-max]`` of the runs, for the
+throughput, the p99 and the 8-writer / 1-writer ratio: on a shared machine one run says
+little. Ratios are against SQLite measured in the same run. Targets (issue 15):
 PostgreSQL batched appends at least half of SQLite's single-writer rate; with 8 writers,
 total throughput at least that of 1 writer; check() p99 under 5 ms at 8 writers.
 
@@ -170,7 +176,7 @@ class Runs:
 
 
 def _spread(values: list[float], form: str) -> str:
-    if len(values) < 2:
+    if len(values) < 2 or not any(values):
         return ""
     return f"[{form.format(min(values))}-{form.format(max(values))}]"
 

@@ -40,6 +40,20 @@ before, 2.6 after), printed::
     PostgreSQL check() p99 at 8 writers: 5.10 ms   (target < 5 ms; 4.26 ms in the run before)
 
 docs/postgres.md ("Speed") has them as a table, with the run before and earlier figures.
+
+The two commit modes (2026-12-03, schema 4, ``--seconds 4 --repeat 4 --stores postgresql``,
+the machine shared: load average 5.3 before, 12.2 after), printed::
+
+    PostgreSQL strict
+      1 writer :      121 appends/s total [98-130]   check() p50  3.96 ms  p99  15.48 ms
+      8 writers:      246 appends/s total [172-274]   check() p50  5.27 ms  p99  22.15 ms
+    PostgreSQL grouped
+      1 writer :      133 appends/s total [109-196]   check() p50  3.15 ms  p99  13.14 ms
+      8 writers:      340 appends/s total [312-508]   check() p50 17.98 ms  p99  42.63 ms
+    PostgreSQL strict: 8 writers / 1 writer throughput 2.03 [1.47-2.81]
+    PostgreSQL grouped: 8 writers / 1 writer throughput 2.55 [2.44-2.94]
+
+(docs/postgres.md, "The two commit modes, measured", has this run and the one before.)
 """
 
 from __future__ import annotations

@@ -182,7 +182,8 @@ class PostgresStore:
       flush; grouped releases it at the commit and waits for the flush (shared with other
       writers') before the append returns, so many writers append faster, and another reader
       may see an append up to one WAL flush before it is durable (docs/postgres.md, "Commit
-      modes"). Either way an append that returned is durable.
+      modes"). Either way an append that returned is durable. Only appends are grouped;
+      :meth:`adopt` and :meth:`replace_cases` always commit as in strict mode.
 
     Without a pool one instance serves one thread; with a pool it serves many. Close it, or
     use it as a context manager.

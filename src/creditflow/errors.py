@@ -510,14 +510,20 @@ class BookUnavailable(CreditflowError, RuntimeError):
 
 class BookCorrupt(CreditflowError, RuntimeError):
     """A stored event or case projection cannot be read back: the book was damaged outside
-    creditflow. ``seq`` names the event or ``case_id`` the projection (one of them may be None),
-    ``reason`` what is wrong. Nothing was changed; ``creditflow verify`` reports every damage."""
+    creditflow. ``seq`` names the event or ``case_id`` the projection (either or both may be
+    None when the damage has no known place), ``reason`` what is wrong. Nothing was changed;
+    ``creditflow verify`` reports every damage."""
 
     code = "book_corrupt"
 
     def __init__(self, reason: str, *, seq: int | None = None, case_id: str | None = None) -> None:
-        where = f"event {seq}" if seq is not None else f"the projection of case {case_id}"
-        super().__init__(f"the book is damaged at {where}: {reason}; run creditflow verify")
+        if seq is not None:
+            where = f" at event {seq}"
+        elif case_id is not None:
+            where = f" at the projection of case {case_id}"
+        else:
+            where = ""
+        super().__init__(f"the book is damaged{where}: {reason}; run creditflow verify")
         self.seq = seq
         self.case_id = case_id
         self.reason = reason

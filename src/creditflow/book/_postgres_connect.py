@@ -3,11 +3,12 @@ password, for messages), timeouts, and every psycopg error turned into a creditf
 
 from __future__ import annotations
 
+import re
 import urllib.parse
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from creditflow.book.stores import is_postgres_url
-from creditflow.errors import BookUnavailable, InvalidInput, MissingExtra
+from creditflow.errors import BookCorrupt, BookUnavailable, InvalidInput, MissingExtra
 
 try:
     import psycopg
@@ -16,7 +17,10 @@ except ModuleNotFoundError as _missing:  # the postgres extra is absent
     raise MissingExtra("postgres", "psycopg", "the PostgreSQL store") from _missing
 
 __all__ = [
+    "COMMIT_MODES",
+    "CommitMode",
     "Connection",
+    "commit_mode_of",
     "conninfo_of",
     "display",
     "first_line",
@@ -26,6 +30,15 @@ __all__ = [
 ]
 
 Connection = psycopg.Connection[tuple[Any, ...]]
+
+CommitMode = Literal["strict", "grouped"]
+COMMIT_MODES: Final[tuple[CommitMode, ...]] = ("strict", "grouped")
+"""How an append commits (docs/postgres.md, "Commit modes"): ``strict`` holds the chain lock
+through the commit's flush; ``grouped`` releases it at the commit and waits for the flush,
+grouped with other writers', before the append returns."""
+
+_COMMIT_PARAMETER: Final = "commit"
+"""The URL query parameter of the commit mode (creditflow's, removed before libpq sees it)."""
 
 # SQLSTATEs of a value the caller gave that PostgreSQL cannot hold (a NUL character in an id,
 # a number out of range): the only database errors that are the caller's to fix.
@@ -53,22 +66,45 @@ _UNAVAILABLE: Final = {
     "migrate URL as the schema's owner, or set the search_path of the book's schema)",
     "42883": "a function of the book is missing from this role's search_path (run creditflow "
     "book migrate URL as the schema's owner, or set the search_path of the book's schema)",
+}
+
+# SQLSTATEs of data the server found damaged on disk: the book is corrupt, not unavailable.
+_DAMAGED: Final = {
     "XX001": "the server found damaged data",
     "XX002": "the server found a damaged index",
 }
+
+# libpq's messages for a connection parameter it refuses when connecting (the URL parsed, but
+# a value is wrong: port=abc, sslmode=bogus), in the URL or in a PG* environment variable.
+_BAD_PARAMETER: Final = (
+    re.compile(r'invalid integer value "(?P<value>[^"]*)" for connection option "(?P<name>\w+)"'),
+    re.compile(r'invalid (?P<name>\w+) value: "(?P<value>[^"]*)"'),
+    re.compile(r'invalid (?P<name>port) number: "(?P<value>[^"]*)"'),
+    re.compile(r"could not match \d+ (?P<name>port) numbers to \d+ hosts"),
+    re.compile(r'weak (?P<name>sslmode) "(?P<value>[^"]*)"'),
+)
 
 
 def typed(exc: psycopg.Error, where: str) -> Exception:
     """The creditflow error for a psycopg one (the only place that decides it).
 
-    Only a value the caller gave is :class:`InvalidInput`; everything else, a constraint the
-    code should have kept (another writer outside creditflow's lock, a bug), a missing table
-    or grant, a failing server, is :class:`BookUnavailable`: nothing was written.
+    Only a value the caller gave is :class:`InvalidInput`: a value PostgreSQL cannot hold, or
+    a connection parameter libpq refuses when connecting (``port=abc``). Data the server
+    found damaged (SQLSTATE ``XX001``, ``XX002``) is :class:`BookCorrupt`. Everything else, a
+    constraint the code should have kept (another writer outside creditflow's lock, a bug), a
+    missing table or grant, a failing server, is :class:`BookUnavailable`: nothing was written.
     """
     state = exc.sqlstate or ""
     if isinstance(exc, psycopg.DataError) and (state in _CALLERS_VALUE or not state):
         reason = _CALLERS_VALUE.get(state, "a value given")  # no state: psycopg refused it
         return InvalidInput(f"PostgreSQL cannot store {reason}: {first_line(exc)}")
+    damaged = _DAMAGED.get(state)
+    if damaged is not None:
+        return BookCorrupt(f"{damaged} reading or writing the book at {where}: {first_line(exc)}")
+    if isinstance(exc, psycopg.OperationalError) and not state:
+        refused = _bad_parameter(str(exc))
+        if refused is not None:
+            return refused
     known = _UNAVAILABLE.get(state)
     if known is not None:
         return BookUnavailable(where, f"{known}: {first_line(exc)}")
@@ -81,16 +117,66 @@ def typed(exc: psycopg.Error, where: str) -> Exception:
     return BookUnavailable(where, f"the database failed: {first_line(exc)}")
 
 
+def _bad_parameter(message: str) -> InvalidInput | None:
+    """:class:`InvalidInput` naming the connection parameter libpq refused, if it did."""
+    for pattern in _BAD_PARAMETER:
+        found = pattern.search(message)
+        if found is not None:
+            name = found.group("name")
+            value = found.groupdict().get("value")
+            given = f"{name}={value!r}" if value is not None else name
+            return InvalidInput(
+                f"the connection parameter {given} is not valid (in the URL or a PG* "
+                f"environment variable): {message.strip().splitlines()[0]}"
+            )
+    return None
+
+
 def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def conninfo_of(url: str) -> str:
-    """The libpq connection string of a book URL; ``postgresql+unix://user@/dir/db`` names a
-    socket directory and a database."""
+def commit_mode_of(url: str) -> CommitMode | None:
+    """The commit mode a book URL asks for (``?commit=grouped``), None if it names none."""
     if not is_postgres_url(url):
         raise InvalidInput(f"{url!r} is not a PostgreSQL URL (postgresql://...)")
+    _, given = _split_commit(url)
+    if given is None:
+        return None
+    if given not in COMMIT_MODES:
+        raise InvalidInput(
+            f"{_display_url(url)}: the parameter commit={given!r} must be one of "
+            f"{', '.join(COMMIT_MODES)}"
+        )
+    return given
+
+
+def _split_commit(url: str) -> tuple[str, str | None]:
+    """``url`` without creditflow's ``commit`` query parameter, and that parameter's value.
+    Every other parameter is kept byte for byte."""
+    base, mark, query = url.partition("?")
+    if not mark:
+        return url, None
+    kept: list[str] = []
+    value: str | None = None
+    for item in query.split("&"):
+        name, _, text = item.partition("=")
+        if urllib.parse.unquote_plus(name) == _COMMIT_PARAMETER:
+            if value is not None:
+                raise InvalidInput(f"{_display_url(url)} gives the parameter commit twice")
+            value = urllib.parse.unquote_plus(text)
+        else:
+            kept.append(item)
+    return (f"{base}?{'&'.join(kept)}" if kept else base), value
+
+
+def conninfo_of(url: str) -> str:
+    """The libpq connection string of a book URL; ``postgresql+unix://user@/dir/db`` names a
+    socket directory and a database. creditflow's own ``commit`` parameter is left out."""
+    if not is_postgres_url(url):
+        raise InvalidInput(f"{url!r} is not a PostgreSQL URL (postgresql://...)")
+    url, _ = _split_commit(url)
     if not url.startswith("postgresql+unix://"):
         try:
             _conninfo.conninfo_to_dict(url)

@@ -221,12 +221,80 @@ BEGIN
 END
 $function$"""
 
+# Schema 4: schema 3's function sent each event's data twice, as its column and inside the
+# hash input's first piece. creditflow_append_v4 takes the hash input cut around the data as
+# well (encoding.event_input_parts: head, data, mid, prev_hash, between, seq, after) and puts
+# the column's text in its place, so the data goes once; stored values and hashes are the
+# same bytes. Schema 3's creditflow_append stays, unchanged, for a creditflow of schema 3
+# still running during an upgrade (both take the same chain lock).
+_APPEND_V4_FUNCTION: Final = f"""CREATE FUNCTION creditflow_append_v4(
+    expected_ids text[], expected_versions integer[],
+    case_ids text[], versions integer[], names text[], on_dates text[], actors text[],
+    data_texts text[], keys text[], recorded text, projections text[],
+    heads text[], mids text[], betweens text[], afters text[],
+    row_ids text[], row_machines text[], row_kinds text[], row_subjects text[],
+    row_states text[], row_versions integer[], row_closed smallint[], row_last_on text[],
+    row_bodies text[]
+) RETURNS TABLE (r_seq bigint, r_prev text, r_hash text)
+LANGUAGE plpgsql VOLATILE AS $function$
+DECLARE
+    bad_id text;
+    bad_expected integer;
+    bad_actual integer;
+    head_seq bigint;
+    head_hash text;
+    prevs text[] := '{{}}';
+    hashes text[] := '{{}}';
+BEGIN
+    PERFORM pg_advisory_xact_lock(creditflow_chain_key());
+    SELECT x.id, x.version, coalesce(c.version, 0) INTO bad_id, bad_expected, bad_actual
+        FROM unnest(expected_ids, expected_versions) WITH ORDINALITY AS x (id, version, n)
+        LEFT JOIN creditflow_cases c ON c.case_id = x.id
+        WHERE coalesce(c.version, 0) <> x.version ORDER BY x.n LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = '{STALE_VERSION}',
+            MESSAGE = format('case %s is at version %s, not %s', bad_id, bad_actual, bad_expected),
+            DETAIL = json_build_array(bad_id, bad_expected, bad_actual)::text;
+    END IF;
+    SELECT e.seq, e.hash INTO head_seq, head_hash
+        FROM creditflow_events e ORDER BY e.seq DESC LIMIT 1;
+    IF NOT FOUND THEN
+        head_seq := 0;
+        head_hash := repeat('0', 64);
+    END IF;
+    FOR i IN 1 .. coalesce(array_length(case_ids, 1), 0) LOOP
+        prevs[i] := head_hash;
+        head_hash := encode(sha256(convert_to(heads[i] || data_texts[i] || mids[i] || head_hash
+            || betweens[i] || (head_seq + i)::text || afters[i], 'UTF8')), 'hex');
+        hashes[i] := head_hash;
+    END LOOP;
+    INSERT INTO creditflow_events (seq, case_id, version, event, on_date, actor, data,
+            idempotency_key, recorded_at, prev_hash, projection, hash)
+        SELECT head_seq + x.n, x.case_id, x.version, x.event, x.on_date, x.actor, x.data,
+                x.idempotency_key, recorded, x.prev_hash, x.projection, x.hash
+            FROM unnest(case_ids, versions, names, on_dates, actors, data_texts, keys, prevs,
+                projections, hashes) WITH ORDINALITY AS x (case_id, version, event, on_date,
+                actor, data, idempotency_key, prev_hash, projection, hash, n);
+    INSERT INTO creditflow_cases (case_id, machine, kind, subject_id, state, version, closed,
+            last_on, body)
+        SELECT * FROM unnest(row_ids, row_machines, row_kinds, row_subjects, row_states,
+            row_versions, row_closed, row_last_on, row_bodies)
+        ON CONFLICT (case_id) DO UPDATE SET {_CASE_SETS};
+    RETURN QUERY SELECT head_seq + x.n, x.prev_hash, x.hash
+        FROM unnest(prevs, hashes) WITH ORDINALITY AS x (prev_hash, hash, n) ORDER BY x.n;
+END
+$function$"""
+
 _MIGRATIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     *_VERSION_1,
     ("creditflow_append: an append in one statement, chained by the server", (_APPEND_FUNCTION,)),
     (
         "creditflow_append writes set-based; the chain lock is keyed by the book's schema",
         (_CHAIN_KEY_FUNCTION, _SET_APPEND_FUNCTION),
+    ),
+    (
+        "creditflow_append_v4: each event's data is sent once, not again in the hash input",
+        (_APPEND_V4_FUNCTION,),
     ),
 )
 
@@ -266,7 +334,8 @@ def migrate(url: str, *, connect_timeout: float = 10.0) -> tuple[int, int]:
 
     Run it as a role that may create tables (the owner): the application's role then needs
     only the grants docs/postgres.md lists. Safe to run several times and from several
-    hosts at once (the migration takes the chain lock).
+    hosts at once (the migration takes the chain lock). The version before is read under
+    that lock: of two runs at once, one reports ``(old, new)`` and the other ``(new, new)``.
     """
     conninfo = conninfo_of(url)
     where = display(conninfo)
@@ -274,25 +343,26 @@ def migrate(url: str, *, connect_timeout: float = 10.0) -> tuple[int, int]:
     try:
         with psycopg.connect(conninfo, autocommit=True, connect_timeout=timeout) as db:
             check_encoding(db, where)
-            before = schema_version(db)
-            if before > SCHEMA_VERSION:
-                raise InvalidInput(
-                    f"{where} holds a book of schema version {before}, newer than this "
-                    f"creditflow reads (up to {SCHEMA_VERSION}): use a newer creditflow"
-                )
-            upgrade(db, where)
+            before = upgrade(db, where)
             return before, schema_version(db)
     except psycopg.Error as exc:
         raise typed(exc, where) from exc
 
 
-def upgrade(db: Connection, where: str) -> None:
-    """Apply the missing migrations in one transaction, holding the chain lock."""
+def upgrade(db: Connection, where: str) -> int:
+    """Apply the missing migrations in one transaction, holding the chain lock; the version
+    found under the lock (another host may have migrated meanwhile). A schema newer than
+    :data:`SCHEMA_VERSION` is :class:`InvalidInput`, and nothing changes."""
     try:
         with db.transaction():
             db.execute(f"SELECT pg_advisory_xact_lock({CHAIN_KEY_SQL})")  # constant SQL
             db.execute(_MIGRATIONS_TABLE)
-            found = schema_version(db)  # again: another host may have migrated meanwhile
+            found = schema_version(db)
+            if found > SCHEMA_VERSION:
+                raise InvalidInput(
+                    f"{where} holds a book of schema version {found}, newer than this "
+                    f"creditflow reads (up to {SCHEMA_VERSION}): use a newer creditflow"
+                )
             for version in range(found + 1, SCHEMA_VERSION + 1):
                 description, statements = _MIGRATIONS[version - 1]
                 for statement in statements:
@@ -301,6 +371,7 @@ def upgrade(db: Connection, where: str) -> None:
                     "INSERT INTO creditflow_migrations (version, description) VALUES (%s, %s)",
                     (version, description),
                 )
+            return found
     except psycopg.errors.InsufficientPrivilege as exc:
         raise BookUnavailable(
             where,

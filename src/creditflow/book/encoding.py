@@ -99,17 +99,29 @@ def event_input_pieces(fields: Sequence[Any]) -> tuple[str, str, str]:
     ``version``, ``event``, ``on``, ``actor``, ``data``, ``idempotency_key``, ``recorded_at``,
     ``projection``). For a ``prev_hash`` of 64 hexadecimal digits (every hash of a book),
     ``before + prev_hash + between + str(seq) + after`` is the text :func:`event_digest`
-    hashes: the PostgreSQL store lets the server chain events this way, then checks every
-    hash it returns with :func:`event_digest`.
+    hashes: the PostgreSQL store of schema 3 let the server chain events this way, then
+    checked every hash it returned with :func:`event_digest`.
     """
-    case_id, version, event, on, actor, data, key, recorded_at, projection = fields
-    before = (
-        f'{{"actor":{_quote(actor)},"case_id":{_quote(case_id)},"data":{data},'
-        f'"event":{_quote(event)},"idempotency_key":{_optional(key)},"on":{_quote(on)},'
+    head, mid, between, after = event_input_parts(fields)
+    return f"{head}{fields[5]}{mid}", between, after
+
+
+def event_input_parts(fields: Sequence[Any]) -> tuple[str, str, str, str]:
+    """An event's hash input cut around ``data``, ``prev_hash`` and ``seq``: ``head + data +
+    mid + prev_hash + between + str(seq) + after`` is the text :func:`event_digest` hashes.
+
+    ``fields`` are those of :func:`event_input_pieces`; ``data`` (canonical JSON) is used
+    byte for byte, so a server that stores it as it is sent need not be sent it twice (the
+    PostgreSQL store of schema 4).
+    """
+    case_id, version, event, on, actor, _data, key, recorded_at, projection = fields
+    head = f'{{"actor":{_quote(actor)},"case_id":{_quote(case_id)},"data":'
+    mid = (
+        f',"event":{_quote(event)},"idempotency_key":{_optional(key)},"on":{_quote(on)},'
         '"prev_hash":"'
     )
     between = f'","projection":{_optional(projection)},"recorded_at":{_quote(recorded_at)},"seq":'
-    return before, between, f',"version":{int(version)}}}'
+    return head, mid, between, f',"version":{int(version)}}}'
 
 
 def projection_digest(record: Sequence[Any]) -> str:

@@ -6,12 +6,14 @@ both stores and ``creditflow book copy`` keeps them. Text columns compare with t
 collation: case ids sort by code point, as in every store.
 
 One global hash chain: an append is one statement in autocommit, a call of the function
-``creditflow_append`` (schema 3), which takes the transaction-scoped advisory lock of the
+``creditflow_append_v4`` (schema 4), which takes the transaction-scoped advisory lock of the
 book's schema (``pg_advisory_xact_lock(creditflow_chain_key())``), reads the versions of its
 cases and the head, chains, and writes the events and the case rows with one set-based
-``INSERT`` each; the server releases the lock at the statement's commit. The client sends
-each event's hash input in pieces around ``prev_hash`` and ``seq`` as binary parameters and
-recomputes every hash the server returns with :func:`~creditflow.book.encoding.event_digest`.
+``INSERT`` each; the server releases the lock at the statement's commit (after its WAL flush
+in the default strict mode; at once in grouped mode, where the store then waits for the flush
+before returning). The client sends each event's data once and its hash input in pieces
+around the data, ``prev_hash`` and ``seq``, as binary parameters, and recomputes every hash
+the server returns with :func:`~creditflow.book.encoding.event_digest`.
 
 The database enforces what the code checks: one event per (case, version), one event per
 idempotency key, one event per ``prev_hash`` (no fork of the chain). Readers never wait for
@@ -20,10 +22,11 @@ writers (MVCC); ``verify`` reads in one ``REPEATABLE READ`` snapshot.
 Every psycopg error is turned into a typed error at one place (``_postgres_connect.typed``):
 :class:`~creditflow.errors.Conflict` for a stale version or a used key,
 :class:`~creditflow.errors.BookUnavailable` for a lost connection, a server shutting down, a
-lock timeout or a read-only replica, :class:`~creditflow.errors.InvalidInput` for a value
-PostgreSQL cannot hold. The schema's versions are rows of ``creditflow_migrations``. All SQL
-of the store's queries lives in this module, the schema in ``_postgres_schema``; psycopg is
-imported only when the store is.
+lock timeout or a read-only replica, :class:`~creditflow.errors.BookCorrupt` for data the
+server found damaged, :class:`~creditflow.errors.InvalidInput` for a value PostgreSQL cannot
+hold or a connection parameter libpq refuses. The schema's versions are rows of
+``creditflow_migrations``. All SQL of the store's queries lives in this module, the schema in
+``_postgres_schema``; psycopg is imported only when the store is.
 """
 
 from __future__ import annotations
@@ -49,7 +52,10 @@ from creditflow.book._chain import (
     verify,
 )
 from creditflow.book._postgres_connect import (
+    COMMIT_MODES,
+    CommitMode,
     Connection,
+    commit_mode_of,
     conninfo_of,
     display,
     first_line,
@@ -66,7 +72,7 @@ from creditflow.book._postgres_schema import (
     upgrade,
 )
 from creditflow.book._records import CASE_COLUMNS, EVENT_COLUMNS, decode_case, decode_event
-from creditflow.book.encoding import event_input_pieces
+from creditflow.book.encoding import event_input_parts
 from creditflow.book.rows import GENESIS, CaseRow, ClosedRows, NewEvent, StoredEvent
 from creditflow.book.store import ChainReport
 from creditflow.errors import BookCorrupt, BookUnavailable, Conflict, InvalidInput, MissingExtra
@@ -109,12 +115,27 @@ _HEAD = "SELECT seq, hash FROM creditflow_events ORDER BY seq DESC LIMIT 1"
 # every element in Python, which took most of a batch's time (JSON is full of quotes); the
 # binary array format sends each element as its bytes.
 _APPEND = (
-    "SELECT r_seq, r_prev, r_hash FROM creditflow_append("
+    "SELECT r_seq, r_prev, r_hash FROM creditflow_append_v4("
     "%b::text[], %b::integer[], %b::text[], %b::integer[], %b::text[], %b::text[], %b::text[], "
     "%b::text[], %b::text[], %b::text, %b::text[], %b::text[], %b::text[], %b::text[], "
-    "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::integer[], "
+    "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::integer[], "
     "%b::smallint[], %b::text[], %b::text[])"
 )
+# Grouped commits: the append's own transaction commits without waiting for its WAL flush
+# (set_config(..., true) is SET LOCAL: it lasts to the end of this statement's transaction,
+# and the commit reads it), so the server releases the chain lock at once; then _FLUSH, a
+# transaction committed with the session's synchronous_commit, waits for the WAL up to its
+# own commit record, which lies after the append's (WAL is one ordered stream). It must
+# have an XID *and* write WAL of its own: PostgreSQL commits a transaction that wrote no WAL
+# asynchronously even if it has an XID (RecordTransactionCommit samples wrote_xlog before
+# the commit record), so a bare txid_current() flushes nothing (the crash test caught it).
+# A transactional logical message of no content does both, and any role may send it.
+# Concurrent flushes of many backends are grouped by the server (one fsync for all).
+_APPEND_GROUPED = _APPEND.replace(
+    "SELECT r_seq, r_prev, r_hash FROM",
+    "SELECT r_seq, r_prev, r_hash, set_config('synchronous_commit', 'off', true) FROM",
+)
+_FLUSH = "SELECT pg_logical_emit_message(true, 'creditflow', '')"
 _CHAIN_LOCK = "SELECT pg_advisory_xact_lock(creditflow_chain_key())"
 _LAST_VERSIONS = "SELECT case_id, max(version) FROM creditflow_events GROUP BY case_id"
 _EVENTS_AFTER = (
@@ -156,6 +177,13 @@ class PostgresStore:
     - ``read_only=True``: every session is read-only and every write is refused; the schema
       must be the current one (nothing is migrated).
     - ``migrate=False``: refuse a database without the current schema instead of migrating.
+    - ``commit``: ``"strict"`` (the default) or ``"grouped"``, also given as the URL's query
+      parameter ``commit=grouped``. Strict holds the chain lock through the commit's WAL
+      flush; grouped releases it at the commit and waits for the flush (shared with other
+      writers') before the append returns, so many writers append faster, and another reader
+      may see an append up to one WAL flush before it is durable (docs/postgres.md, "Commit
+      modes"). Either way an append that returned is durable. Only appends are grouped;
+      :meth:`adopt` and :meth:`replace_cases` always commit as in strict mode.
 
     Without a pool one instance serves one thread; with a pool it serves many. Close it, or
     use it as a context manager.
@@ -171,7 +199,9 @@ class PostgresStore:
         lock_timeout: float = 5.0,
         connect_timeout: float = 10.0,
         migrate: bool = True,
+        commit: CommitMode | None = None,
     ) -> None:
+        self._commit = _commit_mode(url, commit)
         self._conninfo = conninfo_of(url)
         self._where = display(self._conninfo)
         self._clock = clock
@@ -182,9 +212,12 @@ class PostgresStore:
         self._pool: ConnectionPool[Connection] | None = None
         self._closed = False
         try:
+            self._run(self._check_schema(migrate))  # on one connection: its errors are typed
             if pool_size is not None:
                 self._pool = self._open_pool(pool_size)
-            self._run(self._check_schema(migrate))
+                db, self._db = self._db, None
+                if db is not None:
+                    db.close()
         except BaseException:
             self.close()
             raise
@@ -200,6 +233,7 @@ class PostgresStore:
         lock_timeout: float = 5.0,
         connect_timeout: float = 10.0,
         migrate: bool = True,
+        commit: CommitMode | None = None,
     ) -> PostgresStore:
         """Connect to the book at ``url``; the options are those of the class."""
         return cls(
@@ -210,12 +244,18 @@ class PostgresStore:
             lock_timeout=lock_timeout,
             connect_timeout=connect_timeout,
             migrate=migrate,
+            commit=commit,
         )
 
     @property
     def where(self) -> str:
         """The book's address as a URL, without its password."""
         return self._where
+
+    @property
+    def commit(self) -> CommitMode:
+        """How appends commit: ``"strict"`` or ``"grouped"`` (see the class)."""
+        return self._commit
 
     # -- the EventStore protocol -----------------------------------------------------------
 
@@ -232,7 +272,8 @@ class PostgresStore:
         committing, the store reconnects once to learn whether the commit happened: it
         returns the events if it did, and raises :class:`BookUnavailable` if not or if the
         server cannot be reached (then retry with the same idempotency key: a retry of an
-        append that was written finds its key).
+        append that was written finds its key). In grouped mode it returns only once the
+        append's commit is flushed, as in strict mode.
         """
         batch = prepare(events, cases, expected)
         self._check_writable()
@@ -248,8 +289,17 @@ class PostgresStore:
             raise self._integrity_conflict(batch, exc) from None
 
     def by_idempotency_key(self, key: str) -> StoredEvent | None:
-        """The event appended with ``key``, if any."""
-        record = self._run(lambda db: db.execute(_EVENT_BY_KEY, (key,)).fetchone())
+        """The event appended with ``key``, if any. In grouped mode an event found is first
+        made durable (its commit's flush waited for): a retry that finds its key acknowledges
+        nothing a crash could still take away."""
+
+        def find(db: Connection) -> tuple[Any, ...] | None:
+            record = db.execute(_EVENT_BY_KEY, (key,)).fetchone()
+            if record is not None and self._commit == "grouped":
+                db.execute(_FLUSH)
+            return record
+
+        record = self._run(find)
         return None if record is None else decode_event(record)
 
     def case(self, case_id: str) -> CaseRow | None:
@@ -507,20 +557,28 @@ class PostgresStore:
         return result
 
     def _append(self, db: Connection, batch: Batch, recorded_at: dt.datetime) -> list[StoredEvent]:
-        """The append in one statement and one round trip: ``creditflow_append`` takes the
+        """The append in one statement and one round trip: ``creditflow_append_v4`` takes the
         chain lock, checks the versions, chains, writes and returns each event's ``seq``,
         ``prev_hash`` and hash; in autocommit the statement is its own transaction, so the
         server releases the lock at its commit without waiting for this client."""
         if not batch.events and not batch.expected:
             return []
+        grouped = self._commit == "grouped" and bool(batch.events)
         try:
-            rows = db.execute(_APPEND, _append_arguments(batch, recorded_at)).fetchall()
+            rows = db.execute(
+                _APPEND_GROUPED if grouped else _APPEND, _append_arguments(batch, recorded_at)
+            ).fetchall()
         except psycopg.Error as exc:
             if db.broken or db.closed:  # sent, perhaps committed: the caller finds out
                 raise _CommitLost(exc) from exc
             if exc.sqlstate == STALE_VERSION:
                 raise _stale(exc, self._where) from None
             raise
+        if grouped:
+            try:
+                db.execute(_FLUSH)
+            except psycopg.Error as exc:  # committed, perhaps not flushed: the caller finds out
+                raise _CommitLost(exc) from exc
         if not batch.events:
             return []
         if len(rows) != len(batch.events) or not rows:
@@ -574,6 +632,17 @@ class PostgresStore:
             )
             lost.args = (lost.message,)
             raise lost from cause
+        if self._commit == "grouped" and found:
+            try:  # found is committed; returned, it must be durable too
+                self._run(lambda db: db.execute(_FLUSH))
+            except BookUnavailable as again:
+                lost.message = (
+                    f"the book {self._where} became unavailable while committing "
+                    f"({first_line(cause)}) and again while waiting for the commit to be "
+                    f"flushed ({again.reason}): retry it with the same idempotency key"
+                )
+                lost.args = (lost.message,)
+                raise lost from cause
         recorded = recorded_at.isoformat()
         wanted = [
             (event.case_id, event.version, event.event, event.on.isoformat(), event.actor, data,
@@ -631,6 +700,19 @@ class PostgresStore:
             last = rows[-1][0]
 
 
+def _commit_mode(url: str, commit: object) -> CommitMode:
+    """The commit mode of the ``commit`` option and the URL's ``commit`` parameter (strict
+    when neither names one); :class:`InvalidInput` if they differ or name no mode."""
+    given = commit_mode_of(url)
+    if commit is None:
+        return given or "strict"
+    if commit not in COMMIT_MODES:
+        raise InvalidInput(f"commit must be one of {', '.join(COMMIT_MODES)}, got {commit!r}")
+    if given is not None and given != commit:
+        raise InvalidInput(f"commit={commit!r} but the URL says commit={given!r}: give one")
+    return commit
+
+
 class _CommitLost(Exception):
     """The connection broke during COMMIT: the transaction may or may not have committed."""
 
@@ -640,13 +722,14 @@ class _CommitLost(Exception):
 
 
 def _append_arguments(batch: Batch, recorded_at: dt.datetime) -> tuple[Any, ...]:
-    """The arguments of ``creditflow_append`` for ``batch`` (see ``_postgres_schema``)."""
+    """The arguments of ``creditflow_append_v4`` for ``batch`` (see ``_postgres_schema``):
+    each event's data goes once, the hash input around it in four pieces."""
     recorded = recorded_at.isoformat()
     expected = sorted(batch.expected.items())
     events = batch.events
     ons = [event.on.isoformat() for event in events]
     pieces = [
-        event_input_pieces(
+        event_input_parts(
             (event.case_id, event.version, event.event, on, event.actor, data,
              event.idempotency_key, recorded, projection)
         )
@@ -670,12 +753,13 @@ def _append_arguments(batch: Batch, recorded_at: dt.datetime) -> tuple[Any, ...]
         [piece[0] for piece in pieces],
         [piece[1] for piece in pieces],
         [piece[2] for piece in pieces],
+        [piece[3] for piece in pieces],
         *(list(column) for column in rows),
     )
 
 
 def _stale(exc: psycopg.Error, where: str) -> Exception:
-    """The :class:`Conflict` of ``creditflow_append``'s stale-version error."""
+    """The :class:`Conflict` of ``creditflow_append_v4``'s stale-version error."""
     try:
         case_id, expected, actual = json.loads(exc.diag.message_detail or "")
         return Conflict(str(case_id), int(expected), int(actual))

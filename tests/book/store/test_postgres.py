@@ -21,7 +21,14 @@ import pytest
 from _spawn import spawn
 
 from _people import ME, SUBJECT
-from creditflow.book import CreditBook, EventStore, SqliteStore, _postgres_schema, postgres_store
+from creditflow.book import (
+    CreditBook,
+    EventStore,
+    SqliteStore,
+    _postgres_schema,
+    open_store,
+    postgres_store,
+)
 from creditflow.book._chain import prepare
 from creditflow.book.postgres_store import SCHEMA_VERSION, PostgresStore, migrate
 from creditflow.errors import BookCorrupt, BookUnavailable, Conflict, InvalidInput
@@ -35,6 +42,12 @@ SRC = Path(__file__).parents[3] / "src"
 def store(postgres_url: str) -> Iterator[PostgresStore]:
     with PostgresStore.open(postgres_url, clock=ContractClock()) as opened:
         yield opened
+
+
+@pytest.fixture(params=["strict", "grouped"])
+def commit(request: pytest.FixtureRequest) -> str:
+    """Each commit mode, for the tests of faults that must hold in both."""
+    return str(request.param)
 
 
 def _admin(url: str) -> psycopg.Connection[tuple[object, ...]]:
@@ -113,6 +126,26 @@ def test_a_malformed_url_is_invalid_input(url: str) -> None:
         PostgresStore.open(url)
 
 
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("port=abc", "port='abc'"), ("sslmode=bogus", "sslmode='bogus'"),
+     ("keepalives=x", "keepalives='x'"), ("target_session_attrs=zz", "target_session_attrs")],
+)  # fmt: skip
+def test_a_parameter_refused_only_when_connecting_is_invalid_input_naming_it(
+    postgres_cluster: PostgresCluster, query: str, parameter: str
+) -> None:
+    """libpq reads these values only when it connects: still the caller's to fix, with or
+    without a pool, and migrate says so too."""
+    url = f"{postgres_cluster.url()}?{query}"
+    for opening in (
+        lambda: PostgresStore.open(url, connect_timeout=2),
+        lambda: PostgresStore.open(url, connect_timeout=2, pool_size=2),
+        lambda: migrate(url, connect_timeout=2),
+    ):
+        with pytest.raises(InvalidInput, match=f"connection parameter {parameter}"):
+            opening()
+
+
 def test_a_server_that_is_not_there_is_unavailable() -> None:
     with pytest.raises(BookUnavailable, match="connection"):
         PostgresStore.open("postgresql://postgres@127.0.0.1:1/none", connect_timeout=1)
@@ -160,8 +193,12 @@ def test_the_schema_is_created_on_first_open_and_recorded(
 
 
 def _back_to_schema(url: str, version: int) -> None:
-    """The database as creditflow of schema ``version`` (1 or 2) left it."""
+    """The database as creditflow of schema ``version`` (1, 2 or 3) left it."""
     with _admin(url) as db:
+        db.execute("DROP FUNCTION creditflow_append_v4")
+        if version == 3:
+            db.execute("DELETE FROM creditflow_migrations WHERE version > 3")
+            return
         db.execute("DROP FUNCTION creditflow_append")
         db.execute("DROP FUNCTION creditflow_chain_key")
         db.execute("DELETE FROM creditflow_migrations WHERE version > 1")
@@ -182,6 +219,23 @@ def test_a_book_of_schema_1_gets_the_append_function_when_opened(postgres_url: s
         assert store.head()[0] == 2 and store.verify().ok
 
 
+def _schema_3_append(batch: Any, recorded: dt.datetime) -> tuple[str, tuple[Any, ...]]:
+    """The statement and arguments of an append by creditflow of schema 2 or 3: the hash
+    input's first piece holds the data (``creditflow_append``, 23 arguments)."""
+    arguments = postgres_store._append_arguments(batch, recorded)
+    heads, mids = arguments[11], arguments[12]
+    befores = [f"{h}{d}{m}" for h, d, m in zip(heads, arguments[7], mids, strict=True)]
+    legacy = (*arguments[:11], befores, *arguments[13:])
+    sql = (
+        "SELECT r_seq, r_prev, r_hash FROM creditflow_append(%b::text[], %b::integer[], "
+        "%b::text[], %b::integer[], %b::text[], %b::text[], %b::text[], %b::text[], "
+        "%b::text[], %b::text, %b::text[], %b::text[], %b::text[], %b::text[], %b::text[], "
+        "%b::text[], %b::text[], %b::text[], %b::text[], %b::integer[], %b::smallint[], "
+        "%b::text[], %b::text[])"
+    )
+    return sql, legacy
+
+
 def test_a_book_of_schema_2_keeps_its_chain_after_migration_3(postgres_url: str) -> None:
     """Events chained by schema 2's function (a PL/pgSQL INSERT per event, one lock key per
     database) are continued by schema 3's, which inserts set-based under the schema's key."""
@@ -191,13 +245,59 @@ def test_a_book_of_schema_2_keeps_its_chain_after_migration_3(postgres_url: str)
     batch = prepare([new_event("C1", 2), new_event("C1", 3)], [case_row("C1", 3)], {"C1": 1})
     recorded = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
     with _admin(postgres_url) as db:  # a batch appended by schema 2's function
-        arguments = postgres_store._append_arguments(batch, recorded)
-        rows = db.execute(postgres_store._APPEND, arguments).fetchall()
+        rows = db.execute(*_schema_3_append(batch, recorded)).fetchall()
     assert [row[0] for row in rows] == [2, 3]
     assert migrate(postgres_url) == (2, SCHEMA_VERSION)
     with PostgresStore.open(postgres_url) as store:
         fire(store, "C2", 2)
         assert store.head()[0] == 5 and store.verify().ok
+
+
+def test_a_book_of_schema_3_keeps_its_chain_and_schema_3_writers_after_migration_4(
+    postgres_url: str,
+) -> None:
+    """Migration 4 adds creditflow_append_v4 (data sent once) and keeps schema 3's function:
+    a creditflow of schema 3 still running during the upgrade appends under the same lock,
+    and the chain stays one."""
+    with PostgresStore.open(postgres_url) as store:
+        fire(store, "C1")
+    _back_to_schema(postgres_url, 3)
+    assert migrate(postgres_url) == (3, SCHEMA_VERSION)
+    recorded = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    with PostgresStore.open(postgres_url, clock=ContractClock()) as store:
+        fire(store, "C2")
+        batch = prepare([new_event("C1", 2)], [case_row("C1", 2)], {"C1": 1})
+        with _admin(postgres_url) as db:  # an old writer, on schema 3's function
+            rows = db.execute(*_schema_3_append(batch, recorded)).fetchall()
+        assert [row[0] for row in rows] == [3]
+        fire(store, "C1")
+        assert store.head()[0] == 4 and store.verify().ok
+
+
+def test_an_append_sends_each_events_data_once(
+    store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data goes as its column only; the hash input is sent in pieces around it."""
+    fire(store, "C0")  # the store's connection is open
+    db = store._db
+    assert db is not None
+    sent: list[Any] = []
+    execute = db.execute
+
+    def recording(query: Any, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if params is not None:
+            sent.extend(params)
+        return execute(query, params, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute", recording)
+    marker = "独一无二-marker-" * 20
+    store.append([new_event("C1", 1, data={"note": marker})], [case_row("C1", 1)],
+                 expected={"C1": 0})  # fmt: skip
+    texts = [item for value in sent if isinstance(value, list) for item in value]
+    assert sum(str(item).count(marker) for item in texts) == 1
+    monkeypatch.undo()
+    [event] = store.events(case_id="C1")
+    assert event.data == {"note": marker} and store.verify().ok
 
 
 def test_an_append_is_one_statement(store: PostgresStore, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -225,20 +325,203 @@ def test_an_append_is_one_statement(store: PostgresStore, monkeypatch: pytest.Mo
     assert store.verify().ok and list(store.events(after=1)) == stored
 
 
+# -- commit modes ----------------------------------------------------------------------------
+
+
+def test_the_commit_mode_comes_from_the_keyword_or_the_url(postgres_url: str) -> None:
+    with PostgresStore.open(postgres_url) as strict:
+        assert strict.commit == "strict"
+    with PostgresStore.open(postgres_url, commit="grouped") as grouped:
+        assert grouped.commit == "grouped"
+    with PostgresStore.open(f"{postgres_url}?commit=grouped") as grouped:
+        assert grouped.commit == "grouped" and "commit" not in grouped._conninfo
+    both = f"{postgres_url}?connect_timeout=3&commit=grouped&application_name=x"
+    with PostgresStore.open(both, commit="grouped") as grouped:
+        assert grouped.commit == "grouped"
+        assert grouped._conninfo == f"{postgres_url}?connect_timeout=3&application_name=x"
+    with open_store(f"{postgres_url}?commit=grouped") as opened:  # as CreditBook.open does
+        assert isinstance(opened, PostgresStore) and opened.commit == "grouped"
+
+
+@pytest.mark.parametrize(
+    ("url_query", "keyword", "message"),
+    [("?commit=fast", None, "commit='fast' must be one of strict, grouped"),
+     ("", "fast", "commit must be one of strict, grouped, got 'fast'"),
+     ("?commit=grouped", "strict", "commit='strict' but the URL says commit='grouped'"),
+     ("?commit=grouped&commit=strict", None, "commit twice")],
+)  # fmt: skip
+def test_a_commit_mode_that_is_none_or_contradicts_the_url_is_invalid_input(
+    postgres_url: str, url_query: str, keyword: Any, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        PostgresStore.open(f"{postgres_url}{url_query}", commit=keyword)
+
+
+def _statements(store: PostgresStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL the store's connection runs from now on (the connection opened first)."""
+    store.head()
+    db = store._db
+    assert db is not None
+    sent: list[str] = []
+    execute = db.execute
+
+    def counting(query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(query))
+        return execute(query, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute", counting)
+    return sent
+
+
+def test_a_grouped_append_commits_without_waiting_then_waits_for_the_flush(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The append's own transaction commits with synchronous_commit off (the chain lock is
+    released at once); a second transaction that writes WAL and has an XID, committed with
+    the session's synchronous_commit, waits for the WAL up to its commit record, after the
+    append's: when the append returns, the WAL is flushed past it."""
+    with PostgresStore.open(postgres_url, commit="grouped") as store:
+        sent = _statements(store, monkeypatch)
+        store.append([new_event("C1", 1)], [case_row("C1", 1)], expected={"C1": 0})
+        assert len(sent) == 2
+        assert "creditflow_append_v4" in sent[0]
+        assert "set_config('synchronous_commit', 'off', true)" in sent[0]
+        assert sent[1] == "SELECT pg_logical_emit_message(true, 'creditflow', '')"
+        sent.clear()
+        with pytest.raises(Conflict):  # refused: nothing to wait for
+            store.append([new_event("C1", 1)], [case_row("C1", 1)], expected={"C1": 0})
+        assert len(sent) == 1
+        sent.clear()
+        store.append([], [], expected={"C1": 1})  # a version check only: a plain commit
+        assert len(sent) == 1 and "set_config" not in sent[0]
+        monkeypatch.undo()
+        db = store._db
+        assert db is not None  # the session keeps its synchronous_commit
+        assert db.execute("SHOW synchronous_commit").fetchone() == ("on",)
+        assert store.verify().ok
+        with _admin(postgres_url) as other:  # the server's WAL writer would flush it later
+            other.execute("ALTER SYSTEM SET wal_writer_delay = '10s'")
+            other.execute("SELECT pg_reload_conf()")
+        try:
+            time.sleep(0.3)
+            for number in range(5):
+                store.append([new_event(f"D{number}", 1)], [case_row(f"D{number}", 1)],
+                             expected={f"D{number}": 0})  # fmt: skip
+                # the append's commit record lies before this point
+                flushed, written = db.execute(
+                    "SELECT pg_current_wal_flush_lsn(), pg_current_wal_insert_lsn()"
+                ).fetchone() or (None, None)
+                assert flushed == written, (flushed, written)
+        finally:
+            with _admin(postgres_url) as other:
+                other.execute("ALTER SYSTEM RESET wal_writer_delay")
+                other.execute("SELECT pg_reload_conf()")
+
+
+def test_a_retry_that_finds_its_key_in_grouped_mode_waits_for_the_flush(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with PostgresStore.open(postgres_url, commit="grouped") as store:
+        store.append([new_event("C1", 1, key="k1")], [case_row("C1", 1)], expected={"C1": 0})
+        sent = _statements(store, monkeypatch)
+        assert store.by_idempotency_key("nothing") is None
+        assert len(sent) == 1
+        found = store.by_idempotency_key("k1")
+        assert found is not None and found.seq == 1
+        assert len(sent) == 3 and sent[2] == postgres_store._FLUSH
+
+
+@pytest.mark.parametrize("outcome", ["flushed later", "unreachable"])
+def test_a_grouped_append_whose_flush_wait_is_lost_is_looked_up_and_flushed(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, outcome: str
+) -> None:
+    """The append committed, then the connection broke while waiting for the flush: the
+    store finds the events on a new connection and waits for the flush there before it
+    returns them; if it cannot, BookUnavailable says to retry with the same key."""
+    with PostgresStore.open(postgres_url, commit="grouped", clock=ContractClock()) as store:
+        fire(store, "C1")
+        db = store._db
+        assert db is not None
+        execute = db.execute
+
+        def failing(query: Any, *args: Any, **kwargs: Any) -> Any:
+            if query == postgres_store._FLUSH:
+                db.close()
+                raise psycopg.OperationalError("the connection was closed (test)")
+            return execute(query, *args, **kwargs)
+
+        monkeypatch.setattr(db, "execute", failing)
+        append = ([new_event("C1", 2, key="k2")], [case_row("C1", 2)], {"C1": 1})
+        if outcome == "flushed later":
+            flushes: list[str] = []
+            real_connect = store._connect
+
+            def connect() -> Any:
+                fresh = real_connect()
+                fresh_execute = fresh.execute
+
+                def watched(query: Any, *args: Any, **kwargs: Any) -> Any:
+                    flushes.append(str(query))
+                    return fresh_execute(query, *args, **kwargs)
+
+                monkeypatch.setattr(fresh, "execute", watched)
+                return fresh
+
+            monkeypatch.setattr(store, "_connect", connect)
+            [stored] = store.append(append[0], append[1], expected=append[2])
+            assert stored.seq == 2 and postgres_store._FLUSH in flushes
+        else:
+            monkeypatch.setattr(
+                store, "_connect", lambda: (_ for _ in ()).throw(psycopg.OperationalError("down"))
+            )
+            with pytest.raises(BookUnavailable, match="same idempotency key"):
+                store.append(append[0], append[1], expected=append[2])
+    with PostgresStore.open(postgres_url) as again:  # committed either way, found by its key
+        assert again.by_idempotency_key("k2") is not None and again.verify().ok
+
+
 def test_a_hash_the_server_computed_differently_is_refused(
     store: PostgresStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The client recomputes every hash the server returns with event_digest."""
 
-    real = postgres_store.event_input_pieces
+    real = postgres_store.event_input_parts
 
-    def skewed(fields: Any) -> tuple[str, str, str]:
-        before, between, after = real(fields)
-        return before, between, after + " "
+    def skewed(fields: Any) -> tuple[str, str, str, str]:
+        head, mid, between, after = real(fields)
+        return head, mid, between, after + " "
 
-    monkeypatch.setattr(postgres_store, "event_input_pieces", skewed)
+    monkeypatch.setattr(postgres_store, "event_input_parts", skewed)
     with pytest.raises(BookCorrupt, match="event 1.*encoding gives"):
         fire(store, "C1")
+
+
+def test_two_migrations_at_once_report_the_version_each_found_under_the_lock(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    """Both wait for the chain lock; the first migrates, the second finds the schema current
+    (before the fix both read version 0 outside the lock and both said "0 -> 4")."""
+    url = postgres_cluster.create_database(with_schema=False)
+    results: list[tuple[int, int]] = []
+    with _admin(url) as holder:
+        holder.execute(f"SELECT pg_advisory_lock({_postgres_schema.CHAIN_KEY_SQL})")
+        threads = [threading.Thread(target=lambda: results.append(migrate(url)))
+                   for _ in range(2)]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for _ in range(200):
+            waiting = holder.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' "
+                "AND datname = current_database()"
+            ).fetchone()
+            if waiting == (2,):
+                break
+            time.sleep(0.02)
+        assert waiting == (2,)
+        holder.execute("SELECT pg_advisory_unlock_all()")
+        for thread in threads:
+            thread.join(30)
+    assert sorted(results) == [(0, SCHEMA_VERSION), (SCHEMA_VERSION, SCHEMA_VERSION)]
 
 
 def test_a_newer_schema_is_refused(postgres_url: str) -> None:
@@ -320,6 +603,27 @@ def test_a_constraint_the_code_does_not_know_is_unavailable_not_invalid_input(
         db.execute("ALTER TABLE creditflow_events ADD CONSTRAINT no_forger CHECK (actor <> 'x')")
     with pytest.raises(BookUnavailable, match="constraint of the book.*no_forger"):
         store.append([new_event("C1", 2, actor="x")], [case_row("C1", 2)], expected={"C1": 1})
+    assert store.head()[0] == 1
+
+
+@pytest.mark.parametrize(("state", "what"), [("XX001", "damaged data"), ("XX002", "damaged index")])
+def test_data_the_server_found_damaged_is_book_corrupt(
+    store: PostgresStore, state: str, what: str
+) -> None:
+    """SQLSTATE class XX (data_corrupted, index_corrupted): the book is corrupt, not merely
+    unavailable (a trigger raises them as a damaged page or index would)."""
+    fire(store, "C1")
+    with _admin(store._conninfo) as db:
+        db.execute(
+            "CREATE FUNCTION damaged() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"RAISE EXCEPTION 'invalid page in block 7' USING ERRCODE = '{state}'; END $$"
+        )
+        db.execute("CREATE TRIGGER damaged BEFORE INSERT ON creditflow_events "
+                   "FOR EACH ROW EXECUTE FUNCTION damaged()")  # fmt: skip
+    with pytest.raises(BookCorrupt, match=f"{what}.*invalid page in block 7") as caught:
+        fire(store, "C1")
+    assert caught.value.seq is None and caught.value.case_id is None
+    assert str(caught.value).startswith("the book is damaged: the server found")
     assert store.head()[0] == 1
 
 
@@ -488,10 +792,11 @@ def _in_thread(work: object) -> tuple[threading.Thread, dict[str, BaseException]
 
 
 def test_a_backend_killed_mid_transaction_is_unavailable_and_writes_nothing(
-    store: PostgresStore, postgres_url: str
+    postgres_url: str, commit: str
 ) -> None:
     """The append has written its event and waits on the case row (held by another
     transaction) when its backend is terminated: BookUnavailable, nothing half-written."""
+    store = PostgresStore.open(f"{postgres_url}?commit={commit}", clock=ContractClock())
     fire(store, "C1")
     before = (list(store.events()), list(store.cases()), store.head())
     with _admin(postgres_url) as db:
@@ -507,6 +812,7 @@ def test_a_backend_killed_mid_transaction_is_unavailable_and_writes_nothing(
     assert (list(store.events()), list(store.cases()), store.head()) == before
     fire(store, "C1")  # the store reconnects
     assert store.head()[0] == 2 and store.verify().ok
+    store.close()
 
 
 # -- a pool for servers -----------------------------------------------------------------------
@@ -588,9 +894,12 @@ def _read_acks(process: subprocess.Popen[str], acks: dict[str, tuple[int, str]],
 
 
 def test_a_server_crash_under_load_keeps_every_acknowledged_event(
-    postgres_cluster: PostgresCluster, postgres_url: str
+    postgres_cluster: PostgresCluster, postgres_url: str, commit: str
 ) -> None:
-    writers = [spawn("keyed_writer.py", postgres_url, name) for name in ("w1", "w2")]
+    """In both commit modes: grouped releases the chain lock before the flush, but an
+    append is acknowledged only once flushed."""
+    url = f"{postgres_url}?commit={commit}"
+    writers = [spawn("keyed_writer.py", url, name) for name in ("w1", "w2", "w3")]
     acks: dict[str, tuple[int, str]] = {}
     try:
         for writer in writers:
@@ -609,7 +918,7 @@ def test_a_server_crash_under_load_keeps_every_acknowledged_event(
         stored = {event.idempotency_key: (event.seq, event.hash) for event in store.events()}
         assert {key: stored.get(key) for key in acks} == acks  # every acknowledged event
         numbers = Counter(key.rsplit("-", 1)[0] for key in stored if key)
-        for name in ("w1", "w2"):  # each key once, and no gap: retries were safe
+        for name in ("w1", "w2", "w3"):  # each key once, and no gap: retries were safe
             keys = sorted(int(k.rsplit("-", 1)[1]) for k in stored if k and k.startswith(name))
             assert keys == list(range(1, numbers[name] + 1))
         rows = {row.case_id: row.version for row in store.cases()}

@@ -77,3 +77,12 @@ class TestPostgresStore(SharedStoreContract):
         assert [e.seq for e in store.events(case_id="C04")] == [9, 10]
         assert [row.case_id for row in store.cases()] == [f"C{n:02}" for n in range(10)]
         assert store.verify().events == 20
+
+
+class TestPostgresStoreGrouped(TestPostgresStore):
+    """The same contract with grouped commits (``?commit=grouped``): the chain lock released
+    at each commit, the flush waited for before the append returns."""
+
+    @pytest.fixture
+    def opener(self, postgres_url: str) -> StoreOpener:
+        return functools.partial(open_store, f"{postgres_url}?commit=grouped")

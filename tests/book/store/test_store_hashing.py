@@ -16,6 +16,7 @@ from creditflow.book._records import to_json
 from creditflow.book.encoding import (
     MAX_INTEGER,
     event_digest,
+    event_input_parts,
     event_input_pieces,
     projection_digest,
 )
@@ -104,3 +105,8 @@ def test_the_hash_input_pieces_put_together_are_the_event_digest_input(
         projection,
     )  # fmt: skip
     assert hashlib.sha256(joined.encode()).hexdigest() == event_digest(fields)
+    head, mid, between_again, after_again = event_input_parts(
+        (case_id, version, name, on.isoformat(), actor, text, key, recorded, projection)
+    )  # schema 4's pieces: the data goes between head and mid, sent once
+    assert (between_again, after_again) == (between, after)
+    assert f"{head}{text}{mid}{prev_hash}{between}{seq}{after}" == joined

@@ -180,8 +180,9 @@ class SqliteStore:
             return
         self._db = _connect(self._path, synchronous, timeout)
         try:
-            if _schema_version(self._db, self._path) < SCHEMA_VERSION:
-                self._write(lambda db: _upgrade(db, self._path, SCHEMA_VERSION))
+            self._found_version = _schema_version(self._db, self._path)
+            if self._found_version < SCHEMA_VERSION:
+                self._found_version = self._write(lambda db: _upgrade(db, self._path))
         except BaseException:
             self.close()
             raise
@@ -413,9 +414,11 @@ def migrate(path: str | os.PathLike[str], *, timeout: float = 5.0) -> tuple[int,
             f"{name}: no such file; creditflow book migrate changes an existing book "
             "(a new one is created when first opened)"
         )
-    before = _file_version(name, timeout)
-    SqliteStore.open(name, timeout=timeout).close()
-    return before, _file_version(name, timeout)
+    _file_version(name, timeout)  # refuses a file that is not a book before writing to it
+    with SqliteStore.open(name, timeout=timeout) as store:
+        # The version the upgrade found under its write lock: of two runs at once, one
+        # reports the migration and the other a book already current.
+        return store._found_version, SCHEMA_VERSION
 
 
 def _open_file_read_only(path: str, timeout: float) -> sqlite3.Connection:
@@ -545,8 +548,9 @@ def _schema_version(db: sqlite3.Connection, path: str) -> int:
     return version
 
 
-def _upgrade(db: sqlite3.Connection, path: str, target: int) -> None:
-    """Apply the migrations from the file's version up to ``target``, inside a transaction."""
+def _upgrade(db: sqlite3.Connection, path: str, target: int = SCHEMA_VERSION) -> int:
+    """Apply the migrations from the file's version up to ``target``, inside a write
+    transaction; the version found there."""
     found = _schema_version(db, path)  # again: another process may have migrated meanwhile
     _check_upgradable(db, path, found)
     for version in range(found + 1, target + 1):
@@ -555,6 +559,7 @@ def _upgrade(db: sqlite3.Connection, path: str, target: int) -> None:
     if found < target:
         db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
         db.execute(f"PRAGMA user_version = {int(target)}")
+    return found
 
 
 def _check_upgradable(db: sqlite3.Connection, path: str, version: int) -> None:

@@ -119,6 +119,29 @@ def test_a_version_3_book_with_events_is_migrated_and_keeps_its_chain(tmp_path: 
         assert store.verify().ok
 
 
+def test_two_migrations_at_once_report_one_migration(tmp_path: Path) -> None:
+    """The version before is the one found under the migration's write lock: of two runs
+    waiting on the same lock, one migrates 3 -> 4 and the other finds the book current."""
+    path = tmp_path / "v3.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    sqlite_store._transaction(db, lambda db: sqlite_store._upgrade(db, str(path), 3))
+    db.execute("PRAGMA journal_mode = WAL")  # as a book is: readers do not wait for a writer
+    db.execute("BEGIN IMMEDIATE")  # both runs read version 3, then wait for this lock
+    results: list[tuple[int, int]] = []
+    runs = [
+        threading.Thread(target=lambda: results.append(sqlite_store.migrate(path, timeout=30)))
+        for _ in range(2)
+    ]
+    for run in runs:
+        run.start()
+    time.sleep(1.0)
+    db.execute("ROLLBACK")
+    db.close()
+    for run in runs:
+        run.join()
+    assert sorted(results) == [(3, 4), (4, 4)]
+
+
 def test_a_subjects_bearing_cases_are_found_by_index_seeks(tmp_path: Path) -> None:
     """A status reads the cases that bear on its date without walking the subject's whole
     history (issue 20): no scan of the subject index, and the same rows as the memory store."""

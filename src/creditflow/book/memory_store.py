@@ -239,9 +239,13 @@ class MemoryStore:
 
     def _keep_cases(self, records: Iterable[CaseRecord]) -> None:
         """Upsert case records and index them by subject."""
+        cases, by_subject = self._cases, self._by_subject
         for record in records:
-            self._cases[record[0]] = record
-            self._by_subject.setdefault(record[3], set()).add(record[0])
+            cases[record[0]] = record
+            ids = by_subject.get(record[3])
+            if ids is None:
+                ids = by_subject[record[3]] = set()
+            ids.add(record[0])
 
     def _add(self, record: EventRecord) -> None:
         self._events.append(record)

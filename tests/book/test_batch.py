@@ -13,9 +13,11 @@ from _people import (
     D,
     entered_record,
     proposed_listing,
+    published_listing,
     repair_application,
 )
-from creditflow.book import CreditBook
+from creditflow.book import CreditBook, MemoryStore
+from creditflow.book.rows import CaseRow
 from creditflow.errors import InvalidInput, TransitionRefused
 
 
@@ -91,3 +93,37 @@ def test_guards_inside_a_batch_see_its_earlier_changes() -> None:
         with pytest.raises(TransitionRefused, match="repair is barred until 2030-06-01"):
             book.fire(second, "accept", on=D(2027, 6, 1), actor=OFFICER)
     assert book.get(second).state == "applied"
+
+
+class Asked(MemoryStore):
+    """A memory store that counts what the book asks it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heads = 0
+        self.asked: list[str] = []
+
+    def head(self) -> tuple[int, str]:
+        self.heads += 1
+        return super().head()
+
+    def case(self, case_id: str) -> CaseRow | None:
+        self.asked.append(case_id)
+        return super().case(case_id)
+
+
+def test_a_batch_reads_the_head_once_and_never_the_records_its_new_cases_open() -> None:
+    store = Asked()
+    book = CreditBook(store, policy="national-transport")
+    with book.batch():
+        listings = [published_listing(book, "watch") for _ in range(3)]
+    assert store.heads == 2  # once for the new case ids (not once each), once to append
+    assert not any(case_id.endswith(".record") for case_id in store.asked)
+    assert [book.get(f"{listing}.record").state for listing in listings] == ["published"] * 3
+    assert book.verify(deep=True).ok
+    store.heads, store.asked = 0, []
+    with book.batch():  # the listings are stored: their records are looked up
+        for listing in listings:
+            book.fire(listing, "revoke", on=D(2026, 7, 1), actor=OFFICIAL, summary="s")
+    assert [book.get(f"{listing}.record").state for listing in listings] == ["ended"] * 3
+    assert book.verify(deep=True).ok

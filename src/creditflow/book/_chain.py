@@ -27,7 +27,14 @@ from creditflow.book._records import (
     event_record,
     to_json,
 )
-from creditflow.book.encoding import GENESIS, check_json, event_digest, projection_digest
+from creditflow.book.encoding import (
+    GENESIS,
+    MAX_DATA_BYTES,
+    canonical_json,
+    check_json,
+    event_digest,
+    projection_digest,
+)
 from creditflow.book.rows import CaseRow, NewEvent, StoredEvent
 from creditflow.book.store import ChainReport
 from creditflow.errors import BookCorrupt, Conflict, InvalidInput
@@ -39,7 +46,9 @@ __all__ = [
     "check_versions",
     "key_conflict",
     "prepare",
+    "prepare_trusted",
     "seal",
+    "seal_records",
     "system_clock",
     "utc_now",
     "verify",
@@ -90,6 +99,52 @@ def prepare(
         for index, event in enumerate(events)
     )
     return Batch(tuple(events), data, rows, wanted, projections)
+
+
+def prepare_trusted(
+    events: Sequence[NewEvent], cases: Sequence[CaseRow], expected: Mapping[str, int]
+) -> Batch:
+    """:func:`prepare` for an append a book's unit of work built: the same :class:`Batch`
+    (the same texts and digests), without the checks the unit already made.
+
+    The unit gives each touched case exactly one row at the version of its last event, runs
+    every event's versions on from ``expected`` and gives only data it made JSON (dates as
+    text, sets as lists, depth and integers bounded). What it does not vouch for is checked
+    here quickly: plain field types, ASCII actor and key (else valid Unicode), the data's
+    canonical JSON and size; anything unusual is handed to :func:`prepare`, which raises
+    what it always raised.
+    """
+    date, size = dt.date, MAX_DATA_BYTES // 4  # a UTF-8 character is at most 4 bytes
+    data: list[str] = []
+    last: dict[str, int] = {}
+    for index, event in enumerate(events):
+        key = event.idempotency_key
+        if not (
+            type(event.on) is date
+            and event.actor.isascii()
+            and (key is None or (type(key) is str and key != "" and key.isascii()))
+        ):
+            return prepare(events, cases, expected)
+        try:
+            text = canonical_json(event.data)
+            if len(text) > size and len(text.encode()) > MAX_DATA_BYTES:
+                return prepare(events, cases, expected)
+            if not text.isascii():
+                text.encode()  # a lone surrogate: not hashable
+        except (TypeError, ValueError):  # UnicodeEncodeError included
+            return prepare(events, cases, expected)
+        data.append(text)
+        last[event.case_id] = index
+    rows = tuple([encode_case(row, to_json(row.body, "a row's body")) for row in cases])
+    try:
+        digests = {row[0]: projection_digest(row) for row in rows}
+    except UnicodeEncodeError:
+        return prepare(events, cases, expected)
+    projections = tuple(
+        digests[event.case_id] if last[event.case_id] == index else None
+        for index, event in enumerate(events)
+    )
+    return Batch(tuple(events), tuple(data), rows, expected, projections)
 
 
 def _checked_expected(expected: Mapping[str, int]) -> dict[str, int]:
@@ -237,19 +292,31 @@ def seal(
 
     Returns the stored events (as :meth:`append` returns them) and their records.
     """
+    records = seal_records(batch, head, recorded_at)
+    stored = [
+        _stored(record, event, recorded_at)
+        for record, event in zip(records, batch.events, strict=True)
+    ]
+    return stored, records
+
+
+def seal_records(
+    batch: Batch, head: tuple[int, str], recorded_at: dt.datetime
+) -> list[EventRecord]:
+    """The records :func:`seal` makes, without the stored events (a trusted append returns
+    none)."""
     seq, prev_hash = head
     recorded = recorded_at.isoformat()
-    stored: list[StoredEvent] = []
     records: list[EventRecord] = []
+    add = records.append
     for event, data, projection in zip(batch.events, batch.data, batch.projections, strict=True):
         seq += 1
         record = event_record(
             seq, event, event.on.isoformat(), data, recorded, prev_hash, projection
         )
         prev_hash = record[11]
-        records.append(record)
-        stored.append(_stored(record, event, recorded_at))
-    return stored, records
+        add(record)
+    return records
 
 
 def _stored(record: EventRecord, event: NewEvent, recorded_at: dt.datetime) -> StoredEvent:

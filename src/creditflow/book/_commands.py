@@ -47,8 +47,12 @@ class Commands:
             return _same_act(idempotency_key, done, opening, machine=machine, subject=subject_id)
         store, pending = self.repository.store, self.repository.pending
         for _ in range(_RETRIES):
-            waiting = len(pending.events) if pending else 0
-            case_id = f"{machine}-{store.head()[0] + waiting + 1}"
+            if pending is None:
+                case_id = f"{machine}-{store.head()[0] + 1}"
+            else:  # the head read once per batch: its events are appended after it
+                if pending.head is None:
+                    pending.head = store.head()[0]
+                case_id = f"{machine}-{pending.head + len(pending.events) + 1}"
             try:
                 step = Step(machine, case_kind, subject_id, case_id, opening, on, actor, data)
                 return self._commit(step, idempotency_key, expected_version=0)

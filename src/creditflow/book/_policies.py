@@ -25,9 +25,9 @@ class Policies:
 
     def on(self, on: dt.date) -> Policy:
         """The policy that governs acts dated ``on`` (see :meth:`CreditBook.policy_on`)."""
-        on = ensure_date(on, "on")
-        policy = self._by_date.get(on)
+        policy = self._by_date.get(on) if type(on) is dt.date else None  # a date: no check
         if policy is None:
+            on = ensure_date(on, "on")
             from creditflow.rules.loading import load_policy
 
             fixed = self._source

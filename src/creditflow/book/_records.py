@@ -127,11 +127,37 @@ def decode_event(record: Sequence[Any]) -> StoredEvent:
             record
         )
         return StoredEvent(  # positional, in field order: every replay decodes every event
-            seq, case_id, version, event, dt.date.fromisoformat(on), actor, _json_object(data),
-            key, dt.datetime.fromisoformat(recorded_at), prev, hash_, projection,
+            seq, case_id, version, event, _day(on), actor, _json_object(data), key,
+            _moment(recorded_at), prev, hash_, projection,
         )  # fmt: skip
     except (TypeError, ValueError) as exc:
         raise BookCorrupt(f"the event cannot be read: {exc}", seq=record[0]) from None
+
+
+_DAYS: dict[str, dt.date] = {}
+_MOST_DAYS = 100_000  # business dates repeat: a few thousand in most books
+_last_moment: tuple[object, dt.datetime | None] = (None, None)
+
+
+def _day(text: str) -> dt.date:
+    """``dt.date.fromisoformat(text)``, kept: a replay reads the same dates again and again."""
+    day = _DAYS.get(text)
+    if day is None:
+        day = dt.date.fromisoformat(text)
+        if len(_DAYS) < _MOST_DAYS:
+            _DAYS[text] = day
+    return day
+
+
+def _moment(text: str) -> dt.datetime:
+    """``dt.datetime.fromisoformat(text)``; the events of one append share their time, so
+    the last one is kept."""
+    global _last_moment
+    last, moment = _last_moment
+    if moment is None or last != text:
+        moment = dt.datetime.fromisoformat(text)
+        _last_moment = (text, moment)
+    return moment
 
 
 _raw_decode = json.JSONDecoder().raw_decode
@@ -172,7 +198,7 @@ def decode_case(record: Sequence[Any]) -> CaseRow:
             state=state,
             version=version,
             closed=bool(closed),
-            last_on=dt.date.fromisoformat(last_on),
+            last_on=_day(last_on),
             body=value,
         )
     except (TypeError, ValueError) as exc:

@@ -3,6 +3,7 @@ the open unit of work, and units of work saved to the store."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ class Repository:
     def __init__(self, store: EventStore) -> None:
         self.store = store
         self.pending: UnitOfWork | None = None
-        self.recent: dict[str, Case] = {}
+        self.recent: OrderedDict[str, Case] = OrderedDict()  # the oldest first
 
     def case(self, case_id: object, *, recent: bool = False) -> Case:
         """A case as it stands (in the pending unit of work, or the store). ``recent`` allows
@@ -86,8 +87,10 @@ class Repository:
 
     def save(self, unit: UnitOfWork) -> None:
         """Append a unit of work's events and rows; keep its cases as the recent versions."""
+        trusted = getattr(self.store, "append_trusted", None)  # optional: ours have it
+        append = self.store.append if trusted is None else trusted
         try:
-            self.store.append(unit.events, unit.rows(), expected=unit.expected)
+            append(unit.events, unit.rows(), expected=unit.expected)
         except Conflict:
             for case_id in unit.expected:
                 self.recent.pop(case_id, None)
@@ -95,9 +98,12 @@ class Repository:
         self.remember(unit.cases.values())
 
     def remember(self, cases: Iterable[Case]) -> None:
+        """Keep ``cases`` as the most recent, forgetting the oldest beyond
+        :data:`RECENT_CASES` (in constant time: a plain dict's first key is found by
+        walking past the slots of the keys deleted before it)."""
         recent = self.recent
         for case in cases:
-            recent.pop(case.case_id, None)  # re-inserted last: the most recent
             recent[case.case_id] = case
+            recent.move_to_end(case.case_id)
         while len(recent) > RECENT_CASES:
-            del recent[next(iter(recent))]
+            recent.popitem(last=False)

@@ -58,6 +58,7 @@ class UnitOfWork:
         self.events: list[NewEvent] = []
         self.reported: list[Effect] = []
         self.keyed: dict[str, tuple[str, Case]] = {}  # each idempotency key's event and case
+        self.head: int | None = None  # the store's head seq, once a new case id needs it
         self._undo: list[tuple[str, Case | None, int | None]] = []
         self.lookup = repository.lookup(self.cases)
         self.subject_cases = repository.subject_cases(self.cases)
@@ -105,11 +106,16 @@ class UnitOfWork:
         )
         self.reported += outcome.effects
         for follow in outcome.follow_ups:
-            self._follow(follow, step.subject_id, step.on)
+            self._follow(follow, step.subject_id, step.on, case_id)
         return outcome
 
-    def _follow(self, follow: FollowUp, subject_id: str, on: dt.date) -> None:
-        current = self.cases.get(follow.case_id) or self.repository.stored(follow.case_id)
+    def _follow(self, follow: FollowUp, subject_id: str, on: dt.date, source: str) -> None:
+        current = self.cases.get(follow.case_id)
+        if current is None and not (follow.kind is not None and self.expected.get(source) == 0):
+            current = self.repository.stored(follow.case_id)
+        # else: a case a follow-up opens has an id derived from its source (FollowUp), and a
+        # source opened in this unit has none in the store yet: the store is not asked (were
+        # another writer to take the source's id meanwhile, the append conflicts on it)
         if current is not None:
             kind, subject = current.kind, current.subject_id
         elif follow.kind is not None:

@@ -35,7 +35,9 @@ from creditflow.book._chain import (
     check_versions,
     key_conflict,
     prepare,
+    prepare_trusted,
     seal,
+    seal_records,
     system_clock,
     utc_now,
     verify,
@@ -121,6 +123,12 @@ _INSERT_EVENT = (
 _INSERT_CASE = f"INSERT INTO cases ({_CASE_FIELDS}) VALUES ({', '.join('?' * len(CASE_COLUMNS))})"
 _UPSERT_CASE = f"{_INSERT_CASE} ON CONFLICT (case_id) DO UPDATE SET " + ", ".join(
     f"{column} = excluded.{column}" for column in CASE_COLUMNS[1:]
+)
+# A case's identity never changes, nor mostly whether it is closed: an update that sets only
+# what moves leaves the indexes on the other columns alone.
+_UPDATE_CASE = "UPDATE cases SET state = ?, version = ?, last_on = ?, body = ? WHERE case_id = ?"
+_UPDATE_CLOSED = (
+    "UPDATE cases SET state = ?, version = ?, closed = ?, last_on = ?, body = ? WHERE case_id = ?"
 )
 _EVENTS_AFTER = (
     f"SELECT {_EVENT_FIELDS} FROM events WHERE seq <= ? AND seq > ? ORDER BY seq LIMIT ?"
@@ -227,6 +235,33 @@ class SqliteStore:
         batch = prepare(events, cases, expected)
         try:
             return self._write(lambda db: self._append(db, batch))
+        except sqlite3.IntegrityError as exc:
+            conflict = self._key_conflict(batch)
+            if conflict is None:  # a constraint the book did not expect: the database failed
+                raise BookUnavailable(self._path, str(exc)) from exc
+            raise conflict from None
+
+    def append_trusted(
+        self,
+        events: Sequence[NewEvent],
+        cases: Sequence[CaseRow],
+        *,
+        expected: Mapping[str, int],
+    ) -> None:
+        """:meth:`append` for the events and rows of a :class:`~creditflow.CreditBook`'s unit
+        of work, which checked their shape itself: the same rows, hashes and errors in one
+        transaction, the shape checks it made skipped, and no stored events returned. The
+        rows of cases the book holds already keep their machine, kind and subject (a case's
+        identity never changes): only the columns that move are written.
+
+        A subclass that overrides :meth:`append` sees these appends there too.
+        """
+        if type(self).append is not SqliteStore.append:
+            self.append(events, cases, expected=expected)
+            return
+        batch = prepare_trusted(events, cases, expected)
+        try:
+            self._write(lambda db: self._append_records(db, batch))
         except sqlite3.IntegrityError as exc:
             conflict = self._key_conflict(batch)
             if conflict is None:  # a constraint the book did not expect: the database failed
@@ -352,6 +387,29 @@ class SqliteStore:
         db.executemany(_UPSERT_CASE, batch.cases)
         db.executemany(_INSERT_EVENT, records)
         return stored
+
+    def _append_records(self, db: sqlite3.Connection, batch: Batch) -> None:
+        """:meth:`_append` without the stored events, for a book's unit of work: a case's
+        row is inserted when new, else only its columns that move are updated (a case keeps
+        its machine, kind and subject), so that SQLite leaves the indexes of the others
+        alone."""
+        found = _states(db, batch.expected)
+        check_versions(batch.expected, {case_id: state[0] for case_id, state in found.items()})
+        records = seal_records(batch, _head(db), utc_now(self._clock))
+        new, moved, closing = [], [], []
+        for row in batch.cases:
+            before = found.get(row[0])
+            if before is None:
+                new.append(row)
+            elif before[1] == row[6]:
+                moved.append((row[4], row[5], row[7], row[8], row[0]))
+            else:
+                closing.append((row[4], row[5], row[6], row[7], row[8], row[0]))
+        db.executemany(_INSERT_CASE, new)
+        db.executemany(_UPDATE_CASE, moved)
+        if closing:
+            db.executemany(_UPDATE_CLOSED, closing)
+        db.executemany(_INSERT_EVENT, records)
 
     def _key_conflict(self, batch: Batch) -> Conflict | None:
         """The conflict of the first event whose idempotency key is stored, if any."""
@@ -587,6 +645,20 @@ def _versions(db: sqlite3.Connection, case_ids: Iterable[str]) -> dict[str, int]
         marks = ", ".join("?" * len(chunk))
         found.update(
             db.execute(f"SELECT case_id, version FROM cases WHERE case_id IN ({marks})", chunk)
+        )
+    return found
+
+
+def _states(db: sqlite3.Connection, case_ids: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """The stored version and ``closed`` of those of ``case_ids`` that exist."""
+    ids = list(case_ids)
+    found: dict[str, tuple[int, int]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT case_id, version, closed FROM cases WHERE case_id IN ({marks})"
+        found.update(
+            (case_id, (version, closed)) for case_id, version, closed in db.execute(sql, chunk)
         )
     return found
 

@@ -625,24 +625,14 @@ class PostgresStore:
         try:
             found = self._run(lambda db: db.execute(_EVENTS_FROM_VERSION, query).fetchall())
         except BookUnavailable as again:
-            lost.message = (
-                f"the book {self._where} became unavailable while committing "
-                f"({first_line(cause)}) and cannot be reached to learn whether the change was "
-                f"written ({again.reason}): retry it with the same idempotency key"
-            )
-            lost.args = (lost.message,)
-            raise lost from cause
+            what = "cannot be reached to learn whether the change was written"
+            raise self._lost_again(lost, cause, what, again) from cause
         if self._commit == "grouped" and found:
             try:  # found is committed; returned, it must be durable too
                 self._run(lambda db: db.execute(_FLUSH))
             except BookUnavailable as again:
-                lost.message = (
-                    f"the book {self._where} became unavailable while committing "
-                    f"({first_line(cause)}) and again while waiting for the commit to be "
-                    f"flushed ({again.reason}): retry it with the same idempotency key"
-                )
-                lost.args = (lost.message,)
-                raise lost from cause
+                what = "again while waiting for the commit to be flushed"
+                raise self._lost_again(lost, cause, what, again) from cause
         recorded = recorded_at.isoformat()
         wanted = [
             (event.case_id, event.version, event.event, event.on.isoformat(), event.actor, data,
@@ -654,6 +644,18 @@ class PostgresStore:
         if [(*row[1:9], row[10]) for row in found] != wanted:
             raise lost from cause
         return self._checked(batch, recorded_at, [(row[0], row[9], row[11]) for row in found])
+
+    def _lost_again(
+        self, lost: BookUnavailable, cause: psycopg.Error, what: str, again: BookUnavailable
+    ) -> BookUnavailable:
+        """``lost``, saying that the book became unavailable while committing and ``what``
+        when asked afterwards."""
+        lost.message = (
+            f"the book {self._where} became unavailable while committing ({first_line(cause)})"
+            f" and {what} ({again.reason}): retry it with the same idempotency key"
+        )
+        lost.args = (lost.message,)
+        return lost
 
     def _integrity_conflict(self, batch: Batch, exc: psycopg.IntegrityError) -> Exception:
         """The typed error of a constraint the database enforced during an append."""

@@ -304,17 +304,8 @@ def test_an_append_is_one_statement(store: PostgresStore, monkeypatch: pytest.Mo
     """One round trip: the chain lock is taken and released by the server, never held while
     the client computes or waits."""
     fire(store, "C1")
-    db = store._db
-    assert db is not None
-    sent: list[str] = []
-    execute = db.execute
-
-    def counting(query: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(str(query))
-        return execute(query, *args, **kwargs)
-
-    monkeypatch.setattr(db, "execute", counting)
-    monkeypatch.setattr(db, "pipeline", None)  # no pipelined statements either
+    sent = _statements(store, monkeypatch)
+    monkeypatch.setattr(store._db, "pipeline", None)  # no pipelined statements either
     events = [new_event("C1", 2), new_event("C2", 1), new_event("C1", 3)]
     stored = store.append(
         events, [case_row("C1", 3), case_row("C2", 1)], expected={"C1": 1, "C2": 0}

@@ -140,6 +140,15 @@ def test_the_same_seed_gives_the_same_book(
     assert other.head != report.head
 
 
+def test_the_carried_over_cases_written_in_parts_make_the_book_one_append_makes(
+    demo: tuple[DemoReport, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report, _, _ = demo
+    monkeypatch.setattr("creditflow.demo.simulation.CARRY_CHUNK", 37)  # many parts, one uneven
+    parts = run_demo(DemoSettings(SUBJECTS, SEED, tmp_path / "parts.sqlite", tmp_path / "o"))
+    assert (parts.events, parts.head) == (report.events, report.head)
+
+
 def test_an_existing_book_is_refused_unless_forced(
     demo: tuple[DemoReport, Path, Path], tmp_path: Path
 ) -> None:

@@ -19,7 +19,8 @@ Targets (issue 20, target 4):
 CPU time is compared, not wall time: the machine is shared, and another process only ever
 stretches a run's wall time.
 
-Where the time goes (pyinstrument, 2,000 subjects, shares of ``run_demo``):
+Where the time goes (pyinstrument, 2,000 subjects, shares of ``run_demo``, before issue 20's
+last round):
 
 - simulation 74 %: licence applications 21 % (two credit checks each: the demo's, for its
   counts, and ``approve_on_commitment``'s), the weekly ``run_due`` 19 % (``CreditBook.overdue``
@@ -28,6 +29,10 @@ Where the time goes (pyinstrument, 2,000 subjects, shares of ``run_demo``):
   year-end evaluation 5 %;
 - charts 9 % (matplotlib's import and drawing: fixed), disclosure 7 %, report 3 %, site and
   notices 3 %, population 2 %.
+
+Since then an application is checked once (``approve_on_commitment(credit_check=...)``), and
+``CreditBook.overdue`` reads only the open cases, those closed after the day and the closed
+records and licences (``due_when_closed``), not every case.
 
 Each of these is a fixed cost per subject or per case: nothing reads the whole population or
 book more often at a larger size, so the time is linear.

@@ -140,6 +140,33 @@ def test_the_same_seed_gives_the_same_book(
     assert other.head != report.head
 
 
+def test_the_carried_over_cases_written_in_parts_make_the_book_one_append_makes(
+    demo: tuple[DemoReport, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report, _, _ = demo
+    monkeypatch.setattr("creditflow.demo.simulation.CARRY_CHUNK", 37)  # many parts, one uneven
+    parts = run_demo(DemoSettings(SUBJECTS, SEED, tmp_path / "parts.sqlite", tmp_path / "o"))
+    assert (parts.events, parts.head) == (report.events, report.head)
+
+
+def test_overdue_reads_only_the_cases_that_can_be_overdue_and_finds_what_every_case_gives(
+    demo: tuple[DemoReport, Path, Path],
+) -> None:
+    _, db, _ = demo
+    listed = 0
+    with CreditBook.open(db, policy="national-transport") as book:
+        cases = list(book.cases())
+        for day in [dt.date(2026, 1, 1) + dt.timedelta(days=d) for d in range(0, 400, 9)]:
+            every = sorted(
+                ((c.case_id, d) for c in cases for d in c.overdue(day)),
+                key=lambda item: (item[1].last_day, item[0]),
+            )
+            found = book.overdue(on=day)
+            assert [(c.case_id, d) for c, d in found] == every, day
+            listed += len(found)
+    assert listed
+
+
 def test_an_existing_book_is_refused_unless_forced(
     demo: tuple[DemoReport, Path, Path], tmp_path: Path
 ) -> None:

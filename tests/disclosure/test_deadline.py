@@ -90,3 +90,16 @@ def test_a_minor_penalty_is_due_and_a_breach_record_is_not(tmp_path: Path) -> No
         overdue = book.overdue(on=dt.date(2026, 12, 31))
         late = [c.case_id for c, d in overdue if d.name == "disclosure"]
         assert late == [c.case_id for c in book.cases() if c.kind == "minor"] and late
+
+
+def test_a_record_ended_before_its_publication_stays_overdue(tmp_path: Path) -> None:
+    row = penalty(1, decided_on="2025-03-03", published_on="", category="warning", amount="",
+                  document_number="资交罚〔2025〕1号", result="警告")  # fmt: skip
+    with CreditBook.memory(policy="national-transport") as book:
+        ingest(book, write_csv(tmp_path / "in.csv", [row], PENALTY_COLUMNS), kind="penalty",
+               on=dt.date(2026, 6, 1))  # fmt: skip
+        ended = book.run_due(on=dt.date(2026, 6, 1))  # its publication window is over
+        [case] = book.cases()
+        assert [c.case_id for c in ended] == [case.case_id] and case.closed
+        later = book.overdue(on=dt.date(2026, 12, 31))  # a closed case is read all the same
+    assert [(c.case_id, d.name) for c, d in later] == [(case.case_id, "disclosure")]

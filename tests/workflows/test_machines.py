@@ -6,6 +6,7 @@ import pytest
 
 import creditflow
 from creditflow.workflows import EFFECTS, GUARDS, MACHINES, Machine, Transition, machine_problems
+from creditflow.workflows.machine import DeadlineRule, due_when_closed
 from creditflow.workflows.settings import setting_problems
 
 
@@ -88,3 +89,22 @@ def test_a_cycle_with_no_way_to_a_final_state_is_found() -> None:
     assert "trapped: state 'a' has no path to a final state" in problems
     assert "trapped: state 'b' has no path to a final state" in problems
     assert not any("'done'" in p and "final" in p for p in problems)
+
+
+def test_only_records_and_licences_may_close_with_a_due_deadline_unmet() -> None:
+    found = {name: due_when_closed(machine) for name, machine in MACHINES.items()}
+    assert {name: sorted(names) for name, names in found.items() if names} == {
+        "record": ["disclosure"],  # ended, revoked or expired before the 双公示 disclosure
+        "licence": ["disclosure"],
+    }
+
+
+def test_a_deadline_met_on_one_way_to_a_final_state_but_not_the_other_is_named() -> None:
+    machine = Machine(
+        "m", "kinds", ("open", "done", "dropped"), frozenset({"done", "dropped"}),
+        (Transition("make", (), "open"), Transition("finish", ("open",), "done"),
+         Transition("drop", ("open",), "dropped")),
+        (DeadlineRule("answer", "make", "answer_period", ("finish",)),
+         DeadlineRule("cooling", "make", "cooling_period", ("finish", "drop"), kind="wait")),
+    )  # fmt: skip
+    assert due_when_closed(machine) == {"answer"}  # "drop" leaves it running; a wait is no due

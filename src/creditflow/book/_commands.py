@@ -125,6 +125,7 @@ class Commands:
         except BaseException:
             unit.undo_to(mark)
             raise
+        unit.settle(mark)
         if unit is not pending:
             self.repository.save(unit)
         case = with_effects(outcome.case, unit.reported[mark[1] :])

@@ -14,8 +14,10 @@ from creditflow.book.rows import ClosedRows
 from creditflow.book.status import BEARING_MACHINES, BEARING_STATES, CreditStatus, derive_status
 from creditflow.core.subjects import Subject
 from creditflow.workflows.case import Case
+from creditflow.workflows.definitions import MACHINES
+from creditflow.workflows.machine import due_when_closed
 
-__all__ = ["Queries", "bearing_on"]
+__all__ = ["DUE_WHEN_CLOSED", "Queries", "bearing_on"]
 
 
 class Queries:
@@ -69,9 +71,18 @@ class Queries:
     def overdue(self, *, on: dt.date) -> list[Overdue]:
         on = ensure_date(on, "on")
         found = []
-        for case in self.repository.cases():
+        # a case closed by ``on`` met its due deadlines by then, unless its machine may close
+        # with one unmet (DUE_WHEN_CLOSED): the others are never read, nor decoded
+        for row in self.repository.store.cases(open_or=ClosedRows(on, DUE_WHEN_CLOSED)):
+            case = case_of(row)
             found += [Overdue(case, d) for d in case.overdue(on)]
         return sorted(found, key=lambda item: (item.deadline.last_day, item.case.case_id))
+
+
+DUE_WHEN_CLOSED = frozenset(name for name, m in MACHINES.items() if due_when_closed(m))
+"""The machines whose closed cases may still hold a due deadline unmet
+(:func:`~creditflow.workflows.machine.due_when_closed`): a record ended, or a licence revoked
+or expired, before its 双公示 disclosure."""
 
 
 def _closed_by(case: Case, on: dt.date) -> bool:

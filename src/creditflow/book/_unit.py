@@ -67,6 +67,11 @@ class UnitOfWork:
         """A point to undo to."""
         return (len(self.events), len(self.reported), len(self._undo))
 
+    def settle(self, mark: Mark) -> None:
+        """Keep everything done since ``mark`` for good: what undoing it would need (the
+        versions it replaced) is let go, so that a long ``batch()`` holds each case once."""
+        del self._undo[mark[2] :]
+
     def undo_to(self, mark: Mark) -> None:
         """Forget everything done since ``mark``."""
         events, reported, undo = mark

@@ -15,14 +15,18 @@ Task = Callable[[dt.date], object]
 
 
 class SimulatedClock:
-    """The book's clock: 09:00 UTC+8 on the simulated day, so that a seed fixes the chain."""
+    """The book's clock: 09:00 UTC+8 on the simulated day, so that a seed fixes the chain.
+
+    ``pinned``, when set, is the day the clock shows whatever ``day`` says: the day a
+    transaction ending later would record, for the parts of it written before."""
 
     def __init__(self, day: dt.date) -> None:
         self.day = day
+        self.pinned: dt.date | None = None
 
     def __call__(self) -> dt.datetime:
         zone = dt.timezone(dt.timedelta(hours=8))
-        return dt.datetime.combine(self.day, dt.time(9, 0), tzinfo=zone)
+        return dt.datetime.combine(self.pinned or self.day, dt.time(9, 0), tzinfo=zone)
 
 
 class Agenda:

@@ -85,9 +85,9 @@ _PENALTIES = (  # category, title, amount range (yuan)
 )
 _AUTHORITY = "某市交通运输局"
 _PARTIES = (SubjectKind.ENTERPRISE, SubjectKind.PERSON)
-_CHUNK = 10_000
+_CHUNK = 1_000
 """Rows entered per transaction: a file whole is one unit of work holding all its cases (the
-same book comes out either way)."""
+same book comes out either way); a unit of work holds some 10 KB a row until it is saved."""
 
 
 @attrs.frozen

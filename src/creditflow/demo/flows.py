@@ -96,7 +96,8 @@ class Bureau:
 
     def licensing_application(self, member: Member, day: dt.date) -> None:
         """A licence application: a credit check, then commit-and-approve (告知承诺) if allowed,
-        missing-documents acceptance (容缺受理) for some, or the normal procedure."""
+        missing-documents acceptance (容缺受理) for some, or the normal procedure; the
+        approval decides on the same check (nothing is written in between)."""
         sid, domain = member.subject.id, member.domain
         result = check(self.book, sid, purpose="licensing", on=day, domain=domain,
                        evaluations=self.evaluations)  # fmt: skip
@@ -107,12 +108,12 @@ class Bureau:
             if self.rng.random() < 0.2:
                 approval = accept_with_missing_documents(
                     self.book, sid, on=day, actor=subject_actor(member), application_id=application,
-                    domain=domain, missing=["安全生产管理制度文本"], evaluations=self.evaluations,
+                    domain=domain, missing=["安全生产管理制度文本"], credit_check=result,
                 )  # fmt: skip
             else:
                 approval = approve_on_commitment(
                     self.book, sid, on=day, actor=subject_actor(member), approval_id=application,
-                    domain=domain, evaluations=self.evaluations,
+                    domain=domain, credit_check=result,
                 )  # fmt: skip
         except TransitionRefused:
             self.tally["licensing.normal_procedure"] += 1

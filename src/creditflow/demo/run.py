@@ -112,11 +112,12 @@ def _make_room(db: Path, force: bool) -> None:
 
 def _write_outputs(book: CreditBook, policy: Policy, outcome: Outcome, out: Path) -> list[Page]:
     """The documentation site (Markdown) with the book's notices and the notices alone (the
-    plans were written when drawn); the pages, for the HTML site."""
+    plans were written when drawn); the pages, for the HTML site. The notices are extracted
+    once for all of them (``site_pages(..., book=book)`` would extract them again)."""
     on = outcome.last_day
-    pages = list(site_pages(policy, "zh", book=book, on=on))
-    write_site(pages, out / "site", "md", "zh")
     notices = extract_notices(book, on)
+    pages = [*site_pages(policy, "zh"), notice_page(notices, "zh")]
+    write_site(pages, out / "site", "md", "zh")
     (out / "notices").mkdir(parents=True, exist_ok=True)
     for lang in ("zh", "en"):
         path = out / "notices" / f"notices-{on.isoformat()}.{lang}.md"

@@ -8,6 +8,7 @@ quarter's first working day; grades are evaluated on the last day.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
 import random
@@ -35,7 +36,7 @@ from creditflow.licensing import Evaluation, grade_on
 from creditflow.policy.model import Policy
 from creditflow.rules import Engine
 
-__all__ = ["RATES", "Outcome", "Simulation"]
+__all__ = ["CARRY_CHUNK", "RATES", "Outcome", "Simulation"]
 
 RATES = {"licensing": 1.5, "penalty": 0.4, "red": 0.03}
 """New business per subject and year: licence applications, penalties, red-list proposals."""
@@ -46,6 +47,30 @@ _FINDING = {"AA": 0.02, "A": 0.05, "B": 0.10, "C": 0.25, "D": 0.40}
 _WORKDAYS_PER_YEAR = 249
 
 Progress = Callable[[dt.date], None]
+
+CARRY_CHUNK = 5_000
+"""Members whose carried-over cases are written per append (see :meth:`Simulation.carry_over`)."""
+
+
+class _DryCase:
+    __slots__ = ("case_id",)
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+
+
+class _DryBook:
+    """In place of the book in a dry run: every act is accepted and nothing is kept."""
+
+    def __init__(self) -> None:
+        self._opened = 0
+
+    def open_case(self, kind: str, subject: str, **_: object) -> _DryCase:
+        self._opened += 1
+        return _DryCase(f"dry-{self._opened}")
+
+    def fire(self, case_id: str, event: str, **_: object) -> _DryCase:
+        return _DryCase(case_id)
 
 
 @attrs.define
@@ -114,19 +139,48 @@ class Simulation:
     # ------------------------------------------------------------------ carried over
 
     def carry_over(self) -> None:
-        """Listings decided and records entered before the year, still in publication."""
+        """Listings decided and records entered before the year, still in publication.
+
+        They are one transaction in the book's history, recorded on the last of their days;
+        they are written :data:`CARRY_CHUNK` members at a time, so that the transaction is
+        never held whole: a dry run of the same draws first finds that last day, and the clock
+        shows it for every part (the chain is the one a single append makes)."""
+        state = self.rng.getstate()
+        last = self._dry_carry_over()
+        self.rng.setstate(state)
+        self.clock.pinned = last
+        try:
+            for start in range(0, len(self.members), CARRY_CHUNK):
+                with self.book.batch():
+                    for index in range(start, min(start + CARRY_CHUNK, len(self.members))):
+                        self._carry(self.members[index])
+        finally:
+            self.clock.pinned = None
+
+    def _dry_carry_over(self) -> dt.date:
+        """The day the clock shows after the carry-over, from its draws alone: the same
+        acts on a book, agenda and counts that keep nothing (the rng is left as it ends)."""
+        dry = copy.copy(self)
+        dry.book = _DryBook()  # type: ignore[assignment]
+        dry.clock = SimulatedClock(self.clock.day)
+        dry.agenda = Agenda(self.calendar)
+        dry.outcome = Outcome(self.outcome.year)
+        dry.bureau = Bureau(dry.book, dry.agenda, self.rng, self.evaluations, dry.outcome.tally)
+        for member in self.members:
+            dry._carry(member)
+        return dry.clock.day
+
+    def _carry(self, member: Member) -> None:
         year = self.outcome.year
-        with self.book.batch():
-            for member in self.members:
-                roll = self.rng.random()
-                if member.grade == "D" and roll < 0.3:
-                    self._carried_listing(member, "serious", self._day_in(year - 3, year - 2))
-                elif member.grade in ("C", "D") and roll < 0.5:
-                    self._carried_listing(member, "watch", self._day_in(year - 1, year - 1))
-                elif member.grade == "AA" and roll < 0.05:
-                    self._carried_listing(member, "red", self._day_in(year - 1, year - 1))
-                elif roll < 0.04:
-                    self._carried_record(member, self._day_in(year - 1, year - 1))
+        roll = self.rng.random()
+        if member.grade == "D" and roll < 0.3:
+            self._carried_listing(member, "serious", self._day_in(year - 3, year - 2))
+        elif member.grade in ("C", "D") and roll < 0.5:
+            self._carried_listing(member, "watch", self._day_in(year - 1, year - 1))
+        elif member.grade == "AA" and roll < 0.05:
+            self._carried_listing(member, "red", self._day_in(year - 1, year - 1))
+        elif roll < 0.04:
+            self._carried_record(member, self._day_in(year - 1, year - 1))
 
     def _day_in(self, first: int, last: int) -> dt.date:
         start = dt.date(first, 1, 5).toordinal()

@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
@@ -274,17 +274,18 @@ def compute_rates(
     # a rejected row whose document is now in the book was corrected and resubmitted
     refused = [r for r in _distinct(rejected)
                if r.decided_on in period and (r.kind, r.key) not in in_book]  # fmt: skip
-    by_unit: dict[str, tuple[dict[str, str], list[_Decision], list[RejectedRow]]] = {}
+    # each unit's subjects as a list (the population maps them to their units already)
+    by_unit: dict[str, tuple[list[str], list[_Decision], list[RejectedRow]]] = {}
     for subject, unit in population.items():
-        by_unit.setdefault(unit, ({}, [], []))[0][subject] = unit
+        by_unit.setdefault(unit, ([], [], []))[0].append(subject)
     for decision in decisions:
-        by_unit.setdefault(decision.unit, ({}, [], []))[1].append(decision)
+        by_unit.setdefault(decision.unit, ([], [], []))[1].append(decision)
     for row in refused:
-        by_unit.setdefault(row.unit, ({}, [], []))[2].append(row)
-    report = [_unit_rates(ALL_UNITS, population, covered, decisions, refused, on)]
+        by_unit.setdefault(row.unit, ([], [], []))[2].append(row)
+    report = [_unit_rates(ALL_UNITS, population, population, covered, decisions, refused, on)]
     for unit in sorted(set(by_unit) - {ALL_UNITS}):
         mine, decided, refused_here = by_unit[unit]
-        report.append(_unit_rates(unit, mine, covered, decided, refused_here, on))
+        report.append(_unit_rates(unit, mine, population, covered, decided, refused_here, on))
     try:
         catalogue = book.policy_on(period.end).catalogue
     except NoPolicyInForce:
@@ -299,7 +300,8 @@ def _population(population: object) -> dict[str, str]:
     for subject, unit in population.items():
         ensure_str(subject, "population subject")
         ensure_instance(unit, str, "population unit")
-    return dict(population)
+    # read, never changed: a dict is used as it is (a million subjects need no copy)
+    return population if type(population) is dict else dict(population)
 
 
 def _decision(
@@ -329,15 +331,17 @@ def _decision(
 
 def _unit_rates(
     unit: str,
+    subjects: Collection[str],
     population: Mapping[str, str],
     covered: set[str],
     decisions: list[_Decision],
     refused: list[RejectedRow],
     on: dt.date,
 ) -> UnitRates:
-    missing = [s for s in population if s not in covered]
+    """The rates of ``unit``, whose ``subjects`` the ``population`` maps to their units."""
+    missing = [s for s in subjects if s not in covered]
     coverage = Rate(
-        "coverage", len(population) - len(missing), len(population),
+        "coverage", len(subjects) - len(missing), len(subjects),
         tuple(FailingRow("population", public_id(s), population[s] or unit,
                          "no credit information collected", zh="未归集信用信息",
                          where_zh="主体名录")

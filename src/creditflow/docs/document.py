@@ -6,6 +6,8 @@ identifiers for developers shown as code (``make``, ``road_transport``), never a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 
 __all__ = [
@@ -108,7 +110,10 @@ class Entries:
     ``facets``: facet -> label), which a few lines of local script run; every entry is shown
     without the script."""
 
-    entries: tuple[Entry, ...]
+    entries: Sequence[Entry]
+    """A tuple, or a sequence that makes each entry when read (as the notice page's do, so
+    that a page of a million commitments does not hold an entry beside each notice):
+    renderers only iterate it."""
     facets: tuple[tuple[str, str], ...] = ()
 
 

@@ -9,7 +9,8 @@ entry is searchable by text and filtered by list (or kind), domain and date on t
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Generic, TypeVar, overload
 
 from creditflow._validation import ensure_instance
 from creditflow.core.labels import Language
@@ -27,6 +28,8 @@ from creditflow.docs.labels import join_labels, text
 from creditflow.docs.notices import CommitmentNotice, ListingNotice, Notices, RepairNotice
 
 __all__ = ["notice_page"]
+
+N = TypeVar("N", ListingNotice, CommitmentNotice, RepairNotice)
 
 
 def notice_page(notices: Notices, lang: Language) -> Page:
@@ -48,14 +51,14 @@ def notice_page(notices: Notices, lang: Language) -> Page:
     ]
     facets = (("kind", text("list_kind", lang)), ("domain", text("domain", lang)))
     dated = (("date", text("published_on", lang)),)
-    blocks += _section("notice_listings", [_listing(n, lang) for n in notices.listings],
-                       (*facets, *dated), lang)  # fmt: skip
+    listings = _NoticeEntries(notices.listings, _listing, lang)
+    blocks += _section("notice_listings", listings, (*facets, *dated), lang)
     kinds = (("kind", text("commitment_kind", lang)), facets[1], ("date", text("made_on", lang)))
-    blocks += _section("notice_commitments", [_commitment(n, lang) for n in notices.commitments],
-                       kinds, lang)  # fmt: skip
+    commitments = _NoticeEntries(notices.commitments, _commitment, lang)
+    blocks += _section("notice_commitments", commitments, kinds, lang)
     repaired = (("date", text("approved_on", lang)),)
-    blocks += _section("notice_repairs", [_repair(n, lang) for n in notices.repairs], repaired,
-                       lang)  # fmt: skip
+    repairs = _NoticeEntries(notices.repairs, _repair, lang)
+    blocks += _section("notice_repairs", repairs, repaired, lang)
     blocks.append(Paragraph(text("masking", lang)))
     blocks.append(Paragraph(text("anchor_note", lang).format(anchor=notices.anchor)))
     footer = text("notice_footer", lang).format(
@@ -68,8 +71,53 @@ def notice_page(notices: Notices, lang: Language) -> Page:
 def _section(
     key: str, entries: Sequence[Entry], facets: tuple[tuple[str, str], ...], lang: Language
 ) -> list[Block]:
-    body: Block = Entries(tuple(entries), facets) if entries else Paragraph(text("nothing", lang))
+    body: Block = Entries(entries, facets) if entries else Paragraph(text("nothing", lang))
     return [Heading(2, text(key, lang)), body]
+
+
+class _NoticeEntries(Sequence[Entry], Generic[N]):
+    """The entries of a section, each made from its notice when read (as often as it is
+    read): a page of a million commitments holds their notices, not an entry of some
+    1 KB beside each. Equal to any sequence of the same entries."""
+
+    __slots__ = ("_lang", "_make", "_notices")
+    _notices: Sequence[N]
+    _make: Callable[[N, Language], Entry]
+    _lang: Language
+
+    def __init__(
+        self, notices: Sequence[N], make: Callable[[N, Language], Entry], lang: Language
+    ) -> None:
+        self._notices, self._make, self._lang = notices, make, lang
+
+    def __len__(self) -> int:
+        return len(self._notices)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Entry, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | tuple[Entry, ...]:
+        if isinstance(index, slice):
+            return tuple(self._make(n, self._lang) for n in self._notices[index])
+        return self._make(self._notices[index], self._lang)
+
+    def __iter__(self) -> Iterator[Entry]:
+        make, lang = self._make, self._lang
+        return (make(n, lang) for n in self._notices)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"_NoticeEntries({len(self)} entries)"
 
 
 def _party(name: str, code: str, lang: Language) -> Text:

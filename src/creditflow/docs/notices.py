@@ -224,6 +224,8 @@ def _commitments(
     """Commitments made by ``on``; a commitment changed after ``on`` was still ``made``."""
     kinds = {name: k.label for name, k in policy.commitments.items()}
     domains = _domains(policy)
+    days: dict[dt.date, dt.date] = {}  # the days and states many notices repeat, kept once
+    states: dict[str, str] = {}
     found = []
     for case in cases:
         state = case.state if case.last_on <= on else "made"
@@ -234,12 +236,13 @@ def _commitments(
                     subject=public_id(case.subject_id),
                     kind=_label(kinds, case.kind),
                     domain=_label(domains, str(case.data.get("domain", ""))),
-                    made_on=case.opened_on,
-                    state=state,
+                    made_on=days.setdefault(case.opened_on, case.opened_on),
+                    state=states.setdefault(state, state),
                     name=names.of(case.subject_id),
                 )
             )
-    return sorted(found, key=lambda n: (n.made_on, n.case_id))
+    found.sort(key=lambda n: (n.made_on, n.case_id))
+    return found
 
 
 def _repairs(

@@ -205,3 +205,42 @@ def _reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
             seen.add(nxt)
             queue.append(nxt)
     return seen
+
+
+def due_when_closed(machine: Machine) -> frozenset[str]:
+    """The due deadlines a case of ``machine`` may still hold unmet in a final state (a credit
+    record ended before its 双公示 disclosure, say): a search of every path from the opening
+    event over the states and the deadlines running in each, a deadline counted as started
+    whenever an event may start or reopen it.
+
+    A closed case of any other machine met every due deadline by its last event, so it is
+    overdue on no day after it (what lets ``CreditBook.overdue`` read only the open cases,
+    those closed after the day and those of the machines named here)."""
+    due = tuple(rule for rule in machine.deadlines if rule.kind == "due")
+    opening = machine.opening
+    start = (opening.target or machine.states[0], _running(due, opening.event, frozenset()))
+    seen, todo = {start}, [start]
+    while todo:
+        state, running = todo.pop()
+        for transition in machine.transitions:
+            if state not in transition.sources:
+                continue
+            after = (transition.target or state, _running(due, transition.event, running))
+            if after not in seen:
+                seen.add(after)
+                todo.append(after)
+    return frozenset(name for state, running in seen if state in machine.finals for name in running)
+
+
+def _running(
+    rules: tuple[DeadlineRule, ...], event: str, running: frozenset[str]
+) -> frozenset[str]:
+    """The due deadlines that may be running after ``event`` (as the transition updates them:
+    started, met, reopened)."""
+    now = set(running)
+    for rule in rules:
+        if event == rule.starts or event in rule.reopened_by:
+            now.add(rule.name)
+        elif event in rule.until:
+            now.discard(rule.name)
+    return frozenset(now)

@@ -30,7 +30,8 @@ last round):
 - charts 9 % (matplotlib's import and drawing: fixed), disclosure 7 %, report 3 %, site and
   notices 3 %, population 2 %.
 
-Since then an application is checked once (``approve_on_commitment(credit_check=...)``), and
+Since then an application is checked once, by ``approve_on_commitment`` (only a refused one is
+checked again, for the demo's counts), and
 ``CreditBook.overdue`` reads only the open cases, those closed after the day and the closed
 records and licences (``due_when_closed``), not every case.
 
@@ -39,7 +40,7 @@ book more often at a larger size, so the time is linear.
 
 Last run, old and new side by side (2-core machine shared with other work; issue 20's last
 round: carry-over in parts, ingest 1,000 rows a transaction, notices once, one credit check an
-application, ``overdue`` reading only what can be overdue): 10,000 subjects 4.56 ms CPU a
+approved application, ``overdue`` reading only what can be overdue): 10,000 subjects 4.56 ms CPU a
 subject and 132 MB (before: 6.06 ms, 141 MB), 30,000 subjects 4.12 ms and 188 MB (before:
 4.95 ms, 218 MB): 2.8 KB a subject (3.85 before), about 2.8 GB at a million by that slope (the
 2 GB target is not met; the slope is an upper bound: caches of the book still fill here).

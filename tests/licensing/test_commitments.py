@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import attrs
 import pytest
 from _licensing_world import ME, OFFICER, ROAD, SUBJECT, D, breach, commitment, new_book
 
@@ -14,7 +13,6 @@ from creditflow.licensing import (
     Evaluations,
     accept_with_missing_documents,
     approve_on_commitment,
-    check,
     overdue_commitments,
     verify_commitment,
 )
@@ -125,49 +123,3 @@ def test_missing_documents_are_refused_after_a_breach_and_bad_lists_are_refused(
                                       domain=ROAD, missing="a")  # fmt: skip
     with pytest.raises(InvalidInput, match="fulfilled must be a bool"):
         verify_commitment(book, "commitment-1", fulfilled=1, on=DAY, actor=OFFICER)  # type: ignore[arg-type]
-
-
-def test_an_approval_decides_on_the_check_it_is_given() -> None:
-    book = new_book()
-    commitment(book, D(2026, 5, 1))
-    result = check(book, SUBJECT, purpose="licensing", on=DAY, domain=ROAD)
-    made = approve_on_commitment(book, SUBJECT, on=DAY, actor=ME, approval_id="XK-7", domain=ROAD,
-                                 credit_check=result)  # fmt: skip
-    assert made.check is result
-    again = accept_with_missing_documents(
-        book, SUBJECT, on=DAY, actor=ME, application_id="SQ-1", domain=ROAD, missing=["a"],
-        credit_check=result,
-    )  # fmt: skip
-    assert again.check is result and again.kind == "missing_documents"
-    average = Evaluations([Evaluation(SUBJECT, ROAD, 2026, 70, D(2026, 5, 1))])
-    refused = check(book, SUBJECT, purpose="licensing", on=DAY, domain=ROAD, evaluations=average)
-    with pytest.raises(TransitionRefused) as info:
-        approve_on_commitment(book, SUBJECT, on=DAY, actor=ME, approval_id="XK-8", domain=ROAD,
-                              credit_check=refused)  # fmt: skip
-    assert info.value.rule == "national-transport@2026.1:grade-b"
-
-
-@pytest.mark.parametrize(
-    ("change", "field"),
-    [
-        ({"subject_id": "91110000600037341L"}, "subject_id"),
-        ({"purpose": "procurement"}, "purpose"),
-        ({"on": D(2026, 6, 2)}, "on"),
-        ({"domain": "waterway_transport"}, "domain"),
-        ({"policy_digest": "0" * 64}, "policy_digest"),
-    ],
-)
-def test_a_check_of_another_application_is_refused(change: dict[str, object], field: str) -> None:
-    book = new_book()
-    commitment(book, D(2026, 5, 1))
-    result = attrs.evolve(check(book, SUBJECT, purpose="licensing", on=DAY, domain=ROAD), **change)
-    head = book.head()
-    with pytest.raises(InvalidInput, match=rf"credit_check\.{field}="):
-        approve_on_commitment(book, SUBJECT, on=DAY, actor=ME, approval_id="XK-7", domain=ROAD,
-                              credit_check=result)  # fmt: skip
-    with pytest.raises(InvalidInput, match="credit_check must be a CreditCheck"):
-        approve_on_commitment(
-            book, SUBJECT, on=DAY, actor=ME, approval_id="XK-7", domain=ROAD,
-            credit_check="yes",  # type: ignore[arg-type]
-        )  # fmt: skip
-    assert book.head() == head

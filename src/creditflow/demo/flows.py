@@ -95,29 +95,31 @@ class Bureau:
     # ------------------------------------------------------------------ licensing
 
     def licensing_application(self, member: Member, day: dt.date) -> None:
-        """A licence application: a credit check, then commit-and-approve (告知承诺) if allowed,
-        missing-documents acceptance (容缺受理) for some, or the normal procedure; the
-        approval decides on the same check (nothing is written in between)."""
+        """A licence application: commit-and-approve (告知承诺) if the credit check allows it,
+        missing-documents acceptance (容缺受理) for some, or the normal procedure. The approval
+        makes the credit check; only a refused one is checked again, for the tally (a refusal
+        writes nothing, so the second check reads what the first did)."""
         sid, domain = member.subject.id, member.domain
-        result = check(self.book, sid, purpose="licensing", on=day, domain=domain,
-                       evaluations=self.evaluations)  # fmt: skip
         self.tally["licensing.checked"] += 1
-        self.tally[f"licensing.restricted.{bool(result.restrictions)}"] += 1
         application = f"XK-{day:%Y%m%d}-{self.tally['licensing.checked']:06d}"
         try:
             if self.rng.random() < 0.2:
                 approval = accept_with_missing_documents(
                     self.book, sid, on=day, actor=subject_actor(member), application_id=application,
-                    domain=domain, missing=["安全生产管理制度文本"], credit_check=result,
+                    domain=domain, missing=["安全生产管理制度文本"], evaluations=self.evaluations,
                 )  # fmt: skip
             else:
                 approval = approve_on_commitment(
                     self.book, sid, on=day, actor=subject_actor(member), approval_id=application,
-                    domain=domain, credit_check=result,
+                    domain=domain, evaluations=self.evaluations,
                 )  # fmt: skip
         except TransitionRefused:
+            result = check(self.book, sid, purpose="licensing", on=day, domain=domain,
+                           evaluations=self.evaluations)  # fmt: skip
+            self.tally[f"licensing.restricted.{bool(result.restrictions)}"] += 1
             self.tally["licensing.normal_procedure"] += 1
             return
+        self.tally[f"licensing.restricted.{bool(approval.check.restrictions)}"] += 1
         self.tally[f"licensing.{approval.kind}"] += 1
         self._plan_verification(approval.case_id, day, approval.due)
 

@@ -8,10 +8,9 @@ from collections.abc import Sequence
 import attrs
 
 from creditflow._repr import shown
-from creditflow._validation import ensure_date, ensure_instance, ensure_str
+from creditflow._validation import ensure_instance, ensure_str
 from creditflow.book.book import CreditBook
 from creditflow.book.overdue import Overdue
-from creditflow.core.identifiers import subject_id as checked_subject_id
 from creditflow.errors import InvalidInput, TransitionRefused, UnknownName
 from creditflow.licensing.check import CreditCheck, check
 from creditflow.licensing.evaluations import Evaluations
@@ -71,22 +70,17 @@ def approve_on_commitment(
     evaluations: Evaluations | None = None,
     new_subject: bool = False,
     idempotency_key: str | None = None,
-    credit_check: CreditCheck | None = None,
 ) -> CommitmentApproval:
     """Approve on commitment: check eligibility (the ``commit_and_approve`` incentive of the
     licensing check), open an ``approval_substitute`` commitment with its verification deadline.
 
     ``actor`` makes the commitment and needs the ``subject`` role. Refused with
     :class:`~creditflow.errors.TransitionRefused` naming the rule and basis when not eligible.
-    ``credit_check`` is the licensing check the caller has just made for this application
-    (:func:`~creditflow.licensing.check`, nothing written to the book since): it is used
-    instead of checking again, and must be of this subject, domain, date and pack
-    (:class:`~creditflow.errors.InvalidInput` names what differs).
     """
     return _open(book, subject_id, "approval_substitute", "commit_and_approve", on=on,
                  actor=actor, approval_id=approval_id, domain=domain, summary=summary,
                  evaluations=evaluations, new_subject=new_subject,
-                 idempotency_key=idempotency_key, credit_check=credit_check)  # fmt: skip
+                 idempotency_key=idempotency_key)  # fmt: skip
 
 
 def accept_with_missing_documents(
@@ -101,12 +95,10 @@ def accept_with_missing_documents(
     evaluations: Evaluations | None = None,
     new_subject: bool = False,
     idempotency_key: str | None = None,
-    credit_check: CreditCheck | None = None,
 ) -> CommitmentApproval:
     """Accept an application with documents ``missing``: a ``missing_documents`` commitment
     whose verification deadline is the last day to supply them (overdue ones are reported by
-    :func:`overdue_commitments` and ``CreditBook.overdue``). ``credit_check``: as for
-    :func:`approve_on_commitment`."""
+    :func:`overdue_commitments` and ``CreditBook.overdue``)."""
     if (
         not isinstance(missing, list | tuple | set | frozenset)
         or not missing
@@ -119,7 +111,7 @@ def accept_with_missing_documents(
     return _open(book, subject_id, "missing_documents", "missing_documents", on=on,
                  actor=actor, approval_id=application_id, domain=domain, summary=summary,
                  evaluations=evaluations, new_subject=new_subject,
-                 idempotency_key=idempotency_key, credit_check=credit_check)  # fmt: skip
+                 idempotency_key=idempotency_key)  # fmt: skip
 
 
 def _open(
@@ -136,45 +128,16 @@ def _open(
     evaluations: Evaluations | None,
     new_subject: bool,
     idempotency_key: str | None,
-    credit_check: CreditCheck | None,
 ) -> CommitmentApproval:
     approval_id = ensure_str(approval_id, "approval_id")
-    if credit_check is None:
-        result = check(book, subject_id, purpose="licensing", on=on, domain=domain,
-                       evaluations=evaluations, new_subject=new_subject)  # fmt: skip
-    else:
-        result = _given_check(book, credit_check, subject_id, on=on, domain=domain)
+    result = check(book, subject_id, purpose="licensing", on=on, domain=domain,
+                   evaluations=evaluations, new_subject=new_subject)  # fmt: skip
     if not result.applies(incentive):
         raise _not_eligible(result, incentive)
     case = book.open_case(f"commitment.{kind}", result.subject_id, on=on, actor=actor,
                           idempotency_key=idempotency_key, domain=domain, summary=summary,
                           approval_id=approval_id)  # fmt: skip
     return _approval(book, case, approval_id, result)
-
-
-def _given_check(
-    book: CreditBook, given: object, subject_id: str, *, on: dt.date, domain: str
-) -> CreditCheck:
-    """``given``, a licensing check of ``subject_id`` in ``domain`` on ``on`` by the pack in
-    force that day; :class:`InvalidInput` naming the first field that differs."""
-    ensure_instance(book, CreditBook, "book")
-    result = ensure_instance(given, CreditCheck, "credit_check")
-    on = ensure_date(on, "on")
-    expected = {
-        "subject_id": checked_subject_id(subject_id),
-        "purpose": "licensing",
-        "on": on,
-        "domain": ensure_str(domain, "domain"),
-        "policy_digest": book.policy_on(on).digest,
-    }
-    for field, value in expected.items():
-        found = getattr(result, field)
-        if found != value:
-            raise InvalidInput(
-                f"credit_check.{field}={shown(found)} is not this application's "
-                f"({shown(value)}): pass the check made for it, or None to check again"
-            )
-    return result
 
 
 def _not_eligible(result: CreditCheck, incentive: str) -> TransitionRefused:

@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from creditflow._repr import a_type, shown
 from creditflow._validation import ensure_date, ensure_int, ensure_json_scalar, ensure_str
 from creditflow.book._records import (
     CaseRecord,
@@ -109,24 +110,31 @@ def prepare_trusted(
     """:func:`prepare` for an append a book's unit of work built: the same :class:`Batch`
     (the same texts and digests), without the checks the unit already made.
 
-    The unit gives each touched case exactly one row at the version of its last event, runs
-    every event's versions on from ``expected`` and gives only data it made JSON (dates as
-    text, sets as lists, depth and integers bounded). What it does not vouch for is checked
-    here quickly: plain field types, ASCII actor and key (else valid Unicode), the data's
-    canonical JSON and size; anything unusual is handed to :func:`prepare`, which raises
-    what it always raised.
+    The unit gives only data it made JSON (dates as text, sets as lists, depth and integers
+    bounded). The rest is checked here quickly: ``expected``, the versions running on from
+    it, distinct keys, one row per touched case at the version of its last event, plain
+    field types, ASCII actor and key (else valid Unicode), the data's canonical JSON and
+    size; anything unusual is handed to :func:`prepare`, which raises what it always raised.
     """
-    date, size = dt.date, MAX_DATA_BYTES // 4  # a UTF-8 character is at most 4 bytes
+    size = MAX_DATA_BYTES // 4  # a UTF-8 character is at most 4 bytes
+    wanted = _checked_expected(expected)
+    versions = dict(wanted)
+    keys: set[str] = set()
     data: list[str] = []
     last: dict[str, int] = {}
     for index, event in enumerate(events):
+        if type(event) is not NewEvent:
+            return prepare(events, cases, expected)
         key = event.idempotency_key
         if not (
-            type(event.on) is date
-            and event.actor.isascii()
-            and (key is None or (type(key) is str and key != "" and key.isascii()))
+            _plainly_typed(event)
+            and event.version == versions.get(event.case_id, -1) + 1
+            and key not in keys
         ):
             return prepare(events, cases, expected)
+        versions[event.case_id] = event.version
+        if key is not None:
+            keys.add(key)
         try:
             text = canonical_json(event.data)
             if len(text) > size and len(text.encode()) > MAX_DATA_BYTES:
@@ -137,16 +145,25 @@ def prepare_trusted(
             return prepare(events, cases, expected)
         data.append(text)
         last[event.case_id] = index
+    if len(cases) != len(last) or any(
+        type(row) is not CaseRow
+        or last.get(row.case_id) is None
+        or row.version != versions[row.case_id]
+        for row in cases
+    ):
+        return prepare(events, cases, expected)  # each touched case: one row, at its last version
     rows = tuple([encode_case(row, to_json(row.body, "a row's body")) for row in cases])
     try:
         digests = {row[0]: projection_digest(row) for row in rows}
     except UnicodeEncodeError:
         return prepare(events, cases, expected)
+    if len(digests) != len(last):  # a case given two rows
+        return prepare(events, cases, expected)
     projections = tuple(
         digests[event.case_id] if last[event.case_id] == index else None
         for index, event in enumerate(events)
     )
-    return Batch(tuple(events), tuple(data), rows, expected, projections)
+    return Batch(tuple(events), tuple(data), rows, wanted, projections)
 
 
 def _checked_expected(expected: Mapping[str, int]) -> dict[str, int]:
@@ -163,6 +180,10 @@ def _checked_expected(expected: Mapping[str, int]) -> dict[str, int]:
 
 def _checked_event(index: int, event: NewEvent, versions: dict[str, int]) -> str:
     """Check one event against the running ``versions`` (advanced); its data as JSON."""
+    if not isinstance(event, NewEvent):
+        raise InvalidInput(
+            f"events[{index}] must be a NewEvent, got {shown(event)} that is {a_type(event)}"
+        )
     if not _plainly_typed(event):
         _check_types(f"events[{index}]", event)
     case_id = event.case_id

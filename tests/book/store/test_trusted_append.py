@@ -70,6 +70,35 @@ def test_prepare_trusted_refuses_what_prepare_refuses(
     assert trusted.value.message == expected.value.message
 
 
+@pytest.mark.parametrize(
+    ("events", "rows", "expected"),
+    [
+        ([_event("C1", 2, {})], [_row("C1", 2)], {"C1": 0}),  # a version skipped
+        ([_event("C1", 1, {}), _event("C1", 1, {})], [_row("C1", 1)], {"C1": 0}),  # twice
+        ([_event("C2", 1, {})], [_row("C2", 1)], {"C1": 0}),  # not in expected
+        ([_event("C1", True, {})], [_row("C1", 1)], {"C1": 0}),  # a bool is not a version
+        ([_event("C1", 1, {})], [_row("C1", 2)], {"C1": 0}),  # a row at another version
+        ([_event("C1", 1, {})], [], {"C1": 0}),  # a touched case without a row
+        ([_event("C1", 1, {})], [_row("C1", 1), _row("C2", 1)], {"C1": 0}),  # an untouched row
+        ([_event("C1", 1, {})], [_row("C1", 1), _row("C1", 1)], {"C1": 0}),  # two rows
+        ([_event("C1", 1, {}, idempotency_key="k"), _event("C2", 1, {}, idempotency_key="k")],
+         [_row("C1", 1), _row("C2", 1)], {"C1": 0, "C2": 0}),  # a key twice
+        ([_event("C1", 1, {})], [_row("C1", 1)], {"C1": "0"}),  # not a version
+        (["C1"], [_row("C1", 1)], {"C1": 0}),  # not an event
+    ],
+)  # fmt: skip
+def test_prepare_trusted_refuses_a_shape_prepare_refuses(
+    events: list[Any], rows: list[Any], expected: dict[str, Any]
+) -> None:
+    """What the unit of work vouches for is checked as well: a direct caller of
+    ``append_trusted`` cannot write a book ``append`` would refuse."""
+    with pytest.raises(InvalidInput) as plain:
+        prepare(events, rows, expected)
+    with pytest.raises(InvalidInput) as trusted:
+        prepare_trusted(events, rows, expected)
+    assert trusted.value.message == plain.value.message
+
+
 def _stores(
     tmp_path: Path,
 ) -> Iterator[tuple[MemoryStore | SqliteStore, MemoryStore | SqliteStore]]:

@@ -351,9 +351,14 @@ def test_a_commit_mode_that_is_none_or_contradicts_the_url_is_invalid_input(
 def _statements(store: PostgresStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The SQL the store's connection runs from now on (the connection opened first)."""
     store.head()
-    db = store._db
-    assert db is not None
+    assert store._db is not None
     sent: list[str] = []
+    _watch(store._db, monkeypatch, sent)
+    return sent
+
+
+def _watch(db: Any, monkeypatch: pytest.MonkeyPatch, sent: list[str]) -> None:
+    """Add the SQL that connection ``db`` runs from now on to ``sent``."""
     execute = db.execute
 
     def counting(query: Any, *args: Any, **kwargs: Any) -> Any:
@@ -361,7 +366,6 @@ def _statements(store: PostgresStore, monkeypatch: pytest.MonkeyPatch) -> list[s
         return execute(query, *args, **kwargs)
 
     monkeypatch.setattr(db, "execute", counting)
-    return sent
 
 
 def test_a_grouped_append_commits_without_waiting_then_waits_for_the_flush(
@@ -449,13 +453,7 @@ def test_a_grouped_append_whose_flush_wait_is_lost_is_looked_up_and_flushed(
 
             def connect() -> Any:
                 fresh = real_connect()
-                fresh_execute = fresh.execute
-
-                def watched(query: Any, *args: Any, **kwargs: Any) -> Any:
-                    flushes.append(str(query))
-                    return fresh_execute(query, *args, **kwargs)
-
-                monkeypatch.setattr(fresh, "execute", watched)
+                _watch(fresh, monkeypatch, flushes)
                 return fresh
 
             monkeypatch.setattr(store, "_connect", connect)

@@ -38,7 +38,7 @@ from creditflow.workflows.case import Case
 
 from .ingest import RejectedRow
 from .periods import ReportingPeriod
-from .rates import RatesReport, compute_rates
+from .rates import Rate, RateName, compute_rates
 
 __all__ = [
     "AssessmentReport",
@@ -141,23 +141,28 @@ def assess(
         if e.item not in known:
             raise InvalidInput(f"evidence for unknown item {shown(e.item)}; items: {sorted(known)}")
     rates = compute_rates(book, population, period, rejected=rejected)
-    # the measures read listings and repairs (and what each repair repaired): holding every
-    # case of the book would take GBs at a province's size
-    cases = [c for c in book.cases() if c.machine in ("listing", "repair")]
+    anchor = rates.anchor
+    # only the region's figures are scored: their failing rows (at a province's size, most of
+    # the population) are let go before the cases are read
+    region = {name: attrs.evolve(r, failing=()) for name, r in rates.unit("").rates.items()}
+    del rates
+    # the measures read listings and repairs (and what each repair repaired), asked of the
+    # store by machine: every case of the book would take GBs at a province's size
+    cases = [*book.cases(machine="listing"), *book.cases(machine="repair")]
     cases += _repaired(book, cases)
     in_period = [c for c in checks if c.on in period]
     results = tuple(
-        _result(item, period, rates, cases, in_period,
+        _result(item, period, region, cases, in_period,
                 tuple(e for e in given if e.item == item.item_id), policy)
         for item in table.items
     )  # fmt: skip
-    return AssessmentReport(table.title, period, policy.key, rates.anchor, results)
+    return AssessmentReport(table.title, period, policy.key, anchor, results)
 
 
 def _result(
     item: AssessmentItem,
     period: ReportingPeriod,
-    rates: RatesReport,
+    region: Mapping[RateName, Rate],
     cases: Sequence[Case],
     checks: Sequence[CreditCheckEntry],
     evidence: tuple[Evidence, ...],
@@ -168,7 +173,7 @@ def _result(
         return ItemResult(item, None, f"{len(evidence)} evidence", evidence,
                           f"证明材料{len(evidence)}份")  # fmt: skip
     if item.measure == "rate":
-        rate = rates.unit("").rates[item.rate]  # type: ignore[index]
+        rate = region[item.rate]  # type: ignore[index]
         met = rate.value is not None and item.target is not None and rate.value >= item.target
         found = f"{rate.numerator}/{rate.denominator} = {rate.percent()}"
         return ItemResult(item, points if met else Fraction(0), found, evidence, found)

@@ -284,7 +284,7 @@ class PostgresStore:
                 raw=(_CommitLost, psycopg.IntegrityError),
             )
         except _CommitLost as lost:
-            return self._resolve(batch, recorded_at, lost.cause)
+            return self._resolve(batch, recorded_at, lost)
         except psycopg.IntegrityError as exc:
             raise self._integrity_conflict(batch, exc) from None
 
@@ -578,7 +578,8 @@ class PostgresStore:
             try:
                 db.execute(_FLUSH)
             except psycopg.Error as exc:  # committed, perhaps not flushed: the caller finds out
-                raise _CommitLost(exc) from exc
+                live = not (db.broken or db.closed)
+                raise _CommitLost(exc, _FLUSH_REFUSED if live else _LOST) from exc
         if not batch.events:
             return []
         if len(rows) != len(batch.events) or not rows:
@@ -608,16 +609,18 @@ class PostgresStore:
         return stored
 
     def _resolve(
-        self, batch: Batch, recorded_at: dt.datetime, cause: psycopg.Error
+        self, batch: Batch, recorded_at: dt.datetime, commit: _CommitLost
     ) -> list[StoredEvent]:
-        """After the connection was lost during an append: the events if they were written.
+        """After the connection was lost during an append (or, grouped, the flush was
+        refused): the events if they were written.
 
         The server placed them, so their ``seq`` is not known here: the append's first event
         is looked up by its (case, version), and the events from it on must be those of the
         batch, field by field (``recorded_at`` included, to the microsecond); the append was
         one transaction, so either all of them are there or none.
         """
-        lost = BookUnavailable(self._where, f"the connection was lost: {first_line(cause)}")
+        cause = commit.cause
+        lost = BookUnavailable(self._where, f"{commit.what}: {first_line(cause)}")
         if not batch.events:
             raise lost from cause
         first = batch.events[0]
@@ -626,13 +629,13 @@ class PostgresStore:
             found = self._run(lambda db: db.execute(_EVENTS_FROM_VERSION, query).fetchall())
         except BookUnavailable as again:
             what = "cannot be reached to learn whether the change was written"
-            raise self._lost_again(lost, cause, what, again) from cause
+            raise self._lost_again(lost, commit, what, again) from cause
         if self._commit == "grouped" and found:
             try:  # found is committed; returned, it must be durable too
                 self._run(lambda db: db.execute(_FLUSH))
             except BookUnavailable as again:
                 what = "again while waiting for the commit to be flushed"
-                raise self._lost_again(lost, cause, what, again) from cause
+                raise self._lost_again(lost, commit, what, again) from cause
         recorded = recorded_at.isoformat()
         wanted = [
             (event.case_id, event.version, event.event, event.on.isoformat(), event.actor, data,
@@ -646,13 +649,14 @@ class PostgresStore:
         return self._checked(batch, recorded_at, [(row[0], row[9], row[11]) for row in found])
 
     def _lost_again(
-        self, lost: BookUnavailable, cause: psycopg.Error, what: str, again: BookUnavailable
+        self, lost: BookUnavailable, commit: _CommitLost, what: str, again: BookUnavailable
     ) -> BookUnavailable:
-        """``lost``, saying that the book became unavailable while committing and ``what``
-        when asked afterwards."""
+        """``lost``, saying what went wrong while committing and ``what`` when asked
+        afterwards."""
         lost.message = (
-            f"the book {self._where} became unavailable while committing ({first_line(cause)})"
-            f" and {what} ({again.reason}): retry it with the same idempotency key"
+            f"the book {self._where} failed while committing ({commit.what}: "
+            f"{first_line(commit.cause)}) and {what} ({again.reason}): retry it with the same "
+            "idempotency key"
         )
         lost.args = (lost.message,)
         return lost
@@ -715,12 +719,17 @@ def _commit_mode(url: str, commit: object) -> CommitMode:
     return commit
 
 
-class _CommitLost(Exception):
-    """The connection broke during COMMIT: the transaction may or may not have committed."""
+_LOST = "the connection was lost"
+_FLUSH_REFUSED = "the append committed, but the wait for its WAL flush was refused"
 
-    def __init__(self, cause: psycopg.Error) -> None:
+
+class _CommitLost(Exception):
+    """The connection broke during COMMIT (the transaction may or may not have committed),
+    or, grouped, the flush after a commit failed (``what`` says which)."""
+
+    def __init__(self, cause: psycopg.Error, what: str = _LOST) -> None:
         super().__init__(str(cause))
-        self.cause = cause
+        self.cause, self.what = cause, what
 
 
 def _append_arguments(batch: Batch, recorded_at: dt.datetime) -> tuple[Any, ...]:

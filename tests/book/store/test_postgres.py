@@ -469,6 +469,43 @@ def test_a_grouped_append_whose_flush_wait_is_lost_is_looked_up_and_flushed(
         assert again.by_idempotency_key("k2") is not None and again.verify().ok
 
 
+@pytest.mark.parametrize("refusals", [1, 2])
+def test_a_grouped_append_whose_flush_is_refused_says_so(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, refusals: int
+) -> None:
+    """The append committed and the connection lives, but the server refused the flush (say,
+    EXECUTE on pg_logical_emit_message revoked): the events are looked up and flushed again;
+    if that is refused too, BookUnavailable says the flush was refused, not that the
+    connection was lost, and to retry with the same key."""
+    with PostgresStore.open(postgres_url, commit="grouped", clock=ContractClock()) as store:
+        fire(store, "C1")
+        db = store._db
+        assert db is not None
+        execute = db.execute
+        refused: list[str] = []
+
+        def refusing(query: Any, *args: Any, **kwargs: Any) -> Any:
+            if query == postgres_store._FLUSH and len(refused) < refusals:
+                refused.append(query)
+                raise psycopg.errors.InsufficientPrivilege("permission denied (test)")
+            return execute(query, *args, **kwargs)
+
+        monkeypatch.setattr(db, "execute", refusing)
+        append = ([new_event("C1", 2, key="k2")], [case_row("C1", 2)], {"C1": 1})
+        if refusals == 1:
+            [stored] = store.append(append[0], append[1], expected=append[2])
+            assert stored.seq == 2
+        else:
+            with pytest.raises(BookUnavailable) as info:
+                store.append(append[0], append[1], expected=append[2])
+            message = str(info.value)
+            assert "flush was refused: permission denied (test)" in message, message
+            assert "connection was lost" not in message and "same idempotency key" in message
+        assert len(refused) == refusals
+    with PostgresStore.open(postgres_url) as again:  # committed either way, found by its key
+        assert again.by_idempotency_key("k2") is not None and again.verify().ok
+
+
 def test_a_hash_the_server_computed_differently_is_refused(
     store: PostgresStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -282,10 +282,14 @@ def compute_rates(
         by_unit.setdefault(decision.unit, ([], [], []))[1].append(decision)
     for row in refused:
         by_unit.setdefault(row.unit, ([], [], []))[2].append(row)
-    report = [_unit_rates(ALL_UNITS, population, population, covered, decisions, refused, on)]
+    # each subject without information fails coverage in the region and in its unit: one
+    # row, shared (a province can have hundreds of thousands)
+    uncovered = {s: _uncovered(s, u) for s, u in population.items() if s not in covered}
+    del covered
+    report = [_unit_rates(ALL_UNITS, population, uncovered, decisions, refused, on)]
     for unit in sorted(set(by_unit) - {ALL_UNITS}):
         mine, decided, refused_here = by_unit[unit]
-        report.append(_unit_rates(unit, mine, population, covered, decided, refused_here, on))
+        report.append(_unit_rates(unit, mine, uncovered, decided, refused_here, on))
     try:
         catalogue = book.policy_on(period.end).catalogue
     except NoPolicyInForce:
@@ -329,24 +333,24 @@ def _decision(
     return _Decision(case.case_id, key, str(values.get("unit", "")), decided, required, disclosure)
 
 
+def _uncovered(subject: str, unit: str) -> FailingRow:
+    """The coverage row of a subject of ``unit`` of whom the book holds nothing."""
+    return FailingRow("population", public_id(subject), unit, "no credit information collected",
+                      zh="未归集信用信息", where_zh="主体名录")  # fmt: skip
+
+
 def _unit_rates(
     unit: str,
     subjects: Collection[str],
-    population: Mapping[str, str],
-    covered: set[str],
+    uncovered: Mapping[str, FailingRow],
     decisions: list[_Decision],
     refused: list[RejectedRow],
     on: dt.date,
 ) -> UnitRates:
-    """The rates of ``unit``, whose ``subjects`` the ``population`` maps to their units."""
-    missing = [s for s in subjects if s not in covered]
-    coverage = Rate(
-        "coverage", len(subjects) - len(missing), len(subjects),
-        tuple(FailingRow("population", public_id(s), population[s] or unit,
-                         "no credit information collected", zh="未归集信用信息",
-                         where_zh="主体名录")
-              for s in missing),
-    )  # fmt: skip
+    """The rates of ``unit`` and its ``subjects``; ``uncovered`` holds the coverage row of
+    every subject of the population the book holds nothing of."""
+    missing = tuple(row for s in subjects if (row := uncovered.get(s)) is not None)
+    coverage = Rate("coverage", len(subjects) - len(missing), len(subjects), missing)
     compliance = Rate(
         "compliance", len(decisions), len(decisions) + len(refused),
         tuple(FailingRow(f"{r.source} line {r.line}", r.key, r.unit,

@@ -82,6 +82,22 @@ def test_a_licence_is_listed_while_in_force(tmp_path: Path) -> None:
         assert numbers(book, "2027-01-01") == []
 
 
+def test_a_licence_amended_to_a_later_validity_stays_listed_with_it(tmp_path: Path) -> None:
+    """The feed reads the validity the last amend left, not the decision first ingested."""
+    rows = [licence(1, decided_on="2026-05-06", valid_until="2026-12-31",
+                    published_on="2026-05-07")]  # fmt: skip
+    with CreditBook.memory(policy="national-transport") as book:
+        ingest(book, write_csv(tmp_path / "l.csv", rows, LICENCE_COLUMNS), kind="licensing")
+        [case] = book.cases(machine="licence")
+        assert numbers(book, "2027-01-10") == []
+        book.fire(case.case_id, "amend", on=dt.date(2026, 12, 1), actor=OFFICER,
+                  summary="延续有效期", valid_until="2027-06-30")  # fmt: skip
+        assert numbers(book, "2027-01-10") == ["资交许〔2026〕1号"]
+        assert numbers(book, "2027-07-01") == []
+        [entry] = dual_publication_feed(book, on=dt.date(2027, 1, 10)).entries
+        assert {n: v for n, _, v in entry.fields}["valid_until"] == "2027-06-30"
+
+
 def test_persons_are_masked_and_text_escaped_in_every_form(tmp_path: Path) -> None:
     rows = [
         penalty(1, party=PERSON, party_name="张三丰", grounds=HOSTILE,

@@ -4,11 +4,10 @@ A decision is in the feed on a date ``on`` once it was disclosed (its ``disclose
 or before ``on``:
 
 - a licence while it is in force on ``on`` (not revoked or expired before it, and ``on`` not
-  after its ``valid_until``);
-- a penalty while its credit record is in publication: its severity is published (Order 36:
-  a minor record is not), its maximum window (``severities.<severity>.publication_max``, from
-  the decision) has not run out, and it was not ended (by its repair, an objection...) before
-  ``on``.
+  after its ``valid_until``, as the last ``amend`` left it: the feed shows that one);
+- a penalty of any severity while its credit record is in publication: its maximum window
+  (``severities.<severity>.publication_max``, from the decision) has not run out, and it was
+  not ended (by its repair, an objection...) before ``on``.
 
 Only the catalogue's ``published`` fields are shown; a party that is a person shows its
 resident ID masked and its name masked (:mod:`creditflow.core.privacy`). The renderers
@@ -115,6 +114,8 @@ def _entry(book: CreditBook, case: Case, on: dt.date) -> FeedEntry | None:
     if catalogue is None or kind_name not in catalogue.kinds:
         return None
     record_kind = catalogue.kinds[kind_name]
+    if case.machine == "licence":
+        values = _current_validity(case, values)
     fields = _published(record_kind, values)
     words = {f.name: f.value_labels[str(values.get(f.name))] for f in record_kind.fields
              if f.published and str(values.get(f.name)) in f.value_labels}  # fmt: skip
@@ -131,6 +132,16 @@ def _entry(book: CreditBook, case: Case, on: dt.date) -> FeedEntry | None:
             words["severity"] = rule.label
     return FeedEntry(kind_name, case.case_id, decided, disclosure.met_on, fields,
                      case.kind, window.last_day, words)  # fmt: skip
+
+
+def _current_validity(case: Case, values: Mapping[str, object]) -> Mapping[str, object]:
+    """The decision's values with the licence's validity as it stands: an ``amend`` that
+    moved ``valid_until`` changes the case's ``valid_until``, not the decision first
+    recorded."""
+    until = case.data.get("valid_until")
+    if isinstance(until, str) and until and until != values.get("valid_until"):
+        return {**values, "valid_until": until}
+    return values
 
 
 def _licence_in_force(case: Case, values: Mapping[str, object], on: dt.date) -> bool:

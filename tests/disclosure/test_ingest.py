@@ -292,6 +292,25 @@ def test_parquet_is_read_with_the_dask_extra(book: CreditBook, tmp_path: Path) -
     assert [(p.line, p.field, p.rule) for p in report.problems] == [(2, "amount", "type.amount")]
 
 
+def test_parquet_date_and_number_columns_are_read_as_their_values(
+    book: CreditBook, tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [penalty(1, amount="5000"), penalty(2, amount="")]
+    columns: dict[str, Any] = {c: [row[c] for row in rows] for c in PENALTY_COLUMNS}
+    for name in ("decided_on", "published_on"):
+        columns[name] = pa.array([dt.date.fromisoformat(v) for v in columns[name]], pa.date32())
+    columns["amount"] = pa.array([5000, None], pa.int64())
+    pq.write_table(pa.table(columns), tmp_path / "p.parquet")
+    report = ingest(book, tmp_path / "p.parquet", kind="penalty", on=ON)
+    assert (report.rows, report.entered, report.problems) == (2, 2, ())
+    [first] = [c for c in book.cases(machine="record") if c.data["decision"].get("amount")]
+    assert first.data["decision"]["decided_on"] == rows[0]["decided_on"]
+    assert first.data["decision"]["amount"] == "5000"
+
+
 def test_a_date_after_the_ingest_is_a_problem(book: CreditBook, tmp_path: Path) -> None:
     rows = [
         penalty(1, decided_on="2026-10-21", published_on=""),  # decided after ON

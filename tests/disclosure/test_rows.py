@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -31,6 +32,14 @@ def test_a_valid_row_passes_with_its_values_as_text() -> None:
     assert checked.published_on.isoformat() == "2026-10-09"
 
 
+def test_a_date_field_may_be_a_date_as_a_parquet_date_column_gives_it() -> None:
+    row = penalty(1, decided_on=dt.date(2026, 9, 28), published_on=dt.date(2026, 9, 30))
+    checked, problems = check("penalty", row)
+    assert problems == {}
+    assert checked.values["decided_on"] == "2026-09-28"
+    assert checked.published_on == dt.date(2026, 9, 30)
+
+
 def test_an_optional_field_may_be_left_out_and_a_person_may_be_the_party() -> None:
     row = penalty(1, party=PERSON, party_name="张三")
     del row["amount"]
@@ -48,6 +57,12 @@ def test_an_optional_field_may_be_left_out_and_a_person_may_be_the_party() -> No
         ("penalty", {"grounds": None}, "grounds", "required"),
         ("penalty", {"grounds": ["x"]}, "grounds", "type.text"),
         ("penalty", {"grounds": True}, "grounds", "type.text"),
+        ("penalty", {"document_number": {"n": 1}}, "document_number", "type.text"),
+        ("penalty", {"amount": True}, "amount", "type.amount"),
+        ("penalty", {"amount": [5000]}, "amount", "type.amount"),
+        ("penalty", {"decided_on": dt.datetime(2026, 9, 28, 9)}, "decided_on", "type.date"),
+        ("penalty", {"party": dt.date(2026, 9, 28)}, "party", "type.party"),
+        ("penalty", {"published_on": dt.datetime(2026, 9, 30)}, "published_on", "type.date"),
         ("penalty", {"colour": "red"}, "colour", "unknown_field"),
         ("penalty", {"decided_on": "2026-9-28"}, "decided_on", "type.date"),
         ("penalty", {"decided_on": "2026-02-30"}, "decided_on", "type.date"),

@@ -93,9 +93,11 @@ def check_row(
             problem(str(name), "unknown_field", f"not a field of {kind.name}")
     values: dict[str, str] = {}
     for field in kind.fields:
-        text = _text(row.get(field.name))
+        text = _text(row.get(field.name), dates=field.type == "date")
         if text is None:
-            problem(field.name, "type.text", f"must be text, got {shown(row.get(field.name))}")
+            rule = "type.text" if field.type in _TEXT_TYPES else f"type.{field.type}"
+            wanted = "text or a date" if field.type == "date" else "text or a number"
+            problem(field.name, rule, f"must be {wanted}, got {shown(row.get(field.name))}")
         elif not text:
             if field.required:
                 problem(field.name, "required", f"{field.label.en} is required")
@@ -121,10 +123,18 @@ def _names(value: object, name: str) -> frozenset[str]:
     return frozenset(str(item) for item in names)
 
 
-def _text(value: object) -> str | None:
-    """A field's value as stripped text ('' when empty or absent); None if it is no scalar."""
+_TEXT_TYPES = frozenset({"text", "party_name", "document_number"})
+"""The field types whose only check of a value's type is that it is text."""
+
+
+def _text(value: object, *, dates: bool = False) -> str | None:
+    """A field's value as stripped text ('' when empty or absent): text, a number, or with
+    ``dates`` a ``datetime.date`` (a Parquet date column) as ``YYYY-MM-DD``; None for any
+    other value (a ``datetime`` is not a date)."""
     if value is None:
         return ""
+    if dates and type(value) is dt.date:
+        return value.isoformat()
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -231,7 +241,7 @@ _CHECKS: dict[str, _Check] = {
 def _published(
     row: Mapping[str, object], values: Mapping[str, str], problem: Callable[[str, str, str], None]
 ) -> dt.date | None:
-    text = _text(row.get("published_on"))
+    text = _text(row.get("published_on"), dates=True)
     if not text:
         if text is None:
             problem("published_on", "type.date", "must be a date YYYY-MM-DD")

@@ -17,7 +17,7 @@ import json
 import math
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -396,6 +396,22 @@ def test_case_data_that_is_not_portable_json_is_refused(
     with pytest.raises(InvalidInput):
         book.open_case("listing.watch", SUBJECT, on=D(2026, 6, 3), actor=OFFICER,
                        domain="road_transport", grounds=value, basis="b")  # fmt: skip
+    assert book.head() == head
+
+
+@pytest.mark.parametrize("nest", [lambda v: {"x": v}, lambda v: {"x": [1, v]}])
+@pytest.mark.parametrize(("value", "message"), NOT_JSON)
+def test_nested_case_data_that_is_not_portable_json_is_refused_naming_it(
+    book: CreditBook, value: object, message: str, nest: Callable[[object], object]
+) -> None:
+    """Inside a field that takes any JSON (a record's decision): InvalidInput naming the part,
+    not a RecursionError (NaN, infinities and big integers looped), and nothing written."""
+    head = book.head()
+    with pytest.raises(InvalidInput, match=message.replace(r"\['x'\]", "")) as info:
+        book.open_case("record.general", SUBJECT, on=D(2026, 6, 3), actor=OFFICER,
+                       domain="road_transport", record_kind="penalty",
+                       decided_on=D(2026, 6, 1), summary="s", decision=nest(value))  # fmt: skip
+    assert "decision" in str(info.value)
     assert book.head() == head
 
 

@@ -365,7 +365,10 @@ def _plain(value: object, depth: int) -> Any:
 
 def _plain_base(value: object) -> Any:
     """A subclass of str, int or float (an enum member, say) as its base value, as JSON
-    writes it; :class:`_NotJson` for anything else."""
+    writes it; :class:`_NotJson` for anything else (the base types themselves come here only
+    when :func:`_plain` refused them: NaN, an infinity, an integer out of bounds)."""
+    if type(value) in (int, float):
+        raise _NotJson
     if isinstance(value, str):
         return _plain(str.__str__(value), 1)
     if isinstance(value, int) and not isinstance(value, bool):

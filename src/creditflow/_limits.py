@@ -51,8 +51,9 @@ _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def json_line_problem(text: str) -> str | None:
-    """Why one JSON line is beyond the limits (length, then depth), or None."""
-    if len(text) > MAX_LINE_CHARS:
+    """Why one JSON line is beyond the limits (length without its line ending, then depth),
+    or None."""
+    if len(text) > MAX_LINE_CHARS and len(text.rstrip("\r\n")) > MAX_LINE_CHARS:
         return f"longer than the limit of {MAX_LINE_CHARS:,} characters"
     return TOO_DEEP if json_too_deep(text) else None
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from creditflow._limits import MAX_DEPTH, MAX_LINE_CHARS
+from creditflow._limits import MAX_DEPTH, MAX_LINE_CHARS, json_line_problem
 from creditflow.errors import InvalidInput, InvalidRow
 from creditflow.supervision import plan_from_json, read_inspectors, read_population
 
@@ -44,6 +44,15 @@ def test_a_too_deep_json_line_of_a_file_is_an_invalid_row(reader: Any) -> None:
         list(reader(source, format="jsonl"))
     assert caught.value.line == 1
     assert f"nested deeper than {MAX_DEPTH} levels" in caught.value.reason
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", ""])
+def test_a_json_line_of_exactly_the_limit_is_read_whatever_its_ending(ending: str) -> None:
+    """The limit counts the line's characters, not its line ending."""
+    line = '{"name": "' + "x" * (MAX_LINE_CHARS - 12) + '"}'
+    assert len(line) == MAX_LINE_CHARS
+    assert json_line_problem(line + ending) is None
+    assert json_line_problem("x" + line + ending) is not None
 
 
 @pytest.mark.parametrize("reader", [read_population, read_inspectors])

@@ -17,11 +17,16 @@ Dask: the libraries are imported when a function needs them, and a missing one r
 :class:`~creditflow.errors.MissingExtra` (``pip install 'creditflow[dask]'``).
 """
 
+from creditflow.licensing.batches import GRADE_COLUMNS, GRADE_INPUT_COLUMNS
 from creditflow.scale.clusters import local_client
 from creditflow.scale.plans import Progress, draw_plan, verify_plan
 from creditflow.scale.tables import TableResult, decide_table, grade_table, write_parquet
+from creditflow.supervision.partitions import DECISION_COLUMNS
 
 __all__ = [
+    "DECISION_COLUMNS",
+    "GRADE_COLUMNS",
+    "GRADE_INPUT_COLUMNS",
     "Progress",
     "TableResult",
     "decide_table",

@@ -117,6 +117,18 @@ def test_a_later_file_adds_the_publication_date_of_a_known_decision(
     assert case.deadline("disclosure").met_on == dt.date(2026, 10, 9)  # type: ignore[union-attr]
 
 
+def test_a_known_decision_with_its_amount_written_otherwise_is_the_same_decision(
+    book: CreditBook, tmp_path: Path
+) -> None:
+    ingest(book, penalties(tmp_path, [penalty(1, amount="5000")]), kind="penalty", on=ON)
+    head = book.head()
+    for amount in ("5000.00", "5e3", " 5000.0 "):
+        again = penalties(tmp_path, [penalty(1, amount=amount)], "again.csv")
+        report = ingest(book, again, kind="penalty", on=ON)
+        assert (report.entered, report.already, report.problems) == (0, 1, ()), amount
+    assert book.head() == head
+
+
 def test_a_known_document_number_with_other_content_is_a_problem(
     book: CreditBook, tmp_path: Path
 ) -> None:

@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
@@ -346,7 +346,7 @@ class _Run:
             fresh = not case.history  # a replayed key returns the case with its history
             if not fresh:
                 case = self.book.get(case.case_id)  # as it stands now, not as it was opened
-            if case.data.get("decision") != data["decision"]:
+            if not _same_decision(case.data.get("decision"), data["decision"], record_kind):
                 other = f"{values[record_kind.key]} is in the book with other content"
                 self._refused(row, record_kind.key, "changed", other)
                 return
@@ -375,6 +375,27 @@ class _Run:
         assert catalogue is not None
         kind, units = catalogue.kinds[self.kind], frozenset(catalogue.units)
         self._reject(row.line, row.values, kind, (problem,), units)
+
+
+def _same_decision(stored: object, given: Mapping[str, str], kind: RecordKind) -> bool:
+    """The decision in the book is the one given: the same fields with the same values, an
+    amount compared as a number (``5000`` and ``5000.00`` are one amount)."""
+    if stored == given:
+        return True
+    if not isinstance(stored, Mapping) or stored.keys() != given.keys():
+        return False
+    amounts = {f.name for f in kind.fields if f.type == "amount"}
+    return all(
+        stored[name] == value or (name in amounts and _same_amount(stored[name], value))
+        for name, value in given.items()
+    )
+
+
+def _same_amount(stored: object, given: str) -> bool:
+    try:
+        return Decimal(str(stored)) == Decimal(given)
+    except InvalidOperation:  # not an amount in the book: another decision
+        return False
 
 
 def _case(

@@ -188,6 +188,22 @@ def test_a_row_the_reader_cannot_split_is_a_problem_of_its_line(
     ]
 
 
+def test_a_csv_record_the_reader_cannot_parse_is_a_problem_of_its_line_and_the_rest_read(
+    book: CreditBook, tmp_path: Path
+) -> None:
+    """Bad quoting is a format problem of the record's first line, not an error that stops
+    the ingest (an unterminated quote at the end runs to the end of the file)."""
+    path = penalties(tmp_path, [penalty(1), penalty(2)])
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = ['"资交罚〔2026〕7号"x,' + lines[1].split(",", 1)[1], '"unterminated,1\n']
+    path.write_text("".join([lines[0], lines[1], bad[0], lines[2], bad[1]]), encoding="utf-8")
+    report = ingest(book, path, kind="penalty", on=ON)
+    assert (report.rows, report.entered) == (4, 2)
+    problems = [(p.line, p.rule) for p in report.problems]
+    assert problems == [(3, "format"), (5, "format")]
+    assert "not valid CSV" in report.problems[0].message
+
+
 def test_a_row_the_book_refuses_leaves_no_trace_and_is_reported(tmp_path: Path) -> None:
     from _packs import national_data
     from creditflow.policy.loader import policy_from_data

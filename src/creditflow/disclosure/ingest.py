@@ -158,20 +158,28 @@ def _csv_rows(source: Source, name: str) -> Iterator[tuple[int, dict[str, object
         reader = csv.reader(lines, strict=True)
         try:
             header = next(reader, None)
-            if header is None:
-                return
-            if len(set(header)) != len(header):
-                raise InvalidInput(f"{name} line 1: a column appears twice")
-            for row in reader:
-                if not row:
-                    continue
-                if len(row) != len(header):
-                    width = f"{len(row)} fields, the header has {len(header)}"
-                    yield reader.line_num, {_UNREADABLE: width}
-                    continue
-                yield reader.line_num, dict(zip(header, row, strict=True))
         except csv.Error as error:
             raise InvalidInput(f"{name} line {reader.line_num}: not valid CSV: {error}") from None
+        if header is None:
+            return
+        if len(set(header)) != len(header):
+            raise InvalidInput(f"{name} line 1: a column appears twice")
+        while True:
+            start = reader.line_num + 1  # a quoted field may run over several lines
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # that record only: the reader goes on after it
+                yield start, {_UNREADABLE: f"not valid CSV: {error}"}
+                continue
+            if not row:
+                continue
+            if len(row) != len(header):
+                width = f"{len(row)} fields, the header has {len(header)}"
+                yield reader.line_num, {_UNREADABLE: width}
+                continue
+            yield reader.line_num, dict(zip(header, row, strict=True))
 
 
 def _json_rows(source: Source, name: str) -> Iterator[tuple[int, dict[str, object]]]:

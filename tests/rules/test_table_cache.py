@@ -262,3 +262,22 @@ def test_the_user_cache_directory_follows_the_platform(
     for key, value in env.items():
         monkeypatch.setenv(key, str(tmp_path / value))
     assert table_cache.cache_dir() == tmp_path / expected
+
+
+def test_the_cache_directory_and_its_tables_are_its_owners_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made by creditflow: the cache directory and tables/ at 0700 (the folders above as
+    usual)."""
+    monkeypatch.setenv("CREDITFLOW_CACHE", str(tmp_path / "above" / "cache"))
+    table._cache.clear()
+    try:
+        compile_table(pack("private"))
+    finally:
+        table._cache.clear()
+    cache = tmp_path / "above" / "cache"
+    assert cache_files(cache)
+    assert (cache.stat().st_mode & 0o777, (cache / "tables").stat().st_mode & 0o777) == (
+        0o700,
+        0o700,
+    )

@@ -9,7 +9,7 @@ the attested items with the evidence officers gave. How each measure scores:
 - ``evidence_count``: all points when the period has at least ``min_count`` pieces of evidence
   for the item and each of its months at least ``per_month``, else none;
 - ``repairs``: the points shared equally among ``domains``, a domain's share earned when at
-  least ``per_domain`` repairs of records in it were approved in the period;
+  least ``per_domain`` repairs of records or listings in it were approved in the period;
 - ``credit_checks``: ``points_per_domain`` for each of ``domains`` in which a credit check for
   one of ``purposes`` was made in the period, at most the item's points;
 - ``listings``: all points when at least ``min_count`` listings of ``kinds`` were published in

@@ -111,7 +111,9 @@ def store_matches(policy: Policy, matches: Sequence[frozenset[int]]) -> None:
     ).encode()
     head = _MAGIC + b" " + hashlib.sha256(payload).hexdigest().encode() + b"\n"
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # the cache directory and its tables/, each readable by its owner only when made here
+        path.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     except OSError:
         return

@@ -295,6 +295,7 @@ ENTRIES: tuple[Entry, ...] = (
             "record_kind": value("penalty"),
             "decided_on": value(dt.date(2026, 5, 30)),
             "summary": value("罚款"),
+            "decision": value({"amount": "5000", "items": ["罚款"]}),  # any JSON: nested values
         },
     ),
     Entry(

@@ -145,8 +145,10 @@ def hostile() -> st.SearchStrategy[Any]:
         st.binary(max_size=10),
         st.dates(),
         st.datetimes(),
-        st.lists(st.one_of(st.none(), st.integers(), st.text(max_size=5)), max_size=3),
-        st.dictionaries(st.text(max_size=5), st.one_of(st.none(), st.integers()), max_size=3),
+        st.lists(st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=5)), max_size=3),
+        st.dictionaries(
+            st.text(max_size=5), st.one_of(st.none(), st.integers(), st.floats()), max_size=3
+        ),
     )
     return st.one_of(fixed, fixed, drawn)
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from creditflow._repr import shown
 from creditflow.errors import InvalidInput
 
 __all__ = ["FIELD_KINDS", "check_fields"]
@@ -120,9 +121,8 @@ def check_fields(data: Mapping[str, Any], where: str) -> None:
             continue
         fits, expected = _KINDS[kind]
         if not fits(value):
-            shown = repr(value)
-            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            text = shown(value)  # cut, and never raising for a value nested thousands deep
+            text = text if len(text) <= 60 else text[:57] + "..."
             raise InvalidInput(
-                f"{where}: data {key}={shown} must be {expected}, not of type "
-                f"{type(value).__name__}"
+                f"{where}: data {key}={text} must be {expected}, not of type {type(value).__name__}"
             )

@@ -14,6 +14,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from creditflow._repr import shown
 from creditflow.calendar.periods import Period
 from creditflow.calendar.workdays import WorkdayCalendar
 from creditflow.core.severity import Severity
@@ -72,7 +73,9 @@ def known_domain(ctx: TransitionContext) -> Refusal | None:
     domain = ctx.value("domain")
     if not isinstance(domain, str) or domain not in ctx.policy.domains:
         known = ", ".join(ctx.policy.domains)
-        return refuse(ctx, "domains", f"unknown domain {domain!r}; the policy's domains: {known}")
+        return refuse(
+            ctx, "domains", f"unknown domain {shown(domain)}; the policy's domains: {known}"
+        )
     return None
 
 
@@ -98,7 +101,7 @@ def decision_date(ctx: TransitionContext) -> Refusal | None:
     decided = given if isinstance(given, dt.date) else _iso_date(given)
     path = "severities.{kind}.publication_max"  # publication runs from the decision
     if decided is None:
-        return refuse(ctx, path, f"decided_on must be a date (YYYY-MM-DD), got {given!r}")
+        return refuse(ctx, path, f"decided_on must be a date (YYYY-MM-DD), got {shown(given)}")
     if decided > ctx.on:
         return refuse(
             ctx,
@@ -117,7 +120,7 @@ def licence_dates(ctx: TransitionContext) -> Refusal | None:
     given = ctx.value("decided_on")
     decided = _iso_date(given.isoformat() if isinstance(given, dt.date) else given)
     if decided is None:
-        return refuse(ctx, path, f"decided_on must be a date (YYYY-MM-DD), got {given!r}")
+        return refuse(ctx, path, f"decided_on must be a date (YYYY-MM-DD), got {shown(given)}")
     if decided > ctx.on:
         return refuse(
             ctx,
@@ -131,7 +134,7 @@ def licence_dates(ctx: TransitionContext) -> Refusal | None:
     end = _iso_date(until.isoformat() if isinstance(until, dt.date) else until)
     if end is None or end < decided:
         return refuse(
-            ctx, path, f"valid_until must be a date on or after the decision, got {until!r}"
+            ctx, path, f"valid_until must be a date on or after the decision, got {shown(until)}"
         )
     return None
 
@@ -162,7 +165,7 @@ def breached_commitment(ctx: TransitionContext) -> Refusal | None:
         return None
     commitment = ctx.lookup(str(named))
     if commitment is None or commitment.machine != "commitment":
-        reason = f"commitment_case {named!r} is not a commitment case in the book"
+        reason = f"commitment_case {shown(named)} is not a commitment case in the book"
     elif commitment.subject_id != ctx.subject_id:
         reason = f"commitment {commitment.case_id} is another subject's"
     elif commitment.state != "breached":
@@ -360,7 +363,9 @@ def _cause_holds(ctx: TransitionContext, wanted: dict[str, str]) -> Refusal | No
     cause = ctx.lookup(named)
     if cause is None or cause.machine not in wanted:
         causes = ", ".join(wanted)
-        return _window_refusal(ctx, f"{named!r} is no cause to {ctx.event} a record ({causes})")
+        return _window_refusal(
+            ctx, f"{shown(named)} is no cause to {ctx.event} a record ({causes})"
+        )
     state = wanted[cause.machine]
     if cause.machine == "repair":
         return _own_repair(ctx, state, f"repair {named} is not {state}", key="cause")
@@ -402,9 +407,9 @@ def publication_window(ctx: TransitionContext) -> Refusal | None:
     return refuse(
         ctx,
         FRAUD_WINDOW,
-        f"window {window!r}: only a record of false materials or a false commitment in a repair "
-        f"(a revoked repair or a breached repair commitment as source_case) is published for "
-        f"{FRAUD_WINDOW}",
+        f"window {shown(window)}: only a record of false materials or a false commitment in a "
+        "repair (a revoked repair or a breached repair commitment as source_case) is published "
+        f"for {FRAUD_WINDOW}",
     )
 
 
@@ -462,7 +467,7 @@ def _target_refusal(
     """Why ``target`` cannot be what a repair or objection is about: it is no case of the
     subject of the right kind, or the record of a listing (``instead`` says what to do)."""
     if target is None or target.subject_id != ctx.subject_id or target.machine != ctx.kind:
-        return refuse(ctx, path, f"no {ctx.kind} {ctx.value('target')!r} of this subject")
+        return refuse(ctx, path, f"no {ctx.kind} {shown(ctx.value('target'))} of this subject")
     if target.machine == "record" and target.data.get("record_kind") == "listing":
         return refuse(
             ctx,

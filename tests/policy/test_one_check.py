@@ -113,6 +113,20 @@ duration = { value = "0 days", basis = "示例", source = "configurable" }
 [permissions]
 listing = { expire = [] }
 """,
+    "misspelt-permission": HEAD
+    + """
+[permissions]
+listng = { propose = ["case_officer"] }
+listing = { propse = ["case_officer"] }
+""",
+    "misspelt-separation": HEAD
+    + """
+[[separation]]
+machine = "listing"
+events = ["propose", "decde"]
+basis = "示例"
+source = "configurable"
+""",
     "blank-basis": HEAD
     + """
 [commitments.voluntary]
@@ -135,6 +149,16 @@ EXPECTED = {
     ),
     "zero-duration": ("lists.watch.duration", "must be positive, got 0 days"),
     "missing-permission": ("permissions.listing.expire", "no role may fire it"),
+    "misspelt-permission": (
+        "permissions.listng",
+        "no workflow 'listng'; workflows: commitment, listing, repair, objection, record, licence",
+    ),
+    "misspelt-separation": (
+        "separation[0].events.decde",
+        "listing has no event 'decde'; events: propose, notify, waive, object, "
+        "dismiss_objection, accept_objection, decide, publish, expire, remove_early, revoke, "
+        "annul, restore, drop",
+    ),
     "blank-basis": (
         "commitments.voluntary.verification_period",
         "has no basis: state the regulation it applies",

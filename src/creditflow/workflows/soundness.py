@@ -8,8 +8,9 @@ another refuses, and all of them name the same problems in the same words. It ga
 - the table analysis (:mod:`creditflow.rules.analysis`): gaps, unresolved overlaps, grade
   order and the direction of every list kind and flag;
 - the content checks (:mod:`creditflow.policy.soundness`): positive periods, stated bases;
-- what the workflows need of a policy: a role for every event of every machine, every deadline
-  setting a machine names, and each machine's graph (every state reachable, and a path to a
+- what the workflows need of a policy: a role for every event of every machine (and no
+  permission or separation of duties naming a workflow or event that does not exist), every
+  deadline setting a machine names, and each machine's graph (every state reachable, and a path to a
   final state from every state).
 
 Why it lives here: the check needs the machines, and the workflows layer is the lowest one that
@@ -74,4 +75,30 @@ def workflow_problems(
         for event in machine.events
         if not policy.permissions.roles(machine.name, event)
     ]
+    return problems + _unknown_duties(policy, machines)
+
+
+def _unknown_duties(policy: Policy, machines: Mapping[str, Machine]) -> list[PolicyProblem]:
+    """A permission or a separation of duties naming a workflow or an event that does not
+    exist: a typo that would grant nothing, or separate nothing, without a word."""
+    origin = policy.origin
+    problems = []
+
+    def unknown(path: str, machine: str, events: tuple[str, ...]) -> None:
+        if machine not in machines:
+            known = ", ".join(machines)
+            problems.append(
+                PolicyProblem(origin, path, f"no workflow {machine!r}; workflows: {known}")
+            )
+            return
+        for event in events:
+            if event not in machines[machine].events:
+                known = ", ".join(machines[machine].events)
+                reason = f"{machine} has no event {event!r}; events: {known}"
+                problems.append(PolicyProblem(origin, f"{path}.{event}", reason))
+
+    for machine, grants in policy.permissions.events.items():
+        unknown(f"permissions.{machine}", machine, tuple(grants))
+    for index, separation in enumerate(policy.separations):
+        unknown(f"separation[{index}].events", separation.machine, separation.events)
     return problems

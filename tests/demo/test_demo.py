@@ -125,7 +125,7 @@ def test_every_output_made_from_the_book_prints_its_anchor(
     assert report.anchor == anchor and (seq, head) == (report.events, report.head)
     text = (out / "report.txt").read_text(encoding="utf-8")
     assert f"Book anchor (账本锚点): {anchor}\n" in text
-    assert f"creditflow verify --anchor {anchor}" in text
+    assert f"creditflow verify --db BOOK --anchor {anchor}" in text
     for page in (out / "site" / "notices.md", *(out / "notices").iterdir()):
         assert anchor in page.read_text(encoding="utf-8"), page
 

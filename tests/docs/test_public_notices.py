@@ -86,8 +86,8 @@ def test_the_notice_prints_the_book_anchor_it_was_made_from(book: CreditBook) ->
     en = page_markdown(notice_page(notices, "en"))
     assert f"- 账本锚点: {seq}:{head}\n" in zh
     assert f"- Book anchor: {seq}:{head}\n" in en
-    for page in (zh, en):
-        assert f"creditflow verify --anchor {seq}:{head}" in page.replace("\\", "")
+    assert f"creditflow verify --db 账本文件 --anchor {seq}:{head}" in zh.replace("\\", "")
+    assert f"creditflow verify --db BOOK --anchor {seq}:{head}" in en.replace("\\", "")
     html = page_html(notice_page(notices, "en"), lang="en")
     assert f"{seq}:{head}" in html
 

@@ -216,3 +216,50 @@ def test_a_logged_approval_s_check_replays_as_the_plain_check_s(
         assert replay(book, approval_line["input"]) == approval_line["result"]
     assert approval_line["result"] == check_line["result"]
     assert approval_line["result"]["rule_ids"][0] == made.json()["check"]["decision_rule"]
+
+
+def _served_with(tmp_path: Path, score: int) -> Server:
+    register = tmp_path / "evaluations.jsonl"
+    row = {"subject_id": APPLICANT, **EVALUATION, "score": score}
+    register.write_text(json.dumps(row) + "\n", "utf-8")
+    return Server(
+        str(tmp_path / "book.sqlite"),
+        write_auth(tmp_path / "auth.toml"),
+        tmp_path / "decisions.jsonl",
+        extra=("--evaluations", str(register)),
+    )
+
+
+def test_a_refused_approval_logs_the_check_it_made(tmp_path: Path) -> None:
+    """The subject is not eligible (grade C): 422 and nothing written, but the check was made
+    and is logged, at the head it read, and replays to what was logged."""
+    server = _served_with(tmp_path, 40)
+    try:
+        before = head(server)
+        approval = {k: v for k, v in APPROVAL.items() if k != "new_subject"}
+        with server.client("applicant") as applicant:
+            answer = applicant.post("/commitments/approvals", json=approval)
+        assert answer.status_code == 422 and answer.json()["code"] == "transition_refused"
+        assert head(server) == before
+        (line,) = logged(tmp_path)
+        assert line["path"] == "creditflow/commitments/approve"
+        assert line["input"]["head"] == before and line["result"]["grade"] == "C"
+        with creditflow.CreditBook.open(str(tmp_path / "book.sqlite")) as book:
+            assert replay(book, line["input"]) == line["result"]
+    finally:
+        server.stop()
+
+
+def test_a_retried_approval_is_answered_from_its_key_and_logged_once(
+    registered: Server, tmp_path: Path
+) -> None:
+    approval = {k: v for k, v in APPROVAL.items() if k != "new_subject"}
+    key = {"Idempotency-Key": "approval-XK-7"}
+    with registered.client("applicant") as applicant:
+        first = applicant.post("/commitments/approvals", json=approval, headers=key)
+        after = head(registered)
+        again = applicant.post("/commitments/approvals", json=approval, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and head(registered) == after
+    (line,) = logged(tmp_path)
+    assert line["input"]["head"] != after  # the head the check read, before the commitment

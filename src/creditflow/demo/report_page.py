@@ -39,8 +39,8 @@ def report_page(
             blocks.append(Table(header, section.rows))
         if section.lines:
             blocks.append(Bullets(section.lines))
-    blocks.append(Paragraph(f"Book anchor (账本锚点): {r.anchor} — creditflow verify --anchor "
-                            f"{r.anchor}"))  # fmt: skip
+    blocks.append(Paragraph(f"Book anchor (账本锚点): {r.anchor} — creditflow verify --db BOOK "
+                            f"--anchor {r.anchor}"))  # fmt: skip
     return Page("report", title, tuple(blocks))
 
 

@@ -156,6 +156,6 @@ def report_text(report: DemoReport) -> str:
         f"Book anchor (账本锚点): {r.anchor}",
         f"  the head of the book this report was made from ({r.events} events); anyone "
         "can later check",
-        f"  that the book still contains it: creditflow verify --anchor {r.anchor}",
+        f"  that the book still contains it: creditflow verify --db BOOK --anchor {r.anchor}",
     ]
     return "\n".join(lines)

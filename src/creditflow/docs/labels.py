@@ -328,10 +328,10 @@ TEXT: dict[str, Label] = {
     "anchor": Label("账本锚点", "Book anchor"),
     "anchor_note": Label(
         "账本锚点是本公示所依据的信用账本末条记录的序号和哈希值；任何人日后可运行"
-        " creditflow verify --anchor {anchor} 核验账本仍包含本公示所发布的内容。",
+        " creditflow verify --db 账本文件 --anchor {anchor} 核验账本仍包含本公示所发布的内容。",
         "The book anchor is the sequence number and hash of the last event of the credit book "
-        "this notice was made from; anyone can later run creditflow verify --anchor {anchor} "
-        "to check that the book still contains what was published.",
+        "this notice was made from; anyone can later run creditflow verify --db BOOK "
+        "--anchor {anchor} to check that the book still contains what was published.",
     ),
     "contents": Label("目录", "Contents"),
     "term.credit_record": Label("记入信用记录", "a credit record"),

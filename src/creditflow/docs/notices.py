@@ -107,7 +107,8 @@ class Notices:
 
     @property
     def anchor(self) -> str:
-        """The head as published: ``SEQ:HASH`` (``creditflow verify --anchor SEQ:HASH``)."""
+        """The head as published: ``SEQ:HASH`` (checked by ``creditflow verify --db BOOK
+        --anchor SEQ:HASH``)."""
         seq, digest = self.head
         return f"{seq}:{digest}"
 

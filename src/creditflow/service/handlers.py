@@ -3,11 +3,12 @@ library's public API as the token's actor, and answers with a :class:`Reply`."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -15,7 +16,7 @@ import attrs
 import creditflow
 from creditflow.core.facts import Facts
 from creditflow.docs import extract_notices
-from creditflow.errors import CreditflowError, InvalidInput, UnknownCase
+from creditflow.errors import CreditflowError, InvalidInput, TransitionRefused, UnknownCase
 from creditflow.licensing import overdue_commitments
 from creditflow.policy.model import Policy
 from creditflow.policy.sources import builtin_versions
@@ -478,54 +479,78 @@ def _approval(
         and case.data.get("approval_id") == made.approval_id
     )
     data = to_json(made)
-    inputs = _check_inputs(
-        made.check, given.evaluations, given.new_subject, given.head, given.vouched_by
-    )
-    state.decided(
-        path,
-        call,
-        state.book.policy_on(made.check.on),
-        inputs,
-        _check_result(data["check"]),
-        given.started,
-    )
+    if state.book.head() != given.head:  # else a retry answered from its key: logged before
+        _log_check(state, call, path, made.check, given)
     return Reply(data, 201, {"Location": f"/cases/{made.case_id}"})
+
+
+def _log_check(
+    state: State, call: Call, path: str, result: creditflow.CreditCheck, given: _CheckArguments
+) -> None:
+    inputs = _check_inputs(
+        result, given.evaluations, given.new_subject, given.head, given.vouched_by
+    )
+    data = to_json(result)
+    state.decided(
+        path, call, state.book.policy_on(result.on), inputs, _check_result(data), given.started
+    )
+
+
+@contextlib.contextmanager
+def _refusal_logged(state: State, call: Call, path: str, given: _CheckArguments) -> Iterator[None]:
+    """An approval the book refused (its check found the subject not eligible, or a guard
+    refused the commitment) still made its check: log that check, the book unchanged."""
+    try:
+        yield
+    except TransitionRefused:
+        if state.book.head() == given.head:  # nothing written: the check reads the same book
+            result = creditflow.check(
+                state.book, given.subject_id, purpose="licensing", on=given.on,
+                domain=call.text("domain"), evaluations=creditflow.Evaluations(given.evaluations),
+                new_subject=given.new_subject,
+            )  # fmt: skip
+            _log_check(state, call, path, result, given)
+        raise
 
 
 def approve(state: State, call: Call) -> Reply:
     """Approve on commitment (creditflow.approve_on_commitment), as the subject."""
     given = _check_arguments(state, call)
-    made = creditflow.approve_on_commitment(
-        state.book,
-        given.subject_id,
-        on=given.on,
-        actor=call.principal.actor,
-        approval_id=call.text("approval_id"),
-        domain=call.text("domain"),
-        summary=call.optional_text("summary", "告知承诺审批") or "告知承诺审批",
-        evaluations=creditflow.Evaluations(given.evaluations),
-        new_subject=given.new_subject,
-        idempotency_key=call.key,
-    )
-    return _approval(state, call, "creditflow/commitments/approve", made, given)
+    path = "creditflow/commitments/approve"
+    with _refusal_logged(state, call, path, given):
+        made = creditflow.approve_on_commitment(
+            state.book,
+            given.subject_id,
+            on=given.on,
+            actor=call.principal.actor,
+            approval_id=call.text("approval_id"),
+            domain=call.text("domain"),
+            summary=call.optional_text("summary", "告知承诺审批") or "告知承诺审批",
+            evaluations=creditflow.Evaluations(given.evaluations),
+            new_subject=given.new_subject,
+            idempotency_key=call.key,
+        )
+    return _approval(state, call, path, made, given)
 
 
 def accept_missing(state: State, call: Call) -> Reply:
     """Accept an application with documents missing (accept_with_missing_documents)."""
     given = _check_arguments(state, call)
-    made = creditflow.accept_with_missing_documents(
-        state.book,
-        given.subject_id,
-        on=given.on,
-        actor=call.principal.actor,
-        application_id=call.text("application_id"),
-        domain=call.text("domain"),
-        missing=call.names("missing", required=True),
-        evaluations=creditflow.Evaluations(given.evaluations),
-        new_subject=given.new_subject,
-        idempotency_key=call.key,
-    )
-    return _approval(state, call, "creditflow/commitments/missing_documents", made, given)
+    path = "creditflow/commitments/missing_documents"
+    with _refusal_logged(state, call, path, given):
+        made = creditflow.accept_with_missing_documents(
+            state.book,
+            given.subject_id,
+            on=given.on,
+            actor=call.principal.actor,
+            application_id=call.text("application_id"),
+            domain=call.text("domain"),
+            missing=call.names("missing", required=True),
+            evaluations=creditflow.Evaluations(given.evaluations),
+            new_subject=given.new_subject,
+            idempotency_key=call.key,
+        )
+    return _approval(state, call, path, made, given)
 
 
 def verify_commitment(state: State, call: Call) -> Reply:

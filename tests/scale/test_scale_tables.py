@@ -13,7 +13,7 @@ from scale_builders import rows, write_csv, write_parts
 import creditflow
 from creditflow.errors import InvalidInput, InvalidRow
 from creditflow.licensing.batches import GRADE_INPUT_COLUMNS, grade_row
-from creditflow.scale import decide_table, grade_table
+from creditflow.scale import decide_table, grade_table, write_parquet
 from creditflow.supervision import read_partitions
 
 ON = dt.date(2026, 12, 31)
@@ -121,3 +121,9 @@ def test_a_dask_dataframe_is_decided_as_its_files(
     frame = dd.read_parquet(str(folder))
     from_frame = decide_table(frame, engine=engine, output=tmp_path / "b", client=client)
     assert read_back(from_frame.files) == read_back(from_files.files)
+
+
+@pytest.mark.parametrize("path", ["", ".", "/"])
+def test_write_parquet_needs_a_path_that_names_a_file(path: str) -> None:
+    with pytest.raises(InvalidInput, match="path must name a file"):
+        write_parquet({"a": ["x", None]}, path)

@@ -193,6 +193,8 @@ def write_parquet(columns: Mapping[str, Sequence[object]], path: str | os.PathLi
     if not isinstance(path, str | os.PathLike):
         raise InvalidInput(f"path must be a path, got {shown(path)}")
     target = Path(path)
+    if not target.name:  # '' or '.': no file to name
+        raise InvalidInput(f"path must name a file, got {shown(os.fspath(path))}")
     partial = target.with_name(f".{target.name}.partial")
     try:
         arrays = {name: _array(pyarrow, values) for name, values in columns.items()}

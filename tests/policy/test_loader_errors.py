@@ -458,3 +458,13 @@ def test_a_score_range_is_checked(score_range: object, key: str, reason: str) ->
     data = national_data()
     data["scales"]["construction"]["score_range"] = score_range
     assert reason in problems_of(data)[key]
+
+
+@pytest.mark.parametrize("version", ["", "  ", "2026 1", "2026@1", "2026.1#x"])
+def test_a_version_that_cannot_key_a_pack_is_refused(version: str) -> None:
+    """``name@version`` keys a version and ``name@version#digest`` tags an event."""
+    data = national_data()
+    data["pack"]["version"] = version
+    assert problems_of(data)["pack.version"].endswith(
+        "is not a version (not empty; no space, @ or #)"
+    )

@@ -135,8 +135,12 @@ def policy_from_data(data: dict[str, Any], source: str) -> Policy:
     )
     name = r.get(pack, "pack", "name", str)
     if name is not None and not _is_pack_name(name):
-        r.problem("pack.name", f"{shown(name)} is not a pack name (a-z, 0-9, -)")
+        r.problem("pack.name", f"{shown(name)} is not a pack name (a-z, 0-9, _, -)")
     version = r.get(pack, "pack", "version", str)
+    if version is not None and not _is_version(version):
+        r.problem(
+            "pack.version", f"{shown(version)} is not a version (not empty; no space, @ or #)"
+        )
     effective_from = r.date(pack, "pack", "effective_from")
     effective_to = r.date(pack, "pack", "effective_to", required=False)
     if effective_from and effective_to and effective_to < effective_from:
@@ -237,6 +241,12 @@ def _declared(data: dict[str, Any], key: str) -> list[str]:
 
 def _is_pack_name(name: str) -> bool:
     return bool(NAME.match(name.replace("-", "_")))
+
+
+def _is_version(version: str) -> bool:
+    """``name@version`` keys a version and ``name@version#digest`` tags an event: a version
+    holds neither separator, nor a space."""
+    return bool(version) and not any(c.isspace() or c in "@#" for c in version)
 
 
 def _measure(r: Reader, t: dict[str, Any], path: str, name: str) -> Measure | None:

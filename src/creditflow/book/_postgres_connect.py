@@ -140,7 +140,7 @@ def first_line(exc: BaseException) -> str:
 def commit_mode_of(url: str) -> CommitMode | None:
     """The commit mode a book URL asks for (``?commit=grouped``), None if it names none."""
     if not is_postgres_url(url):
-        raise InvalidInput(f"{url!r} is not a PostgreSQL URL (postgresql://...)")
+        raise InvalidInput(f"{_display_url(url)!r} is not a PostgreSQL URL (postgresql://...)")
     _, given = _split_commit(url)
     if given is None:
         return None
@@ -175,7 +175,7 @@ def conninfo_of(url: str) -> str:
     """The libpq connection string of a book URL; ``postgresql+unix://user@/dir/db`` names a
     socket directory and a database. creditflow's own ``commit`` parameter is left out."""
     if not is_postgres_url(url):
-        raise InvalidInput(f"{url!r} is not a PostgreSQL URL (postgresql://...)")
+        raise InvalidInput(f"{_display_url(url)!r} is not a PostgreSQL URL (postgresql://...)")
     url, _ = _split_commit(url)
     if not url.startswith("postgresql+unix://"):
         try:
@@ -216,10 +216,26 @@ def display(conninfo: str) -> str:
 
 
 def _display_url(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    return url.replace(f":{parts.password}@", ":***@", 1)
+    """``url`` for a message: a password, in its user part or as a ``password`` (or
+    ``sslpassword``) query parameter, shown as ``***``."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        password = parts.password
+    except ValueError:  # not even a URL's shape: show none of it
+        return "the URL"
+    netloc = parts.netloc
+    if password is not None:
+        netloc = netloc.replace(f":{password}@", ":***@", 1)
+    items = parts.query.split("&") if parts.query else []
+    query = "&".join(
+        f"{item.partition('=')[0]}=***" if _is_password(item.partition("=")[0]) else item
+        for item in items
+    )
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def _is_password(name: str) -> bool:
+    return urllib.parse.unquote_plus(name).strip().lower() in ("password", "sslpassword")
 
 
 def milliseconds(seconds: float, name: str) -> int:

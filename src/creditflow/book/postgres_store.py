@@ -291,12 +291,13 @@ class PostgresStore:
     def by_idempotency_key(self, key: str) -> StoredEvent | None:
         """The event appended with ``key``, if any. In grouped mode an event found is first
         made durable (its commit's flush waited for): a retry that finds its key acknowledges
-        nothing a crash could still take away."""
+        nothing a crash could still take away. A read-only store writes nothing, so it does
+        not wait (it acknowledges no append)."""
 
         def find(db: Connection) -> tuple[Any, ...] | None:
             record = db.execute(_EVENT_BY_KEY, (key,)).fetchone()
-            if record is not None and self._commit == "grouped":
-                db.execute(_FLUSH)
+            if record is not None and self._commit == "grouped" and not self._read_only:
+                db.execute(_FLUSH)  # a reader writes nothing, not even the flush's WAL
             return record
 
         record = self._run(find)
@@ -440,8 +441,8 @@ class PostgresStore:
                 return work(db)
         except raw:
             raise
-        except _CommitLost as lost:
-            raise typed(lost.cause, self._where) from lost.cause
+        except _CommitLost as lost:  # a copy's or a rebuild's COMMIT: not resolved here
+            raise self._outcome_unknown(lost) from lost.cause
         except psycopg.Error as exc:
             raise typed(exc, self._where) from exc
 
@@ -583,10 +584,10 @@ class PostgresStore:
         if not batch.events:
             return []
         if len(rows) != len(batch.events) or not rows:
-            raise BookUnavailable(
-                self._where,
-                f"the server returned {len(rows)} events for an append of {len(batch.events)}: "
-                "nothing it returned is trusted; verify the book (creditflow verify)",
+            raise BookCorrupt(
+                f"the server of {self._where} returned {len(rows)} events for an append of "
+                f"{len(batch.events)}: nothing it returned is trusted; verify the book "
+                "(creditflow verify)"
             )
         return self._checked(batch, recorded_at, [(row[0], row[1], row[2]) for row in rows])
 
@@ -647,6 +648,17 @@ class PostgresStore:
         if [(*row[1:9], row[10]) for row in found] != wanted:
             raise lost from cause
         return self._checked(batch, recorded_at, [(row[0], row[9], row[11]) for row in found])
+
+    def _outcome_unknown(self, commit: _CommitLost) -> BookUnavailable:
+        """The connection was lost during a ``COMMIT`` nobody looks up: it may have committed."""
+        error = BookUnavailable(self._where, first_line(commit.cause))
+        error.message = (
+            f"the book {self._where} lost the connection while committing ({commit.what}: "
+            f"{first_line(commit.cause)}), so whether the change was written is not known: "
+            "do it again (a book copy resumes, a rebuild replaces the projections again)"
+        )
+        error.args = (error.message,)
+        return error
 
     def _lost_again(
         self, lost: BookUnavailable, commit: _CommitLost, what: str, again: BookUnavailable

@@ -348,6 +348,23 @@ def test_a_commit_mode_that_is_none_or_contradicts_the_url_is_invalid_input(
         PostgresStore.open(f"{postgres_url}{url_query}", commit=keyword)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:s3cret@127.0.0.1:1/db?commit=bogus",
+        "postgresql://u@127.0.0.1:1/db?password=s3cret&commit=bogus",
+        "postgresql://u@127.0.0.1:1/db?sslpassword=s3cret&commit=bogus",
+        "postgresql+unix://u@/run/db?password=s3cret&nonsense=1",
+        "postgresql+unix://u@/run/db?PassWord=s3cret&commit=grouped&commit=strict",
+    ],
+)
+def test_a_message_never_shows_a_password_of_the_url(url: str) -> None:
+    """In the user part or as a query parameter (no server needed: refused before it)."""
+    with pytest.raises(InvalidInput) as info:
+        PostgresStore.open(url)
+    assert "s3cret" not in str(info.value) and "***" in str(info.value)
+
+
 def _statements(store: PostgresStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The SQL the store's connection runs from now on (the connection opened first)."""
     store.head()
@@ -424,6 +441,46 @@ def test_a_retry_that_finds_its_key_in_grouped_mode_waits_for_the_flush(
         found = store.by_idempotency_key("k1")
         assert found is not None and found.seq == 1
         assert len(sent) == 3 and sent[2] == postgres_store._FLUSH
+
+
+def test_a_rebuild_whose_commit_is_lost_says_the_outcome_is_unknown(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """replace_cases (rebuild) and adopt (book copy) do not look their commit up: a lost
+    COMMIT is BookUnavailable saying so, not "nothing was written"."""
+    with PostgresStore.open(postgres_url) as store:
+        store.append([new_event("C1", 1)], [case_row("C1", 1)], expected={"C1": 0})
+        store.head()
+        db = store._db
+        assert db is not None
+        execute = db.execute
+
+        def losing(query: Any, *args: Any, **kwargs: Any) -> Any:
+            if query == "COMMIT":
+                db.close()
+                raise psycopg.OperationalError("the connection was closed (test)")
+            return execute(query, *args, **kwargs)
+
+        monkeypatch.setattr(db, "execute", losing)
+        with pytest.raises(BookUnavailable) as info:
+            store.replace_cases([case_row("C1", 1)])
+    message = str(info.value)
+    assert "whether the change was written is not known" in message
+    assert "nothing was written" not in message
+
+
+def test_a_read_only_grouped_store_finds_a_key_without_writing_a_flush(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader acknowledges no append: it sends no pg_logical_emit_message (which writes WAL
+    and would fail on a hot standby)."""
+    with PostgresStore.open(postgres_url) as store:
+        store.append([new_event("C1", 1, key="k1")], [case_row("C1", 1)], expected={"C1": 0})
+    with PostgresStore.open(postgres_url, commit="grouped", read_only=True) as reader:
+        sent = _statements(reader, monkeypatch)
+        found = reader.by_idempotency_key("k1")
+        assert found is not None and found.seq == 1
+        assert postgres_store._FLUSH not in sent
 
 
 @pytest.mark.parametrize("outcome", ["flushed later", "unreachable"])
@@ -520,6 +577,32 @@ def test_a_hash_the_server_computed_differently_is_refused(
     monkeypatch.setattr(postgres_store, "event_input_parts", skewed)
     with pytest.raises(BookCorrupt, match="event 1.*encoding gives"):
         fire(store, "C1")
+
+
+def test_a_server_returning_another_number_of_events_is_not_trusted(
+    store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BookCorrupt, as for a hash the server computed differently (docs/postgres.md)."""
+    store.head()  # the connection opened
+    db = store._db
+    assert db is not None
+    execute = db.execute
+
+    class Fewer:
+        def __init__(self, cursor: Any) -> None:
+            self.rows = cursor.fetchall()
+
+        def fetchall(self) -> list[Any]:
+            return self.rows[:-1]
+
+    def dropping(query: Any, *args: Any, **kwargs: Any) -> Any:
+        cursor = execute(query, *args, **kwargs)
+        return Fewer(cursor) if "creditflow_append" in str(query) else cursor
+
+    monkeypatch.setattr(db, "execute", dropping)
+    events = [new_event("C1", 1), new_event("C1", 2)]
+    with pytest.raises(BookCorrupt, match="returned 1 events for an append of 2"):
+        store.append(events, [case_row("C1", 2)], expected={"C1": 0})
 
 
 def test_two_migrations_at_once_report_the_version_each_found_under_the_lock(

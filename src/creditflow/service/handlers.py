@@ -515,41 +515,54 @@ def _refusal_logged(state: State, call: Call, path: str, given: _CheckArguments)
 
 def approve(state: State, call: Call) -> Reply:
     """Approve on commitment (creditflow.approve_on_commitment), as the subject."""
-    given = _check_arguments(state, call)
-    path = "creditflow/commitments/approve"
-    with _refusal_logged(state, call, path, given):
-        made = creditflow.approve_on_commitment(
-            state.book,
-            given.subject_id,
-            on=given.on,
-            actor=call.principal.actor,
+    return _commitment_approval(
+        state,
+        call,
+        "creditflow/commitments/approve",
+        lambda common: creditflow.approve_on_commitment(
             approval_id=call.text("approval_id"),
-            domain=call.text("domain"),
             summary=call.optional_text("summary", "告知承诺审批") or "告知承诺审批",
-            evaluations=creditflow.Evaluations(given.evaluations),
-            new_subject=given.new_subject,
-            idempotency_key=call.key,
-        )
-    return _approval(state, call, path, made, given)
+            **common,
+        ),
+    )
 
 
 def accept_missing(state: State, call: Call) -> Reply:
     """Accept an application with documents missing (accept_with_missing_documents)."""
-    given = _check_arguments(state, call)
-    path = "creditflow/commitments/missing_documents"
-    with _refusal_logged(state, call, path, given):
-        made = creditflow.accept_with_missing_documents(
-            state.book,
-            given.subject_id,
-            on=given.on,
-            actor=call.principal.actor,
+    return _commitment_approval(
+        state,
+        call,
+        "creditflow/commitments/missing_documents",
+        lambda common: creditflow.accept_with_missing_documents(
             application_id=call.text("application_id"),
-            domain=call.text("domain"),
             missing=call.names("missing", required=True),
-            evaluations=creditflow.Evaluations(given.evaluations),
-            new_subject=given.new_subject,
-            idempotency_key=call.key,
-        )
+            **common,
+        ),
+    )
+
+
+def _commitment_approval(
+    state: State,
+    call: Call,
+    path: str,
+    make: Callable[[dict[str, Any]], creditflow.licensing.CommitmentApproval],
+) -> Reply:
+    """An approval on a commitment: ``make`` calls the library with the arguments every
+    approval takes (the book, subject, date, actor, domain, evaluations, ``new_subject``,
+    key) and its own."""
+    given = _check_arguments(state, call)
+    common = {
+        "book": state.book,
+        "subject_id": given.subject_id,
+        "on": given.on,
+        "actor": call.principal.actor,
+        "domain": call.text("domain"),
+        "evaluations": creditflow.Evaluations(given.evaluations),
+        "new_subject": given.new_subject,
+        "idempotency_key": call.key,
+    }
+    with _refusal_logged(state, call, path, given):
+        made = make(common)
     return _approval(state, call, path, made, given)
 
 

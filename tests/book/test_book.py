@@ -1216,7 +1216,7 @@ def test_a_retry_racing_its_first_try_returns_what_the_first_did(tmp_path: Path)
     path = tmp_path / "book.sqlite"
     with CreditBook.open(path, policy="national-transport") as book:
         cases = [proposed_listing(book, "watch") for _ in range(20)]
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)  # a server that fails breaks it: no hang
 
     def server(_: int) -> list[tuple[str, int | str]]:
         done: list[tuple[str, int | str]] = []

@@ -12,7 +12,13 @@ from creditflow.book._repository import Repository
 from creditflow.book._transitions import Transitions
 from creditflow.book._unit import Step, UnitOfWork
 from creditflow.core.subjects import Subject
-from creditflow.errors import Conflict, IdempotencyKeyReused, UnknownCase, UnknownName
+from creditflow.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    TransitionRefused,
+    UnknownCase,
+    UnknownName,
+)
 from creditflow.workflows.case import Actor, Case
 from creditflow.workflows.definitions import MACHINES
 
@@ -45,6 +51,26 @@ class Commands:
         opening = MACHINES[machine].opening.event
         if idempotency_key is not None and (done := self._replayed(idempotency_key)) is not None:
             return _same_act(idempotency_key, done, opening, machine=machine, subject=subject_id)
+        try:
+            return self._open(machine, case_kind, subject_id, opening, on, actor, idempotency_key,
+                              data)  # fmt: skip
+        except TransitionRefused:  # a guard the racing first try made refuse (see fire)
+            if idempotency_key is not None and (done := self._raced(idempotency_key)):
+                return _same_act(idempotency_key, done, opening, machine=machine,
+                                 subject=subject_id)  # fmt: skip
+            raise
+
+    def _open(
+        self,
+        machine: str,
+        case_kind: str,
+        subject_id: str,
+        opening: str,
+        on: dt.date,
+        actor: Actor,
+        idempotency_key: str | None,
+        data: dict[str, Any],
+    ) -> Case:
         store, pending = self.repository.store, self.repository.pending
         for _ in range(_RETRIES):
             if pending is None:
@@ -82,6 +108,28 @@ class Commands:
             ensure_seq(expected_version, "expected_version")
         if idempotency_key is not None and (done := self._replayed(idempotency_key)) is not None:
             return _same_act(idempotency_key, done, event, case_id=case_id)
+        try:
+            return self._fire_or_race(case_id, event, on, actor, expected_version,
+                                      idempotency_key, data)  # fmt: skip
+        except TransitionRefused:
+            # a writer racing with the same key may have fired it first: the case then refuses
+            # the event (notify after notify), and the retry returns what the first did
+            if idempotency_key is not None and (done := self._raced(idempotency_key)):
+                return _same_act(idempotency_key, done, event, case_id=case_id)
+            raise
+
+    def _fire_or_race(
+        self,
+        case_id: str,
+        event: str,
+        on: dt.date,
+        actor: Actor,
+        expected_version: int | None,
+        idempotency_key: str | None,
+        data: dict[str, Any],
+    ) -> Case:
+        """:meth:`_fire`; on a conflict, the act a writer racing with the same key stored, or
+        once more from the store when the case came from memory."""
         repository = self.repository
         remembered = (
             repository.pending is None and isinstance(case_id, str) and case_id in repository.recent

@@ -127,6 +127,14 @@ events = ["propose", "decde"]
 basis = "示例"
 source = "configurable"
 """,
+    "misspelt-separation-machine": HEAD
+    + """
+[[separation]]
+machine = "listng"
+events = ["propose", "decide"]
+basis = "示例"
+source = "configurable"
+""",
     "blank-basis": HEAD
     + """
 [commitments.voluntary]
@@ -151,6 +159,10 @@ EXPECTED = {
     "missing-permission": ("permissions.listing.expire", "no role may fire it"),
     "misspelt-permission": (
         "permissions.listng",
+        "no workflow 'listng'; workflows: commitment, listing, repair, objection, record, licence",
+    ),
+    "misspelt-separation-machine": (
+        "separation[0].machine",
         "no workflow 'listng'; workflows: commitment, listing, repair, objection, record, licence",
     ),
     "misspelt-separation": (

@@ -84,12 +84,11 @@ def _unknown_duties(policy: Policy, machines: Mapping[str, Machine]) -> list[Pol
     origin = policy.origin
     problems = []
 
-    def unknown(path: str, machine: str, events: tuple[str, ...]) -> None:
+    def unknown(path: str, machine_path: str, machine: str, events: tuple[str, ...]) -> None:
         if machine not in machines:
             known = ", ".join(machines)
-            problems.append(
-                PolicyProblem(origin, path, f"no workflow {machine!r}; workflows: {known}")
-            )
+            reason = f"no workflow {machine!r}; workflows: {known}"
+            problems.append(PolicyProblem(origin, machine_path, reason))
             return
         for event in events:
             if event not in machines[machine].events:
@@ -98,7 +97,8 @@ def _unknown_duties(policy: Policy, machines: Mapping[str, Machine]) -> list[Pol
                 problems.append(PolicyProblem(origin, f"{path}.{event}", reason))
 
     for machine, grants in policy.permissions.events.items():
-        unknown(f"permissions.{machine}", machine, tuple(grants))
+        unknown(f"permissions.{machine}", f"permissions.{machine}", machine, tuple(grants))
     for index, separation in enumerate(policy.separations):
-        unknown(f"separation[{index}].events", separation.machine, separation.events)
+        where = f"separation[{index}]"
+        unknown(f"{where}.events", f"{where}.machine", separation.machine, separation.events)
     return problems
